@@ -1,0 +1,17 @@
+/* cli/cli.h - shared declarations of the medsafety command. */
+#ifndef MEDSAFETY_CLI_H
+#define MEDSAFETY_CLI_H
+
+enum {
+	CLI_EXIT_OK = 0,    /* success */
+	CLI_EXIT_FAIL = 1,  /* the work failed, or a gate (--fail-if-worse) failed */
+	CLI_EXIT_USAGE = 2  /* bad usage or bad input */
+};
+
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+} cli_command;
+
+#endif

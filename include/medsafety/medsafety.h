@@ -1,0 +1,10 @@
+/*
+ * medsafety/medsafety.h - umbrella header: includes every public header.
+ */
+#ifndef MEDSAFETY_MEDSAFETY_H
+#define MEDSAFETY_MEDSAFETY_H
+
+#include "common.h"
+#include "version.h"
+
+#endif /* MEDSAFETY_MEDSAFETY_H */
