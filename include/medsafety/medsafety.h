@@ -6,5 +6,8 @@
 
 #include "common.h"
 #include "version.h"
+#include "dataset.h"
+#include "backend.h"
+#include "judge.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -1,0 +1,278 @@
+/* lib/backend/backend.c - backend handles over vtables; host callbacks. */
+#include <string.h>
+
+#include "medsafety/sys/backend.h"
+#include "core/abi.h"
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "backend/backend.h"
+#include "backend/completion.h"
+
+static const msb_request default_request = MSB_REQUEST_INIT;
+
+int msb_request_init(msb_request *req, unsigned int version)
+{
+	return msb__options_init(req, sizeof *req, &default_request, version,
+	    MSB_REQUEST_VERSION, "msb_request");
+}
+
+int msb__request_check(const msb_request *req)
+{
+	int rc;
+
+	if (!req)
+		return msb__error_set(MSB_EINVAL, "NULL request");
+	if ((rc = msb__check_version(req, MSB_REQUEST_VERSION, "msb_request")))
+		return rc;
+	if (!req->prompt)
+		return msb__error_set(MSB_EINVAL, "request has no prompt");
+	if (req->n_stop && !req->stop)
+		return msb__error_set(MSB_EINVAL, "request: n_stop > 0 but stop is NULL");
+	return 0;
+}
+
+int msb_backend_new(msb_backend **out, const msb_backend_vtable *vt, void *userdata)
+{
+	msb_backend *b;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_backend_new: NULL out");
+	*out = NULL;
+	b = msb__calloc(1, sizeof *b);
+	if (!b)
+		return MSB_ENOMEM;
+	if ((rc = msb__vtable_copy(&b->vt, sizeof b->vt, vt, MSB_BACKEND_VTABLE_VERSION,
+	         "msb_backend_vtable"))) {
+		msb__free(b);
+		return rc;
+	}
+	if (!b->vt.generate && !(b->vt.submit && b->vt.poll)) {
+		msb__free(b);
+		return msb__error_set(MSB_EINVAL,
+		    "msb_backend_new: the vtable needs generate, or submit and poll");
+	}
+	if (pthread_mutex_init(&b->lock, NULL)) {
+		msb__free(b);
+		return msb__error_set(MSB_ERROR, "msb_backend_new: cannot create a mutex");
+	}
+	b->refcount = 1;
+	b->userdata = userdata;
+	*out = b;
+	return 0;
+}
+
+msb_backend *msb__backend_ref(msb_backend *b)
+{
+	__atomic_add_fetch(&b->refcount, 1, __ATOMIC_RELAXED);
+	return b;
+}
+
+void msb_backend_free(msb_backend *b)
+{
+	if (!b)
+		return;
+	if (__atomic_sub_fetch(&b->refcount, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (b->vt.free)
+		b->vt.free(b->userdata);
+	pthread_mutex_destroy(&b->lock);
+	msb__free(b->name);
+	msb__free(b);
+}
+
+const char *msb_backend_identity(const msb_backend *b)
+{
+	const char *id = NULL;
+
+	if (!b)
+		return NULL;
+	if (b->vt.identity)
+		id = b->vt.identity(b->userdata);
+	if (!id)
+		id = b->name ? b->name : "backend";
+	return id;
+}
+
+int msb_backend_is_async(const msb_backend *b)
+{
+	return b && b->vt.submit && b->vt.poll;
+}
+
+int msb__completion_settle(msb_completion *c, int rc, const char *stage)
+{
+	if (rc > 0)
+		rc = 0;
+	if (rc < 0 && !c->error_code) {
+		const msb_error *e = msb_error_last();
+		const char *msg = e->code == rc ? e->message : msb_strerror(rc);
+		msb_completion_set_error(c, rc, rc == MSB_EUSER ? "user" : "error", msg);
+	}
+	if (rc == 0 && c->error_code)
+		rc = c->error_code;
+	if (rc == 0 && !c->text) {
+		msb_completion_set_error(c, MSB_EUSER, "empty", "the backend returned no text");
+		rc = MSB_EUSER;
+	}
+	(void)stage;
+	return rc;
+}
+
+typedef struct {
+	int done;
+	int status;
+} sync_wait;
+
+static void sync_done(msb_completion *c, int status, void *ctx)
+{
+	sync_wait *w = ctx;
+	(void)c;
+	w->done = 1;
+	w->status = status;
+}
+
+int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out)
+{
+	msb_completion *c;
+	double t0;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_backend_generate: NULL out");
+	*out = NULL;
+	if (!b)
+		return msb__error_set(MSB_EINVAL, "msb_backend_generate: NULL backend");
+	if ((rc = msb__request_check(req)))
+		return rc;
+	if ((rc = msb_completion_new(&c)))
+		return rc;
+	t0 = msb__now_ms();
+	if (b->vt.generate) {
+		int serial = !(b->vt.flags & MSB_BACKEND_THREADSAFE);
+		if (serial)
+			pthread_mutex_lock(&b->lock);
+		rc = b->vt.generate(req, c, b->userdata);
+		if (serial)
+			pthread_mutex_unlock(&b->lock);
+	} else {
+		sync_wait w = { 0, 0 };
+		pthread_mutex_lock(&b->lock);
+		rc = b->vt.submit(req, c, sync_done, &w, b->userdata);
+		while (rc == 0 && !w.done) {
+			int n = b->vt.poll(100, b->userdata);
+			if (n < 0 && !w.done) {
+				rc = n;
+				break;
+			}
+		}
+		if (rc == 0)
+			rc = w.status;
+		pthread_mutex_unlock(&b->lock);
+	}
+	if (c->latency_ms <= 0)
+		c->latency_ms = msb__now_ms() - t0;
+	if (c->attempts <= 0)
+		c->attempts = 1;
+	rc = msb__completion_settle(c, rc, "model");
+	*out = c;
+	if (rc)
+		msb__error_set(rc, "%s", c->error_message ? c->error_message : msb_strerror(rc));
+	return rc;
+}
+
+int msb_backend_submit(msb_backend *b, const msb_request *req, msb_completion *out,
+    msb_completion_cb done, void *done_ctx)
+{
+	int rc;
+
+	if (!b || !out || !done)
+		return msb__error_set(MSB_EINVAL, "msb_backend_submit: NULL argument");
+	if (!b->vt.submit)
+		return msb__error_set(MSB_EUNSUPPORTED, "backend %s is not asynchronous",
+		    msb_backend_identity(b));
+	if ((rc = msb__request_check(req)))
+		return rc;
+	return b->vt.submit(req, out, done, done_ctx, b->userdata);
+}
+
+int msb_backend_poll(msb_backend *b, int timeout_ms)
+{
+	if (!b)
+		return msb__error_set(MSB_EINVAL, "msb_backend_poll: NULL backend");
+	if (!b->vt.poll)
+		return msb__error_set(MSB_EUNSUPPORTED, "backend %s is not asynchronous",
+		    msb_backend_identity(b));
+	return b->vt.poll(timeout_ms, b->userdata);
+}
+
+void msb_backend_wakeup(msb_backend *b)
+{
+	if (b && b->vt.wakeup)
+		b->vt.wakeup(b->userdata);
+}
+
+int msb_backend_capacity(msb_backend *b)
+{
+	if (!b || !b->vt.capacity)
+		return 0;
+	return b->vt.capacity(b->userdata);
+}
+
+/* ---- host callback backend ---- */
+
+typedef struct {
+	msb_generate_fn fn;
+	void *userdata;
+	char *name;
+} callback_backend;
+
+static int cb_generate(const msb_request *req, msb_completion *out, void *ud)
+{
+	callback_backend *cb = ud;
+	return cb->fn(req, out, cb->userdata);
+}
+
+static const char *cb_identity(void *ud)
+{
+	return ((callback_backend *)ud)->name;
+}
+
+static void cb_free(void *ud)
+{
+	callback_backend *cb = ud;
+	msb__free(cb->name);
+	msb__free(cb);
+}
+
+int msb_backend_from_callback(msb_backend **out, const char *name, msb_generate_fn fn,
+    void *userdata, unsigned int flags)
+{
+	msb_backend_vtable vt;
+	callback_backend *cb;
+	int rc;
+
+	if (!out || !fn)
+		return msb__error_set(MSB_EINVAL, "msb_backend_from_callback: NULL out or function");
+	*out = NULL;
+	cb = msb__calloc(1, sizeof *cb);
+	if (!cb)
+		return MSB_ENOMEM;
+	cb->fn = fn;
+	cb->userdata = userdata;
+	cb->name = msb__strdup(name ? name : "callback");
+	if (!cb->name) {
+		msb__free(cb);
+		return MSB_ENOMEM;
+	}
+	memset(&vt, 0, sizeof vt);
+	vt.version = MSB_BACKEND_VTABLE_VERSION;
+	vt.struct_size = sizeof vt;
+	vt.flags = flags;
+	vt.generate = cb_generate;
+	vt.identity = cb_identity;
+	vt.free = cb_free;
+	if ((rc = msb_backend_new(out, &vt, cb)))
+		cb_free(cb);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* lib/core/arena.h - bump allocator for many small, equally long-lived strings. */
+#ifndef MSB_CORE_ARENA_H
+#define MSB_CORE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct msb_arena_chunk msb_arena_chunk;
+typedef struct msb_arena {
+	msb_arena_chunk *head;
+	size_t chunk_size; /* default 64 KiB */
+	size_t total;      /* bytes allocated from the system */
+} msb_arena;
+
+#define MSB_ARENA_INIT { NULL, 0, 0 }
+
+/* Allocate n bytes (8-aligned); NULL + MSB_ENOMEM on failure. */
+void *msb_arena_alloc(msb_arena *a, size_t n);
+/* Copy n bytes and add a NUL. */
+char *msb_arena_strndup(msb_arena *a, const char *s, size_t n);
+char *msb_arena_strdup(msb_arena *a, const char *s);
+void msb_arena_dispose(msb_arena *a);
+
+#endif

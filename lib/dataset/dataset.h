@@ -1,0 +1,60 @@
+/* lib/dataset/dataset.h - the dataset's in-memory representation (internal). */
+#ifndef MSB_DATASET_DATASET_H
+#define MSB_DATASET_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "medsafety/dataset.h"
+#include "core/arena.h"
+
+struct msb_item {
+	const char *id;
+	const char *prompt;
+	const char *reference; /* NULL when none */
+	const char *source;    /* interned in the dataset */
+	const char *split;     /* interned in the dataset */
+	int principle;         /* 0..9 */
+	int category;          /* 0 none */
+};
+
+/*
+ * Every dataset is a list of item pointers. A loaded dataset owns its
+ * items and strings (arena); a filtered one (parent != NULL) points into
+ * its parent, which it keeps alive by a reference.
+ */
+struct msb_dataset {
+	int refcount;                 /* atomic */
+	msb_dataset *parent;          /* NULL for datasets that own their items */
+	msb_arena arena;              /* item structs and strings */
+	const msb_item **items;
+	size_t n, cap;
+	/* id index: open addressing over item indexes + 1 (0 = empty) */
+	size_t *index;
+	size_t index_cap;
+	/* interned short strings (source, split) */
+	const char **interned;
+	size_t n_interned;
+};
+
+/* Allocate an empty owning dataset. */
+int msb__dataset_alloc(msb_dataset **out);
+/* A view on `parent` (takes a reference). Items are appended with msb__dataset_push. */
+int msb__dataset_view(msb_dataset **out, const msb_dataset *parent);
+/* Append a borrowed item pointer. */
+int msb__dataset_push(msb_dataset *ds, const msb_item *item);
+/* Intern a short string in the dataset (source, split names). */
+const char *msb__dataset_intern(msb_dataset *ds, const char *s);
+/*
+ * Append a new item whose strings are copied into the dataset arena
+ * (lengths given so that loaders need not NUL-terminate). reference may
+ * be NULL. Does not check for duplicate ids (loaders make unique ids);
+ * msb_dataset_add does.
+ */
+int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
+    const char *source, const char *split, const char *prompt, size_t prompt_len,
+    const char *reference, size_t reference_len);
+/* Take a reference. */
+msb_dataset *msb__dataset_ref(const msb_dataset *ds);
+
+#endif
