@@ -9,5 +9,6 @@
 #include "dataset.h"
 #include "backend.h"
 #include "judge.h"
+#include "stats.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
