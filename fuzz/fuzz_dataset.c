@@ -1,0 +1,57 @@
+/* fuzz/fuzz_dataset.c - the loader harness of fuzz/fuzz_dataset.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "medsafety/dataset.h"
+#include "dataset/dataset.h"
+#include "dataset/load.h"
+#include "fuzz.h"
+#include "fuzz_dataset.h"
+
+static void fail(const char *target, const char *what)
+{
+	fprintf(stderr, "%s: %s\n", target, what);
+	abort();
+}
+
+static void check_items(const char *target, const msb_dataset *ds)
+{
+	size_t i, n = msb_dataset_count(ds);
+
+	for (i = 0; i < n; i++) {
+		const msb_item *it = msb_dataset_item(ds, i);
+		if (!it || !msb_item_id(it) || !msb_item_prompt(it) || !msb_item_source(it) ||
+		    !msb_item_split(it))
+			fail(target, "an item lacks id, prompt, source or split");
+		if (msb_item_principle(it) < 0 || msb_item_principle(it) > 9)
+			fail(target, "an item's principle is outside 0..9");
+		if (msb_dataset_find(ds, msb_item_id(it)) != it)
+			fail(target, "an item's id does not find it (duplicate id?)");
+	}
+}
+
+void msb_fuzz_load(const char *target, msb_fuzz_loader fn, const msb__origin *o,
+    const msb_dataset_options *opts, const uint8_t *data, size_t size, unsigned int clean)
+{
+	msb_dataset *ds;
+	char *buf = msb_fuzz_copy(data, size);
+	int rc;
+
+	msb_error_clear();
+	if (msb__dataset_alloc(&ds) != 0)
+		fail(target, "cannot allocate a dataset");
+	rc = fn(ds, o, opts, buf, size);
+	if (rc > 0)
+		fail(target, "the loader returned a positive value");
+	if (rc < 0 && (msb_error_last()->code != rc || !msb_error_last()->message[0]))
+		fail(target, "the loader failed without setting its error message");
+	if (rc == 0) {
+		check_items(target, ds);
+		if (clean && msb__dataset_clean(ds, clean) == 0)
+			check_items(target, ds);
+	}
+	msb_dataset_free(ds);
+	free(buf);
+	msb_fuzz_check_leaks(target);
+}

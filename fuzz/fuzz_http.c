@@ -1,0 +1,65 @@
+/*
+ * fuzz/fuzz_http.c - the HTTP response parser of the OpenAI-compatible
+ * backend: a 2xx body of either endpoint, the message of an error body,
+ * and a Retry-After value. The input is used as it arrives from the
+ * network (not NUL-terminated) for the bodies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "medsafety/backend.h"
+#include "backend/openai.h"
+#include "fuzz.h"
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "fuzz_http: %s\n", what);
+	abort();
+}
+
+static void parse(const uint8_t *data, size_t size, int endpoint)
+{
+	msb_completion *c;
+	char msg[256];
+	/* exact size, no NUL: a read past the body is an overflow for ASan */
+	char *body = malloc(size ? size : 1);
+	int rc;
+
+	if (!body)
+		abort();
+	if (size)
+		memcpy(body, data, size);
+	if (msb_completion_new(&c) != 0)
+		fail("cannot allocate a completion");
+	memset(msg, 'x', sizeof msg);
+	rc = msb__openai_parse_response(c, body, size, endpoint, msg, sizeof msg);
+	if (rc > 0)
+		fail("the parser returned a positive value");
+	if (rc < 0 && !memchr(msg, '\0', sizeof msg))
+		fail("the error message is not NUL-terminated within its buffer");
+	if (rc == 0 && !msb_completion_text(c) && !msb_completion_error_code(c))
+		fail("success without text or error");
+	msb_completion_free(c);
+	memset(msg, 'x', sizeof msg);
+	msb__openai_error_message(body, size, msg, sizeof msg);
+	if (!memchr(msg, '\0', sizeof msg))
+		fail("msb__openai_error_message: message not NUL-terminated");
+	free(body);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *value;
+
+	msb_fuzz_setup();
+	parse(data, size, 0 /* MSB_OPENAI_CHAT */);
+	parse(data, size, 1 /* MSB_OPENAI_COMPLETIONS */);
+	if (size < 256) {
+		value = msb_fuzz_copy(data, size);
+		(void)msb__retry_after_ms(value, 1.7e9);
+		free(value);
+	}
+	msb_fuzz_check_leaks("fuzz_http");
+	return 0;
+}

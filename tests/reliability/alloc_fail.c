@@ -1,0 +1,154 @@
+/* tests/reliability/alloc_fail.c - the failing, counting allocator of alloc_fail.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "medsafety/common.h"
+#include "alloc_fail.h"
+
+/* Atomics: the runner allocates on worker threads. */
+static long g_live;
+static long g_count;     /* allocations since af_arm */
+static long g_fail_at;   /* 0: none; else the g_count value that fails */
+static int g_injected;
+
+static int should_fail(void)
+{
+	long n = __atomic_add_fetch(&g_count, 1, __ATOMIC_SEQ_CST);
+	long at = __atomic_load_n(&g_fail_at, __ATOMIC_SEQ_CST);
+
+	if (at && n == at) {
+		__atomic_store_n(&g_injected, 1, __ATOMIC_SEQ_CST);
+		return 1;
+	}
+	return 0;
+}
+
+static void *af_malloc(size_t size, void *ud)
+{
+	void *p;
+	(void)ud;
+	if (should_fail())
+		return NULL;
+	p = malloc(size);
+	if (p)
+		__atomic_add_fetch(&g_live, 1, __ATOMIC_SEQ_CST);
+	return p;
+}
+
+static void *af_realloc(void *ptr, size_t size, void *ud)
+{
+	void *p;
+	(void)ud;
+	if (should_fail())
+		return NULL; /* like realloc: ptr stays valid */
+	p = realloc(ptr, size);
+	if (p && !ptr)
+		__atomic_add_fetch(&g_live, 1, __ATOMIC_SEQ_CST);
+	return p;
+}
+
+static void af_free(void *ptr, void *ud)
+{
+	(void)ud;
+	if (ptr)
+		__atomic_sub_fetch(&g_live, 1, __ATOMIC_SEQ_CST);
+	free(ptr);
+}
+
+int af_install(void)
+{
+	static const msb_allocator a = { MSB_ALLOCATOR_VERSION, af_malloc, af_realloc, af_free, NULL };
+	int rc = msb_set_allocator(&a);
+
+	if (rc)
+		return rc;
+	rc = msb_init();
+	return rc < 0 ? rc : 0;
+}
+
+long af_finish(void)
+{
+	msb_shutdown();
+	return af_live();
+}
+
+long af_live(void)
+{
+	return __atomic_load_n(&g_live, __ATOMIC_SEQ_CST);
+}
+
+static void arm(long at)
+{
+	__atomic_store_n(&g_injected, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&g_count, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&g_fail_at, at, __ATOMIC_SEQ_CST);
+}
+
+static int allowed_code(int rc, const int *allowed)
+{
+	if (rc == MSB_ENOMEM)
+		return 1;
+	for (; allowed && *allowed; allowed++)
+		if (*allowed == rc)
+			return 1;
+	return 0;
+}
+
+/* Upper bound on failure points, so that a call that never ends is a failure, not a hang. */
+#define AF_MAX_POINTS 200000
+
+af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed, unsigned int flags)
+{
+	af_stats st = { 0, 0, 0 };
+	long before = af_live(), at;
+	int rc;
+
+	arm(0);
+	msb_error_clear();
+	rc = call(ctx);
+	if (rc != 0)
+		fail_msg("%s: fails without injected failure: %d (%s)", name, rc, msb_error_last()->message);
+	if (af_live() != before)
+		fail_msg("%s: leaks %ld allocation(s) without injected failure", name, af_live() - before);
+	st.allocations = (size_t)__atomic_load_n(&g_count, __ATOMIC_SEQ_CST);
+
+	for (at = 1; at <= AF_MAX_POINTS; at++) {
+		int injected;
+		arm(at);
+		msb_error_clear();
+		rc = call(ctx);
+		injected = __atomic_load_n(&g_injected, __ATOMIC_SEQ_CST);
+		arm(0);
+		if (af_live() != before)
+			fail_msg("%s: allocation %ld failing: leaks %ld allocation(s) (rc %d: %s)", name, at,
+			    af_live() - before, rc, msb_error_last()->message);
+		if (!injected) {
+			if (rc != 0)
+				fail_msg("%s: run %ld failed (%d: %s) without meeting the injected failure",
+				    name, at, rc, msb_error_last()->message);
+			break;
+		}
+		st.failure_points++;
+		if (rc == 0) {
+			st.recovered++;
+			continue;
+		}
+		if (rc > 0 || !allowed_code(rc, allowed))
+			fail_msg("%s: allocation %ld failing: returns %d (%s), not MSB_ENOMEM", name, at, rc,
+			    msb_error_last()->message);
+		if (!(flags & AF_NO_THREAD_ERROR) && msb_error_last()->code != rc)
+			fail_msg("%s: allocation %ld failing: returns %d but the last error is %d (%s)", name,
+			    at, rc, msb_error_last()->code, msb_error_last()->message);
+	}
+	if (at > AF_MAX_POINTS)
+		fail_msg("%s: still meets failures after %d runs", name, AF_MAX_POINTS);
+	printf("alloc-fail %-28s %6zu allocations, %6zu failure points, %4zu recovered\n", name,
+	    st.allocations, st.failure_points, st.recovered);
+	fflush(stdout);
+	return st;
+}

@@ -1,0 +1,46 @@
+/*
+ * tests/reliability/alloc_fail.h - allocation-failure injection through
+ * msb_set_allocator (the idea of curl's torture mode and jansson's
+ * test_chaos).
+ *
+ * af_install() puts a counting allocator in place before msb_init().
+ * af_check(name, call, ctx) then runs `call` once to count its
+ * allocations, and again with the 1st, 2nd, ... Nth allocation failing
+ * (only that one: the call may go on after it), until a run reaches its
+ * end without meeting the injected failure. Every run must return 0 or
+ * an allowed error (MSB_ENOMEM by default), must not crash, and must
+ * leave as many library allocations live as there were before it: the
+ * call frees all it made (handles it returns included: `call` frees
+ * them itself).
+ */
+#ifndef MSB_TEST_ALLOC_FAIL_H
+#define MSB_TEST_ALLOC_FAIL_H
+
+#include <stddef.h>
+
+typedef int (*af_call)(void *ctx);
+
+/* Install the allocator and msb_init(); 0 or the error. */
+int af_install(void);
+/* msb_shutdown(); the number of library allocations still live (must be 0). */
+long af_finish(void);
+
+/* Library allocations currently live. */
+long af_live(void);
+
+typedef struct af_stats {
+	size_t allocations;      /* allocations of the call when nothing fails */
+	size_t failure_points;   /* runs with one failing allocation */
+	size_t recovered;        /* of those, runs that still succeeded (fallbacks) */
+} af_stats;
+
+#define AF_NO_THREAD_ERROR 0x1u /* the error may be set on a worker thread: skip msb_error_last check */
+
+/*
+ * Run the procedure above. `allowed` lists error codes accepted besides
+ * MSB_ENOMEM (terminated by 0; may be NULL). Fails the cmocka test on a
+ * crash-free violation; prints one summary line. Returns the stats.
+ */
+af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed, unsigned int flags);
+
+#endif
