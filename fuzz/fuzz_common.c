@@ -107,9 +107,11 @@ const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *suffix)
 	f = fopen(g_path, "wb");
 	if (!f)
 		return NULL;
-	if ((size && fwrite(data, 1, size, f) != size) | (fclose(f) != 0))
+	if (size && fwrite(data, 1, size, f) != size) {
+		fclose(f);
 		return NULL;
-	return g_path;
+	}
+	return fclose(f) == 0 ? g_path : NULL;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -8,6 +8,10 @@ pkgs=(
 	libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev
 	abigail-tools python3
 )
+# Extra sets for scripts that are not part of scripts/check:
+# MSB_DEPS="fuzz valgrind" scripts/deps.sh (scripts/fuzz-all, scripts/valgrind).
+case " ${MSB_DEPS:-} " in *" fuzz "*) pkgs+=(clang clang-14 libclang-rt-14-dev) ;; esac
+case " ${MSB_DEPS:-} " in *" valgrind "*) pkgs+=(valgrind) ;; esac
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
