@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
+#include <execinfo.h>
+#include <jansson.h>
 
 #include "medsafety/common.h"
 #include "alloc_fail.h"
@@ -15,6 +18,11 @@ static long g_live;
 static long g_count;     /* allocations since af_arm */
 static long g_fail_at;   /* 0: none; else the g_count value that fails */
 static int g_injected;
+static int g_injected_json; /* the failing allocation was jansson's */
+
+/* Where the injected failure happened, printed when a run misbehaves. */
+static void *g_trace[32];
+static int g_trace_len;
 
 static int should_fail(void)
 {
@@ -23,9 +31,30 @@ static int should_fail(void)
 
 	if (at && n == at) {
 		__atomic_store_n(&g_injected, 1, __ATOMIC_SEQ_CST);
+		g_trace_len = backtrace(g_trace, 32);
 		return 1;
 	}
 	return 0;
+}
+
+/* 1 when a function named `sym` is on the failing allocation's call path. */
+static int trace_has(const char *sym)
+{
+	char **names = backtrace_symbols(g_trace, g_trace_len);
+	int i, found = 0;
+
+	for (i = 0; names && i < g_trace_len && !found; i++)
+		found = strstr(names[i], sym) != NULL;
+	free(names);
+	return found;
+}
+
+/* The call path of the failing allocation (resolve with addr2line -f -e LIB OFFSET). */
+static void print_trace(const char *name, long at, const char *what)
+{
+	fprintf(stderr, "%s: allocation %ld failing: %s; the failing allocation was made at:\n", name, at,
+	    what);
+	backtrace_symbols_fd(g_trace, g_trace_len, 2);
 }
 
 static void *af_malloc(size_t size, void *ud)
@@ -52,6 +81,32 @@ static void *af_realloc(void *ptr, size_t size, void *ud)
 	return p;
 }
 
+/*
+ * jansson's allocations go through the same counter: the test program is
+ * the host, which may set jansson's process-wide allocator (the library
+ * itself never does). So a failing json_object() or json_dumps() inside
+ * the library is injected too, and a missing json_decref is a leak.
+ */
+static void *af_json_malloc(size_t size)
+{
+	void *p;
+	if (should_fail()) {
+		__atomic_store_n(&g_injected_json, 1, __ATOMIC_SEQ_CST);
+		return NULL;
+	}
+	p = malloc(size);
+	if (p)
+		__atomic_add_fetch(&g_live, 1, __ATOMIC_SEQ_CST);
+	return p;
+}
+
+static void af_json_free(void *ptr)
+{
+	if (ptr)
+		__atomic_sub_fetch(&g_live, 1, __ATOMIC_SEQ_CST);
+	free(ptr);
+}
+
 static void af_free(void *ptr, void *ud)
 {
 	(void)ud;
@@ -67,6 +122,7 @@ int af_install(void)
 
 	if (rc)
 		return rc;
+	json_set_alloc_funcs(af_json_malloc, af_json_free);
 	rc = msb_init();
 	return rc < 0 ? rc : 0;
 }
@@ -85,6 +141,7 @@ long af_live(void)
 static void arm(long at)
 {
 	__atomic_store_n(&g_injected, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&g_injected_json, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&g_count, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&g_fail_at, at, __ATOMIC_SEQ_CST);
 }
@@ -104,7 +161,7 @@ static int allowed_code(int rc, const int *allowed)
 
 af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed, unsigned int flags)
 {
-	af_stats st = { 0, 0, 0 };
+	af_stats st = { 0, 0, 0, 0, 0 };
 	long before = af_live(), at;
 	int rc;
 
@@ -118,12 +175,15 @@ af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed,
 	st.allocations = (size_t)__atomic_load_n(&g_count, __ATOMIC_SEQ_CST);
 
 	for (at = 1; at <= AF_MAX_POINTS; at++) {
-		int injected;
+		int injected, in_json;
 		arm(at);
 		msb_error_clear();
 		rc = call(ctx);
 		injected = __atomic_load_n(&g_injected, __ATOMIC_SEQ_CST);
+		in_json = __atomic_load_n(&g_injected_json, __ATOMIC_SEQ_CST);
 		arm(0);
+		if (af_live() != before)
+			print_trace(name, at, "leak");
 		if (af_live() != before)
 			fail_msg("%s: allocation %ld failing: leaks %ld allocation(s) (rc %d: %s)", name, at,
 			    af_live() - before, rc, msb_error_last()->message);
@@ -134,11 +194,35 @@ af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed,
 			break;
 		}
 		st.failure_points++;
+		if (in_json)
+			st.json_points++;
+		/*
+		 * jansson 2.14's parser drops a character when its string buffer
+		 * cannot grow (lex_save ignores the failure): a jansson bug that
+		 * the library cannot see. Counted, not failed.
+		 */
+		if (rc == AF_WRONG_RESULT && in_json && trace_has("json_load")) {
+			st.jansson_parser_bug++;
+			continue;
+		}
+		if (rc == AF_WRONG_RESULT)
+			print_trace(name, at, "the call succeeded with a wrong result");
+		if (rc == AF_WRONG_RESULT)
+			fail_msg("%s: allocation %ld failing: the call succeeds but its result differs from "
+			    "the result without failure (a swallowed allocation failure)", name, at);
 		if (rc == 0) {
+			if (getenv("AF_TRACE_RECOVERED"))
+				print_trace(name, at, "the call still succeeded");
 			st.recovered++;
 			continue;
 		}
-		if (rc > 0 || !allowed_code(rc, allowed))
+		/*
+		 * jansson reports its own failures in its own way (a NULL value,
+		 * a parse error "out of memory"): any clean error is accepted.
+		 */
+		if (rc > 0 || (!in_json && !allowed_code(rc, allowed)))
+			print_trace(name, at, "wrong error code");
+		if (rc > 0 || (!in_json && !allowed_code(rc, allowed)))
 			fail_msg("%s: allocation %ld failing: returns %d (%s), not MSB_ENOMEM", name, at, rc,
 			    msb_error_last()->message);
 		if (!(flags & AF_NO_THREAD_ERROR) && msb_error_last()->code != rc)
@@ -147,8 +231,11 @@ af_stats af_check(const char *name, af_call call, void *ctx, const int *allowed,
 	}
 	if (at > AF_MAX_POINTS)
 		fail_msg("%s: still meets failures after %d runs", name, AF_MAX_POINTS);
-	printf("alloc-fail %-28s %6zu allocations, %6zu failure points, %4zu recovered\n", name,
-	    st.allocations, st.failure_points, st.recovered);
+	printf("alloc-fail %-34s %6zu allocations, %6zu failure points (%zu in jansson), %zu recovered",
+	    name, st.allocations, st.failure_points, st.json_points, st.recovered);
+	if (st.jansson_parser_bug)
+		printf(", %zu wrong parse inside jansson", st.jansson_parser_bug);
+	printf("\n");
 	fflush(stdout);
 	return st;
 }

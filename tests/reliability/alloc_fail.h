@@ -3,7 +3,9 @@
  * msb_set_allocator (the idea of curl's torture mode and jansson's
  * test_chaos).
  *
- * af_install() puts a counting allocator in place before msb_init().
+ * af_install() puts a counting allocator in place before msb_init(),
+ * for the library (msb_set_allocator) and for jansson
+ * (json_set_alloc_funcs: the test is the host and may).
  * af_check(name, call, ctx) then runs `call` once to count its
  * allocations, and again with the 1st, 2nd, ... Nth allocation failing
  * (only that one: the call may go on after it), until a run reaches its
@@ -20,6 +22,12 @@
 
 typedef int (*af_call)(void *ctx);
 
+/*
+ * What a call returns when it succeeded but its result differs from the
+ * result of the run without failure: an allocation failure was swallowed.
+ */
+#define AF_WRONG_RESULT 999
+
 /* Install the allocator and msb_init(); 0 or the error. */
 int af_install(void);
 /* msb_shutdown(); the number of library allocations still live (must be 0). */
@@ -32,6 +40,8 @@ typedef struct af_stats {
 	size_t allocations;      /* allocations of the call when nothing fails */
 	size_t failure_points;   /* runs with one failing allocation */
 	size_t recovered;        /* of those, runs that still succeeded (fallbacks) */
+	size_t json_points;      /* failure points inside jansson (json_set_alloc_funcs) */
+	size_t jansson_parser_bug; /* runs where jansson's parser itself returned a wrong value */
 } af_stats;
 
 #define AF_NO_THREAD_ERROR 0x1u /* the error may be set on a worker thread: skip msb_error_last check */
