@@ -19,6 +19,7 @@ static long g_count;     /* allocations since af_arm */
 static long g_fail_at;   /* 0: none; else the g_count value that fails */
 static int g_injected;
 static int g_injected_json; /* the failing allocation was jansson's */
+static int g_paused;        /* af_pause: allocations neither counted nor failed */
 
 /* Where the injected failure happened, printed when a run misbehaves. */
 static void *g_trace[32];
@@ -26,7 +27,11 @@ static int g_trace_len;
 
 static int should_fail(void)
 {
-	long n = __atomic_add_fetch(&g_count, 1, __ATOMIC_SEQ_CST);
+	long n;
+
+	if (__atomic_load_n(&g_paused, __ATOMIC_SEQ_CST))
+		return 0;
+	n = __atomic_add_fetch(&g_count, 1, __ATOMIC_SEQ_CST);
 	long at = __atomic_load_n(&g_fail_at, __ATOMIC_SEQ_CST);
 
 	if (at && n == at) {
@@ -177,6 +182,11 @@ long af_finish(void)
 {
 	msb_shutdown();
 	return af_live();
+}
+
+void af_pause(int paused)
+{
+	__atomic_store_n(&g_paused, paused, __ATOMIC_SEQ_CST);
 }
 
 long af_live(void)

@@ -33,6 +33,13 @@ int af_install(void);
 /* msb_shutdown(); the number of library allocations still live (must be 0). */
 long af_finish(void);
 
+/*
+ * Pause (1) or resume (0) injection, e.g. while a call checks its result
+ * with other library calls: those allocations are neither counted nor
+ * failed (still tracked for leaks).
+ */
+void af_pause(int paused);
+
 /* Library allocations currently live. */
 long af_live(void);
 
