@@ -48,7 +48,8 @@ typedef struct af_stats {
 	size_t failure_points;   /* runs with one failing allocation */
 	size_t recovered;        /* of those, runs that still succeeded (fallbacks) */
 	size_t json_points;      /* failure points inside jansson (json_set_alloc_funcs) */
-	size_t jansson_parser_bug; /* runs where jansson's parser itself returned a wrong value */
+	size_t jansson_parser_skips; /* allocations in jansson's parser left alone (see alloc_fail.c) */
+	size_t jansson_dump_bug;   /* wrong text from a failure inside json_dump* (jansson's bug) */
 } af_stats;
 
 #define AF_NO_THREAD_ERROR 0x1u /* the error may be set on a worker thread: skip msb_error_last check */

@@ -1,0 +1,79 @@
+/*
+ * fuzz/fuzz_config.c - the YAML run configuration (libyaml underneath):
+ * msb_config_parse on the bytes, then validation, the typed getters over
+ * every key the input has, and the JSON export for run.json.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "medsafety/config.h"
+#include "fuzz.h"
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "fuzz_config: %s\n", what);
+	abort();
+}
+
+/* Read every value under `path` with every getter; recurse into mappings. */
+static void walk(const msb_config *cfg, const char *path, int depth)
+{
+	char **keys = NULL, sub[512];
+	size_t n = 0, i;
+	const char *s;
+	long long iv;
+	double dv;
+	int bv;
+
+	if (depth > 8)
+		return;
+	(void)msb_config_get_string(&s, cfg, path);
+	(void)msb_config_get_int(&iv, cfg, path);
+	(void)msb_config_get_double(&dv, cfg, path);
+	(void)msb_config_get_bool(&bv, cfg, path);
+	{
+		char **list = NULL;
+		size_t k = 0;
+		if (msb_config_get_strings(&list, &k, cfg, path) == 0) {
+			if (!list || list[k] != NULL)
+				fail("a string list is not NULL-terminated at its count");
+			msb_free(list);
+		}
+	}
+	if (msb_config_get_keys(&keys, &n, cfg, path) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!keys[i])
+			fail("a key list has a NULL before its count");
+		if (snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", keys[i]) < (int)sizeof sub)
+			walk(cfg, sub, depth + 1);
+	}
+	msb_free(keys);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	msb_config *cfg = NULL;
+	char *json = NULL;
+	int rc;
+
+	msb_fuzz_setup();
+	msb_error_clear();
+	rc = msb_config_parse(&cfg, (const char *)data, size, "fuzz.yaml");
+	if (rc < 0) {
+		if (cfg)
+			fail("a failed parse left a configuration in *out");
+		if (msb_error_last()->code != rc || !msb_error_last()->message[0])
+			fail("a failed parse did not set its error message");
+	} else {
+		(void)msb_config_validate(cfg);
+		walk(cfg, "", 0);
+		if (msb_config_to_json(&json, cfg) == 0 && !json)
+			fail("to_json succeeded without a string");
+		msb_free(json);
+		msb_config_free(cfg);
+	}
+	msb_fuzz_check_leaks("fuzz_config");
+	return 0;
+}
