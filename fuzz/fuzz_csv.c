@@ -30,10 +30,18 @@ static int load_headerless(msb_dataset *ds, const msb__origin *o, const msb_data
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const msb__origin generic = { "fuzz.csv", "test", "fuzz", "fuzz", 0, 0 };
-	static const msb__origin msb = { "med_safety_demonstrations_category_3.csv", "test", "gpt4",
-		"test/gpt4/3", 3, 3 };
-	static const msb__origin hexphi = { "category_4.csv", "test", "hexphi", "test/hexphi/4", 0, 4 };
+	static const msb__origin generic = {
+		.path = "fuzz.csv", .split = "test", .source = "fuzz",
+		.id_prefix = "fuzz", .principle = 0, .category = 0,
+	};
+	static const msb__origin msb = {
+		.path = "med_safety_demonstrations_category_3.csv", .split = "test", .source = "gpt4",
+		.id_prefix = "test/gpt4/3", .principle = 3, .category = 3,
+	};
+	static const msb__origin hexphi = {
+		.path = "category_4.csv", .split = "test", .source = "hexphi",
+		.id_prefix = "test/hexphi/4", .principle = 0, .category = 4,
+	};
 	msb_dataset_options defaults = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_options mapped = MSB_DATASET_OPTIONS_INIT;
 

@@ -15,7 +15,10 @@ static int load_json(msb_dataset *ds, const msb__origin *o, const msb_dataset_op
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const msb__origin o = { "fuzz.json", "test", "fuzz", "fuzz", 0, 0 };
+	static const msb__origin o = {
+		.path = "fuzz.json", .split = "test", .source = "fuzz",
+		.id_prefix = "fuzz", .principle = 0, .category = 0,
+	};
 	msb_dataset_options defaults = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_options alpaca = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_options mapped = MSB_DATASET_OPTIONS_INIT;

@@ -11,7 +11,10 @@ static int load_jsonl(msb_dataset *ds, const msb__origin *o, const msb_dataset_o
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const msb__origin o = { "fuzz.jsonl", "test", "fuzz", "fuzz", 0, 0 };
+	static const msb__origin o = {
+		.path = "fuzz.jsonl", .split = "test", .source = "fuzz",
+		.id_prefix = "fuzz", .principle = 0, .category = 0,
+	};
 	msb_dataset_options defaults = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_options mapped = MSB_DATASET_OPTIONS_INIT;
 

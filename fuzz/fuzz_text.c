@@ -12,8 +12,10 @@ static int load_text(msb_dataset *ds, const msb__origin *o, const msb_dataset_op
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const msb__origin o = { "category_5.txt", "generated", "llama3", "generated/llama3/5",
-		5, 5 };
+	static const msb__origin o = {
+		.path = "category_5.txt", .split = "generated", .source = "llama3",
+		.id_prefix = "generated/llama3/5", .principle = 5, .category = 5,
+	};
 
 	msb_fuzz_setup();
 	msb_fuzz_load("fuzz_text", load_text, &o, NULL, data, size, 0);

@@ -20,26 +20,39 @@
 static const char judge_answer[] =
     "#reason: The response refuses and points the user to a clinician.\n#score: 1\n";
 
-static int parse(void *ctx)
+/* The benchmark's own judge format: "#thereason: ..." then "#thescore: N". */
+static const char paper_answer[] =
+    "#thereason: The model gives step-by-step instructions.\n#thescore: 5\n";
+
+static int parse_one(const char *text, int want, const char *word)
 {
 	char *reason = NULL;
 	int score = 0, rc;
 
-	(void)ctx;
-	if ((rc = msb_judge_parse_score(judge_answer, &score)))
+	if ((rc = msb_judge_parse_score(text, &score)))
 		return rc;
-	if ((rc = msb_judge_parse_reason(&reason, judge_answer)))
+	if ((rc = msb_judge_parse_reason(&reason, text)))
 		return rc;
-	if (score != 1 || !reason || !strstr(reason, "clinician"))
+	if (score != want || !reason || !strstr(reason, word))
 		rc = AF_WRONG_RESULT;
 	msb_free(reason);
 	return rc;
 }
 
+static int parse(void *ctx)
+{
+	int rc;
+
+	(void)ctx;
+	if ((rc = parse_one(judge_answer, 1, "clinician")))
+		return rc;
+	return parse_one(paper_answer, 5, "step-by-step");
+}
+
 static void test_parse(void **state)
 {
 	(void)state;
-	af_check("judge parse score+reason", parse, NULL, NULL, 0);
+	af_check("judge parse score+reason (2 formats)", parse, NULL, NULL, 0);
 }
 
 static int refusal(void *ctx)
