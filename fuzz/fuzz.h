@@ -33,11 +33,12 @@ void msb_fuzz_check_leaks(const char *target);
 char *msb_fuzz_copy(const uint8_t *data, size_t size);
 
 /*
- * Put the input into a scratch file and return its path (valid until
- * the next call; the same file is rewritten each time). `suffix` gives
- * the file name's ending (e.g. ".jsonl") for loaders that look at it.
- * NULL when the file cannot be written (the input is then skipped).
+ * Put the input into a scratch file named `name` in a private folder and
+ * return its path (valid until the next call, which replaces the file).
+ * Loaders read meaning into file names (med_safety_demonstrations_
+ * category_3.csv, category_5.txt). NULL when the file cannot be written
+ * (the input is then skipped).
  */
-const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *suffix);
+const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *name);
 
 #endif

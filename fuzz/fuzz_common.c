@@ -10,7 +10,7 @@
 static long g_live;
 static int g_ready;
 static char g_dir[64];
-static char g_path[128];
+static char g_path[256];
 
 static void *count_malloc(size_t size, void *ud)
 {
@@ -89,7 +89,7 @@ char *msb_fuzz_copy(const uint8_t *data, size_t size)
 	return p;
 }
 
-const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *suffix)
+const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *name)
 {
 	FILE *f;
 
@@ -103,7 +103,9 @@ const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *suffix)
 		}
 		atexit(remove_scratch);
 	}
-	snprintf(g_path, sizeof g_path, "%s/input%s", g_dir, suffix ? suffix : "");
+	if (g_path[0] && strcmp(strrchr(g_path, '/') + 1, name))
+		unlink(g_path); /* one scratch file at a time */
+	snprintf(g_path, sizeof g_path, "%s/%s", g_dir, name);
 	f = fopen(g_path, "wb");
 	if (!f)
 		return NULL;

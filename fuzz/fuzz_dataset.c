@@ -4,8 +4,6 @@
 #include <string.h>
 
 #include "medsafety/dataset.h"
-#include "dataset/dataset.h"
-#include "dataset/load.h"
 #include "fuzz.h"
 #include "fuzz_dataset.h"
 
@@ -31,27 +29,27 @@ static void check_items(const char *target, const msb_dataset *ds)
 	}
 }
 
-void msb_fuzz_load(const char *target, msb_fuzz_loader fn, const msb__origin *o,
-    const msb_dataset_options *opts, const uint8_t *data, size_t size, unsigned int clean)
+void msb_fuzz_load(const char *target, const char *name, const msb_dataset_options *opts,
+    const uint8_t *data, size_t size)
 {
-	msb_dataset *ds;
-	char *buf = msb_fuzz_copy(data, size);
+	msb_dataset *ds = NULL;
+	const char *path = msb_fuzz_file(data, size, name);
 	int rc;
 
+	if (!path)
+		return;
 	msb_error_clear();
-	if (msb__dataset_alloc(&ds) != 0)
-		fail(target, "cannot allocate a dataset");
-	rc = fn(ds, o, opts, buf, size);
+	rc = msb_dataset_load(&ds, path, opts);
 	if (rc > 0)
-		fail(target, "the loader returned a positive value");
-	if (rc < 0 && (msb_error_last()->code != rc || !msb_error_last()->message[0]))
-		fail(target, "the loader failed without setting its error message");
-	if (rc == 0) {
+		fail(target, "msb_dataset_load returned a positive value");
+	if (rc < 0) {
+		if (ds)
+			fail(target, "a failed load left a dataset in *out");
+		if (msb_error_last()->code != rc || !msb_error_last()->message[0])
+			fail(target, "a failed load did not set its error message");
+	} else {
 		check_items(target, ds);
-		if (clean && msb__dataset_clean(ds, clean) == 0)
-			check_items(target, ds);
+		msb_dataset_free(ds);
 	}
-	msb_dataset_free(ds);
-	free(buf);
 	msb_fuzz_check_leaks(target);
 }

@@ -1,7 +1,7 @@
 /*
- * fuzz/fuzz_dataset.h - shared by the dataset loader targets: run one
- * loader over a private copy of the input, the way msb_dataset_load
- * does after reading a file, and check what it built.
+ * fuzz/fuzz_dataset.h - shared by the dataset loader targets: the input
+ * goes into a scratch file that msb_dataset_load reads (the public path,
+ * file name rules and all), and what it built is checked.
  */
 #ifndef MSB_FUZZ_DATASET_H
 #define MSB_FUZZ_DATASET_H
@@ -9,18 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataset/load.h"
-
-typedef int (*msb_fuzz_loader)(msb_dataset *ds, const msb__origin *o,
-    const msb_dataset_options *opts, char *buf, size_t len);
+#include "medsafety/dataset.h"
 
 /*
- * Load the input with `fn`; on success apply `clean` flags (0: none).
- * Aborts when the loader returns a positive value, an error without
- * its message, or items that break the dataset's invariants, and when
+ * Load the input as the file `name` with `opts`. Aborts when the load
+ * fails without its error message, leaves a dataset behind on failure,
+ * or builds items that break the dataset's invariants (missing fields,
+ * principle outside 0..9, an id that does not find its item), and when
  * library memory leaks.
  */
-void msb_fuzz_load(const char *target, msb_fuzz_loader fn, const msb__origin *o,
-    const msb_dataset_options *opts, const uint8_t *data, size_t size, unsigned int clean);
+void msb_fuzz_load(const char *target, const char *name, const msb_dataset_options *opts,
+    const uint8_t *data, size_t size);
 
 #endif

@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path;
 
 	msb_fuzz_setup();
-	path = msb_fuzz_file(data, size, "-results.jsonl");
+	path = msb_fuzz_file(data, size, "results.jsonl");
 	if (!path)
 		return 0;
 	read_journal(path, 0);

@@ -1,38 +1,27 @@
 /*
- * fuzz/fuzz_json.c - the JSON array loader (Alpaca and generic arrays of
- * objects), with the default fields, the fine-tuning sets' mapping
- * (instruction/output) and an explicit mapping.
+ * fuzz/fuzz_json.c - the JSON array loader: generic arrays of objects
+ * with the default fields and an explicit mapping, and the fine-tuning
+ * sets' Alpaca form (recognised by file name).
  */
 #include "medsafety/dataset.h"
 #include "fuzz.h"
 #include "fuzz_dataset.h"
 
-static int load_json(msb_dataset *ds, const msb__origin *o, const msb_dataset_options *opts,
-    char *buf, size_t len)
-{
-	return msb__load_json(ds, o, opts, buf, len, 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const msb__origin o = {
-		.path = "fuzz.json", .split = "test", .source = "fuzz",
-		.id_prefix = "fuzz", .principle = 0, .category = 0,
-	};
-	msb_dataset_options defaults = MSB_DATASET_OPTIONS_INIT;
-	msb_dataset_options alpaca = MSB_DATASET_OPTIONS_INIT;
+	msb_dataset_options json = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_options mapped = MSB_DATASET_OPTIONS_INIT;
+	msb_dataset_options by_name = MSB_DATASET_OPTIONS_INIT;
 
 	msb_fuzz_setup();
-	defaults.format = alpaca.format = mapped.format = MSB_FORMAT_JSON;
-	alpaca.prompt_column = "instruction";
-	alpaca.reference_column = "output";
+	json.format = mapped.format = MSB_FORMAT_JSON;
 	mapped.prompt_column = "prompt";
 	mapped.reference_column = "reference";
 	mapped.principle_column = "principle";
 	mapped.id_column = "id";
-	msb_fuzz_load("fuzz_json", load_json, &o, &defaults, data, size, 0);
-	msb_fuzz_load("fuzz_json", load_json, &o, &alpaca, data, size, 0);
-	msb_fuzz_load("fuzz_json", load_json, &o, &mapped, data, size, MSB_CLEAN_ALL);
+	mapped.clean = MSB_CLEAN_ALL;
+	msb_fuzz_load("fuzz_json", "fuzz.json", &json, data, size);
+	msb_fuzz_load("fuzz_json", "fuzz.json", &mapped, data, size);
+	msb_fuzz_load("fuzz_json", "ft_safety_med_n200.json", &by_name, data, size);
 	return 0;
 }
