@@ -95,8 +95,11 @@ const char *msb_fuzz_file(const uint8_t *data, size_t size, const char *name)
 
 	if (!g_dir[0]) {
 		/* a private folder, so that parallel fuzzers never share a file */
+		/* memory-backed when there is one: a file is written per input */
 		const char *tmp = getenv("TMPDIR");
-		snprintf(g_dir, sizeof g_dir, "%s/msb-fuzz-XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+		if (!tmp || strlen(tmp) >= 40)
+			tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		snprintf(g_dir, sizeof g_dir, "%s/msb-fuzz-XXXXXX", tmp);
 		if (!mkdtemp(g_dir)) {
 			g_dir[0] = '\0';
 			return NULL;
