@@ -5,7 +5,7 @@
  */
 #include "medsafety/dataset.h"
 #include "fuzz.h"
-#include "fuzz_dataset.h"
+#include "dataset_harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

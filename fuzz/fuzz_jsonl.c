@@ -1,7 +1,7 @@
 /* fuzz/fuzz_jsonl.c - the JSONL loader (one object per line), default and explicit mapping. */
 #include "medsafety/dataset.h"
 #include "fuzz.h"
-#include "fuzz_dataset.h"
+#include "dataset_harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

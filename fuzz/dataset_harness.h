@@ -1,10 +1,10 @@
 /*
- * fuzz/fuzz_dataset.h - shared by the dataset loader targets: the input
+ * fuzz/dataset_harness.h - shared by the dataset loader targets: the input
  * goes into a scratch file that msb_dataset_load reads (the public path,
  * file name rules and all), and what it built is checked.
  */
-#ifndef MSB_FUZZ_DATASET_H
-#define MSB_FUZZ_DATASET_H
+#ifndef MSB_FUZZ_DATASET_HARNESS_H
+#define MSB_FUZZ_DATASET_HARNESS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
-/* fuzz/fuzz_dataset.c - the loader harness of fuzz/fuzz_dataset.h. */
+/* fuzz/dataset_harness.c - the loader harness of fuzz/dataset_harness.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "medsafety/dataset.h"
 #include "fuzz.h"
-#include "fuzz_dataset.h"
+#include "dataset_harness.h"
 
 static void fail(const char *target, const char *what)
 {
