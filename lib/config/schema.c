@@ -58,9 +58,10 @@ static const msb__skey columns_keys[] = {
 static const msb__skey dataset_keys[] = {
 	{ "source", MSB__T_STR, NULL, NOLIM, NULL },
 	{ "format", MSB__T_ENUM, NULL, NOLIM, "auto|medsafetybench|csv|text|json|jsonl|hexphi" },
+	{ "source_name", MSB__T_STR, NULL, NOLIM, NULL },
 	{ "split", MSB__T_STRLIST, NULL, NOLIM, NULL },
 	{ "sources", MSB__T_STRLIST, NULL, NOLIM, NULL },
-	{ "principles", MSB__T_INTLIST, NULL, 1, 9, NULL },
+	{ "principles", MSB__T_INTLIST, NULL, 0, 9, NULL },
 	{ "limit", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "sample", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "seed", MSB__T_INT, NULL, 0, BIG, NULL },
@@ -91,7 +92,7 @@ static const msb__skey judge_keys[] = {
 };
 
 static const msb__skey jury_keys[] = {
-	{ "aggregate", MSB__T_ENUM, NULL, NOLIM, "mean|median|max|min|majority" },
+	{ "aggregate", MSB__T_ENUM, NULL, NOLIM, "median|mean|max" },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

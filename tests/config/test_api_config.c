@@ -158,7 +158,7 @@ static void test_errors_have_positions(void **state)
 	expect_error("judge:\n  - spec: refusal\n  - spec: replay\n", MSB_EINVAL,
 	    "t.yaml:3:11: judge.1.spec: expected a judge SPEC: refusal or openai/MODEL, found 'replay'");
 	expect_error("dataset:\n  principles: [1, 12]\n", MSB_EINVAL,
-	    "t.yaml:2:19: dataset.principles: expected whole numbers between 1 and 9, found '12'");
+	    "t.yaml:2:19: dataset.principles: expected whole numbers between 0 and 9, found '12'");
 	expect_error("dataset:\n  shard: 4/4\n", MSB_EINVAL,
 	    "t.yaml:2:10: dataset.shard: shard 4/4: the index counts from 0 and must be below the count");
 	expect_error("report:\n  formats: md,pdf\n", MSB_EINVAL,

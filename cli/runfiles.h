@@ -1,0 +1,31 @@
+/*
+ * cli/runfiles.h - what the CLI adds to a run folder after the runner:
+ * the reports in the asked formats, the merged configuration in
+ * run.json, and the end-of-run table.
+ */
+#ifndef MEDSAFETY_CLI_RUNFILES_H
+#define MEDSAFETY_CLI_RUNFILES_H
+
+#include <medsafety/medsafety.h>
+
+/*
+ * Score DIR's results.jsonl and write DIR/summary.json plus the reports
+ * named in `formats` (NULL: md and html): report.md, report.html,
+ * report.csv. subtitle may be NULL. Exit status (message printed).
+ */
+int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
+    const char *prog);
+
+/* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
+int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
+
+/*
+ * Put the merged configuration (msb_config_to_json) into DIR/run.json
+ * under "config", atomically. Exit status.
+ */
+int cli_runjson_add_config(const char *dir, const msb_config *cfg, const char *prog);
+
+/* Print the summary table of DIR/summary.json on stdout. */
+void cli_print_summary(const char *dir);
+
+#endif
