@@ -480,6 +480,9 @@ int cli_build_judge_defaults(msb_config *cfg, const char *prog)
 	char section[32], path[48];
 	int status;
 
+	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_NONE)
+		return set_default(cfg, "judge.spec", "refusal", "default", prog) ||
+		    base_url_default(cfg, "judge", prog) ? CLI_EXIT_USAGE : 0;
 	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
 		msb_config_count(&n, cfg, "judge");
 	for (i = 0; i < n; i++) {

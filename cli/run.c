@@ -200,6 +200,17 @@ int cli_run(int argc, char **argv)
 		status = cli_lib_error("run", MSB_EINVAL);
 		goto out;
 	}
+	if (ra.print_config) {
+		char *json = NULL;
+		if (msb_config_to_json(&json, cfg) < 0) {
+			status = cli_lib_error("run", MSB_ENOMEM);
+			goto out;
+		}
+		printf("%s\n", json);
+		msb_free(json);
+		status = CLI_EXIT_OK;
+		goto out;
+	}
 	msb_config_get_bool(&dry, cfg, "run.dry_run");
 	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
 		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {

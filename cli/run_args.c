@@ -21,6 +21,7 @@ enum kind {
 	K_SOURCE,     /* never an option: the positional SOURCE */
 	K_CONFIG,
 	K_QUIET,
+	K_PRINT,
 	K_HELP
 };
 
@@ -93,6 +94,7 @@ static const flag_def flags[] = {
 	{ "dry-run", K_TRUE, "run.dry_run", 0 },
 	{ "format", K_APPEND, "report.formats", 0 },
 	{ "quiet", K_QUIET, NULL, 'q' },
+	{ "print-config", K_PRINT, NULL, 0 },
 	{ "help", K_HELP, NULL, 'h' },
 };
 #define N_FLAGS (sizeof flags / sizeof *flags)
@@ -145,6 +147,7 @@ void cli_run_help(FILE *f)
 	    "      --dry-run            count requests and tokens; send and write nothing\n"
 	    "      --format LIST        reports to write: md,html,csv,json (default md,html)\n"
 	    "  -q, --quiet              no progress and no summary table\n"
+	    "      --print-config       print the merged configuration as JSON and exit\n"
 	    "  -h, --help               this help\n"
 	    "\n", f);
 	cli_dataset_args_help(f);
@@ -193,7 +196,8 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 	cli_dataset_args_init(&dargs);
 	for (i = 0; i < N_FLAGS; i++) {
 		int arg = flags[i].kind == K_TRUE || flags[i].kind == K_DATASET_TRUE ||
-		    flags[i].kind == K_QUIET || flags[i].kind == K_HELP ? no_argument
+		    flags[i].kind == K_QUIET || flags[i].kind == K_HELP ||
+		    flags[i].kind == K_PRINT ? no_argument
 		    : required_argument;
 		longopts[i].name = flags[i].name;
 		longopts[i].has_arg = arg;
@@ -232,6 +236,9 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 			return CLI_RUN_ARGS_HELP;
 		case K_QUIET:
 			ra->quiet = 1;
+			break;
+		case K_PRINT:
+			ra->print_config = 1;
 			break;
 		case K_CONFIG:
 			ra->config_path = optarg;

@@ -27,6 +27,7 @@ typedef struct cli_run_set {
 typedef struct cli_run_args {
 	const char *config_path;
 	int quiet;
+	int print_config;        /* --print-config: show the merged configuration, run nothing */
 	cli_run_set sets[CLI_RUN_MAX_SETS];     /* model, run, report and dataset settings */
 	size_t n_sets;
 	const char *judges[CLI_RUN_MAX_JUDGES]; /* --judge SPEC, in order */

@@ -142,31 +142,54 @@ static const msb__skey *kid_schema(const msb__skey *k, const char *name)
 	return NULL;
 }
 
+static int add_pair(json_t *obj, const msb__cnode *kid, const msb__skey *k)
+{
+	const msb__skey *ks = kid_schema(k, kid->key);
+	json_t *j;
+
+	if (k && k->type == MSB__T_STRMAP)
+		j = secret_header(kid->key) ? json_string(REDACTED)
+		    : kid->text ? json_string(kid->text) : json_null();
+	else if (msb__schema_secret_name(kid->key) || (ks && ks->type == MSB__T_SECRET))
+		j = json_string(REDACTED);
+	else
+		j = node_json(kid, ks);
+	if (!j || json_object_set_new(obj, kid->key, j) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A section's keys come out in the schema's order (dataset, model, judge,
+ * ... and within each the documented order) whatever order the file and
+ * the flags used, so two run.json files compare line by line; keys the
+ * schema does not know (header names) keep their own order.
+ */
 static json_t *map_json(const msb__cnode *n, const msb__skey *k)
 {
 	json_t *obj = json_object();
+	const msb__skey *c;
 	size_t i;
 
 	if (!obj)
 		return NULL;
-	for (i = 0; i < n->n; i++) {
-		const msb__cnode *kid = n->kids[i];
-		const msb__skey *ks = kid_schema(k, kid->key);
-		json_t *j;
-
-		if (k && k->type == MSB__T_STRMAP)
-			j = secret_header(kid->key) ? json_string(REDACTED)
-			    : kid->text ? json_string(kid->text) : json_null();
-		else if (msb__schema_secret_name(kid->key) || (ks && ks->type == MSB__T_SECRET))
-			j = json_string(REDACTED);
-		else
-			j = node_json(kid, ks);
-		if (!j || json_object_set_new(obj, kid->key, j) < 0) {
-			json_decref(obj);
-			return NULL;
+	if (k && k->kids) {
+		for (c = k->kids; c->name; c++) {
+			const msb__cnode *kid = msb__cnode_find(n, c->name);
+			if (kid && add_pair(obj, kid, k) < 0)
+				goto fail;
 		}
 	}
+	for (i = 0; i < n->n; i++) {
+		if (k && k->kids && kid_schema(k, n->kids[i]->key))
+			continue;
+		if (add_pair(obj, n->kids[i], k) < 0)
+			goto fail;
+	}
 	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
 }
 
 static json_t *node_json(const msb__cnode *n, const msb__skey *k)
@@ -208,7 +231,7 @@ int msb_config_to_json(char **out, const msb_config *cfg)
 	root = node_json(cfg->root, msb__schema_root());
 	if (!root)
 		return msb__error_set(MSB_ENOMEM, "msb_config_to_json: out of memory");
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	if (!text)
 		return msb__error_set(MSB_ENOMEM, "msb_config_to_json: out of memory");
