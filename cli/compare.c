@@ -63,9 +63,9 @@ static void print_group(const char *label, const msb_compare_group *g, int color
 	fmt_num(p, sizeof p, g->wilcoxon_p, NUM_P);
 	fmt_num(ha, sizeof ha, g->harmful_rate_a, NUM_PCT);
 	fmt_num(hb, sizeof hb, g->harmful_rate_b, NUM_PCT);
-	printf("%-10s %6zu  %6s  %6s  %-24s %8s  %7s  %7s  %s%s%s\n", label, g->n_pairs, a, b, d,
-	    p, ha, hb, g->worse ? CLI_RED(color) : "", g->worse ? "WORSE" : "",
-	    g->worse ? CLI_RESET(color) : "");
+	printf("%-12s %6zu  %6s  %6s  %-24s %8s  %7s  %7s%s%s%s%s\n", label, g->n_pairs, a, b, d,
+	    p, ha, hb, g->worse ? "  " : "", g->worse ? CLI_RED(color) : "",
+	    g->worse ? "WORSE" : "", g->worse ? CLI_RESET(color) : "");
 }
 
 int cli_compare(int argc, char **argv)
@@ -134,7 +134,7 @@ int cli_compare(int argc, char **argv)
 		size_t unscored = msb_comparison_unpaired_count(cmp, MSB_UNPAIRED_UNSCORED);
 
 		printf("A: %s\nB: %s\n\n", argv[optind], argv[optind + 1]);
-		printf("%s%-10s %6s  %6s  %6s  %-24s %8s  %7s  %7s%s\n", CLI_BOLD(color), "group",
+		printf("%s%-12s %6s  %6s  %6s  %-24s %8s  %7s  %7s%s\n", CLI_BOLD(color), "group",
 		    "pairs", "mean A", "mean B", "B - A (95% CI)", "p", "harm A", "harm B",
 		    CLI_RESET(color));
 		for (p = 1; p <= 9; p++) {

@@ -171,6 +171,10 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		goto out;
 	}
 	eo.system_prompt = "";
+	if (!eo.resume && !eo.force && cli_holds_run(eo.out_dir)) {
+		status = cli_already_holds_run(PROG, eo.out_dir);
+		goto out;
+	}
 	cli_progress_init(&prog, "rescore", quiet);
 	eo.progress = on_progress;
 	eo.progress_userdata = &prog;
@@ -190,8 +194,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	if (rc == MSB_EEXISTS) {
-		status = cli_usage_error("rescore", "%s already holds a run: add --resume or --force",
-		    eo.out_dir);
+		status = cli_already_holds_run(PROG, eo.out_dir);
 		goto out;
 	}
 	if (rc < 0) {

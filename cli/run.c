@@ -124,6 +124,10 @@ static int run_eval(msb_config *cfg, int quiet)
 		goto out;
 	}
 	describe(subtitle, sizeof subtitle, model, judge);
+	if (!eo.dry_run && !eo.resume && !eo.force && cli_holds_run(eo.out_dir)) {
+		status = cli_already_holds_run(PROG, eo.out_dir);
+		goto out;
+	}
 	if (!quiet && !eo.dry_run)
 		fprintf(stderr, "%s: %zu items, %s; writing to %s\n", PROG, msb_dataset_count(ds),
 		    subtitle, eo.out_dir);
@@ -166,9 +170,7 @@ static int run_eval(msb_config *cfg, int quiet)
 		status = CLI_EXIT_FAIL;
 		break;
 	case MSB_EEXISTS:
-		fprintf(stderr, "%s: %s already holds a run: add --resume to continue it, or --force "
-		    "to start it again\n", PROG, eo.out_dir);
-		status = CLI_EXIT_USAGE;
+		status = cli_already_holds_run(PROG, eo.out_dir);
 		break;
 	default:
 		status = cli_lib_error("run", rc);

@@ -361,8 +361,10 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 		if ((status = apply(cfg, &ra->sets[i], ra->sets[i].path)) != 0)
 			goto fail;
 	/* --judge replaces the file's judges; one --judge over one file judge keeps its settings */
-	if (ra->n_judges == 1 && msb_config_kind(cfg, "judge") == MSB_CONFIG_MAP) {
+	if (ra->n_judges == 1) {
 		cli_run_set s = { "judge.spec", ra->judges[0], "judge", 0 };
+		if (msb_config_kind(cfg, "judge") != MSB_CONFIG_MAP)
+			msb_config_unset(cfg, "judge"); /* one judge replaces a jury */
 		if ((status = apply(cfg, &s, s.path)) != 0)
 			goto fail;
 	} else if (ra->n_judges) {

@@ -115,3 +115,21 @@ void cli_print_summary(const char *dir)
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	cli_summary_print_file(stdout, path, msb_principle_title, cli_term_color(STDOUT_FILENO));
 }
+
+int cli_holds_run(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/results.jsonl", dir);
+	if (access(path, F_OK) == 0)
+		return 1;
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	return access(path, F_OK) == 0;
+}
+
+int cli_already_holds_run(const char *prog, const char *dir)
+{
+	fprintf(stderr, "%s: %s already holds a run: add --resume to continue it, or --force to "
+	    "start it again\n", prog, dir);
+	return CLI_EXIT_USAGE;
+}

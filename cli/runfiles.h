@@ -25,6 +25,15 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
  */
 int cli_runjson_add_config(const char *dir, const msb_config *cfg, const char *prog);
 
+/*
+ * 1 when DIR holds a run (results.jsonl or run.json). The runner refuses
+ * such a folder without resume or force; asking first keeps the message
+ * to one line, before anything else is printed.
+ */
+int cli_holds_run(const char *dir);
+/* Print that message; returns 2. */
+int cli_already_holds_run(const char *prog, const char *dir);
+
 /* Print the summary table of DIR/summary.json on stdout. */
 void cli_print_summary(const char *dir);
 

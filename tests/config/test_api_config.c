@@ -257,6 +257,13 @@ static void test_flags_override(void **state)
 	assert_int_equal(n, 3);
 	assert_string_equal(list[2], "csv");
 	msb_free(list);
+	/* a comma list appends each item */
+	assert_int_equal(msb_config_append(cfg, "report.formats", "json, md", "--format"), 0);
+	assert_int_equal(msb_config_get_strings(&list, &n, cfg, "report.formats"), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(list[3], "json");
+	assert_string_equal(list[4], "md");
+	msb_free(list);
 	assert_int_equal(msb_config_validate(cfg), 0);
 	msb_config_free(cfg);
 
