@@ -189,6 +189,27 @@ int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *
 	    reference, reference ? strlen(reference) : 0);
 }
 
+int msb__dataset_reindex(msb_dataset *ds)
+{
+	size_t n = ds->n, i;
+
+	msb__free(ds->index);
+	ds->index = NULL;
+	ds->index_cap = 0;
+	ds->n = 0;
+	for (i = 0; i < n; i++) {
+		if (index_insert(ds, i))
+			return MSB_ENOMEM;
+		ds->n++;
+	}
+	return 0;
+}
+
+const msb_dataset *msb__dataset_owner(const msb_dataset *ds)
+{
+	return ds->parent ? ds->parent : ds;
+}
+
 size_t msb_dataset_count(const msb_dataset *ds)
 {
 	return ds ? ds->n : 0;

@@ -35,6 +35,8 @@ struct msb_dataset {
 	/* interned short strings (source, split) */
 	const char **interned;
 	size_t n_interned;
+	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
+	size_t cleaned[4];
 };
 
 /* Allocate an empty owning dataset. */
@@ -54,6 +56,10 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s);
 int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
     const char *source, const char *split, const char *prompt, size_t prompt_len,
     const char *reference, size_t reference_len);
+/* Rebuild the id index after items were removed or reordered in place. */
+int msb__dataset_reindex(msb_dataset *ds);
+/* The dataset that owns the items (ds itself, or a view's parent). */
+const msb_dataset *msb__dataset_owner(const msb_dataset *ds);
 /* Take a reference. */
 msb_dataset *msb__dataset_ref(const msb_dataset *ds);
 

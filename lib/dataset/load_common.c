@@ -1,0 +1,64 @@
+/* lib/dataset/load_common.c - what every loader shares: ids, principles. */
+#include <stdio.h>
+#include <string.h>
+
+#include "medsafety/common.h"
+#include "core/error.h"
+#include "dataset/dataset.h"
+#include "dataset/load.h"
+
+int msb__parse_principle(const char *path, size_t line, const char *s, size_t len, int max, int *out)
+{
+	size_t i = 0;
+	int v = 0;
+
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == len) {
+		*out = 0;
+		return 0;
+	}
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > 1000)
+			return msb__error_set(MSB_EPARSE, "%s:%zu: principle '%.*s' is not a number 0..%d",
+			    path, line, (int)(len > 40 ? 40 : len), s, max);
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > max)
+		return msb__error_set(MSB_EPARSE, "%s:%zu: principle %d out of range (1..%d, or 0 for none)",
+		    path, line, v, max);
+	*out = v;
+	return 0;
+}
+
+int msb__load_add(msb_dataset *ds, const msb__origin *o, size_t line, const char *id, size_t row,
+    int principle, int category, const char *prompt, size_t prompt_len, const char *ref,
+    size_t ref_len)
+{
+	char gen[512];
+	size_t id_len;
+
+	if (!prompt_len)
+		return msb__error_set(MSB_EPARSE, "%s:%zu: empty prompt", o->path, line);
+	if (id) {
+		id_len = strlen(id);
+		if (!id_len)
+			return msb__error_set(MSB_EPARSE, "%s:%zu: empty id", o->path, line);
+		if (msb_dataset_find(ds, id))
+			return msb__error_set(MSB_EPARSE, "%s:%zu: duplicate id '%.200s'", o->path, line, id);
+	} else {
+		int n = snprintf(gen, sizeof gen, "%s/%zu", o->id_prefix, row);
+		if (n < 0 || (size_t)n >= sizeof gen)
+			return msb__error_set(MSB_EINVAL, "%s: source name too long for an id", o->path);
+		id = gen;
+		id_len = (size_t)n;
+		/* two files of a folder that map to the same ids (a copy of a file) */
+		if (msb_dataset_find(ds, id))
+			return msb__error_set(MSB_EPARSE, "%s:%zu: duplicate id '%s' (the same file loaded twice?)",
+			    o->path, line, id);
+	}
+	return msb__dataset_append(ds, id, id_len, principle, category, o->source, o->split, prompt,
+	    prompt_len, ref, ref_len);
+}
