@@ -29,8 +29,8 @@ struct msb_dataset {
 	msb_arena arena;              /* item structs and strings */
 	const msb_item **items;
 	size_t n, cap;
-	/* id index: open addressing over item indexes + 1 (0 = empty) */
-	size_t *index;
+	/* id index: (32-bit id hash << 32) | (item index + 1); 0 = empty */
+	uint64_t *index;
 	size_t index_cap;
 	/* interned short strings (source, split) */
 	const char **interned;
@@ -50,8 +50,7 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s);
 /*
  * Append a new item whose strings are copied into the dataset arena
  * (lengths given so that loaders need not NUL-terminate). reference may
- * be NULL. Does not check for duplicate ids (loaders make unique ids);
- * msb_dataset_add does.
+ * be NULL. MSB_EEXISTS (nothing added) when the id is taken.
  */
 int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
     const char *source, const char *split, const char *prompt, size_t prompt_len,

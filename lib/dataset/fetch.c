@@ -190,8 +190,13 @@ static int fetch_entry(const char *base, const char *dir, const msb__manifest_en
 	if ((rc = msb__mkdir_p(parent.ptr)))
 		goto out;
 	rc = download_one(url.ptr, part.ptr, e, opts->timeout_ms > 0 ? opts->timeout_ms : 300000L);
-	if (rc)
+	if (rc) {
+		/* keep a partial download for the next run to resume; an empty one is noise */
+		struct stat st;
+		if (stat(part.ptr, &st) == 0 && st.st_size == 0)
+			unlink(part.ptr);
 		goto out;
+	}
 	if (!file_matches(part.ptr, e, got)) {
 		struct stat st;
 		unsigned long long size = stat(part.ptr, &st) == 0 ? (unsigned long long)st.st_size : 0;

@@ -1,5 +1,4 @@
 /* lib/dataset/load_common.c - what every loader shares: ids, principles. */
-#include <stdio.h>
 #include <string.h>
 
 #include "medsafety/common.h"
@@ -33,12 +32,33 @@ int msb__parse_principle(const char *path, size_t line, const char *s, size_t le
 	return 0;
 }
 
+/* "<prefix>/<row>" without printf: this runs once per item of large files. */
+static size_t make_id(char *out, size_t cap, const char *prefix, size_t row)
+{
+	size_t plen = strlen(prefix), n = 0;
+	char digits[24];
+
+	do {
+		digits[n++] = (char)('0' + row % 10);
+		row /= 10;
+	} while (row);
+	if (plen + 1 + n + 1 > cap)
+		return 0;
+	memcpy(out, prefix, plen);
+	out[plen] = '/';
+	while (n)
+		out[++plen] = digits[--n];
+	out[++plen] = '\0';
+	return plen;
+}
+
 int msb__load_add(msb_dataset *ds, const msb__origin *o, size_t line, const char *id, size_t row,
     int principle, int category, const char *prompt, size_t prompt_len, const char *ref,
     size_t ref_len)
 {
 	char gen[512];
 	size_t id_len;
+	int rc;
 
 	if (!prompt_len)
 		return msb__error_set(MSB_EPARSE, "%s:%zu: empty prompt", o->path, line);
@@ -46,19 +66,16 @@ int msb__load_add(msb_dataset *ds, const msb__origin *o, size_t line, const char
 		id_len = strlen(id);
 		if (!id_len)
 			return msb__error_set(MSB_EPARSE, "%s:%zu: empty id", o->path, line);
-		if (msb_dataset_find(ds, id))
-			return msb__error_set(MSB_EPARSE, "%s:%zu: duplicate id '%.200s'", o->path, line, id);
 	} else {
-		int n = snprintf(gen, sizeof gen, "%s/%zu", o->id_prefix, row);
-		if (n < 0 || (size_t)n >= sizeof gen)
+		id_len = make_id(gen, sizeof gen, o->id_prefix, row);
+		if (!id_len)
 			return msb__error_set(MSB_EINVAL, "%s: source name too long for an id", o->path);
 		id = gen;
-		id_len = (size_t)n;
-		/* two files of a folder that map to the same ids (a copy of a file) */
-		if (msb_dataset_find(ds, id))
-			return msb__error_set(MSB_EPARSE, "%s:%zu: duplicate id '%s' (the same file loaded twice?)",
-			    o->path, line, id);
 	}
-	return msb__dataset_append(ds, id, id_len, principle, category, o->source, o->split, prompt,
+	rc = msb__dataset_append(ds, id, id_len, principle, category, o->source, o->split, prompt,
 	    prompt_len, ref, ref_len);
+	if (rc == MSB_EEXISTS)
+		/* a given id used twice, or two copies of a file in one folder */
+		return msb__error_set(MSB_EPARSE, "%s:%zu: duplicate id '%.200s'", o->path, line, id);
+	return rc;
 }
