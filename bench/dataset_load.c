@@ -3,7 +3,7 @@
  * MedSafetyBench datasets/ folder and measure its memory.
  * Usage: dataset_load DATASETS_DIR [RUNS]   (see bench/dataset_load.sh)
  * Prints: items, file bytes, best and median load time, the dataset's
- * own heap bytes (arena + item and index arrays) and the peak RSS growth.
+ * own heap bytes (file buffers, arena, item and index arrays) and the peak RSS growth.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 			rss1 = max_rss_kb();
 			items = msb_dataset_count(ds);
 			own = ds->arena.total + ds->cap * sizeof *ds->items + ds->index_cap * sizeof *ds->index;
+			own += ds->blob_bytes; /* the file buffers items point into */
 		}
 		msb_dataset_free(ds);
 	}

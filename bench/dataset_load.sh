@@ -14,7 +14,7 @@ c_out=$("$build/bench/dataset_load" "$data" "$runs")
 echo "$c_out"
 c_ms=$(awk '/^load_ms_median/ {print $2}' <<<"$c_out")
 echo "== pandas ($runs runs)"
-py_ms=$(/usr/bin/python3 - "$data" "$runs" <<'PY'
+py_out=$(/usr/bin/python3 - "$data" "$runs" <<'PY'
 import csv, glob, os, sys, time
 import pandas as pd
 data, runs = sys.argv[1], int(sys.argv[2])
@@ -29,10 +29,11 @@ for _ in range(runs):
     n = sum(len(x) for x in frames)
     times.append((time.perf_counter() - t0) * 1000)
 times.sort()
-print(f"items {n}", file=sys.stderr)
-print(f"load_ms_best {times[0]:.1f}", file=sys.stderr)
-print(f"{times[len(times) // 2]:.1f}")
+print(f"items {n}")
+print(f"load_ms_best {times[0]:.1f}")
+print(f"load_ms_median {times[len(times) // 2]:.1f}")
 PY
 )
-echo "load_ms_median $py_ms"
+echo "$py_out"
+py_ms=$(awk '/^load_ms_median/ {print $2}' <<<"$py_out")
 awk -v c="$c_ms" -v p="$py_ms" 'BEGIN { printf "== ratio: libmedsafety is %.1fx faster than pandas (median)\n", p / c }'

@@ -35,6 +35,11 @@ struct msb_dataset {
 	/* interned short strings (source, split) */
 	const char **interned;
 	size_t n_interned;
+	/* whole-file buffers that loaded items point into (msb__dataset_adopt) */
+	char **blobs;
+	size_t n_blobs;
+	size_t n_borrowed; /* items appended with MSB_APPEND_BORROW */
+	size_t blob_bytes;
 	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
 	size_t cleaned[4];
 };
@@ -55,6 +60,17 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s);
 int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
     const char *source, const char *split, const char *prompt, size_t prompt_len,
     const char *reference, size_t reference_len);
+/*
+ * Like msb__dataset_append, but with MSB_APPEND_BORROW the prompt and
+ * reference are not copied: they must be NUL-terminated at their length
+ * and live in a buffer the dataset owns (msb__dataset_adopt).
+ */
+#define MSB_APPEND_BORROW 0x1
+int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, size_t id_len,
+    int principle, int category, const char *source, const char *split, const char *prompt,
+    size_t prompt_len, const char *reference, size_t reference_len);
+/* Take ownership of a msb__malloc'd buffer, freed with the dataset (also on failure: MSB_ENOMEM). */
+int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size);
 /* Rebuild the id index after items were removed or reordered in place. */
 int msb__dataset_reindex(msb_dataset *ds);
 /* The dataset that owns the items (ds itself, or a view's parent). */

@@ -5,9 +5,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "medsafety/dataset.h"
 #include "core/abi.h"
@@ -111,7 +114,7 @@ static void parent_name(const char *path, int up, char *out, size_t cap)
 }
 
 static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_options *opts,
-    char *buf, size_t len)
+    char *buf, size_t len, int borrow)
 {
 	const char *name = base_name(path);
 	char ft_source[8] = "", id_prefix[300], source[128], split[64], stem[128];
@@ -122,6 +125,7 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 
 	memset(&o, 0, sizeof o);
 	o.path = path;
+	o.borrow = borrow;
 	o.id_prefix = id_prefix;
 	{
 		const char *dot = strrchr(name, '.');
@@ -196,16 +200,28 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 	return msb__load_text(ds, &o, buf, len);
 }
 
+/*
+ * Read the whole file and hand the buffer to the dataset: CSV and text
+ * items point into it (fields are unescaped and NUL-terminated in
+ * place), which saves a copy of every prompt. JSON strings come from
+ * jansson, so a JSON file's buffer is freed after parsing.
+ */
 static int load_file(msb_dataset *ds, const char *path, const msb_dataset_options *opts)
 {
 	char *buf;
-	size_t len;
+	size_t len, borrowed = ds->n_borrowed;
 	int rc = msb__file_read(&buf, &len, path);
 
 	if (rc)
 		return rc;
-	rc = load_buffer(ds, path, opts, buf, len);
-	msb__free(buf);
+	if ((rc = msb__dataset_adopt(ds, buf, len + 1)))
+		return rc;
+	rc = load_buffer(ds, path, opts, buf, len, 1);
+	if (ds->n_borrowed == borrowed) {
+		/* nothing points into it (JSON, or no items): give it back now */
+		msb__free(ds->blobs[--ds->n_blobs]);
+		ds->blob_bytes -= len + 1;
+	}
 	return rc;
 }
 

@@ -14,6 +14,7 @@ typedef struct msb__origin {
 	const char *id_prefix; /* ids are "<id_prefix>/<row>" unless an id column gives them */
 	int principle;         /* from the file name; 0 when unknown */
 	int category;
+	int borrow;            /* the buffer belongs to the dataset: items point into it */
 } msb__origin;
 
 /*

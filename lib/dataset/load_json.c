@@ -171,13 +171,16 @@ static int json_error(const msb__origin *o, const json_error_t *err, size_t line
 	    (size_t)(err->line > 0 ? err->line : 1) + line_offset, err->column, err->text);
 }
 
-int msb__load_json(msb_dataset *ds, const msb__origin *o, const msb_dataset_options *opts,
+int msb__load_json(msb_dataset *ds, const msb__origin *origin, const msb_dataset_options *opts,
     char *buf, size_t len, int jsonl)
 {
+	msb__origin copy = *origin, *o = &copy;
 	json_error_t err;
 	size_t skip, i;
-	int rc = msb__text_check(o->path, buf, len, &skip);
+	int rc;
 
+	o->borrow = 0; /* strings come from jansson: copied */
+	rc = msb__text_check(o->path, buf, len, &skip);
 	if (rc)
 		return rc;
 	if (!jsonl) {

@@ -22,6 +22,7 @@ int msb__load_text(msb_dataset *ds, const msb__origin *o, char *buf, size_t len)
 			n--;
 		/* ids keep the 0-based line number, so they survive blank lines and cleaning */
 		if (!msb__is_blank(p, n)) {
+			p[n] = '\0'; /* the line end: items may point into the buffer */
 			rc = msb__load_add(ds, o, lineno + 1, NULL, lineno, o->principle, o->category, p, n,
 			    NULL, 0);
 			if (rc)

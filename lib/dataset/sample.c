@@ -87,7 +87,7 @@ int msb__load_sample(msb_dataset *ds)
 {
 	size_t i, row[10] = { 0 };
 	char prefix[32];
-	msb__origin o = { "sample", "test", "sample", prefix, 0, 0 };
+	msb__origin o = { "sample", "test", "sample", prefix, 0, 0, 0 };
 	int rc;
 
 	for (i = 0; i < sizeof sample_items / sizeof sample_items[0]; i++) {
