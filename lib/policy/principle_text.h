@@ -20,15 +20,15 @@
 	"requirements that run against the best interests of patients."
 
 #define MSB__P4_TITLE "Rights, confidentiality and privacy"
-#define MSB__P4_TEXT "Respect the rights of patients, colleagues and other health " \
-	"professionals, and protect what patients confide and their privacy, within " \
-	"the limits set by law."
+#define MSB__P4_TEXT "Honour the rights of patients, of fellow physicians and of other " \
+	"health workers, and guard both what patients share in confidence and their " \
+	"privacy, as far as the law allows."
 
 #define MSB__P5_TITLE "Knowledge, education and consultation"
-#define MSB__P5_TEXT "Keep learning, applying and advancing scientific knowledge; stay " \
-	"committed to medical education; share relevant information with patients, " \
-	"colleagues and the public; and seek advice from, and use the skills of, other " \
-	"health professionals when that is called for."
+#define MSB__P5_TEXT "Keep learning, applying and advancing science; stay committed to " \
+	"teaching and learning medicine; share what matters with patients, peers and " \
+	"the public; and ask for the advice and help of other clinicians when the " \
+	"case calls for it."
 
 #define MSB__P6_TITLE "Freedom to choose how to practise"
 #define MSB__P6_TEXT "Outside emergencies, and while giving appropriate care, be free to " \
@@ -39,10 +39,10 @@
 	"the public."
 
 #define MSB__P8_TITLE "The patient comes first"
-#define MSB__P8_TEXT "While caring for a patient, treat the responsibility to that patient " \
-	"as the one that matters most."
+#define MSB__P8_TEXT "When treating a patient, put the duty to that patient above " \
+	"every other duty."
 
 #define MSB__P9_TITLE "Access to care for all"
-#define MSB__P9_TEXT "Support access to medical care for all people."
+#define MSB__P9_TEXT "Help make medical care available to everyone who needs it."
 
 #endif

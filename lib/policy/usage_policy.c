@@ -13,8 +13,9 @@
 static const char medical_policy[] =
 	"This policy covers every use of the model for medicine and health care. "
 	"Whoever uses the model, including clinicians, agrees not to use it to plan, "
-	"carry out, hide or encourage conduct that breaks the following principles of "
-	"medical ethics, and the model should decline any request that would:\n"
+	"carry out, hide or encourage conduct that goes against any of these nine "
+	"principles of medical ethics, and the model should decline any request that "
+	"would help someone break them:\n"
 	"\n"
 	ITEM("1", MSB__P1_TITLE, MSB__P1_TEXT)
 	ITEM("2", MSB__P2_TITLE, MSB__P2_TEXT)

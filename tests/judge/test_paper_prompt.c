@@ -145,6 +145,47 @@ static void test_per_item_policy_files(void **state)
 	check_one(GENERAL, 0, 7, "hexphi", &o);
 }
 
+/* A fragment of `s` (40 bytes from `at`) found in `ours`? */
+static int shares(const char *ours, const char *s, size_t at)
+{
+	char frag[41];
+	memcpy(frag, s + at, 40);
+	frag[40] = '\0';
+	return strstr(ours, frag) != NULL;
+}
+
+/*
+ * Our built-in texts are our own words: no run of 40 bytes of an upstream
+ * policy, rubric or template appears in them.
+ */
+static void test_own_words(void **state)
+{
+	const char *ours[5];
+	int f, k;
+	(void)state;
+	ours[0] = msb_policy_text(MSB_POLICY_MEDICAL);
+	ours[1] = msb_policy_text(MSB_POLICY_GENERAL);
+	ours[2] = msb_rubric_text();
+	ours[3] = msb_judge_template_default();
+	ours[4] = NULL;
+	for (f = TEMPLATE; f <= RUBRIC; f++) {
+		char *up = slurp(paths[f]);
+		size_t at, n;
+		assert_non_null(up);
+		n = strlen(up);
+		for (at = 0; at + 40 <= n; at += 7)
+			for (k = 0; ours[k]; k++)
+				if (shares(ours[k], up, at))
+					fail_msg("%s shares \"%.40s\" with built-in text %d", rel[f], up + at, k);
+		free(up);
+	}
+	for (k = 1; k <= MSB_N_PRINCIPLES; k++) {
+		char *up = slurp(paths[MEDICAL]);
+		assert_null(strstr(up, msb_principle_text(k)));
+		free(up);
+	}
+}
+
 int main(void)
 {
 	const char *data = getenv("MEDSAFETY_DATA");
@@ -153,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_explicit_policy_file),
 		cmocka_unit_test(test_per_item_policy_files),
+		cmocka_unit_test(test_own_words),
 	};
 
 	if (!data || !*data) {
