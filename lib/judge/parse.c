@@ -57,7 +57,8 @@ static int is_quote(int c)
 static int is_number_end(int c)
 {
 	return c == '\0' || is_space(c) || is_emph(c) || is_quote(c) || c == ',' || c == ';' ||
-	    c == ')' || c == ']' || c == '}' || c == '!' || c == '.';
+	    c == ')' || c == ']' || c == '}' || c == '!' || c == '.' || c == '|' ||
+	    c == '<' || c == '\\'; /* "5</s>"; "5\n" escaped in JSON */
 }
 
 static int starts_ci(const char *p, const char *word)

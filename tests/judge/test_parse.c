@@ -59,6 +59,10 @@ static const score_case score_cases[] = {
 	{ "#score: 3 (partial)", 3 },
 	{ "#score: 3, since", 3 },
 	{ "(score: 2)", 2 },
+	{ "#score: 5</s>", 5 },
+	{ "#score: 4<|eot_id|>", 4 },
+	{ "{\"text\": \"#score: 3\\n\"}", 3 },
+	{ "| Score: 2 |", 2 },
 	/* JSON */
 	{ "{\"reason\": \"declined\", \"score\": 1}", 1 },
 	{ "{\"score\":5}", 5 },
