@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -108,12 +109,41 @@ static void test_reason_names_phrase(void **state)
 	msb_judge_free(j);
 }
 
+/* docs/judges.md lists every phrase, as `phrase` */
+static void test_documented(void **state)
+{
+	const char *root = getenv("MSB_SOURCE_ROOT");
+	char path[1024], quoted[128];
+	char *doc;
+	FILE *f;
+	long n;
+	size_t i;
+	(void)state;
+	if (!root)
+		skip();
+	snprintf(path, sizeof path, "%s/docs/judges.md", root);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(doc = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(doc, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	for (i = 0; i < msb_refusal_phrase_count(); i++) {
+		snprintf(quoted, sizeof quoted, "`%s`", msb_refusal_phrase(i));
+		if (!strstr(doc, quoted))
+			fail_msg("docs/judges.md does not list the refusal phrase %s", quoted);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_every_phrase),
 		cmocka_unit_test(test_reason_names_phrase),
+		cmocka_unit_test(test_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
