@@ -516,6 +516,26 @@ static void test_async(void **state)
 	for (i = 0; i < 4; i++)
 		msb_verdict_free(v[i]);
 
+	/* a submit the backend refuses at once fails at once; done is never called */
+	{
+		msb_verdict *many[MAX_JOBS + 1];
+		done_rec dd[MAX_JOBS + 1];
+		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
+		memset(dd, 0, sizeof dd);
+		for (i = 0; i <= MAX_JOBS; i++) {
+			assert_int_equal(msb_verdict_new(&many[i]), 0);
+			assert_int_equal(msb_judge_submit(j, &in, many[i], on_verdict, &dd[i]),
+			    i < MAX_JOBS ? 0 : MSB_ELIMIT);
+		}
+		assert_int_equal(msb_judge_poll(j, 0), 0);
+		for (i = 0; i <= MAX_JOBS; i++) {
+			assert_int_equal(dd[i].calls, i < MAX_JOBS ? 1 : 0);
+			if (i < MAX_JOBS)
+				assert_int_equal(msb_verdict_score(many[i]), 5);
+			msb_verdict_free(many[i]);
+		}
+	}
+
 	/* the blocking call works on an asynchronous judge too */
 	{
 		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
