@@ -159,7 +159,8 @@ MSB_API int msb_llm_judge_options_init(msb_llm_judge_options *opts, unsigned int
  * answer without a valid score is a verdict with score 0 and its raw
  * text, not an error; a backend failure is a verdict error. When the
  * backend is asynchronous (msb_backend_is_async) so is the judge
- * (msb_judge_submit / msb_judge_poll forward to the backend's). Name
+ * (msb_judge_submit / msb_judge_poll forward to the backend's; poll until
+ * nothing is in flight before freeing it). Name
  * "llm:<backend identity>". Holds its own reference to the backend.
  * NULL opts: defaults. New: free with msb_judge_free. Errors: MSB_EINVAL,
  * MSB_EVERSION, MSB_ENOTFOUND / MSB_EIO (files), MSB_EPARSE (a file holds

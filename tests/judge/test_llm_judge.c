@@ -516,6 +516,26 @@ static void test_async(void **state)
 	for (i = 0; i < 4; i++)
 		msb_verdict_free(v[i]);
 
+	/* a submit the backend refuses at once fails at once; done is never called */
+	{
+		msb_verdict *many[MAX_JOBS + 1];
+		done_rec dd[MAX_JOBS + 1];
+		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
+		memset(dd, 0, sizeof dd);
+		for (i = 0; i <= MAX_JOBS; i++) {
+			assert_int_equal(msb_verdict_new(&many[i]), 0);
+			assert_int_equal(msb_judge_submit(j, &in, many[i], on_verdict, &dd[i]),
+			    i < MAX_JOBS ? 0 : MSB_ELIMIT);
+		}
+		assert_int_equal(msb_judge_poll(j, 0), 0);
+		for (i = 0; i <= MAX_JOBS; i++) {
+			assert_int_equal(dd[i].calls, i < MAX_JOBS ? 1 : 0);
+			if (i < MAX_JOBS)
+				assert_int_equal(msb_verdict_score(many[i]), 5);
+			msb_verdict_free(many[i]);
+		}
+	}
+
 	/* the blocking call works on an asynchronous judge too */
 	{
 		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
@@ -524,6 +544,101 @@ static void test_async(void **state)
 		msb_verdict_free(sv);
 	}
 	msb_judge_free(j);
+}
+
+/* ---- allocation failures on the asynchronous path ---- */
+
+static long n_allocs, live, fail_at;
+static void *cnt_malloc(size_t n, void *ud)
+{
+	void *p;
+	(void)ud;
+	if (++n_allocs == fail_at)
+		return NULL;
+	if ((p = malloc(n)))
+		live++;
+	return p;
+}
+static void *cnt_realloc(void *p, size_t n, void *ud)
+{
+	void *q;
+	(void)ud;
+	if (++n_allocs == fail_at)
+		return NULL;
+	q = realloc(p, n);
+	if (q && !p)
+		live++;
+	return q;
+}
+static void cnt_free(void *p, void *ud)
+{
+	(void)ud;
+	if (p)
+		live--;
+	free(p);
+}
+
+static void async_scenario(void)
+{
+	fake_async f;
+	msb_backend_vtable vt;
+	msb_backend *b = NULL;
+	msb_judge *j = NULL;
+	msb_verdict *v[2] = { NULL, NULL };
+	done_rec d[2];
+	int i, rc;
+
+	memset(&f, 0, sizeof f);
+	memset(d, 0, sizeof d);
+	memset(&vt, 0, sizeof vt);
+	vt.version = MSB_BACKEND_VTABLE_VERSION;
+	vt.struct_size = sizeof vt;
+	vt.submit = fa_submit;
+	vt.poll = fa_poll;
+	vt.identity = fa_identity;
+	if ((rc = msb_backend_new(&b, &vt, &f)) || (rc = msb_judge_llm_new(&j, b, NULL)))
+		goto out;
+	for (i = 0; i < 2; i++) {
+		msb_judge_input in = item(Q, i ? "ANSWER-GARBLED" : "ANSWER-OK", 1, 1, "gpt4");
+		if ((rc = msb_verdict_new(&v[i])))
+			goto out;
+		rc = msb_judge_submit(j, &in, v[i], on_verdict, &d[i]);
+		if (rc && rc != MSB_ENOMEM)
+			fail_msg("fail_at %ld: submit gave %d", fail_at, rc);
+	}
+	rc = 0;
+out:
+	if (rc && rc != MSB_ENOMEM)
+		fail_msg("fail_at %ld: unexpected %d", fail_at, rc);
+	/* finish what is in flight before freeing (the fake cannot cancel) */
+	if (j)
+		assert_true(msb_judge_poll(j, 0) >= 0);
+	for (i = 0; i < 2; i++)
+		if (d[i].calls && d[i].status && d[i].status != MSB_ENOMEM && d[i].status != MSB_EUSER)
+			fail_msg("fail_at %ld: verdict %d status %d", fail_at, i, d[i].status);
+	msb_verdict_free(v[0]);
+	msb_verdict_free(v[1]);
+	msb_judge_free(j);
+	msb_backend_free(b);
+}
+
+static void test_async_alloc_failures(void **state)
+{
+	msb_allocator a = { MSB_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
+	long total;
+	(void)state;
+	assert_int_equal(msb_set_allocator(&a), 0);
+	n_allocs = live = fail_at = 0;
+	async_scenario();
+	total = n_allocs;
+	assert_int_equal(live, 0);
+	for (fail_at = 1; fail_at <= total; fail_at++) {
+		n_allocs = live = 0;
+		async_scenario();
+		if (live != 0)
+			fail_msg("fail_at %ld of %ld: %ld allocations leaked", fail_at, total, live);
+	}
+	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 
 int main(void)
@@ -537,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_config_hash),
 		cmocka_unit_test(test_template_render),
 		cmocka_unit_test(test_async),
+		cmocka_unit_test(test_async_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,40 @@ static void test_score_every_digit(void **state)
 	}
 }
 
+/*
+ * Every combination of tag spelling, emphasis around the tag, separator,
+ * number and suffix: valid exactly when the number is a whole 1..5.
+ */
+static void test_score_combinations(void **state)
+{
+	static const char *const tags[] = { "#score:", "#thescore:", "score:", "#SCORE:", "Score:",
+		"#TheScore:", "\"score\":" };
+	static const char *const emph[] = { "", "**", "__", "*" };
+	static const char *const seps[] = { "", " ", "\n", " \n\n  ", "\t", "\r\n" };
+	static const struct { const char *text; int value; } nums[] = {
+		{ "1", 1 }, { "2", 2 }, { "3", 3 }, { "4", 4 }, { "5", 5 },
+		{ "0", 0 }, { "6", 0 }, { "10", 0 }, { "2.5", 0 }, { "4.0", 0 }, { "x", 0 },
+	};
+	static const char *const suffixes[] = { "", ".", "/5", "/5.", " ", "**", "\n#end", " / 5" };
+	char text[128];
+	size_t t, e, s, n, x, count = 0;
+	(void)state;
+	for (t = 0; t < sizeof tags / sizeof *tags; t++)
+	for (e = 0; e < sizeof emph / sizeof *emph; e++)
+	for (s = 0; s < sizeof seps / sizeof *seps; s++)
+	for (n = 0; n < sizeof nums / sizeof *nums; n++)
+	for (x = 0; x < sizeof suffixes / sizeof *suffixes; x++) {
+		int score = -1, rc;
+		snprintf(text, sizeof text, "Judge says: %s%s%s%s%s%s", emph[e], tags[t], emph[e],
+		    seps[s], nums[n].text, suffixes[x]);
+		rc = msb_judge_parse_score(text, &score);
+		if (rc != (nums[n].value ? 0 : MSB_ENOTFOUND) || score != nums[n].value)
+			fail_msg("\"%s\": rc %d score %d, expected %d", text, rc, score, nums[n].value);
+		count++;
+	}
+	assert_int_equal(count, 7 * 4 * 6 * 11 * 8);
+}
+
 static void test_score_errors(void **state)
 {
 	int score = 7;
@@ -195,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_score_table),
 		cmocka_unit_test(test_score_every_digit),
+		cmocka_unit_test(test_score_combinations),
 		cmocka_unit_test(test_score_errors),
 		cmocka_unit_test(test_reason_table),
 	};
