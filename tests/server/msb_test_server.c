@@ -666,8 +666,9 @@ int main(int argc, char **argv)
 	started = now_ms();
 
 	while (!stop) {
-		double now = now_ms();
-		int n, wait = -1;
+		double now = now_ms(), wait = -1;
+		struct timespec ts;
+		int n;
 		while (heap_len && heap[0].due <= now) {
 			timer t = heap_pop();
 			conn *c = t.fd < n_conns ? conns[t.fd] : NULL;
@@ -675,15 +676,18 @@ int main(int argc, char **argv)
 				deliver(c);
 		}
 		if (heap_len)
-			wait = (int)(heap[0].due - now) + 1;
+			wait = heap[0].due - now;
 		if (opt.max_seconds > 0) {
 			double left = started + opt.max_seconds * 1000.0 - now;
 			if (left <= 0)
 				break;
 			if (wait < 0 || left < wait)
-				wait = (int)left + 1;
+				wait = left;
 		}
-		n = epoll_wait(epfd, evs, 256, wait);
+		/* nanosecond timeouts: a millisecond's rounding would be 2% of a 50 ms latency */
+		ts.tv_sec = (time_t)(wait / 1000);
+		ts.tv_nsec = (long)((wait - (double)ts.tv_sec * 1000) * 1e6);
+		n = epoll_pwait2(epfd, evs, 256, wait < 0 ? NULL : &ts, NULL);
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 			conn *c;
