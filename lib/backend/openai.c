@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -457,30 +461,80 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 	be->n_queued++;
 }
 
+/* ---- the event loop: curl's socket interface over our own epoll set ---- */
+
+/*
+ * Why not curl_multi_poll + curl_multi_perform: with hundreds of
+ * transfers, every perform call visits every transfer (a poll(2) each),
+ * so the cost per completed request grows with N. With socket_action,
+ * curl is told exactly which socket is ready and only that transfer runs.
+ */
+int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
+{
+	oa *be = ud;
+	struct epoll_event ev;
+
+	(void)e;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(be->epfd, EPOLL_CTL_DEL, s, NULL);
+		return 0;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+	ev.data.fd = s;
+	if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+		epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+	return 0;
+}
+
+int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud)
+{
+	oa *be = ud;
+	(void)m;
+	be->timer_due = timeout_ms < 0 ? -1 : msb__now_ms() + (double)timeout_ms;
+	return 0;
+}
+
+static void drain_messages(oa *be)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(be->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE)
+			on_done(be, m->easy_handle, m->data.result, msb__now_ms());
+}
+
+static void run_timer(oa *be, double now)
+{
+	int running;
+
+	if (be->timer_due >= 0 && be->timer_due <= now) {
+		be->timer_due = -1;
+		curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		drain_messages(be);
+	}
+}
+
 /* ---- vtable ---- */
 
 int msb__oa_poll(int timeout_ms, void *ud)
 {
 	oa *be = ud;
 	double now = msb__now_ms(), deadline = now + (timeout_ms > 0 ? timeout_ms : 0);
+	struct epoll_event evs[64];
 
 	__atomic_store_n(&be->in_poll, 1, __ATOMIC_RELEASE);
 	be->poll_thread = pthread_self();
 	be->n_done = 0;
 	for (;;) {
-		CURLMsg *m;
-		int running, left;
 		double next = start_ready(be, now), wait;
+		int n, i, running;
 
-		if (be->n_active) {
-			curl_multi_perform(be->multi, &running);
-			while ((m = curl_multi_info_read(be->multi, &left)) != NULL) {
-				if (m->msg == CURLMSG_DONE)
-					on_done(be, m->easy_handle, m->data.result, msb__now_ms());
-			}
-			if (be->n_done)
-				start_ready(be, msb__now_ms());
-		}
+		run_timer(be, msb__now_ms());
+		if (be->n_done)
+			start_ready(be, msb__now_ms());
 		if (be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL))
 			break;
 		take_incoming(be);
@@ -491,12 +545,39 @@ int msb__oa_poll(int timeout_ms, void *ud)
 			break;
 		wait = deadline - now;
 		if (next && next - now < wait)
-			wait = next - now < 1 ? 1 : next - now;
-		curl_multi_poll(be->multi, NULL, 0, (int)(wait + 0.999), NULL);
+			wait = next - now;
+		if (be->timer_due >= 0 && be->timer_due - now < wait)
+			wait = be->timer_due - now;
+		n = epoll_wait(be->epfd, evs, 64, wait <= 0 ? 0 : (int)(wait + 0.999));
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd, flags = 0;
+			if (fd == be->evfd) {
+				uint64_t v;
+				if (read(be->evfd, &v, sizeof v) < 0)
+					continue;
+				continue;
+			}
+			if (evs[i].events & EPOLLIN)
+				flags |= CURL_CSELECT_IN;
+			if (evs[i].events & EPOLLOUT)
+				flags |= CURL_CSELECT_OUT;
+			if (evs[i].events & (EPOLLERR | EPOLLHUP))
+				flags |= CURL_CSELECT_ERR;
+			curl_multi_socket_action(be->multi, fd, flags, &running);
+		}
+		drain_messages(be);
 		now = msb__now_ms();
 	}
 	__atomic_store_n(&be->in_poll, 0, __ATOMIC_RELEASE);
 	return be->n_active + be->n_queued + __atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE);
+}
+
+static void signal_loop(oa *be)
+{
+	uint64_t one = 1;
+	if (write(be->evfd, &one, sizeof one) < 0) {
+		/* the counter is full: the loop is being woken anyway */
+	}
 }
 
 int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_cb done,
@@ -532,7 +613,7 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 	__atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL);
 	pthread_mutex_unlock(&be->in_lock);
 	if (__atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
-		curl_multi_wakeup(be->multi);
+		signal_loop(be);
 	return 0;
 }
 
@@ -540,7 +621,7 @@ void msb__oa_wakeup(void *ud)
 {
 	oa *be = ud;
 	__atomic_store_n(&be->woken, 1, __ATOMIC_RELEASE);
-	curl_multi_wakeup(be->multi);
+	signal_loop(be);
 }
 
 int msb__oa_capacity(void *ud)
@@ -589,6 +670,10 @@ void msb__oa_free(void *ud)
 	msb__free(be->pool);
 	if (be->multi)
 		curl_multi_cleanup(be->multi);
+	if (be->epfd >= 0)
+		close(be->epfd);
+	if (be->evfd >= 0)
+		close(be->evfd);
 	curl_slist_free_all(be->headers);
 	if (be->key) {
 		explicit_bzero(be->key, strlen(be->key));

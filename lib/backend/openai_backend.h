@@ -51,6 +51,9 @@ struct oa {
 	pthread_t poll_thread;
 	int in_poll;             /* atomic */
 	int woken;               /* atomic */
+	int epfd;                /* curl's sockets and evfd */
+	int evfd;                /* eventfd: wakeup and submissions from other threads */
+	double timer_due;        /* curl's timer (ms), -1: none */
 
 	oa_req *q_head, *q_tail; /* waiting to start */
 	oa_req *active;          /* in the multi handle */
@@ -76,5 +79,8 @@ void msb__oa_wakeup(void *ud);
 int msb__oa_capacity(void *ud);
 const char *msb__oa_identity(void *ud);
 void msb__oa_free(void *ud);
+/* curl's socket and timer callbacks (socket_action interface). */
+int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp);
+int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud);
 
 #endif

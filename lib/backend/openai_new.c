@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include <curl/curl.h>
 
@@ -180,6 +183,7 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	be = msb__calloc(1, sizeof *be);
 	if (!be)
 		return MSB_ENOMEM;
+	be->epfd = be->evfd = -1;
 	if (pthread_mutex_init(&be->in_lock, NULL)) {
 		msb__free(be);
 		return msb__error_set(MSB_ERROR, "openai backend: cannot create a mutex");
@@ -202,10 +206,29 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	if ((rc = make_urls(be, opts->base_url ? opts->base_url : "https://api.openai.com/v1")) ||
 	    (rc = make_identity(be)) || (rc = make_headers(be, opts)))
 		goto fail;
+	be->timer_due = -1;
+	be->epfd = epoll_create1(EPOLL_CLOEXEC);
+	be->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (be->epfd < 0 || be->evfd < 0) {
+		rc = msb__error_set(MSB_EIO, "openai backend: cannot create an event loop: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	{
+		struct epoll_event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.fd = be->evfd;
+		epoll_ctl(be->epfd, EPOLL_CTL_ADD, be->evfd, &ev);
+	}
 	if (!(be->multi = curl_multi_init())) {
 		rc = MSB_ENOMEM;
 		goto fail;
 	}
+	curl_multi_setopt(be->multi, CURLMOPT_SOCKETFUNCTION, msb__oa_socket_cb);
+	curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
+	curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, msb__oa_timer_cb);
+	curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
 	curl_multi_setopt(be->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	/* keep one idle connection per request in flight, so keep-alive is never lost */
 	curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)be->o.max_in_flight + 4);
