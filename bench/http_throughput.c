@@ -274,6 +274,9 @@ int main(int argc, char **argv)
 		printf("%-8s %5d %8ld %10.0f %10.0f %6.1f%% %12.1f %12.1f %9.0f%%   latency %.1f ms\n",
 		    "C", n, total, total / wall, ideal, 100.0 * total / wall / ideal, cpu * 1e6 / total,
 		    scpu * 1e6 / total, 100.0 * scpu / wall, g_mean_latency);
+		printf("%-8s %5d server: %.0f%% of one core busy; at %.1f us/request one core serves "
+		       "~%.0f req/s, %.1fx this load\n", "server", n, 100.0 * scpu / wall,
+		    scpu * 1e6 / total, total / scpu, (total / scpu) / (total / wall));
 		fflush(stdout);
 		for (j = 0; j < n; j++)
 			msb_completion_free(slots[j].c);
