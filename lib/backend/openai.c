@@ -682,6 +682,7 @@ void msb__oa_free(void *ud)
 	pthread_mutex_destroy(&be->in_lock);
 	msb__free(be->url);
 	msb__free(be->display_url);
+	msb__free(be->base_clean);
 	msb__free(be->identity);
 	msb__free(be->key_env);
 	msb__free(be->model);

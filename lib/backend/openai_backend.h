@@ -40,6 +40,7 @@ struct oa {
 	char *key;           /* secret: only in the Authorization header; wiped on free */
 	char *key_env;
 	char *display_url;   /* url without user:password, for messages */
+	char *base_clean;    /* base URL without user:password, for the identity */
 	struct curl_slist *headers;
 	msb_openai_options o; /* copied; its string pointers are not used after creation */
 	char *model;

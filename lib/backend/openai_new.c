@@ -62,61 +62,82 @@ static void fill_defaults(msb_openai_options *o)
 		o->max_response_bytes = msb__openai_default_options.max_response_bytes;
 }
 
-/* The URL for the endpoint, and the base without user:password for display. */
-static int make_urls(oa *be, const char *base)
+/* A URL without its user:password part (for messages and the identity). */
+static int strip_userinfo(char **out, const char *url)
 {
 	CURLU *u = curl_url();
-	char *clean = NULL;
-	size_t n = strlen(base);
-	msb_buf b = MSB_BUF_INIT;
-	const char *path = be->o.endpoint == MSB_OPENAI_CHAT ? "/chat/completions" : "/completions";
+	char *clean = NULL, *scheme = NULL;
 	int rc = 0;
+
+	*out = NULL;
+	if (!u)
+		return MSB_ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+		rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
+	} else if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
+		rc = msb__error_set(MSB_EINVAL, "openai backend: the base URL must be http or https");
+	} else {
+		curl_url_set(u, CURLUPART_USER, NULL, 0);
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		if (curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK)
+			rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
+		else if (!(*out = msb__strdup(clean)))
+			rc = MSB_ENOMEM;
+	}
+	curl_free(clean);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * The endpoint's URL: the path goes before a query string, so that bases
+ * such as ".../deployments/NAME?api-version=..." work.
+ */
+static int make_urls(oa *be, const char *base)
+{
+	const char *path = be->o.endpoint == MSB_OPENAI_CHAT ? "/chat/completions" : "/completions";
+	const char *q = strchr(base, '?');
+	size_t n = q ? (size_t)(q - base) : strlen(base);
+	msb_buf b = MSB_BUF_INIT;
+	int rc;
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	msb_buf_put(&b, base, n);
 	msb_buf_puts(&b, path);
-	if (!(be->url = msb_buf_detach(&b)) || !u) {
-		curl_url_cleanup(u);
+	if (q)
+		msb_buf_puts(&b, q);
+	if (!(be->url = msb_buf_detach(&b)))
 		return MSB_ENOMEM;
+	if ((rc = strip_userinfo(&be->display_url, be->url)))
+		return rc;
+	/* the identity names the base as given, trailing slashes aside */
+	msb_buf_put(&b, base, n);
+	if (q)
+		msb_buf_puts(&b, q);
+	if (!(be->base_clean = msb_buf_detach(&b)))
+		return MSB_ENOMEM;
+	{
+		char *clean;
+		if ((rc = strip_userinfo(&clean, be->base_clean)))
+			return rc;
+		msb__free(be->base_clean);
+		be->base_clean = clean;
 	}
-	if (curl_url_set(u, CURLUPART_URL, be->url, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		return msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
-	}
-	curl_url_set(u, CURLUPART_USER, NULL, 0);
-	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-	if (curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK) {
-		rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
-	} else {
-		char *scheme = NULL;
-		if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-		    (strcmp(scheme, "http") && strcmp(scheme, "https")))
-			rc = msb__error_set(MSB_EINVAL, "openai backend: the base URL must be http or https");
-		curl_free(scheme);
-		if (!rc && !(be->display_url = msb__strdup(clean)))
-			rc = MSB_ENOMEM;
-	}
-	curl_free(clean);
-	curl_url_cleanup(u);
-	return rc;
+	return 0;
 }
 
 static int make_identity(oa *be)
 {
 	msb_buf b = MSB_BUF_INIT;
-	size_t n = strlen(be->display_url);
-	size_t cut = strlen(be->o.endpoint == MSB_OPENAI_CHAT ? "/chat/completions" : "/completions");
 
-	/* the base URL as given (the display URL minus the endpoint path) */
-	if (n >= cut)
-		n -= cut;
 	if (be->o.endpoint == MSB_OPENAI_CHAT)
-		msb_buf_printf(&b, "openai:%s@", be->model);
+		msb_buf_printf(&b, "openai:%s@%s", be->model, be->base_clean);
 	else
-		msb_buf_printf(&b, "openai-completions[%s]:%s@",
-		    msb_prompt_format_name(be->o.prompt_format), be->model);
-	msb_buf_put(&b, be->display_url, n);
+		msb_buf_printf(&b, "openai-completions[%s]:%s@%s",
+		    msb_prompt_format_name(be->o.prompt_format), be->model, be->base_clean);
 	be->identity = msb_buf_detach(&b);
 	return be->identity ? 0 : MSB_ENOMEM;
 }

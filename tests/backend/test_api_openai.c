@@ -569,6 +569,11 @@ static void test_options(void **state)
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	assert_string_equal(msb_backend_identity(be), "openai:m@https://api.openai.com/v1");
 	msb_backend_free(be);
+	o.base_url = "https://example.invalid/openai/deployments/d1/?api-version=2024-10-21";
+	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
+	assert_string_equal(msb_backend_identity(be),
+	    "openai:m@https://example.invalid/openai/deployments/d1?api-version=2024-10-21");
+	msb_backend_free(be);
 	o.prompt_format = 42;
 	assert_int_equal(msb_backend_openai_new(&be, &o), MSB_EINVAL);
 	o.prompt_format = 0;
