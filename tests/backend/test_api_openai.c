@@ -545,6 +545,89 @@ static void test_rate_limit(void **state)
 	stop(&f);
 }
 
+typedef struct {
+	msb_backend *be;
+	slot *slots;
+	int n;
+	int failures;
+} submitter;
+
+static void *submit_from_thread(void *arg)
+{
+	submitter *su = arg;
+	int i;
+
+	for (i = 0; i < su->n; i++) {
+		msb_request req = MSB_REQUEST_INIT;
+		req.prompt = su->slots[i].prompt;
+		if (msb_backend_submit(su->be, &req, su->slots[i].c, on_done, &su->slots[i]))
+			su->failures++;
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/* submit from another thread while this one is inside poll */
+static void test_submit_from_thread(void **state)
+{
+	enum { N = 40 };
+	fixture f;
+	slot slots[N];
+	submitter su;
+	pthread_t th;
+	int i, done = 0;
+	double t0;
+	(void)state;
+
+	start(&f, NULL);
+	make(&f);
+	memset(slots, 0, sizeof slots);
+	for (i = 0; i < N; i++) {
+		snprintf(slots[i].prompt, sizeof slots[i].prompt, "from a thread %d", i);
+		assert_int_equal(msb_completion_new(&slots[i].c), 0);
+	}
+	su.be = f.be;
+	su.slots = slots;
+	su.n = N;
+	su.failures = 0;
+	pthread_create(&th, NULL, submit_from_thread, &su);
+	t0 = now_ms();
+	while (done < N && now_ms() - t0 < 20000) {
+		assert_true(msb_backend_poll(f.be, 2000) >= 0);
+		for (done = 0, i = 0; i < N; i++)
+			done += slots[i].done;
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(su.failures, 0);
+	for (i = 0; i < N; i++) {
+		char want[32];
+		test_server_expected(slots[i].prompt, want);
+		assert_int_equal(slots[i].done, 1);
+		assert_string_equal(msb_completion_text(slots[i].c), want);
+		msb_completion_free(slots[i].c);
+	}
+	stop(&f);
+}
+
+/* a base URL with a query string (Azure style): the path goes before it */
+static void test_base_url_query(void **state)
+{
+	fixture f;
+	msb_completion *c;
+	char base[128], want[32];
+	(void)state;
+
+	start(&f, NULL);
+	snprintf(base, sizeof base, "%s/?api-version=2024-10-21", f.srv.url);
+	f.o.base_url = base;
+	make(&f);
+	assert_int_equal(gen(&f, "query", &c), 0);
+	test_server_expected("query", want);
+	assert_string_equal(msb_completion_text(c), want);
+	msb_completion_free(c);
+	stop(&f);
+}
+
 static void test_options(void **state)
 {
 	msb_openai_options o;
@@ -600,6 +683,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_aimd_backs_off),
 		cmocka_unit_test(test_wakeup),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_submit_from_thread),
+		cmocka_unit_test(test_base_url_query),
 	};
 	int rc;
 

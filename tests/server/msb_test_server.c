@@ -312,7 +312,8 @@ static int find_fault(const char *text, char name[32], unsigned int *k)
 
 static void completion(conn *c, const char *path, const char *body, size_t body_len)
 {
-	int chat = strstr(path, "/chat/completions") != NULL;
+	size_t plen = strlen(path);
+	int chat = plen >= 17 && !strcmp(path + plen - 17, "/chat/completions");
 	json_t *req = json_loadb(body, body_len, 0, NULL), *resp, *choice, *msg;
 	const char *text = NULL, *model = "test-model", *mark;
 	char fault[32], content[96], extra[128];
@@ -444,7 +445,7 @@ static void get_stats(conn *c)
 static int handle_one(conn *c)
 {
 	char *end, *line, *p, method[16], path[256], *body;
-	size_t head_len, content_length = 0, total;
+	size_t head_len, content_length = 0, total, plen;
 	int keep_alive, expect = 0, minor = 1;
 
 	end = memmem(c->in, c->in_len, "\r\n\r\n", 4);
@@ -508,9 +509,11 @@ static int handle_one(conn *c)
 	c->sent_continue = 0;
 	c->close_after = !keep_alive;
 	c->act = ACT_RESPOND;
+	path[strcspn(path, "?")] = '\0'; /* the query string does not choose the endpoint */
+	plen = strlen(path);
 	if (!strcmp(method, "GET") && !strcmp(path, "/_stats")) {
 		get_stats(c);
-	} else if (!strcmp(method, "POST") && strstr(path, "/completions")) {
+	} else if (!strcmp(method, "POST") && plen >= 12 && !strcmp(path + plen - 12, "/completions")) {
 		completion(c, path, body, content_length);
 	} else {
 		set_error(c, 404, NULL, "no such endpoint", "invalid_request_error");
