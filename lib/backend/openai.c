@@ -519,6 +519,9 @@ static void run_timer(oa *be, double now)
 
 /* ---- vtable ---- */
 
+/* The backend whose poll runs on this thread: its done callbacks may submit without a lock. */
+static _Thread_local oa *polling;
+
 int msb__oa_poll(int timeout_ms, void *ud)
 {
 	oa *be = ud;
@@ -526,7 +529,7 @@ int msb__oa_poll(int timeout_ms, void *ud)
 	struct epoll_event evs[64];
 
 	__atomic_store_n(&be->in_poll, 1, __ATOMIC_RELEASE);
-	be->poll_thread = pthread_self();
+	polling = be;
 	be->n_done = 0;
 	for (;;) {
 		double next = start_ready(be, now), wait;
@@ -568,6 +571,7 @@ int msb__oa_poll(int timeout_ms, void *ud)
 		drain_messages(be);
 		now = msb__now_ms();
 	}
+	polling = NULL;
 	__atomic_store_n(&be->in_poll, 0, __ATOMIC_RELEASE);
 	return be->n_active + be->n_queued + __atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE);
 }
@@ -601,8 +605,7 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 	}
 	r->est_tokens = (double)r->body_len / 4 + (req->max_tokens > 0 ? req->max_tokens : 512);
 	msb_completion_reset(out);
-	if (__atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE) &&
-	    pthread_equal(be->poll_thread, pthread_self())) {
+	if (polling == be) {
 		/* from a done callback: no lock, no wakeup needed */
 		queue_push(&be->q_head, &be->q_tail, r);
 		be->n_queued++;

@@ -49,7 +49,6 @@ struct oa {
 	pthread_mutex_t in_lock; /* guards incoming */
 	oa_req *in_head, *in_tail;
 	int n_incoming;          /* atomic read outside the lock */
-	pthread_t poll_thread;
 	int in_poll;             /* atomic */
 	int woken;               /* atomic */
 	int epfd;                /* curl's sockets and evfd */

@@ -609,6 +609,56 @@ static void test_submit_from_thread(void **state)
 	stop(&f);
 }
 
+typedef struct {
+	msb_backend *be;
+	msb_completion *c;
+	int count;
+	int failures;
+	char prompt[32];
+} chain;
+
+/* a done callback that submits the next request (from inside poll) */
+static void chain_done(msb_completion *c, int status, void *ctx)
+{
+	chain *ch = ctx;
+	char want[32];
+	msb_request req = MSB_REQUEST_INIT;
+
+	test_server_expected(ch->prompt, want);
+	if (status || strcmp(msb_completion_text(c), want))
+		ch->failures++;
+	if (++ch->count == 10)
+		return;
+	snprintf(ch->prompt, sizeof ch->prompt, "chained %d", ch->count);
+	req.prompt = ch->prompt;
+	if (msb_backend_submit(ch->be, &req, ch->c, chain_done, ch))
+		ch->failures++;
+}
+
+static void test_submit_from_done(void **state)
+{
+	fixture f;
+	chain ch;
+	msb_request req = MSB_REQUEST_INIT;
+	int guard = 0;
+	(void)state;
+
+	start(&f, NULL);
+	make(&f);
+	memset(&ch, 0, sizeof ch);
+	ch.be = f.be;
+	assert_int_equal(msb_completion_new(&ch.c), 0);
+	snprintf(ch.prompt, sizeof ch.prompt, "chained start");
+	req.prompt = ch.prompt;
+	assert_int_equal(msb_backend_submit(f.be, &req, ch.c, chain_done, &ch), 0);
+	while (msb_backend_poll(f.be, 1000) > 0 && ++guard < 100)
+		;
+	assert_int_equal(ch.count, 10);
+	assert_int_equal(ch.failures, 0);
+	msb_completion_free(ch.c);
+	stop(&f);
+}
+
 /* a base URL with a query string (Azure style): the path goes before it */
 static void test_base_url_query(void **state)
 {
@@ -685,6 +735,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_submit_from_thread),
 		cmocka_unit_test(test_base_url_query),
+		cmocka_unit_test(test_submit_from_done),
 	};
 	int rc;
 
