@@ -442,6 +442,10 @@ static void test_many_in_flight(void **state)
 		/* requests really overlapped, and never more than the limit (+ /_stats) */
 		assert_true(open > 8);
 		assert_true(open <= 128 + 1);
+		/* keep-alive: connections were reused, not opened per request */
+		m = strstr(st, "\"accepted\":");
+		assert_non_null(m);
+		assert_true(atoi(m + 11) <= 128 + 8);
 	}
 	free(st);
 	free(slots);
