@@ -682,6 +682,41 @@ static void test_base_url_query(void **state)
 	stop(&f);
 }
 
+static void test_tokens_per_minute(void **state)
+{
+	enum { N = 17 };
+	fixture f;
+	slot slots[N];
+	int i, left = N;
+	double t0;
+	(void)state;
+
+	start(&f, NULL);
+	/* a burst of 2000 tokens, then 0.2 a millisecond; each request is
+	 * estimated at its body / 4 + max_tokens = about 130 */
+	f.o.tokens_per_minute = 12000;
+	make(&f);
+	memset(slots, 0, sizeof slots);
+	t0 = now_ms();
+	for (i = 0; i < N; i++) {
+		msb_request req = MSB_REQUEST_INIT;
+		snprintf(slots[i].prompt, sizeof slots[i].prompt, "tokens %d", i);
+		req.prompt = slots[i].prompt;
+		req.max_tokens = 100;
+		assert_int_equal(msb_completion_new(&slots[i].c), 0);
+		assert_int_equal(msb_backend_submit(f.be, &req, slots[i].c, on_done, &slots[i]), 0);
+	}
+	while (left > 0)
+		left = msb_backend_poll(f.be, 1000);
+	/* 15 fit the burst; the last two wait about 0.65 s each */
+	assert_true(now_ms() - t0 >= 800);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(slots[i].status, 0);
+		msb_completion_free(slots[i].c);
+	}
+	stop(&f);
+}
+
 static void test_options(void **state)
 {
 	msb_openai_options o;
@@ -737,6 +772,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_aimd_backs_off),
 		cmocka_unit_test(test_wakeup),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_tokens_per_minute),
 		cmocka_unit_test(test_submit_from_thread),
 		cmocka_unit_test(test_base_url_query),
 		cmocka_unit_test(test_submit_from_done),
