@@ -9,6 +9,7 @@
 #include "dataset.h"
 #include "backend.h"
 #include "policy.h"
+#include "openai.h"
 #include "judge.h"
 #include "stats.h"
 
