@@ -8,6 +8,8 @@
 #include "version.h"
 #include "dataset.h"
 #include "backend.h"
+#include "policy.h"
+#include "openai.h"
 #include "judge.h"
 #include "stats.h"
 #include "config.h"
