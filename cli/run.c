@@ -214,6 +214,14 @@ int cli_run(int argc, char **argv)
 		goto out;
 	}
 	msb_config_get_bool(&dry, cfg, "run.dry_run");
+	{
+		int resume = 0;
+		msb_config_get_bool(&resume, cfg, "run.resume");
+		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
+			status = cli_usage_error("run", "--resume needs the run folder: --out DIR");
+			goto out;
+		}
+	}
 	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
 		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {
 			status = cli_fail("run", "cannot make a run folder in ./%s: %s", CLI_RUNS_DIR,

@@ -35,6 +35,7 @@ bad_values = [
     (["run", "--endpoint", "chat2"], "model.endpoint: expected one of chat|completions"),
     (["run", "--api-key-env", "sk-123-abc"], "not the key itself"),
     (["run", "sample", "other"], "more than one SOURCE"),
+    (["run", "--resume"], "--resume needs the run folder: --out DIR"),
     (["report"], "which run?"),
     (["report", "a", "b"], "one run at a time"),
     (["report", "x", "--format", "pdf"], "--format wants md, json, csv, html or table"),
