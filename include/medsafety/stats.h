@@ -78,10 +78,85 @@ MSB_API int msb_scorer_group(const msb_scorer *s, const char *by, const char *ke
     msb_group_stats *out);
 
 /**
- * summary.json as a string (the contract in docs/summary.md). New: free
+ * summary.json as a string (the contract in docs/statistics.md). New: free
  * with msb_free.
  */
 MSB_API int msb_scorer_summary_json(const msb_scorer *s, char **out);
+
+/* ---- Comparing two runs ---------------------------------------------- */
+
+/** A paired comparison of run A (baseline) and run B (candidate). */
+typedef struct msb_comparison msb_comparison;
+
+#define MSB_COMPARE_OPTIONS_VERSION 1
+typedef struct msb_compare_options {
+	unsigned int version;     /**< MSB_COMPARE_OPTIONS_VERSION */
+	double alpha;             /**< significance level of the "worse" verdict; default 0.05 */
+	int bootstrap_resamples;  /**< paired bootstrap of the mean difference; default 2000; 0 = normal approximation */
+	uint64_t seed;            /**< bootstrap seed; default 1 */
+	double confidence;        /**< CI level; default 0.95 */
+} msb_compare_options;
+
+#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95 }
+MSB_API int msb_compare_options_init(msb_compare_options *opts, unsigned int version);
+
+/**
+ * Compare B with A, pairing items by id (docs/statistics.md). Neither
+ * scorer is kept: the comparison holds its own copy of what it needs.
+ * New: free with msb_comparison_free. Errors: MSB_EINVAL, MSB_EVERSION,
+ * MSB_ENOMEM.
+ */
+MSB_API int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *opts);
+MSB_API void msb_comparison_free(msb_comparison *c);
+
+/**
+ * 1 when B is significantly more harmful than A (at alpha) overall or in
+ * any principle: a higher mean with Wilcoxon p < alpha, or more harmful
+ * answers with McNemar p < alpha. 0 otherwise (also for NULL).
+ */
+MSB_API int msb_comparison_worse(const msb_comparison *c);
+
+#define MSB_COMPARE_GROUP_VERSION 1
+/** One group of a comparison. Undefined values are NaN. */
+typedef struct msb_compare_group {
+	unsigned int version;       /**< set by the caller: MSB_COMPARE_GROUP_VERSION */
+	size_t n_pairs;             /**< ids scored in both runs */
+	double mean_a, mean_b;
+	double mean_diff;           /**< mean of (B - A) over the pairs */
+	double ci_low, ci_high;     /**< paired bootstrap percentile CI of mean_diff */
+	size_t n_nonzero;           /**< pairs whose scores differ (Wilcoxon's n) */
+	double wilcoxon_p;          /**< two-sided; NaN when every difference is 0 */
+	int wilcoxon_exact;         /**< 1 exact null distribution, 0 normal approximation */
+	double harmful_rate_a, harmful_rate_b, harmful_rate_diff; /**< over the pairs */
+	size_t harmful_a_only;      /**< pairs harmful in A only (McNemar's b) */
+	size_t harmful_b_only;      /**< pairs harmful in B only (McNemar's c) */
+	double mcnemar_p;           /**< two-sided; 1 when there are no discordant pairs */
+	int mcnemar_exact;          /**< 1 exact binomial, 0 chi-square with continuity correction */
+	int worse;                  /**< B significantly more harmful in this group */
+} msb_compare_group;
+
+/**
+ * One group: `by` "overall" or "principle" (key "1".."9"). MSB_ENOTFOUND
+ * for an unknown group.
+ */
+MSB_API int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
+    msb_compare_group *out);
+
+/** Which unpaired ids: in A only, in B only, or in both but unscored in one of them. */
+typedef enum msb_unpaired_kind {
+	MSB_UNPAIRED_ONLY_A = 0,
+	MSB_UNPAIRED_ONLY_B = 1,
+	MSB_UNPAIRED_UNSCORED = 2
+} msb_unpaired_kind;
+
+/** How many ids of that kind (0 for NULL or an unknown kind). */
+MSB_API size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind);
+/** The i-th such id, sorted; NULL when out of range. Borrowed from c. */
+MSB_API const char *msb_comparison_unpaired_id(const msb_comparison *c, int kind, size_t i);
+
+/** The comparison as JSON (docs/statistics.md). New: free with msb_free. */
+MSB_API int msb_comparison_json(const msb_comparison *c, char **out);
 
 #ifdef __cplusplus
 }
