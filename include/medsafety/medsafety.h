@@ -10,5 +10,6 @@
 #include "backend.h"
 #include "judge.h"
 #include "stats.h"
+#include "report.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
