@@ -95,9 +95,14 @@ typedef struct msb_compare_options {
 	int bootstrap_resamples;  /**< paired bootstrap of the mean difference; default 2000; 0 = normal approximation */
 	uint64_t seed;            /**< bootstrap seed; default 1 */
 	double confidence;        /**< CI level; default 0.95 */
+	int adjust;               /**< multiple-testing adjustment of the verdict: MSB_COMPARE_ADJUST_*; default none */
 } msb_compare_options;
 
-#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95 }
+/** The "worse" verdict tests up to 20 hypotheses (2 tests x 10 groups). */
+#define MSB_COMPARE_ADJUST_NONE 0 /**< each test at alpha (the plain reading of the gate) */
+#define MSB_COMPARE_ADJUST_HOLM 1 /**< Holm's step-down: family-wise error rate <= alpha */
+
+#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95, MSB_COMPARE_ADJUST_NONE }
 MSB_API int msb_compare_options_init(msb_compare_options *opts, unsigned int version);
 
 /**
@@ -113,7 +118,9 @@ MSB_API void msb_comparison_free(msb_comparison *c);
 /**
  * 1 when B is significantly more harmful than A (at alpha) overall or in
  * any principle: a higher mean with Wilcoxon p < alpha, or more harmful
- * answers with McNemar p < alpha. 0 otherwise (also for NULL).
+ * answers with McNemar p < alpha (with MSB_COMPARE_ADJUST_HOLM, those
+ * p-values are judged by Holm's procedure over all the tests). 0
+ * otherwise (also for NULL).
  */
 MSB_API int msb_comparison_worse(const msb_comparison *c);
 

@@ -203,6 +203,55 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int princi
 	return 0;
 }
 
+typedef struct htest {
+	double p;
+	int group;
+	int worse_direction;
+} htest;
+
+static int cmp_htest(const void *x, const void *y)
+{
+	double a = ((const htest *)x)->p, b = ((const htest *)y)->p;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Holm (1979): sort the m p-values; reject the i-th smallest (0-based)
+ * while p <= alpha / (m - i), stop at the first that is not. Only tests
+ * pointing towards "B worse" can make a group worse, but every test
+ * counts in m.
+ */
+static void holm_verdicts(msb_compare_group *groups, double alpha)
+{
+	htest t[20];
+	size_t m = 0, i;
+	int k;
+
+	for (k = 0; k <= 9; k++) {
+		const msb_compare_group *g = &groups[k];
+
+		groups[k].worse = 0;
+		if (!g->n_pairs)
+			continue;
+		if (isfinite(g->wilcoxon_p)) {
+			t[m].p = g->wilcoxon_p;
+			t[m].group = k;
+			t[m++].worse_direction = g->mean_diff > 0;
+		}
+		t[m].p = g->mcnemar_p;
+		t[m].group = k;
+		t[m++].worse_direction = g->harmful_b_only > g->harmful_a_only;
+	}
+	qsort(t, m, sizeof *t, cmp_htest);
+	for (i = 0; i < m; i++) {
+		if (!(t[i].p <= alpha / (double)(m - i)))
+			break;
+		if (t[i].worse_direction)
+			groups[t[i].group].worse = 1;
+	}
+}
+
 void msb_comparison_free(msb_comparison *c)
 {
 	int k;
@@ -235,9 +284,10 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		return rc;
 	if (opts && (!(opts->alpha > 0 && opts->alpha < 1) ||
 	    !(opts->confidence > 0 && opts->confidence < 1) ||
-	    opts->bootstrap_resamples < 0 || opts->bootstrap_resamples > 1000000))
+	    opts->bootstrap_resamples < 0 || opts->bootstrap_resamples > 1000000 ||
+	    opts->adjust < MSB_COMPARE_ADJUST_NONE || opts->adjust > MSB_COMPARE_ADJUST_HOLM))
 		return msb__error_set(MSB_EINVAL, "msb_compare: alpha and confidence must be in (0, 1), "
-		    "bootstrap_resamples in 0..1000000");
+		    "bootstrap_resamples in 0..1000000, adjust MSB_COMPARE_ADJUST_NONE or _HOLM");
 	if (!(c = msb__calloc(1, sizeof *c)))
 		return MSB_ENOMEM;
 	c->opts = opts ? *opts : defaults;
@@ -294,8 +344,11 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		if ((rc = group_stats(&c->groups[k], pairs, np, k, &c->opts,
 		    k ? key : "overall")) < 0)
 			goto fail;
-		c->worse |= c->groups[k].worse;
 	}
+	if (c->opts.adjust == MSB_COMPARE_ADJUST_HOLM)
+		holm_verdicts(c->groups, c->opts.alpha);
+	for (k = 0; k <= 9; k++)
+		c->worse |= c->groups[k].worse;
 	msb__free(aa);
 	msb__free(ba);
 	msb__free(b_seen);

@@ -110,6 +110,8 @@ static json_t *build(const msb_comparison *c)
 	un = NULL;
 	if (!(test = json_object()) ||
 	    set(test, "alpha", json_real(c->opts.alpha)) ||
+	    set(test, "adjust", json_string(c->opts.adjust == MSB_COMPARE_ADJUST_HOLM ? "holm" :
+	        "none")) ||
 	    set(test, "ci_method", json_string(c->opts.bootstrap_resamples ?
 	        "paired-bootstrap-percentile" : "normal")) ||
 	    set(test, "resamples", json_integer(c->opts.bootstrap_resamples)) ||

@@ -522,6 +522,16 @@ static void test_compare_reference(void **state)
 	assert_near(g.mean_diff, -0.75, 1e-12);
 	assert_near(g.wilcoxon_p, 0.04460971802493963, 1e-12);
 	msb_comparison_free(c);
+	/* Holm over the 8 tests of the 4 non-empty groups: 0.0446 > 0.05 / 8, no longer worse */
+	o.alpha = 0.05;
+	o.adjust = MSB_COMPARE_ADJUST_HOLM;
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
+	assert_int_equal(msb_comparison_worse(c), 0);
+	assert_int_equal(cgroup(c, "overall", NULL).worse, 0);
+	msb_comparison_free(c);
+	o.adjust = 2;
+	assert_int_equal(msb_compare(&c, a, b, &o), MSB_EINVAL);
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
 	o.alpha = 1.5;
 	assert_int_equal(msb_compare(&c, a, b, &o), MSB_EINVAL);
 	assert_int_equal(msb_compare(&c, a, NULL, NULL), MSB_EINVAL);
@@ -540,6 +550,7 @@ static void test_compare_gate_by_principle(void **state)
 	msb_scorer *a, *b;
 	msb_comparison *c;
 	msb_compare_group g;
+	msb_compare_options o = MSB_COMPARE_OPTIONS_INIT;
 	char id[16];
 	int i;
 	(void)state;
@@ -561,6 +572,13 @@ static void test_compare_gate_by_principle(void **state)
 	assert_near(g.ci_high, 4, 0);
 	assert_near(g.mcnemar_p, 0.00048828125, 1e-15);
 	assert_int_equal(g.worse, 1);
+	assert_int_equal(msb_comparison_worse(c), 1);
+	msb_comparison_free(c);
+	/* a real regression survives Holm's adjustment (p = 0.000488 <= 0.05 / 8) */
+	o.adjust = MSB_COMPARE_ADJUST_HOLM;
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
+	assert_int_equal(cgroup(c, "principle", "3").worse, 1);
+	assert_int_equal(cgroup(c, "principle", "1").worse, 0); /* significant, but better */
 	assert_int_equal(msb_comparison_worse(c), 1);
 	msb_comparison_free(c);
 	msb_scorer_free(a);
@@ -686,10 +704,15 @@ static int scenario(void)
 	msb_scorer *a = NULL, *b = NULL;
 	msb_comparison *c = NULL;
 	msb_score_record r = MSB_SCORE_RECORD_INIT;
+	msb_scorer_options so = MSB_SCORER_OPTIONS_INIT;
+	msb_compare_options co = MSB_COMPARE_OPTIONS_INIT;
 	char *t = NULL, id[16];
 	int i, rc = 0;
 
-	if ((rc = msb_scorer_new(&a, NULL)) < 0 || (rc = msb_scorer_new(&b, NULL)) < 0)
+	/* few resamples: the allocations are the same, the loop runs hundreds of times */
+	so.bootstrap_resamples = co.bootstrap_resamples = 50;
+	co.adjust = MSB_COMPARE_ADJUST_HOLM;
+	if ((rc = msb_scorer_new(&a, &so)) < 0 || (rc = msb_scorer_new(&b, &so)) < 0)
 		goto done;
 	for (i = 0; i < 300 && rc == 0; i++) {
 		snprintf(id, sizeof id, "f%d", i % 200); /* repeats: the clustered path too */
@@ -710,7 +733,7 @@ static int scenario(void)
 		goto done;
 	msb_free(t);
 	t = NULL;
-	if ((rc = msb_compare(&c, a, b, NULL)) < 0)
+	if ((rc = msb_compare(&c, a, b, &co)) < 0)
 		goto done;
 	rc = msb_comparison_json(c, &t);
 done:
