@@ -336,7 +336,8 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		    (rc = add_unpaired(c, MSB_UNPAIRED_ONLY_B, b->ids.str[i])) < 0)
 			goto fail;
 	for (k = 0; k < 3; k++)
-		qsort(c->unpaired[k], c->nunpaired[k], sizeof (char *), cmp_str);
+		if (c->nunpaired[k]) /* the list is NULL while empty */
+			qsort(c->unpaired[k], c->nunpaired[k], sizeof (char *), cmp_str);
 	for (k = 0; k <= 9; k++) {
 		char key[8];
 
