@@ -8,6 +8,7 @@
 #include "version.h"
 #include "dataset.h"
 #include "backend.h"
+#include "policy.h"
 #include "judge.h"
 #include "stats.h"
 #include "report.h"
