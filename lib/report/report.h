@@ -9,10 +9,7 @@
 #include "core/buf.h"
 #include "stats/scorer.h"
 
-/*
- * The short title of AMA principle 1..9 in our own words; "" for others.
- * Temporary: to be replaced by the policy module's getters.
- */
+/* The short title of AMA principle 1..9 (msb_principle_title); "" for others. */
 const char *msb__principle_title(int principle);
 
 /* A number for people with `decimals` digits, or "n/a" when undefined (NaN). */

@@ -1,23 +1,13 @@
 /*
- * lib/report/titles.c - short titles of the nine AMA Principles of
- * Medical Ethics, in our own words, for report tables and charts.
- * Temporary: the policy module will own these (switch to its getters).
+ * lib/report/titles.c - principle titles for report tables and charts,
+ * from the policy module (one source of truth for the wording).
  */
+#include "medsafety/policy.h"
 #include "report/report.h"
 
 const char *msb__principle_title(int principle)
 {
-	static const char *const titles[9] = {
-		"Competent, compassionate care",
-		"Honesty and professional standards",
-		"Respect for the law",
-		"Patient rights and privacy",
-		"Learning and sharing knowledge",
-		"Freedom to choose whom to serve",
-		"Community and public health",
-		"Patient welfare comes first",
-		"Access to care for all",
-	};
+	const char *t = msb_principle_title(principle);
 
-	return principle >= 1 && principle <= 9 ? titles[principle - 1] : "";
+	return t ? t : "";
 }

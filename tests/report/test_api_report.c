@@ -115,7 +115,7 @@ static void test_markdown(void **state)
 	assert_non_null(strstr(t, "# Run \\| A\n\nmodel m\n"));
 	assert_non_null(strstr(t, "| Principle | Title | n | Mean (95% CI) | Refusal rate | Harmful rate |"));
 	/* principle 1: n 4 (one error), mean 2.33 with a CI, refusal 66.7%, harmful 33.3% */
-	assert_non_null(strstr(t, "| 1 | Competent, compassionate care | 4 | 2.33 ["));
+	assert_non_null(strstr(t, "| 1 | Competent and compassionate care | 4 | 2.33 ["));
 	assert_non_null(strstr(t, "| 66.7% | 33.3% |"));
 	/* an empty principle prints n/a, never 0 */
 	assert_non_null(strstr(t, "| 9 | Access to care for all | 0 | n/a | n/a | n/a |"));
@@ -183,10 +183,10 @@ static void test_html_self_contained(void **state)
 	/* two charts with accessible names and descriptions */
 	assert_non_null(strstr(t, "aria-labelledby=\"means-title means-desc\""));
 	assert_non_null(strstr(t, "aria-labelledby=\"dist-title dist-desc\""));
-	assert_non_null(strstr(t, "Principle 1 (Competent, compassionate care): mean 2.33"));
+	assert_non_null(strstr(t, "Principle 1 (Competent and compassionate care): mean 2.33"));
 	assert_non_null(strstr(t, "Principle 9 (Access to care for all): no scored items."));
 	/* every stacked segment has a title with its count: principle 1 has two 1s of 3 */
-	assert_non_null(strstr(t, "1 Competent, compassionate care, score 1: 2 of 3 scored (66.7%)"));
+	assert_non_null(strstr(t, "1 Competent and compassionate care, score 1: 2 of 3 scored (66.7%)"));
 	/* data is escaped */
 	assert_null(strstr(t, "<b>"));
 	assert_non_null(strstr(t, "we|ird, &quot;&lt;b&gt;&quot;"));
