@@ -430,8 +430,16 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
 		if (rc < 0)
 			goto done;
 	}
+	{
+		/* a source or split interned by an add that then failed has no records: drop it */
+		size_t j = 0;
+
+		for (i = 0; i < l.total; i++)
+			if (gs[i].by <= MSB__BY_PRINCIPLE || gs[i].st.n)
+				gs[j++] = gs[i];
+		out->count = j;
+	}
 	out->groups = gs;
-	out->count = l.total;
 	out->clustered = s->repeated;
 	gs = NULL;
 	rc = 0;
