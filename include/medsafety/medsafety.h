@@ -12,5 +12,6 @@
 #include "openai.h"
 #include "judge.h"
 #include "stats.h"
+#include "report.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
