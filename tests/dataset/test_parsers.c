@@ -326,6 +326,9 @@ static void test_malformed(void **state)
 	BAD("notarray.json", "{\"prompt\": \"a\"}", ":1: expected a JSON array of objects");
 	BAD("nofield.jsonl", "{\"text\": \"a\"}\n{\"other\": 1}\n", ":2: missing field 'prompt'");
 	BAD("dupid.jsonl", "{\"id\": \"x\", \"text\": \"a\"}\n{\"id\": \"x\", \"text\": \"b\"}\n", ":2: duplicate id 'x'");
+	BAD("dupid.json", "[{\"id\": \"x\", \"text\": \"a\"}, {\"id\": \"x\", \"text\": \"b\"}]",
+	    ":item 1: duplicate id 'x'");
+	BAD("emptyprompt.json", "[{\"prompt\": \"a\"}, {\"prompt\": \"\"}]", ":item 1: empty 'prompt'");
 	BAD("range.jsonl", "{\"text\": \"a\", \"principle\": 10}\n", ":1: principle 10 out of range (0..9)");
 	BAD("med_safety_demonstrations_category_10.csv", ",harmful_medical_request,safe_response\n0,a,b\n",
 	    ": principle 10 out of range (the file name's category must be 1..9)");
