@@ -69,6 +69,8 @@ int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int prin
 int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, size_t id_len,
     int principle, int category, const char *source, const char *split, const char *prompt,
     size_t prompt_len, const char *reference, size_t reference_len);
+/* Make room for n more items (a loader that knows how many are coming). */
+int msb__dataset_reserve(msb_dataset *ds, size_t n);
 /* Take ownership of a msb__malloc'd buffer, freed with the dataset (also on failure: MSB_ENOMEM). */
 int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size);
 /* Rebuild the id index after items were removed or reordered in place. */
