@@ -213,6 +213,10 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 	const char **arr;
 	const char *copy;
 
+	/* loaders intern their names once per file and pass the interned copy */
+	for (i = 0; i < ds->n_interned; i++)
+		if (ds->interned[i] == s)
+			return s;
 	for (i = 0; i < ds->n_interned; i++)
 		if (!strcmp(ds->interned[i], s))
 			return ds->interned[i];
