@@ -216,6 +216,18 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 	return msb__load_text(ds, &o, buf, len);
 }
 
+/* Index the items a file added; a clash of generated ids is bad input. */
+static int index_pending(msb_dataset *ds, const char *path)
+{
+	char msg[300];
+	int rc = msb__dataset_index_pending(ds);
+
+	if (rc != MSB_EEXISTS)
+		return rc;
+	snprintf(msg, sizeof msg, "%s", msb_error_last()->message);
+	return msb__error_set(MSB_EPARSE, "%s: %s (the same file loaded twice?)", path, msg);
+}
+
 /*
  * Read the whole file and hand the buffer to the dataset: CSV and text
  * items point into it (fields are unescaped and NUL-terminated in
@@ -233,6 +245,8 @@ static int load_file(msb_dataset *ds, const char *path, const msb_dataset_option
 	if ((rc = msb__dataset_adopt(ds, buf, len + 1)))
 		return rc;
 	rc = load_buffer(ds, path, opts, buf, len, 1);
+	if (!rc)
+		rc = index_pending(ds, path);
 	if (ds->n_borrowed == borrowed) {
 		/* nothing points into it (JSON, or no items): give it back now */
 		msb__free(ds->blobs[--ds->n_blobs]);
@@ -386,6 +400,8 @@ int msb_dataset_load(msb_dataset **out, const char *path, const msb_dataset_opti
 	} else {
 		rc = load_file(ds, path, opts);
 	}
+	if (!rc)
+		rc = index_pending(ds, path);
 	if (!rc && opts->clean)
 		rc = msb__dataset_clean(ds, opts->clean);
 	if (rc) {
