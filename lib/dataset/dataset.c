@@ -232,12 +232,6 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 	return copy;
 }
 
-int msb__dataset_reserve(msb_dataset *ds, size_t n)
-{
-	int rc = items_reserve(ds, ds->n + n);
-	return rc ? rc : index_reserve(ds, ds->n + n);
-}
-
 int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size)
 {
 	char **b = msb__reallocarray(ds->blobs, ds->n_blobs + 1, sizeof *b);

@@ -79,8 +79,6 @@ int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, 
     size_t prompt_len, const char *reference, size_t reference_len);
 /* Index the items appended with MSB_APPEND_DEFER: MSB_EEXISTS (message names the id) on a duplicate. */
 int msb__dataset_index_pending(msb_dataset *ds);
-/* Make room for n more items (a loader that knows how many are coming). */
-int msb__dataset_reserve(msb_dataset *ds, size_t n);
 /* Take ownership of a msb__malloc'd buffer, freed with the dataset (also on failure: MSB_ENOMEM). */
 int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size);
 /* Rebuild the id index after items were removed or reordered in place. */

@@ -14,14 +14,6 @@ int msb__load_text(msb_dataset *ds, const msb__origin *o, char *buf, size_t len)
 
 	if (rc)
 		return rc;
-	{
-		/* one cheap pass to size the item and index arrays once */
-		size_t lines = 1;
-		for (p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-			lines++;
-		if ((rc = msb__dataset_reserve(ds, lines)))
-			return rc;
-	}
 	for (p = buf + skip; p < end; lineno++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *e = nl ? nl : end;
