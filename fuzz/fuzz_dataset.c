@@ -47,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4: msb__load_json(ds, &o, &opts, buf, size - 1, 0); break;
 	default: msb__load_json(ds, &o, &opts, buf, size - 1, 1); break;
 	}
-	msb__dataset_clean(ds, MSB_CLEAN_ALL);
+	if (msb__dataset_index_pending(ds) == 0)
+		msb__dataset_clean(ds, MSB_CLEAN_ALL);
 	msb_dataset_free(ds);
 	return 0;
 }
