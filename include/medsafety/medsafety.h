@@ -10,5 +10,7 @@
 #include "backend.h"
 #include "judge.h"
 #include "stats.h"
+#include "eval.h"
+#include "results.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
