@@ -90,8 +90,9 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	const msb_item *it = t->item;
 	const msb_completion *c = t->c;
 	const msb_verdict *v = t->v;
-	int model_ok = c && t->status >= 0 && !msb_completion_error_code(c) && t->stage == STAGE_DONE &&
-	    msb_completion_text(c);
+	/* t->status is the last stage's: the model's outcome is in its completion */
+	int model_ok = c && !msb_completion_error_code(c) && msb_completion_text(c) &&
+	    (t->v || !ev->judge || t->status >= 0);
 	json_t *o = json_object(), *judge, *usage, *err = json_null();
 	char *s;
 	int rc = 0, score = 0;
@@ -100,7 +101,7 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 		return MSB_ENOMEM;
 	if (!model_ok) {
 		int code = c && msb_completion_error_code(c) ? msb_completion_error_code(c) :
-		    (t->status < 0 ? t->status : MSB_ERROR);
+		    (t->status < 0 ? t->status : MSB_EUSER);
 		err = error_obj("model", code, c ? msb_completion_error_kind(c) : "error",
 		    c ? msb_completion_error_message(c) : NULL);
 	} else if (ev->judge && (!v || msb_verdict_error_code(v))) {
