@@ -705,6 +705,69 @@ static void test_cache(void **state)
 	free(cache);
 }
 
+/* two processes filling one cache at once: both complete, every entry readable */
+static void cache_child(const char *out, const char *cache)
+{
+	msb_dataset *ds = fake_dataset(150, 0);
+	fake_sync fb = { 0 };
+	fake_judge fj = { 0 };
+	msb_backend *b;
+	msb_judge *j;
+	msb_eval_options o = opts_for(out);
+
+	fb.sleep_us = 100;
+	o.cache_dir = cache;
+	if (msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE) ||
+	    msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE))
+		_exit(3);
+	_exit(msb_eval_run_simple(ds, b, j, &o, NULL) == 0 ? 0 : 4);
+}
+
+static void test_cache_two_processes(void **state)
+{
+	msb_dataset *ds = fake_dataset(150, 0);
+	fake_sync fb = { 0 };
+	fake_judge fj = { 0 };
+	msb_backend *b;
+	msb_judge *j;
+	char *dir = fake_tmpdir(), *cache = fake_tmpdir(), out[2][512], last[512];
+	msb_eval_options o = opts_for(last);
+	msb_eval_stats st = stats0();
+	pid_t pid[2];
+	int i;
+	(void)state;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(out[i], sizeof out[i], "%s/p%d", dir, i);
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0)
+			cache_child(out[i], cache);
+	}
+	for (i = 0; i < 2; i++) {
+		int status;
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_exactly_once(out[i], 150);
+	}
+	snprintf(last, sizeof last, "%s/last", dir);
+	o.cache_dir = cache;
+	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
+	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
+	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(fb.calls, 0);
+	assert_int_equal(fj.calls, 0);
+	assert_int_equal(st.cache_hits, 300);
+	msb_judge_free(j);
+	msb_backend_free(b);
+	msb_dataset_free(ds);
+	fake_rmrf(dir);
+	fake_rmrf(cache);
+	free(dir);
+	free(cache);
+}
+
 /* ---- merge of shards equals the whole ---- */
 
 static void test_merge(void **state)
@@ -910,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_with_hung_backend),
 		cmocka_unit_test(test_progress_and_hung_async),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_two_processes),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_budget_dry_run_epochs),
 		cmocka_unit_test(test_reader_robust),
