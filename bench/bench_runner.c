@@ -147,12 +147,13 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	msb_init();
+	/* memory first: the peak RSS is per process */
+	if (!strcmp(mode, "memory") || !strcmp(mode, "all"))
+		rc |= run("memory", n ? n : 76174);
 	if (!strcmp(mode, "overhead") || !strcmp(mode, "all"))
 		rc |= run("overhead", n ? n : 100000);
 	if (!strcmp(mode, "e2e") || !strcmp(mode, "all"))
 		rc |= run("e2e", n ? n : 6400);
-	if (!strcmp(mode, "memory") || !strcmp(mode, "all"))
-		rc |= run("memory", n ? n : 76174);
 	msb_shutdown();
 	return rc;
 }
