@@ -50,7 +50,7 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	if (!ev)
 		return MSB_ENOMEM;
 	msb_eval_options_init(&ev->o, MSB_EVAL_OPTIONS_VERSION);
-	if (opts) /* an older struct is shorter: copy only what it has */
+	if (opts) /* version 1 is the only layout so far; a version 2 will copy by version */
 		memcpy(&ev->o, opts, sizeof ev->o);
 	ev->efd = -1;
 	ev->lock_fd = -1;

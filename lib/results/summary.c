@@ -8,6 +8,7 @@
  * defines them, the same code calls the real scorer with no change.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "medsafety/stats.h"
@@ -26,17 +27,38 @@ static int have_scorer(void)
 	return msb_scorer_new && msb_scorer_free && msb_scorer_add && msb_scorer_summary_json;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct msb_record *x = *(const struct msb_record *const *)a;
+	const struct msb_record *y = *(const struct msb_record *const *)b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->sample > y->sample) - (x->sample < y->sample);
+}
+
+/*
+ * Records go to the scorer sorted by (id, sample), not in journal order:
+ * the journal's order is the order items happened to finish in, and a
+ * bootstrap over it would differ between two runs of the same records
+ * (or a merge and the unsharded run).
+ */
 int msb_results_score(const msb_results *r, msb_scorer *s)
 {
+	const struct msb_record **order;
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	if (!r || !s)
 		return msb__error_set(MSB_EINVAL, "msb_results_score: NULL argument");
 	if (!have_scorer())
 		return msb__error_set(MSB_EUNSUPPORTED, "this build has no scorer (lib/stats)");
-	for (i = 0; i < r->n; i++) {
-		const struct msb_record *x = &r->recs[i];
+	order = msb__reallocarray(NULL, r->n ? r->n : 1, sizeof *order);
+	if (!order)
+		return MSB_ENOMEM;
+	for (i = 0; i < r->n; i++)
+		order[i] = &r->recs[i];
+	qsort(order, r->n, sizeof *order, by_id);
+	for (i = 0; i < r->n && !rc; i++) {
+		const struct msb_record *x = order[i];
 		msb_score_record rec = MSB_SCORE_RECORD_INIT;
 		rec.id = x->id;
 		rec.principle = x->principle;
@@ -45,10 +67,10 @@ int msb_results_score(const msb_results *r, msb_scorer *s)
 		rec.split = x->split;
 		rec.score = x->score;
 		rec.error = x->error_stage != NULL;
-		if ((rc = msb_scorer_add(s, &rec)))
-			return rc;
+		rc = msb_scorer_add(s, &rec);
 	}
-	return 0;
+	msb__free(order);
+	return rc;
 }
 
 int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opts)
