@@ -62,7 +62,9 @@ int fake_sync_generate(const msb_request *req, msb_completion *out, void *ud)
 			sleep_us(1000);
 		__atomic_store_n(&f->hanging, 0, __ATOMIC_SEQ_CST);
 	}
-	if (f->sleep_us)
+	if (f->notify_after && calls > f->notify_after && f->slow_after_notify_us)
+		sleep_us(f->slow_after_notify_us);
+	else if (f->sleep_us)
 		sleep_us(f->sleep_us);
 	if (f->fail_every > 0 && n % f->fail_every == 0) {
 		switch ((n / f->fail_every) % 4) {

@@ -24,6 +24,7 @@ typedef struct fake_sync {
 	int notify_after;
 	void (*notify)(void *);
 	void *notify_ud;
+	int slow_after_notify_us; /* from then on each call takes this long: the test has time to act */
 } fake_sync;
 int fake_sync_generate(const msb_request *req, msb_completion *out, void *ud);
 

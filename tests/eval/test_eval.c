@@ -346,7 +346,7 @@ static void child_run(const char *dir, size_t n)
 	fake_judge fj = { 0 };
 	msb_eval_options o = opts_for(dir);
 
-	fb.sleep_us = 300;
+	fb.sleep_us = 1000; /* 600 items take >= 150 ms: the first kill always lands mid-run */
 	o.resume = 1;
 	o.fsync_interval_ms = 5;
 	if (msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE) ||
@@ -373,6 +373,8 @@ static void test_resume_after_kill9(void **state)
 		if (kill(pid, SIGKILL) == 0)
 			killed++;
 		assert_int_equal(waitpid(pid, &status, 0), pid);
+		if (round == 0)
+			assert_true(WIFSIGNALED(status));
 		if (WIFEXITED(status)) {
 			assert_int_equal(WEXITSTATUS(status), 0); /* finished before the kill */
 			break;
@@ -512,6 +514,7 @@ static void cancel_case(int by_signal, int hang)
 
 	fb.sleep_us = 500;
 	fb.notify_after = 40;
+	fb.slow_after_notify_us = 5000; /* 360 items left take > 0.4 s: time enough to cancel */
 	fb.notify = open_gate;
 	fb.notify_ud = &g;
 	if (hang)
