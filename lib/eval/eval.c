@@ -575,9 +575,19 @@ static size_t live(const msb_eval *ev)
 }
 
 /* Start what the limits allow. */
+/*
+ * A backend's capacity() is its own window of requests in flight (e.g.
+ * AIMD after HTTP 429): the runner keeps within the smaller of it and
+ * the option.
+ */
+static size_t window(size_t opt, int capacity)
+{
+	return capacity > 0 && (size_t)capacity < opt ? (size_t)capacity : opt;
+}
+
 static void schedule_judges(msb_eval *ev)
 {
-	size_t m = (size_t)ev->o.judge_concurrency;
+	size_t m = window((size_t)ev->o.judge_concurrency, ev->judge ? msb_judge_capacity(ev->judge) : 0);
 
 	while (!msb__eval_cancelled(ev) && ev->judge_wait.n && ev->judge_inflight < m) {
 		msb__task *t = msb__taskq_pop(&ev->judge_wait);
@@ -590,7 +600,7 @@ static void schedule_judges(msb_eval *ev)
 
 void msb__eval_schedule(msb_eval *ev)
 {
-	size_t n = (size_t)ev->o.concurrency;
+	size_t n = window((size_t)ev->o.concurrency, msb_backend_capacity(ev->backend));
 
 	schedule_judges(ev);
 	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&

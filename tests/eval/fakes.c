@@ -238,6 +238,11 @@ static void fa_wakeup(void *ud)
 	}
 }
 
+static int fa_capacity(void *ud)
+{
+	return ((fake_async *)ud)->stats->capacity;
+}
+
 static void fa_free(void *ud)
 {
 	fake_async *f = ud;
@@ -286,6 +291,7 @@ int fake_async_new(msb_backend **out, int latency_ms, int hang, fake_async_stats
 	vt.submit = fa_submit;
 	vt.poll = fa_poll;
 	vt.wakeup = fa_wakeup;
+	vt.capacity = fa_capacity;
 	vt.identity = fa_identity;
 	vt.free = fa_free;
 	if ((rc = msb_backend_new(out, &vt, f)))

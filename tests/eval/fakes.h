@@ -43,6 +43,7 @@ typedef struct fake_async_stats {
 	int inflight;      /* read atomically */
 	int max_inflight;
 	int calls;
+	int capacity;      /* what the backend's capacity() answers (0: no limit) */
 } fake_async_stats;
 /* A new async backend; stats (may be NULL) is updated by it. hang: never answer. */
 int fake_async_new(msb_backend **out, int latency_ms, int hang, fake_async_stats *stats);

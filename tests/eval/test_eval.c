@@ -218,7 +218,7 @@ static void test_basic_contract(void **state)
 static void test_pipelined_async(void **state)
 {
 	msb_dataset *ds = fake_dataset(120, 0);
-	fake_async_stats as = { 0, 0, 0 };
+	fake_async_stats as = { 0, 0, 0, 0 };
 	fake_judge fj = { 0 };
 	msb_backend *b;
 	msb_judge *j;
@@ -237,6 +237,16 @@ static void test_pipelined_async(void **state)
 	assert_true(as.max_inflight <= 8);
 	assert_true(as.max_inflight > 1);     /* requests really were concurrent */
 	assert_true(fj.overlapped > 0);       /* judged while generations were still in flight */
+	assert_exactly_once(dir, 120);
+	msb_backend_free(b);
+
+	/* the backend's own window (capacity) is smaller than the option: it wins */
+	fake_rmrf(dir);
+	memset(&as, 0, sizeof as);
+	as.capacity = 3;
+	assert_int_equal(fake_async_new(&b, 2, 0, &as), 0);
+	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(as.max_inflight, 3);
 	assert_exactly_once(dir, 120);
 	msb_judge_free(j);
 	msb_backend_free(b);
