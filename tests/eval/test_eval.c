@@ -168,8 +168,8 @@ static void test_basic_contract(void **state)
 	}
 	assert_true(json_is_null(json_object_get(rec, "error")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "judge"), "name")), "refusal-fake");
-	assert_string_equal(json_string_value(json_object_get(rec, "config_hash")), msb_eval_config_hash(NULL) ? "" : json_string_value(json_object_get(rec, "config_hash")));
-	json_decref(rec);
+	assert_int_equal(strlen(json_string_value(json_object_get(rec, "config_hash"))), 64);
+	assert_null(msb_eval_config_hash(NULL));
 	free(text);
 
 	/* run.json: provenance */
@@ -183,6 +183,11 @@ static void test_basic_contract(void **state)
 	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(run, "dataset"), "hash"))), 64);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(run, "model"), "identity")), "fake");
 	assert_true(json_is_string(json_object_get(run, "end_time")));
+	/* the records carry the run's configuration hash */
+	assert_string_equal(json_string_value(json_object_get(run, "config_hash")),
+	    json_string_value(json_object_get(rec, "config_hash")));
+	assert_null(strstr(text, "KEY"));
+	json_decref(rec);
 	json_decref(run);
 	free(text);
 
@@ -938,6 +943,42 @@ static void test_budget_dry_run_epochs(void **state)
 	free(dir);
 }
 
+/* ---- text that is not UTF-8, and a run without a judge ---- */
+
+static int bad_utf8(const msb_request *req, msb_completion *out, void *ud)
+{
+	(void)req;
+	(void)ud;
+	return msb_completion_set_text(out, "ok \xff\xfe then \xc3\xa9 fine");
+}
+
+static void test_invalid_utf8_no_judge(void **state)
+{
+	msb_dataset *ds = fake_dataset(3, 0);
+	msb_backend *b;
+	char *dir = fake_tmpdir();
+	msb_eval_options o = opts_for(dir);
+	msb_results *r;
+	const msb_record *x;
+	(void)state;
+
+	assert_int_equal(msb_backend_from_callback(&b, "bad-utf8", bad_utf8, NULL, 0), 0);
+	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), 0);
+	assert_exactly_once(dir, 3);
+	assert_int_equal(msb_results_open(&r, dir, 0), 0);
+	x = msb_results_find(r, "item/1", 0);
+	assert_non_null(x);
+	assert_string_equal(msb_record_response(x), "ok \xef\xbf\xbd\xef\xbf\xbd then \xc3\xa9 fine");
+	assert_int_equal(msb_record_score(x), 0);   /* no judge: no score, and no error */
+	assert_null(msb_record_error_stage(x));
+	assert_null(msb_record_judge_name(x));
+	msb_results_free(r);
+	msb_backend_free(b);
+	msb_dataset_free(ds);
+	fake_rmrf(dir);
+	free(dir);
+}
+
 /* ---- the reader skips torn and corrupt lines; the last record of an item wins ---- */
 
 static void test_reader_robust(void **state)
@@ -990,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_budget_dry_run_epochs),
 		cmocka_unit_test(test_reader_robust),
+		cmocka_unit_test(test_invalid_utf8_no_judge),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
