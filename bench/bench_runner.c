@@ -113,7 +113,8 @@ static int run(const char *mode, size_t n)
 			return 1;
 		o.concurrency = 32;
 		o.judge_concurrency = 32;
-		o.workers = 2; /* two cores: more threads only add switches for instant callbacks */
+		/* two cores: more threads only add switches for instant callbacks (MSB_BENCH_WORKERS=0: auto) */
+		o.workers = getenv("MSB_BENCH_WORKERS") ? atoi(getenv("MSB_BENCH_WORKERS")) : 2;
 	}
 	if (msb_judge_from_callback(&j, "refusal-like", refusal_judge, NULL, MSB_JUDGE_THREADSAFE))
 		return 1;
