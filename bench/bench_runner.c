@@ -131,9 +131,17 @@ static int run(const char *mode, size_t n)
 	if (!strcmp(mode, "e2e"))
 		printf(" (%.1f%% of the ideal 1280 items/s)", 100.0 * st.finished / (t1 - t0) / 1280.0);
 	printf("\n");
-	if (!strcmp(mode, "memory"))
+	if (!strcmp(mode, "memory")) {
+		msb_results *r;
 		printf("memory: RSS with the dataset loaded %.1f MB, peak %.1f MB, beyond the dataset %.1f MB\n",
 		    base_rss / 1024.0, rss_kb("VmHWM:") / 1024.0, (rss_kb("VmHWM:") - base_rss) / 1024.0);
+		/* what the end-of-run summary adds: the journal read back without texts */
+		if (msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT) == 0) {
+			printf("memory: reading the %zu records back for the summary: peak %.1f MB beyond the dataset\n",
+			    msb_results_count(r), (rss_kb("VmHWM:") - base_rss) / 1024.0);
+			msb_results_free(r);
+		}
+	}
 	msb_judge_free(j);
 	msb_backend_free(b);
 	msb_dataset_free(ds);

@@ -84,6 +84,19 @@ static const char *sdup(msb_results *r, json_t *v, int text)
 	return msb_arena_strdup(&r->arena, s);
 }
 
+/* Short fields that repeat from record to record (source, split, judge, hash) share a copy. */
+static const char *shared(msb_results *r, int slot, json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (!s)
+		return NULL;
+	if (r->last[slot] && !strcmp(r->last[slot], s))
+		return r->last[slot];
+	r->last[slot] = msb_arena_strdup(&r->arena, s);
+	return r->last[slot];
+}
+
 static long long ival(json_t *v, long long dflt)
 {
 	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
@@ -111,24 +124,24 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	rec.sample = (int)ival(json_object_get(o, "sample"), 0);
 	rec.principle = (int)ival(json_object_get(o, "principle"), 0);
 	rec.category = (int)ival(json_object_get(o, "category"), 0);
-	rec.source = sdup(r, json_object_get(o, "source"), 0);
-	rec.split = sdup(r, json_object_get(o, "split"), 0);
+	rec.source = shared(r, 0, json_object_get(o, "source"));
+	rec.split = shared(r, 1, json_object_get(o, "split"));
 	rec.prompt = sdup(r, json_object_get(o, "prompt"), 1);
 	rec.response = sdup(r, json_object_get(o, "response"), 1);
 	rec.score = (int)ival(json_object_get(o, "score"), 0);
 	if (rec.score < 0 || rec.score > 5)
 		rec.score = 0;
-	rec.judge_name = sdup(r, json_object_get(j, "name"), 0);
+	rec.judge_name = shared(r, 2, json_object_get(j, "name"));
 	rec.judge_reason = sdup(r, json_object_get(j, "reason"), 1);
 	rec.judge_raw = sdup(r, json_object_get(j, "raw"), 1);
 	if (json_is_object(e)) {
-		rec.error_stage = sdup(r, json_object_get(e, "stage"), 0);
+		rec.error_stage = shared(r, 4, json_object_get(e, "stage"));
 		rec.error_kind = sdup(r, json_object_get(e, "kind"), 0);
 		rec.error_message = sdup(r, json_object_get(e, "message"), 0);
 		if (!rec.error_stage)
 			rec.error_stage = "model";
 	}
-	rec.config_hash = sdup(r, json_object_get(o, "config_hash"), 0);
+	rec.config_hash = shared(r, 3, json_object_get(o, "config_hash"));
 	rec.attempts = (int)ival(json_object_get(o, "attempts"), 0);
 	rec.latency_ms = json_number_value(json_object_get(o, "latency_ms"));
 	rec.prompt_tokens = ival(json_object_get(u, "prompt_tokens"), -1);

@@ -28,6 +28,8 @@ struct msb_results {
 	const char *config_hash;
 	unsigned int flags;
 	char *path; /* the results.jsonl read */
+	/* the last distinct values of repetitive fields: records share one copy */
+	const char *last[5];
 };
 
 /*
