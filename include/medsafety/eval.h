@@ -105,6 +105,7 @@ typedef struct msb_eval_stats {
 	long long est_tokens;       /**< dry run: estimated model tokens (chars / 4 + max_tokens) */
 	double elapsed_s;
 	int stop_reason;            /**< 0 finished, MSB_ECANCELED, MSB_ELIMIT (budget) or another error */
+	size_t abandoned;           /**< requests still in flight when a cancel's grace ran out */
 } msb_eval_stats;
 
 /**
@@ -147,7 +148,9 @@ MSB_API const char *msb_eval_config_hash(const msb_eval *ev);
 /**
  * Free the handle. NULL accepted. Waits for host callbacks that are still
  * running on worker threads (a callback that never returns blocks here,
- * never in msb_eval_run).
+ * never in msb_eval_run). When stats.abandoned > 0 and the backend or
+ * judge is asynchronous, its requests left behind point into this run:
+ * free that backend/judge too rather than polling it again.
  */
 MSB_API void msb_eval_free(msb_eval *ev);
 

@@ -137,6 +137,7 @@ static void loop(msb_eval *ev)
 				break;
 			if (msb__now_ms() >= grace_end) {
 				ev->abandoned = 1;
+				ev->st.abandoned = ev->model_inflight + ev->judge_inflight;
 				break;
 			}
 		} else if (!in_flight(ev) && !ev->judge_wait.n &&

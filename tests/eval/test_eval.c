@@ -555,6 +555,8 @@ static void cancel_case(int by_signal, int hang)
 	if (hang) /* the run came back although a callback is still stuck */
 		assert_true(__atomic_load_n(&fb.hanging, __ATOMIC_SEQ_CST));
 	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	if (hang)
+		assert_true(st.abandoned >= 1);
 	assert_true(st.finished < n);
 	pthread_join(th, NULL);
 	__atomic_store_n(&fb.release, 1, __ATOMIC_SEQ_CST);
