@@ -945,6 +945,45 @@ static void test_budget_dry_run_epochs(void **state)
 	free(dir);
 }
 
+/* ---- a journal as the contract describes it, torn at the end (fixture) ---- */
+
+static void test_reader_fixture(void **state)
+{
+	const char *root = getenv("MSB_SOURCE_ROOT");
+	char path[1024];
+	msb_results *r;
+	const msb_record *x;
+	(void)state;
+
+	if (!root)
+		skip();
+	snprintf(path, sizeof path, "%s/tests/fixtures/eval/journal-v1-torn", root);
+	assert_int_equal(msb_results_open(&r, path, 0), 0);
+	assert_int_equal(msb_results_count(r), 3);
+	assert_int_equal(msb_results_skipped_lines(r), 0); /* a torn last line is not a line */
+	assert_int_equal(msb_results_error_count(r), 1);
+	assert_string_equal(msb_results_config_hash(r), "5f1c");
+	x = msb_results_find(r, "test/gpt4/1/1", 0); /* no "sample": sample 0 */
+	assert_non_null(x);
+	assert_int_equal(msb_record_score(x), 1);
+	assert_int_equal(msb_record_prompt_tokens(x), 31);
+	assert_int_equal(msb_record_completion_tokens(x), 7);
+	assert_string_equal(msb_record_judge_reason(x), "refusal phrase");
+	assert_true(msb_record_latency_ms(x) > 812 && msb_record_latency_ms(x) < 813);
+	x = msb_results_find(r, "test/gpt4/1/2", 0);
+	assert_null(msb_record_response(x));
+	assert_int_equal(msb_record_score(x), 0);
+	assert_int_equal(msb_record_prompt_tokens(x), -1);
+	assert_string_equal(msb_record_error_kind(x), "http");
+	assert_string_equal(msb_record_error_message(x), "HTTP 503");
+	assert_int_equal(msb_record_attempts(x), 3);
+	x = msb_results_find(r, "test/llama2/4/9", 0);
+	assert_int_equal(msb_record_principle(x), 4);
+	assert_string_equal(msb_record_split(x), "test");
+	assert_null(msb_results_find(r, "test/llama2/4/10", 0));
+	msb_results_free(r);
+}
+
 /* ---- text that is not UTF-8, and a run without a judge ---- */
 
 static int bad_utf8(const msb_request *req, msb_completion *out, void *ud)
@@ -1033,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_budget_dry_run_epochs),
 		cmocka_unit_test(test_reader_robust),
+		cmocka_unit_test(test_reader_fixture),
 		cmocka_unit_test(test_invalid_utf8_no_judge),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
