@@ -965,6 +965,60 @@ static void test_budget_dry_run_epochs(void **state)
 	free(dir);
 }
 
+/* ---- arguments, versions, states ---- */
+
+static void test_api_edges(void **state)
+{
+	msb_dataset *ds = fake_dataset(2, 0), *empty;
+	fake_sync fb = { 0 };
+	msb_backend *b;
+	msb_eval *ev;
+	char *dir = fake_tmpdir(), sub[512];
+	msb_eval_options o = opts_for(dir), bad;
+	msb_eval_stats st = stats0();
+	(void)state;
+
+	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, 0), 0);
+	assert_int_equal(msb_eval_new(&ev, NULL, b, NULL, &o), MSB_EINVAL);
+	assert_null(ev);
+	assert_int_equal(msb_eval_new(&ev, ds, NULL, NULL, &o), MSB_EINVAL);
+	assert_int_equal(msb_eval_new(&ev, ds, b, NULL, NULL), MSB_EINVAL); /* no out_dir */
+	bad = o;
+	bad.version = 99;
+	assert_int_equal(msb_eval_new(&ev, ds, b, NULL, &bad), MSB_EVERSION);
+	assert_int_equal(msb_eval_options_init(&bad, 99), MSB_EVERSION);
+	assert_int_equal(msb_eval_new(&ev, ds, b, NULL, &o), 0);
+	assert_int_equal(strlen(msb_eval_config_hash(ev)), 64);
+	assert_int_equal(msb_eval_run(ev), 0);
+	assert_int_equal(msb_eval_run(ev), MSB_ESTATE);
+	st.version = 99;
+	assert_int_equal(msb_eval_get_stats(ev, &st), MSB_EVERSION);
+	msb_eval_cancel(ev); /* after the run: harmless */
+	msb_eval_free(ev);
+	msb_eval_free(NULL);
+	msb_eval_cancel(NULL);
+	/* an empty dataset is a complete, empty run */
+	assert_int_equal(msb_dataset_new(&empty), 0);
+	snprintf(sub, sizeof sub, "%s/empty", dir);
+	o.out_dir = sub;
+	st = stats0();
+	assert_int_equal(msb_eval_run_simple(empty, b, NULL, &o, &st), 0);
+	assert_int_equal(st.total, 0);
+	assert_exactly_once(sub, 0);
+	/* the dataset hash depends on ids and prompts */
+	{
+		char h1[65], h2[65];
+		assert_int_equal(msb_eval_dataset_hash(ds, h1), 0);
+		assert_int_equal(msb_eval_dataset_hash(empty, h2), 0);
+		assert_string_not_equal(h1, h2);
+	}
+	msb_dataset_free(empty);
+	msb_backend_free(b);
+	msb_dataset_free(ds);
+	fake_rmrf(dir);
+	free(dir);
+}
+
 /* ---- a journal as the contract describes it, torn at the end (fixture) ---- */
 
 static void test_reader_fixture(void **state)
@@ -1079,6 +1133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_contract),
+		cmocka_unit_test(test_api_edges),
 		cmocka_unit_test(test_pipelined_async),
 		cmocka_unit_test(test_faults_and_retry_errors),
 		cmocka_unit_test(test_resume_after_kill9),
