@@ -13,5 +13,7 @@
 #include "judge.h"
 #include "stats.h"
 #include "report.h"
+#include "eval.h"
+#include "results.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
