@@ -77,7 +77,7 @@ static void print_tally_json(const char *key, const tally *t)
 static void print_tally_text(const char *label, const tally *t)
 {
 	size_t i;
-	printf("%-13s", label);
+	printf("%-14s", label);
 	for (i = 0; i < t->count; i++)
 		printf("%s%s %zu", i ? ", " : "", t->name[i], t->n[i]);
 	if (t->other)
@@ -145,17 +145,17 @@ static int cmd_stats(int argc, char **argv)
 			    msb_dataset_clean_count(ds, MSB_CLEANED_DUPLICATES));
 		printf("}\n");
 	} else {
-		printf("%-13s%zu\n", "items:", n);
+		printf("%-14s%zu\n", "items:", n);
 		print_tally_text("by split:", &splits);
 		print_tally_text("by source:", &sources);
-		printf("%-13s", "by principle:");
+		printf("%-14s", "by principle:");
 		for (k = 1; k <= 9; k++)
 			printf("%s%d: %zu", k > 1 ? ", " : "", k, by_p[k]);
 		if (by_p[0])
 			printf(", none: %zu", by_p[0]);
-		printf("\n%-13s%s\n", "hash:", hash);
+		printf("\n%-14s%s\n", "hash:", hash);
 		if (a.load.clean)
-			printf("%-13s%zu token endings stripped, %zu stray quotes removed, %zu duplicates dropped\n",
+			printf("%-14s%zu token endings stripped, %zu stray quotes removed, %zu duplicates dropped\n",
 			    "cleaned:", msb_dataset_clean_count(ds, MSB_CLEANED_TOKENS),
 			    msb_dataset_clean_count(ds, MSB_CLEANED_QUOTES),
 			    msb_dataset_clean_count(ds, MSB_CLEANED_DUPLICATES));

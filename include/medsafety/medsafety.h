@@ -13,5 +13,8 @@
 #include "judge.h"
 #include "stats.h"
 #include "config.h"
+#include "report.h"
+#include "eval.h"
+#include "results.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -204,6 +204,7 @@ int msb__dataset_push(msb_dataset *ds, const msb_item *item)
 	if ((rc = index_add(ds, ds->n)))
 		return rc;
 	ds->n++;
+	ds->n_indexed = ds->n;
 	return 0;
 }
 
@@ -213,6 +214,10 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 	const char **arr;
 	const char *copy;
 
+	/* loaders intern their names once per file and pass the interned copy */
+	for (i = 0; i < ds->n_interned; i++)
+		if (ds->interned[i] == s)
+			return s;
 	for (i = 0; i < ds->n_interned; i++)
 		if (!strcmp(ds->interned[i], s))
 			return ds->interned[i];
@@ -259,12 +264,20 @@ int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, 
 
 	if (ds->parent)
 		return msb__error_set(MSB_ESTATE, "cannot add items to a filtered dataset");
-	if ((rc = items_reserve(ds, ds->n + 1)) || (rc = index_reserve(ds, ds->n + 1)))
+	if ((rc = items_reserve(ds, ds->n + 1)))
 		return rc;
-	h = id_hash(id, id_len);
-	slot = index_probe(ds, id, id_len, h, &found);
-	if (found != SIZE_MAX)
-		return msb__error_set(MSB_EEXISTS, "duplicate item id '%.*s'", (int)(id_len > 200 ? 200 : id_len), id);
+	if (flags & MSB_APPEND_DEFER) {
+		h = 0;
+		slot = 0;
+	} else {
+		if ((rc = msb__dataset_index_pending(ds)) || (rc = index_reserve(ds, ds->n + 1)))
+			return rc;
+		h = id_hash(id, id_len);
+		slot = index_probe(ds, id, id_len, h, &found);
+		if (found != SIZE_MAX)
+			return msb__error_set(MSB_EEXISTS, "duplicate item id '%.*s'",
+			    (int)(id_len > 200 ? 200 : id_len), id);
+	}
 	it = msb_arena_alloc(&ds->arena, sizeof *it);
 	if (!it)
 		return MSB_ENOMEM;
@@ -284,8 +297,49 @@ int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, 
 	if (!it->id || !it->prompt || (reference && !it->reference) || !it->source || !it->split)
 		return MSB_ENOMEM;
 	ds->items[ds->n] = it;
-	ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(ds->n + 1);
+	if (!(flags & MSB_APPEND_DEFER)) {
+		ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(ds->n + 1);
+		ds->n_indexed = ds->n + 1;
+	}
 	ds->n++;
+	return 0;
+}
+
+int msb__dataset_index_pending(msb_dataset *ds)
+{
+	enum { AHEAD = 8 };
+	uint32_t ring[AHEAD];
+	size_t i, start = ds->n_indexed, n = ds->n, mask;
+	int rc;
+
+	if (start >= n)
+		return 0;
+	if ((rc = index_reserve(ds, n)))
+		return rc;
+	mask = ds->index_cap - 1;
+	/* hash AHEAD items in advance and prefetch their slots */
+	for (i = start; i < n && i < start + AHEAD; i++) {
+		ring[i % AHEAD] = id_hash(ds->items[i]->id, strlen(ds->items[i]->id));
+		__builtin_prefetch(&ds->index[ring[i % AHEAD] & mask], 1);
+	}
+	for (i = start; i < n; i++) {
+		const char *id = ds->items[i]->id;
+		uint32_t h = ring[i % AHEAD];
+		size_t found, slot;
+		if (i + AHEAD < n) {
+			const char *next = ds->items[i + AHEAD]->id;
+			uint32_t h2 = id_hash(next, strlen(next));
+			ring[i % AHEAD] = h2;
+			__builtin_prefetch(&ds->index[h2 & mask], 1);
+		}
+		slot = index_probe(ds, id, strlen(id), h, &found);
+		if (found != SIZE_MAX) {
+			ds->n_indexed = i; /* the items after a duplicate stay unindexed: the caller fails */
+			return msb__error_set(MSB_EEXISTS, "duplicate item id '%.200s'", id);
+		}
+		ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(i + 1);
+		ds->n_indexed = i + 1;
+	}
 	return 0;
 }
 
@@ -322,6 +376,7 @@ int msb__dataset_reindex(msb_dataset *ds)
 	for (i = 0; i < ds->n; i++)
 		if ((rc = index_add(ds, i)))
 			return rc;
+	ds->n_indexed = ds->n;
 	return 0;
 }
 

@@ -113,6 +113,14 @@ static void parent_name(const char *path, int up, char *out, size_t cap)
 	}
 }
 
+/* Intern the origin's names once, so that each item's lookup is a pointer compare. */
+static int intern_origin(msb_dataset *ds, msb__origin *o)
+{
+	o->source = msb__dataset_intern(ds, o->source);
+	o->split = msb__dataset_intern(ds, o->split);
+	return o->source && o->split ? 0 : MSB_ENOMEM;
+}
+
 static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_options *opts,
     char *buf, size_t len, int borrow)
 {
@@ -154,6 +162,8 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 			    : opts->split ? opts->split : "test";
 		}
 		snprintf(id_prefix, sizeof id_prefix, "%s/%s/%ld", o.split, o.source, num);
+		if (intern_origin(ds, &o))
+			return MSB_ENOMEM;
 		return k == KIND_LLAMA3 ? msb__load_text(ds, &o, buf, len) : msb__load_msb_csv(ds, &o, buf, len);
 	case KIND_HEXPHI:
 		if (num < 1 || num > 11)
@@ -163,12 +173,16 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 		o.source = "hexphi";
 		o.category = (int)num;
 		snprintf(id_prefix, sizeof id_prefix, "test/hexphi/%ld", num);
+		if (intern_origin(ds, &o))
+			return MSB_ENOMEM;
 		return msb__load_headerless_csv(ds, &o, buf, len);
 	case KIND_FINETUNE: {
 		msb_dataset_options alpaca = *opts;
 		o.split = "finetune";
 		o.source = ft_source;
 		snprintf(id_prefix, sizeof id_prefix, "finetune/%s/n%ld", ft_source, num);
+		if (intern_origin(ds, &o))
+			return MSB_ENOMEM;
 		alpaca.prompt_column = "instruction";
 		alpaca.reference_column = "output";
 		alpaca.principle_column = NULL;
@@ -181,6 +195,8 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 	o.split = opts->split ? opts->split : "test";
 	o.source = opts->source ? opts->source : stem;
 	snprintf(id_prefix, sizeof id_prefix, "%s", o.source);
+	if (intern_origin(ds, &o))
+		return MSB_ENOMEM;
 	switch (opts->format) {
 	case MSB_FORMAT_CSV: return msb__load_csv(ds, &o, opts, buf, len);
 	case MSB_FORMAT_TEXT: return msb__load_text(ds, &o, buf, len);
@@ -200,6 +216,18 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 	return msb__load_text(ds, &o, buf, len);
 }
 
+/* Index the items a file added; a clash of generated ids is bad input. */
+static int index_pending(msb_dataset *ds, const char *path)
+{
+	char msg[300];
+	int rc = msb__dataset_index_pending(ds);
+
+	if (rc != MSB_EEXISTS)
+		return rc;
+	snprintf(msg, sizeof msg, "%s", msb_error_last()->message);
+	return msb__error_set(MSB_EPARSE, "%s: %s (the same file loaded twice?)", path, msg);
+}
+
 /*
  * Read the whole file and hand the buffer to the dataset: CSV and text
  * items point into it (fields are unescaped and NUL-terminated in
@@ -217,6 +245,8 @@ static int load_file(msb_dataset *ds, const char *path, const msb_dataset_option
 	if ((rc = msb__dataset_adopt(ds, buf, len + 1)))
 		return rc;
 	rc = load_buffer(ds, path, opts, buf, len, 1);
+	if (!rc)
+		rc = index_pending(ds, path);
 	if (ds->n_borrowed == borrowed) {
 		/* nothing points into it (JSON, or no items): give it back now */
 		msb__free(ds->blobs[--ds->n_blobs]);
@@ -370,6 +400,8 @@ int msb_dataset_load(msb_dataset **out, const char *path, const msb_dataset_opti
 	} else {
 		rc = load_file(ds, path, opts);
 	}
+	if (!rc)
+		rc = index_pending(ds, path);
 	if (!rc && opts->clean)
 		rc = msb__dataset_clean(ds, opts->clean);
 	if (rc) {

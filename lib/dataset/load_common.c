@@ -72,7 +72,8 @@ int msb__load_add(msb_dataset *ds, const msb__origin *o, size_t line, const char
 			return msb__error_set(MSB_EINVAL, "%s: source name too long for an id", o->path);
 		id = gen;
 	}
-	rc = msb__dataset_append_ex(ds, o->borrow ? MSB_APPEND_BORROW : 0, id, id_len, principle,
+	rc = msb__dataset_append_ex(ds, (o->borrow ? MSB_APPEND_BORROW : 0) | (id == gen ? MSB_APPEND_DEFER : 0),
+	    id, id_len, principle,
 	    category, o->source, o->split, prompt, prompt_len, ref, ref_len);
 	if (rc == MSB_EEXISTS)
 		/* a given id used twice, or two copies of a file in one folder */

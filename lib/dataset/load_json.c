@@ -145,9 +145,10 @@ static int add_object(msb_dataset *ds, const msb__origin *o, const msb_dataset_o
 		ptext = joined;
 		plen += ilen + 2;
 	}
-	if (memchr(ptext, '\0', plen)) {
+	if (memchr(ptext, '\0', plen) || !plen) {
 		msb__free(joined);
-		return msb__error_set(MSB_EPARSE, "%s:%s: NUL character in '%s'", o->path, where, pname);
+		return msb__error_set(MSB_EPARSE, "%s:%s: %s '%s'", o->path, where,
+		    plen ? "NUL character in" : "empty", pname);
 	}
 	{
 		char idbuf[32];
@@ -158,8 +159,12 @@ static int add_object(msb_dataset *ds, const msb__origin *o, const msb_dataset_o
 		} else if (id) {
 			idtext = json_string_value(id);
 		}
-		rc = msb__load_add(ds, o, line, idtext, row, principle, category, ptext, plen,
-		    ref ? json_string_value(ref) : NULL, ref ? json_string_length(ref) : 0);
+		/* say where in JSON terms ("item 3" of an array, or the JSONL line) */
+		if (idtext && msb_dataset_find(ds, idtext))
+			rc = msb__error_set(MSB_EPARSE, "%s:%s: duplicate id '%.200s'", o->path, where, idtext);
+		else
+			rc = msb__load_add(ds, o, line, idtext, row, principle, category, ptext, plen,
+			    ref ? json_string_value(ref) : NULL, ref ? json_string_length(ref) : 0);
 	}
 	msb__free(joined);
 	return rc;

@@ -326,6 +326,9 @@ static void test_malformed(void **state)
 	BAD("notarray.json", "{\"prompt\": \"a\"}", ":1: expected a JSON array of objects");
 	BAD("nofield.jsonl", "{\"text\": \"a\"}\n{\"other\": 1}\n", ":2: missing field 'prompt'");
 	BAD("dupid.jsonl", "{\"id\": \"x\", \"text\": \"a\"}\n{\"id\": \"x\", \"text\": \"b\"}\n", ":2: duplicate id 'x'");
+	BAD("dupid.json", "[{\"id\": \"x\", \"text\": \"a\"}, {\"id\": \"x\", \"text\": \"b\"}]",
+	    ":item 1: duplicate id 'x'");
+	BAD("emptyprompt.json", "[{\"prompt\": \"a\"}, {\"prompt\": \"\"}]", ":item 1: empty 'prompt'");
 	BAD("range.jsonl", "{\"text\": \"a\", \"principle\": 10}\n", ":1: principle 10 out of range (0..9)");
 	BAD("med_safety_demonstrations_category_10.csv", ",harmful_medical_request,safe_response\n0,a,b\n",
 	    ": principle 10 out of range (the file name's category must be 1..9)");
@@ -336,6 +339,18 @@ static void test_malformed(void **state)
 	    ":2: expected 3 columns, found 2");
 	o.prompt_column = "q";
 	expect_error(dir, "mapped.jsonl", "{\"prompt\": \"a\"}\n", 16, &o, MSB_EPARSE, ":1: missing field 'q'");
+	/* two copies of one file in a folder: their generated ids clash */
+	write_file(dir, "twice/a/category_2.txt", "one\ntwo\n", 8);
+	write_file(dir, "twice/b/category_2.txt", "one\ntwo\n", 8);
+	{
+		char p[600], want[800];
+		snprintf(p, sizeof p, "%s/twice", dir);
+		assert_int_equal(msb_dataset_load(&ds, p, NULL), MSB_EPARSE);
+		assert_int_equal(msb_error_last()->code, MSB_EPARSE);
+		snprintf(want, sizeof want, "%s/twice/b/category_2.txt: duplicate item id 'generated/llama3/2/0' "
+		    "(the same file loaded twice?)", dir);
+		assert_string_equal(msb_error_last()->message, want);
+	}
 	/* a folder without any known file, a missing path */
 	write_file(dir, "only/README.md", "hi\n", 3);
 	{
