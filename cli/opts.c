@@ -15,6 +15,36 @@ void cli_getopt_reset(void)
 	optind = 0; /* GNU: restart the scan, with its permutation state */
 }
 
+/*
+ * getopt_long takes unambiguous prefixes of long options; for an
+ * ambiguous one ("--max") name the candidates. 1 when it printed that.
+ */
+static int ambiguous(const char *cmd, const char *arg, const struct option *longopts)
+{
+	char names[256];
+	size_t len, used = 0;
+	const struct option *o;
+	int n = 0;
+
+	if (strncmp(arg, "--", 2))
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	names[0] = '\0';
+	for (o = longopts; o && o->name; o++) {
+		if (strncmp(o->name, arg, len))
+			continue;
+		if (n++ < 4 && used < sizeof names - 40)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s--%s",
+			    used ? ", " : "", o->name);
+	}
+	if (n < 2)
+		return 0;
+	cli_usage_error(cmd, "ambiguous option '--%.*s': %s%s", (int)len, arg, names,
+	    n > 4 ? ", ..." : "");
+	return 1;
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
     const char *cmd)
 {
@@ -29,8 +59,8 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 		const char *bad = argv[optind - 1];
 		if (optopt && (!bad || strncmp(bad, "--", 2)))
 			cli_usage_error(cmd, "unknown option '-%c'", optopt);
-		else
-			cli_usage_error(cmd, "unknown option '%s'", bad ? bad : "?");
+		else if (bad && !ambiguous(cmd, bad, longopts))
+			cli_usage_error(cmd, "unknown option '%s'", bad);
 		return CLI_OPT_ERROR;
 	}
 	if (c == ':') {

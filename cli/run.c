@@ -235,8 +235,8 @@ int cli_run(int argc, char **argv)
 		}
 	}
 	status = run_eval(cfg, ra.quiet);
-	if (made_dir && status == CLI_EXIT_USAGE)
-		rmdir(dir); /* nothing ran: leave no empty folder behind */
+	if (made_dir && status != CLI_EXIT_OK)
+		rmdir(dir); /* removes it only when nothing was written: no empty folders behind */
 out:
 	msb_config_free(cfg);
 	cli_run_args_dispose(&ra);

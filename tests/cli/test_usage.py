@@ -36,6 +36,8 @@ bad_values = [
     (["run", "--api-key-env", "sk-123-abc"], "not the key itself"),
     (["run", "sample", "other"], "more than one SOURCE"),
     (["run", "--resume"], "--resume needs the run folder: --out DIR"),
+    (["run", "--max", "3"], "ambiguous option '--max': --max-tokens, "),
+    (["run", "--conc", "x"], "--concurrency: run.concurrency: expected an integer"),
     (["report"], "which run?"),
     (["report", "a", "b"], "one run at a time"),
     (["report", "x", "--format", "pdf"], "--format wants md, json, csv, html or table"),
