@@ -74,7 +74,9 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 			char key[4];
 			const json_t *g;
 			snprintf(key, sizeof key, "%d", p);
-			if (!(g = json_object_get(by, key)))
+			/* groups without items (summary.json lists all nine) make no row */
+			if (!(g = json_object_get(by, key)) ||
+			    json_integer_value(json_object_get(g, "n")) == 0)
 				continue;
 			if (p == 0)
 				snprintf(labels[n], sizeof labels[n], "0 (no principle)");
@@ -90,12 +92,13 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 			const char *key;
 			json_t *g;
 			json_object_foreach(json_object_get(root, "by_category"), key, g)
-				if ((int)strlen(key) > w)
+				if ((int)strlen(key) > w && json_integer_value(json_object_get(g, "n")))
 					w = (int)strlen(key);
 		}
 		if (w > TITLE_MAX)
 			w = TITLE_MAX;
-		fprintf(f, "%s%-*s %6s  %-13s %8s  %8s  %6s%s\n", CLI_BOLD(color), w, "principle",
+		fprintf(f, "%s%-*s %6s  %-13s %8s  %8s  %6s%s\n", CLI_BOLD(color), w,
+		    n ? "principle" : "category",
 		    "n", "mean (95% CI)", "refusal", "harmful", "errors", CLI_RESET(color));
 		for (i = 0; i < n; i++)
 			row(f, w, labels[i], groups[i], color, utf8);
@@ -104,7 +107,8 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 			const char *key;
 			json_t *g;
 			json_object_foreach(json_object_get(root, "by_category"), key, g)
-				row(f, w, key, g, color, utf8);
+				if (json_integer_value(json_object_get(g, "n")))
+					row(f, w, key, g, color, utf8);
 		}
 		row(f, w, "overall", overall, color, utf8);
 	}
