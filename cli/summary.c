@@ -62,6 +62,11 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 		json_decref(root);
 		return -1;
 	}
+	if (json_integer_value(json_object_get(overall, "n")) == 0) {
+		fprintf(f, "no items finished yet\n");
+		json_decref(root);
+		return 0;
+	}
 	/* the labels first, to size the first column */
 	{
 		char labels[10][128];
