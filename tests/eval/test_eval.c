@@ -88,6 +88,26 @@ static void test_basic_contract(void **state)
 	json_decref(run);
 	free(text);
 
+	/* summary.json and the reports: the overall n is every item */
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	run = json_loads(text, 0, NULL);
+	assert_non_null(run);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(run, "overall"), "n")), 50);
+	assert_non_null(json_object_get(json_object_get(run, "by_principle"), "9"));
+	json_decref(run);
+	free(text);
+	snprintf(path, sizeof path, "%s/report.md", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	free(text);
+	snprintf(path, sizeof path, "%s/report.html", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "<svg"));
+	free(text);
+
 	/* the public reader sees the same */
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	assert_int_equal(msb_results_count(r), 50);
