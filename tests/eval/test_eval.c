@@ -177,10 +177,12 @@ static void test_api_edges(void **state)
 	assert_exactly_once(sub, 0);
 	/* the dataset hash depends on ids and prompts */
 	{
-		char h1[65], h2[65];
-		assert_int_equal(msb_eval_dataset_hash(ds, h1), 0);
-		assert_int_equal(msb_eval_dataset_hash(empty, h2), 0);
+		char *h1, *h2;
+		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+		assert_int_equal(msb_dataset_hash(empty, &h2), 0);
 		assert_string_not_equal(h1, h2);
+		msb_free(h1);
+		msb_free(h2);
 	}
 	msb_dataset_free(empty);
 	msb_backend_free(b);
