@@ -158,12 +158,6 @@ MSB_API void msb_eval_free(msb_eval *ev);
 MSB_API int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
     const msb_eval_options *opts, msb_eval_stats *stats);
 
-/**
- * The SHA-256 (64 hex digits) of the dataset's ids and prompts in order:
- * the "dataset hash" of run.json. hex must hold 65 bytes.
- */
-MSB_API int msb_eval_dataset_hash(const msb_dataset *ds, char *hex);
-
 #ifdef __cplusplus
 }
 #endif

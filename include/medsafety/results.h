@@ -85,8 +85,7 @@ MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, 
 
 /**
  * Compute summary.json for a run folder with a scorer (NULL opts:
- * defaults) and write it atomically into the folder. MSB_EUNSUPPORTED
- * when this build has no scorer.
+ * defaults) and write it atomically into the folder.
  */
 MSB_API int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opts);
 

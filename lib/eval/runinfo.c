@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "medsafety/report.h"
 #include "medsafety/results.h"
 #include "medsafety/stats.h"
 #include "medsafety/version.h"
@@ -125,7 +126,15 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 
 int msb__summary_write(const char *dir)
 {
-	int rc = msb_results_write_summary(dir, NULL);
-	/* a build without the scorer still produces a complete, resumable run */
-	return rc == MSB_EUNSUPPORTED ? 0 : rc;
+	msb_results *r = NULL;
+	msb_scorer *s = NULL;
+	int rc;
+
+	/* texts are not needed for statistics: keep the memory flat on big runs */
+	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
+	    !(rc = msb_scorer_new(&s, NULL)) && !(rc = msb_results_score(r, s)))
+		rc = msb_report_write_run(s, dir, NULL);
+	msb_scorer_free(s);
+	msb_results_free(r);
+	return rc;
 }

@@ -1,11 +1,6 @@
 /*
  * lib/results/summary.c - feeding records to the scorer (stats.h) and
  * writing summary.json.
- *
- * The scorer lives in lib/stats and lands separately. Until it does, its
- * functions are referenced weakly: a build without it links, and these
- * calls report MSB_EUNSUPPORTED instead of crashing. Once lib/stats
- * defines them, the same code calls the real scorer with no change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +11,6 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "results/results.h"
-
-#pragma weak msb_scorer_new
-#pragma weak msb_scorer_free
-#pragma weak msb_scorer_add
-#pragma weak msb_scorer_summary_json
-
-static int have_scorer(void)
-{
-	return msb_scorer_new && msb_scorer_free && msb_scorer_add && msb_scorer_summary_json;
-}
 
 static int by_id(const void *a, const void *b)
 {
@@ -49,8 +34,6 @@ int msb_results_score(const msb_results *r, msb_scorer *s)
 
 	if (!r || !s)
 		return msb__error_set(MSB_EINVAL, "msb_results_score: NULL argument");
-	if (!have_scorer())
-		return msb__error_set(MSB_EUNSUPPORTED, "this build has no scorer (lib/stats)");
 	order = msb__reallocarray(NULL, r->n ? r->n : 1, sizeof *order);
 	if (!order)
 		return MSB_ENOMEM;
@@ -83,8 +66,6 @@ int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opt
 
 	if (!run_dir)
 		return msb__error_set(MSB_EINVAL, "msb_results_write_summary: NULL folder");
-	if (!have_scorer())
-		return msb__error_set(MSB_EUNSUPPORTED, "this build has no scorer (lib/stats)");
 	n = strlen(run_dir) + sizeof "/summary.json";
 	path = msb__malloc(n);
 	if (!path)

@@ -88,6 +88,26 @@ static void test_basic_contract(void **state)
 	json_decref(run);
 	free(text);
 
+	/* summary.json and the reports: the overall n is every item */
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	run = json_loads(text, 0, NULL);
+	assert_non_null(run);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(run, "overall"), "n")), 50);
+	assert_non_null(json_object_get(json_object_get(run, "by_principle"), "9"));
+	json_decref(run);
+	free(text);
+	snprintf(path, sizeof path, "%s/report.md", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	free(text);
+	snprintf(path, sizeof path, "%s/report.html", dir);
+	text = fake_read(path);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "<svg"));
+	free(text);
+
 	/* the public reader sees the same */
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	assert_int_equal(msb_results_count(r), 50);
@@ -157,10 +177,12 @@ static void test_api_edges(void **state)
 	assert_exactly_once(sub, 0);
 	/* the dataset hash depends on ids and prompts */
 	{
-		char h1[65], h2[65];
-		assert_int_equal(msb_eval_dataset_hash(ds, h1), 0);
-		assert_int_equal(msb_eval_dataset_hash(empty, h2), 0);
+		char *h1, *h2;
+		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+		assert_int_equal(msb_dataset_hash(empty, &h2), 0);
 		assert_string_not_equal(h1, h2);
+		msb_free(h1);
+		msb_free(h2);
 	}
 	msb_dataset_free(empty);
 	msb_backend_free(b);

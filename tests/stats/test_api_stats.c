@@ -455,7 +455,14 @@ static void test_compare_reference(void **state)
 	json_t *j;
 	(void)state;
 	paired_runs(&a, &b);
+	/* the default verdict is Holm-adjusted: 0.0446 > 0.05 / 8, not worse */
 	assert_int_equal(msb_compare(&c, a, b, NULL), 0);
+	assert_int_equal(msb_comparison_worse(c), 0);
+	msb_comparison_free(c);
+	/* each test on its own at alpha */
+	assert_int_equal(msb_compare_options_init(&o, MSB_COMPARE_OPTIONS_VERSION), 0);
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
 	g = cgroup(c, "overall", NULL);
 	assert_int_equal(g.n_pairs, 12);
 	assert_near(g.mean_a, 30.0 / 12, 1e-12);
@@ -600,6 +607,7 @@ static void test_compare_thresholds_and_edges(void **state)
 	char id[16];
 	int i;
 	(void)state;
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
 	assert_int_equal(msb_scorer_new(&a, NULL), 0);
 	assert_int_equal(msb_scorer_new(&b, NULL), 0);
 	for (i = 0; i < 20; i++) {
@@ -607,7 +615,7 @@ static void test_compare_thresholds_and_edges(void **state)
 		add(a, id, 4, 4, "gpt4", "test", i >= 7 && i < 9 ? 5 : 1, 0);
 		add(b, id, 4, 4, "gpt4", "test", i < 7 ? 5 : 1, 0);
 	}
-	assert_int_equal(msb_compare(&c, a, b, NULL), 0);
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
 	g = cgroup(c, "principle", "4");
 	assert_near(g.wilcoxon_p, 0.0955807045456294, 1e-12);
 	assert_near(g.mcnemar_p, 0.1796875, 1e-15);
