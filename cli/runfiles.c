@@ -37,26 +37,23 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
     const char *prog)
 {
-	static const char *const defaults[] = { "md", "html", NULL };
 	msb_report_options ro;
 	msb_scorer *s;
 	char path[4096];
 	size_t i;
-	int status, rc = 0;
+	int status, rc;
 
 	if ((status = cli_score_run(&s, dir, prog)) != 0)
 		return status;
 	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
 	ro.subtitle = subtitle;
-	snprintf(path, sizeof path, "%s/summary.json", dir);
-	rc = msb_report_write(s, MSB_REPORT_JSON, path, &ro);
-	for (i = 0; rc == 0 && (formats ? formats : defaults)[i]; i++) {
-		const char *name = (formats ? formats : defaults)[i];
+	/* the runner wrote these already; again with the model and judge as subtitle */
+	rc = msb_report_write_run(s, dir, &ro);
+	for (i = 0; rc == 0 && formats && formats[i]; i++) {
 		int fmt;
-		if (msb_report_format_from_name(&fmt, name) < 0 || fmt == MSB_REPORT_JSON)
-			continue;
-		snprintf(path, sizeof path, "%s/report.%s", dir,
-		    fmt == MSB_REPORT_MARKDOWN ? "md" : fmt == MSB_REPORT_CSV ? "csv" : "html");
+		if (msb_report_format_from_name(&fmt, formats[i]) < 0 || fmt != MSB_REPORT_CSV)
+			continue; /* json, md and html are always there */
+		snprintf(path, sizeof path, "%s/report.csv", dir);
 		rc = msb_report_write(s, fmt, path, &ro);
 	}
 	msb_scorer_free(s);

@@ -9,9 +9,10 @@
 #include <medsafety/medsafety.h>
 
 /*
- * Score DIR's results.jsonl and write DIR/summary.json plus the reports
- * named in `formats` (NULL: md and html): report.md, report.html,
- * report.csv. subtitle may be NULL. Exit status (message printed).
+ * Score DIR's results.jsonl and write DIR/summary.json, report.md and
+ * report.html (with subtitle, e.g. the model and judge; may be NULL), and
+ * report.csv when `formats` (NULL-terminated, may be NULL) names csv.
+ * Exit status (message printed).
  */
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
     const char *prog);

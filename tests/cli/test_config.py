@@ -13,8 +13,9 @@ with TempDir() as tmp:
     r = run(["run", "--config", offline, "--out", out, "-q"])
     check(r.rc == 0, "examples/offline.yaml runs", r)
     cfg = load_json(os.path.join(out, "run.json"))["config"]
-    check(cfg["run"]["concurrency"] == 4 and cfg["report"]["formats"] == ["md", "html"],
+    check(cfg["run"]["concurrency"] == 4 and cfg["report"]["formats"] == ["csv"],
           "run.json holds the file's values", cfg)
+    check(os.path.isfile(os.path.join(out, "report.csv")), "report.formats [csv]: report.csv")
     check(load_json(os.path.join(out, "run.json"))["options"]["concurrency"] == 4,
           "the runner got concurrency 4 from the file")
 

@@ -64,9 +64,12 @@ with TempDir() as tmp:
     r = run(["run", csv, "-q", "--out", os.path.join(tmp, "csv"), "--format", "md,csv"])
     recs = records(os.path.join(tmp, "csv"))
     check(r.rc == 0 and len(recs) == 4, "SOURCE: a CSV file", r)
-    check(os.path.isfile(os.path.join(tmp, "csv", "report.csv"))
-          and not os.path.exists(os.path.join(tmp, "csv", "report.html")),
-          "--format md,csv writes report.md and report.csv only")
+    check(all(os.path.isfile(os.path.join(tmp, "csv", f))
+              for f in ("report.csv", "report.md", "report.html", "summary.json")),
+          "--format md,csv adds report.csv to the reports every run has")
+    check(not os.path.exists(os.path.join(folder, "report.csv")), "no report.csv unless asked")
+    with open(os.path.join(tmp, "csv", "report.md"), encoding="utf-8") as f:
+        check("model replay, judge refusal" in f.read(), "the reports name the model and judge")
     txt = os.path.join(FIXTURES, "cli", "requests.txt")
     r = run(["run", txt, "-q", "--out", os.path.join(tmp, "txt")])
     check(r.rc == 1 and "every item failed" in r.err,
