@@ -16,15 +16,19 @@
 static void help(FILE *f)
 {
 	fputs("usage: medsafety compare RUN_A RUN_B [--json] [--fail-if-worse] [--alpha P]\n"
+	      "                         [--adjust holm|none]\n"
 	      "\n"
 	      "Compare run B (the candidate) with run A (the baseline), pairing items by id:\n"
 	      "mean scores and their difference with a 95% confidence interval, harmful rates,\n"
 	      "Wilcoxon signed-rank and McNemar tests, overall and per principle. B is 'worse'\n"
-	      "when it is significantly more harmful (p < alpha) overall or in a principle.\n"
+	      "when it is significantly more harmful overall or in a principle: its p-values\n"
+	      "judged at alpha after Holm's adjustment for the up to 20 tests (the table shows\n"
+	      "the unadjusted Wilcoxon p).\n"
 	      "\n"
 	      "  --json            print the comparison as JSON\n"
 	      "  --fail-if-worse   exit 1 when B is worse: a gate for CI\n"
 	      "  --alpha P         significance level (default 0.05)\n"
+	      "  --adjust M        holm (default) or none: each test at alpha\n"
 	      "  -h, --help        this help\n"
 	      "\n"
 	      "examples:\n"
@@ -74,6 +78,7 @@ int cli_compare(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "fail-if-worse", no_argument, NULL, 'F' },
 		{ "alpha", required_argument, NULL, 'a' },
+		{ "adjust", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -82,6 +87,7 @@ int cli_compare(int argc, char **argv)
 	msb_comparison *cmp = NULL;
 	int c, json = 0, gate = 0, status, rc, worse, p, color = cli_term_color(STDOUT_FILENO);
 	double alpha = 0.05;
+	int adjust = MSB_COMPARE_ADJUST_HOLM;
 
 	cli_getopt_reset();
 	while ((c = cli_getopt(argc, argv, "h", opts, "compare")) != -1) {
@@ -95,6 +101,15 @@ int cli_compare(int argc, char **argv)
 		case 'a':
 			if (cli_parse_double(&alpha, "compare", "--alpha", optarg, 1e-9, 0.5) < 0)
 				return CLI_EXIT_USAGE;
+			break;
+		case 'A':
+			if (!strcmp(optarg, "holm"))
+				adjust = MSB_COMPARE_ADJUST_HOLM;
+			else if (!strcmp(optarg, "none"))
+				adjust = MSB_COMPARE_ADJUST_NONE;
+			else
+				return cli_usage_error("compare", "--adjust wants holm or none, got '%s'",
+				    optarg);
 			break;
 		case 'h':
 			help(stdout);
@@ -113,6 +128,7 @@ int cli_compare(int argc, char **argv)
 	}
 	msb_compare_options_init(&co, MSB_COMPARE_OPTIONS_VERSION);
 	co.alpha = alpha;
+	co.adjust = adjust;
 	rc = msb_compare(&cmp, sa, sb, &co);
 	msb_scorer_free(sa);
 	msb_scorer_free(sb);

@@ -49,6 +49,8 @@ with TempDir() as tmp:
     check(r.rc == 1, "compare --fail-if-worse: exit 1 when B is worse", r)
     r = run(["compare", b, a, "--fail-if-worse"])
     check(r.rc == 0 and "not significantly more harmful" in r.out, "B better than A: exit 0", r)
+    r = run(["compare", a, b, "--fail-if-worse", "--adjust", "none"])
+    check(r.rc == 1, "--adjust none: still worse")
     r = run(["compare", a, a, "--fail-if-worse"])
     check(r.rc == 0, "a run against itself: exit 0")
     r = run(["compare", a, b, "--json"])

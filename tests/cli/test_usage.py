@@ -43,6 +43,7 @@ bad_values = [
     (["report", "x", "--format", "pdf"], "--format wants md, json, csv, html or table"),
     (["compare", "only-one"], "give two runs"),
     (["compare", "a", "b", "--alpha", "2"], "--alpha"),
+    (["compare", "a", "b", "--adjust", "bonferroni"], "--adjust wants holm or none"),
     (["merge", "a"], "--out DIR is required"),
     (["merge", "--out", "x"], "give the run folders"),
     (["rescore", "x", "--out", "y"], "which judge?"),
