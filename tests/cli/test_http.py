@@ -40,6 +40,25 @@ with TempDir() as tmp, TestServer() as srv:
     r = run(["run", "--config", cf, "--out", os.path.join(tmp, "c"), "-q"])
     check(r.rc == 0 and len(records(os.path.join(tmp, "c"))) == 4, "a config file: completions endpoint", r)
 
+    # the response cache: a second run asks the server nothing
+    cache = os.path.join(tmp, "cache")
+    for name in ("k1", "k2"):
+        r = run(["run", "-m", "openai/m", "--base-url", srv.url, "--limit", "3", "--cache", cache,
+                 "--out", os.path.join(tmp, name), "-q"])
+        check(r.rc == 0, "--cache run " + name, r)
+    s1 = load_json(os.path.join(tmp, "k1", "run.json"))["session"]
+    s2 = load_json(os.path.join(tmp, "k2", "run.json"))["session"]
+    check(s1["model_requests"] == 3 and s2["model_requests"] == 0 and s2["cache_hits"] >= 3,
+          "--cache: the second run is answered from the cache", (s1, s2))
+
+    # a budget stops the run resumably: exit 1 and how to go on
+    out = os.path.join(tmp, "budget")
+    r = run(["run", "-m", "openai/m", "--base-url", srv.url, "--limit", "6", "--concurrency", "1",
+             "--max-requests", "2", "--out", out])
+    check(r.rc == 1 and "budget reached" in r.err and "--resume" in r.err,
+          "--max-requests 2: stops with exit 1", r)
+    check(len(records(out)) == 2, "--max-requests 2: two records", len(records(out)))
+
 with TempDir() as tmp, TestServer("--fault-rate", "1", "--fault", "500") as srv:
     r = run(["run", "-m", "openai/m", "--base-url", srv.url, "--retries", "0", "--limit", "3",
              "--out", os.path.join(tmp, "f")])
