@@ -56,3 +56,16 @@ with TempDir() as tmp:
           "TERM=dumb: plain lines, no escapes", repr(r.err))
     # the summary table is coloured only on a terminal stdout: here stdout is a pipe
     check("\x1b[" not in r.out, "stdout to a pipe: no escapes in the table")
+
+# a run that takes a while: the bar counts up and shows a numeric ETA and a rate
+if SERVER:
+    with TempDir() as tmp, TestServer("--latency-ms", "100") as srv:
+        r = run_pty(["run", "-m", "openai/m", "--base-url", srv.url, "--concurrency", "2",
+                     "--out", os.path.join(tmp, "slow")], env=base_env(TERM="xterm"))
+        check(r.rc == 0, "a slower run under a pty", r)
+        frames = r.err.split("\r")
+        done = [int(m.group(1)) for m in (re.search(r" (\d+)/27 ", f) for f in frames) if m]
+        check(len(set(done)) >= 3 and done == sorted(done), "the bar counts up", done)
+        check(re.search(r"ETA (\d+s|\d+:\d\d)", r.err) is not None, "a numeric ETA while running",
+              repr(r.err[-300:]))
+        check(re.search(r"[1-9][\d.]*/s", r.err) is not None, "a non-zero rate")
