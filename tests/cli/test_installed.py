@@ -31,3 +31,16 @@ with TempDir() as dest:
         out = r.stdout.decode()
         check(r.returncode == 0 and "report: ./medsafety-runs/" in out,
               "the installed medsafety run: the offline default", out + r.stderr.decode())
+
+# the manual page is well-formed roff (groff's warnings on), when groff is there
+groff = shutil.which("groff")
+if groff:
+    page = os.path.join(SOURCE_ROOT, "docs", "medsafety.1")
+    p = subprocess.run([groff, "-man", "-ww", "-z", page], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    check(p.returncode == 0 and p.stderr == b"", "groff -man -ww: no warnings", p.stderr.decode())
+    p = subprocess.run([groff, "-man", "-Tutf8", page], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, env=base_env())
+    text = p.stdout.decode(errors="replace")
+    check(all(c in text for c in ("run", "report", "compare", "merge", "rescore", "EXIT STATUS")),
+          "the manual page names every command and the exit status")
