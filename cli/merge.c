@@ -64,7 +64,7 @@ int cli_merge(int argc, char **argv)
 	rc = msb_results_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind));
 	if (rc < 0)
 		return cli_lib_error("merge", rc);
-	if ((status = cli_write_reports(out, NULL, NULL, PROG)) != 0)
+	if ((status = cli_write_reports(out, NULL, NULL, 1, PROG)) != 0)
 		return status;
 	if (!quiet) {
 		cli_print_summary(out);

@@ -151,6 +151,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	int *old_scores = NULL, *new_scores = NULL;
 	size_t skipped = 0, n, i, pairs = 0;
 	double exact = NAN, kappa = NAN;
+	char *cfg_json = NULL;
 	int rc, status;
 
 	if ((rc = msb_results_open(&old, run, 0)) < 0)
@@ -171,6 +172,9 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		goto out;
 	}
 	eo.system_prompt = "";
+	if ((status = cli_config_json(&cfg_json, cfg, PROG)))
+		goto out;
+	eo.config_json = cfg_json;
 	if (!eo.resume && !eo.force && cli_holds_run(eo.out_dir)) {
 		status = cli_already_holds_run(PROG, eo.out_dir);
 		goto out;
@@ -202,9 +206,6 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		    : cli_lib_error("rescore", rc);
 		goto out;
 	}
-	if ((status = cli_runjson_add_config(eo.out_dir, cfg, PROG)) ||
-	    (status = cli_write_reports(eo.out_dir, NULL, NULL, PROG)))
-		goto out;
 	/* pair old and new scores item by item */
 	if ((rc = msb_results_open(&fresh, eo.out_dir, MSB_RESULTS_NO_TEXT)) < 0) {
 		status = cli_lib_error("rescore", rc);
@@ -249,6 +250,7 @@ out:
 	msb_judge_free(judge);
 	msb_backend_free(replay);
 	msb_dataset_free(ds);
+	msb_free(cfg_json);
 	return status;
 }
 

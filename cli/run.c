@@ -61,9 +61,7 @@ static int finish_folder(const char *dir, const msb_config *cfg, const char *sub
 	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
-	status = cli_runjson_add_config(dir, cfg, PROG);
-	if (status == 0)
-		status = cli_write_reports(dir, (const char *const *)formats, subtitle, PROG);
+	status = cli_write_reports(dir, (const char *const *)formats, subtitle, 0, PROG);
 	msb_free(formats);
 	if (status)
 		return status;
@@ -102,7 +100,7 @@ static int run_eval(msb_config *cfg, int quiet)
 	msb_eval_options eo;
 	msb_eval_stats st;
 	cli_progress prog;
-	char subtitle[512];
+	char subtitle[512], *cfg_json = NULL;
 	int status, rc;
 
 	if ((status = cli_build_dataset_args(&dargs, cfg, PROG)) ||
@@ -116,6 +114,9 @@ static int run_eval(msb_config *cfg, int quiet)
 		status = CLI_EXIT_USAGE;
 		goto out;
 	}
+	if ((status = cli_config_json(&cfg_json, cfg, PROG)))
+		goto out;
+	eo.config_json = cfg_json;
 	cli_progress_init(&prog, "run", quiet);
 	eo.progress = on_progress;
 	eo.progress_userdata = &prog;
@@ -181,6 +182,7 @@ out:
 	msb_judge_free(judge);
 	msb_backend_free(model);
 	msb_dataset_free(ds);
+	msb_free(cfg_json);
 	return status;
 }
 

@@ -35,26 +35,30 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
 }
 
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    const char *prog)
+    int run_files, const char *prog)
 {
 	msb_report_options ro;
 	msb_scorer *s;
 	char path[4096];
 	size_t i;
-	int status, rc;
+	int status, rc = 0, extra = 0;
 
+	for (i = 0; formats && formats[i]; i++) {
+		int fmt;
+		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
+			extra = 1; /* json, md and html are always there */
+	}
+	if (!run_files && !extra)
+		return CLI_EXIT_OK;
 	if ((status = cli_score_run(&s, dir, prog)) != 0)
 		return status;
 	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
 	ro.subtitle = subtitle;
-	/* the runner wrote these already; again with the model and judge as subtitle */
-	rc = msb_report_write_run(s, dir, &ro);
-	for (i = 0; rc == 0 && formats && formats[i]; i++) {
-		int fmt;
-		if (msb_report_format_from_name(&fmt, formats[i]) < 0 || fmt != MSB_REPORT_CSV)
-			continue; /* json, md and html are always there */
+	if (run_files)
+		rc = msb_report_write_run(s, dir, &ro);
+	if (rc == 0 && extra) {
 		snprintf(path, sizeof path, "%s/report.csv", dir);
-		rc = msb_report_write(s, fmt, path, &ro);
+		rc = msb_report_write(s, MSB_REPORT_CSV, path, &ro);
 	}
 	msb_scorer_free(s);
 	if (rc < 0) {
@@ -64,42 +68,11 @@ int cli_write_reports(const char *dir, const char *const *formats, const char *s
 	return CLI_EXIT_OK;
 }
 
-int cli_runjson_add_config(const char *dir, const msb_config *cfg, const char *prog)
+int cli_config_json(char **out, const msb_config *cfg, const char *prog)
 {
-	char path[4096], tmp[4200], *cfg_json = NULL, *text;
-	json_t *run, *c;
-	json_error_t err;
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	run = json_load_file(path, 0, &err);
-	if (!run)
-		run = json_object(); /* a dry run or a failed start: make one */
-	if (!run || msb_config_to_json(&cfg_json, cfg) < 0 ||
-	    !(c = json_loads(cfg_json, 0, &err))) {
-		msb_free(cfg_json);
-		json_decref(run);
-		fprintf(stderr, "%s: cannot record the configuration in %s\n", prog, path);
-		return CLI_EXIT_FAIL;
-	}
-	msb_free(cfg_json);
-	json_object_set_new(run, "config", c);
-	text = json_dumps(run, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(run);
-	if (!text)
-		return CLI_EXIT_FAIL;
-	/* write a temporary file and rename it: readers never see half a file */
-	snprintf(tmp, sizeof tmp, "%s.cli-%ld.tmp", path, (long)getpid());
-	f = fopen(tmp, "wb");
-	ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 &&
-	    fsync(fileno(f)) == 0;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	free(text);
-	if (!ok || rename(tmp, path) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
-		unlink(tmp);
+	if (msb_config_to_json(out, cfg) < 0) {
+		fprintf(stderr, "%s: cannot record the configuration: %s\n", prog,
+		    msb_error_last()->message);
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;

@@ -1,7 +1,7 @@
 /*
- * cli/runfiles.h - what the CLI adds to a run folder after the runner:
- * the reports in the asked formats, the merged configuration in
- * run.json, and the end-of-run table.
+ * cli/runfiles.h - what the CLI adds to a run folder beside the runner:
+ * the reports in further formats, the merged configuration for run.json,
+ * and the end-of-run table.
  */
 #ifndef MEDSAFETY_CLI_RUNFILES_H
 #define MEDSAFETY_CLI_RUNFILES_H
@@ -10,21 +10,23 @@
 
 /*
  * Score DIR's results.jsonl and write DIR/summary.json, report.md and
- * report.html (with subtitle, e.g. the model and judge; may be NULL), and
- * report.csv when `formats` (NULL-terminated, may be NULL) names csv.
- * Exit status (message printed).
+ * report.html when run_files is set (folders the runner did not write:
+ * merge), and report.csv when `formats` (NULL-terminated, may be NULL)
+ * names csv; subtitle (e.g. the model and judge) may be NULL. Exit status
+ * (message printed).
  */
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    const char *prog);
+    int run_files, const char *prog);
 
 /* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
 int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
 
 /*
- * Put the merged configuration (msb_config_to_json) into DIR/run.json
- * under "config", atomically. Exit status.
+ * The merged configuration as JSON (msb_config_to_json: no secrets), for
+ * msb_eval_options.config_json, which the runner records in run.json.
+ * Exit status. New: free with msb_free.
  */
-int cli_runjson_add_config(const char *dir, const msb_config *cfg, const char *prog);
+int cli_config_json(char **out, const msb_config *cfg, const char *prog);
 
 /*
  * 1 when DIR holds a run (results.jsonl or run.json). The runner refuses

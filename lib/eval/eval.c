@@ -12,6 +12,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -95,6 +97,17 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->o.out_dir = ev->out_dir;
 	ev->o.cache_dir = ev->cache_dir;
 	ev->o.system_prompt = ev->system_prompt;
+	if (ev->o.config_json) {
+		json_error_t jerr;
+		ev->config = json_loads(ev->o.config_json, 0, &jerr);
+		if (!json_is_object(ev->config)) {
+			msb_eval_free(ev);
+			return msb__error_set(MSB_EINVAL,
+			    "msb_eval_new: config_json is not a JSON object (%s at position %d)",
+			    ev->config ? "not an object" : jerr.text, ev->config ? 0 : jerr.position);
+		}
+	}
+	ev->o.config_json = NULL; /* not kept: ev->config holds it */
 	ev->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (ev->efd < 0) {
 		msb_eval_free(ev);
@@ -208,6 +221,7 @@ void msb_eval_free(msb_eval *ev)
 	msb__free(ev->out_dir);
 	msb__free(ev->cache_dir);
 	msb__free(ev->system_prompt);
+	json_decref(ev->config);
 	msb__free(ev);
 }
 
