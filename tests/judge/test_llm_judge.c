@@ -16,6 +16,7 @@
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
 #include "medsafety/sys/judge.h"
+#include "failalloc.h"
 #include "judge_test_util.h"
 
 /* ---- a capturing callback backend ---- */
@@ -548,36 +549,6 @@ static void test_async(void **state)
 
 /* ---- allocation failures on the asynchronous path ---- */
 
-static long n_allocs, live, fail_at;
-static void *cnt_malloc(size_t n, void *ud)
-{
-	void *p;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	if ((p = malloc(n)))
-		live++;
-	return p;
-}
-static void *cnt_realloc(void *p, size_t n, void *ud)
-{
-	void *q;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	q = realloc(p, n);
-	if (q && !p)
-		live++;
-	return q;
-}
-static void cnt_free(void *p, void *ud)
-{
-	(void)ud;
-	if (p)
-		live--;
-	free(p);
-}
-
 static void async_scenario(void)
 {
 	fake_async f;
@@ -604,18 +575,18 @@ static void async_scenario(void)
 			goto out;
 		rc = msb_judge_submit(j, &in, v[i], on_verdict, &d[i]);
 		if (rc && rc != MSB_ENOMEM)
-			fail_msg("fail_at %ld: submit gave %d", fail_at, rc);
+			fail_msg("fail_at %ld: submit gave %d", failalloc_at(), rc);
 	}
 	rc = 0;
 out:
 	if (rc && rc != MSB_ENOMEM)
-		fail_msg("fail_at %ld: unexpected %d", fail_at, rc);
+		fail_msg("fail_at %ld: unexpected %d", failalloc_at(), rc);
 	/* finish what is in flight before freeing (the fake cannot cancel) */
 	if (j)
 		assert_true(msb_judge_poll(j, 0) >= 0);
 	for (i = 0; i < 2; i++)
 		if (d[i].calls && d[i].status && d[i].status != MSB_ENOMEM && d[i].status != MSB_EUSER)
-			fail_msg("fail_at %ld: verdict %d status %d", fail_at, i, d[i].status);
+			fail_msg("fail_at %ld: verdict %d status %d", failalloc_at(), i, d[i].status);
 	msb_verdict_free(v[0]);
 	msb_verdict_free(v[1]);
 	msb_judge_free(j);
@@ -624,20 +595,9 @@ out:
 
 static void test_async_alloc_failures(void **state)
 {
-	msb_allocator a = { MSB_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
-	long total;
 	(void)state;
-	assert_int_equal(msb_set_allocator(&a), 0);
-	n_allocs = live = fail_at = 0;
-	async_scenario();
-	total = n_allocs;
-	assert_int_equal(live, 0);
-	for (fail_at = 1; fail_at <= total; fail_at++) {
-		n_allocs = live = 0;
-		async_scenario();
-		if (live != 0)
-			fail_msg("fail_at %ld of %ld: %ld allocations leaked", fail_at, total, live);
-	}
+	assert_int_equal(failalloc_install(), 0);
+	failalloc_each(async_scenario);
 	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 
