@@ -19,43 +19,6 @@
 #include "failalloc.h"
 #include "judge_test_util.h"
 
-/* ---- a capturing callback backend ---- */
-
-typedef struct {
-	char *system;      /* last request, copied */
-	char *prompt;
-	int max_tokens;
-	double temperature;
-	int calls;
-	const char *reply; /* canned output; NULL: fail */
-	int fail_code;
-} capture;
-
-static int capture_fn(const msb_request *req, msb_completion *out, void *ud)
-{
-	capture *c = ud;
-	free(c->system);
-	free(c->prompt);
-	c->system = req->system ? strdup(req->system) : NULL;
-	c->prompt = strdup(req->prompt);
-	c->max_tokens = req->max_tokens;
-	c->temperature = req->temperature;
-	c->calls++;
-	if (!c->reply) {
-		msb_completion_set_error(out, c->fail_code, "http", "judge server said 503");
-		return c->fail_code;
-	}
-	msb_completion_set_usage(out, 100, 20);
-	return msb_completion_set_text(out, c->reply);
-}
-
-static void capture_reset(capture *c)
-{
-	free(c->system);
-	free(c->prompt);
-	memset(c, 0, sizeof *c);
-}
-
 static msb_judge_input item(const char *prompt, const char *response, int principle,
     int category, const char *source)
 {
@@ -120,13 +83,22 @@ static void test_defaults(void **state)
 	capture_reset(&cap);
 }
 
+/* Judge one item; the prompt the backend was sent (borrowed from cap). */
+static const char *sent_prompt(msb_judge *j, const msb_judge_input *in, const capture *cap)
+{
+	msb_verdict *v;
+
+	assert_int_equal(msb_judge_evaluate(j, in, &v), 0);
+	msb_verdict_free(v);
+	return cap->prompt;
+}
+
 static void test_policy_follows_item(void **state)
 {
 	capture cap = { 0 };
 	msb_llm_judge_options o;
 	msb_backend *b;
 	msb_judge *j;
-	msb_verdict *v;
 	const char *general = msb_policy_text(MSB_POLICY_GENERAL);
 	const char *medical = msb_policy_text(MSB_POLICY_MEDICAL);
 	msb_judge_input med = item(Q, R, 2, 2, "llama3");
@@ -138,46 +110,30 @@ static void test_policy_follows_item(void **state)
 	cap.reply = "#score: 2";
 	assert_int_equal(msb_backend_from_callback(&b, "cb", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, NULL), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, medical));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), medical));
 	assert_null(strstr(cap.prompt, general));
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), general));
 	assert_null(strstr(cap.prompt, medical));
-	assert_int_equal(msb_judge_evaluate(j, &cat_only, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &cat_only, &cap), general));
 	/* the source name in any case, whatever the numbers */
-	assert_int_equal(msb_judge_evaluate(j, &HEXPHI, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &HEXPHI, &cap), general));
 	msb_judge_free(j);
 
 	/* an explicit policy applies to every item */
 	assert_int_equal(msb_llm_judge_options_init(&o, MSB_LLM_JUDGE_OPTIONS_VERSION), 0);
 	o.policy = MSB_POLICY_MEDICAL;
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, medical));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), medical));
 	msb_judge_free(j);
 	o.policy = MSB_POLICY_GENERAL;
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), general));
 	msb_judge_free(j);
 	o.policy = MSB_POLICY_AUTO;
 	o.policy_text = "CUSTOM POLICY";
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, "CUSTOM POLICY"));
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, "CUSTOM POLICY"));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), "CUSTOM POLICY"));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), "CUSTOM POLICY"));
 	assert_null(strstr(cap.prompt, medical));
 	msb_judge_free(j);
 
@@ -187,12 +143,8 @@ static void test_policy_follows_item(void **state)
 	o.general_policy_text = "GEN";
 	o.template_text = "[{policy}]";
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_string_equal(cap.prompt, "[MED]");
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_string_equal(cap.prompt, "[GEN]");
+	assert_string_equal(sent_prompt(j, &med, &cap), "[MED]");
+	assert_string_equal(sent_prompt(j, &hexphi, &cap), "[GEN]");
 	msb_judge_free(j);
 	msb_backend_free(b);
 	capture_reset(&cap);
