@@ -17,6 +17,8 @@
 
 #include <medsafety/medsafety.h>
 
+#include "failalloc.h"
+
 #define assert_near(x, y, tol) assert_true(fabs((double)(x) - (double)(y)) <= (tol))
 
 static void add(msb_scorer *s, const char *id, int principle, int category, const char *source,
@@ -690,23 +692,6 @@ static void test_compare_repeated_samples(void **state)
 }
 
 /* Allocation-failure injection: fail the Nth allocation for every N; clean errors, no leaks (ASan). */
-static int n_allocs, fail_at;
-static void *count_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : malloc(n);
-}
-static void *count_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : realloc(p, n);
-}
-static void count_free(void *p, void *ud)
-{
-	(void)ud;
-	free(p);
-}
-
 static int scenario(void)
 {
 	msb_scorer *a = NULL, *b = NULL;
@@ -754,23 +739,19 @@ done:
 
 static void test_allocation_failures(void **state)
 {
-	msb_allocator al = { MSB_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, NULL };
-	int total, n;
+	long total, n;
 	(void)state;
-	assert_int_equal(msb_set_allocator(&al), 0);
-	n_allocs = 0;
-	fail_at = 0;
+	assert_int_equal(failalloc_install(), 0);
 	assert_int_equal(scenario(), 0);
-	total = n_allocs;
+	total = failalloc_count();
 	assert_true(total > 10);
 	for (n = 1; n <= total; n++) {
 		int rc;
-		n_allocs = 0;
-		fail_at = n;
+		failalloc_arm(n);
 		rc = scenario();
 		assert_true(rc == MSB_ENOMEM);
 	}
-	fail_at = 0;
+	failalloc_arm(0);
 	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 
