@@ -14,4 +14,12 @@ typedef struct cli_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 } cli_command;
 
+/* subcommands */
+int cli_dataset(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+int cli_rescore(int argc, char **argv);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * fuzz/fuzz_config.c - the YAML run configuration (libyaml underneath):
  * msb_config_parse on the bytes, then validation, the typed getters over
- * every key the input has, and the JSON export for run.json.
+ * every key the input has, the overrides the CLI's flags make, and the
+ * JSON export for run.json.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (msb_error_last()->code != rc || !msb_error_last()->message[0])
 			fail("a failed parse did not set its error message");
 	} else {
-		(void)msb_config_validate(cfg);
+		int valid = msb_config_validate(cfg) == 0;
 		walk(cfg, "", 0);
+		/* overrides as the CLI's flags make them; a valid configuration stays valid */
+		if (msb_config_set(cfg, "run.concurrency", "3", "--concurrency") == 0 &&
+		    msb_config_append(cfg, "report.formats", "md,csv", "--format") == 0 && valid &&
+		    msb_config_validate(cfg) != 0)
+			fail("valid overrides made a valid configuration invalid");
 		if (msb_config_to_json(&json, cfg) == 0 && !json)
 			fail("to_json succeeded without a string");
 		msb_free(json);
