@@ -12,6 +12,7 @@
 #include "medsafety/config.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "config/node.h"
 #include "config/schema.h"
 
@@ -236,6 +237,6 @@ int msb_config_to_json(char **out, const msb_config *cfg)
 	if (!text)
 		return msb__error_set(MSB_ENOMEM, "msb_config_to_json: out of memory");
 	*out = msb__strdup(text);
-	free(text);
+	msb__json_free(text);
 	return *out ? 0 : MSB_ENOMEM;
 }

@@ -21,6 +21,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
 #include "eval/eval.h"
@@ -143,7 +144,7 @@ static void store(const char *dir, const char *key, json_t *o)
 	if (w != (ssize_t)len || rename(tmp, path) < 0)
 		unlink(tmp);
 out:
-	free(text); /* jansson's */
+	msb__json_free(text); /* jansson's */
 }
 
 static long long tok(json_t *o, const char *k)

@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
 #include "eval/eval.h"
@@ -122,7 +123,7 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 		return MSB_ENOMEM;
 	snprintf(path, sizeof path, "%s/run.json", ev->out_dir);
 	rc = msb__file_write_atomic(path, text, strlen(text));
-	free(text);
+	msb__json_free(text);
 	return rc;
 }
 

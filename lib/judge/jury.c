@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "core/sha256.h"
 #include "judge/judge.h"
 #include "judge/verdict.h"
@@ -157,7 +158,7 @@ static int jury_judge(const msb_judge_input *in, msb_verdict *out, void *ud)
 		rc = first_error;
 	}
 done:
-	free(raw_js); /* jansson's allocation */
+	msb__json_free(raw_js); /* jansson's allocation */
 	json_decref(members);
 	msb_buf_dispose(&reason);
 	msb__free(scores);
