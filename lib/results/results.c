@@ -102,16 +102,44 @@ static long long ival(json_t *v, long long dflt)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
 }
 
+/*
+ * A record whose principle, category, sample or score is out of range is
+ * corrupt (the journal writer never makes one): skipped like a torn line,
+ * rather than handed on to break the scorer or a report.
+ */
+static int valid_numbers(json_t *o)
+{
+	json_t *p = json_object_get(o, "principle"), *c = json_object_get(o, "category");
+	json_t *sm = json_object_get(o, "sample"), *sc = json_object_get(o, "score");
+
+	return (!json_is_integer(p) || (json_integer_value(p) >= 0 && json_integer_value(p) <= 9)) &&
+	    (!json_is_integer(c) || (json_integer_value(c) >= 0 && json_integer_value(c) <= 1000000)) &&
+	    (!json_is_integer(sm) || (json_integer_value(sm) >= 0 && json_integer_value(sm) <= 1000000)) &&
+	    (!json_is_integer(sc) || (json_integer_value(sc) >= 1 && json_integer_value(sc) <= 5));
+}
+
+/* The line has the string but the arena could not copy it: out of memory. */
+static int lost(json_t *v, const char *copy)
+{
+	return json_string_value(v) && !copy;
+}
+
 static int add_line(const char *line, size_t len, size_t off, void *ud)
 {
 	msb_results *r = ud;
-	json_t *o = json_loadb(line, len, 0, NULL), *j, *e, *u;
+	json_error_t jerr = { 0 };
+	json_t *o = json_loadb(line, len, 0, &jerr), *j, *e, *u;
 	struct msb_record rec;
 	char key[4200];
 	size_t at;
 	int existed = 0, oom = 0;
 
-	if (!o || !json_is_object(o) || !json_string_value(json_object_get(o, "id"))) {
+	/* a line jansson could not hold in memory is not a corrupt line: fail, do not skip it */
+	if (!o && json_error_code(&jerr) == json_error_out_of_memory)
+		return msb__error_set(MSB_ENOMEM, "%s: out of memory reading the record at byte %zu",
+		    r->path, off);
+	if (!o || !json_is_object(o) || !json_string_value(json_object_get(o, "id")) ||
+	    !valid_numbers(o)) {
 		r->skipped++;
 		json_decref(o);
 		return 0;
@@ -148,9 +176,21 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	rec.completion_tokens = ival(json_object_get(u, "completion_tokens"), -1);
 	rec.line_off = off;
 	rec.line_len = len;
+	oom = !rec.id || lost(json_object_get(o, "source"), rec.source) ||
+	    lost(json_object_get(o, "split"), rec.split) ||
+	    lost(json_object_get(j, "name"), rec.judge_name) ||
+	    lost(json_object_get(o, "config_hash"), rec.config_hash) ||
+	    (json_is_object(e) && (lost(json_object_get(e, "kind"), rec.error_kind) ||
+	        lost(json_object_get(e, "message"), rec.error_message))) ||
+	    (!(r->flags & MSB_RESULTS_NO_TEXT) &&
+	        (lost(json_object_get(o, "prompt"), rec.prompt) ||
+	            lost(json_object_get(o, "response"), rec.response) ||
+	            lost(json_object_get(j, "reason"), rec.judge_reason) ||
+	            lost(json_object_get(j, "raw"), rec.judge_raw)));
 	json_decref(o);
-	if (!rec.id)
-		return MSB_ENOMEM;
+	if (oom)
+		return msb__error_set(MSB_ENOMEM, "%s: out of memory reading the record at byte %zu",
+		    r->path, off);
 	snprintf(key, sizeof key, "%.4000s\x1f%d", rec.id, rec.sample);
 	if (msb_results_find(r, rec.id, rec.sample)) {
 		msb_strmap_get(&r->index, key, &at);
