@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "eval/eval.h"
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
@@ -60,9 +61,10 @@ json_t *msb__json_text(const char *s)
 		else
 			msb_buf_puts(&b, "\xEF\xBF\xBD"), p++;
 	}
-	j = json_string(msb_buf_cstr(&b));
+	/* the repaired text is valid UTF-8: a failure now is out of memory (NULL) */
+	j = b.failed ? NULL : json_string(msb_buf_cstr(&b));
 	msb_buf_dispose(&b);
-	return j ? j : json_string("");
+	return j;
 }
 
 static json_t *str_or_null(const char *s)
@@ -75,13 +77,30 @@ static json_t *tokens(long long n)
 	return n >= 0 ? json_integer(n) : json_null();
 }
 
+/*
+ * Set obj[key] = value (taking the reference), and remember a failure in
+ * *bad: a NULL value (jansson could not allocate it) or a failed set. A
+ * record with a member missing must never reach the journal.
+ */
+static void put(int *bad, json_t *obj, const char *key, json_t *value)
+{
+	if (!value || json_object_set_new(obj, key, value) != 0)
+		*bad = 1;
+}
+
 static json_t *error_obj(const char *stage, int code, const char *kind, const char *msg)
 {
 	json_t *e = json_object();
-	json_object_set_new(e, "stage", json_string(stage));
-	json_object_set_new(e, "kind", json_string(kind ? kind : "error"));
-	json_object_set_new(e, "message", msb__json_text(msg ? msg : msb_strerror(code)));
-	json_object_set_new(e, "code", json_integer(code));
+	int bad = !e;
+
+	put(&bad, e, "stage", json_string(stage));
+	put(&bad, e, "kind", json_string(kind ? kind : "error"));
+	put(&bad, e, "message", msb__json_text(msg ? msg : msb_strerror(code)));
+	put(&bad, e, "code", json_integer(code));
+	if (bad) {
+		json_decref(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -95,7 +114,7 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	    (t->v || !ev->judge || t->status >= 0);
 	json_t *o = json_object(), *judge, *usage, *err = json_null();
 	char *s;
-	int rc = 0, score = 0;
+	int rc = 0, score = 0, bad = 0;
 
 	if (!o)
 		return MSB_ENOMEM;
@@ -111,50 +130,56 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	} else if (v) {
 		score = msb_verdict_score(v);
 	}
-	json_object_set_new(o, "id", msb__json_text(msb_item_id(it)));
-	json_object_set_new(o, "principle", json_integer(msb_item_principle(it)));
-	json_object_set_new(o, "category", json_integer(msb_item_category(it)));
-	json_object_set_new(o, "source", str_or_null(msb_item_source(it)));
-	json_object_set_new(o, "split", str_or_null(msb_item_split(it)));
-	json_object_set_new(o, "prompt", msb__json_text(msb_item_prompt(it)));
-	json_object_set_new(o, "response", model_ok ? msb__json_text(msb_completion_text(c)) : json_null());
-	json_object_set_new(o, "score", score ? json_integer(score) : json_null());
+	put(&bad, o, "id", msb__json_text(msb_item_id(it)));
+	put(&bad, o, "principle", json_integer(msb_item_principle(it)));
+	put(&bad, o, "category", json_integer(msb_item_category(it)));
+	put(&bad, o, "source", str_or_null(msb_item_source(it)));
+	put(&bad, o, "split", str_or_null(msb_item_split(it)));
+	put(&bad, o, "prompt", msb__json_text(msb_item_prompt(it)));
+	put(&bad, o, "response", model_ok ? msb__json_text(msb_completion_text(c)) : json_null());
+	put(&bad, o, "score", score ? json_integer(score) : json_null());
 	judge = json_object();
-	json_object_set_new(judge, "name", ev->judge ? json_string(msb_judge_name(ev->judge)) : json_null());
-	json_object_set_new(judge, "reason", str_or_null(v ? msb_verdict_reason(v) : NULL));
-	json_object_set_new(judge, "raw", str_or_null(v ? msb_verdict_raw(v) : NULL));
-	json_object_set_new(o, "judge", judge);
-	json_object_set_new(o, "error", err);
-	json_object_set_new(o, "attempts",
+	put(&bad, judge, "name", ev->judge ? json_string(msb_judge_name(ev->judge)) : json_null());
+	put(&bad, judge, "reason", str_or_null(v ? msb_verdict_reason(v) : NULL));
+	put(&bad, judge, "raw", str_or_null(v ? msb_verdict_raw(v) : NULL));
+	put(&bad, o, "judge", judge);
+	put(&bad, o, "error", err);
+	put(&bad, o, "attempts",
 	    json_integer(t->model_cached ? 0 : (t->model_attempts > 0 ? t->model_attempts - 1 : 0) +
 	        (c ? msb_completion_attempts(c) : 0)));
-	json_object_set_new(o, "latency_ms", json_real(c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0));
+	put(&bad, o, "latency_ms", json_real(c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0));
 	usage = json_object();
-	json_object_set_new(usage, "prompt_tokens", tokens(c ? msb_completion_prompt_tokens(c) : -1));
-	json_object_set_new(usage, "completion_tokens", tokens(c ? msb_completion_completion_tokens(c) : -1));
-	json_object_set_new(usage, "judge_prompt_tokens", tokens(v ? msb_verdict_prompt_tokens(v) : -1));
-	json_object_set_new(usage, "judge_completion_tokens",
+	put(&bad, usage, "prompt_tokens", tokens(c ? msb_completion_prompt_tokens(c) : -1));
+	put(&bad, usage, "completion_tokens", tokens(c ? msb_completion_completion_tokens(c) : -1));
+	put(&bad, usage, "judge_prompt_tokens", tokens(v ? msb_verdict_prompt_tokens(v) : -1));
+	put(&bad, usage, "judge_completion_tokens",
 	    tokens(v ? msb_verdict_completion_tokens(v) : -1));
-	json_object_set_new(o, "usage", usage);
-	json_object_set_new(o, "config_hash", json_string(ev->config_hash));
+	put(&bad, o, "usage", usage);
+	put(&bad, o, "config_hash", json_string(ev->config_hash));
 	/* additions beyond the contract */
-	json_object_set_new(o, "sample", json_integer(t->sample));
+	put(&bad, o, "sample", json_integer(t->sample));
 	if (c && msb_completion_reasoning(c))
-		json_object_set_new(o, "reasoning", msb__json_text(msb_completion_reasoning(c)));
+		put(&bad, o, "reasoning", msb__json_text(msb_completion_reasoning(c)));
 	if (c && msb_completion_finish_reason(c))
-		json_object_set_new(o, "finish_reason", json_string(msb_completion_finish_reason(c)));
-	json_object_set_new(o, "judge_attempts",
+		put(&bad, o, "finish_reason", json_string(msb_completion_finish_reason(c)));
+	put(&bad, o, "judge_attempts",
 	    json_integer(t->judge_cached ? 0 : (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) +
 	        (v ? msb_verdict_attempts(v) : 0)));
-	json_object_set_new(o, "judge_latency_ms", json_real(v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0));
-	json_object_set_new(o, "cached", json_boolean(t->model_cached));
+	put(&bad, o, "judge_latency_ms", json_real(v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0));
+	put(&bad, o, "cached", json_boolean(t->model_cached));
+	if (bad) {
+		json_decref(o);
+		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory building the record of %s",
+		    msb_item_id(it));
+	}
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!s)
-		return MSB_ENOMEM;
+		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory writing the record of %s",
+		    msb_item_id(it));
 	if (msb_buf_puts(out, s) || msb_buf_putc(out, '\n'))
 		rc = MSB_ENOMEM;
-	free(s); /* jansson's memory, from its own allocator (libc by default) */
+	msb__json_free(s); /* jansson's memory, from its own allocator (libc by default) */
 	return rc;
 }
 
