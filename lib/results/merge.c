@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/strmap.h"
 #include "results/results.h"
@@ -85,7 +86,7 @@ static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n,
 	char *text = NULL, *dump;
 	json_t *o = NULL, *from;
 	size_t i;
-	int rc;
+	int rc, bad;
 
 	snprintf(path, sizeof path, "%s/run.json", dirs[0]);
 	if (msb__file_read(&text, NULL, path) == 0)
@@ -95,22 +96,26 @@ static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n,
 		json_decref(o);
 		o = json_object();
 	}
+	/* every member or none: a run.json missing one under memory pressure is an error */
 	from = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(from, json_string(dirs[i]));
-	json_object_set_new(o, "config_hash", hash ? json_string(hash) : json_null());
-	json_object_set_new(o, "status", json_string("merged"));
-	json_object_set_new(o, "merged_from", from);
-	json_object_set_new(o, "merged_records", json_integer((json_int_t)count));
+	bad = !o || !from;
+	for (i = 0; i < n && !bad; i++)
+		bad = json_array_append_new(from, json_string(dirs[i])) != 0;
+	/* o takes its own reference to from (json_object_set): ours is dropped in any case */
+	bad = bad || json_object_set_new(o, "config_hash", hash ? json_string(hash) : json_null()) ||
+	    json_object_set_new(o, "status", json_string("merged")) ||
+	    json_object_set(o, "merged_from", from) ||
+	    json_object_set_new(o, "merged_records", json_integer((json_int_t)count));
+	json_decref(from);
 	json_object_del(o, "dataset"); /* each shard's own; the merged set has no single hash here */
 	json_object_del(o, "session");
-	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	dump = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!dump)
-		return MSB_ENOMEM;
+		return msb__error_set(MSB_ENOMEM, "%s/run.json: out of memory", out_dir);
 	snprintf(path, sizeof path, "%s/run.json", out_dir);
 	rc = msb__file_write_atomic(path, dump, strlen(dump));
-	free(dump);
+	msb__json_free(dump);
 	return rc;
 }
 
