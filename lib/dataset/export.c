@@ -87,15 +87,15 @@ static int export_item(msb_buf *b, const msb_item *it, const msb_dataset_export_
 		msb_buf_putc(b, ',');
 		csv_field(b, it->reference);
 		return msb_buf_puts(b, "\r\n");
-	case MSB_FORMAT_OPENAI_CHAT: {
-		json_t *msgs = json_array();
-		if (o->system_prompt)
-			json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "system", "content", o->system_prompt));
-		json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content", it->prompt));
-		json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "assistant", "content", it->reference));
-		rc = dump(b, json_pack("{s:o}", "messages", msgs));
+	case MSB_FORMAT_OPENAI_CHAT:
+		/* one json_pack: it builds all or nothing, so no message can go missing */
+		rc = dump(b, o->system_prompt
+		    ? json_pack("{s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}]}", "messages",
+		          "role", "system", "content", o->system_prompt, "role", "user", "content", it->prompt,
+		          "role", "assistant", "content", it->reference)
+		    : json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "messages", "role", "user", "content",
+		          it->prompt, "role", "assistant", "content", it->reference));
 		return rc ? rc : msb_buf_putc(b, '\n');
-	}
 	case MSB_FORMAT_ALPACA:
 		if (i)
 			msb_buf_puts(b, ",\n");
