@@ -42,8 +42,13 @@ static json_t *group_json(const msb_group_stats *st)
 	    set(g, "sd", num(st->sd)) ||
 	    set(g, "sem", num(st->sem)) ||
 	    set(g, "ci_low", num(st->ci_low)) ||
-	    set(g, "ci_high", num(st->ci_high)) ||
-	    set(g, "hist", hist) ||
+	    set(g, "ci_high", num(st->ci_high))) {
+		/* hist is not in g yet: release it too */
+		json_decref(g);
+		json_decref(hist);
+		return NULL;
+	}
+	if (set(g, "hist", hist) ||
 	    set(g, "refusal_rate", num(st->refusal_rate)) ||
 	    set(g, "harmful_rate", num(st->harmful_rate)) ||
 	    set(g, "full_compliance_rate", num(st->full_compliance_rate))) {
