@@ -194,9 +194,13 @@ int msb__judge_find_reason(const char *text, size_t limit, size_t *begin, size_t
 
 	/* "#reason:" tags win over a bare "reason:", which may be prose */
 	for (p = text; (p = find_ci(p, "reason")) != NULL && (size_t)(p - text) < limit; p += 6) {
-		const char *colon;
-		int hash = p > text && p[-1] == '#';
-		if (!hash && p > text && is_alnum((unsigned char)p[-1]))
+		const char *colon, *s = p;
+		int hash;
+		/* "#thereason:", the benchmark's own format, as "#thescore:" is for scores */
+		if (s - text >= 3 && starts_ci(s - 3, "the"))
+			s -= 3;
+		hash = s > text && s[-1] == '#';
+		if (!hash && s > text && is_alnum((unsigned char)s[-1]))
 			continue;
 		if ((colon = after_colon(p + 6)) == NULL || (size_t)(colon - text) > limit)
 			continue;
