@@ -49,6 +49,7 @@ typedef struct timer {
 static struct {
 	int port;
 	double latency_ms;
+	double latency_jitter_ms; /* uniform extra latency 0..J (scripts/soak) */
 	double fault_rate;
 	const char *fault;
 	int retry_after;
@@ -56,7 +57,15 @@ static struct {
 	unsigned int seed;
 	double max_seconds;
 	int stdin_eof;
-} opt = { 0, 0, 0, "500", 1, 16u << 20, 1, 0, 0 };
+} opt = { 0, 0, 0, 0, "500", 1, 16u << 20, 1, 0, 0 };
+
+/*
+ * --fault mix: each injected fault is one of the transient kinds, which a
+ * client retries until it gets the normal answer (scripts/soak).
+ */
+static const char *const mix_kinds[] = {
+	"429", "429ra", "500", "503", "drop", "truncate", "badjson", "error200", "hang"
+};
 
 static struct {
 	unsigned long long requests, completions, faults, accepted, auth_requests;
@@ -350,10 +359,13 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 	seen_n = seen_bump(h);
 	if ((mark = strstr(text, "[[latency:")) != NULL)
 		latency = strtod(mark + 10, NULL);
+	else if (opt.latency_jitter_ms > 0)
+		latency += opt.latency_jitter_ms * ((double)rand_r(&opt.seed) / RAND_MAX);
 	if (!find_fault(text, fault, &k)) {
 		fault[0] = '\0';
 		if (opt.fault_rate > 0 && (double)rand_r(&opt.seed) / RAND_MAX < opt.fault_rate)
-			snprintf(fault, sizeof fault, "%s", opt.fault);
+			snprintf(fault, sizeof fault, "%s", strcmp(opt.fault, "mix") ? opt.fault
+			    : mix_kinds[(unsigned int)rand_r(&opt.seed) % (sizeof mix_kinds / sizeof *mix_kinds)]);
 	} else if (k && seen_n > k) {
 		fault[0] = '\0';
 	}
@@ -595,11 +607,13 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-	    "usage: msb_test_server [--port N] [--latency-ms MS] [--fault-rate R] [--fault KIND]\n"
+	    "usage: msb_test_server [--port N] [--latency-ms MS] [--latency-jitter-ms MS]\n"
+	    "         [--fault-rate R] [--fault KIND|mix]\n"
 	    "         [--retry-after S] [--huge-bytes N] [--seed N] [--max-seconds S]\n"
 	    "         [--exit-on-stdin-eof]\n"
 	    "KIND: 429 429ra 500 503 400 401echo drop truncate badjson error200 hang huge\n"
-	    "      refusal length reasoning (markers in a prompt: [[fault:KIND]], [[fault:KIND*N]],\n"
+	    "      refusal length reasoning; mix: one of 429 429ra 500 503 drop truncate badjson\n"
+	    "      error200 hang at random (markers in a prompt: [[fault:KIND]], [[fault:KIND*N]],\n"
 	    "      [[latency:MS]], [[echo]])\n");
 	exit(2);
 }
@@ -625,6 +639,8 @@ int main(int argc, char **argv)
 			opt.port = atoi(v);
 		else if (!strcmp(a, "--latency-ms"))
 			opt.latency_ms = atof(v);
+		else if (!strcmp(a, "--latency-jitter-ms"))
+			opt.latency_jitter_ms = atof(v);
 		else if (!strcmp(a, "--fault-rate"))
 			opt.fault_rate = atof(v);
 		else if (!strcmp(a, "--fault"))
