@@ -10,7 +10,16 @@ set -u
 cli=$1 server=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/msb-secrets-cli-XXXXXX")
 spid=
-cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+	if [ -n "$spid" ]; then
+		kill "$spid" 2>/dev/null
+		# a server built with a sanitizer may take its signal late
+		for _ in $(seq 40); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+		kill -9 "$spid" 2>/dev/null
+	fi
+	wait 2>/dev/null
+	rm -rf "$work"
+}
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
