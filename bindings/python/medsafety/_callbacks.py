@@ -1,0 +1,108 @@
+"""Python functions called by the library's threads.
+
+The library calls a Python backend or judge through one of the module-level
+trampolines below (created once and never freed, so no thunk can disappear
+while C still holds its address). Each C handle's ``userdata`` is a small
+integer key into ``_states``; the handle's ``free`` slot removes the entry
+when the C handle is really destroyed, which may be long after the Python
+wrapper is gone (an LLM judge or a run can hold the backend).
+
+ctypes takes the GIL around every trampoline. An exception inside the user's
+function never crosses into C: it becomes the item's error (code MSB_EUSER,
+kind "user", message "ExceptionType: text (file:line)").
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import traceback
+from typing import Any, Dict, Optional
+
+from ._lib import LIB
+
+EUSER = -10
+
+_states: Dict[int, Any] = {}
+_keys = itertools.count(1)
+_lock = threading.Lock()
+
+# A KeyboardInterrupt or SystemExit caught inside a callback that ran on the
+# caller's own thread (Backend.generate, Judge.evaluate): re-raised by the caller.
+_pending = threading.local()
+
+
+def register(state: Any) -> int:
+    """Keep `state` until release(key); returns the key passed as userdata."""
+    with _lock:
+        key = next(_keys)
+        _states[key] = state
+    return key
+
+
+def lookup(key: Optional[int]) -> Any:
+    return _states[key or 0]
+
+
+def release(key: Optional[int]) -> None:
+    with _lock:
+        _states.pop(key or 0, None)
+
+
+def live_count() -> int:
+    """How many Python callbacks the library still holds (for tests)."""
+    return len(_states)
+
+
+def describe(e: BaseException) -> str:
+    """'ValueError: text (file.py:12)' for an item's error message."""
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    tb = traceback.extract_tb(e.__traceback__)
+    if tb:
+        frame = tb[-1]
+        text += f" ({frame.filename}:{frame.lineno})"
+    return text
+
+
+def fail(set_error: Any, target: Any, e: BaseException) -> int:
+    """Record `e` as the error of a completion or verdict; returns MSB_EUSER."""
+    if isinstance(e, (KeyboardInterrupt, SystemExit)):
+        _pending.exc = e
+    try:
+        set_error(target, EUSER, b"user", describe(e).encode("utf-8", "replace"))
+    except BaseException:
+        pass
+    return EUSER
+
+
+def raise_pending() -> None:
+    """Re-raise a KeyboardInterrupt/SystemExit a callback caught on this thread."""
+    exc = getattr(_pending, "exc", None)
+    if exc is not None:
+        _pending.exc = None
+        raise exc
+
+
+def name_of(key: Optional[int]) -> Optional[int]:
+    """The address of a state's NUL-terminated name (the identity/name slots)."""
+    try:
+        buf = _states[key or 0].name_buf
+    except KeyError:
+        return None
+    import ctypes
+    return ctypes.addressof(buf)
+
+
+def free_state(key: Optional[int]) -> None:
+    release(key)
+
+
+from . import _abi  # noqa: E402
+
+# The identity/name and free slots of every Python backend and judge.
+NAME_THUNK = _abi.NAME_FN(name_of)
+FREE_THUNK = _abi.FREE_FN(free_state)
+
+
+__all__ = ["register", "lookup", "release", "live_count", "fail", "raise_pending",
+           "name_of", "free_state", "LIB"]
