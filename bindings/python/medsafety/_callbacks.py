@@ -1,11 +1,18 @@
 """Python functions called by the library's threads.
 
-The library calls a Python backend or judge through one of the module-level
-trampolines below (created once and never freed, so no thunk can disappear
-while C still holds its address). Each C handle's ``userdata`` is a small
-integer key into ``_states``; the handle's ``free`` slot removes the entry
-when the C handle is really destroyed, which may be long after the Python
-wrapper is gone (an LLM judge or a run can hold the backend).
+The library calls a Python backend or judge through module-level trampolines
+(created once and never freed, so no thunk can disappear while C still holds
+its address). Each C handle's ``userdata`` is a small integer key into
+``_states``; the handle's ``free`` slot removes the entry when the C handle is
+really destroyed.
+
+The entry holds the state (the user's function) only weakly. The strong
+references belong to the Python objects through which C can reach the
+function: the Backend or Judge wrapper, and every wrapper whose C handle holds
+that handle (``Judge.llm(backend)`` keeps ``backend``'s state; evaluate() keeps
+its arguments alive for the whole run). So a function that refers back to its
+own wrapper forms an ordinary cycle the garbage collector can free, instead of
+being pinned forever by a global table.
 
 ctypes takes the GIL around every trampoline. An exception inside the user's
 function never crosses into C: it becomes the item's error (code MSB_EUSER,
@@ -17,13 +24,14 @@ from __future__ import annotations
 import itertools
 import threading
 import traceback
+import weakref
 from typing import Any, Dict, Optional
 
 from ._lib import LIB
 
 EUSER = -10
 
-_states: Dict[int, Any] = {}
+_states: Dict[int, "weakref.ref[Any]"] = {}
 _keys = itertools.count(1)
 _lock = threading.Lock()
 
@@ -36,12 +44,17 @@ def register(state: Any) -> int:
     """Keep `state` until release(key); returns the key passed as userdata."""
     with _lock:
         key = next(_keys)
-        _states[key] = state
+        _states[key] = weakref.ref(state)
     return key
 
 
 def lookup(key: Optional[int]) -> Any:
-    return _states[key or 0]
+    """The state of a key; LookupError when its Python owners are gone."""
+    state = _states[key or 0]()
+    if state is None:
+        raise LookupError("the Python function was garbage collected while the library "
+                          "still holds its handle; keep the Backend or Judge object alive")
+    return state
 
 
 def release(key: Optional[int]) -> None:
@@ -86,8 +99,8 @@ def raise_pending() -> None:
 def name_of(key: Optional[int]) -> Optional[int]:
     """The address of a state's NUL-terminated name (the identity/name slots)."""
     try:
-        buf = _states[key or 0].name_buf
-    except KeyError:
+        buf = lookup(key).name_buf
+    except LookupError:
         return None
     import ctypes
     return ctypes.addressof(buf)

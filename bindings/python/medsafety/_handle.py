@@ -27,6 +27,8 @@ class Handle:
 
     _free: Callable[[Any], None]
     _what = "object"
+    #: Python objects the C handle may call into (see _callbacks): kept while this wrapper lives.
+    _keep: tuple = ()
 
     def __init__(self, ptr: c_void_p) -> None:
         if not ptr:
@@ -66,7 +68,14 @@ class Handle:
             pass
 
 
+_shut_down = False
+
+
 def _at_exit() -> None:
+    global _shut_down
+    if _shut_down:
+        return
+    _shut_down = True
     # Close what is still open while the interpreter is fully alive (the free
     # slots of Python backends and judges call back into Python), then undo
     # the msb_init of the import.

@@ -193,7 +193,13 @@ def _version_text(n: int) -> str:
     return f"{n // 10000}.{(n // 100) % 100}.{n % 100}"
 
 
-def _candidates() -> List[Tuple[str, str]]:
+def _source_root() -> str:
+    """The repository root when the package runs from a source tree (bindings/python/medsafety)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.dirname(os.path.dirname(os.path.dirname(here)))
+
+
+def _candidates(root: Optional[str] = None) -> List[Tuple[str, str]]:
     """(how it was found, path) in search order."""
     found = []
     env = os.environ.get("MEDSAFETY_LIBRARY")
@@ -202,8 +208,8 @@ def _candidates() -> List[Tuple[str, str]]:
     name = ctypes.util.find_library("medsafety")
     if name:
         found.append(("ctypes.util.find_library", name))
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
+    if root is None:
+        root = _source_root()
     for pattern in ("libmedsafety.so", "libmedsafety.so.*", "libmedsafety.dylib"):
         for path in sorted(glob.glob(os.path.join(root, "build", "lib", pattern))):
             found.append(("build folder", path))
@@ -277,10 +283,13 @@ class Library:
             ptr.value = None
 
 
-def load() -> Library:
-    """Find, load and check the library (see the module docstring for the order)."""
+def load(root: Optional[str] = None) -> Library:
+    """Find, load and check the library (see the module docstring for the order).
+
+    ``root``: the source tree whose build folder is the last resort (default:
+    the one this package sits in, if any)."""
     tried = []
-    for how, path in _candidates():
+    for how, path in _candidates(root):
         try:
             cdll = ctypes.CDLL(path)
         except OSError as e:

@@ -76,7 +76,7 @@ def _completion_from_c(c: int) -> Completion:
 
 
 class _BackendState:
-    __slots__ = ("fn", "name_buf")
+    __slots__ = ("fn", "name_buf", "__weakref__")
 
     def __init__(self, fn: Callable[[Request], Any], name: str) -> None:
         self.fn = fn
@@ -150,7 +150,8 @@ class Backend(Handle):
             raise TypeError("from_callable needs a callable")
         if name is None:
             name = "python:" + getattr(fn, "__name__", type(fn).__name__)
-        key = _callbacks.register(_BackendState(fn, name))
+        state = _BackendState(fn, name)
+        key = _callbacks.register(state)
         vt = _abi.msb_backend_vtable()
         vt.version = _abi.BACKEND_VTABLE_VERSION
         vt.struct_size = ctypes.sizeof(vt)
@@ -164,7 +165,9 @@ class Backend(Handle):
         except BaseException:
             _callbacks.release(key)  # on failure the caller keeps userdata
             raise
-        return cls(ptr)
+        obj = cls(ptr)
+        obj._keep = (state,)
+        return obj
 
     @classmethod
     def replay(cls, text: Optional[str] = None) -> "Backend":

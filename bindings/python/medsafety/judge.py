@@ -49,7 +49,7 @@ class Verdict:
 
 
 class _JudgeState:
-    __slots__ = ("fn", "name_buf")
+    __slots__ = ("fn", "name_buf", "__weakref__")
 
     def __init__(self, fn: Callable[[str, str], ScoreResult], name: str) -> None:
         self.fn = fn
@@ -109,7 +109,8 @@ class Judge(Handle):
             raise TypeError("from_callable needs a callable")
         if name is None:
             name = "python:" + getattr(fn, "__name__", type(fn).__name__)
-        key = _callbacks.register(_JudgeState(fn, name))
+        state = _JudgeState(fn, name)
+        key = _callbacks.register(state)
         vt = _abi.msb_judge_vtable()
         vt.version = _abi.JUDGE_VTABLE_VERSION
         vt.struct_size = ctypes.sizeof(vt)
@@ -123,7 +124,9 @@ class Judge(Handle):
         except BaseException:
             _callbacks.release(key)
             raise
-        return cls(ptr)
+        obj = cls(ptr)
+        obj._keep = (state,)
+        return obj
 
     @classmethod
     def refusal(cls) -> "Judge":
@@ -154,7 +157,9 @@ class Judge(Handle):
                           system=system, max_tokens=max_tokens, temperature=temperature)
         ptr = c_void_p()
         LIB.call(LIB.msb_judge_llm_new, byref(ptr), backend._handle, byref(opts))
-        return cls(ptr)
+        obj = cls(ptr)
+        obj._keep = backend._keep  # the C judge holds the backend, so we hold its function
+        return obj
 
     @property
     def name(self) -> str:

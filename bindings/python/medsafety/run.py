@@ -38,7 +38,7 @@ class Progress:
 
 
 class _RunState:
-    __slots__ = ("fn", "exc")
+    __slots__ = ("fn", "exc", "__weakref__")
 
     def __init__(self, fn: Optional[Callable[[Progress], Any]]) -> None:
         self.fn = fn
