@@ -23,6 +23,9 @@ EVAL_PROGRESS_VERSION = 1
 EVAL_STATS_VERSION = 1
 SCORER_OPTIONS_VERSION = 1
 OPENAI_OPTIONS_VERSION = 1
+LLM_JUDGE_OPTIONS_VERSION = 1
+COMPARE_OPTIONS_VERSION = 1
+REPORT_OPTIONS_VERSION = 1
 BACKEND_VTABLE_VERSION = 1
 JUDGE_VTABLE_VERSION = 1
 
@@ -241,6 +244,45 @@ class msb_openai_options(Structure):
     ]
 
 
+class msb_llm_judge_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("template_text", c_char_p),
+        ("template_file", c_char_p),
+        ("policy", c_int),
+        ("policy_text", c_char_p),
+        ("policy_file", c_char_p),
+        ("rubric_text", c_char_p),
+        ("rubric_file", c_char_p),
+        ("system", c_char_p),
+        ("temperature", c_double),
+        ("max_tokens", c_int),
+        ("medical_policy_text", c_char_p),
+        ("medical_policy_file", c_char_p),
+        ("general_policy_text", c_char_p),
+        ("general_policy_file", c_char_p),
+    ]
+
+
+class msb_compare_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("alpha", c_double),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
+        ("adjust", c_int),
+    ]
+
+
+class msb_report_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("title", c_char_p),
+        ("subtitle", c_char_p),
+    ]
+
+
 # Every struct the layout test compares with the C compiler's view.
 STRUCTS = {
     "msb_error": msb_error,
@@ -256,4 +298,7 @@ STRUCTS = {
     "msb_eval_stats": msb_eval_stats,
     "msb_scorer_options": msb_scorer_options,
     "msb_openai_options": msb_openai_options,
+    "msb_llm_judge_options": msb_llm_judge_options,
+    "msb_compare_options": msb_compare_options,
+    "msb_report_options": msb_report_options,
 }

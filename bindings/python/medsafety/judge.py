@@ -5,7 +5,6 @@ an LLM judge on any backend."""
 from __future__ import annotations
 
 import ctypes
-import os
 from ctypes import POINTER, byref, c_int, c_void_p, cast
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple, Union
@@ -139,22 +138,43 @@ class Judge(Handle):
     @classmethod
     def llm(cls, backend: Backend, *, template: Optional[str] = None,
             policy: Optional[str] = None, rubric: Optional[str] = None,
-            system: Optional[str] = None, max_tokens: Optional[int] = None,
-            temperature: Optional[float] = None) -> "Judge":
-        """An LLM judge on ``backend`` (any Backend, e.g. :meth:`Backend.openai`).
+            system: Optional[str] = None, template_file: Optional[str] = None,
+            policy_file: Optional[str] = None, rubric_file: Optional[str] = None,
+            temperature: Optional[float] = None,
+            max_tokens: Optional[int] = None) -> "Judge":
+        """An LLM judge that asks the model behind ``backend`` (e.g. :meth:`Backend.openai`).
 
-        ``template``: prompt template text or a path to one (placeholders
-        ``{policy}``, ``{rubric}``, ``{question}``, ``{response}``; default the
-        built-in one). ``policy``: ``"auto"`` (default: follows the item),
-        ``"medical"``, ``"general"``, or a policy text or file path.
-        ``rubric``: rubric text or file path. ``system``: the judge's system
-        prompt. The judge keeps its own reference to the backend, so the
-        backend object may be closed first.
+        ``template`` (or ``template_file``): the prompt, with the placeholders
+        ``{policy}``, ``{rubric}``, ``{question}`` and ``{response}``,
+        substituted exactly (default: the built-in template).
+        ``policy``: ``"auto"`` (default: the general policy for general-harm
+        items, the medical one otherwise), ``"medical"``, ``"general"``, or
+        the text of your own policy (or ``policy_file``).
+        ``rubric`` / ``rubric_file``: the 1-5 scale (default: built-in).
+        ``system``: the judge's system prompt ("" for none; default the
+        paper's). ``temperature`` (default 0) and ``max_tokens`` (512).
+        Files are read exactly as they are. The judge holds its own
+        reference to the backend, so the backend object may be closed first.
         """
         opts = _abi.msb_llm_judge_options()
         LIB.call(LIB.msb_llm_judge_options_init, byref(opts), _abi.LLM_JUDGE_OPTIONS_VERSION)
-        _fill_llm_options(opts, template=template, policy=policy, rubric=rubric,
-                          system=system, max_tokens=max_tokens, temperature=temperature)
+        opts.template_text = to_bytes(template)
+        opts.template_file = to_bytes(template_file)
+        if policy in _POLICY_KINDS:
+            opts.policy = _POLICY_KINDS[policy]
+        elif policy is not None:
+            opts.policy = 3  # MSB_POLICY_CUSTOM
+            opts.policy_text = to_bytes(policy)
+        if policy_file is not None:
+            opts.policy = 3
+            opts.policy_file = to_bytes(policy_file)
+        opts.rubric_text = to_bytes(rubric)
+        opts.rubric_file = to_bytes(rubric_file)
+        opts.system = to_bytes(system)
+        if temperature is not None:
+            opts.temperature = float(temperature)
+        if max_tokens is not None:
+            opts.max_tokens = int(max_tokens)
         ptr = c_void_p()
         LIB.call(LIB.msb_judge_llm_new, byref(ptr), backend._handle, byref(opts))
         obj = cls(ptr)
@@ -200,16 +220,4 @@ class Judge(Handle):
         return "<medsafety.Judge closed>" if self.closed else f"<medsafety.Judge {self.name}>"
 
 
-def _text_or_file(value: Optional[str]) -> Optional[bytes]:
-    """Texts may be given inline or as a path to a file holding them."""
-    if value is None:
-        return None
-    if "\n" not in value and len(value) < 4096 and os.path.isfile(value):
-        with open(value, "rb") as f:
-            return f.read()
-    return to_bytes(value)
-
-
-def _fill_llm_options(opts: Any, **kw: Any) -> None:
-    """Filled in when the LLM judge's options are final (judge.h)."""
-    raise NotImplementedError
+_POLICY_KINDS = {"auto": 0, "medical": 1, "general": 2}

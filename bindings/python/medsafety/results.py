@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import byref, c_void_p
+from ctypes import byref, c_int, c_void_p
 from typing import Any, Dict, Iterator, List, Optional, Union
 
 from . import _abi
@@ -131,16 +131,11 @@ class Results(Handle):
         ``by_category``), each group with n, n_scored, n_unscored, n_errors,
         mean, sd, sem, ci_low, ci_high, hist, refusal_rate, harmful_rate,
         full_compliance_rate. Computed by the library's scorer from the records."""
-        opts = _scorer_options(bootstrap_resamples, seed, confidence)
-        scorer = c_void_p()
-        LIB.call(LIB.msb_scorer_new, byref(scorer), byref(opts))
-        try:
-            LIB.call(LIB.msb_results_score, self._handle, scorer)
+        with _Scorer(self, bootstrap_resamples=bootstrap_resamples, seed=seed,
+                     confidence=confidence) as scorer:
             out = c_void_p()
             LIB.call(LIB.msb_scorer_summary_json, scorer, byref(out))
             text = LIB.take_string(out)
-        finally:
-            LIB.msb_scorer_free(scorer)
         return json.loads(text or "{}")
 
     def run_info(self) -> Dict[str, Any]:
@@ -149,10 +144,12 @@ class Results(Handle):
         with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
             return json.load(f)
 
-    def write_report(self, path: PathLike, format: str = "md") -> None:
+    def write_report(self, path: PathLike, format: str = "md", *, title: Optional[str] = None,
+                     subtitle: Optional[str] = None) -> None:
         """Write a report of this run: ``md``, ``json`` (summary.json), ``csv``
-        or ``html`` (self-contained, with charts). Written atomically."""
-        _write_report(self, path, format)
+        or ``html`` (self-contained, with inline SVG charts). Written
+        atomically. ``title`` / ``subtitle``: the heading and a line under it."""
+        _write_report(self, path, format, title, subtitle)
 
     def __repr__(self) -> str:
         if self.closed:
@@ -160,13 +157,77 @@ class Results(Handle):
         return f"<medsafety.Results {self.path!r}: {len(self)} records>"
 
 
-def _write_report(res: Results, path: PathLike, format: str) -> None:
-    raise NotImplementedError
+class _Scorer:
+    """A scorer filled from a Results (freed on exit)."""
+
+    def __init__(self, res: "Results", **kw: Any) -> None:
+        opts = _scorer_options(kw.get("bootstrap_resamples"), kw.get("seed"), kw.get("confidence"))
+        self.ptr = c_void_p()
+        LIB.call(LIB.msb_scorer_new, byref(self.ptr), byref(opts))
+        try:
+            LIB.call(LIB.msb_results_score, res._handle, self.ptr)
+        except BaseException:
+            LIB.msb_scorer_free(self.ptr)
+            raise
+
+    def __enter__(self) -> c_void_p:
+        return self.ptr
+
+    def __exit__(self, *exc: Any) -> None:
+        LIB.msb_scorer_free(self.ptr)
 
 
-def compare(a: Union[Results, PathLike], b: Union[Results, PathLike]) -> Dict[str, Any]:
-    """Compare two runs paired by item id (B against A): per group the mean
-    difference with a paired bootstrap CI and a Wilcoxon p-value, the change
-    in harmful rate with McNemar's test, and the items found in only one run.
-    Returns the dictionary ``medsafety compare --json`` prints."""
-    raise NotImplementedError
+def _write_report(res: Results, path: PathLike, format: str, title: Optional[str],
+                  subtitle: Optional[str]) -> None:
+    fmt = c_int()
+    LIB.call(LIB.msb_report_format_from_name, byref(fmt), to_bytes(format))
+    opts = _abi.msb_report_options()
+    LIB.call(LIB.msb_report_options_init, byref(opts), _abi.REPORT_OPTIONS_VERSION)
+    opts.title = to_bytes(title)
+    opts.subtitle = to_bytes(subtitle)
+    with _Scorer(res) as scorer:
+        LIB.call(LIB.msb_report_write, scorer, fmt.value, to_bytes(path), byref(opts))
+
+
+def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
+            alpha: Optional[float] = None, bootstrap_resamples: Optional[int] = None,
+            seed: Optional[int] = None, confidence: Optional[float] = None,
+            holm: bool = False) -> Dict[str, Any]:
+    """Compare run B with run A (the baseline), pairing items by id.
+
+    ``a`` and ``b`` are Results or run folders. Returns the comparison as a
+    dict (the JSON of ``medsafety compare --json``; docs/statistics.md): per
+    group (overall and each principle) the mean difference B - A with a
+    paired bootstrap CI and a Wilcoxon signed-rank p-value, the change in
+    harmful rate with McNemar's test, whether B is significantly worse
+    (``alpha``, default 0.05; ``holm=True`` for Holm's adjustment), and the
+    ids found in only one run.
+    """
+    opened = []
+    try:
+        ra = a if isinstance(a, Results) else opened.append(Results.open(a)) or opened[-1]
+        rb = b if isinstance(b, Results) else opened.append(Results.open(b)) or opened[-1]
+        opts = _abi.msb_compare_options()
+        LIB.call(LIB.msb_compare_options_init, byref(opts), _abi.COMPARE_OPTIONS_VERSION)
+        if alpha is not None:
+            opts.alpha = float(alpha)
+        if bootstrap_resamples is not None:
+            opts.bootstrap_resamples = int(bootstrap_resamples)
+        if seed is not None:
+            opts.seed = int(seed)
+        if confidence is not None:
+            opts.confidence = float(confidence)
+        opts.adjust = 1 if holm else 0
+        with _Scorer(ra) as sa, _Scorer(rb) as sb:
+            cmp = c_void_p()
+            LIB.call(LIB.msb_compare, byref(cmp), sa, sb, byref(opts))
+            try:
+                out = c_void_p()
+                LIB.call(LIB.msb_comparison_json, cmp, byref(out))
+                text = LIB.take_string(out)
+            finally:
+                LIB.msb_comparison_free(cmp)
+        return json.loads(text or "{}")
+    finally:
+        for r in opened:
+            r.close()

@@ -141,31 +141,38 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
         LIB.call(LIB.msb_eval_new, byref(ev), dataset._handle, model._handle,
                  judge._handle if judge is not None else None, byref(opts))
         outcome: Dict[str, Any] = {}
+        finished = threading.Event()
 
         def run() -> None:
-            # msb_error_last is per thread: read it here, right after the call.
-            LIB.msb_error_clear()
-            rc = LIB.msb_eval_run(ev)
-            outcome["rc"] = rc
-            if rc < 0:
-                outcome["error"] = LIB.last_error(rc)
+            try:
+                # msb_error_last is per thread: read it here, right after the call.
+                LIB.msb_error_clear()
+                rc = LIB.msb_eval_run(ev)
+                outcome["rc"] = rc
+                if rc < 0:
+                    outcome["error"] = LIB.last_error(rc)
+            finally:
+                finished.set()
 
         # The run blocks in C on its own thread, so that this thread stays in
-        # Python and receives Ctrl-C as KeyboardInterrupt.
-        t = threading.Thread(target=run, name="medsafety-eval")
+        # Python and receives Ctrl-C as KeyboardInterrupt. The handle is freed
+        # only once `finished` is set (msb_eval_run has returned): an Event,
+        # because Thread.join interrupted by Ctrl-C may report a live thread
+        # as finished.
+        t = threading.Thread(target=run, name="medsafety-eval", daemon=True)
         t.start()
         interrupted: Optional[BaseException] = None
+        while not finished.is_set():
+            try:
+                finished.wait(0.2)
+            except KeyboardInterrupt as e:
+                if interrupted is None:
+                    interrupted = e
+                    LIB.msb_eval_cancel(ev)  # ends within the cancel grace time
         try:
-            while t.is_alive():
-                t.join(0.2)
+            t.join(1.0)
         except KeyboardInterrupt as e:
-            interrupted = e
-            LIB.msb_eval_cancel(ev)
-            while t.is_alive():  # the run ends within its cancel grace time
-                try:
-                    t.join(0.2)
-                except KeyboardInterrupt:
-                    pass
+            interrupted = interrupted or e
         if interrupted is not None:
             raise interrupted
         if state.exc is not None:

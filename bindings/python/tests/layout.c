@@ -152,6 +152,30 @@ int main(void)
 	F(msb_openai_options, http2);
 	end();
 #endif
+#ifdef MSB_LLM_JUDGE_OPTIONS_VERSION
+	S(msb_llm_judge_options);
+	F(msb_llm_judge_options, version); F(msb_llm_judge_options, template_text);
+	F(msb_llm_judge_options, template_file); F(msb_llm_judge_options, policy);
+	F(msb_llm_judge_options, policy_text); F(msb_llm_judge_options, policy_file);
+	F(msb_llm_judge_options, rubric_text); F(msb_llm_judge_options, rubric_file);
+	F(msb_llm_judge_options, system); F(msb_llm_judge_options, temperature);
+	F(msb_llm_judge_options, max_tokens); F(msb_llm_judge_options, medical_policy_text);
+	F(msb_llm_judge_options, medical_policy_file); F(msb_llm_judge_options, general_policy_text);
+	F(msb_llm_judge_options, general_policy_file);
+	end();
+#endif
+#ifdef MSB_COMPARE_OPTIONS_VERSION
+	S(msb_compare_options);
+	F(msb_compare_options, version); F(msb_compare_options, alpha);
+	F(msb_compare_options, bootstrap_resamples); F(msb_compare_options, seed);
+	F(msb_compare_options, confidence); F(msb_compare_options, adjust);
+	end();
+#endif
+#ifdef MSB_REPORT_OPTIONS_VERSION
+	S(msb_report_options);
+	F(msb_report_options, version); F(msb_report_options, title); F(msb_report_options, subtitle);
+	end();
+#endif
 	printf("\n}\n");
 	return 0;
 }

@@ -127,9 +127,9 @@ class FilterExportTest(unittest.TestCase):
             # round trip through the loader
             with ms.Dataset.load(os.path.join(d, "out.jsonl")) as back:
                 self.assertEqual([it.prompt for it in back], [it.prompt for it in ds])
-        self.assertEqual([r["id"] for r in rows], [it.id for it in ds])
-        self.assertEqual(rows[0]["prompt"], ds[0].prompt)
-        self.assertEqual(rows[0]["reference"], ds[0].reference)
+            self.assertEqual([r["id"] for r in rows], [it.id for it in ds])
+            self.assertEqual(rows[0]["prompt"], ds[0].prompt)
+            self.assertEqual(rows[0]["reference"], ds[0].reference)
         self.assertEqual(crows[8]["principle"], "9")
         self.assertEqual(len(chat), 9)
         with make_dataset(1) as ds, TempDir() as d, self.assertRaises(ms.InvalidArgument):

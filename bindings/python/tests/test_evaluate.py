@@ -183,9 +183,11 @@ class EvaluateTest(unittest.TestCase):
                 with open(os.path.join(d, "report.html"), encoding="utf-8") as f:
                     self.assertIn("<svg", f.read())
                 cmp = ms.compare(a, d + "/b")
-            self.assertIsInstance(cmp, dict)
-            text = json.dumps(cmp)
-            self.assertIn("3", text)  # mean difference 4 - 1
+            self.assertEqual(cmp["overall"]["n_pairs"], 18)
+            self.assertEqual((cmp["overall"]["mean_a"], cmp["overall"]["mean_b"]), (1, 4))
+            self.assertEqual(cmp["overall"]["mean_diff"], 3)
+            self.assertTrue(cmp["overall"]["worse"])
+            self.assertEqual(sorted(cmp["by_principle"]), [str(p) for p in range(1, 10)])
         with self.assertRaises(ms.NotFound):
             ms.Results.open("/nonexistent/run")
 
