@@ -125,6 +125,28 @@ class EvaluateTest(unittest.TestCase):
             with ms.evaluate(ds, b, j, out=out, force=True) as res:
                 self.assertEqual(res.run_stats["finished"], 18)
 
+    def test_epochs_seed_and_cache(self):
+        seeds = []
+
+        def model(req):
+            seeds.append(req.seed)
+            return f"answer {req.sample_index}"
+
+        with make_dataset(1) as ds, TempDir() as d, ms.Backend.from_callable(model) as b, \
+                ms.Judge.from_callable(lambda p, r: 2) as j:
+            with ms.evaluate(ds, b, j, out=d + "/k", epochs=2, seed=40) as res:
+                recs = res.records
+            self.assertEqual(len(recs), 18)
+            self.assertEqual(sorted({r["sample"] for r in recs}), [0, 1])
+            self.assertEqual(sorted(set(seeds)), [40, 41])  # sample k uses seed + k
+            cache = d + "/cache"
+            ms.evaluate(ds, b, j, out=d + "/c1", cache=cache).close()
+            calls = len(seeds)
+            with ms.evaluate(ds, b, j, out=d + "/c2", cache=cache) as res:
+                self.assertGreaterEqual(res.run_stats["cache_hits"], 9)
+                self.assertEqual(len(res), 9)
+            self.assertEqual(len(seeds), calls)  # every answer came from the cache
+
     def test_progress_exception_stops_and_is_reraised(self):
         def progress(p):
             raise RuntimeError("stop now")
