@@ -40,15 +40,17 @@ class Item:
     reference: Optional[str]  #: a reference safe response, or None
 
 
-def _item(ptr: int) -> Item:
+def _item(ptr: int, _L=LIB) -> Item:
+    # positional and through local names: this runs once per item of a 76k-item set
+    ref = _L.msb_item_reference(ptr)
     return Item(
-        id=to_str(LIB.msb_item_id(ptr)) or "",
-        principle=LIB.msb_item_principle(ptr),
-        category=LIB.msb_item_category(ptr),
-        source=to_str(LIB.msb_item_source(ptr)) or "",
-        split=to_str(LIB.msb_item_split(ptr)) or "",
-        prompt=to_str(LIB.msb_item_prompt(ptr)) or "",
-        reference=to_str(LIB.msb_item_reference(ptr)),
+        (_L.msb_item_id(ptr) or b"").decode("utf-8", "replace"),
+        _L.msb_item_principle(ptr),
+        _L.msb_item_category(ptr),
+        (_L.msb_item_source(ptr) or b"").decode("utf-8", "replace"),
+        (_L.msb_item_split(ptr) or b"").decode("utf-8", "replace"),
+        (_L.msb_item_prompt(ptr) or b"").decode("utf-8", "replace"),
+        None if ref is None else ref.decode("utf-8", "replace"),
     )
 
 
