@@ -163,10 +163,7 @@ class Dataset(Handle):
             for n in names:
                 opts.clean |= CLEAN[n]
         ptr = c_void_p()
-        if str(path) == "sample" and not os.path.exists("sample"):
-            LIB.call(LIB.msb_dataset_load_sample, byref(ptr))
-        else:
-            LIB.call(LIB.msb_dataset_load, byref(ptr), to_bytes(path), byref(opts))
+        LIB.call(LIB.msb_dataset_load, byref(ptr), to_bytes(path), byref(opts))
         ds = cls(ptr)
         if any(v is not None for v in (split, source, principle, limit, sample, shard)):
             with ds:
