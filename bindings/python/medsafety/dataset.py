@@ -3,15 +3,14 @@ any prompt file (CSV, TXT, JSON, JSONL), with filters and export."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 from ctypes import byref, c_void_p
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union, overload
+from typing import Iterable, Iterator, List, Optional, Tuple, Union, overload
 
 from . import _abi
 from ._handle import Handle
-from ._lib import LIB, to_bytes, to_str
+from ._lib import LIB, to_bytes
 
 __all__ = ["Dataset", "Item", "FORMATS", "CLEAN"]
 

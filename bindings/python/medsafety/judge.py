@@ -13,7 +13,7 @@ from . import _abi, _callbacks
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .backend import Backend
-from .errors import InvalidArgument, error_for_code
+from .errors import error_for_code
 
 __all__ = ["Judge", "Verdict", "parse_score"]
 

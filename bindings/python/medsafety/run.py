@@ -13,7 +13,6 @@ from . import _abi, _callbacks
 from ._lib import LIB, to_bytes
 from .backend import Backend
 from .dataset import Dataset
-from .errors import Canceled
 from .judge import Judge
 from .results import Results
 
