@@ -154,6 +154,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_results_free": (V, [P]),
     "msb_results_count": (Z, [P]),
     "msb_results_record": (P, [P, Z]),
+    "msb_results_find": (P, [P, S, I]),
     "msb_results_skipped_lines": (Z, [P]),
     "msb_results_config_hash": (S, [P]),
     "msb_results_error_count": (Z, [P]),

@@ -234,6 +234,13 @@ class Dataset(Handle):
         opts.system_prompt = to_bytes(system_prompt)
         LIB.call(LIB.msb_dataset_export, self._handle, to_bytes(path), byref(opts))
 
+    def content_hash(self) -> str:
+        """SHA-256 over every item's id and prompt in order (64 hex digits):
+        the dataset hash of run.json."""
+        out = c_void_p()
+        LIB.call(LIB.msb_dataset_hash, self._handle, byref(out))
+        return LIB.take_string(out) or ""
+
     def find(self, id: str) -> Optional[Item]:
         """The item with this id, or None."""
         ptr = LIB.msb_dataset_find(self._handle, to_bytes(id))

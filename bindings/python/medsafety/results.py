@@ -109,6 +109,11 @@ class Results(Handle):
                              for i in range(LIB.msb_results_count(h))]
         return self._records
 
+    def find(self, id: str, sample: int = 0) -> Optional[Dict[str, Any]]:
+        """The record of item ``id`` (and ``sample``, for runs with epochs), or None."""
+        r = LIB.msb_results_find(self._handle, to_bytes(id), int(sample))
+        return _record(r) if r else None
+
     @property
     def skipped_lines(self) -> int:
         """Lines of results.jsonl that were torn or not valid records."""

@@ -29,6 +29,12 @@ class OwnDatasetTest(unittest.TestCase):
         # items are copies: still fine after the dataset is closed
         self.assertEqual(it.principle, 2)
 
+    def test_content_hash(self):
+        with make_dataset(1) as a, make_dataset(1) as b, a.filter(limit=8) as c:
+            self.assertRegex(a.content_hash(), r"^[0-9a-f]{64}$")
+            self.assertEqual(a.content_hash(), b.content_hash())
+            self.assertNotEqual(a.content_hash(), c.content_hash())
+
     def test_from_items_and_defaults(self):
         with ms.Dataset.from_items(["one", {"prompt": "two", "principle": 4, "id": "x"}]) as ds:
             a, b = ds

@@ -194,6 +194,9 @@ class EvaluateTest(unittest.TestCase):
                 ms.evaluate(ds, b, j2, out=d + "/b").close()
             with ms.Results.open(d + "/a") as a:
                 self.assertEqual(len(a), 18)
+                self.assertEqual(a.find("t/3/1")["score"], 1)
+                self.assertIsNone(a.find("t/3/1", sample=1))
+                self.assertIsNone(a.find("nope"))
                 self.assertIsInstance(a.run_info(), dict)
                 for fmt, ext in (("md", "md"), ("json", "json"), ("csv", "csv"),
                                  ("html", "html")):
