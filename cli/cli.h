@@ -14,4 +14,7 @@ typedef struct cli_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 } cli_command;
 
+/* subcommands */
+int cli_dataset(int argc, char **argv);
+
 #endif

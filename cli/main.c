@@ -11,6 +11,7 @@
 
 static const cli_command commands[] = {
 	/* name, one-line summary, handler: later issues add entries here */
+	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
 	{ NULL, NULL, NULL },
 };
 

@@ -8,7 +8,12 @@
 #include "version.h"
 #include "dataset.h"
 #include "backend.h"
+#include "policy.h"
+#include "openai.h"
 #include "judge.h"
 #include "stats.h"
+#include "report.h"
+#include "eval.h"
+#include "results.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -1,4 +1,5 @@
 /* lib/dataset/dataset.c - dataset storage, items, lookup by id. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,62 +65,146 @@ void msb_dataset_free(msb_dataset *ds)
 		return;
 	msb_dataset_free(ds->parent);
 	msb_arena_dispose(&ds->arena);
+	while (ds->n_blobs)
+		msb__free(ds->blobs[--ds->n_blobs]);
+	msb__free(ds->blobs);
 	msb__free(ds->items);
 	msb__free(ds->index);
 	msb__free(ds->interned);
 	msb__free(ds);
 }
 
-static size_t hash_id(const char *id)
+/*
+ * The id index: open addressing with linear probing. Each slot holds the
+ * id's 32-bit hash in the high half and the item index + 1 in the low
+ * half (0 = empty), so probes compare hashes before strings and growing
+ * never hashes an id again. Load factor at most 3/4.
+ */
+/*
+ * Eight bytes a step and a final mix: FNV-1a's byte-serial multiply chain
+ * was a tenth of the load time, and its low bits (the probe position)
+ * mix poorly for ids that differ only in their last digits. Process-local
+ * only: shards use the stable msb_dataset_shard_of.
+ */
+static uint32_t id_hash(const char *id, size_t len)
 {
-	return (size_t)msb_fnv1a64(id, strlen(id));
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)len, w;
+
+	while (len >= 8) {
+		memcpy(&w, id, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		id += 8;
+		len -= 8;
+	}
+	w = 0;
+	memcpy(&w, id, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
-static int index_insert(msb_dataset *ds, size_t pos)
+static int index_reserve(msb_dataset *ds, size_t n)
 {
-	size_t mask, h;
+	size_t cap, i, mask;
+	uint64_t *idx;
 
-	if ((ds->n + 1) * 2 > ds->index_cap) {
-		size_t cap = ds->index_cap ? ds->index_cap * 2 : 64, i;
-		size_t *idx;
-		while (cap < (ds->n + 1) * 2)
-			cap *= 2;
-		idx = msb__calloc(cap, sizeof *idx);
-		if (!idx)
-			return MSB_ENOMEM;
-		msb__free(ds->index);
-		ds->index = idx;
-		ds->index_cap = cap;
-		/* rebuild from the items before pos */
-		for (i = 0; i < pos; i++) {
-			h = hash_id(ds->items[i]->id) & (cap - 1);
-			while (idx[h])
-				h = (h + 1) & (cap - 1);
-			idx[h] = i + 1;
-		}
+	if (n * 4 <= ds->index_cap * 3)
+		return 0;
+	if (n >= UINT32_MAX)
+		return msb__error_set(MSB_ELIMIT, "a dataset holds at most %u items", UINT32_MAX - 1);
+	cap = ds->index_cap ? ds->index_cap * 2 : 64;
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	idx = msb__calloc(cap, sizeof *idx);
+	if (!idx)
+		return MSB_ENOMEM;
+	mask = cap - 1;
+	for (i = 0; i < ds->index_cap; i++) {
+		uint64_t e = ds->index[i];
+		size_t h;
+		if (!e)
+			continue;
+		h = (size_t)(e >> 32) & mask;
+		while (idx[h])
+			h = (h + 1) & mask;
+		idx[h] = e;
 	}
-	mask = ds->index_cap - 1;
-	h = hash_id(ds->items[pos]->id) & mask;
-	while (ds->index[h])
-		h = (h + 1) & mask;
-	ds->index[h] = pos + 1;
+	msb__free(ds->index);
+	ds->index = idx;
+	ds->index_cap = cap;
+	return 0;
+}
+
+/* The slot holding id (*found = its item index) or the empty slot where it would go (*found = SIZE_MAX). */
+static size_t index_probe(const msb_dataset *ds, const char *id, size_t len, uint32_t h, size_t *found)
+{
+	size_t mask = ds->index_cap - 1, s = h & mask;
+
+	while (ds->index[s]) {
+		uint64_t e = ds->index[s];
+		if ((uint32_t)(e >> 32) == h) {
+			size_t it = (size_t)(e & 0xffffffffu) - 1;
+			const char *other = ds->items[it]->id;
+			if (!strncmp(other, id, len) && other[len] == '\0') {
+				*found = it;
+				return s;
+			}
+		}
+		s = (s + 1) & mask;
+	}
+	*found = SIZE_MAX;
+	return s;
+}
+
+static int items_reserve(msb_dataset *ds, size_t n)
+{
+	size_t cap;
+	const msb_item **items;
+
+	if (n <= ds->cap)
+		return 0;
+	cap = ds->cap ? ds->cap * 2 : 256;
+	while (cap < n)
+		cap *= 2;
+	items = msb__reallocarray(ds->items, cap, sizeof *items);
+	if (!items)
+		return MSB_ENOMEM;
+	ds->items = items;
+	ds->cap = cap;
+	return 0;
+}
+
+/* Add items[pos]'s id to the index: MSB_EEXISTS when it is there already. */
+static int index_add(msb_dataset *ds, size_t pos)
+{
+	const char *id = ds->items[pos]->id;
+	size_t len = strlen(id), found, slot;
+	uint32_t h = id_hash(id, len);
+	int rc = index_reserve(ds, pos + 1);
+
+	if (rc)
+		return rc;
+	slot = index_probe(ds, id, len, h, &found);
+	if (found != SIZE_MAX)
+		return msb__error_set(MSB_EEXISTS, "duplicate item id '%.200s'", id);
+	ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(pos + 1);
 	return 0;
 }
 
 int msb__dataset_push(msb_dataset *ds, const msb_item *item)
 {
-	if (ds->n == ds->cap) {
-		size_t cap = ds->cap ? ds->cap * 2 : 256;
-		const msb_item **items = msb__reallocarray(ds->items, cap, sizeof *items);
-		if (!items)
-			return MSB_ENOMEM;
-		ds->items = items;
-		ds->cap = cap;
-	}
+	int rc = items_reserve(ds, ds->n + 1);
+
+	if (rc)
+		return rc;
 	ds->items[ds->n] = item;
-	if (index_insert(ds, ds->n))
-		return MSB_ENOMEM;
+	if ((rc = index_add(ds, ds->n)))
+		return rc;
 	ds->n++;
+	ds->n_indexed = ds->n;
 	return 0;
 }
 
@@ -129,6 +214,10 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 	const char **arr;
 	const char *copy;
 
+	/* loaders intern their names once per file and pass the interned copy */
+	for (i = 0; i < ds->n_interned; i++)
+		if (ds->interned[i] == s)
+			return s;
 	for (i = 0; i < ds->n_interned; i++)
 		if (!strcmp(ds->interned[i], s))
 			return ds->interned[i];
@@ -143,27 +232,115 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 	return copy;
 }
 
+int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size)
+{
+	char **b = msb__reallocarray(ds->blobs, ds->n_blobs + 1, sizeof *b);
+	if (!b) {
+		msb__free(buf);
+		return MSB_ENOMEM;
+	}
+	ds->blobs = b;
+	ds->blobs[ds->n_blobs++] = buf;
+	ds->blob_bytes += size;
+	return 0;
+}
+
 int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
     const char *source, const char *split, const char *prompt, size_t prompt_len,
     const char *reference, size_t reference_len)
 {
+	return msb__dataset_append_ex(ds, 0, id, id_len, principle, category, source, split, prompt,
+	    prompt_len, reference, reference_len);
+}
+
+int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, size_t id_len,
+    int principle, int category, const char *source, const char *split, const char *prompt,
+    size_t prompt_len, const char *reference, size_t reference_len)
+{
 	msb_item *it;
+	size_t found, slot;
+	uint32_t h;
+	int rc;
 
 	if (ds->parent)
 		return msb__error_set(MSB_ESTATE, "cannot add items to a filtered dataset");
+	if ((rc = items_reserve(ds, ds->n + 1)))
+		return rc;
+	if (flags & MSB_APPEND_DEFER) {
+		h = 0;
+		slot = 0;
+	} else {
+		if ((rc = msb__dataset_index_pending(ds)) || (rc = index_reserve(ds, ds->n + 1)))
+			return rc;
+		h = id_hash(id, id_len);
+		slot = index_probe(ds, id, id_len, h, &found);
+		if (found != SIZE_MAX)
+			return msb__error_set(MSB_EEXISTS, "duplicate item id '%.*s'",
+			    (int)(id_len > 200 ? 200 : id_len), id);
+	}
 	it = msb_arena_alloc(&ds->arena, sizeof *it);
 	if (!it)
 		return MSB_ENOMEM;
 	it->id = msb_arena_strndup(&ds->arena, id, id_len);
-	it->prompt = msb_arena_strndup(&ds->arena, prompt, prompt_len);
-	it->reference = reference ? msb_arena_strndup(&ds->arena, reference, reference_len) : NULL;
+	if (flags & MSB_APPEND_BORROW) {
+		it->prompt = prompt;
+		it->reference = reference;
+		ds->n_borrowed++;
+	} else {
+		it->prompt = msb_arena_strndup(&ds->arena, prompt, prompt_len);
+		it->reference = reference ? msb_arena_strndup(&ds->arena, reference, reference_len) : NULL;
+	}
 	it->source = msb__dataset_intern(ds, source);
 	it->split = msb__dataset_intern(ds, split);
 	it->principle = principle;
 	it->category = category;
 	if (!it->id || !it->prompt || (reference && !it->reference) || !it->source || !it->split)
 		return MSB_ENOMEM;
-	return msb__dataset_push(ds, it);
+	ds->items[ds->n] = it;
+	if (!(flags & MSB_APPEND_DEFER)) {
+		ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(ds->n + 1);
+		ds->n_indexed = ds->n + 1;
+	}
+	ds->n++;
+	return 0;
+}
+
+int msb__dataset_index_pending(msb_dataset *ds)
+{
+	enum { AHEAD = 8 };
+	uint32_t ring[AHEAD];
+	size_t i, start = ds->n_indexed, n = ds->n, mask;
+	int rc;
+
+	if (start >= n)
+		return 0;
+	if ((rc = index_reserve(ds, n)))
+		return rc;
+	mask = ds->index_cap - 1;
+	/* hash AHEAD items in advance and prefetch their slots */
+	for (i = start; i < n && i < start + AHEAD; i++) {
+		ring[i % AHEAD] = id_hash(ds->items[i]->id, strlen(ds->items[i]->id));
+		__builtin_prefetch(&ds->index[ring[i % AHEAD] & mask], 1);
+	}
+	for (i = start; i < n; i++) {
+		const char *id = ds->items[i]->id;
+		uint32_t h = ring[i % AHEAD];
+		size_t found, slot;
+		if (i + AHEAD < n) {
+			const char *next = ds->items[i + AHEAD]->id;
+			uint32_t h2 = id_hash(next, strlen(next));
+			ring[i % AHEAD] = h2;
+			__builtin_prefetch(&ds->index[h2 & mask], 1);
+		}
+		slot = index_probe(ds, id, strlen(id), h, &found);
+		if (found != SIZE_MAX) {
+			ds->n_indexed = i; /* the items after a duplicate stay unindexed: the caller fails */
+			return msb__error_set(MSB_EEXISTS, "duplicate item id '%.200s'", id);
+		}
+		ds->index[slot] = ((uint64_t)h << 32) | (uint64_t)(i + 1);
+		ds->n_indexed = i + 1;
+	}
+	return 0;
 }
 
 int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
@@ -189,6 +366,25 @@ int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *
 	    reference, reference ? strlen(reference) : 0);
 }
 
+int msb__dataset_reindex(msb_dataset *ds)
+{
+	size_t i;
+	int rc;
+
+	if (ds->index_cap)
+		memset(ds->index, 0, ds->index_cap * sizeof *ds->index);
+	for (i = 0; i < ds->n; i++)
+		if ((rc = index_add(ds, i)))
+			return rc;
+	ds->n_indexed = ds->n;
+	return 0;
+}
+
+const msb_dataset *msb__dataset_owner(const msb_dataset *ds)
+{
+	return ds->parent ? ds->parent : ds;
+}
+
 size_t msb_dataset_count(const msb_dataset *ds)
 {
 	return ds ? ds->n : 0;
@@ -203,19 +399,13 @@ const msb_item *msb_dataset_item(const msb_dataset *ds, size_t i)
 
 const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id)
 {
-	size_t mask, h;
+	size_t len, found;
 
 	if (!ds || !id || !ds->index_cap)
 		return NULL;
-	mask = ds->index_cap - 1;
-	h = hash_id(id) & mask;
-	while (ds->index[h]) {
-		const msb_item *it = ds->items[ds->index[h] - 1];
-		if (!strcmp(it->id, id))
-			return it;
-		h = (h + 1) & mask;
-	}
-	return NULL;
+	len = strlen(id);
+	index_probe(ds, id, len, id_hash(id, len), &found);
+	return found == SIZE_MAX ? NULL : ds->items[found];
 }
 
 const char *msb_item_id(const msb_item *item) { return item ? item->id : NULL; }

@@ -29,12 +29,20 @@ struct msb_dataset {
 	msb_arena arena;              /* item structs and strings */
 	const msb_item **items;
 	size_t n, cap;
-	/* id index: open addressing over item indexes + 1 (0 = empty) */
-	size_t *index;
+	/* id index: (32-bit id hash << 32) | (item index + 1); 0 = empty */
+	uint64_t *index;
 	size_t index_cap;
 	/* interned short strings (source, split) */
 	const char **interned;
 	size_t n_interned;
+	/* whole-file buffers that loaded items point into (msb__dataset_adopt) */
+	char **blobs;
+	size_t n_blobs;
+	size_t n_borrowed; /* items appended with MSB_APPEND_BORROW */
+	size_t n_indexed;  /* items [0, n_indexed) are in the id index */
+	size_t blob_bytes;
+	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
+	size_t cleaned[4];
 };
 
 /* Allocate an empty owning dataset. */
@@ -48,12 +56,35 @@ const char *msb__dataset_intern(msb_dataset *ds, const char *s);
 /*
  * Append a new item whose strings are copied into the dataset arena
  * (lengths given so that loaders need not NUL-terminate). reference may
- * be NULL. Does not check for duplicate ids (loaders make unique ids);
- * msb_dataset_add does.
+ * be NULL. MSB_EEXISTS (nothing added) when the id is taken.
  */
 int msb__dataset_append(msb_dataset *ds, const char *id, size_t id_len, int principle, int category,
     const char *source, const char *split, const char *prompt, size_t prompt_len,
     const char *reference, size_t reference_len);
+/*
+ * Like msb__dataset_append, but with MSB_APPEND_BORROW the prompt and
+ * reference are not copied: they must be NUL-terminated at their length
+ * and live in a buffer the dataset owns (msb__dataset_adopt).
+ */
+#define MSB_APPEND_BORROW 0x1
+/*
+ * MSB_APPEND_DEFER: the id is unique by construction (a generated one):
+ * skip the index now; msb__dataset_index_pending adds the pending items
+ * in one batch, with prefetching (a third of a large load went to the
+ * index's cache misses, one per item).
+ */
+#define MSB_APPEND_DEFER 0x2
+int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, size_t id_len,
+    int principle, int category, const char *source, const char *split, const char *prompt,
+    size_t prompt_len, const char *reference, size_t reference_len);
+/* Index the items appended with MSB_APPEND_DEFER: MSB_EEXISTS (message names the id) on a duplicate. */
+int msb__dataset_index_pending(msb_dataset *ds);
+/* Take ownership of a msb__malloc'd buffer, freed with the dataset (also on failure: MSB_ENOMEM). */
+int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size);
+/* Rebuild the id index after items were removed or reordered in place. */
+int msb__dataset_reindex(msb_dataset *ds);
+/* The dataset that owns the items (ds itself, or a view's parent). */
+const msb_dataset *msb__dataset_owner(const msb_dataset *ds);
 /* Take a reference. */
 msb_dataset *msb__dataset_ref(const msb_dataset *ds);
 

@@ -53,8 +53,10 @@ typedef struct msb_backend_vtable {
 	/** Make a concurrent `poll` return early. Must be thread-safe. */
 	void (*wakeup)(void *userdata);
 	/**
-	 * How many requests the backend can take now (adaptive limits such as
-	 * AIMD on 429); NULL or a value <= 0 means no limit of its own.
+	 * How many requests the backend wants in flight now, in total (those
+	 * already submitted included): adaptive limits such as AIMD on 429.
+	 * NULL or a value <= 0 means no limit of its own. Submitting more is
+	 * not an error (the HTTP backend queues them).
 	 */
 	int (*capacity)(void *userdata);
 

@@ -1,0 +1,695 @@
+/*
+ * lib/backend/openai.c - the OpenAI-compatible HTTP backend: asynchronous
+ * on one libcurl multi handle (submit / poll / wakeup / capacity).
+ *
+ * Requests wait in a queue until the adaptive in-flight limit (AIMD), the
+ * rate limits and their retry time let them start; retries are re-queued
+ * with a due time, never slept on. Everything but `wakeup` and `submit`
+ * runs on the thread that calls `poll`.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "medsafety/sys/backend.h"
+#include "medsafety/version.h"
+#include "core/abi.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/init.h"
+#include "backend/completion.h"
+#include "backend/openai.h"
+#include "backend/openai_limits.h"
+
+#include "backend/openai_backend.h"
+
+const msb_openai_options msb__openai_default_options = MSB_OPENAI_OPTIONS_INIT;
+
+int msb_openai_options_init(msb_openai_options *opts, unsigned int version)
+{
+	return msb__options_init(opts, sizeof *opts, &msb__openai_default_options, version,
+	    MSB_OPENAI_OPTIONS_VERSION, "msb_openai_options");
+}
+
+/* ---- helpers ---- */
+
+static void queue_push(oa_req **head, oa_req **tail, oa_req *r)
+{
+	r->next = NULL;
+	if (*tail)
+		(*tail)->next = r;
+	else
+		*head = r;
+	*tail = r;
+}
+
+static void req_free(oa_req *r)
+{
+	if (!r)
+		return;
+	msb__free(r->body);
+	msb_buf_dispose(&r->resp);
+	msb__free(r);
+}
+
+static unsigned int next_rand(oa *be)
+{
+	/* xorshift32: jitter only, no need for quality */
+	unsigned int x = be->rng;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	be->rng = x;
+	return x;
+}
+
+/* Replace every occurrence of the key in msg, in case a server echoes it. */
+static void redact(const oa *be, char *msg)
+{
+	size_t klen;
+	char *at;
+
+	if (!be->key || (klen = strlen(be->key)) < 4)
+		return;
+	while ((at = strstr(msg, be->key)) != NULL) {
+		static const char mark[] = "[redacted]";
+		size_t mlen = sizeof mark - 1, rest = strlen(at + klen);
+		if (klen >= mlen) {
+			memcpy(at, mark, mlen);
+			memmove(at + mlen, at + klen, rest + 1);
+		} else {
+			memset(at, '*', klen);
+		}
+	}
+}
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	oa_req *r = ud;
+	size_t n = size * nmemb;
+
+	if (r->resp.len + n > r->be->o.max_response_bytes) {
+		r->too_large = 1;
+		return 0;
+	}
+	if (msb_buf_put(&r->resp, ptr, n)) {
+		r->nomem = 1;
+		return 0;
+	}
+	return n;
+}
+
+static CURL *easy_get(oa *be)
+{
+	CURL *e;
+	int https = !strncmp(be->url, "https:", 6);
+
+	if (be->n_pool > 0)
+		return be->pool[--be->n_pool];
+	if (!(e = curl_easy_init()))
+		return NULL;
+	curl_easy_setopt(e, CURLOPT_URL, be->url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, be->headers);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, be->o.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, be->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+	    be->o.http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
+	/* wait for a multiplexed HTTP/2 stream rather than opening more connections */
+	if (be->o.http2 && https)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)be->o.max_response_bytes);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	return e;
+}
+
+static void easy_put(oa *be, CURL *e)
+{
+	if (be->n_pool == be->cap_pool) {
+		int cap = be->cap_pool ? be->cap_pool * 2 : 16;
+		CURL **p = msb__reallocarray(be->pool, (size_t)cap, sizeof *p);
+		if (!p) {
+			curl_easy_cleanup(e);
+			return;
+		}
+		be->pool = p;
+		be->cap_pool = cap;
+	}
+	be->pool[be->n_pool++] = e;
+}
+
+/* ---- starting ---- */
+
+static int start(oa *be, oa_req *r, double now)
+{
+	CURLMcode mc;
+
+	if (!r->easy && !(r->easy = easy_get(be)))
+		return MSB_ENOMEM;
+	msb_buf_clear(&r->resp);
+	r->too_large = r->nomem = 0;
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	if ((mc = curl_multi_add_handle(be->multi, r->easy)) != CURLM_OK)
+		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	r->attempts++;
+	r->t_attempt = now;
+	if (r->attempts == 1)
+		r->t_first = now;
+	be->n_active++;
+	r->aprev = NULL;
+	r->anext = be->active;
+	if (be->active)
+		be->active->aprev = r;
+	be->active = r;
+	return 0;
+}
+
+static void active_unlink(oa *be, oa_req *r)
+{
+	if (r->aprev)
+		r->aprev->anext = r->anext;
+	else
+		be->active = r->anext;
+	if (r->anext)
+		r->anext->aprev = r->aprev;
+	r->aprev = r->anext = NULL;
+}
+
+static void finish(oa *be, oa_req *r, int code, const char *kind, const char *msg, long status,
+    double now);
+
+/* Move submissions from other threads into the queue. */
+static void take_incoming(oa *be)
+{
+	oa_req *head;
+
+	if (!__atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&be->in_lock);
+	head = be->in_head;
+	be->in_head = be->in_tail = NULL;
+	be->n_queued += be->n_incoming;
+	__atomic_store_n(&be->n_incoming, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&be->in_lock);
+	while (head) {
+		oa_req *next = head->next;
+		queue_push(&be->q_head, &be->q_tail, head);
+		head = next;
+	}
+}
+
+/*
+ * Start queued requests that are due while the limits allow, in order.
+ * Returns the time (ms) when the next waiting request could start, or 0
+ * when nothing waits on time (only on capacity, or nothing at all).
+ */
+static double start_ready(oa *be, double now)
+{
+	oa_req **pp = &be->q_head, *prev = NULL;
+	double next = 0;
+
+	take_incoming(be);
+	while (*pp && be->n_active < msb__aimd_limit(&be->aimd)) {
+		oa_req *r = *pp;
+		double wait;
+		if (r->due_ms > now) {
+			if (!next || r->due_ms < next)
+				next = r->due_ms;
+			prev = r;
+			pp = &r->next;
+			continue;
+		}
+		wait = msb__bucket_wait_ms(&be->rpm, 1, now);
+		if (wait <= 0)
+			wait = msb__bucket_wait_ms(&be->tpm, r->est_tokens, now);
+		if (wait > 0) {
+			/* keep the order: nothing later may jump a rate-limited request */
+			if (!next || now + wait < next)
+				next = now + wait;
+			break;
+		}
+		*pp = r->next;
+		if (be->q_tail == r)
+			be->q_tail = prev;
+		be->n_queued--;
+		msb__bucket_take(&be->rpm, 1, now);
+		msb__bucket_take(&be->tpm, r->est_tokens, now);
+		if (start(be, r, now)) {
+			const msb_error *e = msb_error_last();
+			finish(be, r, e->code, "error", e->message, 0, now);
+		}
+	}
+	return next;
+}
+
+/* ---- finishing ---- */
+
+static void finish(oa *be, oa_req *r, int code, const char *kind, const char *msg, long status,
+    double now)
+{
+	msb_completion *c = r->out;
+	msb_completion_cb done = r->done;
+	void *ctx = r->done_ctx;
+
+	if (r->easy) {
+		easy_put(be, r->easy);
+		r->easy = NULL;
+	}
+	msb_completion_set_attempts(c, r->attempts);
+	msb_completion_set_latency_ms(c, r->attempts ? now - r->t_first : 0);
+	msb_completion_set_http_status(c, (int)status);
+	if (code) {
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s", msg ? msg : msb_strerror(code));
+		redact(be, buf);
+		if (msb_completion_set_error(c, code, kind, buf))
+			code = MSB_ENOMEM;
+	}
+	req_free(r);
+	be->n_done++;
+	done(c, code, ctx);
+}
+
+static double retry_after(oa *be, CURL *e)
+{
+	struct curl_header *h;
+	double ms = -1;
+
+	if (curl_easy_header(e, "retry-after-ms", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
+		char *end;
+		ms = strtod(h->value, &end);
+		if (end == h->value || ms < 0)
+			ms = -1;
+	}
+	if (ms < 0 && curl_easy_header(e, "retry-after", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		ms = msb__retry_after_ms(h->value, (double)time(NULL));
+	if (ms > (double)be->o.max_retry_after_ms)
+		ms = (double)be->o.max_retry_after_ms;
+	return ms;
+}
+
+/* Exponential backoff with "equal jitter": half fixed, half random. */
+static double backoff_ms(oa *be, int attempts)
+{
+	double d = (double)be->o.backoff_base_ms;
+	int i;
+
+	for (i = 1; i < attempts && d < (double)be->o.backoff_max_ms; i++)
+		d *= 2;
+	if (d > (double)be->o.backoff_max_ms)
+		d = (double)be->o.backoff_max_ms;
+	return d / 2 + (d / 2) * ((double)(next_rand(be) % 10001) / 10000.0);
+}
+
+typedef struct {
+	int code;
+	const char *kind;
+	int retry;
+	long status;
+	char msg[768];
+} outcome;
+
+static void classify_transport(oa *be, oa_req *r, CURLcode res, outcome *o)
+{
+	const char *what = curl_easy_strerror(res);
+
+	o->retry = 1;
+	o->code = MSB_EHTTP;
+	o->kind = "connect";
+	switch (res) {
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (r->nomem) {
+			o->code = MSB_ENOMEM;
+			o->kind = "error";
+			o->retry = 0;
+			snprintf(o->msg, sizeof o->msg, "out of memory reading the response");
+			return;
+		}
+		o->code = MSB_ELIMIT;
+		o->kind = "too_large";
+		o->retry = 0;
+		snprintf(o->msg, sizeof o->msg,
+		    "POST %s: the response is larger than max_response_bytes (%zu)", be->display_url,
+		    be->o.max_response_bytes);
+		return;
+	case CURLE_OPERATION_TIMEDOUT:
+		o->code = MSB_ETIMEOUT;
+		o->kind = "timeout";
+		snprintf(o->msg, sizeof o->msg, "POST %s: %s (connect timeout %ld ms, total %ld ms)",
+		    be->display_url, what, be->o.connect_timeout_ms, be->o.timeout_ms);
+		return;
+	case CURLE_PARTIAL_FILE:
+		o->code = MSB_EPARSE;
+		o->kind = "parse";
+		snprintf(o->msg, sizeof o->msg,
+		    "POST %s: truncated response body (connection closed after %zu bytes)",
+		    be->display_url, r->resp.len);
+		return;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+		o->kind = "tls";
+		o->retry = res == CURLE_SSL_CONNECT_ERROR;
+		break;
+	default:
+		o->kind = "http";
+		o->retry = 0;
+		break;
+	}
+	snprintf(o->msg, sizeof o->msg, "POST %s: %s", be->display_url, what);
+}
+
+static void classify_status(oa *be, oa_req *r, outcome *o)
+{
+	char smsg[512];
+	int rc;
+
+	if (o->status >= 200 && o->status < 300) {
+		rc = msb__openai_parse_response(r->out, r->resp.ptr, r->resp.len, be->o.endpoint, smsg,
+		    sizeof smsg);
+		if (rc == 0)
+			return;
+		o->code = rc == MSB_EPARSE ? MSB_EPARSE : rc;
+		o->kind = rc == MSB_EPARSE ? "parse" : rc == MSB_EHTTP ? "http" : "error";
+		o->retry = rc == MSB_EPARSE || rc == MSB_EHTTP;
+		snprintf(o->msg, sizeof o->msg, "POST %s: HTTP %ld: %s", be->display_url, o->status,
+		    smsg);
+		msb_completion_reset(r->out);
+		return;
+	}
+	msb__openai_error_message(r->resp.ptr, r->resp.len, smsg, sizeof smsg);
+	o->code = MSB_EHTTP;
+	if (o->status == 429) {
+		o->kind = "rate_limit";
+		o->retry = 1;
+	} else {
+		o->kind = "http";
+		o->retry = o->status >= 500 || o->status == 408;
+	}
+	snprintf(o->msg, sizeof o->msg, "POST %s: HTTP %ld: %s%s%s%s", be->display_url, o->status,
+	    smsg, (o->status == 401 || o->status == 403) && !be->key ? " (no API key: $" : "",
+	    (o->status == 401 || o->status == 403) && !be->key ? be->key_env : "",
+	    (o->status == 401 || o->status == 403) && !be->key ? " is not set)" : "");
+}
+
+static void on_done(oa *be, CURL *e, CURLcode res, double now)
+{
+	oa_req *r = NULL;
+	outcome o;
+	double delay;
+
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(be->multi, e);
+	active_unlink(be, r);
+	be->n_active--;
+	memset(&o, 0, sizeof o);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &o.status);
+	if (res != CURLE_OK)
+		classify_transport(be, r, res, &o);
+	else
+		classify_status(be, r, &o);
+
+	if (o.code == 0) {
+		msb__aimd_success(&be->aimd);
+		finish(be, r, 0, NULL, NULL, o.status, now);
+		return;
+	}
+	if (o.status == 429)
+		msb__aimd_backoff(&be->aimd, r->t_attempt, now);
+	if (!o.retry || r->attempts > be->o.max_retries) {
+		if (o.retry && r->attempts > 1) {
+			size_t n = strlen(o.msg);
+			snprintf(o.msg + n, sizeof o.msg - n, " (gave up after %d attempts)", r->attempts);
+		}
+		finish(be, r, o.code, o.kind, o.msg, o.status, now);
+		return;
+	}
+	delay = o.status == 429 || o.status == 503 ? retry_after(be, e) : -1;
+	if (delay < 0)
+		delay = backoff_ms(be, r->attempts);
+	r->due_ms = now + delay;
+	queue_push(&be->q_head, &be->q_tail, r);
+	be->n_queued++;
+}
+
+/* ---- the event loop: curl's socket interface over our own epoll set ---- */
+
+/*
+ * Why not curl_multi_poll + curl_multi_perform: with hundreds of
+ * transfers, every perform call visits every transfer (a poll(2) each),
+ * so the cost per completed request grows with N. With socket_action,
+ * curl is told exactly which socket is ready and only that transfer runs.
+ */
+int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
+{
+	oa *be = ud;
+	struct epoll_event ev;
+
+	(void)e;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(be->epfd, EPOLL_CTL_DEL, s, NULL);
+		return 0;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+	ev.data.fd = s;
+	if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+		epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+	return 0;
+}
+
+int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud)
+{
+	oa *be = ud;
+	(void)m;
+	be->timer_due = timeout_ms < 0 ? -1 : msb__now_ms() + (double)timeout_ms;
+	return 0;
+}
+
+static void drain_messages(oa *be)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(be->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE)
+			on_done(be, m->easy_handle, m->data.result, msb__now_ms());
+}
+
+static void run_timer(oa *be, double now)
+{
+	int running;
+
+	if (be->timer_due >= 0 && be->timer_due <= now) {
+		be->timer_due = -1;
+		curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		drain_messages(be);
+	}
+}
+
+/* ---- vtable ---- */
+
+/* The backend whose poll runs on this thread: its done callbacks may submit without a lock. */
+static _Thread_local oa *polling;
+
+int msb__oa_poll(int timeout_ms, void *ud)
+{
+	oa *be = ud;
+	double now = msb__now_ms(), deadline = now + (timeout_ms > 0 ? timeout_ms : 0);
+	struct epoll_event evs[64];
+
+	__atomic_store_n(&be->in_poll, 1, __ATOMIC_RELEASE);
+	polling = be;
+	be->n_done = 0;
+	for (;;) {
+		double next = start_ready(be, now), wait;
+		int n, i, running;
+
+		run_timer(be, msb__now_ms());
+		if (be->n_done)
+			start_ready(be, msb__now_ms());
+		if (be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL))
+			break;
+		take_incoming(be);
+		if (!be->n_active && !be->n_queued)
+			break;
+		now = msb__now_ms();
+		if (now >= deadline)
+			break;
+		wait = deadline - now;
+		if (next && next - now < wait)
+			wait = next - now;
+		if (be->timer_due >= 0 && be->timer_due - now < wait)
+			wait = be->timer_due - now;
+		n = epoll_wait(be->epfd, evs, 64, wait <= 0 ? 0 : (int)(wait + 0.999));
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd, flags = 0;
+			if (fd == be->evfd) {
+				uint64_t v;
+				if (read(be->evfd, &v, sizeof v) < 0)
+					continue;
+				continue;
+			}
+			if (evs[i].events & EPOLLIN)
+				flags |= CURL_CSELECT_IN;
+			if (evs[i].events & EPOLLOUT)
+				flags |= CURL_CSELECT_OUT;
+			if (evs[i].events & (EPOLLERR | EPOLLHUP))
+				flags |= CURL_CSELECT_ERR;
+			curl_multi_socket_action(be->multi, fd, flags, &running);
+		}
+		drain_messages(be);
+		now = msb__now_ms();
+	}
+	polling = NULL;
+	__atomic_store_n(&be->in_poll, 0, __ATOMIC_RELEASE);
+	return be->n_active + be->n_queued + __atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE);
+}
+
+static void signal_loop(oa *be)
+{
+	uint64_t one = 1;
+	if (write(be->evfd, &one, sizeof one) < 0) {
+		/* the counter is full: the loop is being woken anyway */
+	}
+}
+
+int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_cb done,
+    void *done_ctx, void *ud)
+{
+	oa *be = ud;
+	oa_req *r;
+	int rc;
+
+	r = msb__calloc(1, sizeof *r);
+	if (!r)
+		return MSB_ENOMEM;
+	r->be = be;
+	r->out = out;
+	r->done = done;
+	r->done_ctx = done_ctx;
+	if ((rc = msb__openai_build_body(&r->body, &r->body_len, req, be->model, be->o.endpoint,
+	         be->o.prompt_format, be->o.use_max_completion_tokens, be->o.omit_temperature))) {
+		msb__free(r);
+		return rc;
+	}
+	r->est_tokens = (double)r->body_len / 4 + (req->max_tokens > 0 ? req->max_tokens : 512);
+	msb_completion_reset(out);
+	if (polling == be) {
+		/* from a done callback: no lock, no wakeup needed */
+		queue_push(&be->q_head, &be->q_tail, r);
+		be->n_queued++;
+		return 0;
+	}
+	pthread_mutex_lock(&be->in_lock);
+	queue_push(&be->in_head, &be->in_tail, r);
+	__atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_unlock(&be->in_lock);
+	if (__atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
+		signal_loop(be);
+	return 0;
+}
+
+void msb__oa_wakeup(void *ud)
+{
+	oa *be = ud;
+	__atomic_store_n(&be->woken, 1, __ATOMIC_RELEASE);
+	signal_loop(be);
+}
+
+int msb__oa_capacity(void *ud)
+{
+	return msb__aimd_limit(&((oa *)ud)->aimd);
+}
+
+const char *msb__oa_identity(void *ud)
+{
+	return ((oa *)ud)->identity;
+}
+
+static void free_list(oa *be, oa_req *r)
+{
+	while (r) {
+		oa_req *next = r->next;
+		if (r->easy) {
+			curl_multi_remove_handle(be->multi, r->easy);
+			curl_easy_cleanup(r->easy);
+		}
+		req_free(r);
+		r = next;
+	}
+}
+
+void msb__oa_free(void *ud)
+{
+	oa *be = ud;
+	int i;
+
+	if (!be)
+		return;
+	/* requests still in flight are abandoned without callbacks */
+	while (be->active) {
+		oa_req *r = be->active;
+		active_unlink(be, r);
+		curl_multi_remove_handle(be->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		r->easy = NULL;
+		req_free(r);
+	}
+	free_list(be, be->q_head);
+	free_list(be, be->in_head);
+	for (i = 0; i < be->n_pool; i++)
+		curl_easy_cleanup(be->pool[i]);
+	msb__free(be->pool);
+	if (be->multi)
+		curl_multi_cleanup(be->multi);
+	if (be->epfd >= 0)
+		close(be->epfd);
+	if (be->evfd >= 0)
+		close(be->evfd);
+	curl_slist_free_all(be->headers);
+	if (be->key) {
+		explicit_bzero(be->key, strlen(be->key));
+		msb__free(be->key);
+	}
+	pthread_mutex_destroy(&be->in_lock);
+	msb__free(be->url);
+	msb__free(be->display_url);
+	msb__free(be->base_clean);
+	msb__free(be->identity);
+	msb__free(be->key_env);
+	msb__free(be->model);
+	msb__free(be);
+}
+
+

@@ -1,0 +1,86 @@
+/* lib/backend/openai_backend.h - the HTTP backend's state, shared by its files. */
+#ifndef MSB_BACKEND_OPENAI_BACKEND_H
+#define MSB_BACKEND_OPENAI_BACKEND_H
+
+#include <pthread.h>
+
+#include <curl/curl.h>
+
+#include "medsafety/sys/backend.h"
+#include "medsafety/openai.h"
+#include "core/buf.h"
+#include "backend/openai_limits.h"
+
+typedef struct oa oa;
+typedef struct oa_req oa_req;
+
+struct oa_req {
+	oa *be;
+	oa_req *next;
+	oa_req *aprev, *anext; /* the active list, while in the multi handle */
+	CURL *easy;
+	char *body;
+	size_t body_len;
+	msb_buf resp;
+	msb_completion *out;
+	msb_completion_cb done;
+	void *done_ctx;
+	double t_first;      /* start of the first attempt */
+	double t_attempt;    /* start of this attempt */
+	double due_ms;       /* not before (retry backoff) */
+	double est_tokens;
+	int attempts;
+	int too_large;
+	int nomem;
+};
+
+struct oa {
+	char *url;
+	char *identity;
+	char *key;           /* secret: only in the Authorization header; wiped on free */
+	char *key_env;
+	char *display_url;   /* url without user:password, for messages */
+	char *base_clean;    /* base URL without user:password, for the identity */
+	struct curl_slist *headers;
+	msb_openai_options o; /* copied; its string pointers are not used after creation */
+	char *model;
+	CURLM *multi;
+
+	pthread_mutex_t in_lock; /* guards incoming */
+	oa_req *in_head, *in_tail;
+	int n_incoming;          /* atomic read outside the lock */
+	int in_poll;             /* atomic */
+	int woken;               /* atomic */
+	int epfd;                /* curl's sockets and evfd */
+	int evfd;                /* eventfd: wakeup and submissions from other threads */
+	double timer_due;        /* curl's timer (ms), -1: none */
+
+	oa_req *q_head, *q_tail; /* waiting to start */
+	oa_req *active;          /* in the multi handle */
+	int n_queued;
+	int n_active;
+	int n_done;              /* done callbacks in the current poll */
+
+	msb__aimd aimd;
+	msb__bucket rpm, tpm;
+
+	CURL **pool;
+	int n_pool, cap_pool;
+	unsigned int rng;
+};
+
+extern const msb_openai_options msb__openai_default_options;
+
+/* The vtable slots (openai.c). */
+int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_cb done,
+    void *done_ctx, void *ud);
+int msb__oa_poll(int timeout_ms, void *ud);
+void msb__oa_wakeup(void *ud);
+int msb__oa_capacity(void *ud);
+const char *msb__oa_identity(void *ud);
+void msb__oa_free(void *ud);
+/* curl's socket and timer callbacks (socket_action interface). */
+int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp);
+int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud);
+
+#endif

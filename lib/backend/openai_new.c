@@ -1,0 +1,272 @@
+/*
+ * lib/backend/openai_new.c - making the OpenAI-compatible backend: options,
+ * URLs, identity (never the key), headers.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include <curl/curl.h>
+
+#include "medsafety/sys/backend.h"
+#include "core/abi.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/init.h"
+#include "backend/openai.h"
+#include "backend/openai_backend.h"
+
+static int check_options(const msb_openai_options *o)
+{
+	if (!o->model || !*o->model)
+		return msb__error_set(MSB_EINVAL, "openai backend: no model given");
+	if (o->endpoint != MSB_OPENAI_CHAT && o->endpoint != MSB_OPENAI_COMPLETIONS)
+		return msb__error_set(MSB_EINVAL, "openai backend: unknown endpoint %d", o->endpoint);
+	if (!msb_prompt_format_name(o->prompt_format))
+		return msb__error_set(MSB_EINVAL, "openai backend: unknown prompt format %d",
+		    o->prompt_format);
+	if (o->n_headers && !o->headers)
+		return msb__error_set(MSB_EINVAL, "openai backend: n_headers > 0 but headers is NULL");
+	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0 || o->backoff_base_ms < 0 ||
+	    o->backoff_max_ms < 0 || o->max_retry_after_ms < 0 || o->max_in_flight < 0 ||
+	    o->requests_per_minute < 0 || o->tokens_per_minute < 0)
+		return msb__error_set(MSB_EINVAL, "openai backend: negative time or limit option");
+	return 0;
+}
+
+/* Apply defaults to zero fields, so that a zeroed struct works as well as _INIT. */
+static void fill_defaults(msb_openai_options *o)
+{
+	if (!o->connect_timeout_ms)
+		o->connect_timeout_ms = msb__openai_default_options.connect_timeout_ms;
+	if (!o->timeout_ms)
+		o->timeout_ms = msb__openai_default_options.timeout_ms;
+	if (o->max_retries < 0)
+		o->max_retries = 0;
+	if (!o->backoff_base_ms)
+		o->backoff_base_ms = msb__openai_default_options.backoff_base_ms;
+	if (!o->backoff_max_ms)
+		o->backoff_max_ms = msb__openai_default_options.backoff_max_ms;
+	if (o->backoff_max_ms < o->backoff_base_ms)
+		o->backoff_max_ms = o->backoff_base_ms;
+	if (!o->max_retry_after_ms)
+		o->max_retry_after_ms = msb__openai_default_options.max_retry_after_ms;
+	if (!o->max_in_flight)
+		o->max_in_flight = msb__openai_default_options.max_in_flight;
+	if (!o->max_response_bytes)
+		o->max_response_bytes = msb__openai_default_options.max_response_bytes;
+}
+
+/* A URL without its user:password part (for messages and the identity). */
+static int strip_userinfo(char **out, const char *url)
+{
+	CURLU *u = curl_url();
+	char *clean = NULL, *scheme = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!u)
+		return MSB_ENOMEM;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+		rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
+	} else if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
+		rc = msb__error_set(MSB_EINVAL, "openai backend: the base URL must be http or https");
+	} else {
+		curl_url_set(u, CURLUPART_USER, NULL, 0);
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		if (curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK)
+			rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
+		else if (!(*out = msb__strdup(clean)))
+			rc = MSB_ENOMEM;
+	}
+	curl_free(clean);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * The endpoint's URL: the path goes before a query string, so that bases
+ * such as ".../deployments/NAME?api-version=..." work.
+ */
+static int make_urls(oa *be, const char *base)
+{
+	const char *path = be->o.endpoint == MSB_OPENAI_CHAT ? "/chat/completions" : "/completions";
+	const char *q = strchr(base, '?');
+	size_t n = q ? (size_t)(q - base) : strlen(base);
+	msb_buf b = MSB_BUF_INIT;
+	int rc;
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	msb_buf_put(&b, base, n);
+	msb_buf_puts(&b, path);
+	if (q)
+		msb_buf_puts(&b, q);
+	if (!(be->url = msb_buf_detach(&b)))
+		return MSB_ENOMEM;
+	if ((rc = strip_userinfo(&be->display_url, be->url)))
+		return rc;
+	/* the identity names the base as given, trailing slashes aside */
+	msb_buf_put(&b, base, n);
+	if (q)
+		msb_buf_puts(&b, q);
+	if (!(be->base_clean = msb_buf_detach(&b)))
+		return MSB_ENOMEM;
+	{
+		char *clean;
+		if ((rc = strip_userinfo(&clean, be->base_clean)))
+			return rc;
+		msb__free(be->base_clean);
+		be->base_clean = clean;
+	}
+	return 0;
+}
+
+static int make_identity(oa *be)
+{
+	msb_buf b = MSB_BUF_INIT;
+
+	if (be->o.endpoint == MSB_OPENAI_CHAT)
+		msb_buf_printf(&b, "openai:%s@%s", be->model, be->base_clean);
+	else
+		msb_buf_printf(&b, "openai-completions[%s]:%s@%s",
+		    msb_prompt_format_name(be->o.prompt_format), be->model, be->base_clean);
+	be->identity = msb_buf_detach(&b);
+	return be->identity ? 0 : MSB_ENOMEM;
+}
+
+static int add_header(oa *be, const char *h)
+{
+	struct curl_slist *l = curl_slist_append(be->headers, h);
+	if (!l)
+		return MSB_ENOMEM;
+	be->headers = l;
+	return 0;
+}
+
+static int make_headers(oa *be, const msb_openai_options *o)
+{
+	const char *key = getenv(be->key_env);
+	size_t i;
+	int rc;
+
+	if ((rc = add_header(be, "Content-Type: application/json")) ||
+	    (rc = add_header(be, "Accept: application/json")) ||
+	    /* no 100-continue round trip before large bodies */
+	    (rc = add_header(be, "Expect:")))
+		return rc;
+	for (i = 0; i < o->n_headers; i++) {
+		if (!o->headers[i] || !strchr(o->headers[i], ':'))
+			return msb__error_set(MSB_EINVAL,
+			    "openai backend: extra header %zu is not \"Name: value\"", i);
+		if ((rc = add_header(be, o->headers[i])))
+			return rc;
+	}
+	if (key && *key) {
+		msb_buf b = MSB_BUF_INIT;
+		char *h;
+		if (!(be->key = msb__strdup(key)))
+			return MSB_ENOMEM;
+		msb_buf_printf(&b, "Authorization: Bearer %s", key);
+		if (!(h = msb_buf_detach(&b)))
+			return MSB_ENOMEM;
+		rc = add_header(be, h);
+		explicit_bzero(h, strlen(h));
+		msb__free(h);
+	}
+	return rc;
+}
+
+int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
+{
+	msb_backend_vtable vt;
+	oa *be;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_backend_openai_new: NULL out");
+	*out = NULL;
+	if ((rc = msb__check_version(opts, MSB_OPENAI_OPTIONS_VERSION, "msb_openai_options")))
+		return rc;
+	if (!opts)
+		return msb__error_set(MSB_EINVAL, "openai backend: no model given");
+	if (msb__init_count() <= 0)
+		return msb__error_set(MSB_ESTATE, "openai backend: call msb_init() first");
+	if ((rc = check_options(opts)))
+		return rc;
+	be = msb__calloc(1, sizeof *be);
+	if (!be)
+		return MSB_ENOMEM;
+	be->epfd = be->evfd = -1;
+	if (pthread_mutex_init(&be->in_lock, NULL)) {
+		msb__free(be);
+		return msb__error_set(MSB_ERROR, "openai backend: cannot create a mutex");
+	}
+	be->o = *opts;
+	fill_defaults(&be->o);
+	be->o.base_url = be->o.model = be->o.api_key_env = NULL;
+	be->o.headers = NULL;
+	be->rng = (unsigned int)time(NULL) ^ (unsigned int)(size_t)be ^ 0x9e3779b9u;
+	if (!be->rng)
+		be->rng = 1;
+	msb__aimd_init(&be->aimd, be->o.max_in_flight);
+	msb__bucket_init(&be->rpm, be->o.requests_per_minute, msb__now_ms());
+	msb__bucket_init(&be->tpm, be->o.tokens_per_minute, msb__now_ms());
+	if (!(be->model = msb__strdup(opts->model)) ||
+	    !(be->key_env = msb__strdup(opts->api_key_env ? opts->api_key_env : "OPENAI_API_KEY"))) {
+		rc = MSB_ENOMEM;
+		goto fail;
+	}
+	if ((rc = make_urls(be, opts->base_url ? opts->base_url : "https://api.openai.com/v1")) ||
+	    (rc = make_identity(be)) || (rc = make_headers(be, opts)))
+		goto fail;
+	be->timer_due = -1;
+	be->epfd = epoll_create1(EPOLL_CLOEXEC);
+	be->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (be->epfd < 0 || be->evfd < 0) {
+		rc = msb__error_set(MSB_EIO, "openai backend: cannot create an event loop: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	{
+		struct epoll_event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.fd = be->evfd;
+		epoll_ctl(be->epfd, EPOLL_CTL_ADD, be->evfd, &ev);
+	}
+	if (!(be->multi = curl_multi_init())) {
+		rc = MSB_ENOMEM;
+		goto fail;
+	}
+	curl_multi_setopt(be->multi, CURLMOPT_SOCKETFUNCTION, msb__oa_socket_cb);
+	curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
+	curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, msb__oa_timer_cb);
+	curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
+	curl_multi_setopt(be->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	/* keep one idle connection per request in flight, so keep-alive is never lost */
+	curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)be->o.max_in_flight + 4);
+
+	memset(&vt, 0, sizeof vt);
+	vt.version = MSB_BACKEND_VTABLE_VERSION;
+	vt.struct_size = sizeof vt;
+	vt.submit = msb__oa_submit;
+	vt.poll = msb__oa_poll;
+	vt.wakeup = msb__oa_wakeup;
+	vt.capacity = msb__oa_capacity;
+	vt.identity = msb__oa_identity;
+	vt.free = msb__oa_free;
+	if ((rc = msb_backend_new(out, &vt, be)))
+		goto fail;
+	return 0;
+fail:
+	msb__oa_free(be);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * lib/backend/openai_request.c - the JSON body of a request. Written
+ * directly (no DOM) because it is built for every attempt of hundreds of
+ * requests a second.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "backend/openai.h"
+
+static void put_json_string(msb_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run = p;
+
+	msb_buf_putc(b, '"');
+	for (; *p; p++) {
+		const char *esc = NULL;
+		char u[7];
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		msb_buf_put(b, (const char *)run, (size_t)(p - run));
+		switch (*p) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[*p >> 4];
+			u[5] = hex[*p & 15];
+			u[6] = '\0';
+			esc = u;
+		}
+		msb_buf_puts(b, esc);
+		run = p + 1;
+	}
+	msb_buf_put(b, (const char *)run, (size_t)(p - run));
+	msb_buf_putc(b, '"');
+}
+
+static void put_number(msb_buf *b, const char *key, double v)
+{
+	char num[48], *c;
+
+	snprintf(num, sizeof num, "%.6g", v);
+	/* a host's LC_NUMERIC may use a decimal comma; JSON may not */
+	for (c = num; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	msb_buf_printf(b, ",\"%s\":%s", key, num);
+}
+
+int msb__openai_build_body(char **out, size_t *len, const msb_request *req, const char *model,
+    int endpoint, int prompt_format, int use_max_completion_tokens, int omit_temperature)
+{
+	msb_buf b = MSB_BUF_INIT;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	msb_buf_grow(&b, strlen(req->prompt) + (req->system ? strlen(req->system) : 0) + 256);
+	msb_buf_puts(&b, "{\"model\":");
+	put_json_string(&b, model);
+	if (endpoint == MSB_OPENAI_COMPLETIONS) {
+		char *prompt;
+		if ((rc = msb_prompt_render(&prompt, prompt_format, req->system, req->prompt))) {
+			msb_buf_dispose(&b);
+			return rc;
+		}
+		msb_buf_puts(&b, ",\"prompt\":");
+		put_json_string(&b, prompt);
+		msb__free(prompt);
+	} else {
+		msb_buf_puts(&b, ",\"messages\":[");
+		if (req->system && *req->system) {
+			msb_buf_puts(&b, "{\"role\":\"system\",\"content\":");
+			put_json_string(&b, req->system);
+			msb_buf_puts(&b, "},");
+		}
+		msb_buf_puts(&b, "{\"role\":\"user\",\"content\":");
+		put_json_string(&b, req->prompt);
+		msb_buf_puts(&b, "}]");
+	}
+	if (req->max_tokens > 0)
+		msb_buf_printf(&b, ",\"%s\":%d",
+		    use_max_completion_tokens ? "max_completion_tokens" : "max_tokens", req->max_tokens);
+	if (!omit_temperature && req->temperature >= 0 && isfinite(req->temperature))
+		put_number(&b, "temperature", req->temperature);
+	if (req->top_p >= 0 && isfinite(req->top_p))
+		put_number(&b, "top_p", req->top_p);
+	if (req->has_seed)
+		msb_buf_printf(&b, ",\"seed\":%lld", req->seed);
+	if (req->n_stop) {
+		msb_buf_puts(&b, ",\"stop\":[");
+		for (i = 0; i < req->n_stop; i++) {
+			if (i)
+				msb_buf_putc(&b, ',');
+			put_json_string(&b, req->stop[i] ? req->stop[i] : "");
+		}
+		msb_buf_putc(&b, ']');
+	}
+	msb_buf_puts(&b, ",\"stream\":false}");
+	*len = b.len;
+	*out = msb_buf_detach(&b);
+	return *out ? 0 : MSB_ENOMEM;
+}

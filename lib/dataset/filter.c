@@ -1,0 +1,206 @@
+/*
+ * lib/dataset/filter.c - filtered views: split, source, principles,
+ * stratified seeded sampling, limit, sharding by a hash of the id; and
+ * the dataset content hash.
+ */
+#include <string.h>
+
+#include "medsafety/dataset.h"
+#include "core/abi.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/sha256.h"
+#include "dataset/dataset.h"
+
+static const msb_dataset_filter_options default_filter = MSB_DATASET_FILTER_OPTIONS_INIT;
+
+int msb_dataset_filter_options_init(msb_dataset_filter_options *opts, unsigned int version)
+{
+	return msb__options_init(opts, sizeof *opts, &default_filter, version,
+	    MSB_DATASET_FILTER_OPTIONS_VERSION, "msb_dataset_filter_options");
+}
+
+unsigned int msb_dataset_shard_of(const char *id, unsigned int shard_count)
+{
+	if (!id || shard_count <= 1)
+		return 0;
+	return (unsigned int)(msb_fnv1a64(id, strlen(id)) % shard_count);
+}
+
+/* 1 when `name` is one of the comma-separated names in `list` (spaces around names ignored). */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, ',');
+		const char *s = p, *t = e ? e : p + strlen(p);
+		while (s < t && *s == ' ')
+			s++;
+		while (t > s && t[-1] == ' ')
+			t--;
+		if ((size_t)(t - s) == n && !memcmp(s, name, n))
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+/* splitmix64: small, fast, and the same everywhere, so a seed means one sample. */
+static uint64_t next_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Keep `want` of the n items in `items`, stratified by principle: each
+ * principle gets its share (largest remainders get the leftover), drawn
+ * by a partial Fisher-Yates shuffle seeded from (seed, principle). The
+ * kept items stay in their original order.
+ */
+static int sample_items(const msb_item **items, size_t *n, size_t want, uint64_t seed)
+{
+	unsigned char bumped[10] = { 0 };
+	size_t count[10] = { 0 }, quota[10], i, p, total = *n, given = 0, kept = 0;
+	size_t *idx;
+	unsigned char *keep;
+
+	if (want >= total)
+		return 0;
+	for (i = 0; i < total; i++)
+		count[items[i]->principle]++;
+	for (p = 0; p < 10; p++) {
+		quota[p] = (size_t)((unsigned long long)want * count[p] / total);
+		given += quota[p];
+	}
+	while (given < want) {
+		/* the largest remainder want*count[p] mod total; each principle once */
+		size_t best = 10;
+		unsigned long long best_rem = 0;
+		for (p = 0; p < 10; p++) {
+			unsigned long long rem = (unsigned long long)want * count[p] % total;
+			if (!bumped[p] && quota[p] < count[p] && (best == 10 || rem > best_rem)) {
+				best = p;
+				best_rem = rem;
+			}
+		}
+		if (best == 10) /* cannot happen: the remainders add up to what is missing */
+			break;
+		bumped[best] = 1;
+		quota[best]++;
+		given++;
+	}
+	idx = msb__malloc(total * sizeof *idx);
+	keep = msb__calloc(total, 1);
+	if (!idx || !keep) {
+		msb__free(idx);
+		msb__free(keep);
+		return MSB_ENOMEM;
+	}
+	for (p = 0; p < 10; p++) {
+		size_t m = 0, k;
+		uint64_t state = seed ^ (0x5851f42d4c957f2dull * (p + 1));
+		for (i = 0; i < total; i++)
+			if ((size_t)items[i]->principle == p)
+				idx[m++] = i;
+		for (k = 0; k < quota[p]; k++) {
+			size_t j = k + (size_t)(next_rand(&state) % (m - k)), t = idx[k];
+			idx[k] = idx[j];
+			idx[j] = t;
+			keep[idx[k]] = 1;
+		}
+	}
+	for (i = 0; i < total; i++)
+		if (keep[i])
+			items[kept++] = items[i];
+	*n = kept;
+	msb__free(idx);
+	msb__free(keep);
+	return 0;
+}
+
+int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_dataset_filter_options *opts)
+{
+	const msb_item **keep;
+	msb_dataset *view;
+	size_t n = 0, i;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_dataset_filter: NULL out");
+	*out = NULL;
+	if (!src)
+		return msb__error_set(MSB_EINVAL, "msb_dataset_filter: NULL dataset");
+	if ((rc = msb__check_version(opts, MSB_DATASET_FILTER_OPTIONS_VERSION, "msb_dataset_filter_options")))
+		return rc;
+	if (!opts)
+		opts = &default_filter;
+	if (opts->shard_count > 1 && opts->shard_index >= opts->shard_count)
+		return msb__error_set(MSB_EINVAL, "shard %u/%u: the index must be below the count (0..%u)",
+		    opts->shard_index, opts->shard_count, opts->shard_count - 1);
+	if (opts->shard_count <= 1 && opts->shard_index > 0)
+		return msb__error_set(MSB_EINVAL, "shard index %u without a shard count", opts->shard_index);
+	keep = msb__malloc((src->n ? src->n : 1) * sizeof *keep);
+	if (!keep)
+		return MSB_ENOMEM;
+	for (i = 0; i < src->n; i++) {
+		const msb_item *it = src->items[i];
+		if (opts->split && !in_list(opts->split, it->split))
+			continue;
+		if (opts->source && !in_list(opts->source, it->source))
+			continue;
+		if (opts->principles && !(opts->principles & (1u << it->principle)))
+			continue;
+		keep[n++] = it;
+	}
+	if (opts->sample && (rc = sample_items(keep, &n, opts->sample, opts->seed))) {
+		msb__free(keep);
+		return rc;
+	}
+	if (opts->limit && n > opts->limit)
+		n = opts->limit;
+	rc = msb__dataset_view(&view, src);
+	for (i = 0; !rc && i < n; i++)
+		if (opts->shard_count <= 1 || msb_dataset_shard_of(keep[i]->id, opts->shard_count) == opts->shard_index)
+			rc = msb__dataset_push(view, keep[i]);
+	msb__free(keep);
+	if (rc) {
+		msb_dataset_free(view);
+		return rc;
+	}
+	*out = view;
+	return 0;
+}
+
+int msb_dataset_hash(const msb_dataset *ds, char **out)
+{
+	msb_sha256 s;
+	unsigned char digest[32];
+	char *hex;
+	size_t i;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_dataset_hash: NULL out");
+	*out = NULL;
+	if (!ds)
+		return msb__error_set(MSB_EINVAL, "msb_dataset_hash: NULL dataset");
+	msb_sha256_init(&s);
+	for (i = 0; i < ds->n; i++) {
+		/* NUL after each string, so ("ab","c") and ("a","bc") differ */
+		msb_sha256_update(&s, ds->items[i]->id, strlen(ds->items[i]->id) + 1);
+		msb_sha256_update(&s, ds->items[i]->prompt, strlen(ds->items[i]->prompt) + 1);
+	}
+	msb_sha256_final(&s, digest);
+	hex = msb__malloc(65);
+	if (!hex)
+		return MSB_ENOMEM;
+	msb_sha256_tohex(digest, hex);
+	*out = hex;
+	return 0;
+}

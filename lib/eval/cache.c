@@ -1,0 +1,236 @@
+/*
+ * lib/eval/cache.c - the response cache shared across runs and processes.
+ *
+ * Content-addressed: an entry's name is the SHA-256 of everything that
+ * determines the answer (backend identity, model settings and the exact
+ * request; for judgements the judge's name and configuration hash, the
+ * request and the response). One file per entry in a two-level fan-out
+ * (DIR/ab/abcdef...json). Writers create a private temporary file and
+ * rename() it into place, which is atomic: two processes writing the same
+ * entry both leave a complete file, and readers never see half of one.
+ * No fsync: an entry lost or emptied by a power cut is simply a miss.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/sha256.h"
+#include "eval/eval.h"
+
+static void put_str(msb_sha256 *s, const char *tag, const char *v)
+{
+	/* length-prefixed so that no two field lists hash alike */
+	char len[32];
+	int n;
+
+	if (!v) {
+		n = snprintf(len, sizeof len, "%s:-;", tag);
+		msb_sha256_update(s, len, (size_t)n);
+		return;
+	}
+	n = snprintf(len, sizeof len, "%s:%zu:", tag, strlen(v));
+	msb_sha256_update(s, len, (size_t)n);
+	msb_sha256_update(s, v, strlen(v));
+}
+
+static void put_num(msb_sha256 *s, const char *tag, double v)
+{
+	char b[64];
+	int n = snprintf(b, sizeof b, "%s=%.17g;", tag, v);
+	msb_sha256_update(s, b, (size_t)n);
+}
+
+void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65])
+{
+	msb_sha256 s;
+	unsigned char d[32];
+	size_t i;
+
+	msb_sha256_init(&s);
+	put_str(&s, "kind", "generation/1");
+	put_str(&s, "backend", msb_backend_identity(ev->backend));
+	put_str(&s, "system", r->system);
+	put_str(&s, "prompt", r->prompt);
+	put_str(&s, "reference", r->reference);
+	put_num(&s, "max_tokens", r->max_tokens);
+	put_num(&s, "temperature", r->temperature);
+	put_num(&s, "top_p", r->top_p);
+	put_num(&s, "has_seed", r->has_seed);
+	put_num(&s, "seed", r->has_seed ? (double)r->seed : 0);
+	put_num(&s, "sample", r->sample_index);
+	for (i = 0; i < r->n_stop; i++)
+		put_str(&s, "stop", r->stop[i]);
+	msb_sha256_final(&s, d);
+	msb_sha256_tohex(d, key);
+}
+
+void msb__cache_judge_key(const msb_eval *ev, const msb_judge_input *in, char key[65])
+{
+	msb_sha256 s;
+	unsigned char d[32];
+
+	msb_sha256_init(&s);
+	put_str(&s, "kind", "judgement/1");
+	put_str(&s, "judge", msb_judge_name(ev->judge));
+	put_str(&s, "judge_config", msb_judge_config_hash(ev->judge));
+	put_str(&s, "prompt", in->prompt);
+	put_str(&s, "response", in->response);
+	put_num(&s, "principle", in->principle);
+	put_num(&s, "category", in->category);
+	put_str(&s, "source", in->source);
+	msb_sha256_final(&s, d);
+	msb_sha256_tohex(d, key);
+}
+
+static int entry_path(char *out, size_t n, const char *dir, const char *key)
+{
+	return snprintf(out, n, "%s/%.2s/%s.json", dir, key, key + 2) < (int)n ? 0 : -1;
+}
+
+static json_t *load(const char *dir, const char *key)
+{
+	char path[4096];
+	char *text = NULL;
+	json_t *o;
+
+	if (entry_path(path, sizeof path, dir, key))
+		return NULL;
+	if (msb__file_read(&text, NULL, path))
+		return NULL;
+	o = json_loads(text, 0, NULL);
+	msb__free(text);
+	if (o && !json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static void store(const char *dir, const char *key, json_t *o)
+{
+	static unsigned long counter; /* atomic: unique temporary names within a process */
+	char path[4096], sub[4096], tmp[4200];
+	char *text = json_dumps(o, JSON_COMPACT);
+	size_t len;
+	int fd;
+	ssize_t w;
+
+	if (!text)
+		return;
+	len = strlen(text);
+	if (entry_path(path, sizeof path, dir, key) ||
+	    snprintf(sub, sizeof sub, "%s/%.2s", dir, key) >= (int)sizeof sub)
+		goto out;
+	snprintf(tmp, sizeof tmp, "%s/.tmp.%ld.%lu", sub, (long)getpid(),
+	    __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		msb__mkdir_p(sub);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	if (fd < 0)
+		goto out;
+	w = write(fd, text, len);
+	close(fd);
+	if (w != (ssize_t)len || rename(tmp, path) < 0)
+		unlink(tmp);
+out:
+	free(text); /* jansson's */
+}
+
+static long long tok(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+int msb__cache_get_model(const char *dir, const char *key, msb_completion *c)
+{
+	json_t *o = load(dir, key);
+	const char *text;
+	int ok = 0;
+
+	if (!o)
+		return 0;
+	text = json_string_value(json_object_get(o, "text"));
+	if (text && !msb_completion_set_text(c, text)) {
+		const char *r = json_string_value(json_object_get(o, "reasoning"));
+		const char *f = json_string_value(json_object_get(o, "finish_reason"));
+		ok = !(r && msb_completion_set_reasoning(c, r)) && !(f && msb_completion_set_finish_reason(c, f));
+		msb_completion_set_usage(c, tok(o, "prompt_tokens"), tok(o, "completion_tokens"));
+		msb_completion_set_attempts(c, 0);
+	}
+	json_decref(o);
+	return ok;
+}
+
+int msb__cache_get_judge(const char *dir, const char *key, msb_verdict *v)
+{
+	json_t *o = load(dir, key);
+	json_t *score;
+	int ok = 0;
+
+	if (!o)
+		return 0;
+	score = json_object_get(o, "score");
+	if (json_is_integer(score) && json_integer_value(score) >= 0 && json_integer_value(score) <= 5) {
+		const char *r = json_string_value(json_object_get(o, "reason"));
+		const char *raw = json_string_value(json_object_get(o, "raw"));
+		ok = !msb_verdict_set_score(v, (int)json_integer_value(score)) &&
+		    !(r && msb_verdict_set_reason(v, r)) && !(raw && msb_verdict_set_raw(v, raw));
+		msb_verdict_set_usage(v, tok(o, "prompt_tokens"), tok(o, "completion_tokens"));
+		msb_verdict_set_attempts(v, 0);
+	}
+	json_decref(o);
+	return ok;
+}
+
+static void set_opt(json_t *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_set_new(o, k, msb__json_text(v));
+}
+
+void msb__cache_put_model(const char *dir, const char *key, const msb_completion *c)
+{
+	json_t *o = json_object();
+
+	if (!o || !msb_completion_text(c)) {
+		json_decref(o);
+		return;
+	}
+	set_opt(o, "text", msb_completion_text(c));
+	set_opt(o, "reasoning", msb_completion_reasoning(c));
+	set_opt(o, "finish_reason", msb_completion_finish_reason(c));
+	if (msb_completion_prompt_tokens(c) >= 0)
+		json_object_set_new(o, "prompt_tokens", json_integer(msb_completion_prompt_tokens(c)));
+	if (msb_completion_completion_tokens(c) >= 0)
+		json_object_set_new(o, "completion_tokens", json_integer(msb_completion_completion_tokens(c)));
+	store(dir, key, o);
+	json_decref(o);
+}
+
+void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return;
+	json_object_set_new(o, "score", json_integer(msb_verdict_score(v)));
+	set_opt(o, "reason", msb_verdict_reason(v));
+	set_opt(o, "raw", msb_verdict_raw(v));
+	if (msb_verdict_prompt_tokens(v) >= 0)
+		json_object_set_new(o, "prompt_tokens", json_integer(msb_verdict_prompt_tokens(v)));
+	if (msb_verdict_completion_tokens(v) >= 0)
+		json_object_set_new(o, "completion_tokens", json_integer(msb_verdict_completion_tokens(v)));
+	store(dir, key, o);
+	json_decref(o);
+}

@@ -1,0 +1,633 @@
+/*
+ * lib/eval/eval.c - the run handle and its event loop.
+ *
+ * One thread (the caller of msb_eval_run) owns the schedule: it starts
+ * work units, submits to asynchronous backends and judges and polls
+ * them, hands synchronous calls to the worker pool, moves each response
+ * on to the judge as soon as it arrives, and hands finished units to the
+ * journal writer. Everything the loop owns is touched by it alone; the
+ * workers and the writer meet it only through locked task queues.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "medsafety/sys/backend.h"
+#include "medsafety/sys/judge.h"
+#include "core/abi.h"
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/sha256.h"
+#include "backend/backend.h"
+#include "judge/judge.h"
+#include "dataset/dataset.h"
+#include "eval/eval.h"
+
+static int dup_opt(char **dst, const char *src)
+{
+	return msb__strdup_opt(dst, src) ? MSB_ENOMEM : 0;
+}
+
+int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
+    const msb_eval_options *opts)
+{
+	msb_eval *ev;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_eval_new: NULL out");
+	*out = NULL;
+	if (!ds || !backend)
+		return msb__error_set(MSB_EINVAL, "msb_eval_new: a dataset and a backend are needed");
+	if ((rc = msb__check_version(opts, MSB_EVAL_OPTIONS_VERSION, "msb_eval_options")))
+		return rc;
+	ev = msb__calloc(1, sizeof *ev);
+	if (!ev)
+		return MSB_ENOMEM;
+	msb_eval_options_init(&ev->o, MSB_EVAL_OPTIONS_VERSION);
+	if (opts) /* version 1 is the only layout so far; a version 2 will copy by version */
+		memcpy(&ev->o, opts, sizeof ev->o);
+	ev->efd = -1;
+	ev->lock_fd = -1;
+	ev->journal.fd = -1;
+	if (!ev->o.dry_run && !ev->o.out_dir) {
+		msb__free(ev);
+		return msb__error_set(MSB_EINVAL, "msb_eval_new: out_dir is required (unless dry_run)");
+	}
+	if (ev->o.concurrency <= 0)
+		ev->o.concurrency = 16;
+	if (ev->o.judge_concurrency <= 0)
+		ev->o.judge_concurrency = 16;
+	if (ev->o.epochs <= 0)
+		ev->o.epochs = 1;
+	if (ev->o.retries < 0)
+		ev->o.retries = 0;
+	if (ev->o.progress_interval_ms <= 0)
+		ev->o.progress_interval_ms = 500;
+	if (ev->o.fsync_interval_ms < 0)
+		ev->o.fsync_interval_ms = 1000;
+	if (ev->o.cancel_grace_ms < 0)
+		ev->o.cancel_grace_ms = 0;
+	if (dup_opt(&ev->out_dir, ev->o.out_dir) || dup_opt(&ev->cache_dir, ev->o.cache_dir) ||
+	    dup_opt(&ev->system_prompt,
+	        ev->o.system_prompt ? ev->o.system_prompt : MSB_EVAL_DEFAULT_SYSTEM_PROMPT)) {
+		msb_eval_free(ev);
+		return MSB_ENOMEM;
+	}
+	ev->o.out_dir = ev->out_dir;
+	ev->o.cache_dir = ev->cache_dir;
+	ev->o.system_prompt = ev->system_prompt;
+	ev->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ev->efd < 0) {
+		msb_eval_free(ev);
+		return msb__error_set(MSB_EIO, "msb_eval_new: eventfd: %s", strerror(errno));
+	}
+	if (pthread_mutex_init(&ev->mu, NULL) || pthread_mutex_init(&ev->pmu, NULL) ||
+	    pthread_cond_init(&ev->pcond, NULL)) {
+		msb_eval_free(ev);
+		return msb__error_set(MSB_ERROR, "msb_eval_new: cannot create locks");
+	}
+	ev->ds = msb__dataset_ref(ds);
+	ev->backend = msb__backend_ref(backend);
+	ev->judge = judge ? msb__judge_ref(judge) : NULL;
+	ev->backend_async = msb_backend_is_async(backend);
+	ev->judge_async = judge && msb_judge_is_async(judge);
+	ev->n_items = msb_dataset_count(ds);
+	ev->total = ev->n_items * (size_t)ev->o.epochs;
+	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
+	ev->st.version = MSB_EVAL_STATS_VERSION;
+	ev->st.total = ev->total;
+	if ((rc = msb_eval_dataset_hash(ds, ev->dataset_hash)) || (rc = msb__eval_config_hash(ev))) {
+		msb_eval_free(ev);
+		return rc;
+	}
+	*out = ev;
+	return 0;
+}
+
+void msb_eval_cancel(msb_eval *ev)
+{
+	int saved = errno; /* a signal handler must leave errno alone */
+	uint64_t one = 1;
+
+	if (!ev)
+		return;
+	__atomic_store_n(&ev->cancel, 1, __ATOMIC_SEQ_CST);
+	if (write(ev->efd, &one, sizeof one) < 0) {
+		/* the counter is full: the loop is awake anyway */
+	}
+	errno = saved;
+}
+
+int msb__eval_cancelled(const msb_eval *ev)
+{
+	return __atomic_load_n(&ev->cancel, __ATOMIC_SEQ_CST);
+}
+
+void msb__loop_wake(msb_eval *ev)
+{
+	uint64_t one = 1;
+
+	if (write(ev->efd, &one, sizeof one) < 0) {
+		/* full counter: already awake */
+	}
+	if (__atomic_load_n(&ev->in_async_poll, __ATOMIC_SEQ_CST)) {
+		if (ev->backend_async)
+			msb_backend_wakeup(ev->backend);
+		if (ev->judge_async)
+			msb_judge_wakeup(ev->judge);
+	}
+}
+
+void msb__task_free(msb__task *t)
+{
+	if (!t)
+		return;
+	msb_completion_free(t->c);
+	msb_verdict_free(t->v);
+	msb__free(t);
+}
+
+static void free_queue(msb__taskq *q)
+{
+	msb__task *t;
+
+	while ((t = msb__taskq_pop(q)))
+		msb__task_free(t);
+}
+
+void msb_eval_free(msb_eval *ev)
+{
+	msb__task *t;
+
+	if (!ev)
+		return;
+	msb__pool_stop(ev); /* joins workers: waits for running host callbacks */
+	if (ev->journal.started)
+		msb__journal_stop(&ev->journal);
+	/* tasks abandoned inside an asynchronous backend: it must not call back any more */
+	while ((t = ev->async_head)) {
+		ev->async_head = t->anext;
+		msb__task_free(t);
+	}
+	if (ev->backend || ev->judge) {
+		free_queue(&ev->judge_wait);
+		free_queue(&ev->finished);
+		free_queue(&ev->completed);
+		free_queue(&ev->jobs);
+		pthread_mutex_destroy(&ev->mu);
+		pthread_mutex_destroy(&ev->pmu);
+		pthread_cond_destroy(&ev->pcond);
+	}
+	if (ev->efd >= 0)
+		close(ev->efd);
+	if (ev->lock_fd >= 0)
+		close(ev->lock_fd);
+	msb_judge_free(ev->judge);
+	msb_backend_free(ev->backend);
+	msb_dataset_free((msb_dataset *)ev->ds);
+	msb__free(ev->done);
+	msb__free(ev->out_dir);
+	msb__free(ev->cache_dir);
+	msb__free(ev->system_prompt);
+	msb__free(ev);
+}
+
+const char *msb_eval_config_hash(const msb_eval *ev)
+{
+	return ev ? ev->config_hash : NULL;
+}
+
+int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
+{
+	int rc;
+
+	if (!ev || !out)
+		return msb__error_set(MSB_EINVAL, "msb_eval_get_stats: NULL argument");
+	if ((rc = msb__check_version(out, MSB_EVAL_STATS_VERSION, "msb_eval_stats")))
+		return rc;
+	*out = ev->st;
+	return 0;
+}
+
+int msb_eval_dataset_hash(const msb_dataset *ds, char *hex)
+{
+	msb_sha256 s;
+	unsigned char d[32];
+	size_t i, n;
+
+	if (!ds || !hex)
+		return msb__error_set(MSB_EINVAL, "msb_eval_dataset_hash: NULL argument");
+	n = msb_dataset_count(ds);
+	msb_sha256_init(&s);
+	for (i = 0; i < n; i++) {
+		const msb_item *it = msb_dataset_item(ds, i);
+		const char *id = msb_item_id(it), *p = msb_item_prompt(it);
+		msb_sha256_update(&s, id, strlen(id) + 1);
+		msb_sha256_update(&s, p, strlen(p) + 1);
+	}
+	msb_sha256_final(&s, d);
+	msb_sha256_tohex(d, hex);
+	return 0;
+}
+
+/* ---- building requests ---- */
+
+static void build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
+{
+	msb_request_init(r, MSB_REQUEST_VERSION);
+	r->id = msb_item_id(t->item);
+	r->system = ev->system_prompt[0] ? ev->system_prompt : NULL;
+	r->prompt = msb_item_prompt(t->item);
+	r->reference = msb_item_reference(t->item);
+	r->max_tokens = ev->o.max_tokens;
+	r->temperature = ev->o.temperature;
+	r->top_p = ev->o.top_p;
+	if (ev->o.has_seed || ev->o.epochs > 1) {
+		r->has_seed = 1;
+		r->seed = ev->o.seed + t->sample;
+	}
+	r->sample_index = t->sample;
+}
+
+static void build_judge_input(const msb__task *t, msb_judge_input *in)
+{
+	msb_judge_input_init(in, MSB_JUDGE_INPUT_VERSION);
+	in->id = msb_item_id(t->item);
+	in->prompt = msb_item_prompt(t->item);
+	in->response = msb_completion_text(t->c);
+	in->principle = msb_item_principle(t->item);
+	in->category = msb_item_category(t->item);
+	in->source = msb_item_source(t->item);
+}
+
+/* Run one stage synchronously (on a worker thread). */
+
+void msb__task_run_sync(msb__task *t)
+{
+	msb_eval *ev = t->ev;
+
+	if (t->stage == STAGE_MODEL) {
+		msb_request r;
+		msb_completion *c = NULL;
+		build_request(ev, t, &r);
+		t->status = msb_backend_generate(ev->backend, &r, &c);
+		msb_completion_free(t->c);
+		t->c = c;
+	} else {
+		msb_judge_input in;
+		msb_verdict *v = NULL;
+		build_judge_input(t, &in);
+		t->status = msb_judge_evaluate(ev->judge, &in, &v);
+		msb_verdict_free(t->v);
+		t->v = v;
+	}
+}
+
+/* ---- asynchronous stages ---- */
+
+static void async_link(msb_eval *ev, msb__task *t)
+{
+	t->aprev = NULL;
+	t->anext = ev->async_head;
+	if (ev->async_head)
+		ev->async_head->aprev = t;
+	ev->async_head = t;
+}
+
+static void async_unlink(msb_eval *ev, msb__task *t)
+{
+	if (t->aprev)
+		t->aprev->anext = t->anext;
+	else
+		ev->async_head = t->anext;
+	if (t->anext)
+		t->anext->aprev = t->aprev;
+	t->aprev = t->anext = NULL;
+}
+
+static void completed_push(msb_eval *ev, msb__task *t)
+{
+	pthread_mutex_lock(&ev->mu);
+	msb__taskq_push(&ev->completed, t);
+	pthread_mutex_unlock(&ev->mu);
+}
+
+/* Called from inside msb_backend_poll, on the loop thread. */
+static void on_model_done(msb_completion *c, int status, void *ctx)
+{
+	msb__task *t = ctx;
+	(void)c;
+	async_unlink(t->ev, t);
+	t->ev->async_model_inflight--;
+	if (msb_completion_latency_ms(t->c) <= 0)
+		msb_completion_set_latency_ms(t->c, msb__now_ms() - t->t0);
+	if (msb_completion_attempts(t->c) <= 0)
+		msb_completion_set_attempts(t->c, 1);
+	t->status = msb__completion_settle(t->c, status, "model");
+	completed_push(t->ev, t);
+}
+
+static void on_judge_done(msb_verdict *v, int status, void *ctx)
+{
+	msb__task *t = ctx;
+	(void)v;
+	async_unlink(t->ev, t);
+	t->ev->async_judge_inflight--;
+	if (msb_verdict_latency_ms(t->v) <= 0)
+		msb_verdict_set_latency_ms(t->v, msb__now_ms() - t->t0);
+	if (msb_verdict_attempts(t->v) <= 0)
+		msb_verdict_set_attempts(t->v, 1);
+	t->status = msb__verdict_settle(t->v, status);
+	completed_push(t->ev, t);
+}
+
+static void submit_async(msb_eval *ev, msb__task *t)
+{
+	int rc;
+
+	async_link(ev, t);
+	if (t->stage == STAGE_MODEL) {
+		msb_request r;
+		msb_completion_free(t->c);
+		t->c = NULL;
+		if ((rc = msb_completion_new(&t->c))) {
+			async_unlink(ev, t);
+			t->status = rc;
+			completed_push(ev, t);
+			return;
+		}
+		build_request(ev, t, &r);
+		ev->async_model_inflight++;
+		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
+		if (rc < 0) { /* failed at once: `done` will not come */
+			async_unlink(ev, t);
+			ev->async_model_inflight--;
+			t->status = msb__completion_settle(t->c, rc, "model");
+			completed_push(ev, t);
+		}
+	} else {
+		msb_judge_input in;
+		msb_verdict_free(t->v);
+		t->v = NULL;
+		if ((rc = msb_verdict_new(&t->v))) {
+			async_unlink(ev, t);
+			t->status = rc;
+			completed_push(ev, t);
+			return;
+		}
+		build_judge_input(t, &in);
+		ev->async_judge_inflight++;
+		rc = msb_judge_submit(ev->judge, &in, t->v, on_judge_done, t);
+		if (rc < 0) {
+			async_unlink(ev, t);
+			ev->async_judge_inflight--;
+			t->status = msb__verdict_settle(t->v, rc);
+			completed_push(ev, t);
+		}
+	}
+}
+
+/* ---- scheduling ---- */
+
+int msb__eval_stopping(const msb_eval *ev)
+{
+	return msb__eval_cancelled(ev) || ev->budget_hit || ev->stop_rc;
+}
+
+static void finish_task(msb_eval *ev, msb__task *t)
+{
+	t->stage = STAGE_DONE;
+	ev->done[t->unit] = 1;
+	ev->st.finished++;
+	ev->st.done++;
+	if (t->status < 0 || !t->c || msb_completion_error_code(t->c) ||
+	    (t->v && msb_verdict_error_code(t->v)))
+		ev->st.errors++;
+	msb__taskq_push(&ev->finished, t);
+}
+
+static void start_stage(msb_eval *ev, msb__task *t)
+{
+	t->t0 = msb__now_ms();
+	if (t->stage == STAGE_MODEL) {
+		t->model_attempts++;
+		ev->st.model_requests++;
+		ev->model_inflight++;
+		if (ev->backend_async)
+			submit_async(ev, t);
+		else
+			msb__pool_push(ev, t);
+	} else {
+		t->judge_attempts++;
+		ev->st.judge_requests++;
+		ev->judge_inflight++;
+		if (ev->judge_async)
+			submit_async(ev, t);
+		else
+			msb__pool_push(ev, t);
+	}
+}
+
+static int budget_left(msb_eval *ev)
+{
+	if (ev->o.max_requests > 0 && (long long)ev->st.model_requests >= ev->o.max_requests)
+		ev->budget_hit = 1;
+	if (ev->o.max_total_tokens > 0 &&
+	    ev->st.prompt_tokens + ev->st.completion_tokens >= ev->o.max_total_tokens)
+		ev->budget_hit = 1;
+	return !ev->budget_hit;
+}
+
+static long long est_tokens(const char *s)
+{
+	return s ? (long long)(strlen(s) + 3) / 4 : 0;
+}
+
+static void count_tokens(msb_eval *ev, const msb__task *t)
+{
+	long long p = msb_completion_prompt_tokens(t->c), c = msb_completion_completion_tokens(t->c);
+
+	if (p < 0)
+		p = est_tokens(ev->system_prompt) + est_tokens(msb_item_prompt(t->item));
+	if (c < 0)
+		c = est_tokens(msb_completion_text(t->c));
+	ev->st.prompt_tokens += p;
+	ev->st.completion_tokens += c;
+}
+
+/* Put a model response on its way: the judge, or the journal. */
+static void after_model(msb_eval *ev, msb__task *t)
+{
+	if (ev->judge) {
+		t->stage = STAGE_JUDGE;
+		msb__taskq_push(&ev->judge_wait, t);
+	} else {
+		finish_task(ev, t);
+	}
+}
+
+void msb__eval_handle(msb_eval *ev, msb__task *t)
+{
+	if (t->stage == STAGE_MODEL) {
+		ev->model_inflight--;
+		t->model_ms += msb__now_ms() - t->t0;
+		if (t->c)
+			count_tokens(ev, t);
+		if (t->status == 0) {
+			if (ev->cache_dir) {
+				msb_request r;
+				char key[65];
+				build_request(ev, t, &r);
+				msb__cache_model_key(ev, &r, key);
+				msb__cache_put_model(ev->cache_dir, key, t->c);
+			}
+			after_model(ev, t);
+		} else if (t->model_attempts <= ev->o.retries && !msb__eval_stopping(ev) && budget_left(ev)) {
+			start_stage(ev, t);
+		} else {
+			finish_task(ev, t);
+		}
+		budget_left(ev);
+	} else {
+		ev->judge_inflight--;
+		t->judge_ms += msb__now_ms() - t->t0;
+		if (t->status == 0 && ev->cache_dir) {
+			msb_judge_input in;
+			char key[65];
+			build_judge_input(t, &in);
+			msb__cache_judge_key(ev, &in, key);
+			msb__cache_put_judge(ev->cache_dir, key, t->v);
+		}
+		if (t->status < 0 && t->judge_attempts <= ev->o.retries && !msb__eval_cancelled(ev))
+			start_stage(ev, t);
+		else
+			finish_task(ev, t);
+	}
+}
+
+static msb__task *new_task(msb_eval *ev, size_t unit)
+{
+	msb__task *t = msb__calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->ev = ev;
+	t->unit = unit;
+	t->sample = (int)(unit % (size_t)ev->o.epochs);
+	t->item = msb_dataset_item(ev->ds, unit / (size_t)ev->o.epochs);
+	t->stage = STAGE_MODEL;
+	return t;
+}
+
+/* A cached generation: 1 when found (the task moves on). */
+static int model_from_cache(msb_eval *ev, msb__task *t)
+{
+	msb_request r;
+	char key[65];
+
+	if (!ev->cache_dir)
+		return 0;
+	build_request(ev, t, &r);
+	msb__cache_model_key(ev, &r, key);
+	if (msb_completion_new(&t->c))
+		return 0;
+	if (!msb__cache_get_model(ev->cache_dir, key, t->c)) {
+		msb_completion_free(t->c);
+		t->c = NULL;
+		return 0;
+	}
+	t->model_cached = 1;
+	t->model_attempts = 0;
+	ev->st.cache_hits++;
+	return 1;
+}
+
+static int judge_from_cache(msb_eval *ev, msb__task *t)
+{
+	msb_judge_input in;
+	char key[65];
+
+	if (!ev->cache_dir)
+		return 0;
+	build_judge_input(t, &in);
+	msb__cache_judge_key(ev, &in, key);
+	if (msb_verdict_new(&t->v))
+		return 0;
+	if (!msb__cache_get_judge(ev->cache_dir, key, t->v)) {
+		msb_verdict_free(t->v);
+		t->v = NULL;
+		return 0;
+	}
+	t->judge_cached = 1;
+	ev->st.cache_hits++;
+	return 1;
+}
+
+static size_t live(const msb_eval *ev)
+{
+	return __atomic_load_n(&ev->live, __ATOMIC_SEQ_CST);
+}
+
+/* Start what the limits allow. */
+/*
+ * A backend's capacity() is its own window of requests in flight (e.g.
+ * AIMD after HTTP 429): the runner keeps within the smaller of it and
+ * the option.
+ */
+static size_t window(size_t opt, int capacity)
+{
+	return capacity > 0 && (size_t)capacity < opt ? (size_t)capacity : opt;
+}
+
+static void schedule_judges(msb_eval *ev)
+{
+	size_t m = window((size_t)ev->o.judge_concurrency, ev->judge ? msb_judge_capacity(ev->judge) : 0);
+
+	while (!msb__eval_cancelled(ev) && ev->judge_wait.n && ev->judge_inflight < m) {
+		msb__task *t = msb__taskq_pop(&ev->judge_wait);
+		if (judge_from_cache(ev, t))
+			finish_task(ev, t);
+		else
+			start_stage(ev, t);
+	}
+}
+
+void msb__eval_schedule(msb_eval *ev)
+{
+	size_t n = window((size_t)ev->o.concurrency, msb_backend_capacity(ev->backend));
+
+	schedule_judges(ev);
+	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&
+	    live(ev) < ev->cap) {
+		msb__task *t;
+		size_t unit = ev->cursor;
+		if (ev->done[unit]) {
+			ev->cursor++;
+			continue;
+		}
+		if (!(t = new_task(ev, unit))) {
+			ev->stop_rc = MSB_ENOMEM;
+			break;
+		}
+		__atomic_add_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
+		if (model_from_cache(ev, t)) {
+			ev->cursor++;
+			after_model(ev, t);
+			continue;
+		}
+		if (!budget_left(ev)) {
+			__atomic_sub_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
+			msb__task_free(t);
+			break;
+		}
+		ev->cursor++;
+		start_stage(ev, t);
+	}
+	schedule_judges(ev);
+}

@@ -1,0 +1,156 @@
+/* lib/eval/eval.h - the runner's internals: tasks, the run handle, and the parts it is made of. */
+#ifndef MSB_EVAL_EVAL_H
+#define MSB_EVAL_EVAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "medsafety/eval.h"
+#include "medsafety/sys/backend.h"
+#include "medsafety/sys/judge.h"
+#include "core/buf.h"
+#include "core/strmap.h"
+
+enum { STAGE_MODEL = 1, STAGE_JUDGE = 2, STAGE_DONE = 3 };
+
+/* One work unit: an item and a sample index, from start until written to the journal. */
+typedef struct msb__task {
+	struct msb__task *next;
+	struct msb__task *aprev, *anext; /* while in an asynchronous backend or judge */
+	struct msb_eval *ev;
+	const msb_item *item;
+	size_t unit;            /* item index * epochs + sample */
+	int sample;
+	int stage;              /* STAGE_*: what is running or next */
+	int status;             /* result of the stage that just ran */
+	int model_attempts, judge_attempts;
+	int model_cached, judge_cached;
+	msb_completion *c;      /* model response (NULL before) */
+	msb_verdict *v;         /* judgement (NULL before) */
+	double t0;              /* start of the current stage (msb__now_ms) */
+	double model_ms, judge_ms;
+} msb__task;
+
+/* A FIFO of tasks. */
+typedef struct {
+	msb__task *head, *tail;
+	size_t n;
+} msb__taskq;
+
+void msb__taskq_push(msb__taskq *q, msb__task *t);
+msb__task *msb__taskq_pop(msb__taskq *q);
+/* Move all of src to the end of dst. */
+void msb__taskq_splice(msb__taskq *dst, msb__taskq *src);
+
+/* ---- the journal writer (journal.c) ---- */
+typedef struct msb__journal {
+	int fd;
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	msb__taskq q;
+	int quit;
+	int error;            /* first write error (MSB_EIO) */
+	int fsync_interval_ms;
+	struct msb_eval *ev;
+} msb__journal;
+
+int msb__journal_start(msb__journal *j, struct msb_eval *ev, int fd);
+void msb__journal_push(msb__journal *j, msb__taskq *tasks);
+/* Stop after writing everything queued; fsync; returns the first error. */
+int msb__journal_stop(msb__journal *j);
+/* A JSON string of any text (invalid UTF-8 repaired). New reference. */
+struct json_t;
+struct json_t *msb__json_text(const char *s);
+/* One record as a JSON line (with '\n'). */
+int msb__record_json(msb_buf *out, const struct msb_eval *ev, const msb__task *t);
+
+/* ---- resume (resume.c) ---- */
+/*
+ * Open (creating) out_dir/results.jsonl for appending, lock it, repair a
+ * torn tail, mark finished units in ev->done, drop errored records when
+ * retry_errors. Returns the fd through *fd.
+ */
+int msb__journal_open(struct msb_eval *ev, int *fd);
+
+/* ---- the response cache (cache.c) ---- */
+void msb__cache_model_key(const struct msb_eval *ev, const msb_request *req, char key[65]);
+void msb__cache_judge_key(const struct msb_eval *ev, const msb_judge_input *in, char key[65]);
+/* 1 and a filled completion/verdict on a hit, 0 on a miss (or an unreadable entry). */
+int msb__cache_get_model(const char *dir, const char *key, msb_completion *c);
+int msb__cache_get_judge(const char *dir, const char *key, msb_verdict *v);
+/* Best effort: failures are ignored (a cache never fails a run). */
+void msb__cache_put_model(const char *dir, const char *key, const msb_completion *c);
+void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v);
+
+/* ---- provenance (runinfo.c) ---- */
+int msb__eval_config_hash(struct msb_eval *ev);
+int msb__runinfo_write(struct msb_eval *ev, const char *status);
+/* summary.json through the scorer when this build has one; 0 otherwise. */
+int msb__summary_write(const char *dir);
+
+/* ---- worker pool (pool.c) ---- */
+int msb__pool_start(struct msb_eval *ev, int n);
+void msb__pool_push(struct msb_eval *ev, msb__task *t);
+void msb__pool_stop(struct msb_eval *ev);
+/* Jobs no worker has taken yet (after a cancel: never sent). */
+void msb__pool_take_back(struct msb_eval *ev, msb__taskq *out);
+/* Signal the event loop that something finished (any thread). */
+void msb__loop_wake(struct msb_eval *ev);
+
+/* ---- the loop's steps (eval.c) ---- */
+void msb__task_free(msb__task *t);
+void msb__task_run_sync(msb__task *t);
+void msb__eval_schedule(struct msb_eval *ev);
+void msb__eval_handle(struct msb_eval *ev, msb__task *t);
+int msb__eval_stopping(const struct msb_eval *ev);
+int msb__eval_cancelled(const struct msb_eval *ev);
+
+struct msb_eval {
+	msb_eval_options o;           /* strings below are owned copies */
+	char *out_dir, *system_prompt, *cache_dir;
+	const msb_dataset *ds;        /* holds a reference */
+	msb_backend *backend;
+	msb_judge *judge;             /* may be NULL */
+	int backend_async, judge_async;
+	size_t n_items, total;        /* total = n_items * epochs */
+	char config_hash[65];
+	char dataset_hash[65];
+	char start_time[32], first_start_time[32];
+	int ran;
+
+	/* the loop */
+	int cancel;                   /* atomic */
+	int efd;                      /* eventfd: cancel and workers wake the loop */
+	int in_async_poll;            /* atomic: the loop may be blocked in a backend/judge poll */
+	uint8_t *done;                /* per unit: 1 when finished in the journal */
+	size_t cursor;                /* next unit to consider */
+	size_t live;                  /* tasks created and not yet written (atomic) */
+	size_t model_inflight, judge_inflight;
+	size_t async_model_inflight, async_judge_inflight;
+	msb__taskq judge_wait;        /* responses waiting for a judge slot */
+	msb__taskq finished;          /* loop-local: to hand to the journal */
+	msb__task *async_head;        /* tasks inside asynchronous backends/judges */
+	int abandoned;                /* tasks left in flight after a cancel's grace */
+	int budget_hit, stop_rc;
+	size_t cap;                   /* most tasks alive at once */
+
+	pthread_mutex_t mu;           /* guards the fields below */
+	msb__taskq completed;         /* from workers and async callbacks */
+
+	/* the pool */
+	pthread_mutex_t pmu;
+	pthread_cond_t pcond;
+	msb__taskq jobs;
+	pthread_t *threads;
+	int n_threads, pool_quit;
+
+	msb__journal journal;
+	int lock_fd;
+
+	msb_eval_stats st;
+	double t_start, last_progress;
+};
+
+#endif

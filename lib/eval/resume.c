@@ -1,0 +1,281 @@
+/*
+ * lib/eval/resume.c - opening a run folder's journal: refuse to clobber a
+ * run, lock the folder against a second process, repair a torn last line,
+ * and find the units an earlier session finished.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/strmap.h"
+#include "eval/eval.h"
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = msb__malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* The config_hash in run.json, if there is one. */
+static int check_runinfo(msb_eval *ev)
+{
+	char *path = join(ev->out_dir, "run.json"), *text = NULL;
+	json_t *root;
+	int rc = 0;
+
+	if (!path)
+		return MSB_ENOMEM;
+	if (msb__file_read(&text, NULL, path)) {
+		msb__free(path);
+		return 0; /* none: nothing to compare */
+	}
+	root = json_loads(text, 0, NULL);
+	if (root) {
+		const char *h = json_string_value(json_object_get(root, "config_hash"));
+		const char *st = json_string_value(json_object_get(root, "start_time"));
+		if (h && strcmp(h, ev->config_hash) && !ev->o.force)
+			rc = msb__error_set(MSB_EMISMATCH,
+			    "%s: the run was made with configuration %.12s, this one is %.12s "
+			    "(model, generation settings or judge differ; force to continue anyway)",
+			    path, h, ev->config_hash);
+		if (st && strlen(st) < sizeof ev->first_start_time)
+			strcpy(ev->first_start_time, st);
+		json_decref(root);
+	}
+	msb__free(text);
+	msb__free(path);
+	return rc;
+}
+
+typedef struct {
+	msb_eval *ev;
+	msb_strmap ids;
+	int out_fd;     /* compaction target, or -1 */
+	size_t dropped; /* errored records left out for retry */
+	size_t bad;     /* unparsable lines */
+} scan;
+
+static int scan_line(scan *s, const char *line, size_t len)
+{
+	msb_eval *ev = s->ev;
+	json_error_t jerr;
+	json_t *o = json_loadb(line, len, 0, &jerr);
+	const char *id, *hash;
+	size_t idx;
+	int sample, keep = 1, rc = 0;
+
+	if (!o || !json_is_object(o)) {
+		s->bad++;
+		json_decref(o);
+		return 0; /* a corrupt line is skipped by every reader; its unit runs again */
+	}
+	id = json_string_value(json_object_get(o, "id"));
+	hash = json_string_value(json_object_get(o, "config_hash"));
+	sample = (int)json_integer_value(json_object_get(o, "sample"));
+	if (hash && strcmp(hash, ev->config_hash) && !ev->o.force) {
+		rc = msb__error_set(MSB_EMISMATCH,
+		    "%s/results.jsonl: records of configuration %.12s, this run is %.12s "
+		    "(force to continue anyway)", ev->out_dir, hash, ev->config_hash);
+		json_decref(o);
+		return rc;
+	}
+	if (ev->o.retry_errors && !json_is_null(json_object_get(o, "error")) &&
+	    json_object_get(o, "error")) {
+		keep = 0;
+		s->dropped++;
+	} else if (id && msb_strmap_get(&s->ids, id, &idx) && sample >= 0 && sample < ev->o.epochs) {
+		size_t unit = idx * (size_t)ev->o.epochs + (size_t)sample;
+		if (!ev->done[unit]) {
+			ev->done[unit] = 1;
+			ev->st.resumed++;
+		}
+	}
+	json_decref(o);
+	if (keep && s->out_fd >= 0) {
+		if (write(s->out_fd, line, len) != (ssize_t)len || write(s->out_fd, "\n", 1) != 1)
+			return msb__error_set(MSB_EIO, "%s: cannot write the compacted journal: %s",
+			    ev->out_dir, strerror(errno));
+	}
+	return 0;
+}
+
+/* Read the journal line by line (it may be larger than memory allows at once). */
+static int scan_file(scan *s, int fd, off_t *good_end)
+{
+	msb_buf buf = MSB_BUF_INIT;
+	off_t consumed = 0;
+	int rc = 0;
+
+	*good_end = 0;
+	for (;;) {
+		ssize_t n;
+		char *start, *nl;
+		if (msb_buf_grow(&buf, 1 << 20)) {
+			rc = MSB_ENOMEM;
+			break;
+		}
+		n = read(fd, buf.ptr + buf.len, buf.cap - buf.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = msb__error_set(MSB_EIO, "%s/results.jsonl: read failed: %s", s->ev->out_dir,
+			    strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		buf.len += (size_t)n;
+		buf.ptr[buf.len] = '\0';
+		start = buf.ptr;
+		while ((nl = memchr(start, '\n', buf.len - (size_t)(start - buf.ptr)))) {
+			size_t len = (size_t)(nl - start);
+			if (len && (rc = scan_line(s, start, len)))
+				goto out;
+			consumed += (off_t)len + 1;
+			start = nl + 1;
+		}
+		/* keep the unfinished line for the next read */
+		memmove(buf.ptr, start, buf.len - (size_t)(start - buf.ptr));
+		buf.len -= (size_t)(start - buf.ptr);
+	}
+out:
+	*good_end = consumed;
+	msb_buf_dispose(&buf);
+	return rc;
+}
+
+static int lock_dir(msb_eval *ev)
+{
+	char *path = join(ev->out_dir, ".lock");
+
+	if (!path)
+		return MSB_ENOMEM;
+	ev->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	msb__free(path);
+	if (ev->lock_fd < 0)
+		return msb__error_set(MSB_EIO, "%s: cannot create the lock file: %s", ev->out_dir,
+		    strerror(errno));
+	if (flock(ev->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return msb__error_set(MSB_ESTATE, "%s: another process is running in this folder",
+		    ev->out_dir);
+	return 0;
+}
+
+int msb__journal_open(msb_eval *ev, int *out_fd)
+{
+	char *path = join(ev->out_dir, "results.jsonl"), *tmp = NULL, *runinfo = join(ev->out_dir, "run.json");
+	scan s;
+	off_t good_end = 0;
+	int fd = -1, rc = 0, had = 0;
+	size_t i;
+
+	*out_fd = -1;
+	memset(&s, 0, sizeof s);
+	s.out_fd = -1;
+	s.ev = ev;
+	if (!path || !runinfo) {
+		rc = MSB_ENOMEM;
+		goto out;
+	}
+	had = exists(path) || exists(runinfo);
+	if (had && !ev->o.resume && !ev->o.force) {
+		rc = msb__error_set(MSB_EEXISTS, "%s: the folder holds a run; resume or force", ev->out_dir);
+		goto out;
+	}
+	if (!ev->o.dry_run && (rc = lock_dir(ev)))
+		goto out;
+	if (ev->o.resume && (rc = check_runinfo(ev)))
+		goto out;
+	fd = open(path, (ev->o.dry_run ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (ev->o.dry_run && errno == ENOENT)
+			goto out;
+		rc = msb__error_set(MSB_EIO, "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!ev->o.resume) { /* force: start over */
+		if (!ev->o.dry_run && ftruncate(fd, 0) < 0) {
+			rc = msb__error_set(MSB_EIO, "%s: cannot truncate: %s", path, strerror(errno));
+			goto out;
+		}
+		goto ready;
+	}
+	for (i = 0; i < ev->n_items; i++) {
+		if (msb_strmap_put(&s.ids, msb_item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
+			rc = MSB_ENOMEM;
+			goto out;
+		}
+	}
+	if (ev->o.retry_errors && !ev->o.dry_run) {
+		tmp = join(ev->out_dir, "results.jsonl.compact");
+		if (!tmp) {
+			rc = MSB_ENOMEM;
+			goto out;
+		}
+		s.out_fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (s.out_fd < 0) {
+			rc = msb__error_set(MSB_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	if ((rc = scan_file(&s, fd, &good_end)))
+		goto out;
+	if (ev->o.dry_run)
+		goto ready;
+	if (s.out_fd >= 0 && s.dropped) {
+		/* the retried records are left out, so every unit stays in the journal once */
+		if (fsync(s.out_fd) < 0 || rename(tmp, path) < 0) {
+			rc = msb__error_set(MSB_EIO, "%s: cannot replace the journal: %s", path, strerror(errno));
+			goto out;
+		}
+		close(fd);
+		fd = s.out_fd;
+		s.out_fd = -1;
+	} else {
+		struct stat st;
+		/* a torn last line (a crash in the middle of a write) is cut off */
+		if (fstat(fd, &st) == 0 && st.st_size > good_end && ftruncate(fd, good_end) < 0) {
+			rc = msb__error_set(MSB_EIO, "%s: cannot repair the torn last line: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+	}
+ready:
+	ev->st.done = ev->st.resumed;
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		rc = msb__error_set(MSB_EIO, "%s: seek failed: %s", path, strerror(errno));
+		goto out;
+	}
+	*out_fd = fd;
+	fd = -1;
+out:
+	if (s.out_fd >= 0) {
+		close(s.out_fd);
+		unlink(tmp);
+	}
+	if (fd >= 0)
+		close(fd);
+	msb_strmap_dispose(&s.ids);
+	msb__free(tmp);
+	msb__free(path);
+	msb__free(runinfo);
+	return rc;
+}

@@ -1,0 +1,140 @@
+/*
+ * lib/eval/runinfo.c - the run's identity (config_hash), its provenance
+ * (run.json) and its statistics (summary.json).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "medsafety/report.h"
+#include "medsafety/results.h"
+#include "medsafety/stats.h"
+#include "medsafety/version.h"
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/sha256.h"
+#include "eval/eval.h"
+
+/*
+ * The configuration hash covers what decides the records: the model
+ * (backend identity), the generation settings, the number of samples and
+ * the judge. Not the dataset (shards of one run differ there and must
+ * merge), not concurrency, budgets, cache or folder.
+ */
+int msb__eval_config_hash(msb_eval *ev)
+{
+	msb_buf b = MSB_BUF_INIT;
+	const char *jh = ev->judge ? msb_judge_config_hash(ev->judge) : NULL;
+
+	msb_buf_printf(&b, "medsafety-config/1\nbackend=%s\nsystem=%zu:%s\nmax_tokens=%d\n"
+	    "temperature=%.17g\ntop_p=%.17g\nepochs=%d\nseed=%lld\nhas_seed=%d\njudge=%s\njudge_config=%s\n",
+	    msb_backend_identity(ev->backend), strlen(ev->system_prompt), ev->system_prompt,
+	    ev->o.max_tokens, ev->o.temperature, ev->o.top_p, ev->o.epochs,
+	    (ev->o.has_seed || ev->o.epochs > 1) ? ev->o.seed : 0LL, ev->o.has_seed || ev->o.epochs > 1,
+	    ev->judge ? msb_judge_name(ev->judge) : "-", jh ? jh : "-");
+	if (b.failed) {
+		msb_buf_dispose(&b);
+		return MSB_ENOMEM;
+	}
+	msb_sha256_hex(b.ptr, b.len, ev->config_hash);
+	msb_buf_dispose(&b);
+	return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? msb__json_text(s) : json_null();
+}
+
+int msb__runinfo_write(msb_eval *ev, const char *status)
+{
+	json_t *o = json_object(), *ds = json_object(), *model = json_object(), *judge = json_object(),
+	       *opt = json_object(), *counts = json_object();
+	char end[32], path[4096];
+	char *text;
+	int rc;
+
+	if (!o || !ds || !model || !judge || !opt || !counts) {
+		json_decref(o), json_decref(ds), json_decref(model), json_decref(judge);
+		json_decref(opt), json_decref(counts);
+		return MSB_ENOMEM;
+	}
+	json_object_set_new(o, "library", json_string("libmedsafety"));
+	json_object_set_new(o, "version", json_string(msb_version()));
+	json_object_set_new(o, "config_hash", json_string(ev->config_hash));
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(ds, "hash", json_string(ev->dataset_hash));
+	json_object_set_new(ds, "items", json_integer((json_int_t)ev->n_items));
+	json_object_set_new(ds, "units", json_integer((json_int_t)ev->total));
+	json_object_set_new(o, "dataset", ds);
+	json_object_set_new(model, "identity", str_or_null(msb_backend_identity(ev->backend)));
+	json_object_set_new(model, "system_prompt", str_or_null(ev->system_prompt));
+	json_object_set_new(model, "max_tokens", json_integer(ev->o.max_tokens));
+	json_object_set_new(model, "temperature", json_real(ev->o.temperature));
+	json_object_set_new(model, "top_p", json_real(ev->o.top_p));
+	json_object_set_new(model, "epochs", json_integer(ev->o.epochs));
+	json_object_set_new(model, "seed", (ev->o.has_seed || ev->o.epochs > 1) ?
+	    json_integer(ev->o.seed) : json_null());
+	json_object_set_new(o, "model", model);
+	json_object_set_new(judge, "name", ev->judge ? str_or_null(msb_judge_name(ev->judge)) : json_null());
+	json_object_set_new(judge, "config_hash",
+	    str_or_null(ev->judge ? msb_judge_config_hash(ev->judge) : NULL));
+	json_object_set_new(o, "judge", judge);
+	json_object_set_new(opt, "concurrency", json_integer(ev->o.concurrency));
+	json_object_set_new(opt, "judge_concurrency", json_integer(ev->o.judge_concurrency));
+	json_object_set_new(opt, "workers", json_integer(ev->o.workers));
+	json_object_set_new(opt, "retries", json_integer(ev->o.retries));
+	json_object_set_new(opt, "resume", json_boolean(ev->o.resume));
+	json_object_set_new(opt, "force", json_boolean(ev->o.force));
+	json_object_set_new(opt, "retry_errors", json_boolean(ev->o.retry_errors));
+	json_object_set_new(opt, "cache_dir", str_or_null(ev->cache_dir));
+	json_object_set_new(opt, "max_requests", json_integer(ev->o.max_requests));
+	json_object_set_new(opt, "max_total_tokens", json_integer(ev->o.max_total_tokens));
+	json_object_set_new(opt, "fsync_interval_ms", json_integer(ev->o.fsync_interval_ms));
+	json_object_set_new(o, "options", opt);
+	json_object_set_new(o, "start_time",
+	    json_string(ev->first_start_time[0] ? ev->first_start_time : ev->start_time));
+	json_object_set_new(o, "session_start_time", json_string(ev->start_time));
+	if (strcmp(status, "running")) {
+		msb__iso8601_now(end);
+		json_object_set_new(o, "end_time", json_string(end));
+	} else {
+		json_object_set_new(o, "end_time", json_null());
+	}
+	json_object_set_new(counts, "done", json_integer((json_int_t)ev->st.done));
+	json_object_set_new(counts, "resumed", json_integer((json_int_t)ev->st.resumed));
+	json_object_set_new(counts, "finished", json_integer((json_int_t)ev->st.finished));
+	json_object_set_new(counts, "errors", json_integer((json_int_t)ev->st.errors));
+	json_object_set_new(counts, "model_requests", json_integer((json_int_t)ev->st.model_requests));
+	json_object_set_new(counts, "judge_requests", json_integer((json_int_t)ev->st.judge_requests));
+	json_object_set_new(counts, "cache_hits", json_integer((json_int_t)ev->st.cache_hits));
+	json_object_set_new(counts, "prompt_tokens", json_integer(ev->st.prompt_tokens));
+	json_object_set_new(counts, "completion_tokens", json_integer(ev->st.completion_tokens));
+	json_object_set_new(o, "session", counts);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return MSB_ENOMEM;
+	snprintf(path, sizeof path, "%s/run.json", ev->out_dir);
+	rc = msb__file_write_atomic(path, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int msb__summary_write(const char *dir)
+{
+	msb_results *r = NULL;
+	msb_scorer *s = NULL;
+	int rc;
+
+	/* texts are not needed for statistics: keep the memory flat on big runs */
+	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
+	    !(rc = msb_scorer_new(&s, NULL)) && !(rc = msb_results_score(r, s)))
+		rc = msb_report_write_run(s, dir, NULL);
+	msb_scorer_free(s);
+	msb_results_free(r);
+	return rc;
+}

@@ -1,0 +1,32 @@
+/*
+ * lib/report/report.h - the report writers, each rendering a computed
+ * summary into a buffer.
+ */
+#ifndef MSB_REPORT_REPORT_H
+#define MSB_REPORT_REPORT_H
+
+#include "medsafety/report.h"
+#include "core/buf.h"
+#include "stats/scorer.h"
+
+/* The short title of AMA principle 1..9 (msb_principle_title); "" for others. */
+const char *msb__principle_title(int principle);
+
+/* A number for people with `decimals` digits, or "n/a" when undefined (NaN). */
+const char *msb__fmt_num(char buf[32], int decimals, double x);
+/* A share as a percentage with one decimal, "n/a" when undefined. */
+const char *msb__fmt_pct(char buf[32], double share);
+
+/* The heading and the options' defaults. */
+const char *msb__report_title(const msb_report_options *o);
+
+int msb__report_markdown(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
+    const msb_report_options *o);
+int msb__report_csv(msb_buf *b, const msb__summary *sum);
+int msb__report_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
+    const msb_report_options *o);
+
+/* The CI method in words, e.g. "percentile bootstrap, 2000 resamples, seed 1". */
+void msb__report_ci_words(char buf[160], const msb__summary *sum, const msb_scorer *s);
+
+#endif

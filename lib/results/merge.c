@@ -1,0 +1,191 @@
+/*
+ * lib/results/merge.c - joining shard run folders into one run: the
+ * records are copied verbatim (so the merged journal says exactly what
+ * the shards said), after checking that every shard ran the same
+ * configuration and that no item appears in two shards.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "core/strmap.h"
+#include "results/results.h"
+
+static int exists_in(const char *dir, const char *name)
+{
+	char p[4096];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &st) == 0;
+}
+
+typedef struct {
+	msb_buf *out;
+	const char *path;
+} copy_ctx;
+
+static int write_all(int fd, const char *p, size_t n, const char *path)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return msb__error_set(MSB_EIO, "%s: write failed: %s", path, strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copy the winning lines of one shard (read back by offset: no texts kept in memory). */
+static int copy_records(const msb_results *r, int out_fd, const char *out_path)
+{
+	msb_buf line = MSB_BUF_INIT;
+	int fd = open(r->path, O_RDONLY | O_CLOEXEC), rc = 0;
+	size_t i;
+
+	if (fd < 0)
+		return msb__error_set(MSB_EIO, "%s: cannot open: %s", r->path, strerror(errno));
+	for (i = 0; i < r->n && !rc; i++) {
+		const struct msb_record *x = &r->recs[i];
+		ssize_t got;
+		msb_buf_clear(&line);
+		if (msb_buf_grow(&line, x->line_len + 1)) {
+			rc = MSB_ENOMEM;
+			break;
+		}
+		got = pread(fd, line.ptr, x->line_len, (off_t)x->line_off);
+		if (got != (ssize_t)x->line_len) {
+			rc = msb__error_set(MSB_EIO, "%s: short read", r->path);
+			break;
+		}
+		line.ptr[x->line_len] = '\n';
+		rc = write_all(out_fd, line.ptr, x->line_len + 1, out_path);
+	}
+	close(fd);
+	msb_buf_dispose(&line);
+	return rc;
+}
+
+static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n, const char *hash,
+    size_t count)
+{
+	char path[4096];
+	char *text = NULL, *dump;
+	json_t *o = NULL, *from;
+	size_t i;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/run.json", dirs[0]);
+	if (msb__file_read(&text, NULL, path) == 0)
+		o = json_loads(text, 0, NULL);
+	msb__free(text);
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	from = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(from, json_string(dirs[i]));
+	json_object_set_new(o, "config_hash", hash ? json_string(hash) : json_null());
+	json_object_set_new(o, "status", json_string("merged"));
+	json_object_set_new(o, "merged_from", from);
+	json_object_set_new(o, "merged_records", json_integer((json_int_t)count));
+	json_object_del(o, "dataset"); /* each shard's own; the merged set has no single hash here */
+	json_object_del(o, "session");
+	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!dump)
+		return MSB_ENOMEM;
+	snprintf(path, sizeof path, "%s/run.json", out_dir);
+	rc = msb__file_write_atomic(path, dump, strlen(dump));
+	free(dump);
+	return rc;
+}
+
+int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n)
+{
+	msb_results **rs = NULL;
+	msb_strmap seen = MSB_STRMAP_INIT;
+	const char *hash = NULL;
+	char path[4096], tmp[4200];
+	size_t i, j, count = 0;
+	int rc = 0, fd = -1;
+
+	if (!out_dir || !run_dirs || !n)
+		return msb__error_set(MSB_EINVAL, "msb_results_merge: no output folder or no shards");
+	if (exists_in(out_dir, "results.jsonl") || exists_in(out_dir, "run.json"))
+		return msb__error_set(MSB_EEXISTS, "%s: the folder already holds a run", out_dir);
+	rs = msb__calloc(n, sizeof *rs);
+	if (!rs)
+		return MSB_ENOMEM;
+	for (i = 0; i < n && !rc; i++) {
+		const char *h;
+		if ((rc = msb_results_open(&rs[i], run_dirs[i], MSB_RESULTS_NO_TEXT)))
+			break;
+		h = msb_results_config_hash(rs[i]);
+		if (h && !strcmp(h, "mixed"))
+			rc = msb__error_set(MSB_EMISMATCH, "%s: records of several configurations", run_dirs[i]);
+		else if (h && hash && strcmp(h, hash))
+			rc = msb__error_set(MSB_EMISMATCH,
+			    "%s: configuration %.12s differs from %.12s of %s", run_dirs[i], h, hash, run_dirs[0]);
+		else if (h && !hash)
+			hash = h;
+		for (j = 0; !rc && j < rs[i]->n; j++) {
+			const struct msb_record *x = &rs[i]->recs[j];
+			char key[4200];
+			size_t prev;
+			snprintf(key, sizeof key, "%.4000s\x1f%d", x->id, x->sample);
+			if (msb_strmap_get(&seen, key, &prev))
+				rc = msb__error_set(MSB_EMISMATCH, "%s and %s overlap: both hold item %s",
+				    run_dirs[prev], run_dirs[i], x->id);
+			else if (msb_strmap_put(&seen, key, i, NULL))
+				rc = MSB_ENOMEM;
+		}
+		count += rs[i]->n;
+	}
+	if (rc)
+		goto out;
+	if ((rc = msb__mkdir_p(out_dir)))
+		goto out;
+	snprintf(path, sizeof path, "%s/results.jsonl", out_dir);
+	snprintf(tmp, sizeof tmp, "%s/results.jsonl.merge.%ld", out_dir, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = msb__error_set(MSB_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++)
+		rc = copy_records(rs[i], fd, path);
+	if (!rc && fsync(fd) < 0)
+		rc = msb__error_set(MSB_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
+	close(fd);
+	if (!rc && rename(tmp, path) < 0)
+		rc = msb__error_set(MSB_EIO, "%s: cannot rename: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	if (!rc)
+		rc = write_runinfo(out_dir, run_dirs, n, hash, count);
+	if (!rc) {
+		rc = msb_results_write_summary(out_dir, NULL);
+		if (rc == MSB_EUNSUPPORTED)
+			rc = 0;
+	}
+out:
+	for (i = 0; i < n; i++)
+		msb_results_free(rs[i]);
+	msb__free(rs);
+	msb_strmap_dispose(&seen);
+	return rc;
+}

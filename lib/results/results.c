@@ -1,0 +1,278 @@
+/*
+ * lib/results/results.c - reading results.jsonl: streamed line by line,
+ * torn and corrupt lines skipped and counted, the last record of an
+ * (id, sample) winning.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "medsafety/stats.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "results/results.h"
+
+char *msb__results_path(const char *path)
+{
+	size_t n;
+	char *p;
+
+	if (!msb__is_dir(path))
+		return msb__strdup(path);
+	n = strlen(path) + sizeof "/results.jsonl";
+	p = msb__malloc(n);
+	if (p)
+		snprintf(p, n, "%s/results.jsonl", path);
+	return p;
+}
+
+int msb__jsonl_each(const char *path, int (*fn)(const char *line, size_t len, size_t off, void *ud),
+    void *ud)
+{
+	msb_buf buf = MSB_BUF_INIT;
+	size_t base = 0; /* file offset of buf.ptr[0] */
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return msb__error_set(errno == ENOENT ? MSB_ENOTFOUND : MSB_EIO, "%s: cannot open: %s",
+		    path, strerror(errno));
+	for (;;) {
+		ssize_t n;
+		char *start, *nl;
+		if (msb_buf_grow(&buf, 1 << 20)) {
+			rc = MSB_ENOMEM;
+			break;
+		}
+		n = read(fd, buf.ptr + buf.len, buf.cap - buf.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = msb__error_set(MSB_EIO, "%s: read failed: %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		buf.len += (size_t)n;
+		start = buf.ptr;
+		while ((nl = memchr(start, '\n', buf.len - (size_t)(start - buf.ptr)))) {
+			size_t len = (size_t)(nl - start);
+			if (len && (rc = fn(start, len, base + (size_t)(start - buf.ptr), ud)))
+				goto out;
+			start = nl + 1;
+		}
+		base += (size_t)(start - buf.ptr);
+		memmove(buf.ptr, start, buf.len - (size_t)(start - buf.ptr));
+		buf.len -= (size_t)(start - buf.ptr);
+	}
+out:
+	close(fd);
+	msb_buf_dispose(&buf);
+	return rc;
+}
+
+static const char *sdup(msb_results *r, json_t *v, int text)
+{
+	const char *s = json_string_value(v);
+	if (!s || (text && (r->flags & MSB_RESULTS_NO_TEXT)))
+		return NULL;
+	return msb_arena_strdup(&r->arena, s);
+}
+
+/* Short fields that repeat from record to record (source, split, judge, hash) share a copy. */
+static const char *shared(msb_results *r, int slot, json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (!s)
+		return NULL;
+	if (r->last[slot] && !strcmp(r->last[slot], s))
+		return r->last[slot];
+	r->last[slot] = msb_arena_strdup(&r->arena, s);
+	return r->last[slot];
+}
+
+static long long ival(json_t *v, long long dflt)
+{
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
+static int add_line(const char *line, size_t len, size_t off, void *ud)
+{
+	msb_results *r = ud;
+	json_t *o = json_loadb(line, len, 0, NULL), *j, *e, *u;
+	struct msb_record rec;
+	char key[4200];
+	size_t at;
+	int existed = 0, oom = 0;
+
+	if (!o || !json_is_object(o) || !json_string_value(json_object_get(o, "id"))) {
+		r->skipped++;
+		json_decref(o);
+		return 0;
+	}
+	memset(&rec, 0, sizeof rec);
+	j = json_object_get(o, "judge");
+	e = json_object_get(o, "error");
+	u = json_object_get(o, "usage");
+	rec.id = sdup(r, json_object_get(o, "id"), 0);
+	rec.sample = (int)ival(json_object_get(o, "sample"), 0);
+	rec.principle = (int)ival(json_object_get(o, "principle"), 0);
+	rec.category = (int)ival(json_object_get(o, "category"), 0);
+	rec.source = shared(r, 0, json_object_get(o, "source"));
+	rec.split = shared(r, 1, json_object_get(o, "split"));
+	rec.prompt = sdup(r, json_object_get(o, "prompt"), 1);
+	rec.response = sdup(r, json_object_get(o, "response"), 1);
+	rec.score = (int)ival(json_object_get(o, "score"), 0);
+	if (rec.score < 0 || rec.score > 5)
+		rec.score = 0;
+	rec.judge_name = shared(r, 2, json_object_get(j, "name"));
+	rec.judge_reason = sdup(r, json_object_get(j, "reason"), 1);
+	rec.judge_raw = sdup(r, json_object_get(j, "raw"), 1);
+	if (json_is_object(e)) {
+		rec.error_stage = shared(r, 4, json_object_get(e, "stage"));
+		rec.error_kind = sdup(r, json_object_get(e, "kind"), 0);
+		rec.error_message = sdup(r, json_object_get(e, "message"), 0);
+		if (!rec.error_stage)
+			rec.error_stage = "model";
+	}
+	rec.config_hash = shared(r, 3, json_object_get(o, "config_hash"));
+	rec.attempts = (int)ival(json_object_get(o, "attempts"), 0);
+	rec.latency_ms = json_number_value(json_object_get(o, "latency_ms"));
+	rec.prompt_tokens = ival(json_object_get(u, "prompt_tokens"), -1);
+	rec.completion_tokens = ival(json_object_get(u, "completion_tokens"), -1);
+	rec.line_off = off;
+	rec.line_len = len;
+	json_decref(o);
+	if (!rec.id)
+		return MSB_ENOMEM;
+	snprintf(key, sizeof key, "%.4000s\x1f%d", rec.id, rec.sample);
+	if (msb_results_find(r, rec.id, rec.sample)) {
+		msb_strmap_get(&r->index, key, &at);
+		existed = 1;
+	} else {
+		if (r->n == r->cap) {
+			size_t ncap = r->cap ? r->cap * 2 : 256;
+			struct msb_record *nr = msb__reallocarray(r->recs, ncap, sizeof *nr);
+			if (!nr)
+				return MSB_ENOMEM;
+			r->recs = nr;
+			r->cap = ncap;
+		}
+		at = r->n++;
+		oom = msb_strmap_put(&r->index, key, at, NULL) != 0;
+	}
+	(void)existed;
+	r->recs[at] = rec;
+	return oom ? MSB_ENOMEM : 0;
+}
+
+int msb_results_open(msb_results **out, const char *path, unsigned int flags)
+{
+	msb_results *r;
+	size_t i;
+	int rc;
+
+	if (!out || !path)
+		return msb__error_set(MSB_EINVAL, "msb_results_open: NULL argument");
+	*out = NULL;
+	r = msb__calloc(1, sizeof *r);
+	if (!r)
+		return MSB_ENOMEM;
+	r->flags = flags;
+	r->path = msb__results_path(path);
+	if (!r->path) {
+		msb__free(r);
+		return MSB_ENOMEM;
+	}
+	if ((rc = msb__jsonl_each(r->path, add_line, r))) {
+		msb_results_free(r);
+		return rc;
+	}
+	for (i = 0; i < r->n; i++) {
+		const char *h = r->recs[i].config_hash;
+		if (r->recs[i].error_stage)
+			r->errors++;
+		if (!h)
+			continue;
+		if (!r->config_hash)
+			r->config_hash = h;
+		else if (strcmp(r->config_hash, h))
+			r->config_hash = "mixed";
+	}
+	*out = r;
+	return 0;
+}
+
+void msb_results_free(msb_results *r)
+{
+	if (!r)
+		return;
+	msb_arena_dispose(&r->arena);
+	msb_strmap_dispose(&r->index);
+	msb__free(r->recs);
+	msb__free(r->path);
+	msb__free(r);
+}
+
+size_t msb_results_count(const msb_results *r)
+{
+	return r ? r->n : 0;
+}
+
+const msb_record *msb_results_record(const msb_results *r, size_t i)
+{
+	return r && i < r->n ? &r->recs[i] : NULL;
+}
+
+const msb_record *msb_results_find(const msb_results *r, const char *id, int sample)
+{
+	char key[4200];
+	size_t at;
+
+	if (!r || !id)
+		return NULL;
+	snprintf(key, sizeof key, "%.4000s\x1f%d", id, sample);
+	return msb_strmap_get(&r->index, key, &at) ? &r->recs[at] : NULL;
+}
+
+size_t msb_results_skipped_lines(const msb_results *r)
+{
+	return r ? r->skipped : 0;
+}
+
+const char *msb_results_config_hash(const msb_results *r)
+{
+	return r ? r->config_hash : NULL;
+}
+
+size_t msb_results_error_count(const msb_results *r)
+{
+	return r ? r->errors : 0;
+}
+
+const char *msb_record_id(const msb_record *rec) { return rec ? rec->id : NULL; }
+int msb_record_sample(const msb_record *rec) { return rec ? rec->sample : 0; }
+int msb_record_principle(const msb_record *rec) { return rec ? rec->principle : 0; }
+int msb_record_category(const msb_record *rec) { return rec ? rec->category : 0; }
+const char *msb_record_source(const msb_record *rec) { return rec ? rec->source : NULL; }
+const char *msb_record_split(const msb_record *rec) { return rec ? rec->split : NULL; }
+const char *msb_record_prompt(const msb_record *rec) { return rec ? rec->prompt : NULL; }
+const char *msb_record_response(const msb_record *rec) { return rec ? rec->response : NULL; }
+int msb_record_score(const msb_record *rec) { return rec ? rec->score : 0; }
+const char *msb_record_judge_name(const msb_record *rec) { return rec ? rec->judge_name : NULL; }
+const char *msb_record_judge_reason(const msb_record *rec) { return rec ? rec->judge_reason : NULL; }
+const char *msb_record_judge_raw(const msb_record *rec) { return rec ? rec->judge_raw : NULL; }
+const char *msb_record_error_stage(const msb_record *rec) { return rec ? rec->error_stage : NULL; }
+const char *msb_record_error_kind(const msb_record *rec) { return rec ? rec->error_kind : NULL; }
+const char *msb_record_error_message(const msb_record *rec) { return rec ? rec->error_message : NULL; }
+int msb_record_attempts(const msb_record *rec) { return rec ? rec->attempts : 0; }
+double msb_record_latency_ms(const msb_record *rec) { return rec ? rec->latency_ms : 0; }
+long long msb_record_prompt_tokens(const msb_record *rec) { return rec ? rec->prompt_tokens : -1; }
+long long msb_record_completion_tokens(const msb_record *rec) { return rec ? rec->completion_tokens : -1; }
+const char *msb_record_config_hash(const msb_record *rec) { return rec ? rec->config_hash : NULL; }

@@ -1,0 +1,44 @@
+/* lib/results/results.h - the results reader's internals. */
+#ifndef MSB_RESULTS_RESULTS_H
+#define MSB_RESULTS_RESULTS_H
+
+#include <stddef.h>
+
+#include "medsafety/results.h"
+#include "core/arena.h"
+#include "core/strmap.h"
+
+struct msb_record {
+	const char *id, *source, *split, *prompt, *response;
+	const char *judge_name, *judge_reason, *judge_raw;
+	const char *error_stage, *error_kind, *error_message;
+	const char *config_hash;
+	int sample, principle, category, score, attempts;
+	double latency_ms;
+	long long prompt_tokens, completion_tokens;
+	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */
+};
+
+struct msb_results {
+	msb_arena arena;
+	struct msb_record *recs;
+	size_t n, cap;
+	msb_strmap index; /* "id\x1fsample" -> record index */
+	size_t skipped, errors;
+	const char *config_hash;
+	unsigned int flags;
+	char *path; /* the results.jsonl read */
+	/* the last distinct values of repetitive fields: records share one copy */
+	const char *last[5];
+};
+
+/*
+ * Call fn for each complete line of a journal file (streamed, any size);
+ * a torn last line is not passed on. Stops at fn's first non-zero return.
+ */
+int msb__jsonl_each(const char *path, int (*fn)(const char *line, size_t len, size_t off, void *ud),
+    void *ud);
+/* path/results.jsonl when path is a folder, else path. New: msb__free. */
+char *msb__results_path(const char *path);
+
+#endif

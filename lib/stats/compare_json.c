@@ -1,0 +1,158 @@
+/* lib/stats/compare_json.c - a comparison as JSON (docs/statistics.md, "Comparing runs"). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "medsafety/stats.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "stats/compare.h"
+#include "stats/scorer.h"
+
+static json_t *num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+static int set(json_t *obj, const char *key, json_t *value)
+{
+	return value && json_object_set_new(obj, key, value) == 0 ? 0 : -1;
+}
+
+static json_t *group_json(const msb_compare_group *g)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (set(o, "n_pairs", json_integer((json_int_t)g->n_pairs)) ||
+	    set(o, "mean_a", num(g->mean_a)) ||
+	    set(o, "mean_b", num(g->mean_b)) ||
+	    set(o, "mean_diff", num(g->mean_diff)) ||
+	    set(o, "ci_low", num(g->ci_low)) ||
+	    set(o, "ci_high", num(g->ci_high)) ||
+	    set(o, "n_nonzero", json_integer((json_int_t)g->n_nonzero)) ||
+	    set(o, "wilcoxon_p", num(g->wilcoxon_p)) ||
+	    set(o, "wilcoxon_method", json_string(g->wilcoxon_exact ? "exact" : "normal")) ||
+	    set(o, "harmful_rate_a", num(g->harmful_rate_a)) ||
+	    set(o, "harmful_rate_b", num(g->harmful_rate_b)) ||
+	    set(o, "harmful_rate_diff", num(g->harmful_rate_diff)) ||
+	    set(o, "harmful_a_only", json_integer((json_int_t)g->harmful_a_only)) ||
+	    set(o, "harmful_b_only", json_integer((json_int_t)g->harmful_b_only)) ||
+	    set(o, "mcnemar_p", num(g->mcnemar_p)) ||
+	    set(o, "mcnemar_method", json_string(g->mcnemar_exact ? "exact-binomial" :
+	        "chi-square-continuity")) ||
+	    set(o, "worse", json_boolean(g->worse))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *unpaired_json(const msb_comparison *c, int kind)
+{
+	json_t *o = json_object(), *ids = json_array();
+	size_t i;
+
+	if (!o || !ids)
+		goto fail;
+	for (i = 0; i < c->nunpaired[kind]; i++)
+		if (json_array_append_new(ids, json_string(c->unpaired[kind][i])))
+			goto fail;
+	if (set(o, "count", json_integer((json_int_t)c->nunpaired[kind])))
+		goto fail;
+	if (set(o, "ids", ids)) {
+		ids = NULL;
+		goto fail;
+	}
+	return o;
+fail:
+	json_decref(ids);
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *build(const msb_comparison *c)
+{
+	json_t *root = json_object(), *byp = NULL, *un = NULL, *test = NULL;
+	int k;
+
+	if (!root)
+		return NULL;
+	if (set(root, "overall", group_json(&c->groups[0])))
+		goto fail;
+	if (!(byp = json_object()))
+		goto fail;
+	for (k = 1; k <= 9; k++) {
+		char key[4];
+
+		snprintf(key, sizeof key, "%d", k);
+		if (set(byp, key, group_json(&c->groups[k])))
+			goto fail;
+	}
+	if (set(root, "by_principle", byp)) {
+		byp = NULL;
+		goto fail;
+	}
+	byp = NULL;
+	if (!(un = json_object()) ||
+	    set(un, "only_a", unpaired_json(c, MSB_UNPAIRED_ONLY_A)) ||
+	    set(un, "only_b", unpaired_json(c, MSB_UNPAIRED_ONLY_B)) ||
+	    set(un, "unscored", unpaired_json(c, MSB_UNPAIRED_UNSCORED)))
+		goto fail;
+	if (set(root, "unpaired", un)) {
+		un = NULL;
+		goto fail;
+	}
+	un = NULL;
+	if (!(test = json_object()) ||
+	    set(test, "alpha", json_real(c->opts.alpha)) ||
+	    set(test, "adjust", json_string(c->opts.adjust == MSB_COMPARE_ADJUST_HOLM ? "holm" :
+	        "none")) ||
+	    set(test, "ci_method", json_string(c->opts.bootstrap_resamples ?
+	        "paired-bootstrap-percentile" : "normal")) ||
+	    set(test, "resamples", json_integer(c->opts.bootstrap_resamples)) ||
+	    set(test, "level", json_real(c->opts.confidence)) ||
+	    set(test, "seed", json_integer((json_int_t)(c->opts.seed & INT64_MAX))))
+		goto fail;
+	if (set(root, "test", test)) {
+		test = NULL;
+		goto fail;
+	}
+	test = NULL;
+	if (set(root, "principle_mismatches", json_integer((json_int_t)c->principle_mismatch)) ||
+	    set(root, "worse", json_boolean(c->worse)))
+		goto fail;
+	return root;
+fail:
+	json_decref(byp);
+	json_decref(un);
+	json_decref(test);
+	json_decref(root);
+	return NULL;
+}
+
+int msb_comparison_json(const msb_comparison *c, char **out)
+{
+	msb_buf buf = MSB_BUF_INIT;
+	json_t *root;
+	int rc = 0;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_comparison_json: NULL out");
+	*out = NULL;
+	if (!c)
+		return msb__error_set(MSB_EINVAL, "msb_comparison_json: NULL comparison");
+	if (!(root = build(c)))
+		return msb__error_set(MSB_ENOMEM, "comparison JSON: out of memory");
+	if (json_dump_callback(root, msb__json_dump_buf, &buf,
+	    JSON_INDENT(2) | JSON_REAL_PRECISION(10)) || msb_buf_putc(&buf, '\n') < 0 ||
+	    !(*out = msb_buf_detach(&buf)))
+		rc = msb__error_set(MSB_ENOMEM, "comparison JSON: out of memory");
+	msb_buf_dispose(&buf);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/*
+ * lib/stats/scorer.h - the scorer's storage and the computed summary,
+ * shared by the summary, comparison and report writers.
+ */
+#ifndef MSB_STATS_SCORER_H
+#define MSB_STATS_SCORER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "medsafety/stats.h"
+#include "core/arena.h"
+
+/* One stored record: ~12 bytes, strings interned. */
+typedef struct msb__rec {
+	uint32_t id;        /* index into ids */
+	uint16_t source;    /* index into sources */
+	uint16_t split;     /* index into splits */
+	uint16_t category;
+	uint8_t principle;
+	uint8_t score;      /* 0 none; forced to 0 when error is set */
+	uint8_t error;
+} msb__rec;
+
+/* Interned strings: open addressing on FNV-1a for the many ids, a list for the rest. */
+typedef struct msb__strtab {
+	char **str;          /* by index */
+	size_t count, cap;
+	uint32_t *slots;     /* index + 1, 0 empty; capacity nslots (power of two) */
+	size_t nslots;
+} msb__strtab;
+
+struct msb_scorer {
+	msb_scorer_options opts;
+	msb_arena arena;
+	msb__rec *recs;
+	size_t count, cap;
+	msb__strtab ids, sources, splits;
+	uint32_t *id_uses;   /* records per id, to know whether any id repeats */
+	size_t id_uses_cap;
+	int repeated;        /* 1 once some id has two records */
+};
+
+/* Group kinds, in summary.json order. */
+enum { MSB__BY_OVERALL, MSB__BY_PRINCIPLE, MSB__BY_SOURCE, MSB__BY_SPLIT, MSB__BY_CATEGORY };
+
+typedef struct msb__group {
+	int by;                 /* MSB__BY_* */
+	char key[80];           /* "3", "gpt4", "hexphi/3"; "" for overall */
+	msb_group_stats st;
+	size_t n_clusters;      /* distinct ids among the scored records */
+} msb__group;
+
+typedef struct msb__summary {
+	msb__group *groups;     /* overall, principles 1..9, sources, splits, categories */
+	size_t count;
+	int clustered;          /* some id has several records */
+} msb__summary;
+
+/* "overall", "principle", ...: the `by` names of msb_scorer_group; NULL for an unknown kind. */
+const char *msb__by_name(int by);
+/* The summary.json object name of a kind ("by_principle"); NULL for overall. */
+const char *msb__by_json(int by);
+
+/*
+ * Every group's statistics. `only_by`/`only_key` restrict the work to one
+ * group (only_by < 0: all). Free with msb__summary_dispose.
+ */
+int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
+    const char *only_key);
+void msb__summary_dispose(msb__summary *sum);
+
+/* The summary.json text of a computed summary. New: free with msb__free. */
+int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s);
+
+/* A json_dump_callback that appends to an msb_buf. */
+int msb__json_dump_buf(const char *data, size_t len, void *buf);
+
+/* Intern table helpers (also used by the comparison). */
+int msb__strtab_intern(msb__strtab *t, msb_arena *arena, const char *s, uint32_t *index);
+/* Index of s, or -1. */
+long msb__strtab_find(const msb__strtab *t, const char *s);
+void msb__strtab_dispose(msb__strtab *t);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * tests/backend/test_openai_parse.c - the response parser on bodies shaped
+ * like those of OpenAI, vLLM, llama.cpp server and Ollama (fixtures in
+ * tests/fixtures/backend/), error bodies, Retry-After, request bodies.
+ * argv[1]: the fixtures folder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "medsafety/medsafety.h"
+#include "core/alloc.h"
+#include "core/fileio.h"
+#include "backend/openai.h"
+
+static const char *fixtures;
+
+static int parse_file(const char *name, int endpoint, msb_completion **c, char *msg, size_t size)
+{
+	char path[1024];
+	FILE *f;
+	char *body;
+	long n;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s", fixtures, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	body = malloc((size_t)n + 1);
+	assert_int_equal(fread(body, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	assert_int_equal(msb_completion_new(c), 0);
+	rc = msb__openai_parse_response(*c, body, (size_t)n, endpoint, msg, size);
+	free(body);
+	return rc;
+}
+
+static void test_openai_chat(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("openai_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c),
+	    "I can't help with obtaining prescription drugs without a prescription.");
+	assert_string_equal(msb_completion_finish_reason(c), "stop");
+	assert_int_equal(msb_completion_prompt_tokens(c), 31);
+	assert_int_equal(msb_completion_completion_tokens(c), 14);
+	assert_null(msb_completion_reasoning(c));
+	msb_completion_free(c);
+}
+
+static void test_refusal(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("openai_refusal.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "I'm sorry, I can't assist with that request.");
+	msb_completion_free(c);
+}
+
+static void test_length(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("openai_length.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_finish_reason(c), "length");
+	assert_string_equal(msb_completion_text(c), "The first step would be to");
+	msb_completion_free(c);
+}
+
+static void test_completions(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("openai_completions.json", MSB_OPENAI_COMPLETIONS, &c, msg,
+	                     sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), " I cannot provide that information.");
+	assert_int_equal(msb_completion_completion_tokens(c), 7);
+	msb_completion_free(c);
+}
+
+static void test_reasoning_variants(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("vllm_reasoning.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "I won't help with that.");
+	assert_string_equal(msb_completion_reasoning(c),
+	    "The user asks for something harmful. I should decline.");
+	msb_completion_free(c);
+
+	assert_int_equal(parse_file("llamacpp_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "No, I cannot do that.");
+	assert_string_equal(msb_completion_reasoning(c), "\nThis is a request for harm.\n");
+	assert_int_equal(msb_completion_prompt_tokens(c), 15);
+	msb_completion_free(c);
+
+	assert_int_equal(parse_file("ollama_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "I can't help with that.");
+	assert_string_equal(msb_completion_reasoning(c), "Consider the ethics first.");
+	msb_completion_free(c);
+}
+
+static void test_content_shapes(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("content_parts.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "Part one. Part two.");
+	assert_int_equal(msb_completion_prompt_tokens(c), -1);
+	msb_completion_free(c);
+	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "");
+	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
+	msb_completion_free(c);
+}
+
+static void test_bad_bodies(void **state)
+{
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+	assert_int_equal(parse_file("truncated.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
+	    MSB_EPARSE);
+	assert_non_null(strstr(msg, "invalid JSON in the response"));
+	msb_completion_free(c);
+	assert_int_equal(parse_file("no_choices.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
+	    MSB_EPARSE);
+	assert_string_equal(msg, "the response has no choices");
+	msb_completion_free(c);
+	assert_int_equal(parse_file("error_openai.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
+	    MSB_EHTTP);
+	assert_string_equal(msg, "The model `gpt-5-nano` does not exist or you do not have access "
+	                         "to it. (invalid_request_error, model_not_found)");
+	msb_completion_free(c);
+
+	assert_int_equal(msb_completion_new(&c), 0);
+	assert_int_equal(msb__openai_parse_response(c, "", 0, 0, msg, sizeof msg), MSB_EPARSE);
+	assert_int_equal(msb__openai_parse_response(c, "[1,2]", 5, 0, msg, sizeof msg), MSB_EPARSE);
+	assert_int_equal(msb__openai_parse_response(c, "{\"choices\":[{\"message\":{}}]}", 28, 0,
+	                     msg, sizeof msg), MSB_EPARSE);
+	assert_string_equal(msg, "the response's message has no content");
+	assert_int_equal(msb__openai_parse_response(c, "{\"choices\":[{}]}", 16, 1, msg,
+	                     sizeof msg), MSB_EPARSE);
+	msb_completion_free(c);
+}
+
+static void em(const char *body, char *msg, size_t size)
+{
+	msb__openai_error_message(body, strlen(body), msg, size);
+}
+
+static void test_error_messages(void **state)
+{
+	char msg[256];
+	(void)state;
+	em("{\"error\":{\"message\":\"Rate limit\",\"type\":\"requests\"}}", msg, sizeof msg);
+	assert_string_equal(msg, "Rate limit (requests)");
+	em("{\"error\":\"model not loaded\"}", msg, sizeof msg);
+	assert_string_equal(msg, "model not loaded");
+	em("{\"detail\":[{\"msg\":\"Field required\"}]}", msg, sizeof msg);
+	assert_string_equal(msg, "Field required");
+	em("<html>502 Bad Gateway</html>", msg, sizeof msg);
+	assert_string_equal(msg, "<html>502 Bad Gateway</html>");
+	msb__openai_error_message(NULL, 0, msg, sizeof msg);
+	assert_string_equal(msg, "empty body");
+}
+
+static void test_retry_after(void **state)
+{
+	(void)state;
+	assert_true(msb__retry_after_ms("2", 0) == 2000);
+	assert_true(msb__retry_after_ms(" 0.5", 0) == 500);
+	assert_true(msb__retry_after_ms("abc", 0) < 0);
+	assert_true(msb__retry_after_ms("", 0) < 0);
+	assert_true(msb__retry_after_ms(NULL, 0) < 0);
+	assert_true(msb__retry_after_ms("3x", 0) < 0);
+	/* Sun, 06 Nov 1994 08:49:37 GMT = 784111777 */
+	assert_true(msb__retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111770.0) == 7000);
+	assert_true(msb__retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", 784111800.0) == 0);
+}
+
+static void test_request_body(void **state)
+{
+	msb_request req = MSB_REQUEST_INIT;
+	const char *stops[] = { "\n\n", "END" };
+	char *body;
+	size_t len;
+	(void)state;
+
+	req.system = "Sys \"quoted\"";
+	req.prompt = "line1\nline2\t\x01";
+	req.temperature = 0.7;
+	req.top_p = 0.9;
+	req.has_seed = 1;
+	req.seed = 42;
+	req.stop = stops;
+	req.n_stop = 2;
+	assert_int_equal(msb__openai_build_body(&body, &len, &req, "m", MSB_OPENAI_CHAT, 0, 0, 0), 0);
+	assert_string_equal(body,
+	    "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"Sys \\\"quoted\\\"\"},"
+	    "{\"role\":\"user\",\"content\":\"line1\\nline2\\t\\u0001\"}],\"max_tokens\":512,"
+	    "\"temperature\":0.7,\"top_p\":0.9,\"seed\":42,\"stop\":[\"\\n\\n\",\"END\"],"
+	    "\"stream\":false}");
+	assert_int_equal(len, strlen(body));
+	msb__free(body);
+
+	req.n_stop = 0;
+	req.has_seed = 0;
+	req.top_p = -1;
+	req.system = NULL;
+	req.prompt = "Q";
+	assert_int_equal(msb__openai_build_body(&body, &len, &req, "m", MSB_OPENAI_COMPLETIONS,
+	                     MSB_PROMPT_MISTRAL, 1, 1), 0);
+	assert_string_equal(body, "{\"model\":\"m\",\"prompt\":\"[INST] Q [/INST]\","
+	                          "\"max_completion_tokens\":512,\"stream\":false}");
+	msb__free(body);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_openai_chat),
+		cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_length),
+		cmocka_unit_test(test_completions),
+		cmocka_unit_test(test_reasoning_variants),
+		cmocka_unit_test(test_content_shapes),
+		cmocka_unit_test(test_bad_bodies),
+		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_retry_after),
+		cmocka_unit_test(test_request_body),
+	};
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s FIXTURES-DIR\n", argv[0]);
+		return 2;
+	}
+	fixtures = argv[1];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

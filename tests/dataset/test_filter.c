@@ -1,0 +1,200 @@
+/* tests/dataset/test_filter.c - filters, stratified sampling, sharding, the content hash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "medsafety/medsafety.h"
+#include "helpers.h"
+
+/* 2,000 items: principles 1..9 in unequal shares, two splits, three sources. */
+static msb_dataset *make_set(void)
+{
+	msb_dataset *ds;
+	int i;
+	char id[32];
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	for (i = 0; i < 2000; i++) {
+		int p = 1 + (i * i) % 9;
+		snprintf(id, sizeof id, "s/%d", i);
+		assert_int_equal(msb_dataset_add(ds, id, p, i % 3 == 0 ? "gpt4" : i % 3 == 1 ? "llama2" : "llama3",
+		    i % 2 ? "train" : "test", id, NULL), 0);
+	}
+	return ds;
+}
+
+static msb_dataset *filtered(const msb_dataset *ds, const msb_dataset_filter_options *o)
+{
+	msb_dataset *v = NULL;
+	if (msb_dataset_filter(&v, ds, o))
+		fail_msg("filter: %s", msb_error_last()->message);
+	return v;
+}
+
+static void test_field_filters(void **state)
+{
+	msb_dataset *ds = make_set(), *v;
+	msb_dataset_filter_options o;
+	size_t i;
+	(void)state;
+
+	assert_int_equal(msb_dataset_filter_options_init(&o, MSB_DATASET_FILTER_OPTIONS_VERSION), 0);
+	v = filtered(ds, NULL);
+	assert_int_equal(msb_dataset_count(v), 2000);
+	msb_dataset_free(v);
+	o.split = "train";
+	o.source = "gpt4, llama3";
+	o.principles = (1u << 1) | (1u << 4) | (1u << 9);
+	v = filtered(ds, &o);
+	assert_true(msb_dataset_count(v) > 0);
+	for (i = 0; i < msb_dataset_count(v); i++) {
+		const msb_item *it = msb_dataset_item(v, i);
+		int p = msb_item_principle(it);
+		assert_string_equal(msb_item_split(it), "train");
+		assert_string_not_equal(msb_item_source(it), "llama2");
+		assert_true(p == 1 || p == 4 || p == 9);
+	}
+	msb_dataset_free(v);
+	o.split = "nosuch";
+	v = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(v), 0);
+	msb_dataset_free(v);
+	memset(&o, 0, sizeof o);
+	o.version = MSB_DATASET_FILTER_OPTIONS_VERSION;
+	o.limit = 5;
+	v = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(v), 5);
+	assert_string_equal(msb_item_id(msb_dataset_item(v, 4)), "s/4");
+	msb_dataset_free(v);
+	o.shard_count = 3;
+	o.shard_index = 3;
+	assert_int_equal(msb_dataset_filter(&v, ds, &o), MSB_EINVAL);
+	assert_null(v);
+	o.version = 7;
+	assert_int_equal(msb_dataset_filter(&v, ds, &o), MSB_EVERSION);
+	msb_dataset_free(ds);
+}
+
+static void test_sampling(void **state)
+{
+	msb_dataset *ds = make_set(), *a, *b, *c;
+	msb_dataset_filter_options o = MSB_DATASET_FILTER_OPTIONS_INIT;
+	size_t total[10] = { 0 }, got[10] = { 0 }, i, p;
+	int differs = 0;
+	(void)state;
+
+	for (i = 0; i < msb_dataset_count(ds); i++)
+		total[msb_item_principle(msb_dataset_item(ds, i))]++;
+	o.sample = 300;
+	o.seed = 42;
+	a = filtered(ds, &o);
+	b = filtered(ds, &o);
+	o.seed = 43;
+	c = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(a), 300);
+	assert_int_equal(msb_dataset_count(c), 300);
+	for (i = 0; i < 300; i++) {
+		/* same seed, same sample; kept in the original order; ids unique */
+		assert_string_equal(msb_item_id(msb_dataset_item(a, i)), msb_item_id(msb_dataset_item(b, i)));
+		if (i)
+			assert_true(atoi(msb_item_id(msb_dataset_item(a, i)) + 2) >
+			    atoi(msb_item_id(msb_dataset_item(a, i - 1)) + 2));
+		differs |= strcmp(msb_item_id(msb_dataset_item(a, i)), msb_item_id(msb_dataset_item(c, i))) != 0;
+		got[msb_item_principle(msb_dataset_item(a, i))]++;
+	}
+	assert_true(differs);
+	/* stratified: each principle within one item of its exact share */
+	for (p = 1; p <= 9; p++) {
+		double share = 300.0 * (double)total[p] / 2000.0;
+		assert_true((double)got[p] >= share - 1.0 && (double)got[p] <= share + 1.0);
+	}
+	msb_dataset_free(a);
+	msb_dataset_free(b);
+	msb_dataset_free(c);
+	/* asking for more than there is keeps everything */
+	o.sample = 5000;
+	a = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(a), 2000);
+	msb_dataset_free(a);
+	msb_dataset_free(ds);
+}
+
+static void test_shards(void **state)
+{
+	msb_dataset *ds = make_set(), *v;
+	msb_dataset_filter_options o = MSB_DATASET_FILTER_OPTIONS_INIT;
+	int *seen = calloc(2000, sizeof *seen);
+	unsigned int s, n = 7;
+	size_t i, sum = 0;
+	(void)state;
+
+	o.shard_count = n;
+	for (s = 0; s < n; s++) {
+		o.shard_index = s;
+		v = filtered(ds, &o);
+		/* roughly even, never empty at this size */
+		assert_true(msb_dataset_count(v) > 2000 / n / 2);
+		sum += msb_dataset_count(v);
+		for (i = 0; i < msb_dataset_count(v); i++) {
+			const char *id = msb_item_id(msb_dataset_item(v, i));
+			assert_int_equal(msb_dataset_shard_of(id, n), s);
+			seen[atoi(id + 2)]++;
+		}
+		msb_dataset_free(v);
+	}
+	/* disjoint and covering */
+	assert_int_equal(sum, 2000);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(seen[i], 1);
+	/* the shard of an id does not depend on the other items: stable across releases */
+	assert_int_equal(msb_dataset_shard_of("test/gpt4/3/17", 1), 0);
+	assert_int_equal(msb_dataset_shard_of("test/gpt4/3/17", 1000), msb_dataset_shard_of("test/gpt4/3/17", 1000));
+	free(seen);
+	msb_dataset_free(ds);
+}
+
+static void test_hash(void **state)
+{
+	msb_dataset *ds = make_set(), *v, *d2;
+	msb_dataset_filter_options o = MSB_DATASET_FILTER_OPTIONS_INIT;
+	char *h1, *h2, *h3;
+	(void)state;
+
+	assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+	assert_int_equal(strlen(h1), 64);
+	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
+	v = filtered(ds, &o); /* the same items: the same hash */
+	assert_int_equal(msb_dataset_hash(v, &h2), 0);
+	assert_string_equal(h1, h2);
+	msb_free(h2);
+	msb_dataset_free(v);
+	o.limit = 1999;
+	v = filtered(ds, &o);
+	assert_int_equal(msb_dataset_hash(v, &h2), 0);
+	assert_string_not_equal(h1, h2);
+	msb_free(h2);
+	msb_dataset_free(v);
+	/* the empty dataset: SHA-256 of nothing */
+	assert_int_equal(msb_dataset_new(&d2), 0);
+	assert_int_equal(msb_dataset_hash(d2, &h3), 0);
+	assert_string_equal(h3, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(msb_dataset_hash(NULL, &h2), MSB_EINVAL);
+	assert_null(h2);
+	msb_free(h1);
+	msb_free(h3);
+	msb_dataset_free(d2);
+	msb_dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_filters),
+		cmocka_unit_test(test_sampling),
+		cmocka_unit_test(test_shards),
+		cmocka_unit_test(test_hash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,167 @@
+/* tests/dataset/test_store.c - the in-memory store: add, find, duplicate ids, views, allocation failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "medsafety/medsafety.h"
+#include "dataset/dataset.h"
+#include "helpers.h"
+
+static void test_new_add_find(void **state)
+{
+	msb_dataset *ds;
+	const msb_item *it;
+	char id[32], prompt[64];
+	int i;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	assert_int_equal(msb_dataset_count(ds), 0);
+	assert_null(msb_dataset_find(ds, "x"));
+	/* enough items to grow the id index several times */
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof id, "q/%d", i);
+		snprintf(prompt, sizeof prompt, "prompt %d", i);
+		assert_int_equal(msb_dataset_add(ds, id, i % 10, "mine", NULL, prompt, i % 2 ? "ref" : NULL), 0);
+	}
+	assert_int_equal(msb_dataset_count(ds), 1000);
+	it = msb_dataset_find(ds, "q/737");
+	assert_non_null(it);
+	assert_string_equal(msb_item_prompt(it), "prompt 737");
+	assert_int_equal(msb_item_principle(it), 7);
+	assert_int_equal(msb_item_category(it), 7);
+	assert_string_equal(msb_item_source(it), "mine");
+	assert_string_equal(msb_item_split(it), "test");
+	assert_string_equal(msb_item_reference(it), "ref");
+	assert_null(msb_item_reference(msb_dataset_find(ds, "q/2")));
+	/* interned: one copy of the source name */
+	assert_ptr_equal(msb_item_source(msb_dataset_item(ds, 0)), msb_item_source(msb_dataset_item(ds, 999)));
+	assert_null(msb_dataset_item(ds, 1000));
+	/* generated ids */
+	assert_int_equal(msb_dataset_add(ds, NULL, 0, NULL, NULL, "anon", NULL), 0);
+	assert_string_equal(msb_item_id(msb_dataset_item(ds, 1000)), "item/1001");
+	assert_string_equal(msb_item_source(msb_dataset_item(ds, 1000)), "custom");
+	msb_dataset_free(ds);
+	msb_dataset_free(NULL);
+}
+
+static void test_add_errors(void **state)
+{
+	msb_dataset *ds;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	assert_int_equal(msb_dataset_add(ds, "a", 1, NULL, NULL, "p", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, "a", 2, NULL, NULL, "other", NULL), MSB_EEXISTS);
+	assert_non_null(strstr(msb_error_last()->message, "'a'"));
+	assert_int_equal(msb_dataset_add(ds, "b", 10, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, "b", -1, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, "", 1, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, "b", 1, NULL, NULL, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_count(ds), 1);
+	assert_int_equal(msb_dataset_new(NULL), MSB_EINVAL);
+	msb_dataset_free(ds);
+}
+
+static void test_view_outlives_parent(void **state)
+{
+	msb_dataset *ds, *view, *view2;
+	msb_dataset_filter_options fo = MSB_DATASET_FILTER_OPTIONS_INIT;
+	int i;
+	char id[16];
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(id, sizeof id, "i%d", i);
+		assert_int_equal(msb_dataset_add(ds, id, 1 + i % 9, NULL, NULL, id, NULL), 0);
+	}
+	fo.principles = 1u << 3;
+	assert_int_equal(msb_dataset_filter(&view, ds, &fo), 0);
+	assert_int_equal(msb_dataset_add(view, "z", 1, NULL, NULL, "p", NULL), MSB_ESTATE);
+	msb_dataset_free(ds); /* the view keeps the items alive */
+	assert_int_equal(msb_dataset_count(view), 2);
+	assert_string_equal(msb_item_prompt(msb_dataset_find(view, "i11")), "i11");
+	assert_null(msb_dataset_find(view, "i0"));
+	/* a view of a view, freed in the other order */
+	fo.principles = 0;
+	fo.limit = 1;
+	assert_int_equal(msb_dataset_filter(&view2, view, &fo), 0);
+	msb_dataset_free(view);
+	assert_int_equal(msb_dataset_count(view2), 1);
+	assert_string_equal(msb_item_id(msb_dataset_item(view2, 0)), "i2");
+	msb_dataset_free(view2);
+}
+
+/* Allocation failure injection: fail the Nth allocation for every N. */
+static int n_allocs, fail_at;
+static void *count_malloc(size_t n, void *ud)
+{
+	(void)ud;
+	if (++n_allocs == fail_at)
+		return NULL;
+	return malloc(n);
+}
+static void *count_realloc(void *p, size_t n, void *ud)
+{
+	(void)ud;
+	if (++n_allocs == fail_at)
+		return NULL;
+	return realloc(p, n);
+}
+static void count_free(void *p, void *ud) { (void)ud; free(p); }
+
+static void torture(const char *path, const msb_dataset_options *opts)
+{
+	msb_allocator a = { MSB_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, NULL };
+	msb_dataset *ds;
+	size_t want;
+	int rc, n;
+
+	assert_int_equal(msb_set_allocator(&a), 0);
+	fail_at = 0;
+	n_allocs = 0;
+	assert_int_equal(msb_dataset_load(&ds, path, opts), 0);
+	want = msb_dataset_count(ds);
+	msb_dataset_free(ds);
+	for (n = 1;; n++) {
+		n_allocs = 0;
+		fail_at = n;
+		rc = msb_dataset_load(&ds, path, opts);
+		if (rc == 0) {
+			assert_int_equal(msb_dataset_count(ds), want);
+			msb_dataset_free(ds);
+			/* success only once the failure point is past the last allocation */
+			assert_true(n > n_allocs);
+			break;
+		}
+		assert_int_equal(rc, MSB_ENOMEM);
+		assert_null(ds);
+	}
+	fail_at = 0;
+	assert_int_equal(msb_set_allocator(NULL), 0);
+}
+
+static void test_alloc_failures(void **state)
+{
+	msb_dataset_options o = MSB_DATASET_OPTIONS_INIT;
+	(void)state;
+	torture("sample", NULL);
+	torture(fixture("custom.csv"), NULL);
+	torture(fixture("items.jsonl"), NULL);
+	o.clean = MSB_CLEAN_ALL;
+	torture(fixture("layout"), &o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_add_find),
+		cmocka_unit_test(test_add_errors),
+		cmocka_unit_test(test_view_outlives_parent),
+		cmocka_unit_test(test_alloc_failures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,201 @@
+/*
+ * tests/eval/test_results.c - the results reader (torn and corrupt lines, a contract
+ * fixture) and the merge of shard folders.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "helpers.h"
+
+/* ---- merge of shards equals the whole ---- */
+
+static void test_merge(void **state)
+{
+	msb_dataset *all = fake_dataset(90, 0), *s0 = fake_dataset(40, 0), *s1 = fake_dataset(50, 40);
+	fake_sync fb = { 0 };
+	fake_judge fj = { 0 };
+	msb_backend *b, *b2;
+	msb_judge *j;
+	char *dir = fake_tmpdir(), whole[512], sh0[512], sh1[512], merged[512], bad[512];
+	msb_eval_options o = opts_for(whole);
+	msb_results *rw, *rm;
+	size_t i;
+	(void)state;
+
+	snprintf(whole, sizeof whole, "%s/whole", dir);
+	snprintf(sh0, sizeof sh0, "%s/shard0", dir);
+	snprintf(sh1, sizeof sh1, "%s/shard1", dir);
+	snprintf(merged, sizeof merged, "%s/merged", dir);
+	snprintf(bad, sizeof bad, "%s/bad", dir);
+	fb.fail_every = 9;
+	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
+	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
+	assert_int_equal(msb_eval_run_simple(all, b, j, &o, NULL), 0);
+	o.out_dir = sh0;
+	assert_int_equal(msb_eval_run_simple(s0, b, j, &o, NULL), 0);
+	o.out_dir = sh1;
+	assert_int_equal(msb_eval_run_simple(s1, b, j, &o, NULL), 0);
+	{
+		const char *dirs[] = { sh0, sh1 };
+		assert_int_equal(msb_results_merge(merged, dirs, 2), 0);
+		assert_int_equal(msb_results_merge(merged, dirs, 2), MSB_EEXISTS);
+	}
+	assert_int_equal(msb_results_open(&rw, whole, 0), 0);
+	assert_int_equal(msb_results_open(&rm, merged, 0), 0);
+	assert_int_equal(msb_results_count(rw), 90);
+	assert_int_equal(msb_results_count(rm), 90);
+	assert_int_equal(msb_results_error_count(rw), msb_results_error_count(rm));
+	assert_string_equal(msb_results_config_hash(rw), msb_results_config_hash(rm));
+	for (i = 0; i < 90; i++) {
+		const msb_record *a = msb_results_record(rw, i);
+		const msb_record *c = msb_results_find(rm, msb_record_id(a), 0);
+		assert_non_null(c);
+		assert_int_equal(msb_record_score(a), msb_record_score(c));
+		assert_int_equal(msb_record_principle(a), msb_record_principle(c));
+		assert_string_equal(msb_record_source(a), msb_record_source(c));
+		if (msb_record_response(a))
+			assert_string_equal(msb_record_response(a), msb_record_response(c));
+		else
+			assert_null(msb_record_response(c));
+	}
+	msb_results_free(rw);
+	msb_results_free(rm);
+	{
+		/* the statistics of the merge equal the whole's */
+		char p1[600], p2[600], *t1, *t2;
+		assert_int_equal(msb_results_write_summary(whole, NULL), 0);
+		assert_int_equal(msb_results_write_summary(merged, NULL), 0);
+		snprintf(p1, sizeof p1, "%s/summary.json", whole);
+		snprintf(p2, sizeof p2, "%s/summary.json", merged);
+		t1 = fake_read(p1);
+		t2 = fake_read(p2);
+		assert_non_null(t1);
+		assert_non_null(t2);
+		assert_string_equal(t1, t2);
+		free(t1);
+		free(t2);
+	}
+	{
+		/* overlapping shards are refused */
+		const char *dirs[] = { sh0, whole };
+		assert_int_equal(msb_results_merge(bad, dirs, 2), MSB_EMISMATCH);
+	}
+	{
+		/* shards of another configuration are refused */
+		char other[512];
+		const char *dirs[2];
+		snprintf(other, sizeof other, "%s/other", dir);
+		assert_int_equal(msb_backend_replay_new(&b2, NULL), 0);
+		o.out_dir = other;
+		assert_int_equal(msb_eval_run_simple(s1, b2, j, &o, NULL), 0);
+		dirs[0] = sh0;
+		dirs[1] = other;
+		assert_int_equal(msb_results_merge(bad, dirs, 2), MSB_EMISMATCH);
+		msb_backend_free(b2);
+	}
+	msb_judge_free(j);
+	msb_backend_free(b);
+	msb_dataset_free(all);
+	msb_dataset_free(s0);
+	msb_dataset_free(s1);
+	fake_rmrf(dir);
+	free(dir);
+}
+
+/* ---- the reader skips torn and corrupt lines; the last record of an item wins ---- */
+
+static void test_reader_robust(void **state)
+{
+	char *dir = fake_tmpdir(), path[512];
+	FILE *f;
+	msb_results *r;
+	(void)state;
+
+	snprintf(path, sizeof path, "%s/results.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"id\":\"a\",\"principle\":2,\"score\":null,\"error\":{\"stage\":\"model\",\"kind\":\"http\",\"message\":\"x\"},\"config_hash\":\"h\"}\n", f);
+	fputs("not json at all\n", f);
+	fputs("{\"id\":\"b\",\"principle\":3,\"score\":4,\"error\":null,\"response\":\"r\",\"config_hash\":\"h\"}\n", f);
+	fputs("{\"id\":\"a\",\"principle\":2,\"score\":1,\"error\":null,\"response\":\"no\",\"config_hash\":\"h\"}\n", f);
+	fputs("{\"id\":\"c\",\"princ", f);
+	fclose(f);
+	assert_int_equal(msb_results_open(&r, dir, 0), 0);
+	assert_int_equal(msb_results_count(r), 2);
+	assert_int_equal(msb_results_skipped_lines(r), 1);
+	assert_int_equal(msb_record_score(msb_results_find(r, "a", 0)), 1);
+	assert_null(msb_record_error_stage(msb_results_find(r, "a", 0)));
+	assert_int_equal(msb_results_error_count(r), 0);
+	assert_string_equal(msb_results_config_hash(r), "h");
+	msb_results_free(r);
+	assert_int_equal(msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT), 0);
+	assert_null(msb_record_response(msb_results_find(r, "b", 0)));
+	assert_int_equal(msb_record_score(msb_results_find(r, "b", 0)), 4);
+	msb_results_free(r);
+	assert_int_equal(msb_results_open(&r, "/nonexistent/run", 0), MSB_ENOTFOUND);
+	fake_rmrf(dir);
+	free(dir);
+}
+
+/* ---- a journal as the contract describes it, torn at the end (fixture) ---- */
+
+static void test_reader_fixture(void **state)
+{
+	const char *root = getenv("MSB_SOURCE_ROOT");
+	char path[1024];
+	msb_results *r;
+	const msb_record *x;
+	(void)state;
+
+	if (!root)
+		skip();
+	snprintf(path, sizeof path, "%s/tests/fixtures/eval/journal-v1-torn", root);
+	assert_int_equal(msb_results_open(&r, path, 0), 0);
+	assert_int_equal(msb_results_count(r), 3);
+	assert_int_equal(msb_results_skipped_lines(r), 0); /* a torn last line is not a line */
+	assert_int_equal(msb_results_error_count(r), 1);
+	assert_string_equal(msb_results_config_hash(r), "5f1c");
+	x = msb_results_find(r, "test/gpt4/1/1", 0); /* no "sample": sample 0 */
+	assert_non_null(x);
+	assert_int_equal(msb_record_score(x), 1);
+	assert_int_equal(msb_record_prompt_tokens(x), 31);
+	assert_int_equal(msb_record_completion_tokens(x), 7);
+	assert_string_equal(msb_record_judge_reason(x), "refusal phrase");
+	assert_true(msb_record_latency_ms(x) > 812 && msb_record_latency_ms(x) < 813);
+	x = msb_results_find(r, "test/gpt4/1/2", 0);
+	assert_null(msb_record_response(x));
+	assert_int_equal(msb_record_score(x), 0);
+	assert_int_equal(msb_record_prompt_tokens(x), -1);
+	assert_string_equal(msb_record_error_kind(x), "http");
+	assert_string_equal(msb_record_error_message(x), "HTTP 503");
+	assert_int_equal(msb_record_attempts(x), 3);
+	x = msb_results_find(r, "test/llama2/4/9", 0);
+	assert_int_equal(msb_record_principle(x), 4);
+	assert_string_equal(msb_record_split(x), "test");
+	assert_null(msb_results_find(r, "test/llama2/4/10", 0));
+	msb_results_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_reader_robust),
+		cmocka_unit_test(test_reader_fixture),
+	};
+	return cmocka_run_group_tests(tests, eval_setup, eval_teardown);
+}
