@@ -205,6 +205,7 @@ class msb_eval_stats(Structure):
         ("est_tokens", c_longlong),
         ("elapsed_s", c_double),
         ("stop_reason", c_int),
+        ("abandoned", c_size_t),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import tempfile
 import threading
@@ -63,7 +64,11 @@ _PROGRESS = _abi.PROGRESS_FN(_progress)
 
 
 def _eval_stats(ev: c_void_p) -> Dict[str, Any]:
-    st = _abi.msb_eval_stats()
+    # Room to spare after the struct: msb_eval_get_stats copies the library's
+    # whole struct, so a newer library with appended fields must not write
+    # past the end of ours.
+    buf = (ctypes.c_char * (ctypes.sizeof(_abi.msb_eval_stats) + 512))()
+    st = _abi.msb_eval_stats.from_buffer(buf)
     st.version = _abi.EVAL_STATS_VERSION
     LIB.call(LIB.msb_eval_get_stats, ev, byref(st))
     return {name: getattr(st, name) for name, _ in st._fields_ if name != "version"}

@@ -134,6 +134,7 @@ int main(void)
 	F(msb_eval_stats, cache_hits); F(msb_eval_stats, prompt_tokens);
 	F(msb_eval_stats, completion_tokens); F(msb_eval_stats, est_requests);
 	F(msb_eval_stats, est_tokens); F(msb_eval_stats, elapsed_s); F(msb_eval_stats, stop_reason);
+	F(msb_eval_stats, abandoned);
 	end();
 #endif
 

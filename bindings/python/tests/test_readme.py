@@ -1,4 +1,4 @@
-"""The README snippet (issue 8; also the first example of docs/python.md) works as written."""
+"""The README snippet (issue 8, README.md, the first example of docs/python.md) works as written."""
 
 import os
 import re
@@ -34,6 +34,11 @@ class ReadmeTest(unittest.TestCase):
 
     def test_snippet_verbatim(self):
         self.check(SNIPPET)
+
+    def test_readme_shows_the_snippet(self):
+        with open(os.path.join(SOURCE_ROOT, "README.md"), encoding="utf-8") as f:
+            blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
+        self.assertIn(SNIPPET, blocks)
 
     def test_docs_python_md_shows_the_same_snippet(self):
         with open(os.path.join(SOURCE_ROOT, "docs", "python.md"), encoding="utf-8") as f:
