@@ -87,6 +87,28 @@ class LoadTest(unittest.TestCase):
         self.assertIn("bad.csv", cm.exception.message)
 
 
+DATA = os.environ.get("MEDSAFETY_DATA", "")
+
+
+@unittest.skipUnless(os.path.isdir(os.path.join(DATA, "datasets")),
+                     "MEDSAFETY_DATA does not point at the MedSafetyBench data")
+class RealDataTest(unittest.TestCase):
+    """The counts of ../shared/data/medsafetybench/README.md, through Python."""
+
+    def test_whole_folder_and_filters(self):
+        with ms.Dataset.load(os.path.join(DATA, "datasets")) as ds:
+            self.assertEqual(len(ds), 76174)
+            for split, n in (("test", 900), ("train", 900), ("generated", 74374)):
+                with ds.filter(split=split) as f:
+                    self.assertEqual(len(f), n, split)
+            with ds.filter(split="test", source="llama2", principle=6) as f:
+                self.assertEqual(len(f), 24)
+                self.assertTrue(all(it.reference for it in f))
+            with ds.filter(split="generated", principle=[1, 9]) as f:
+                self.assertEqual(len(f), 7897 + 8096)
+                self.assertEqual({it.source for it in f}, {"llama3"})
+
+
 class FilterExportTest(unittest.TestCase):
     def test_filters(self):
         with make_dataset(4) as ds:
