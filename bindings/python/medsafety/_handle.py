@@ -46,6 +46,7 @@ class Handle:
 
     @property
     def closed(self) -> bool:
+        """True once the handle has been released."""
         return self._ptr is None
 
     def close(self) -> None:
