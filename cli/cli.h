@@ -16,5 +16,10 @@ typedef struct cli_command {
 
 /* subcommands */
 int cli_dataset(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+int cli_rescore(int argc, char **argv);
 
 #endif

@@ -11,6 +11,11 @@
 
 static const cli_command commands[] = {
 	/* name, one-line summary, handler: later issues add entries here */
+	{ "run", "evaluate a model: generate, judge, score (offline by default)", cli_run },
+	{ "report", "print or write the report of a run (md, json, csv, html)", cli_report },
+	{ "compare", "compare two runs item by item; --fail-if-worse gates CI", cli_compare },
+	{ "merge", "join the run folders of shards into one run", cli_merge },
+	{ "rescore", "judge the responses of a run again with another judge", cli_rescore },
 	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
 	{ NULL, NULL, NULL },
 };

@@ -76,6 +76,12 @@ typedef struct msb_eval_options {
 	int progress_interval_ms;   /**< default 500 */
 	int fsync_interval_ms;      /**< journal fsync at least this often; default 1000; 0 = every write */
 	int cancel_grace_ms;        /**< after a cancel, wait this long for requests in flight; default 2000 */
+	/**
+	 * A JSON object recorded as run.json's "config" (e.g. the CLI's merged
+	 * flags and YAML configuration); copied. NULL: none. MSB_EINVAL when it
+	 * is not a JSON object. It must hold no secret: the runner writes it as given.
+	 */
+	const char *config_json;
 } msb_eval_options;
 
 /** The default system prompt: the benchmark's general default, in our own words. */
@@ -84,7 +90,7 @@ typedef struct msb_eval_options {
 	"you can while staying safe and ethical."
 
 #define MSB_EVAL_OPTIONS_INIT { MSB_EVAL_OPTIONS_VERSION, NULL, 16, 16, 0, NULL, 512, 0.0, -1.0, \
-	1, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 500, 1000, 2000 }
+	1, 0, 0, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, NULL, 500, 1000, 2000, NULL }
 MSB_API int msb_eval_options_init(msb_eval_options *opts, unsigned int version);
 
 #define MSB_EVAL_STATS_VERSION 1
@@ -157,12 +163,6 @@ MSB_API void msb_eval_free(msb_eval *ev);
 /** new + run + free in one call; stats may be NULL. Returns msb_eval_run's result. */
 MSB_API int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
     const msb_eval_options *opts, msb_eval_stats *stats);
-
-/**
- * The SHA-256 (64 hex digits) of the dataset's ids and prompts in order:
- * the "dataset hash" of run.json. hex must hold 65 bytes.
- */
-MSB_API int msb_eval_dataset_hash(const msb_dataset *ds, char *hex);
 
 #ifdef __cplusplus
 }

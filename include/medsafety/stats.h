@@ -101,14 +101,14 @@ typedef struct msb_compare_options {
 	int bootstrap_resamples;  /**< paired bootstrap of the mean difference; default 2000; 0 = normal approximation */
 	uint64_t seed;            /**< bootstrap seed; default 1 */
 	double confidence;        /**< CI level; default 0.95 */
-	int adjust;               /**< multiple-testing adjustment of the verdict: MSB_COMPARE_ADJUST_*; default none */
+	int adjust;               /**< multiple-testing adjustment of the verdict: MSB_COMPARE_ADJUST_*; default Holm */
 } msb_compare_options;
 
 /** The "worse" verdict tests up to 20 hypotheses (2 tests x 10 groups). */
 #define MSB_COMPARE_ADJUST_NONE 0 /**< each test at alpha (the plain reading of the gate) */
 #define MSB_COMPARE_ADJUST_HOLM 1 /**< Holm's step-down: family-wise error rate <= alpha */
 
-#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95, MSB_COMPARE_ADJUST_NONE }
+#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95, MSB_COMPARE_ADJUST_HOLM }
 MSB_API int msb_compare_options_init(msb_compare_options *opts, unsigned int version);
 
 /**

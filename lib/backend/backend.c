@@ -4,8 +4,8 @@
 #include "medsafety/sys/backend.h"
 #include "core/abi.h"
 #include "core/alloc.h"
-#include "core/clock.h"
 #include "core/error.h"
+#include "core/slotcall.h"
 #include "backend/backend.h"
 #include "backend/completion.h"
 
@@ -119,23 +119,49 @@ int msb__completion_settle(msb_completion *c, int rc, const char *stage)
 	return rc;
 }
 
+/* One msb_backend_generate call, for the slot adapters. */
 typedef struct {
-	int done;
-	int status;
-} sync_wait;
+	msb_backend *b;
+	const msb_request *req;
+	msb_completion *c;
+} generate_op;
 
-static void sync_done(msb_completion *c, int status, void *ctx)
+static int op_generate(void *p)
 {
-	sync_wait *w = ctx;
+	generate_op *op = p;
+	return op->b->vt.generate(op->req, op->c, op->b->userdata);
+}
+
+static void op_done(msb_completion *c, int status, void *w)
+{
 	(void)c;
-	w->done = 1;
-	w->status = status;
+	msb__slot_wait_done(w, status);
+}
+
+static int op_submit(void *p, msb__slot_wait *w)
+{
+	generate_op *op = p;
+	return op->b->vt.submit(op->req, op->c, op_done, w, op->b->userdata);
+}
+
+/* Through the synchronous slot, or submit + poll: see msb__slot_call_run. */
+static int call_slots(msb_backend *b, const msb_request *req, msb_completion *c)
+{
+	generate_op op = { b, req, c };
+	const msb__slot_call sc = {
+		.call = b->vt.generate ? op_generate : NULL,
+		.submit = op_submit,
+		.poll = b->vt.poll,
+		.userdata = b->userdata,
+		.lock = &b->lock,
+		.threadsafe = (b->vt.flags & MSB_BACKEND_THREADSAFE) != 0,
+	};
+	return msb__slot_call_run(&sc, &op, &c->latency_ms, &c->attempts);
 }
 
 int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out)
 {
 	msb_completion *c;
-	double t0;
 	int rc;
 
 	if (!out)
@@ -147,33 +173,7 @@ int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion 
 		return rc;
 	if ((rc = msb_completion_new(&c)))
 		return rc;
-	t0 = msb__now_ms();
-	if (b->vt.generate) {
-		int serial = !(b->vt.flags & MSB_BACKEND_THREADSAFE);
-		if (serial)
-			pthread_mutex_lock(&b->lock);
-		rc = b->vt.generate(req, c, b->userdata);
-		if (serial)
-			pthread_mutex_unlock(&b->lock);
-	} else {
-		sync_wait w = { 0, 0 };
-		pthread_mutex_lock(&b->lock);
-		rc = b->vt.submit(req, c, sync_done, &w, b->userdata);
-		while (rc == 0 && !w.done) {
-			int n = b->vt.poll(100, b->userdata);
-			if (n < 0 && !w.done) {
-				rc = n;
-				break;
-			}
-		}
-		if (rc == 0)
-			rc = w.status;
-		pthread_mutex_unlock(&b->lock);
-	}
-	if (c->latency_ms <= 0)
-		c->latency_ms = msb__now_ms() - t0;
-	if (c->attempts <= 0)
-		c->attempts = 1;
+	rc = call_slots(b, req, c);
 	rc = msb__completion_settle(c, rc, "model");
 	*out = c;
 	if (rc)

@@ -12,6 +12,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -31,6 +33,19 @@
 static int dup_opt(char **dst, const char *src)
 {
 	return msb__strdup_opt(dst, src) ? MSB_ENOMEM : 0;
+}
+
+/* run.json's dataset hash: the dataset module's provenance hash */
+static int set_dataset_hash(msb_eval *ev, const msb_dataset *ds)
+{
+	char *hex;
+	int rc = msb_dataset_hash(ds, &hex);
+
+	if (rc)
+		return rc;
+	memcpy(ev->dataset_hash, hex, 65);
+	msb_free(hex);
+	return 0;
 }
 
 int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
@@ -82,6 +97,17 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->o.out_dir = ev->out_dir;
 	ev->o.cache_dir = ev->cache_dir;
 	ev->o.system_prompt = ev->system_prompt;
+	if (ev->o.config_json) {
+		json_error_t jerr;
+		ev->config = json_loads(ev->o.config_json, 0, &jerr);
+		if (!json_is_object(ev->config)) {
+			msb_eval_free(ev);
+			return msb__error_set(MSB_EINVAL,
+			    "msb_eval_new: config_json is not a JSON object (%s at position %d)",
+			    ev->config ? "not an object" : jerr.text, ev->config ? 0 : jerr.position);
+		}
+	}
+	ev->o.config_json = NULL; /* not kept: ev->config holds it */
 	ev->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (ev->efd < 0) {
 		msb_eval_free(ev);
@@ -102,7 +128,7 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
 	ev->st.version = MSB_EVAL_STATS_VERSION;
 	ev->st.total = ev->total;
-	if ((rc = msb_eval_dataset_hash(ds, ev->dataset_hash)) || (rc = msb__eval_config_hash(ev))) {
+	if ((rc = set_dataset_hash(ev, ds)) || (rc = msb__eval_config_hash(ev))) {
 		msb_eval_free(ev);
 		return rc;
 	}
@@ -195,6 +221,7 @@ void msb_eval_free(msb_eval *ev)
 	msb__free(ev->out_dir);
 	msb__free(ev->cache_dir);
 	msb__free(ev->system_prompt);
+	json_decref(ev->config);
 	msb__free(ev);
 }
 
@@ -212,27 +239,6 @@ int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
 	if ((rc = msb__check_version(out, MSB_EVAL_STATS_VERSION, "msb_eval_stats")))
 		return rc;
 	*out = ev->st;
-	return 0;
-}
-
-int msb_eval_dataset_hash(const msb_dataset *ds, char *hex)
-{
-	msb_sha256 s;
-	unsigned char d[32];
-	size_t i, n;
-
-	if (!ds || !hex)
-		return msb__error_set(MSB_EINVAL, "msb_eval_dataset_hash: NULL argument");
-	n = msb_dataset_count(ds);
-	msb_sha256_init(&s);
-	for (i = 0; i < n; i++) {
-		const msb_item *it = msb_dataset_item(ds, i);
-		const char *id = msb_item_id(it), *p = msb_item_prompt(it);
-		msb_sha256_update(&s, id, strlen(id) + 1);
-		msb_sha256_update(&s, p, strlen(p) + 1);
-	}
-	msb_sha256_final(&s, d);
-	msb_sha256_tohex(d, hex);
 	return 0;
 }
 

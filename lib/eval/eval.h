@@ -88,7 +88,7 @@ void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v
 int msb__eval_config_hash(struct msb_eval *ev);
 int msb__runinfo_write(struct msb_eval *ev, const char *status);
 /* summary.json through the scorer when this build has one; 0 otherwise. */
-int msb__summary_write(const char *dir);
+int msb__summary_write(struct msb_eval *ev);
 
 /* ---- worker pool (pool.c) ---- */
 int msb__pool_start(struct msb_eval *ev, int n);
@@ -110,6 +110,7 @@ int msb__eval_cancelled(const struct msb_eval *ev);
 struct msb_eval {
 	msb_eval_options o;           /* strings below are owned copies */
 	char *out_dir, *system_prompt, *cache_dir;
+	struct json_t *config;       /* opts.config_json, parsed; NULL when none */
 	const msb_dataset *ds;        /* holds a reference */
 	msb_backend *backend;
 	msb_judge *judge;             /* may be NULL */

@@ -238,7 +238,7 @@ int msb_eval_run(msb_eval *ev)
 	ev->st.stop_reason = rc;
 	{
 		int r2 = msb__runinfo_write(ev, status);
-		int r3 = msb__summary_write(ev->out_dir);
+		int r3 = msb__summary_write(ev);
 		if (!rc && (r2 || r3))
 			rc = r2 ? r2 : r3;
 	}

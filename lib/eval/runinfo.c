@@ -95,6 +95,8 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(opt, "max_total_tokens", json_integer(ev->o.max_total_tokens));
 	json_object_set_new(opt, "fsync_interval_ms", json_integer(ev->o.fsync_interval_ms));
 	json_object_set_new(o, "options", opt);
+	if (ev->config)
+		json_object_set(o, "config", ev->config);
 	json_object_set_new(o, "start_time",
 	    json_string(ev->first_start_time[0] ? ev->first_start_time : ev->start_time));
 	json_object_set_new(o, "session_start_time", json_string(ev->start_time));
@@ -124,16 +126,24 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	return rc;
 }
 
-int msb__summary_write(const char *dir)
+int msb__summary_write(msb_eval *ev)
 {
+	const char *dir = ev->out_dir;
+	msb_report_options ro;
 	msb_results *r = NULL;
 	msb_scorer *s = NULL;
+	char subtitle[512];
 	int rc;
+
+	snprintf(subtitle, sizeof subtitle, "model %s, judge %s", msb_backend_identity(ev->backend),
+	    ev->judge ? msb_judge_name(ev->judge) : "none");
+	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
+	ro.subtitle = subtitle;
 
 	/* texts are not needed for statistics: keep the memory flat on big runs */
 	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
 	    !(rc = msb_scorer_new(&s, NULL)) && !(rc = msb_results_score(r, s)))
-		rc = msb_report_write_run(s, dir, NULL);
+		rc = msb_report_write_run(s, dir, &ro);
 	msb_scorer_free(s);
 	msb_results_free(r);
 	return rc;

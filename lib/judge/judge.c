@@ -4,8 +4,8 @@
 #include "medsafety/sys/judge.h"
 #include "core/abi.h"
 #include "core/alloc.h"
-#include "core/clock.h"
 #include "core/error.h"
+#include "core/slotcall.h"
 #include "judge/judge.h"
 #include "judge/verdict.h"
 
@@ -114,22 +114,49 @@ int msb__verdict_settle(msb_verdict *v, int rc)
 	return rc;
 }
 
+/* One msb_judge_evaluate call, for the slot adapters. */
 typedef struct {
-	int done, status;
-} sync_wait;
+	msb_judge *j;
+	const msb_judge_input *in;
+	msb_verdict *v;
+} evaluate_op;
 
-static void sync_done(msb_verdict *v, int status, void *ctx)
+static int op_judge(void *p)
 {
-	sync_wait *w = ctx;
+	evaluate_op *op = p;
+	return op->j->vt.judge(op->in, op->v, op->j->userdata);
+}
+
+static void op_done(msb_verdict *v, int status, void *w)
+{
 	(void)v;
-	w->done = 1;
-	w->status = status;
+	msb__slot_wait_done(w, status);
+}
+
+static int op_submit(void *p, msb__slot_wait *w)
+{
+	evaluate_op *op = p;
+	return op->j->vt.submit(op->in, op->v, op_done, w, op->j->userdata);
+}
+
+/* Through the synchronous slot, or submit + poll: see msb__slot_call_run. */
+static int call_slots(msb_judge *j, const msb_judge_input *in, msb_verdict *v)
+{
+	evaluate_op op = { j, in, v };
+	const msb__slot_call sc = {
+		.call = j->vt.judge ? op_judge : NULL,
+		.submit = op_submit,
+		.poll = j->vt.poll,
+		.userdata = j->userdata,
+		.lock = &j->lock,
+		.threadsafe = (j->vt.flags & MSB_JUDGE_THREADSAFE) != 0,
+	};
+	return msb__slot_call_run(&sc, &op, &v->latency_ms, &v->attempts);
 }
 
 int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **out)
 {
 	msb_verdict *v;
-	double t0;
 	int rc;
 
 	if (!out)
@@ -141,33 +168,7 @@ int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **ou
 		return rc;
 	if ((rc = msb_verdict_new(&v)))
 		return rc;
-	t0 = msb__now_ms();
-	if (j->vt.judge) {
-		int serial = !(j->vt.flags & MSB_JUDGE_THREADSAFE);
-		if (serial)
-			pthread_mutex_lock(&j->lock);
-		rc = j->vt.judge(in, v, j->userdata);
-		if (serial)
-			pthread_mutex_unlock(&j->lock);
-	} else {
-		sync_wait w = { 0, 0 };
-		pthread_mutex_lock(&j->lock);
-		rc = j->vt.submit(in, v, sync_done, &w, j->userdata);
-		while (rc == 0 && !w.done) {
-			int n = j->vt.poll(100, j->userdata);
-			if (n < 0 && !w.done) {
-				rc = n;
-				break;
-			}
-		}
-		if (rc == 0)
-			rc = w.status;
-		pthread_mutex_unlock(&j->lock);
-	}
-	if (v->latency_ms <= 0)
-		v->latency_ms = msb__now_ms() - t0;
-	if (v->attempts <= 0)
-		v->attempts = 1;
+	rc = call_slots(j, in, v);
 	rc = msb__verdict_settle(v, rc);
 	*out = v;
 	if (rc)

@@ -215,13 +215,10 @@ static void chart_distribution(msb_buf *b, const msb__summary *sum)
 
 static void row_cells(msb_buf *b, const msb_group_stats *st)
 {
-	char m[32], lo[32], hi[32], r[32], h[32], f[32];
+	char mc[128], r[32], h[32], f[32];
 
 	msb_buf_printf(b, "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-	    "<td class=\"num\">%s", st->n, st->n_scored, msb__fmt_num(m, 2, st->mean));
-	if (isfinite(st->ci_low))
-		msb_buf_printf(b, " [%s, %s]", msb__fmt_num(lo, 2, st->ci_low),
-		    msb__fmt_num(hi, 2, st->ci_high));
+	    "<td class=\"num\">%s", st->n, st->n_scored, msb__fmt_mean_ci(mc, st));
 	msb_buf_printf(b, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 	    "<td class=\"num\">%s</td><td class=\"num\">%zu / %zu</td></tr>\n",
 	    msb__fmt_pct(r, st->refusal_rate), msb__fmt_pct(h, st->harmful_rate),
@@ -238,11 +235,9 @@ static const char table_head[] =
 static void table_by(msb_buf *b, const msb__summary *sum, int by, const char *heading,
     const char *column)
 {
-	size_t i, rows = 0;
+	size_t i;
 
-	for (i = 0; i < sum->count; i++)
-		rows += sum->groups[i].by == by;
-	if (!rows)
+	if (!msb__report_has_groups(sum, by))
 		return;
 	msb_buf_printf(b, "<h2>%s</h2>\n<table>\n<thead><tr><th scope=\"col\">%s</th>%s", heading,
 	    column, table_head);
@@ -263,7 +258,7 @@ int msb__report_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
     const msb_report_options *o)
 {
 	const msb_group_stats *all = &sum->groups[0].st;
-	char m[32], lo[32], hi[32], r[32], h[32], ci[160];
+	char m[32], cw[128], r[32], h[32], ci[160];
 	size_t i;
 
 	msb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -279,11 +274,8 @@ int msb__report_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
 		esc(b, o->subtitle);
 		msb_buf_puts(b, "</p>\n");
 	}
-	msb_buf_printf(b, "</header>\n<main>\n<p><strong>Overall:</strong> mean harmfulness %s",
-	    msb__fmt_num(m, 2, all->mean));
-	if (isfinite(all->ci_low))
-		msb_buf_printf(b, " (95%% CI %s\xe2\x80\x93%s)", msb__fmt_num(lo, 2, all->ci_low),
-		    msb__fmt_num(hi, 2, all->ci_high));
+	msb_buf_printf(b, "</header>\n<main>\n<p><strong>Overall:</strong> mean harmfulness %s%s",
+	    msb__fmt_num(m, 2, all->mean), msb__fmt_ci_words(cw, all));
 	msb_buf_printf(b, " on the 1\xe2\x80\x93" "5 scale; %zu of %zu items scored; refusal rate %s, "
 	    "harmful rate %s.</p>\n", all->n_scored, all->n, msb__fmt_pct(r, all->refusal_rate),
 	    msb__fmt_pct(h, all->harmful_rate));

@@ -22,34 +22,20 @@ static void put_cell(msb_buf *b, const char *s)
 	}
 }
 
-static void put_mean_ci(msb_buf *b, const msb_group_stats *st)
-{
-	char m[32], lo[32], hi[32];
-
-	msb_buf_puts(b, msb__fmt_num(m, 2, st->mean));
-	if (st->ci_low == st->ci_low) /* not NaN */
-		msb_buf_printf(b, " [%s, %s]", msb__fmt_num(lo, 2, st->ci_low),
-		    msb__fmt_num(hi, 2, st->ci_high));
-}
-
 static void put_row_tail(msb_buf *b, const msb_group_stats *st)
 {
-	char r[32], h[32];
+	char mc[128], r[32], h[32];
 
-	msb_buf_printf(b, " | %zu | ", st->n);
-	put_mean_ci(b, st);
-	msb_buf_printf(b, " | %s | %s |\n", msb__fmt_pct(r, st->refusal_rate),
-	    msb__fmt_pct(h, st->harmful_rate));
+	msb_buf_printf(b, " | %zu | %s | %s | %s |\n", st->n, msb__fmt_mean_ci(mc, st),
+	    msb__fmt_pct(r, st->refusal_rate), msb__fmt_pct(h, st->harmful_rate));
 }
 
 static void put_table(msb_buf *b, const msb__summary *sum, int by, const char *heading,
     const char *column)
 {
-	size_t i, rows = 0;
+	size_t i;
 
-	for (i = 0; i < sum->count; i++)
-		rows += sum->groups[i].by == by;
-	if (!rows)
+	if (!msb__report_has_groups(sum, by))
 		return;
 	msb_buf_printf(b, "\n## %s\n\n| %s | n | Mean (95%% CI) | Refusal rate | Harmful rate |\n"
 	    "|---|---:|---|---:|---:|\n", heading, column);
@@ -68,7 +54,7 @@ int msb__report_markdown(msb_buf *b, const msb__summary *sum, const msb_scorer *
     const msb_report_options *o)
 {
 	const msb_group_stats *all = &sum->groups[0].st;
-	char m[32], lo[32], hi[32], r[32], h[32], f[32], ci[160];
+	char m[32], cw[128], r[32], h[32], f[32], ci[160];
 	size_t i;
 
 	msb_buf_puts(b, "# ");
@@ -78,10 +64,8 @@ int msb__report_markdown(msb_buf *b, const msb__summary *sum, const msb_scorer *
 		put_cell(b, o->subtitle);
 		msb_buf_puts(b, "\n\n");
 	}
-	msb_buf_printf(b, "**Overall:** mean harmfulness %s", msb__fmt_num(m, 2, all->mean));
-	if (all->ci_low == all->ci_low)
-		msb_buf_printf(b, " (95%% CI %s\xe2\x80\x93%s)", msb__fmt_num(lo, 2, all->ci_low),
-		    msb__fmt_num(hi, 2, all->ci_high));
+	msb_buf_printf(b, "**Overall:** mean harmfulness %s%s", msb__fmt_num(m, 2, all->mean),
+	    msb__fmt_ci_words(cw, all));
 	msb_buf_printf(b, " on the 1\xe2\x80\x93" "5 scale; %zu of %zu items scored, %zu unscored, "
 	    "%zu errors; refusal %s, harmful %s, full compliance %s.\n",
 	    all->n_scored, all->n, all->n_unscored, all->n_errors,

@@ -57,6 +57,39 @@ const char *msb__fmt_pct(char buf[32], double share)
 	return buf;
 }
 
+const char *msb__fmt_mean_ci(char buf[128], const msb_group_stats *st)
+{
+	char m[32], lo[32], hi[32];
+
+	if (isfinite(st->ci_low))
+		snprintf(buf, 128, "%s [%s, %s]", msb__fmt_num(m, 2, st->mean),
+		    msb__fmt_num(lo, 2, st->ci_low), msb__fmt_num(hi, 2, st->ci_high));
+	else
+		snprintf(buf, 128, "%s", msb__fmt_num(m, 2, st->mean));
+	return buf;
+}
+
+const char *msb__fmt_ci_words(char buf[128], const msb_group_stats *st)
+{
+	char lo[32], hi[32];
+
+	if (!isfinite(st->ci_low))
+		return "";
+	snprintf(buf, 128, " (95%% CI %s\xe2\x80\x93%s)", msb__fmt_num(lo, 2, st->ci_low),
+	    msb__fmt_num(hi, 2, st->ci_high));
+	return buf;
+}
+
+int msb__report_has_groups(const msb__summary *sum, int by)
+{
+	size_t i;
+
+	for (i = 0; i < sum->count; i++)
+		if (sum->groups[i].by == by)
+			return 1;
+	return 0;
+}
+
 const char *msb__report_title(const msb_report_options *o)
 {
 	return o && o->title && *o->title ? o->title : "MedSafetyBench report";

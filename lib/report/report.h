@@ -17,6 +17,16 @@ const char *msb__fmt_num(char buf[32], int decimals, double x);
 /* A share as a percentage with one decimal, "n/a" when undefined. */
 const char *msb__fmt_pct(char buf[32], double share);
 
+/*
+ * A table cell: the mean with its CI, "2.33 [1.00, 3.67]", or the mean
+ * alone when the CI is undefined ("n/a" without a mean).
+ */
+const char *msb__fmt_mean_ci(char buf[128], const msb_group_stats *st);
+/* For a sentence after the mean: " (95% CI 1.00-3.67)" (an en dash), or "" when undefined. */
+const char *msb__fmt_ci_words(char buf[128], const msb_group_stats *st);
+/* 1 when the summary has a group of kind `by` (MSB__BY_*): its table is worth printing. */
+int msb__report_has_groups(const msb__summary *sum, int by);
+
 /* The heading and the options' defaults. */
 const char *msb__report_title(const msb_report_options *o);
 

@@ -395,13 +395,43 @@ static void on_done(msb_completion *c, int status, void *ctx)
 	s->done++;
 }
 
+/*
+ * Submit n requests, prompt "PREFIX i SUFFIX" (tmpl's other fields, or
+ * the defaults when tmpl is NULL), each into its slot.
+ */
+static void submit_all(fixture *f, slot *slots, int n, const msb_request *tmpl,
+    const char *prefix, const char *suffix)
+{
+	static const msb_request defaults = MSB_REQUEST_INIT;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		msb_request req = tmpl ? *tmpl : defaults;
+		snprintf(slots[i].prompt, sizeof slots[i].prompt, "%s %d%s", prefix, i, suffix);
+		req.prompt = slots[i].prompt;
+		assert_int_equal(msb_completion_new(&slots[i].c), 0);
+		assert_int_equal(msb_backend_submit(f->be, &req, slots[i].c, on_done, &slots[i]), 0);
+	}
+}
+
+/* Poll until nothing is in flight; poll never fails. */
+static void drain(fixture *f)
+{
+	int left;
+
+	do {
+		left = msb_backend_poll(f->be, 1000);
+		assert_true(left >= 0);
+	} while (left > 0);
+}
+
 static void test_many_in_flight(void **state)
 {
 	enum { N = 400 };
 	static const char *const args[] = { "--latency-ms", "20", NULL };
 	fixture f;
 	slot *slots = calloc(N, sizeof *slots);
-	int i, left = N;
+	int i;
 	double t0;
 	char *st;
 	(void)state;
@@ -410,18 +440,8 @@ static void test_many_in_flight(void **state)
 	f.o.max_in_flight = 128;
 	make(&f);
 	t0 = now_ms();
-	for (i = 0; i < N; i++) {
-		msb_request req = MSB_REQUEST_INIT;
-		snprintf(slots[i].prompt, sizeof slots[i].prompt, "request number %d", i);
-		req.prompt = slots[i].prompt;
-		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(f.be, &req, slots[i].c, on_done, &slots[i]), 0);
-	}
-	while (left > 0) {
-		int n = msb_backend_poll(f.be, 1000);
-		assert_true(n >= 0);
-		left = n;
-	}
+	submit_all(&f, slots, N, NULL, "request number", "");
+	drain(&f);
 	/* sequential would take N * 20 ms = 8 s; 128 at a time about 0.1 s */
 	assert_true(now_ms() - t0 < 5000);
 	for (i = 0; i < N; i++) {
@@ -457,22 +477,15 @@ static void test_aimd_backs_off(void **state)
 	enum { N = 32 };
 	fixture f;
 	slot slots[N];
-	int i, left = N;
+	int i;
 	(void)state;
 
 	start(&f, NULL);
 	f.o.max_in_flight = 16;
 	make(&f);
 	memset(slots, 0, sizeof slots);
-	for (i = 0; i < N; i++) {
-		msb_request req = MSB_REQUEST_INIT;
-		snprintf(slots[i].prompt, sizeof slots[i].prompt, "busy %d [[fault:429*1]]", i);
-		req.prompt = slots[i].prompt;
-		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(f.be, &req, slots[i].c, on_done, &slots[i]), 0);
-	}
-	while (left > 0)
-		left = msb_backend_poll(f.be, 1000);
+	submit_all(&f, slots, N, NULL, "busy", " [[fault:429*1]]");
+	drain(&f);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(slots[i].status, 0);
 		assert_int_equal(msb_completion_attempts(slots[i].c), 2);
@@ -523,7 +536,7 @@ static void test_rate_limit(void **state)
 	enum { N = 12 };
 	fixture f;
 	slot slots[N];
-	int i, left = N;
+	int i;
 	double t0;
 	(void)state;
 
@@ -532,15 +545,8 @@ static void test_rate_limit(void **state)
 	make(&f);
 	memset(slots, 0, sizeof slots);
 	t0 = now_ms();
-	for (i = 0; i < N; i++) {
-		msb_request req = MSB_REQUEST_INIT;
-		snprintf(slots[i].prompt, sizeof slots[i].prompt, "paced %d", i);
-		req.prompt = slots[i].prompt;
-		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(f.be, &req, slots[i].c, on_done, &slots[i]), 0);
-	}
-	while (left > 0)
-		left = msb_backend_poll(f.be, 1000);
+	submit_all(&f, slots, N, NULL, "paced", "");
+	drain(&f);
 	assert_true(now_ms() - t0 >= 1500);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(slots[i].status, 0);
@@ -687,7 +693,8 @@ static void test_tokens_per_minute(void **state)
 	enum { N = 17 };
 	fixture f;
 	slot slots[N];
-	int i, left = N;
+	msb_request req = MSB_REQUEST_INIT;
+	int i;
 	double t0;
 	(void)state;
 
@@ -697,17 +704,10 @@ static void test_tokens_per_minute(void **state)
 	f.o.tokens_per_minute = 12000;
 	make(&f);
 	memset(slots, 0, sizeof slots);
+	req.max_tokens = 100;
 	t0 = now_ms();
-	for (i = 0; i < N; i++) {
-		msb_request req = MSB_REQUEST_INIT;
-		snprintf(slots[i].prompt, sizeof slots[i].prompt, "tokens %d", i);
-		req.prompt = slots[i].prompt;
-		req.max_tokens = 100;
-		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(f.be, &req, slots[i].c, on_done, &slots[i]), 0);
-	}
-	while (left > 0)
-		left = msb_backend_poll(f.be, 1000);
+	submit_all(&f, slots, N, &req, "tokens", "");
+	drain(&f);
 	/* 15 fit the burst; the last two wait about 0.65 s each */
 	assert_true(now_ms() - t0 >= 800);
 	for (i = 0; i < N; i++) {

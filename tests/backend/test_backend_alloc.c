@@ -15,66 +15,33 @@
 #include "medsafety/sys/backend.h"
 #include "core/alloc.h"
 #include "backend/openai.h"
-
-static int n_allocs, fail_at, live;
-
-static void *t_malloc(size_t n, void *ud)
-{
-	void *p;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	if ((p = malloc(n)))
-		live++;
-	return p;
-}
-
-static void *t_realloc(void *p, size_t n, void *ud)
-{
-	void *q;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	q = realloc(p, n);
-	if (q && !p)
-		live++;
-	return q;
-}
-
-static void t_free(void *p, void *ud)
-{
-	(void)ud;
-	if (p)
-		live--;
-	free(p);
-}
+#include "failalloc.h"
 
 typedef int (*op_fn)(void);
 
 /* Run op with allocation N failing, for every N, until it succeeds. */
 static void torture(op_fn op, const char *name)
 {
-	msb_allocator a = { MSB_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free, NULL };
-	int n, rc;
+	long n;
+	int rc;
 
 	for (n = 1; n < 1000; n++) {
-		n_allocs = 0;
-		live = 0;
-		fail_at = n;
-		assert_int_equal(msb_set_allocator(&a), 0);
+		assert_int_equal(failalloc_install(), 0);
+		failalloc_arm(n);
 		assert_true(msb_init() >= 0);
 		rc = op();
 		msb_shutdown();
 		assert_int_equal(msb_set_allocator(NULL), 0);
-		if (live != 0)
-			fail_msg("%s: %d allocations leaked when allocation %d failed", name, live, n);
+		if (failalloc_live() != 0)
+			fail_msg("%s: %ld allocations leaked when allocation %ld failed", name,
+			    failalloc_live(), n);
 		if (rc == 0) {
 			/* it did allocate, and every one of those failures was seen */
 			assert_true(n > 1);
 			return;
 		}
 		if (rc != MSB_ENOMEM)
-			fail_msg("%s: allocation %d failed: got %d, not MSB_ENOMEM", name, n, rc);
+			fail_msg("%s: allocation %ld failed: got %d, not MSB_ENOMEM", name, n, rc);
 	}
 	fail_msg("%s: never succeeded", name);
 }

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
+#include "failalloc.h"
 
 static void test_error_last_never_null(void **state)
 {
@@ -55,26 +56,9 @@ static void test_strerror(void **state)
 	assert_string_equal(msb_strerror(MSB_ENOMEM), "out of memory");
 }
 
-static int n_allocs, fail_at;
-static void *count_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	return malloc(n);
-}
-static void *count_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	return realloc(p, n);
-}
-static void count_free(void *p, void *ud) { (void)ud; free(p); }
-
 static void test_allocator_hook(void **state)
 {
-	msb_allocator a = { MSB_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, NULL };
+	const msb_allocator a = *failalloc_allocator();
 	msb_allocator bad = a;
 	char *s;
 	(void)state;
@@ -85,14 +69,12 @@ static void test_allocator_hook(void **state)
 	bad.version = 99;
 	assert_int_equal(msb_set_allocator(&bad), MSB_EVERSION);
 
-	n_allocs = 0;
-	fail_at = 0;
-	assert_int_equal(msb_set_allocator(&a), 0);
+	assert_int_equal(failalloc_install(), 0);
 	s = msb__strdup("hello");
 	assert_non_null(s);
-	assert_int_equal(n_allocs, 1);
+	assert_int_equal(failalloc_count(), 1);
 	msb_free(s);
-	fail_at = 2;
+	failalloc_arm(1); /* the next allocation */
 	s = msb__strdup("again");
 	assert_null(s);
 	assert_int_equal(msb_error_last()->code, MSB_ENOMEM);

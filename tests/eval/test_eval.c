@@ -41,6 +41,10 @@ static void test_basic_contract(void **state)
 
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
+	/* the host's configuration must be a JSON object; it lands in run.json */
+	o.config_json = "[1, 2]";
+	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), MSB_EINVAL);
+	o.config_json = "{\"dataset\": {\"source\": \"sample\"}, \"run\": {\"concurrency\": 4}}";
 	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
 	assert_int_equal(st.total, 50);
 	assert_int_equal(st.finished, 50);
@@ -79,6 +83,7 @@ static void test_basic_contract(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(run, "dataset"), "items")), 50);
 	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(run, "dataset"), "hash"))), 64);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(run, "model"), "identity")), "fake");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(run, "config"), "run"), "concurrency")), 4);
 	assert_true(json_is_string(json_object_get(run, "end_time")));
 	/* the records carry the run's configuration hash */
 	assert_string_equal(json_string_value(json_object_get(run, "config_hash")),
@@ -101,6 +106,7 @@ static void test_basic_contract(void **state)
 	snprintf(path, sizeof path, "%s/report.md", dir);
 	text = fake_read(path);
 	assert_non_null(text);
+	assert_non_null(strstr(text, "model fake, judge refusal-fake"));
 	free(text);
 	snprintf(path, sizeof path, "%s/report.html", dir);
 	text = fake_read(path);
@@ -177,10 +183,12 @@ static void test_api_edges(void **state)
 	assert_exactly_once(sub, 0);
 	/* the dataset hash depends on ids and prompts */
 	{
-		char h1[65], h2[65];
-		assert_int_equal(msb_eval_dataset_hash(ds, h1), 0);
-		assert_int_equal(msb_eval_dataset_hash(empty, h2), 0);
+		char *h1, *h2;
+		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+		assert_int_equal(msb_dataset_hash(empty, &h2), 0);
 		assert_string_not_equal(h1, h2);
+		msb_free(h1);
+		msb_free(h2);
 	}
 	msb_dataset_free(empty);
 	msb_backend_free(b);

@@ -1,7 +1,8 @@
 /*
  * tests/judge/judge_test_util.h - helpers shared by the judge tests: a
  * plain replace-all (an independent way to build expected prompts: it
- * does not share code with the library's renderer) and file helpers.
+ * does not share code with the library's renderer), file helpers, and a
+ * callback backend that captures what a judge sends.
  */
 #ifndef MSB_TEST_JUDGE_UTIL_H
 #define MSB_TEST_JUDGE_UTIL_H
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "medsafety/medsafety.h"
 
 /* s with every `from` replaced by `to`; malloc'd. */
 static inline char *replace_all(const char *s, const char *from, const char *to)
@@ -81,6 +84,42 @@ static inline void spit(const char *path, const char *text)
 	if (!f || fwrite(text, 1, strlen(text), f) != strlen(text))
 		abort();
 	fclose(f);
+}
+
+/* A callback backend's userdata: the last request it was sent, and its canned reply. */
+typedef struct {
+	char *system;      /* last request, copied */
+	char *prompt;
+	int max_tokens;
+	double temperature;
+	int calls;
+	const char *reply; /* canned output; NULL: fail with fail_code */
+	int fail_code;
+} capture;
+
+static inline int capture_fn(const msb_request *req, msb_completion *out, void *ud)
+{
+	capture *c = ud;
+	free(c->system);
+	free(c->prompt);
+	c->system = req->system ? strdup(req->system) : NULL;
+	c->prompt = strdup(req->prompt);
+	c->max_tokens = req->max_tokens;
+	c->temperature = req->temperature;
+	c->calls++;
+	if (!c->reply) {
+		msb_completion_set_error(out, c->fail_code, "http", "judge server said 503");
+		return c->fail_code;
+	}
+	msb_completion_set_usage(out, 100, 20);
+	return msb_completion_set_text(out, c->reply);
+}
+
+static inline void capture_reset(capture *c)
+{
+	free(c->system);
+	free(c->prompt);
+	memset(c, 0, sizeof *c);
 }
 
 #endif

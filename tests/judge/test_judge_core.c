@@ -14,6 +14,7 @@
 
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/judge.h"
+#include "failalloc.h"
 
 static void test_verdict_setters(void **state)
 {
@@ -317,36 +318,6 @@ static void test_threads(void **state)
 
 /* ---- allocation failures: fail the Nth allocation for every N ---- */
 
-static long n_allocs, live, fail_at;
-static void *cnt_malloc(size_t n, void *ud)
-{
-	void *p;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	if ((p = malloc(n)))
-		live++;
-	return p;
-}
-static void *cnt_realloc(void *p, size_t n, void *ud)
-{
-	void *q;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	q = realloc(p, n);
-	if (q && !p)
-		live++;
-	return q;
-}
-static void cnt_free(void *p, void *ud)
-{
-	(void)ud;
-	if (p)
-		live--;
-	free(p);
-}
-
 static int canned_fn(const msb_request *req, msb_completion *out, void *ud)
 {
 	(void)req;
@@ -355,7 +326,7 @@ static int canned_fn(const msb_request *req, msb_completion *out, void *ud)
 }
 
 #define OK_OR_NOMEM(rc) do { int rc_ = (rc); if (rc_ && rc_ != MSB_ENOMEM) \
-	fail_msg("fail_at %ld: unexpected %d (%s)", fail_at, rc_, msb_error_last()->message); } while (0)
+	fail_msg("fail_at %ld: unexpected %d (%s)", failalloc_at(), rc_, msb_error_last()->message); } while (0)
 
 /* One run of everything the judges allocate; each step may fail with MSB_ENOMEM only. */
 static void scenario(void)
@@ -404,23 +375,13 @@ out:
 
 static void test_alloc_failures(void **state)
 {
-	msb_allocator a = { MSB_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
 	long total;
 	(void)state;
 
-	assert_int_equal(msb_set_allocator(&a), 0);
-	n_allocs = live = fail_at = 0;
-	scenario();
-	total = n_allocs;
-	assert_int_equal(live, 0);
+	assert_int_equal(failalloc_install(), 0);
+	total = failalloc_each(scenario);
 	assert_true(total > 10);
 	print_message("%ld allocations in one run, each failed in turn\n", total);
-	for (fail_at = 1; fail_at <= total; fail_at++) {
-		n_allocs = live = 0;
-		scenario();
-		if (live != 0)
-			fail_msg("fail_at %ld of %ld: %ld allocations leaked", fail_at, total, live);
-	}
 	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 

@@ -16,44 +16,8 @@
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
 #include "medsafety/sys/judge.h"
+#include "failalloc.h"
 #include "judge_test_util.h"
-
-/* ---- a capturing callback backend ---- */
-
-typedef struct {
-	char *system;      /* last request, copied */
-	char *prompt;
-	int max_tokens;
-	double temperature;
-	int calls;
-	const char *reply; /* canned output; NULL: fail */
-	int fail_code;
-} capture;
-
-static int capture_fn(const msb_request *req, msb_completion *out, void *ud)
-{
-	capture *c = ud;
-	free(c->system);
-	free(c->prompt);
-	c->system = req->system ? strdup(req->system) : NULL;
-	c->prompt = strdup(req->prompt);
-	c->max_tokens = req->max_tokens;
-	c->temperature = req->temperature;
-	c->calls++;
-	if (!c->reply) {
-		msb_completion_set_error(out, c->fail_code, "http", "judge server said 503");
-		return c->fail_code;
-	}
-	msb_completion_set_usage(out, 100, 20);
-	return msb_completion_set_text(out, c->reply);
-}
-
-static void capture_reset(capture *c)
-{
-	free(c->system);
-	free(c->prompt);
-	memset(c, 0, sizeof *c);
-}
 
 static msb_judge_input item(const char *prompt, const char *response, int principle,
     int category, const char *source)
@@ -119,13 +83,22 @@ static void test_defaults(void **state)
 	capture_reset(&cap);
 }
 
+/* Judge one item; the prompt the backend was sent (borrowed from cap). */
+static const char *sent_prompt(msb_judge *j, const msb_judge_input *in, const capture *cap)
+{
+	msb_verdict *v;
+
+	assert_int_equal(msb_judge_evaluate(j, in, &v), 0);
+	msb_verdict_free(v);
+	return cap->prompt;
+}
+
 static void test_policy_follows_item(void **state)
 {
 	capture cap = { 0 };
 	msb_llm_judge_options o;
 	msb_backend *b;
 	msb_judge *j;
-	msb_verdict *v;
 	const char *general = msb_policy_text(MSB_POLICY_GENERAL);
 	const char *medical = msb_policy_text(MSB_POLICY_MEDICAL);
 	msb_judge_input med = item(Q, R, 2, 2, "llama3");
@@ -137,46 +110,30 @@ static void test_policy_follows_item(void **state)
 	cap.reply = "#score: 2";
 	assert_int_equal(msb_backend_from_callback(&b, "cb", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, NULL), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, medical));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), medical));
 	assert_null(strstr(cap.prompt, general));
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), general));
 	assert_null(strstr(cap.prompt, medical));
-	assert_int_equal(msb_judge_evaluate(j, &cat_only, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &cat_only, &cap), general));
 	/* the source name in any case, whatever the numbers */
-	assert_int_equal(msb_judge_evaluate(j, &HEXPHI, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &HEXPHI, &cap), general));
 	msb_judge_free(j);
 
 	/* an explicit policy applies to every item */
 	assert_int_equal(msb_llm_judge_options_init(&o, MSB_LLM_JUDGE_OPTIONS_VERSION), 0);
 	o.policy = MSB_POLICY_MEDICAL;
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, medical));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), medical));
 	msb_judge_free(j);
 	o.policy = MSB_POLICY_GENERAL;
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, general));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), general));
 	msb_judge_free(j);
 	o.policy = MSB_POLICY_AUTO;
 	o.policy_text = "CUSTOM POLICY";
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, "CUSTOM POLICY"));
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_non_null(strstr(cap.prompt, "CUSTOM POLICY"));
+	assert_non_null(strstr(sent_prompt(j, &hexphi, &cap), "CUSTOM POLICY"));
+	assert_non_null(strstr(sent_prompt(j, &med, &cap), "CUSTOM POLICY"));
 	assert_null(strstr(cap.prompt, medical));
 	msb_judge_free(j);
 
@@ -186,12 +143,8 @@ static void test_policy_follows_item(void **state)
 	o.general_policy_text = "GEN";
 	o.template_text = "[{policy}]";
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &med, &v), 0);
-	msb_verdict_free(v);
-	assert_string_equal(cap.prompt, "[MED]");
-	assert_int_equal(msb_judge_evaluate(j, &hexphi, &v), 0);
-	msb_verdict_free(v);
-	assert_string_equal(cap.prompt, "[GEN]");
+	assert_string_equal(sent_prompt(j, &med, &cap), "[MED]");
+	assert_string_equal(sent_prompt(j, &hexphi, &cap), "[GEN]");
 	msb_judge_free(j);
 	msb_backend_free(b);
 	capture_reset(&cap);
@@ -548,36 +501,6 @@ static void test_async(void **state)
 
 /* ---- allocation failures on the asynchronous path ---- */
 
-static long n_allocs, live, fail_at;
-static void *cnt_malloc(size_t n, void *ud)
-{
-	void *p;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	if ((p = malloc(n)))
-		live++;
-	return p;
-}
-static void *cnt_realloc(void *p, size_t n, void *ud)
-{
-	void *q;
-	(void)ud;
-	if (++n_allocs == fail_at)
-		return NULL;
-	q = realloc(p, n);
-	if (q && !p)
-		live++;
-	return q;
-}
-static void cnt_free(void *p, void *ud)
-{
-	(void)ud;
-	if (p)
-		live--;
-	free(p);
-}
-
 static void async_scenario(void)
 {
 	fake_async f;
@@ -604,18 +527,18 @@ static void async_scenario(void)
 			goto out;
 		rc = msb_judge_submit(j, &in, v[i], on_verdict, &d[i]);
 		if (rc && rc != MSB_ENOMEM)
-			fail_msg("fail_at %ld: submit gave %d", fail_at, rc);
+			fail_msg("fail_at %ld: submit gave %d", failalloc_at(), rc);
 	}
 	rc = 0;
 out:
 	if (rc && rc != MSB_ENOMEM)
-		fail_msg("fail_at %ld: unexpected %d", fail_at, rc);
+		fail_msg("fail_at %ld: unexpected %d", failalloc_at(), rc);
 	/* finish what is in flight before freeing (the fake cannot cancel) */
 	if (j)
 		assert_true(msb_judge_poll(j, 0) >= 0);
 	for (i = 0; i < 2; i++)
 		if (d[i].calls && d[i].status && d[i].status != MSB_ENOMEM && d[i].status != MSB_EUSER)
-			fail_msg("fail_at %ld: verdict %d status %d", fail_at, i, d[i].status);
+			fail_msg("fail_at %ld: verdict %d status %d", failalloc_at(), i, d[i].status);
 	msb_verdict_free(v[0]);
 	msb_verdict_free(v[1]);
 	msb_judge_free(j);
@@ -624,20 +547,9 @@ out:
 
 static void test_async_alloc_failures(void **state)
 {
-	msb_allocator a = { MSB_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
-	long total;
 	(void)state;
-	assert_int_equal(msb_set_allocator(&a), 0);
-	n_allocs = live = fail_at = 0;
-	async_scenario();
-	total = n_allocs;
-	assert_int_equal(live, 0);
-	for (fail_at = 1; fail_at <= total; fail_at++) {
-		n_allocs = live = 0;
-		async_scenario();
-		if (live != 0)
-			fail_msg("fail_at %ld of %ld: %ld allocations leaked", fail_at, total, live);
-	}
+	assert_int_equal(failalloc_install(), 0);
+	failalloc_each(async_scenario);
 	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 

@@ -26,25 +26,6 @@ static const char *const rel[N_FILES] = {
 };
 static char paths[N_FILES][1200];
 
-typedef struct {
-	char *system;
-	char *prompt;
-	int max_tokens;
-	double temperature;
-} capture;
-
-static int capture_fn(const msb_request *req, msb_completion *out, void *ud)
-{
-	capture *c = ud;
-	free(c->system);
-	free(c->prompt);
-	c->system = req->system ? strdup(req->system) : NULL;
-	c->prompt = strdup(req->prompt);
-	c->max_tokens = req->max_tokens;
-	c->temperature = req->temperature;
-	return msb_completion_set_text(out, "#reason: x\n#score: 1");
-}
-
 /* The first line of a file, malloc'd (a real request from the benchmark). */
 static char *first_line(const char *path)
 {
@@ -89,6 +70,7 @@ static void check_one(int policy_file, int principle, int category, const char *
 	in.principle = principle;
 	in.category = category;
 	in.source = source;
+	cap.reply = "#reason: x\n#score: 1";
 	assert_int_equal(msb_backend_from_callback(&b, "paper-judge", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, o), 0);
 	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
@@ -112,8 +94,7 @@ static void check_one(int policy_file, int principle, int category, const char *
 	free(policy);
 	free(rubric);
 	free(question);
-	free(cap.system);
-	free(cap.prompt);
+	capture_reset(&cap);
 	msb_judge_free(j);
 	msb_backend_free(b);
 }

@@ -19,6 +19,8 @@
 
 #include <medsafety/medsafety.h>
 
+#include "failalloc.h"
+
 static void add(msb_scorer *s, const char *id, int principle, int category, const char *source,
     int score, int error)
 {
@@ -256,47 +258,28 @@ static void test_write_files(void **state)
 }
 
 /* Allocation-failure injection over every format. */
-static int n_allocs, fail_at;
-static void *count_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : malloc(n);
-}
-static void *count_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : realloc(p, n);
-}
-static void count_free(void *p, void *ud)
-{
-	(void)ud;
-	free(p);
-}
-
 static void test_allocation_failures(void **state)
 {
-	msb_allocator al = { MSB_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, NULL };
 	msb_scorer *s;
-	int f, n, total, rc;
+	long n, total;
+	int f, rc;
 	char *t;
 	(void)state;
-	assert_int_equal(msb_set_allocator(&al), 0);
-	fail_at = 0;
+	assert_int_equal(failalloc_install(), 0);
 	s = scorer();
 	for (f = MSB_REPORT_JSON; f <= MSB_REPORT_HTML; f++) {
-		n_allocs = 0;
+		failalloc_arm(0);
 		assert_int_equal(msb_report_render(&t, s, f, NULL), 0);
 		msb_free(t);
-		total = n_allocs;
+		total = failalloc_count();
 		for (n = 1; n <= total; n++) {
-			n_allocs = 0;
-			fail_at = n;
+			failalloc_arm(n);
 			t = NULL;
 			rc = msb_report_render(&t, s, f, NULL);
 			assert_int_equal(rc, MSB_ENOMEM);
 			assert_null(t);
 		}
-		fail_at = 0;
+		failalloc_arm(0);
 	}
 	msb_scorer_free(s);
 	assert_int_equal(msb_set_allocator(NULL), 0);

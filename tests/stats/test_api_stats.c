@@ -17,6 +17,8 @@
 
 #include <medsafety/medsafety.h>
 
+#include "failalloc.h"
+
 #define assert_near(x, y, tol) assert_true(fabs((double)(x) - (double)(y)) <= (tol))
 
 static void add(msb_scorer *s, const char *id, int principle, int category, const char *source,
@@ -455,7 +457,14 @@ static void test_compare_reference(void **state)
 	json_t *j;
 	(void)state;
 	paired_runs(&a, &b);
+	/* the default verdict is Holm-adjusted: 0.0446 > 0.05 / 8, not worse */
 	assert_int_equal(msb_compare(&c, a, b, NULL), 0);
+	assert_int_equal(msb_comparison_worse(c), 0);
+	msb_comparison_free(c);
+	/* each test on its own at alpha */
+	assert_int_equal(msb_compare_options_init(&o, MSB_COMPARE_OPTIONS_VERSION), 0);
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
 	g = cgroup(c, "overall", NULL);
 	assert_int_equal(g.n_pairs, 12);
 	assert_near(g.mean_a, 30.0 / 12, 1e-12);
@@ -600,6 +609,7 @@ static void test_compare_thresholds_and_edges(void **state)
 	char id[16];
 	int i;
 	(void)state;
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
 	assert_int_equal(msb_scorer_new(&a, NULL), 0);
 	assert_int_equal(msb_scorer_new(&b, NULL), 0);
 	for (i = 0; i < 20; i++) {
@@ -607,7 +617,7 @@ static void test_compare_thresholds_and_edges(void **state)
 		add(a, id, 4, 4, "gpt4", "test", i >= 7 && i < 9 ? 5 : 1, 0);
 		add(b, id, 4, 4, "gpt4", "test", i < 7 ? 5 : 1, 0);
 	}
-	assert_int_equal(msb_compare(&c, a, b, NULL), 0);
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
 	g = cgroup(c, "principle", "4");
 	assert_near(g.wilcoxon_p, 0.0955807045456294, 1e-12);
 	assert_near(g.mcnemar_p, 0.1796875, 1e-15);
@@ -682,23 +692,6 @@ static void test_compare_repeated_samples(void **state)
 }
 
 /* Allocation-failure injection: fail the Nth allocation for every N; clean errors, no leaks (ASan). */
-static int n_allocs, fail_at;
-static void *count_malloc(size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : malloc(n);
-}
-static void *count_realloc(void *p, size_t n, void *ud)
-{
-	(void)ud;
-	return ++n_allocs == fail_at ? NULL : realloc(p, n);
-}
-static void count_free(void *p, void *ud)
-{
-	(void)ud;
-	free(p);
-}
-
 static int scenario(void)
 {
 	msb_scorer *a = NULL, *b = NULL;
@@ -746,23 +739,19 @@ done:
 
 static void test_allocation_failures(void **state)
 {
-	msb_allocator al = { MSB_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, NULL };
-	int total, n;
+	long total, n;
 	(void)state;
-	assert_int_equal(msb_set_allocator(&al), 0);
-	n_allocs = 0;
-	fail_at = 0;
+	assert_int_equal(failalloc_install(), 0);
 	assert_int_equal(scenario(), 0);
-	total = n_allocs;
+	total = failalloc_count();
 	assert_true(total > 10);
 	for (n = 1; n <= total; n++) {
 		int rc;
-		n_allocs = 0;
-		fail_at = n;
+		failalloc_arm(n);
 		rc = scenario();
 		assert_true(rc == MSB_ENOMEM);
 	}
-	fail_at = 0;
+	failalloc_arm(0);
 	assert_int_equal(msb_set_allocator(NULL), 0);
 }
 

@@ -185,6 +185,7 @@ class msb_eval_options(Structure):
         ("progress_interval_ms", c_int),
         ("fsync_interval_ms", c_int),
         ("cancel_grace_ms", c_int),
+        ("config_json", c_char_p),
     ]
 
 

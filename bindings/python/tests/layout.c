@@ -125,6 +125,7 @@ int main(void)
 	F(msb_eval_options, retries); F(msb_eval_options, progress);
 	F(msb_eval_options, progress_userdata); F(msb_eval_options, progress_interval_ms);
 	F(msb_eval_options, fsync_interval_ms); F(msb_eval_options, cancel_grace_ms);
+	F(msb_eval_options, config_json);
 	end();
 
 	S(msb_eval_stats);

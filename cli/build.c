@@ -1,0 +1,507 @@
+/* cli/build.c - the merged configuration turned into dataset, backend, judge and options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <medsafety/medsafety.h>
+
+#include "build.h"
+#include "cli.h"
+
+/* Report a configuration error (the message holds FILE:LINE:COL). */
+static int cfg_error(const char *prog, int rc)
+{
+	fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+	return rc == MSB_ENOMEM || rc == MSB_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+}
+
+/* Getters that keep the default when the value is absent; an error otherwise. */
+static int get_str(const msb_config *cfg, const char *path, const char **v)
+{
+	int rc = msb_config_get_string(v, cfg, path);
+	return rc == MSB_ENOTFOUND ? 0 : rc;
+}
+
+static int get_int(const msb_config *cfg, const char *path, long long *v)
+{
+	int rc = msb_config_get_int(v, cfg, path);
+	return rc == MSB_ENOTFOUND ? 0 : rc;
+}
+
+static int get_dbl(const msb_config *cfg, const char *path, double *v)
+{
+	int rc = msb_config_get_double(v, cfg, path);
+	return rc == MSB_ENOTFOUND ? 0 : rc;
+}
+
+static int get_bool(const msb_config *cfg, const char *path, int *v)
+{
+	int rc = msb_config_get_bool(v, cfg, path);
+	return rc == MSB_ENOTFOUND ? 0 : rc;
+}
+
+/* A comma list joined from a list value (kept in a static ring for borrowing). */
+static const char *joined(const msb_config *cfg, const char *path, int *rc)
+{
+	static char ring[4][1024];
+	static int next;
+	char **list, *buf = ring[next++ % 4];
+	size_t n, i, used = 0;
+
+	*rc = msb_config_get_strings(&list, &n, cfg, path);
+	if (*rc == MSB_ENOTFOUND) {
+		*rc = 0;
+		return NULL;
+	}
+	if (*rc < 0)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < n && used < sizeof ring[0] - 1; i++)
+		used += (size_t)snprintf(buf + used, sizeof ring[0] - used, "%s%s", i ? "," : "",
+		    list[i]);
+	msb_free(list);
+	return n ? buf : NULL;
+}
+
+int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const char *prog)
+{
+	static const char *const fmt_names[] = { "auto", "medsafetybench", "csv", "text", "json",
+		"jsonl", "hexphi" };
+	static const int fmt_values[] = { MSB_FORMAT_AUTO, MSB_FORMAT_MEDSAFETYBENCH, MSB_FORMAT_CSV,
+		MSB_FORMAT_TEXT, MSB_FORMAT_JSON, MSB_FORMAT_JSONL, MSB_FORMAT_HEXPHI };
+	const char *s = NULL;
+	long long v;
+	char **list;
+	size_t n, i;
+	int rc, b;
+
+	cli_dataset_args_init(a);
+	if ((rc = get_str(cfg, "dataset.source", &a->source)) < 0)
+		return cfg_error(prog, rc);
+	a->filter.split = joined(cfg, "dataset.split", &rc);
+	if (rc < 0)
+		return cfg_error(prog, rc);
+	a->filter.source = joined(cfg, "dataset.sources", &rc);
+	if (rc < 0)
+		return cfg_error(prog, rc);
+	rc = msb_config_get_strings(&list, &n, cfg, "dataset.principles");
+	if (rc == 0) {
+		for (i = 0; i < n; i++)
+			a->filter.principles |= 1u << atoi(list[i]); /* validated: 1..9 */
+		msb_free(list);
+	} else if (rc != MSB_ENOTFOUND) {
+		return cfg_error(prog, rc);
+	}
+	v = 0;
+	if ((rc = get_int(cfg, "dataset.limit", &v)) < 0)
+		return cfg_error(prog, rc);
+	a->filter.limit = (size_t)v;
+	v = 0;
+	if ((rc = get_int(cfg, "dataset.sample", &v)) < 0)
+		return cfg_error(prog, rc);
+	a->filter.sample = (size_t)v;
+	v = 0;
+	if ((rc = get_int(cfg, "dataset.seed", &v)) < 0)
+		return cfg_error(prog, rc);
+	a->filter.seed = (unsigned long long)v;
+	s = NULL;
+	if ((rc = get_str(cfg, "dataset.shard", &s)) < 0)
+		return cfg_error(prog, rc);
+	if (s) {
+		unsigned int si, sn;
+		if (sscanf(s, "%u/%u", &si, &sn) == 2) {
+			a->filter.shard_index = si;
+			a->filter.shard_count = sn;
+		}
+	}
+	if ((rc = get_str(cfg, "dataset.columns.prompt", &a->load.prompt_column)) < 0 ||
+	    (rc = get_str(cfg, "dataset.columns.reference", &a->load.reference_column)) < 0 ||
+	    (rc = get_str(cfg, "dataset.columns.principle", &a->load.principle_column)) < 0 ||
+	    (rc = get_str(cfg, "dataset.columns.id", &a->load.id_column)) < 0)
+		return cfg_error(prog, rc);
+	if ((rc = get_str(cfg, "dataset.source_name", &a->load.source)) < 0)
+		return cfg_error(prog, rc);
+	s = NULL;
+	if ((rc = get_str(cfg, "dataset.format", &s)) < 0)
+		return cfg_error(prog, rc);
+	for (i = 0; s && i < sizeof fmt_names / sizeof *fmt_names; i++)
+		if (!strcmp(s, fmt_names[i]))
+			a->load.format = fmt_values[i];
+	/* clean: a boolean, or a list of strip_tokens / dedup / all / none */
+	if (msb_config_get_bool(&b, cfg, "dataset.clean") == 0) {
+		a->load.clean = b ? MSB_CLEAN_ALL : 0;
+	} else if ((rc = msb_config_get_strings(&list, &n, cfg, "dataset.clean")) == 0) {
+		for (i = 0; i < n; i++) {
+			if (!strcmp(list[i], "strip_tokens"))
+				a->load.clean |= MSB_CLEAN_STRIP_TOKENS;
+			else if (!strcmp(list[i], "dedup"))
+				a->load.clean |= MSB_CLEAN_DEDUP;
+			else if (!strcmp(list[i], "all"))
+				a->load.clean = MSB_CLEAN_ALL;
+			else
+				a->load.clean = 0;
+		}
+		msb_free(list);
+	} else if (rc != MSB_ENOTFOUND) {
+		return cfg_error(prog, rc);
+	}
+	return CLI_EXIT_OK;
+}
+
+/* "Name: value" strings of a headers mapping; *hdrs and *store freed by the caller (free). */
+static int headers_of(const msb_config *cfg, const char *section, char ***hdrs, size_t *n_out)
+{
+	char path[128], **keys, **out;
+	size_t n, i;
+	int rc;
+
+	*hdrs = NULL;
+	*n_out = 0;
+	snprintf(path, sizeof path, "%s.headers", section);
+	rc = msb_config_get_keys(&keys, &n, cfg, path);
+	if (rc == MSB_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	out = calloc(n + 1, sizeof *out);
+	if (!out) {
+		msb_free(keys);
+		return MSB_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const char *val = "";
+		size_t len;
+		snprintf(path, sizeof path, "%s.headers.%s", section, keys[i]);
+		msb_config_get_string(&val, cfg, path);
+		len = strlen(keys[i]) + strlen(val) + 3;
+		if (!(out[i] = malloc(len)))
+			break;
+		snprintf(out[i], len, "%s: %s", keys[i], val);
+	}
+	msb_free(keys);
+	if (i < n) {
+		while (i--)
+			free(out[i]);
+		free(out);
+		return MSB_ENOMEM;
+	}
+	*hdrs = out;
+	*n_out = n;
+	return 0;
+}
+
+static void free_headers(char **h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; h && i < n; i++)
+		free(h[i]);
+	free(h);
+}
+
+/* An OpenAI-compatible backend from a model or judge section ("model", "judge.1"). */
+static int openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+    const char *model, const char *prog)
+{
+	msb_openai_options o;
+	char path[128], **hdrs = NULL;
+	const char *s = NULL;
+	double d;
+	long long v;
+	int rc, b;
+	size_t n_hdrs = 0;
+
+	msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION);
+	o.model = model;
+#define P(key) (snprintf(path, sizeof path, "%s.%s", section, key), path)
+	if ((rc = get_str(cfg, P("base_url"), &o.base_url)) < 0 ||
+	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0)
+		return cfg_error(prog, rc);
+	if ((rc = get_str(cfg, P("endpoint"), &s)) < 0)
+		return cfg_error(prog, rc);
+	if (s && !strcmp(s, "completions"))
+		o.endpoint = MSB_OPENAI_COMPLETIONS;
+	s = NULL;
+	if ((rc = get_str(cfg, P("prompt_format"), &s)) < 0)
+		return cfg_error(prog, rc);
+	if (s && msb_prompt_format_from_name(&o.prompt_format, s) < 0)
+		return cfg_error(prog, MSB_EINVAL);
+	b = o.use_max_completion_tokens;
+	if ((rc = get_bool(cfg, P("use_max_completion_tokens"), &b)) < 0)
+		return cfg_error(prog, rc);
+	o.use_max_completion_tokens = b;
+	b = o.omit_temperature;
+	if ((rc = get_bool(cfg, P("omit_temperature"), &b)) < 0)
+		return cfg_error(prog, rc);
+	o.omit_temperature = b;
+	d = -1;
+	if ((rc = get_dbl(cfg, P("timeout"), &d)) < 0)
+		return cfg_error(prog, rc);
+	if (d > 0)
+		o.timeout_ms = (long)(d * 1000.0);
+	d = -1;
+	if ((rc = get_dbl(cfg, P("connect_timeout"), &d)) < 0)
+		return cfg_error(prog, rc);
+	if (d > 0)
+		o.connect_timeout_ms = (long)(d * 1000.0);
+	d = -1;
+	if ((rc = get_dbl(cfg, P("backoff"), &d)) < 0)
+		return cfg_error(prog, rc);
+	if (d > 0)
+		o.backoff_base_ms = (long)(d * 1000.0);
+	d = -1;
+	if ((rc = get_dbl(cfg, P("backoff_max"), &d)) < 0)
+		return cfg_error(prog, rc);
+	if (d > 0)
+		o.backoff_max_ms = (long)(d * 1000.0);
+	v = -2;
+	if ((rc = get_int(cfg, P("retries"), &v)) < 0)
+		return cfg_error(prog, rc);
+	if (v != -2)
+		o.max_retries = v == 0 ? -1 : (int)v; /* 0 in the file: no retries */
+	v = 0;
+	if ((rc = get_int(cfg, P("max_in_flight"), &v)) < 0)
+		return cfg_error(prog, rc);
+	if (v > 0)
+		o.max_in_flight = (int)v;
+	if ((rc = get_dbl(cfg, P("requests_per_minute"), &o.requests_per_minute)) < 0 ||
+	    (rc = get_dbl(cfg, P("tokens_per_minute"), &o.tokens_per_minute)) < 0)
+		return cfg_error(prog, rc);
+	b = o.tls_verify;
+	if ((rc = get_bool(cfg, P("tls_verify"), &b)) < 0)
+		return cfg_error(prog, rc);
+	o.tls_verify = b;
+	b = o.http2;
+	if ((rc = get_bool(cfg, P("http2"), &b)) < 0)
+		return cfg_error(prog, rc);
+	o.http2 = b;
+	if ((rc = headers_of(cfg, section, &hdrs, &n_hdrs)) < 0)
+		return cfg_error(prog, rc);
+	o.headers = (const char *const *)hdrs;
+	o.n_headers = n_hdrs;
+#undef P
+	rc = msb_backend_openai_new(out, &o);
+	free_headers(hdrs, n_hdrs);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, section, msb_error_last()->message);
+		return rc == MSB_EINVAL || rc == MSB_EVERSION ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)
+{
+	const char *spec = "replay", *text = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = get_str(cfg, "model.spec", &spec)) < 0)
+		return cfg_error(prog, rc);
+	if (!strcmp(spec, "replay")) {
+		if ((rc = get_str(cfg, "model.replay_text", &text)) < 0)
+			return cfg_error(prog, rc);
+		if ((rc = msb_backend_replay_new(out, text)) < 0)
+			return cfg_error(prog, rc);
+		return CLI_EXIT_OK;
+	}
+	if (!strncmp(spec, "openai/", 7))
+		return openai_backend(out, cfg, "model", spec + 7, prog);
+	fprintf(stderr, "%s: unknown model SPEC '%s' (expected openai/MODEL or replay)\n", prog, spec);
+	return CLI_EXIT_USAGE;
+}
+
+/* One judge from section "judge" or "judge.N". */
+static int one_judge(msb_judge **out, const msb_config *cfg, const char *section,
+    const char *prog)
+{
+	msb_llm_judge_options o;
+	msb_backend *be = NULL;
+	const char *spec = "refusal", *policy = NULL;
+	char path[128];
+	long long v;
+	int rc, status;
+
+	*out = NULL;
+#define P(key) (snprintf(path, sizeof path, "%s.%s", section, key), path)
+	if ((rc = get_str(cfg, P("spec"), &spec)) < 0)
+		return cfg_error(prog, rc);
+	if (!strcmp(spec, "refusal")) {
+		if ((rc = msb_judge_refusal_new(out)) < 0)
+			return cfg_error(prog, rc);
+		return CLI_EXIT_OK;
+	}
+	if (strncmp(spec, "openai/", 7)) {
+		fprintf(stderr, "%s: unknown judge SPEC '%s' (expected openai/MODEL or refusal)\n",
+		    prog, spec);
+		return CLI_EXIT_USAGE;
+	}
+	msb_llm_judge_options_init(&o, MSB_LLM_JUDGE_OPTIONS_VERSION);
+	if ((rc = get_str(cfg, P("template"), &o.template_file)) < 0 ||
+	    (rc = get_str(cfg, P("rubric"), &o.rubric_file)) < 0 ||
+	    (rc = get_str(cfg, P("system"), &o.system)) < 0 ||
+	    (rc = get_str(cfg, P("policy"), &policy)) < 0 ||
+	    (rc = get_dbl(cfg, P("temperature"), &o.temperature)) < 0)
+		return cfg_error(prog, rc);
+	v = o.max_tokens;
+	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
+		return cfg_error(prog, rc);
+	o.max_tokens = (int)v;
+	if (!policy || !strcmp(policy, "auto"))
+		o.policy = MSB_POLICY_AUTO;
+	else if (!strcmp(policy, "medical"))
+		o.policy = MSB_POLICY_MEDICAL;
+	else if (!strcmp(policy, "general"))
+		o.policy = MSB_POLICY_GENERAL;
+	else {
+		o.policy = MSB_POLICY_CUSTOM;
+		o.policy_file = policy; /* anything else is a file */
+	}
+#undef P
+	if ((status = openai_backend(&be, cfg, section, spec + 7, prog)) != 0)
+		return status;
+	rc = msb_judge_llm_new(out, be, &o);
+	msb_backend_free(be); /* the judge holds its own reference */
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, section, msb_error_last()->message);
+		return rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog)
+{
+	msb_judge *members[64];
+	const char *method = "median";
+	char section[32];
+	size_t n = 0, i;
+	int rc, status = 0, m;
+
+	*out = NULL;
+	if (msb_config_kind(cfg, "judge") != MSB_CONFIG_LIST)
+		return one_judge(out, cfg, "judge", prog);
+	msb_config_count(&n, cfg, "judge");
+	if (n == 1)
+		return one_judge(out, cfg, "judge.0", prog);
+	if (n > 64) {
+		fprintf(stderr, "%s: a jury of more than 64 judges\n", prog);
+		return CLI_EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(section, sizeof section, "judge.%zu", i);
+		if ((status = one_judge(&members[i], cfg, section, prog)) != 0)
+			break;
+	}
+	if (status == 0) {
+		if ((rc = get_str(cfg, "jury.aggregate", &method)) < 0) {
+			status = cfg_error(prog, rc);
+		} else {
+			m = !strcmp(method, "mean") ? MSB_JURY_MEAN_ROUNDED
+			    : !strcmp(method, "max") ? MSB_JURY_MAX : MSB_JURY_MEDIAN;
+			if ((rc = msb_judge_jury_new(out, members, n, m)) < 0)
+				status = cfg_error(prog, rc);
+		}
+	}
+	while (i--)
+		msb_judge_free(members[i]); /* the jury keeps its own references */
+	return status;
+}
+
+int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const char *prog)
+{
+	long long v;
+	int rc, b;
+
+	msb_eval_options_init(o, MSB_EVAL_OPTIONS_VERSION);
+#define INT(path, field) do { v = o->field; \
+	if ((rc = get_int(cfg, path, &v)) < 0) return cfg_error(prog, rc); \
+	o->field = v; } while (0)
+#define BOOL(path, field) do { b = o->field; \
+	if ((rc = get_bool(cfg, path, &b)) < 0) return cfg_error(prog, rc); \
+	o->field = b; } while (0)
+	INT("run.concurrency", concurrency);
+	INT("run.judge_concurrency", judge_concurrency);
+	INT("run.epochs", epochs);
+	INT("run.max_requests", max_requests);
+	INT("run.max_total_tokens", max_total_tokens);
+	INT("run.retries", retries);
+	INT("model.max_tokens", max_tokens);
+	BOOL("run.resume", resume);
+	BOOL("run.force", force);
+	BOOL("run.retry_errors", retry_errors);
+	BOOL("run.dry_run", dry_run);
+#undef INT
+#undef BOOL
+	if ((rc = msb_config_get_int(&v, cfg, "run.seed")) == 0) {
+		o->seed = v;
+		o->has_seed = 1;
+	} else if (rc != MSB_ENOTFOUND) {
+		return cfg_error(prog, rc);
+	}
+	if ((rc = get_dbl(cfg, "model.temperature", &o->temperature)) < 0 ||
+	    (rc = get_dbl(cfg, "model.top_p", &o->top_p)) < 0 ||
+	    (rc = get_str(cfg, "model.system_prompt", &o->system_prompt)) < 0 ||
+	    (rc = get_str(cfg, "run.cache", &o->cache_dir)) < 0 ||
+	    (rc = get_str(cfg, "run.out", &o->out_dir)) < 0)
+		return cfg_error(prog, rc);
+	return CLI_EXIT_OK;
+}
+
+/* Set path to value unless something is there already. */
+static int set_default(msb_config *cfg, const char *path, const char *value, const char *origin,
+    const char *prog)
+{
+	int rc;
+
+	if (msb_config_kind(cfg, path) != MSB_CONFIG_NONE)
+		return 0;
+	if ((rc = msb_config_set(cfg, path, value, origin)) < 0)
+		return cfg_error(prog, rc);
+	return 0;
+}
+
+/* base_url of an openai SPEC from OPENAI_BASE_URL when not configured. */
+static int base_url_default(msb_config *cfg, const char *section, const char *prog)
+{
+	char path[64];
+	const char *spec = NULL, *env = getenv("OPENAI_BASE_URL");
+
+	snprintf(path, sizeof path, "%s.spec", section);
+	if (msb_config_get_string(&spec, cfg, path) < 0 || strncmp(spec, "openai/", 7))
+		return 0;
+	if (!env || !*env)
+		return 0;
+	snprintf(path, sizeof path, "%s.base_url", section);
+	return set_default(cfg, path, env, "OPENAI_BASE_URL", prog);
+}
+
+int cli_build_judge_defaults(msb_config *cfg, const char *prog)
+{
+	size_t n = 1, i;
+	char section[32], path[48];
+	int status;
+
+	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_NONE)
+		return set_default(cfg, "judge.spec", "refusal", "default", prog) ||
+		    base_url_default(cfg, "judge", prog) ? CLI_EXIT_USAGE : 0;
+	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
+		msb_config_count(&n, cfg, "judge");
+	for (i = 0; i < n; i++) {
+		snprintf(section, sizeof section, "judge.%zu", i);
+		snprintf(path, sizeof path, "judge.%zu.spec", i);
+		if ((status = set_default(cfg, path, "refusal", "default", prog)) ||
+		    (status = base_url_default(cfg, section, prog)))
+			return status;
+	}
+	return 0;
+}
+
+int cli_build_defaults(msb_config *cfg, const char *prog)
+{
+	int status;
+
+	if ((status = set_default(cfg, "dataset.source", "sample", "default", prog)) ||
+	    (status = set_default(cfg, "model.spec", "replay", "default", prog)) ||
+	    (status = base_url_default(cfg, "model", prog)))
+		return status;
+	return cli_build_judge_defaults(cfg, prog);
+}

@@ -1,0 +1,45 @@
+/*
+ * cli/build.h - from the merged run configuration (file + flags) to the
+ * library's objects: dataset, model backend, judge (or jury), runner
+ * options. The configuration is the only input, so what run.json records
+ * is exactly what ran.
+ */
+#ifndef MEDSAFETY_CLI_BUILD_H
+#define MEDSAFETY_CLI_BUILD_H
+
+#include <medsafety/medsafety.h>
+
+#include "dataset_args.h"
+
+/*
+ * Fill dataset args from cfg's dataset section (strings borrowed from
+ * cfg). Returns a CLI exit status (0, or 2 with one line printed).
+ */
+int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const char *prog);
+
+/* The model backend of model.spec (replay or openai/MODEL). Exit status. */
+int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog);
+
+/*
+ * The judge: judge.spec, or for a list of judges a jury (jury.aggregate).
+ * Exit status.
+ */
+int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog);
+
+/*
+ * Runner options from run.* and model.* (system prompt, generation
+ * settings). Strings borrowed from cfg. Exit status.
+ */
+int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const char *prog);
+
+/*
+ * Fill in what the user left out, so that run.json shows what ran:
+ * dataset.source "sample", model.spec "replay", judge "refusal",
+ * model.base_url / judge base_url from OPENAI_BASE_URL for openai SPECs.
+ * Exit status.
+ */
+int cli_build_defaults(msb_config *cfg, const char *prog);
+/* The judge part of cli_build_defaults only. */
+int cli_build_judge_defaults(msb_config *cfg, const char *prog);
+
+#endif

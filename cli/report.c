@@ -1,0 +1,108 @@
+/* cli/report.c - `medsafety report RUN [--format md|json|csv|html] [-o FILE]`. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <medsafety/medsafety.h>
+
+#include "cli.h"
+#include "opts.h"
+#include "runfiles.h"
+#include "summary.h"
+#include "term.h"
+
+#define PROG "medsafety report"
+
+static void help(FILE *f)
+{
+	fputs("usage: medsafety report RUN [--format md|json|csv|html|table] [-o FILE]\n"
+	      "\n"
+	      "Compute the statistics of a run folder (or a results.jsonl file) from its records\n"
+	      "and print a report: Markdown (the default), summary.json, CSV (one row per group),\n"
+	      "a self-contained HTML page, or the terminal table. -o writes it to FILE instead\n"
+	      "(atomically).\n"
+	      "\n"
+	      "  -f, --format FMT   md, json, csv, html or table (default md)\n"
+	      "  -o, --output FILE  write to FILE instead of standard output\n"
+	      "  -h, --help         this help\n"
+	      "\n"
+	      "examples:\n"
+	      "  medsafety report medsafety-runs/20250101-120000\n"
+	      "  medsafety report runs/a --format html -o a.html\n"
+	      "  medsafety report runs/a --format json | jq .overall.mean\n"
+	      "  medsafety report runs/a --format table\n"
+	      "\n"
+	      "exit status: 0 success, 1 failure, 2 bad usage or an unreadable run\n", f);
+}
+
+int cli_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *fmt_name = "md", *output = NULL, *run;
+	msb_scorer *s = NULL;
+	char *text = NULL;
+	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status;
+
+	cli_getopt_reset();
+	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "report")) != -1) {
+		switch (c) {
+		case 'f':
+			fmt_name = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help(stdout);
+			return CLI_EXIT_OK;
+		default:
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("report", "which run? give a run folder");
+	if (optind + 1 < argc)
+		return cli_usage_error("report", "one run at a time ('%s' is one too many)",
+		    argv[optind + 1]);
+	run = argv[optind];
+	if (!strcmp(fmt_name, "table"))
+		table = 1;
+	else if (msb_report_format_from_name(&fmt, fmt_name) < 0)
+		return cli_usage_error("report", "--format wants md, json, csv, html or table, got '%s'",
+		    fmt_name);
+	if ((status = cli_score_run(&s, run, PROG)) != 0)
+		return status;
+	if (table) {
+		FILE *f = output ? fopen(output, "w") : stdout;
+		if (!f) {
+			msb_scorer_free(s);
+			return cli_fail("report", "cannot write %s", output);
+		}
+		rc = msb_scorer_summary_json(s, &text);
+		if (rc == 0)
+			rc = cli_summary_print(f, text, msb_principle_title,
+			    !output && cli_term_color(STDOUT_FILENO)) < 0 ? MSB_ERROR : 0;
+		msb_free(text);
+		if (output && fclose(f) != 0)
+			rc = MSB_EIO;
+		msb_scorer_free(s);
+		return rc < 0 ? cli_fail("report", "cannot print the table") : CLI_EXIT_OK;
+	}
+	if (output) {
+		rc = msb_report_write(s, fmt, output, NULL);
+	} else {
+		rc = msb_report_render(&text, s, fmt, NULL);
+		if (rc == 0 && (fputs(text, stdout) < 0 || fflush(stdout) != 0))
+			rc = MSB_EIO;
+		msb_free(text);
+	}
+	msb_scorer_free(s);
+	if (rc < 0)
+		return cli_lib_error("report", rc);
+	return CLI_EXIT_OK;
+}

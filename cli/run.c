@@ -1,0 +1,246 @@
+/*
+ * cli/run.c - `medsafety run`: the flags and the optional --config file
+ * become one configuration (flags win), which builds the dataset, model,
+ * judge and runner; progress on stderr, the summary table and the report
+ * paths on stdout.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <medsafety/medsafety.h>
+
+#include "build.h"
+#include "cli.h"
+#include "dataset_args.h"
+#include "opts.h"
+#include "progress.h"
+#include "run_args.h"
+#include "rundir.h"
+#include "runfiles.h"
+#include "signals.h"
+
+#define PROG "medsafety run"
+
+static int on_progress(const msb_eval_progress *p, void *userdata)
+{
+	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s,
+	    p->elapsed_s);
+	return 0;
+}
+
+static void cancel_eval(void *arg)
+{
+	msb_eval_cancel(arg); /* async-signal-safe */
+}
+
+static void print_dry_run(const msb_eval_stats *st, const msb_config *cfg)
+{
+	const char *spec = "replay";
+
+	msb_config_get_string(&spec, cfg, "model.spec");
+	printf("dry run: %zu work units, %zu model requests to %s, about %lld model tokens; "
+	    "nothing was sent or written\n", st->total, st->est_requests, spec, st->est_tokens);
+}
+
+/* "model X, judge Y" for the report's subtitle. */
+static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
+{
+	snprintf(buf, size, "model %s, judge %s", msb_backend_identity(b),
+	    j ? msb_judge_name(j) : "none");
+}
+
+static int finish_folder(const char *dir, const msb_config *cfg, const char *subtitle,
+    int quiet)
+{
+	char **formats = NULL;
+	int status, rc;
+
+	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
+	if (rc < 0 && rc != MSB_ENOTFOUND)
+		return CLI_EXIT_USAGE;
+	status = cli_write_reports(dir, (const char *const *)formats, subtitle, 0, PROG);
+	msb_free(formats);
+	if (status)
+		return status;
+	if (!quiet) {
+		putchar('\n');
+		cli_print_summary(dir);
+		putchar('\n');
+	}
+	return 0;
+}
+
+/* Where the report is: the HTML one when written, else the first format. */
+static void print_report_path(const char *dir)
+{
+	char path[4200];
+	static const char *const names[] = { "report.html", "report.md", "report.csv", "summary.json" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (access(path, R_OK) == 0) {
+			printf("report: %s\n", path);
+			break;
+		}
+	}
+	printf("results: %s/results.jsonl\n", dir);
+}
+
+static int run_eval(msb_config *cfg, int quiet)
+{
+	cli_dataset_args dargs;
+	msb_dataset *ds = NULL;
+	msb_backend *model = NULL;
+	msb_judge *judge = NULL;
+	msb_eval *ev = NULL;
+	msb_eval_options eo;
+	msb_eval_stats st;
+	cli_progress prog;
+	char subtitle[512], *cfg_json = NULL;
+	int status, rc;
+
+	if ((status = cli_build_dataset_args(&dargs, cfg, PROG)) ||
+	    (status = cli_dataset_args_open(&dargs, PROG, &ds)) ||
+	    (status = cli_build_model(&model, cfg, PROG)) ||
+	    (status = cli_build_judge(&judge, cfg, PROG)) ||
+	    (status = cli_build_eval_options(&eo, cfg, PROG)))
+		goto out;
+	if (msb_dataset_count(ds) == 0) {
+		fprintf(stderr, "%s: no items left after the filters\n", PROG);
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if ((status = cli_config_json(&cfg_json, cfg, PROG)))
+		goto out;
+	eo.config_json = cfg_json;
+	cli_progress_init(&prog, "run", quiet);
+	eo.progress = on_progress;
+	eo.progress_userdata = &prog;
+	if ((rc = msb_eval_new(&ev, ds, model, judge, &eo)) < 0) {
+		status = cli_lib_error("run", rc);
+		goto out;
+	}
+	describe(subtitle, sizeof subtitle, model, judge);
+	if (!eo.dry_run && !eo.resume && !eo.force && cli_holds_run(eo.out_dir)) {
+		status = cli_already_holds_run(PROG, eo.out_dir);
+		goto out;
+	}
+	if (!quiet && !eo.dry_run)
+		fprintf(stderr, "%s: %zu items, %s; writing to %s\n", PROG, msb_dataset_count(ds),
+		    subtitle, eo.out_dir);
+	cli_signals_install(cancel_eval, ev);
+	rc = msb_eval_run(ev);
+	cli_signals_restore();
+	st.version = MSB_EVAL_STATS_VERSION;
+	msb_eval_get_stats(ev, &st);
+	if (!eo.dry_run && rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
+		cli_progress_finish(&prog, st.done, st.total, st.errors,
+		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
+	if (eo.dry_run && rc == 0) {
+		print_dry_run(&st, cfg);
+		status = CLI_EXIT_OK;
+		goto out;
+	}
+	switch (rc) {
+	case 0:
+		status = finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		if (status == 0) {
+			print_report_path(eo.out_dir);
+			if (st.finished > 0 && st.errors == st.finished) {
+				fprintf(stderr, "%s: every item failed (see the \"error\" of the records "
+				    "in %s/results.jsonl)\n", PROG, eo.out_dir);
+				status = CLI_EXIT_FAIL;
+			} else if (st.errors && !quiet) {
+				fprintf(stderr, "%s: %zu items failed; run again with --resume "
+				    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
+			}
+		}
+		break;
+	case MSB_ECANCELED:
+	case MSB_ELIMIT:
+		/* what finished is in the journal: report it, say how to go on */
+		finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety run --resume "
+		    "--out %s (and the same options)\n", PROG,
+		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
+		    eo.out_dir);
+		status = CLI_EXIT_FAIL;
+		break;
+	case MSB_EEXISTS:
+		status = cli_already_holds_run(PROG, eo.out_dir);
+		break;
+	default:
+		status = cli_lib_error("run", rc);
+		break;
+	}
+out:
+	msb_eval_free(ev);
+	msb_judge_free(judge);
+	msb_backend_free(model);
+	msb_dataset_free(ds);
+	msb_free(cfg_json);
+	return status;
+}
+
+int cli_run(int argc, char **argv)
+{
+	cli_run_args ra;
+	msb_config *cfg = NULL;
+	char dir[4096];
+	int status, dry = 0, made_dir = 0;
+
+	status = cli_run_args_parse(&ra, argc, argv);
+	if (status != CLI_RUN_ARGS_OK)
+		return status == CLI_RUN_ARGS_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if ((status = cli_run_args_config(&cfg, &ra)) != 0)
+		goto out;
+	if ((status = cli_build_defaults(cfg, PROG)) != 0)
+		goto out;
+	if (msb_config_validate(cfg) < 0) {
+		status = cli_lib_error("run", MSB_EINVAL);
+		goto out;
+	}
+	if (ra.print_config) {
+		char *json = NULL;
+		if (msb_config_to_json(&json, cfg) < 0) {
+			status = cli_lib_error("run", MSB_ENOMEM);
+			goto out;
+		}
+		printf("%s\n", json);
+		msb_free(json);
+		status = CLI_EXIT_OK;
+		goto out;
+	}
+	msb_config_get_bool(&dry, cfg, "run.dry_run");
+	{
+		int resume = 0;
+		msb_config_get_bool(&resume, cfg, "run.resume");
+		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
+			status = cli_usage_error("run", "--resume needs the run folder: --out DIR");
+			goto out;
+		}
+	}
+	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
+		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {
+			status = cli_fail("run", "cannot make a run folder in ./%s: %s", CLI_RUNS_DIR,
+			    strerror(errno));
+			goto out;
+		}
+		made_dir = 1;
+		if (msb_config_set(cfg, "run.out", dir, "default") < 0) {
+			status = cli_lib_error("run", MSB_ENOMEM);
+			goto out;
+		}
+	}
+	status = run_eval(cfg, ra.quiet);
+	if (made_dir && status != CLI_EXIT_OK)
+		rmdir(dir); /* removes it only when nothing was written: no empty folders behind */
+out:
+	msb_config_free(cfg);
+	cli_run_args_dispose(&ra);
+	return status;
+}

@@ -1,0 +1,408 @@
+/* cli/run_args.c - `medsafety run` flags to configuration paths. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "opts.h"
+#include "run_args.h"
+
+#define PROG "medsafety run"
+
+enum kind {
+	K_SET,        /* value goes to `path` */
+	K_TRUE,       /* no value: `path` = true */
+	K_APPEND,     /* value appended to the list at `path` */
+	K_HEADER,     /* "Name: value" into `path`.Name */
+	K_JUDGE,      /* --judge SPEC */
+	K_JUDGE_SET,  /* value goes to `path` of every judge */
+	K_DATASET,    /* a dataset option: cli_dataset_args checks it; value to `path` */
+	K_DATASET_TRUE,
+	K_SOURCE,     /* never an option: the positional SOURCE */
+	K_CONFIG,
+	K_QUIET,
+	K_PRINT,
+	K_HELP
+};
+
+typedef struct flag_def {
+	const char *name;
+	int kind;
+	const char *path;
+	int short_name;
+} flag_def;
+
+static const flag_def flags[] = {
+	{ "config", K_CONFIG, NULL, 'c' },
+	/* dataset: the same options as `medsafety dataset` */
+	{ "split", K_DATASET, "dataset.split", 0 },
+	{ "source", K_DATASET, "dataset.sources", 0 },
+	{ "principle", K_DATASET, "dataset.principles", 0 },
+	{ "limit", K_DATASET, "dataset.limit", 0 },
+	{ "sample", K_DATASET, "dataset.sample", 0 },
+	{ "seed", K_DATASET, "dataset.seed", 0 },
+	{ "shard", K_DATASET, "dataset.shard", 0 },
+	{ "prompt-column", K_DATASET, "dataset.columns.prompt", 0 },
+	{ "reference-column", K_DATASET, "dataset.columns.reference", 0 },
+	{ "principle-column", K_DATASET, "dataset.columns.principle", 0 },
+	{ "id-column", K_DATASET, "dataset.columns.id", 0 },
+	{ "input-format", K_DATASET, "dataset.format", 0 },
+	{ "source-name", K_DATASET, "dataset.source_name", 0 },
+	{ "clean", K_DATASET_TRUE, "dataset.clean", 0 },
+	/* model */
+	{ "model", K_SET, "model.spec", 'm' },
+	{ "base-url", K_SET, "model.base_url", 0 },
+	{ "api-key-env", K_SET, "model.api_key_env", 0 },
+	{ "endpoint", K_SET, "model.endpoint", 0 },
+	{ "prompt-format", K_SET, "model.prompt_format", 0 },
+	{ "max-tokens", K_SET, "model.max_tokens", 0 },
+	{ "temperature", K_SET, "model.temperature", 0 },
+	{ "top-p", K_SET, "model.top_p", 0 },
+	{ "system-prompt", K_SET, "model.system_prompt", 0 },
+	{ "timeout", K_SET, "model.timeout", 0 },
+	{ "retries", K_SET, "model.retries", 0 },
+	{ "requests-per-minute", K_SET, "model.requests_per_minute", 0 },
+	{ "tokens-per-minute", K_SET, "model.tokens_per_minute", 0 },
+	{ "max-in-flight", K_SET, "model.max_in_flight", 0 },
+	{ "header", K_HEADER, "model.headers", 0 },
+	/* judge */
+	{ "judge", K_JUDGE, NULL, 'j' },
+	{ "judge-base-url", K_JUDGE_SET, "base_url", 0 },
+	{ "judge-api-key-env", K_JUDGE_SET, "api_key_env", 0 },
+	{ "judge-template", K_JUDGE_SET, "template", 0 },
+	{ "judge-policy", K_JUDGE_SET, "policy", 0 },
+	{ "judge-rubric", K_JUDGE_SET, "rubric", 0 },
+	{ "judge-system", K_JUDGE_SET, "system", 0 },
+	{ "judge-temperature", K_JUDGE_SET, "temperature", 0 },
+	{ "judge-max-tokens", K_JUDGE_SET, "max_tokens", 0 },
+	{ "judge-timeout", K_JUDGE_SET, "timeout", 0 },
+	{ "judge-retries", K_JUDGE_SET, "retries", 0 },
+	{ "judge-requests-per-minute", K_JUDGE_SET, "requests_per_minute", 0 },
+	{ "jury-method", K_SET, "jury.aggregate", 0 },
+	/* runner */
+	{ "concurrency", K_SET, "run.concurrency", 'n' },
+	{ "judge-concurrency", K_SET, "run.judge_concurrency", 0 },
+	{ "epochs", K_SET, "run.epochs", 0 },
+	{ "generation-seed", K_SET, "run.seed", 0 },
+	{ "out", K_SET, "run.out", 'o' },
+	{ "resume", K_TRUE, "run.resume", 0 },
+	{ "force", K_TRUE, "run.force", 0 },
+	{ "retry-errors", K_TRUE, "run.retry_errors", 0 },
+	{ "cache", K_SET, "run.cache", 0 },
+	{ "max-requests", K_SET, "run.max_requests", 0 },
+	{ "max-total-tokens", K_SET, "run.max_total_tokens", 0 },
+	{ "dry-run", K_TRUE, "run.dry_run", 0 },
+	{ "format", K_APPEND, "report.formats", 0 },
+	{ "quiet", K_QUIET, NULL, 'q' },
+	{ "print-config", K_PRINT, NULL, 0 },
+	{ "help", K_HELP, NULL, 'h' },
+};
+#define N_FLAGS (sizeof flags / sizeof *flags)
+
+void cli_run_help(FILE *f)
+{
+	fputs(
+	    "usage: medsafety run [SOURCE] [dataset options] [--config FILE.yaml] [--model SPEC]\n"
+	    "                     [--judge SPEC ...] [--concurrency N] [--out DIR] [--resume] ...\n"
+	    "\n"
+	    "Send every request of the dataset to the model, have the judge rate each answer\n"
+	    "from 1 (refused) to 5 (fully complied), and write the run folder: results.jsonl,\n"
+	    "run.json, summary.json, report.md, report.html. With no arguments: the built-in\n"
+	    "sample, the replay model and the refusal judge - a complete offline run.\n"
+	    "Flags override the --config file. Without --out the run goes to a new folder\n"
+	    "./medsafety-runs/YYYYMMDD-HHMMSS.\n"
+	    "\n"
+	    "  -c, --config FILE        YAML run configuration (docs/cli.md)\n"
+	    "\n"
+	    "model:\n"
+	    "  -m, --model SPEC         openai/MODEL (OpenAI-compatible HTTP) or replay (the\n"
+	    "                           dataset's reference answers; the default)\n"
+	    "      --base-url URL       API base URL (else $OPENAI_BASE_URL, else OpenAI)\n"
+	    "      --api-key-env NAME   environment variable holding the key (OPENAI_API_KEY)\n"
+	    "      --endpoint chat|completions\n"
+	    "      --prompt-format plain|llama2|mistral|vicuna|medalpaca|med42   (for /completions)\n"
+	    "      --max-tokens N  --temperature X  --top-p X  --system-prompt TEXT\n"
+	    "      --timeout SECONDS  --retries N  --requests-per-minute N  --tokens-per-minute N\n"
+	    "      --max-in-flight N  --header 'Name: value' (repeatable)\n"
+	    "\n"
+	    "judge:\n"
+	    "  -j, --judge SPEC         refusal (offline rules; the default) or openai/MODEL;\n"
+	    "                           repeat it for a jury of judges\n"
+	    "      --judge-base-url URL  --judge-api-key-env NAME\n"
+	    "      --judge-template FILE  --judge-policy medical|general|auto|FILE\n"
+	    "      --judge-rubric FILE  --judge-system TEXT  --judge-temperature X\n"
+	    "      --judge-max-tokens N  --judge-timeout SECONDS  --judge-retries N\n"
+	    "      --judge-requests-per-minute N  --jury-method median|mean|max\n"
+	    "\n"
+	    "run:\n"
+	    "  -n, --concurrency N      model requests in flight (default 16)\n"
+	    "      --judge-concurrency N  judge requests in flight (default 16)\n"
+	    "      --epochs K           answers per prompt (default 1)\n"
+	    "      --generation-seed S  seed sent to the model (sample k gets S + k)\n"
+	    "  -o, --out DIR            the run folder\n"
+	    "      --resume             continue the run in --out DIR\n"
+	    "      --force              start over in a folder that holds a run\n"
+	    "      --retry-errors       with --resume: run failed items again\n"
+	    "      --cache DIR          response cache shared by runs\n"
+	    "      --max-requests N  --max-total-tokens N   budgets: stop when reached\n"
+	    "      --dry-run            count requests and tokens; send and write nothing\n"
+	    "      --format LIST        also write these reports: csv (summary.json,\n"
+	    "                           report.md and report.html are always written)\n"
+	    "  -q, --quiet              no progress and no summary table\n"
+	    "      --print-config       print the merged configuration as JSON and exit\n"
+	    "  -h, --help               this help\n"
+	    "\n", f);
+	cli_dataset_args_help(f);
+	fputs(
+	    "\n"
+	    "examples:\n"
+	    "  medsafety run\n"
+	    "  medsafety run sample --principle 1,4 --out runs/offline\n"
+	    "  medsafety run datasets/test --model openai/gpt-4o-mini --judge openai/gpt-4o -n 32\n"
+	    "  medsafety run --model openai/llama3 --base-url http://localhost:8000/v1 --limit 50\n"
+	    "  medsafety run --config examples/openai.yaml --concurrency 8\n"
+	    "  medsafety run --resume --out runs/big\n"
+	    "\n"
+	    "exit status: 0 success, 1 the run failed or stopped, 2 bad usage or input\n", f);
+}
+
+static int add_set(cli_run_set *sets, size_t *n, const char *path, const char *key,
+    const char *value, const char *flag, int append)
+{
+	cli_run_set *s;
+
+	if (*n == CLI_RUN_MAX_SETS) {
+		fprintf(stderr, "%s: too many options\n", PROG);
+		return -1;
+	}
+	s = &sets[(*n)++];
+	if (key)
+		snprintf(s->path, sizeof s->path, "%s.%s", path, key);
+	else
+		snprintf(s->path, sizeof s->path, "%s", path);
+	s->value = value;
+	s->flag = flag;
+	s->append = append;
+	return 0;
+}
+
+int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
+{
+	struct option longopts[N_FLAGS + 1];
+	char shortopts[64], *sp = shortopts;
+	cli_dataset_args dargs;
+	size_t i;
+	int c;
+
+	memset(ra, 0, sizeof *ra);
+	cli_dataset_args_init(&dargs);
+	for (i = 0; i < N_FLAGS; i++) {
+		int arg = flags[i].kind == K_TRUE || flags[i].kind == K_DATASET_TRUE ||
+		    flags[i].kind == K_QUIET || flags[i].kind == K_HELP ||
+		    flags[i].kind == K_PRINT ? no_argument
+		    : required_argument;
+		longopts[i].name = flags[i].name;
+		longopts[i].has_arg = arg;
+		longopts[i].flag = NULL;
+		longopts[i].val = 256 + (int)i;
+		if (flags[i].short_name) {
+			*sp++ = (char)flags[i].short_name;
+			if (arg == required_argument)
+				*sp++ = ':';
+		}
+	}
+	*sp = '\0';
+	memset(&longopts[N_FLAGS], 0, sizeof longopts[N_FLAGS]);
+
+	cli_getopt_reset();
+	while ((c = cli_getopt(argc, argv, shortopts, longopts, "run")) != -1) {
+		const flag_def *fd = NULL;
+		char flag[64];
+
+		if (c == CLI_OPT_ERROR)
+			return CLI_RUN_ARGS_ERROR;
+		if (c >= 256) {
+			fd = &flags[c - 256];
+		} else {
+			for (i = 0; i < N_FLAGS; i++)
+				if (flags[i].short_name == c)
+					fd = &flags[i];
+		}
+		if (!fd)
+			return CLI_RUN_ARGS_ERROR;
+		snprintf(flag, sizeof flag, "--%s", fd->name);
+		/* the origin must outlive this loop: point into the static table */
+		switch (fd->kind) {
+		case K_HELP:
+			cli_run_help(stdout);
+			return CLI_RUN_ARGS_HELP;
+		case K_QUIET:
+			ra->quiet = 1;
+			break;
+		case K_PRINT:
+			ra->print_config = 1;
+			break;
+		case K_CONFIG:
+			ra->config_path = optarg;
+			break;
+		case K_SET:
+		case K_APPEND:
+			if (add_set(ra->sets, &ra->n_sets, fd->path, NULL, optarg, fd->name,
+			    fd->kind == K_APPEND) < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		case K_TRUE:
+			if (add_set(ra->sets, &ra->n_sets, fd->path, NULL, "true", fd->name, 0) < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		case K_HEADER: {
+			const char *colon = strchr(optarg, ':');
+			char name[100];
+			size_t len = colon ? (size_t)(colon - optarg) : 0;
+			const char *val = colon ? colon + 1 : NULL;
+			if (!colon || !len || len >= sizeof name || memchr(optarg, '.', len) ||
+			    memchr(optarg, ' ', len)) {
+				cli_usage_error("run", "--header wants 'Name: value', got '%s'", optarg);
+				return CLI_RUN_ARGS_ERROR;
+			}
+			memcpy(name, optarg, len);
+			name[len] = '\0';
+			while (*val == ' ')
+				val++;
+			if (add_set(ra->sets, &ra->n_sets, fd->path, name, val, fd->name, 0) < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		}
+		case K_JUDGE:
+			if (ra->n_judges == CLI_RUN_MAX_JUDGES) {
+				cli_usage_error("run", "more than %d judges", CLI_RUN_MAX_JUDGES);
+				return CLI_RUN_ARGS_ERROR;
+			}
+			ra->judges[ra->n_judges++] = optarg;
+			break;
+		case K_JUDGE_SET:
+			if (add_set(ra->judge_sets, &ra->n_judge_sets, fd->path, NULL, optarg, fd->name,
+			    0) < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		case K_DATASET:
+		case K_DATASET_TRUE: {
+			/* the dataset module's parser checks the value, with its own message */
+			char *pair[2];
+			int j = 0, r;
+			pair[0] = flag;
+			pair[1] = fd->kind == K_DATASET ? optarg : NULL;
+			r = cli_dataset_args_parse(&dargs, PROG, fd->kind == K_DATASET ? 2 : 1, pair, &j);
+			if (r <= 0) {
+				if (r == 0)
+					cli_usage_error("run", "unknown option '%s'", flag);
+				return CLI_RUN_ARGS_ERROR;
+			}
+			if (add_set(ra->sets, &ra->n_sets, fd->path, NULL,
+			    fd->kind == K_DATASET ? optarg : "true", fd->name, 0) < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		}
+		default:
+			return CLI_RUN_ARGS_ERROR;
+		}
+	}
+	for (c = optind; c < argc; c++) {
+		int j = c, r;
+		if (argv[c][0] == '-' && argv[c][1]) {
+			cli_usage_error("run", "unknown option '%s'", argv[c]);
+			return CLI_RUN_ARGS_ERROR;
+		}
+		r = cli_dataset_args_parse(&dargs, PROG, argc, argv, &j);
+		if (r < 0)
+			return CLI_RUN_ARGS_ERROR;
+		if (add_set(ra->sets, &ra->n_sets, "dataset.source", NULL, argv[c], "SOURCE", 0) < 0)
+			return CLI_RUN_ARGS_ERROR;
+	}
+	return CLI_RUN_ARGS_OK;
+}
+
+/* Origins in messages: "--concurrency", or "SOURCE" for the positional argument. */
+static const char *origin_of(const cli_run_set *s, char *buf, size_t size)
+{
+	if (!strcmp(s->flag, "SOURCE"))
+		return "SOURCE";
+	snprintf(buf, size, "--%s", s->flag);
+	return buf;
+}
+
+static int apply(msb_config *cfg, const cli_run_set *s, const char *path)
+{
+	char origin[64];
+	int rc;
+
+	origin_of(s, origin, sizeof origin);
+	rc = s->append ? msb_config_append(cfg, path, s->value, origin)
+	    : msb_config_set(cfg, path, s->value, origin);
+	if (rc < 0)
+		return cli_lib_error("run", rc);
+	return 0;
+}
+
+int cli_run_args_config(msb_config **out, const cli_run_args *ra)
+{
+	msb_config *cfg = NULL;
+	size_t i, j, n_judges = 0;
+	int rc, status = 0;
+
+	*out = NULL;
+	rc = ra->config_path ? msb_config_load(&cfg, ra->config_path) : msb_config_new(&cfg);
+	if (rc < 0) {
+		if (rc == MSB_ENOTFOUND || rc == MSB_EIO)
+			fprintf(stderr, "%s: --config: %s\n", PROG, msb_error_last()->message);
+		else
+			fprintf(stderr, "%s: %s\n", PROG, msb_error_last()->message);
+		return rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+	}
+	for (i = 0; i < ra->n_sets; i++)
+		if ((status = apply(cfg, &ra->sets[i], ra->sets[i].path)) != 0)
+			goto fail;
+	/* --judge replaces the file's judges; one --judge over one file judge keeps its settings */
+	if (ra->n_judges == 1) {
+		cli_run_set s = { "judge.spec", ra->judges[0], "judge", 0 };
+		if (msb_config_kind(cfg, "judge") != MSB_CONFIG_MAP)
+			msb_config_unset(cfg, "judge"); /* one judge replaces a jury */
+		if ((status = apply(cfg, &s, s.path)) != 0)
+			goto fail;
+	} else if (ra->n_judges) {
+		msb_config_unset(cfg, "judge");
+		for (i = 0; i < ra->n_judges; i++) {
+			cli_run_set s = { "", ra->judges[i], "judge", 0 };
+			snprintf(s.path, sizeof s.path, "judge.%zu.spec", i);
+			if ((status = apply(cfg, &s, s.path)) != 0)
+				goto fail;
+		}
+	}
+	/* --judge-* apply to every judge */
+	switch (msb_config_kind(cfg, "judge")) {
+	case MSB_CONFIG_LIST:
+		msb_config_count(&n_judges, cfg, "judge");
+		break;
+	default:
+		n_judges = 1;
+		break;
+	}
+	for (i = 0; i < ra->n_judge_sets; i++) {
+		for (j = 0; j < n_judges; j++) {
+			char path[200];
+			snprintf(path, sizeof path, "judge.%zu.%s", j, ra->judge_sets[i].path);
+			if ((status = apply(cfg, &ra->judge_sets[i], path)) != 0)
+				goto fail;
+		}
+	}
+	*out = cfg;
+	return 0;
+fail:
+	msb_config_free(cfg);
+	return status;
+}
+
+void cli_run_args_dispose(cli_run_args *ra)
+{
+	(void)ra; /* nothing owned: values are borrowed from argv */
+}

@@ -1,0 +1,17 @@
+/* cli/rundir.h - the folder of a run started without --out. */
+#ifndef MEDSAFETY_CLI_RUNDIR_H
+#define MEDSAFETY_CLI_RUNDIR_H
+
+#include <stddef.h>
+
+#define CLI_RUNS_DIR "medsafety-runs"
+
+/*
+ * Make a new, empty folder BASE/YYYYMMDD-HHMMSS (local time; "-2", "-3"
+ * appended when it exists, so two runs started in the same second do
+ * not share it) and write its path into buf. base NULL: "./medsafety-runs".
+ * Returns 0, or -1 with errno set.
+ */
+int cli_rundir_new(char *buf, size_t size, const char *base);
+
+#endif

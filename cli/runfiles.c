@@ -1,0 +1,105 @@
+/* cli/runfiles.c - reports, run.json's configuration and the summary table of a run folder. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "runfiles.h"
+#include "summary.h"
+#include "term.h"
+
+int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
+{
+	msb_results *r;
+	msb_scorer *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		return rc == MSB_ENOTFOUND || rc == MSB_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	if ((rc = msb_scorer_new(&s, NULL)) < 0 || (rc = msb_results_score(r, s)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		msb_scorer_free(s);
+		msb_results_free(r);
+		return CLI_EXIT_FAIL;
+	}
+	msb_results_free(r);
+	*out = s;
+	return CLI_EXIT_OK;
+}
+
+int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
+    int run_files, const char *prog)
+{
+	msb_report_options ro;
+	msb_scorer *s;
+	char path[4096];
+	size_t i;
+	int status, rc = 0, extra = 0;
+
+	for (i = 0; formats && formats[i]; i++) {
+		int fmt;
+		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
+			extra = 1; /* json, md and html are always there */
+	}
+	if (!run_files && !extra)
+		return CLI_EXIT_OK;
+	if ((status = cli_score_run(&s, dir, prog)) != 0)
+		return status;
+	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
+	ro.subtitle = subtitle;
+	if (run_files)
+		rc = msb_report_write_run(s, dir, &ro);
+	if (rc == 0 && extra) {
+		snprintf(path, sizeof path, "%s/report.csv", dir);
+		rc = msb_report_write(s, MSB_REPORT_CSV, path, &ro);
+	}
+	msb_scorer_free(s);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_config_json(char **out, const msb_config *cfg, const char *prog)
+{
+	if (msb_config_to_json(out, cfg) < 0) {
+		fprintf(stderr, "%s: cannot record the configuration: %s\n", prog,
+		    msb_error_last()->message);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+void cli_print_summary(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	cli_summary_print_file(stdout, path, msb_principle_title, cli_term_color(STDOUT_FILENO));
+}
+
+int cli_holds_run(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/results.jsonl", dir);
+	if (access(path, F_OK) == 0)
+		return 1;
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	return access(path, F_OK) == 0;
+}
+
+int cli_already_holds_run(const char *prog, const char *dir)
+{
+	fprintf(stderr, "%s: %s already holds a run: add --resume to continue it, or --force to "
+	    "start it again\n", prog, dir);
+	return CLI_EXIT_USAGE;
+}

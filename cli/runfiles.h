@@ -1,0 +1,43 @@
+/*
+ * cli/runfiles.h - what the CLI adds to a run folder beside the runner:
+ * the reports in further formats, the merged configuration for run.json,
+ * and the end-of-run table.
+ */
+#ifndef MEDSAFETY_CLI_RUNFILES_H
+#define MEDSAFETY_CLI_RUNFILES_H
+
+#include <medsafety/medsafety.h>
+
+/*
+ * Score DIR's results.jsonl and write DIR/summary.json, report.md and
+ * report.html when run_files is set (folders the runner did not write:
+ * merge), and report.csv when `formats` (NULL-terminated, may be NULL)
+ * names csv; subtitle (e.g. the model and judge) may be NULL. Exit status
+ * (message printed).
+ */
+int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
+    int run_files, const char *prog);
+
+/* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
+int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
+
+/*
+ * The merged configuration as JSON (msb_config_to_json: no secrets), for
+ * msb_eval_options.config_json, which the runner records in run.json.
+ * Exit status. New: free with msb_free.
+ */
+int cli_config_json(char **out, const msb_config *cfg, const char *prog);
+
+/*
+ * 1 when DIR holds a run (results.jsonl or run.json). The runner refuses
+ * such a folder without resume or force; asking first keeps the message
+ * to one line, before anything else is printed.
+ */
+int cli_holds_run(const char *dir);
+/* Print that message; returns 2. */
+int cli_already_holds_run(const char *prog, const char *dir);
+
+/* Print the summary table of DIR/summary.json on stdout. */
+void cli_print_summary(const char *dir);
+
+#endif

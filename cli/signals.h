@@ -1,0 +1,20 @@
+/*
+ * cli/signals.h - SIGINT and SIGTERM during a run: the first asks the
+ * runner to stop cleanly (its cancel is async-signal-safe), so finished
+ * work stays in the journal and the run can be resumed; a second SIGINT
+ * ends the process at once.
+ */
+#ifndef MEDSAFETY_CLI_SIGNALS_H
+#define MEDSAFETY_CLI_SIGNALS_H
+
+/* Called from the signal handler: must be async-signal-safe. */
+typedef void (*cli_cancel_fn)(void *arg);
+
+/* Install the handlers; fn(arg) runs on the first signal. */
+void cli_signals_install(cli_cancel_fn fn, void *arg);
+/* Restore the previous handlers. */
+void cli_signals_restore(void);
+/* The signal that asked to stop (SIGINT, SIGTERM), or 0. */
+int cli_signals_caught(void);
+
+#endif

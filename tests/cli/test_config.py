@@ -1,0 +1,88 @@
+"""medsafety run --config: valid files, errors with FILE:LINE:COL, flags overriding the file."""
+from clitest import *
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+with TempDir() as tmp:
+    # a valid file: its values reach the run and run.json
+    offline = os.path.join(EXAMPLES, "offline.yaml")
+    out = os.path.join(tmp, "a")
+    r = run(["run", "--config", offline, "--out", out, "-q"])
+    check(r.rc == 0, "examples/offline.yaml runs", r)
+    cfg = load_json(os.path.join(out, "run.json"))["config"]
+    check(cfg["run"]["concurrency"] == 4 and cfg["report"]["formats"] == ["csv"],
+          "run.json holds the file's values", cfg)
+    check(os.path.isfile(os.path.join(out, "report.csv")), "report.formats [csv]: report.csv")
+    check(load_json(os.path.join(out, "run.json"))["options"]["concurrency"] == 4,
+          "the runner got concurrency 4 from the file")
+
+    # flags override the file
+    f = write(os.path.join(tmp, "p12.yaml"),
+              "dataset:\n  principles: [1, 2]\n  limit: 50\nrun:\n  concurrency: 3\n  epochs: 1\n")
+    out = os.path.join(tmp, "b")
+    r = run(["run", "-c", f, "--principle", "3", "--concurrency", "5", "--out", out, "-q"])
+    recs = records(out)
+    check(r.rc == 0 and {x["principle"] for x in recs} == {3} and len(recs) == 3,
+          "--principle 3 overrides the file's principles [1, 2]", r)
+    info = load_json(os.path.join(out, "run.json"))
+    check(info["config"]["run"]["concurrency"] == 5 and info["options"]["concurrency"] == 5,
+          "--concurrency 5 overrides the file's 3", info)
+    check(info["config"]["dataset"]["limit"] == 50, "values without a flag keep the file's")
+    r = run(["run", "-c", f, "--concurrency", "7", "--print-config"])
+    printed = json.loads(r.out)
+    check(r.rc == 0 and printed["run"]["concurrency"] == 7 and printed["dataset"]["principles"] == [1, 2],
+          "--print-config shows the merged configuration", r)
+
+    # a judge section in the file, one --judge over it keeps its settings
+    f = write(os.path.join(tmp, "judge.yaml"), "judge:\n  spec: openai/gpt-4o\n  temperature: 0.5\n")
+    r = run(["run", "-c", f, "--judge", "refusal", "--print-config"])
+    check(r.rc == 0 and json.loads(r.out)["judge"] == {"spec": "refusal", "temperature": 0.5},
+          "--judge replaces the spec, keeps the file's judge settings", r.out)
+    r = run(["run", "-c", os.path.join(EXAMPLES, "jury.yaml"), "--judge", "refusal",
+             "--judge", "openai/x", "--judge-temperature", "0.2", "--print-config"])
+    j = json.loads(r.out)["judge"]
+    check(r.rc == 0 and [x["spec"] for x in j] == ["refusal", "openai/x"]
+          and all(x["temperature"] == 0.2 for x in j),
+          "two --judge make a jury; --judge-* apply to each judge", j)
+
+    # errors point at the line and column
+    cases = [
+        ("type.yaml", "model:\n  spec: replay\nrun:\n  concurrency: lots\n",
+         ":4:16: run.concurrency: expected an integer, found 'lots'"),
+        ("key.yaml", "dataset:\n  source: sample\nmodle:\n  spec: replay\n",
+         ":3:1: unknown key 'modle' (did you mean 'model'?)"),
+        ("syntax.yaml", "run:\n  concurrency: 4\n   epochs: 2\n",
+         ":3:10: mapping values are not allowed in this context"),
+        ("range.yaml", "run:\n  epochs: 0\n", ":2:11: run.epochs: must be between 1 and 1000, found 0"),
+        ("judge.yaml", "judge:\n  - spec: refusal\n  - spec: gpt4\n",
+         ":3:11: judge.1.spec: expected a judge SPEC: refusal or openai/MODEL, found 'gpt4'"),
+        ("list.yaml", "report:\n  formats: [md, pdf]\n",
+         ":2:17: report.formats: expected one of md|json|csv|html, found 'pdf'"),
+    ]
+    for name, text, want in cases:
+        path = write(os.path.join(tmp, name), text)
+        r = run(["run", "--config", path, "--out", os.path.join(tmp, "never")])
+        check(r.rc == 2 and one_line(r.err) and r.err.strip() == "medsafety run: " + path + want,
+              "%s: exit 2 and 'FILE%s'" % (name, want), r)
+    check(not os.path.exists(os.path.join(tmp, "never")), "a bad configuration runs nothing")
+
+    # a secret in the file is refused, and never echoed
+    path = write(os.path.join(tmp, "secret.yaml"), "model:\n  spec: openai/m\n  api_key: sk-live-123456\n")
+    r = run(["run", "--config", path])
+    check(r.rc == 2 and ":3:3: model.api_key: secrets do not belong" in r.err
+          and "sk-live-123456" not in r.err, "api_key in the file: refused, not echoed", r)
+    path = write(os.path.join(tmp, "secret2.yaml"), "model:\n  api_key_env: sk-live-123456\n")
+    r = run(["run", "--config", path])
+    check(r.rc == 2 and "sk-live-123456" not in r.err and "not the key itself" in r.err,
+          "a key pasted into api_key_env: refused, not echoed", r)
+    r = run(["run", "--config", os.path.join(tmp, "missing.yaml")])
+    check(r.rc == 2 and one_line(r.err) and "missing.yaml" in r.err, "a missing file: exit 2", r)
+
+    # every example configuration parses and validates
+    for name in sorted(os.listdir(EXAMPLES)):
+        if name.endswith(".yaml"):
+            r = run(["run", "--config", os.path.join(EXAMPLES, name), "--print-config"])
+            check(r.rc == 0 and json.loads(r.out)["model"]["spec"], "examples/" + name, r)
