@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import tempfile
 import threading
@@ -83,7 +84,7 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
              seed: Optional[int] = None, resume: bool = False, force: bool = False,
              retry_errors: bool = False, cache: Optional[PathLike] = None,
              max_requests: Optional[int] = None, max_total_tokens: Optional[int] = None,
-             retries: Optional[int] = None,
+             retries: Optional[int] = None, config: Optional[Dict[str, Any]] = None,
              progress: Optional[Callable[[Progress], Any]] = None,
              progress_interval: float = 0.5) -> Results:
     """Evaluate ``model`` on every item of ``dataset``, judged by ``judge``.
@@ -95,7 +96,8 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
     ``resume``: finish an interrupted run in ``out``; ``force``: overwrite it;
     ``cache``: a response cache folder shared across runs; ``epochs`` K
     responses per prompt (with ``seed``); ``max_requests`` /
-    ``max_total_tokens``: budgets (LimitExceeded when reached).
+    ``max_total_tokens``: budgets (LimitExceeded when reached). ``config``: a
+    dict recorded as run.json's "config" (never put secrets in it).
     ``progress(p)`` receives a :class:`Progress` about every
     ``progress_interval`` seconds, on the run's thread; returning True stops
     the run (Canceled). ``judge=None`` collects responses without scores.
@@ -133,6 +135,8 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
         opts.max_requests = int(max_requests)
     if max_total_tokens is not None:
         opts.max_total_tokens = int(max_total_tokens)
+    if config is not None:
+        opts.config_json = json.dumps(config).encode("utf-8")
     state = _RunState(progress)
     key = _callbacks.register(state) if progress is not None else 0
     if progress is not None:

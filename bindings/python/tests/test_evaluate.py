@@ -122,8 +122,9 @@ class EvaluateTest(unittest.TestCase):
             with ms.evaluate(ds, b, j, out=out, resume=True) as res:
                 self.assertEqual(res.run_stats["resumed"], 18)
                 self.assertEqual(res.run_stats["finished"], 0)
-            with ms.evaluate(ds, b, j, out=out, force=True) as res:
+            with ms.evaluate(ds, b, j, out=out, force=True, config={"who": "test", "n": 2}) as res:
                 self.assertEqual(res.run_stats["finished"], 18)
+                self.assertEqual(res.run_info()["config"], {"who": "test", "n": 2})
 
     def test_epochs_seed_and_cache(self):
         seeds = []
