@@ -101,10 +101,14 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 		json_error_t jerr;
 		ev->config = json_loads(ev->o.config_json, 0, &jerr);
 		if (!json_is_object(ev->config)) {
+			int parsed = ev->config != NULL;
 			msb_eval_free(ev);
+			if (parsed)
+				return msb__error_set(MSB_EINVAL,
+				    "msb_eval_new: config_json is JSON but not an object");
 			return msb__error_set(MSB_EINVAL,
-			    "msb_eval_new: config_json is not a JSON object (%s at position %d)",
-			    ev->config ? "not an object" : jerr.text, ev->config ? 0 : jerr.position);
+			    "msb_eval_new: config_json is not valid JSON: %s at position %d",
+			    jerr.text, jerr.position);
 		}
 	}
 	ev->o.config_json = NULL; /* not kept: ev->config holds it */
