@@ -22,7 +22,7 @@ EVAL_OPTIONS_VERSION = 1
 EVAL_PROGRESS_VERSION = 1
 EVAL_STATS_VERSION = 1
 SCORER_OPTIONS_VERSION = 1
-OPENAI_OPTIONS_VERSION = 1
+OPENAI_OPTIONS_VERSION = 2
 LLM_JUDGE_OPTIONS_VERSION = 1
 COMPARE_OPTIONS_VERSION = 1
 REPORT_OPTIONS_VERSION = 1
@@ -243,6 +243,9 @@ class msb_openai_options(Structure):
         ("tls_verify", c_int),
         ("max_response_bytes", c_size_t),
         ("http2", c_int),
+        # version 2
+        ("ca_file", c_char_p),
+        ("ca_path", c_char_p),
     ]
 
 

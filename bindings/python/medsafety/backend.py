@@ -187,7 +187,8 @@ class Backend(Handle):
                requests_per_minute: Optional[float] = None,
                tokens_per_minute: Optional[float] = None,
                use_max_completion_tokens: bool = False, omit_temperature: bool = False,
-               tls_verify: bool = True, http2: bool = True) -> "Backend":
+               tls_verify: bool = True, http2: bool = True,
+               ca_file: Optional[str] = None, ca_path: Optional[str] = None) -> "Backend":
         """An OpenAI-compatible HTTP backend (OpenAI, vLLM, TGI, llama.cpp, ...).
 
         ``base_url`` defaults to the OpenAI API; the API key is read from the
@@ -195,7 +196,9 @@ class Backend(Handle):
         unset sends no key, for local servers). ``endpoint`` is ``"chat"`` or
         ``"completions"`` (with ``prompt_format``: plain, llama2, mistral,
         vicuna, medalpaca, med42). ``headers``: extra ``"Name: value"`` lines.
-        Times in seconds. InvalidArgument for a bad URL or option.
+        ``ca_file``/``ca_path``: certificate authorities to trust instead of
+        the system's (a private or self-signed server).
+        Times in seconds. InvalidArgument for a bad URL, option or CA path.
         """
         opts = _abi.msb_openai_options()
         LIB.call(LIB.msb_openai_options_init, byref(opts), _abi.OPENAI_OPTIONS_VERSION)
@@ -231,6 +234,8 @@ class Backend(Handle):
         opts.omit_temperature = int(omit_temperature)
         opts.tls_verify = int(tls_verify)
         opts.http2 = int(http2)
+        opts.ca_file = to_bytes(ca_file)
+        opts.ca_path = to_bytes(ca_path)
         ptr = c_void_p()
         LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
         return cls(ptr)

@@ -152,6 +152,8 @@ int main(void)
 	F(msb_openai_options, requests_per_minute); F(msb_openai_options, tokens_per_minute);
 	F(msb_openai_options, tls_verify); F(msb_openai_options, max_response_bytes);
 	F(msb_openai_options, http2);
+	F(msb_openai_options, ca_file);
+	F(msb_openai_options, ca_path);
 	end();
 #endif
 #ifdef MSB_LLM_JUDGE_OPTIONS_VERSION
