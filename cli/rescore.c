@@ -100,8 +100,10 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 			snprintf(id, sizeof id, "%s#%d", msb_record_id(rec), msb_record_sample(rec));
 		else
 			snprintf(id, sizeof id, "%s", msb_record_id(rec));
-		rc = msb_dataset_add(ds, id, msb_record_principle(rec), msb_record_source(rec),
-		    msb_record_split(rec), msb_record_prompt(rec), msb_record_response(rec));
+		/* _v2: a HEx-PHI category survives into the new summary's by_category */
+		rc = msb_dataset_add_v2(ds, id, msb_record_principle(rec), msb_record_category(rec),
+		    msb_record_source(rec), msb_record_split(rec), msb_record_prompt(rec),
+		    msb_record_response(rec));
 		if (rc < 0) {
 			free(scores);
 			msb_dataset_free(ds);
