@@ -121,6 +121,21 @@ int cli_lib_error(const char *cmd, int code)
 	}
 }
 
+int cli_config_error(const char *cmd, int code)
+{
+	const char *m = msb_error_last()->message, *nl;
+
+	/* a configuration's problems come one per line: each gets the prefix */
+	for (;;) {
+		nl = strchr(m, '\n');
+		fprintf(stderr, "medsafety %s: %.*s\n", cmd, nl ? (int)(nl - m) : (int)strlen(m), m);
+		if (!nl)
+			break;
+		m = nl + 1;
+	}
+	return code == MSB_ENOMEM || code == MSB_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+}
+
 int cli_parse_int(long long *out, const char *cmd, const char *opt, const char *val,
     long long min, long long max)
 {

@@ -321,7 +321,7 @@ int cli_rescore(int argc, char **argv)
 		return cli_usage_error("rescore", "which judge? give --judge SPEC");
 	rc = config ? msb_config_load(&cfg, config) : msb_config_new(&cfg);
 	if (rc < 0)
-		return cli_lib_error("rescore", rc);
+		return cli_config_error("rescore", rc);
 	/* keep only the judge settings of a configuration file */
 	msb_config_unset(cfg, "model");
 	msb_config_unset(cfg, "dataset");

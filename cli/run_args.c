@@ -341,7 +341,7 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 		if (rc == MSB_ENOTFOUND || rc == MSB_EIO)
 			fprintf(stderr, "%s: --config: %s\n", PROG, msb_error_last()->message);
 		else
-			fprintf(stderr, "%s: %s\n", PROG, msb_error_last()->message);
+			return cli_config_error("run", rc);
 		return rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
 	}
 	for (i = 0; i < ra->n_sets; i++)
