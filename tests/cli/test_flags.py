@@ -97,7 +97,8 @@ bad = [
     (["--judge-backoff", "0"], "--judge-backoff: judge.0.backoff: must be between"),
     (["--judge-connect-timeout", "x"], "judge.0.connect_timeout: expected a number"),
     (["--judge-tokens-per-minute", "-5"], "judge.0.tokens_per_minute: must be between"),
-    (["--no-http2=yes"], "--no-http2"),
+    (["--no-http2=yes"], "option '--no-http2' takes no value"),
+    (["--judge-omit-temperature=1"], "option '--judge-omit-temperature' takes no value"),
     (["--replay-text"], "option '--replay-text' needs a value"),
 ]
 for args, want in bad:
