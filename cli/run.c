@@ -201,7 +201,7 @@ int cli_run(int argc, char **argv)
 	if ((status = cli_build_defaults(cfg, PROG)) != 0)
 		goto out;
 	if (msb_config_validate(cfg) < 0) {
-		status = cli_lib_error("run", MSB_EINVAL);
+		status = cli_config_error("run", MSB_EINVAL);
 		goto out;
 	}
 	if (ra.print_config) {
