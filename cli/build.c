@@ -215,7 +215,9 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	o.model = model;
 #define P(key) (snprintf(path, sizeof path, "%s.%s", section, key), path)
 	if ((rc = get_str(cfg, P("base_url"), &o.base_url)) < 0 ||
-	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0)
+	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0 ||
+	    (rc = get_str(cfg, P("ca_file"), &o.ca_file)) < 0 ||
+	    (rc = get_str(cfg, P("ca_path"), &o.ca_path)) < 0)
 		return cfg_error(prog, rc);
 	if ((rc = get_str(cfg, P("endpoint"), &s)) < 0)
 		return cfg_error(prog, rc);

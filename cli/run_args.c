@@ -80,6 +80,8 @@ static const flag_def flags[] = {
 	{ "no-tls-verify", K_FALSE, "model.tls_verify", 0 },
 	{ "http2", K_TRUE, "model.http2", 0 },
 	{ "no-http2", K_FALSE, "model.http2", 0 },
+	{ "ca-file", K_SET, "model.ca_file", 0 },
+	{ "ca-path", K_SET, "model.ca_path", 0 },
 	{ "replay-text", K_SET, "model.replay_text", 0 },
 	/* judge */
 	{ "judge", K_JUDGE, NULL, 'j' },
@@ -110,6 +112,8 @@ static const flag_def flags[] = {
 	{ "judge-no-tls-verify", K_JUDGE_FALSE, "tls_verify", 0 },
 	{ "judge-http2", K_JUDGE_TRUE, "http2", 0 },
 	{ "judge-no-http2", K_JUDGE_FALSE, "http2", 0 },
+	{ "judge-ca-file", K_JUDGE_SET, "ca_file", 0 },
+	{ "judge-ca-path", K_JUDGE_SET, "ca_path", 0 },
 	{ "jury-method", K_SET, "jury.aggregate", 0 },
 	/* runner */
 	{ "concurrency", K_SET, "run.concurrency", 'n' },

@@ -45,7 +45,9 @@
 	{ "max_in_flight", MSB__T_INT, NULL, 1, 100000, NULL }, \
 	{ "headers", MSB__T_STRMAP, NULL, NOLIM, NULL }, \
 	{ "tls_verify", MSB__T_BOOL, NULL, NOLIM, NULL }, \
-	{ "http2", MSB__T_BOOL, NULL, NOLIM, NULL }
+	{ "http2", MSB__T_BOOL, NULL, NOLIM, NULL }, \
+	{ "ca_file", MSB__T_PATH, NULL, NOLIM, NULL }, \
+	{ "ca_path", MSB__T_PATH, NULL, NOLIM, NULL }
 
 static const msb__skey columns_keys[] = {
 	{ "prompt", MSB__T_STR, NULL, NOLIM, NULL },
