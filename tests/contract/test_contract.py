@@ -48,6 +48,10 @@ def check_cli_surface():
         r = t.run(cmd + ["--help"])
         t.check(r.rc == 0 and "usage" in r.out.lower(), "%s --help exits 0 with a usage"
                 % " ".join(cmd), r)
+    for cmd in (["run"], ["dataset", "stats"], ["dataset", "export"]):
+        h = t.run(cmd + ["--help"]).out
+        t.check(all(f in h for f in ("csv", "text", "json", "jsonl", "hexphi", "medsafetybench")),
+                "%s --help names every --input-format" % " ".join(cmd), h)
     r = t.run(["no-such-command"])
     t.check(r.rc == 2 and t.one_line(r.err), "unknown command: one line, exit 2", r)
     for cmd in ("run", "report", "compare", "merge", "rescore"):
