@@ -52,6 +52,24 @@ def check_cli_surface():
         h = t.run(cmd + ["--help"]).out
         t.check(all(f in h for f in ("csv", "text", "json", "jsonl", "hexphi", "medsafetybench")),
                 "%s --help names every --input-format" % " ".join(cmd), h)
+    # Every option a --help lists is in the manual page and in docs/cli.md.
+    helps = "".join(t.run(c + ["--help"]).out for c in (
+        [], ["run"], ["report"], ["compare"], ["merge"], ["rescore"], ["dataset"],
+        ["dataset", "stats"], ["dataset", "export"], ["dataset", "fetch"]))
+    opts = set(re.findall(r"--[a-z][a-z0-9-]+", helps))
+    for judge, name in re.findall(r"--((?:judge-)?)\[no-\]([a-z0-9-]+)", helps):
+        opts.update(["--" + judge + name, "--" + judge + "no-" + name])
+    with open(os.path.join(t.SOURCE_ROOT, "docs", "medsafety.1"), encoding="utf-8") as f:
+        man = f.read().replace("\\-", "-")
+    man_opts = set(re.findall(r"--[a-z][a-z0-9-]+", man))
+    for judge, name in re.findall(r"--((?:judge-)?)\[no-\]([a-z0-9-]+)", man):
+        man_opts.update(["--" + judge + name, "--" + judge + "no-" + name])
+    t.check(not opts - man_opts, "the manual page names every option of the --help texts",
+            sorted(opts - man_opts))
+    with open(os.path.join(t.SOURCE_ROOT, "docs", "cli.md"), encoding="utf-8") as f:
+        cli_md = f.read()
+    t.check(all(o in cli_md for o in opts), "docs/cli.md names every option of the --help texts",
+            sorted(o for o in opts if o not in cli_md))
     r = t.run(["no-such-command"])
     t.check(r.rc == 2 and t.one_line(r.err), "unknown command: one line, exit 2", r)
     for cmd in ("run", "report", "compare", "merge", "rescore"):
