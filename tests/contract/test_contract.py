@@ -438,6 +438,33 @@ def check_python(tmp):
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     t.check(p.returncode == 0 and p.stdout.strip() == "[]",
             "import medsafety gives %s" % ", ".join(names), p)
+    # docs/python.md's signatures match the package's (keyword names, none left out).
+    code = r"""
+import inspect, re, sys
+import medsafety as ms
+text = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+for name, args in re.findall(r"`((?:Dataset|Backend|Judge|Results)\.\w+|evaluate|compare"
+                             r"|parse_score)\(([^`]*)\)", text, re.S):
+    obj = ms
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    ps = inspect.signature(obj).parameters
+    named = set(re.findall(r"\w+", args))
+    bad += [name + ": no keyword " + k for k in re.findall(r"(\w+)\s*=", args) if k not in ps]
+    if name != "evaluate" and "[...]" not in args:
+        bad += [name + ": undocumented " + p for p, v in ps.items()
+                if p not in ("self", "cls") and v.kind != v.VAR_KEYWORD and p not in named]
+section = text.split("### `evaluate(", 1)[1].split("###", 1)[0]
+bad += ["evaluate: undocumented " + p for p in inspect.signature(ms.evaluate).parameters
+        if "`" + p + "`" not in section and p + "=" not in section and p + ")" not in section
+        and p + "," not in section]
+print("\n".join(bad))
+"""
+    p = subprocess.run([sys.executable, "-c", code, os.path.join(src, "docs", "python.md")],
+                       env=env, capture_output=True, text=True)
+    t.check(p.returncode == 0 and not p.stdout.strip(),
+            "docs/python.md's signatures match the package", p.stdout + p.stderr)
     with open(os.path.join(src, "README.md"), encoding="utf-8") as f:
         readme = f.read()
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
