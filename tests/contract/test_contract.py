@@ -46,8 +46,8 @@ def check_cli_surface():
     for cmd in (["run"], ["report"], ["compare"], ["merge"], ["rescore"], ["dataset"],
                 ["dataset", "stats"], ["dataset", "export"], ["dataset", "fetch"]):
         r = t.run(cmd + ["--help"])
-        t.check(r.rc == 0 and "usage" in r.out.lower(), "%s --help exits 0 with a usage"
-                % " ".join(cmd), r)
+        t.check(r.rc == 0 and "usage" in r.out.lower() and "example" in r.out.lower(),
+                "%s --help exits 0 with a usage and examples" % " ".join(cmd), r)
     for cmd in (["run"], ["dataset", "stats"], ["dataset", "export"]):
         h = t.run(cmd + ["--help"]).out
         t.check(all(f in h for f in ("csv", "text", "json", "jsonl", "hexphi", "medsafetybench")),
