@@ -433,6 +433,15 @@ def check_python(tmp):
     if not env.get("MEDSAFETY_LIBRARY"):
         print("skip the Python checks: MEDSAFETY_LIBRARY is not set")
         return
+    # A sanitizer build's library cannot be loaded into an uninstrumented Python (scripts/check
+    # leaves the python suite out of that build for the same reason).
+    opts_path = os.path.join(os.environ.get("MSB_BUILD_ROOT", ""), "meson-info",
+                             "intro-buildoptions.json")
+    if os.path.isfile(opts_path):
+        opts = {o["name"]: o["value"] for o in t.load_json(opts_path)}
+        if opts.get("b_sanitize", "none") != "none":
+            print("skip the Python checks: a sanitizer build (b_sanitize=%s)" % opts["b_sanitize"])
+            return
     names = ("parse_score", "Dataset", "Backend", "Judge", "evaluate", "Results", "compare")
     code = "import medsafety; print([n for n in %r if not hasattr(medsafety, n)])" % (names,)
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
