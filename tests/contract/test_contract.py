@@ -360,8 +360,10 @@ def check_server(tmp, offline_dir):
         r = t.run(["run", "--limit", "2", "--model", "openai/m", "--base-url", srv.url,
                    "--api-key-env", "MODEL_KEY", "--judge", "openai/j", "--judge-base-url",
                    srv.url, "--judge-api-key-env", "JUDGE_KEY", "--out", out2, "-q",
+                   "--header", "X-Api-Key: " + KEY, "--judge-header", "api-key: " + KEY,
                    "-n", "1", "--judge-concurrency", "1"], env=env2)
-        t.check(r.rc == 0, "run with --base-url, --api-key-env and the judge's twins", r)
+        t.check(r.rc == 0, "run with --base-url, --api-key-env, --header and the judge's twins",
+                r)
         with urllib.request.urlopen(srv.url.rsplit("/v1", 1)[0] + "/_stats") as resp:
             st = json.load(resp)
         t.check(st["authorization"] == "Bearer " + KEY + "-j",
