@@ -14,6 +14,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "jury.h"
 #include "opts.h"
 #include "progress.h"
 #include "runfiles.h"
@@ -241,6 +242,10 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (skipped)
 		fprintf(stderr, "%s: %zu records without a response (model errors) were skipped\n",
 		    PROG, skipped);
+	if (cli_jury_agreement(eo.out_dir, PROG, quiet)) {
+		status = CLI_EXIT_FAIL;
+		goto out;
+	}
 	printf("report: %s/report.html\n", eo.out_dir);
 	status = CLI_EXIT_OK;
 out:

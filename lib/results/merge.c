@@ -78,32 +78,98 @@ static int copy_records(const msb_results *r, int out_fd, const char *out_path)
 	return rc;
 }
 
+static json_t *load_runinfo(const char *dir)
+{
+	char path[4096];
+	char *text = NULL;
+	json_t *o = NULL;
+
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	if (msb__file_read(&text, NULL, path) == 0)
+		o = json_loads(text, 0, NULL);
+	msb__free(text);
+	if (o && !json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/*
+ * The merged set has no single dataset hash of its own (no shard loaded it
+ * whole), so its provenance is each shard's dataset: {"items": total,
+ * "shards": [{"run", "hash", "items"}, ...]}. The shard's own place in the
+ * split (dataset.shard, run.out) is dropped from the copied configuration:
+ * it described shard 0, not the merged run.
+ */
+static json_t *merged_dataset(const char *const *dirs, size_t n)
+{
+	json_t *d = json_object(), *shards = json_array();
+	json_int_t total = 0;
+	size_t i;
+
+	if (!d || !shards) {
+		json_decref(d);
+		json_decref(shards);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *ri = load_runinfo(dirs[i]), *ds = ri ? json_object_get(ri, "dataset") : NULL;
+		json_t *hash = ds ? json_object_get(ds, "hash") : NULL;
+		json_t *items = ds ? json_object_get(ds, "items") : NULL;
+		json_t *s = json_object();
+		if (s) {
+			json_object_set_new(s, "run", json_string(dirs[i]));
+			json_object_set_new(s, "hash", json_is_string(hash) ? json_copy(hash) : json_null());
+			json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null());
+			json_array_append_new(shards, s);
+		}
+		if (json_is_integer(items))
+			total += json_integer_value(items);
+		json_decref(ri);
+	}
+	json_object_set_new(d, "items", json_integer(total));
+	json_object_set_new(d, "shards", shards);
+	return d;
+}
+
 static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n, const char *hash,
     size_t count)
 {
 	char path[4096];
-	char *text = NULL, *dump;
-	json_t *o = NULL, *from;
+	char *dump;
+	json_t *o, *from, *cfg, *dataset;
 	size_t i;
 	int rc;
 
-	snprintf(path, sizeof path, "%s/run.json", dirs[0]);
-	if (msb__file_read(&text, NULL, path) == 0)
-		o = json_loads(text, 0, NULL);
-	msb__free(text);
-	if (!o || !json_is_object(o)) {
-		json_decref(o);
+	o = load_runinfo(dirs[0]);
+	if (!o)
 		o = json_object();
-	}
+	dataset = merged_dataset(dirs, n);
 	from = json_array();
+	if (!o || !dataset || !from) {
+		json_decref(o);
+		json_decref(dataset);
+		json_decref(from);
+		return MSB_ENOMEM;
+	}
 	for (i = 0; i < n; i++)
 		json_array_append_new(from, json_string(dirs[i]));
 	json_object_set_new(o, "config_hash", hash ? json_string(hash) : json_null());
 	json_object_set_new(o, "status", json_string("merged"));
 	json_object_set_new(o, "merged_from", from);
 	json_object_set_new(o, "merged_records", json_integer((json_int_t)count));
-	json_object_del(o, "dataset"); /* each shard's own; the merged set has no single hash here */
+	json_object_set_new(o, "dataset", dataset);
 	json_object_del(o, "session");
+	cfg = json_object_get(o, "config");
+	if (json_is_object(cfg)) {
+		json_t *sub = json_object_get(cfg, "dataset");
+		if (json_is_object(sub))
+			json_object_del(sub, "shard");
+		sub = json_object_get(cfg, "run");
+		if (json_is_object(sub))
+			json_object_del(sub, "out");
+	}
 	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!dump)
