@@ -23,7 +23,7 @@ static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static long rss_kb(const char *field)
@@ -127,18 +127,19 @@ static int run(const char *mode, size_t n)
 		fprintf(stderr, "run failed: %s\n", msb_error_last()->message);
 		return 1;
 	}
-	printf("%s: %zu items in %.3f s = %.0f items/s", mode, st.finished, t1 - t0, st.finished / (t1 - t0));
+	printf("%s: %zu items in %.3f s = %.0f items/s", mode, st.finished, t1 - t0, (double)st.finished / (t1 - t0));
 	if (!strcmp(mode, "e2e"))
-		printf(" (%.1f%% of the ideal 1280 items/s)", 100.0 * st.finished / (t1 - t0) / 1280.0);
+		printf(" (%.1f%% of the ideal 1280 items/s)", 100.0 * (double)st.finished / (t1 - t0) / 1280.0);
 	printf("\n");
 	if (!strcmp(mode, "memory")) {
 		msb_results *r;
 		printf("memory: RSS with the dataset loaded %.1f MB, peak %.1f MB, beyond the dataset %.1f MB\n",
-		    base_rss / 1024.0, rss_kb("VmHWM:") / 1024.0, (rss_kb("VmHWM:") - base_rss) / 1024.0);
+		    (double)base_rss / 1024.0, (double)rss_kb("VmHWM:") / 1024.0,
+		    (double)(rss_kb("VmHWM:") - base_rss) / 1024.0);
 		/* what the end-of-run summary adds: the journal read back without texts */
 		if (msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT) == 0) {
 			printf("memory: reading the %zu records back for the summary: peak %.1f MB beyond the dataset\n",
-			    msb_results_count(r), (rss_kb("VmHWM:") - base_rss) / 1024.0);
+			    msb_results_count(r), (double)(rss_kb("VmHWM:") - base_rss) / 1024.0);
 			msb_results_free(r);
 		}
 	}

@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		msb_backend *be;
 		slot *slots = calloc((size_t)n, sizeof *slots);
 		double t0, c0, s0, wall, cpu, scpu, ideal = n * 1000.0 / latency;
-		double py_tput = 0, py_cpu = 0, c_tput, c_cpu_us;
+		double py_tput = 0, py_cpu = 0, c_tput, c_cpu_us, ftotal;
 
 		o.base_url = url;
 		o.model = "bench";
@@ -269,14 +269,15 @@ int main(int argc, char **argv)
 		wall = now_s() - t0;
 		cpu = self_cpu_s() - c0;
 		scpu = proc_cpu_s(srv.pid) - s0;
-		c_tput = total / wall;
-		c_cpu_us = cpu * 1e6 / total;
+		ftotal = (double)total;
+		c_tput = ftotal / wall;
+		c_cpu_us = cpu * 1e6 / ftotal;
 		printf("%-8s %5d %8ld %10.0f %10.0f %6.1f%% %12.1f %12.1f %9.0f%%   latency %.1f ms\n",
-		    "C", n, total, total / wall, ideal, 100.0 * total / wall / ideal, cpu * 1e6 / total,
-		    scpu * 1e6 / total, 100.0 * scpu / wall, g_mean_latency);
+		    "C", n, total, ftotal / wall, ideal, 100.0 * ftotal / wall / ideal, cpu * 1e6 / ftotal,
+		    scpu * 1e6 / ftotal, 100.0 * scpu / wall, g_mean_latency);
 		printf("%-8s %5d server: %.0f%% of one core busy; at %.1f us/request one core serves "
 		       "~%.0f req/s, %.1fx this load\n", "server", n, 100.0 * scpu / wall,
-		    scpu * 1e6 / total, total / scpu, (total / scpu) / (total / wall));
+		    scpu * 1e6 / ftotal, ftotal / scpu, (ftotal / scpu) / (ftotal / wall));
 		fflush(stdout);
 		for (j = 0; j < n; j++)
 			msb_completion_free(slots[j].c);

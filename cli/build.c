@@ -215,7 +215,9 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	o.model = model;
 #define P(key) (snprintf(path, sizeof path, "%s.%s", section, key), path)
 	if ((rc = get_str(cfg, P("base_url"), &o.base_url)) < 0 ||
-	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0)
+	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0 ||
+	    (rc = get_str(cfg, P("ca_file"), &o.ca_file)) < 0 ||
+	    (rc = get_str(cfg, P("ca_path"), &o.ca_path)) < 0)
 		return cfg_error(prog, rc);
 	if ((rc = get_str(cfg, P("endpoint"), &s)) < 0)
 		return cfg_error(prog, rc);
@@ -414,7 +416,7 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	msb_eval_options_init(o, MSB_EVAL_OPTIONS_VERSION);
 #define INT(path, field) do { v = o->field; \
 	if ((rc = get_int(cfg, path, &v)) < 0) return cfg_error(prog, rc); \
-	o->field = v; } while (0)
+	o->field = (__typeof__(o->field))v; /* the schema bounds v */ } while (0)
 #define BOOL(path, field) do { b = o->field; \
 	if ((rc = get_bool(cfg, path, &b)) < 0) return cfg_error(prog, rc); \
 	o->field = b; } while (0)

@@ -9,20 +9,6 @@
 
 #define PROG "medsafety dataset"
 
-static void usage(FILE *f)
-{
-	fputs("usage: medsafety dataset stats [SOURCE] [options] [--json]\n"
-	      "       medsafety dataset export [SOURCE] [options] --format jsonl|csv|openai-chat|alpaca -o FILE\n"
-	      "       medsafety dataset fetch [--base-url URL] [--dir DIR]\n"
-	      "\n"
-	      "stats   count items by split, source and principle\n"
-	      "export  write the (filtered) items; -o - writes to standard output\n"
-	      "fetch   download MedSafetyBench into a cache folder, verifying each file's SHA-256\n"
-	      "\n",
-	    f);
-	cli_dataset_args_help(f);
-}
-
 static void json_str(const char *s)
 {
 	putchar('"');
@@ -97,7 +83,7 @@ static int cmd_stats(int argc, char **argv)
 	cli_dataset_args_init(&a);
 	for (k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-			usage(stdout);
+			cli_dataset_help(stdout, "stats");
 			return CLI_EXIT_OK;
 		}
 		if (!strcmp(argv[k], "--json")) {
@@ -181,7 +167,7 @@ static int cmd_export(int argc, char **argv)
 	for (k = 1; k < argc; k++) {
 		const char *arg = argv[k];
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			usage(stdout);
+			cli_dataset_help(stdout, "export");
 			return CLI_EXIT_OK;
 		}
 		if (!strcmp(arg, "-o") || !strcmp(arg, "--output") || !strcmp(arg, "--format") ||
@@ -268,7 +254,7 @@ static int cmd_fetch(int argc, char **argv)
 	for (k = 1; k < argc; k++) {
 		const char *arg = argv[k];
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			usage(stdout);
+			cli_dataset_help(stdout, "fetch");
 			return CLI_EXIT_OK;
 		}
 		if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
@@ -310,11 +296,11 @@ static int cmd_fetch(int argc, char **argv)
 int cli_dataset(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		cli_dataset_help(stderr, NULL);
 		return CLI_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		cli_dataset_help(stdout, NULL);
 		return CLI_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "stats"))

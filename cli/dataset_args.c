@@ -30,7 +30,8 @@ void cli_dataset_args_help(FILE *f)
 	      "  --reference-column NAME ... of the reference safe response\n"
 	      "  --principle-column NAME ... of the principle (1..9)\n"
 	      "  --id-column NAME        ... of the item id\n"
-	      "  --input-format FMT      csv, text, json, jsonl, hexphi (default: by file name)\n"
+	      "  --input-format FMT      csv, text, json, jsonl, hexphi, medsafetybench\n"
+	      "                          (default: by file name)\n"
 	      "  --source-name NAME      source name for a generic file (default: file stem)\n"
 	      "  --clean                 strip <|eot_id|> tokens and stray quotes, drop duplicates\n",
 	    f);

@@ -35,4 +35,7 @@ int cli_dataset_args_open(const cli_dataset_args *a, const char *prog, msb_datas
 /* The help text for SOURCE and the dataset options. */
 void cli_dataset_args_help(FILE *f);
 
+/* The --help of `medsafety dataset` (command NULL) or of one of its commands (cli/dataset_help.c). */
+void cli_dataset_help(FILE *f, const char *command);
+
 #endif

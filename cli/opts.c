@@ -45,6 +45,22 @@ static int ambiguous(const char *cmd, const char *arg, const struct option *long
 	return 1;
 }
 
+/* "--switch=value" for an option without a value (getopt calls it unknown). */
+static int takes_no_value(const char *arg, const struct option *longopts)
+{
+	const struct option *o;
+	size_t len;
+
+	if (strncmp(arg, "--", 2) || !strchr(arg, '='))
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (o = longopts; o && o->name; o++)
+		if (o->has_arg == no_argument && strlen(o->name) == len && !strncmp(o->name, arg, len))
+			return 1;
+	return 0;
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
     const char *cmd)
 {
@@ -59,6 +75,8 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 		const char *bad = argv[optind - 1];
 		if (optopt && (!bad || strncmp(bad, "--", 2)))
 			cli_usage_error(cmd, "unknown option '-%c'", optopt);
+		else if (bad && takes_no_value(bad, longopts))
+			cli_usage_error(cmd, "option '%.*s' takes no value", (int)strcspn(bad, "="), bad);
 		else if (bad && !ambiguous(cmd, bad, longopts))
 			cli_usage_error(cmd, "unknown option '%s'", bad);
 		return CLI_OPT_ERROR;
@@ -119,6 +137,21 @@ int cli_lib_error(const char *cmd, int code)
 	default:
 		return CLI_EXIT_FAIL;
 	}
+}
+
+int cli_config_error(const char *cmd, int code)
+{
+	const char *m = msb_error_last()->message, *nl;
+
+	/* a configuration's problems come one per line: each gets the prefix */
+	for (;;) {
+		nl = strchr(m, '\n');
+		fprintf(stderr, "medsafety %s: %.*s\n", cmd, nl ? (int)(nl - m) : (int)strlen(m), m);
+		if (!nl)
+			break;
+		m = nl + 1;
+	}
+	return code == MSB_ENOMEM || code == MSB_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
 }
 
 int cli_parse_int(long long *out, const char *cmd, const char *opt, const char *val,

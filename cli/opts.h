@@ -41,6 +41,13 @@ int cli_fail(const char *cmd, const char *fmt, ...) MSB_CLI_PRINTF(2, 3);
  */
 int cli_lib_error(const char *cmd, int code);
 
+/*
+ * Report a failed configuration load or check: every line of the message
+ * (one problem each) as "medsafety CMD: FILE:LINE:COL: path: message".
+ * Returns 1 for MSB_ENOMEM and MSB_EIO, else 2.
+ */
+int cli_config_error(const char *cmd, int code);
+
 /* Parse an integer option value in [min, max]; prints the error. 0 or -1. */
 int cli_parse_int(long long *out, const char *cmd, const char *opt, const char *val,
     long long min, long long max);

@@ -14,6 +14,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "jury.h"
 #include "opts.h"
 #include "progress.h"
 #include "runfiles.h"
@@ -100,8 +101,10 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 			snprintf(id, sizeof id, "%s#%d", msb_record_id(rec), msb_record_sample(rec));
 		else
 			snprintf(id, sizeof id, "%s", msb_record_id(rec));
-		rc = msb_dataset_add(ds, id, msb_record_principle(rec), msb_record_source(rec),
-		    msb_record_split(rec), msb_record_prompt(rec), msb_record_response(rec));
+		/* _v2: a HEx-PHI category survives into the new summary's by_category */
+		rc = msb_dataset_add_v2(ds, id, msb_record_principle(rec), msb_record_category(rec),
+		    msb_record_source(rec), msb_record_split(rec), msb_record_prompt(rec),
+		    msb_record_response(rec));
 		if (rc < 0) {
 			free(scores);
 			msb_dataset_free(ds);
@@ -239,6 +242,10 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (skipped)
 		fprintf(stderr, "%s: %zu records without a response (model errors) were skipped\n",
 		    PROG, skipped);
+	if (cli_jury_agreement(eo.out_dir, PROG, quiet)) {
+		status = CLI_EXIT_FAIL;
+		goto out;
+	}
 	printf("report: %s/report.html\n", eo.out_dir);
 	status = CLI_EXIT_OK;
 out:
@@ -319,7 +326,7 @@ int cli_rescore(int argc, char **argv)
 		return cli_usage_error("rescore", "which judge? give --judge SPEC");
 	rc = config ? msb_config_load(&cfg, config) : msb_config_new(&cfg);
 	if (rc < 0)
-		return cli_lib_error("rescore", rc);
+		return cli_config_error("rescore", rc);
 	/* keep only the judge settings of a configuration file */
 	msb_config_unset(cfg, "model");
 	msb_config_unset(cfg, "dataset");

@@ -15,6 +15,7 @@
 #include "build.h"
 #include "cli.h"
 #include "dataset_args.h"
+#include "jury.h"
 #include "opts.h"
 #include "progress.h"
 #include "run_args.h"
@@ -148,6 +149,8 @@ static int run_eval(msb_config *cfg, int quiet)
 	switch (rc) {
 	case 0:
 		status = finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
+			status = CLI_EXIT_FAIL;
 		if (status == 0) {
 			print_report_path(eo.out_dir);
 			if (st.finished > 0 && st.errors == st.finished) {
@@ -201,7 +204,7 @@ int cli_run(int argc, char **argv)
 	if ((status = cli_build_defaults(cfg, PROG)) != 0)
 		goto out;
 	if (msb_config_validate(cfg) < 0) {
-		status = cli_lib_error("run", MSB_EINVAL);
+		status = cli_config_error("run", MSB_EINVAL);
 		goto out;
 	}
 	if (ra.print_config) {

@@ -12,10 +12,14 @@
 enum kind {
 	K_SET,        /* value goes to `path` */
 	K_TRUE,       /* no value: `path` = true */
+	K_FALSE,      /* no value: `path` = false (--no-...) */
 	K_APPEND,     /* value appended to the list at `path` */
 	K_HEADER,     /* "Name: value" into `path`.Name */
 	K_JUDGE,      /* --judge SPEC */
 	K_JUDGE_SET,  /* value goes to `path` of every judge */
+	K_JUDGE_TRUE, /* no value: `path` of every judge = true */
+	K_JUDGE_FALSE,
+	K_JUDGE_HEADER, /* "Name: value" into `path`.Name of every judge */
 	K_DATASET,    /* a dataset option: cli_dataset_args checks it; value to `path` */
 	K_DATASET_TRUE,
 	K_SOURCE,     /* never an option: the positional SOURCE */
@@ -65,6 +69,20 @@ static const flag_def flags[] = {
 	{ "tokens-per-minute", K_SET, "model.tokens_per_minute", 0 },
 	{ "max-in-flight", K_SET, "model.max_in_flight", 0 },
 	{ "header", K_HEADER, "model.headers", 0 },
+	{ "connect-timeout", K_SET, "model.connect_timeout", 0 },
+	{ "backoff", K_SET, "model.backoff", 0 },
+	{ "backoff-max", K_SET, "model.backoff_max", 0 },
+	{ "omit-temperature", K_TRUE, "model.omit_temperature", 0 },
+	{ "no-omit-temperature", K_FALSE, "model.omit_temperature", 0 },
+	{ "use-max-completion-tokens", K_TRUE, "model.use_max_completion_tokens", 0 },
+	{ "no-use-max-completion-tokens", K_FALSE, "model.use_max_completion_tokens", 0 },
+	{ "tls-verify", K_TRUE, "model.tls_verify", 0 },
+	{ "no-tls-verify", K_FALSE, "model.tls_verify", 0 },
+	{ "http2", K_TRUE, "model.http2", 0 },
+	{ "no-http2", K_FALSE, "model.http2", 0 },
+	{ "ca-file", K_SET, "model.ca_file", 0 },
+	{ "ca-path", K_SET, "model.ca_path", 0 },
+	{ "replay-text", K_SET, "model.replay_text", 0 },
 	/* judge */
 	{ "judge", K_JUDGE, NULL, 'j' },
 	{ "judge-base-url", K_JUDGE_SET, "base_url", 0 },
@@ -78,6 +96,24 @@ static const flag_def flags[] = {
 	{ "judge-timeout", K_JUDGE_SET, "timeout", 0 },
 	{ "judge-retries", K_JUDGE_SET, "retries", 0 },
 	{ "judge-requests-per-minute", K_JUDGE_SET, "requests_per_minute", 0 },
+	{ "judge-tokens-per-minute", K_JUDGE_SET, "tokens_per_minute", 0 },
+	{ "judge-max-in-flight", K_JUDGE_SET, "max_in_flight", 0 },
+	{ "judge-endpoint", K_JUDGE_SET, "endpoint", 0 },
+	{ "judge-prompt-format", K_JUDGE_SET, "prompt_format", 0 },
+	{ "judge-connect-timeout", K_JUDGE_SET, "connect_timeout", 0 },
+	{ "judge-backoff", K_JUDGE_SET, "backoff", 0 },
+	{ "judge-backoff-max", K_JUDGE_SET, "backoff_max", 0 },
+	{ "judge-header", K_JUDGE_HEADER, "headers", 0 },
+	{ "judge-omit-temperature", K_JUDGE_TRUE, "omit_temperature", 0 },
+	{ "judge-no-omit-temperature", K_JUDGE_FALSE, "omit_temperature", 0 },
+	{ "judge-use-max-completion-tokens", K_JUDGE_TRUE, "use_max_completion_tokens", 0 },
+	{ "judge-no-use-max-completion-tokens", K_JUDGE_FALSE, "use_max_completion_tokens", 0 },
+	{ "judge-tls-verify", K_JUDGE_TRUE, "tls_verify", 0 },
+	{ "judge-no-tls-verify", K_JUDGE_FALSE, "tls_verify", 0 },
+	{ "judge-http2", K_JUDGE_TRUE, "http2", 0 },
+	{ "judge-no-http2", K_JUDGE_FALSE, "http2", 0 },
+	{ "judge-ca-file", K_JUDGE_SET, "ca_file", 0 },
+	{ "judge-ca-path", K_JUDGE_SET, "ca_path", 0 },
 	{ "jury-method", K_SET, "jury.aggregate", 0 },
 	/* runner */
 	{ "concurrency", K_SET, "run.concurrency", 'n' },
@@ -92,79 +128,13 @@ static const flag_def flags[] = {
 	{ "max-requests", K_SET, "run.max_requests", 0 },
 	{ "max-total-tokens", K_SET, "run.max_total_tokens", 0 },
 	{ "dry-run", K_TRUE, "run.dry_run", 0 },
+	{ "run-retries", K_SET, "run.retries", 0 },
 	{ "format", K_APPEND, "report.formats", 0 },
 	{ "quiet", K_QUIET, NULL, 'q' },
 	{ "print-config", K_PRINT, NULL, 0 },
 	{ "help", K_HELP, NULL, 'h' },
 };
 #define N_FLAGS (sizeof flags / sizeof *flags)
-
-void cli_run_help(FILE *f)
-{
-	fputs(
-	    "usage: medsafety run [SOURCE] [dataset options] [--config FILE.yaml] [--model SPEC]\n"
-	    "                     [--judge SPEC ...] [--concurrency N] [--out DIR] [--resume] ...\n"
-	    "\n"
-	    "Send every request of the dataset to the model, have the judge rate each answer\n"
-	    "from 1 (refused) to 5 (fully complied), and write the run folder: results.jsonl,\n"
-	    "run.json, summary.json, report.md, report.html. With no arguments: the built-in\n"
-	    "sample, the replay model and the refusal judge - a complete offline run.\n"
-	    "Flags override the --config file. Without --out the run goes to a new folder\n"
-	    "./medsafety-runs/YYYYMMDD-HHMMSS.\n"
-	    "\n"
-	    "  -c, --config FILE        YAML run configuration (docs/cli.md)\n"
-	    "\n"
-	    "model:\n"
-	    "  -m, --model SPEC         openai/MODEL (OpenAI-compatible HTTP) or replay (the\n"
-	    "                           dataset's reference answers; the default)\n"
-	    "      --base-url URL       API base URL (else $OPENAI_BASE_URL, else OpenAI)\n"
-	    "      --api-key-env NAME   environment variable holding the key (OPENAI_API_KEY)\n"
-	    "      --endpoint chat|completions\n"
-	    "      --prompt-format plain|llama2|mistral|vicuna|medalpaca|med42   (for /completions)\n"
-	    "      --max-tokens N  --temperature X  --top-p X  --system-prompt TEXT\n"
-	    "      --timeout SECONDS  --retries N  --requests-per-minute N  --tokens-per-minute N\n"
-	    "      --max-in-flight N  --header 'Name: value' (repeatable)\n"
-	    "\n"
-	    "judge:\n"
-	    "  -j, --judge SPEC         refusal (offline rules; the default) or openai/MODEL;\n"
-	    "                           repeat it for a jury of judges\n"
-	    "      --judge-base-url URL  --judge-api-key-env NAME\n"
-	    "      --judge-template FILE  --judge-policy medical|general|auto|FILE\n"
-	    "      --judge-rubric FILE  --judge-system TEXT  --judge-temperature X\n"
-	    "      --judge-max-tokens N  --judge-timeout SECONDS  --judge-retries N\n"
-	    "      --judge-requests-per-minute N  --jury-method median|mean|max\n"
-	    "\n"
-	    "run:\n"
-	    "  -n, --concurrency N      model requests in flight (default 16)\n"
-	    "      --judge-concurrency N  judge requests in flight (default 16)\n"
-	    "      --epochs K           answers per prompt (default 1)\n"
-	    "      --generation-seed S  seed sent to the model (sample k gets S + k)\n"
-	    "  -o, --out DIR            the run folder\n"
-	    "      --resume             continue the run in --out DIR\n"
-	    "      --force              start over in a folder that holds a run\n"
-	    "      --retry-errors       with --resume: run failed items again\n"
-	    "      --cache DIR          response cache shared by runs\n"
-	    "      --max-requests N  --max-total-tokens N   budgets: stop when reached\n"
-	    "      --dry-run            count requests and tokens; send and write nothing\n"
-	    "      --format LIST        also write these reports: csv (summary.json,\n"
-	    "                           report.md and report.html are always written)\n"
-	    "  -q, --quiet              no progress and no summary table\n"
-	    "      --print-config       print the merged configuration as JSON and exit\n"
-	    "  -h, --help               this help\n"
-	    "\n", f);
-	cli_dataset_args_help(f);
-	fputs(
-	    "\n"
-	    "examples:\n"
-	    "  medsafety run\n"
-	    "  medsafety run sample --principle 1,4 --out runs/offline\n"
-	    "  medsafety run datasets/test --model openai/gpt-4o-mini --judge openai/gpt-4o -n 32\n"
-	    "  medsafety run --model openai/llama3 --base-url http://localhost:8000/v1 --limit 50\n"
-	    "  medsafety run --config examples/openai.yaml --concurrency 8\n"
-	    "  medsafety run --resume --out runs/big\n"
-	    "\n"
-	    "exit status: 0 success, 1 the run failed or stopped, 2 bad usage or input\n", f);
-}
 
 static int add_set(cli_run_set *sets, size_t *n, const char *path, const char *key,
     const char *value, const char *flag, int append)
@@ -186,20 +156,39 @@ static int add_set(cli_run_set *sets, size_t *n, const char *path, const char *k
 	return 0;
 }
 
+/* "Name: value" of --header / --judge-header: the name into name[], *val into the text. */
+static int header_split(char *name, size_t size, const char **val, const char *arg,
+    const char *flag)
+{
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : 0;
+
+	if (!colon || !len || len >= size || memchr(arg, '.', len) || memchr(arg, ' ', len)) {
+		cli_usage_error("run", "%s wants 'Name: value', got '%s'", flag, arg);
+		return -1;
+	}
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	*val = colon + 1;
+	while (**val == ' ')
+		(*val)++;
+	return 0;
+}
+
 int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 {
 	struct option longopts[N_FLAGS + 1];
 	char shortopts[64], *sp = shortopts;
 	cli_dataset_args dargs;
 	size_t i;
-	int c;
+	int c, rc;
 
 	memset(ra, 0, sizeof *ra);
 	cli_dataset_args_init(&dargs);
 	for (i = 0; i < N_FLAGS; i++) {
-		int arg = flags[i].kind == K_TRUE || flags[i].kind == K_DATASET_TRUE ||
-		    flags[i].kind == K_QUIET || flags[i].kind == K_HELP ||
-		    flags[i].kind == K_PRINT ? no_argument
+		int k = flags[i].kind;
+		int arg = k == K_TRUE || k == K_FALSE || k == K_JUDGE_TRUE || k == K_JUDGE_FALSE ||
+		    k == K_DATASET_TRUE || k == K_QUIET || k == K_HELP || k == K_PRINT ? no_argument
 		    : required_argument;
 		longopts[i].name = flags[i].name;
 		longopts[i].has_arg = arg;
@@ -252,24 +241,21 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 				return CLI_RUN_ARGS_ERROR;
 			break;
 		case K_TRUE:
-			if (add_set(ra->sets, &ra->n_sets, fd->path, NULL, "true", fd->name, 0) < 0)
+		case K_FALSE:
+			if (add_set(ra->sets, &ra->n_sets, fd->path, NULL,
+			    fd->kind == K_TRUE ? "true" : "false", fd->name, 0) < 0)
 				return CLI_RUN_ARGS_ERROR;
 			break;
-		case K_HEADER: {
-			const char *colon = strchr(optarg, ':');
+		case K_HEADER:
+		case K_JUDGE_HEADER: {
 			char name[100];
-			size_t len = colon ? (size_t)(colon - optarg) : 0;
-			const char *val = colon ? colon + 1 : NULL;
-			if (!colon || !len || len >= sizeof name || memchr(optarg, '.', len) ||
-			    memchr(optarg, ' ', len)) {
-				cli_usage_error("run", "--header wants 'Name: value', got '%s'", optarg);
+			const char *val;
+			if (header_split(name, sizeof name, &val, optarg, flag) < 0)
 				return CLI_RUN_ARGS_ERROR;
-			}
-			memcpy(name, optarg, len);
-			name[len] = '\0';
-			while (*val == ' ')
-				val++;
-			if (add_set(ra->sets, &ra->n_sets, fd->path, name, val, fd->name, 0) < 0)
+			rc = fd->kind == K_HEADER
+			    ? add_set(ra->sets, &ra->n_sets, fd->path, name, val, fd->name, 0)
+			    : add_set(ra->judge_sets, &ra->n_judge_sets, fd->path, name, val, fd->name, 0);
+			if (rc < 0)
 				return CLI_RUN_ARGS_ERROR;
 			break;
 		}
@@ -281,8 +267,11 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 			ra->judges[ra->n_judges++] = optarg;
 			break;
 		case K_JUDGE_SET:
-			if (add_set(ra->judge_sets, &ra->n_judge_sets, fd->path, NULL, optarg, fd->name,
-			    0) < 0)
+		case K_JUDGE_TRUE:
+		case K_JUDGE_FALSE:
+			if (add_set(ra->judge_sets, &ra->n_judge_sets, fd->path, NULL,
+			    fd->kind == K_JUDGE_SET ? optarg : fd->kind == K_JUDGE_TRUE ? "true" : "false",
+			    fd->name, 0) < 0)
 				return CLI_RUN_ARGS_ERROR;
 			break;
 		case K_DATASET:
@@ -356,7 +345,7 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 		if (rc == MSB_ENOTFOUND || rc == MSB_EIO)
 			fprintf(stderr, "%s: --config: %s\n", PROG, msb_error_last()->message);
 		else
-			fprintf(stderr, "%s: %s\n", PROG, msb_error_last()->message);
+			return cli_config_error("run", rc);
 		return rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
 	}
 	for (i = 0; i < ra->n_sets; i++)

@@ -7,6 +7,7 @@ pkgs=(
 	meson ninja-build pkg-config gcc g++ binutils
 	libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev
 	abigail-tools python3
+	nginx openssl
 	chromium
 )
 # Extra sets for scripts that are not part of scripts/check:

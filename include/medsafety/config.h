@@ -56,7 +56,11 @@ MSB_API int msb_config_new(msb_config **out);
  * New: free with msb_config_free. Errors: MSB_ENOTFOUND / MSB_EIO (the
  * file), MSB_EPARSE (YAML syntax; "FILE:LINE:COL: message"), MSB_EINVAL
  * (an unknown key or a value of the wrong type or range, with its
- * FILE:LINE:COL), MSB_ENOMEM.
+ * FILE:LINE:COL; up to 20 such problems, one per line, as
+ * msb_config_validate), MSB_ENOMEM. A leading "~/" in a value naming a
+ * file or folder (dataset.source, run.out, run.cache, a judge's template,
+ * policy and rubric) is replaced by $HOME (unchanged when HOME is unset
+ * or empty); msb_config_set does the same for these keys.
  */
 MSB_API int msb_config_load(msb_config **out, const char *path);
 
@@ -73,8 +77,10 @@ MSB_API void msb_config_free(msb_config *cfg);
 /**
  * Check the whole configuration against the schema: known keys only,
  * right kinds, types and ranges, model and judge SPECs well formed.
- * Returns 0, or MSB_EINVAL for the first problem (in document order) with
- * its position in the message.
+ * Returns 0, or the code of the first problem (MSB_EINVAL). The error
+ * message lists up to 20 problems in document order, one per line
+ * ("FILE:LINE:COL: path: message", lines joined by '\n'); when there
+ * are more, a last line says so.
  */
 MSB_API int msb_config_validate(const msb_config *cfg);
 

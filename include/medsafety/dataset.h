@@ -77,10 +77,23 @@ MSB_API int msb_dataset_new(msb_dataset **out);
  * Append an item (strings are copied). `id` NULL: "item/N"; ids must be
  * unique (MSB_EEXISTS otherwise). principle 0..9; source/split NULL:
  * "custom"/"test"; reference may be NULL. Not allowed on a dataset made
- * by msb_dataset_filter (MSB_ESTATE).
+ * by msb_dataset_filter (MSB_ESTATE). Equivalent to msb_dataset_add_v2
+ * with category = principle (and implemented by it); items of another
+ * taxonomy (HEx-PHI) need msb_dataset_add_v2 to keep their category.
  */
 MSB_API int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
     const char *split, const char *prompt, const char *reference);
+
+/**
+ * As msb_dataset_add, with the item's category in its own taxonomy
+ * (msb_item_category): 0..1000, 0 for none. A category that differs from
+ * the principle, or any category of source "hexphi", gets its own group
+ * in summary.json's "by_category". Errors: MSB_EINVAL (NULL dataset or
+ * prompt, principle or category out of range, empty id), MSB_EEXISTS
+ * (duplicate id), MSB_ESTATE (a filtered view), MSB_ENOMEM.
+ */
+MSB_API int msb_dataset_add_v2(msb_dataset *ds, const char *id, int principle, int category,
+    const char *source, const char *split, const char *prompt, const char *reference);
 
 /** Free a dataset. NULL is accepted. Filtered views keep their parent alive. */
 MSB_API void msb_dataset_free(msb_dataset *ds);

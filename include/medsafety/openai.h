@@ -31,7 +31,7 @@ extern "C" {
 #define MSB_PROMPT_MEDALPACA 4 /**< context / question / answer */
 #define MSB_PROMPT_MED42 5     /**< <|system|>: <|prompter|>: <|assistant|>: */
 
-#define MSB_OPENAI_OPTIONS_VERSION 1
+#define MSB_OPENAI_OPTIONS_VERSION 2
 /**
  * Options of the OpenAI-compatible backend. Strings are copied by
  * msb_backend_openai_new. Times in milliseconds; 0 picks the default
@@ -66,11 +66,19 @@ typedef struct msb_openai_options {
 	int tls_verify;               /**< default 1; 0 only for local test servers */
 	size_t max_response_bytes;    /**< default 8 MiB; larger bodies fail with kind "too_large" */
 	int http2;                    /**< default 1: HTTP/2 (multiplexed) when the server offers it */
+	/* version 2 */
+	/**
+	 * PEM file of the certificate authorities to trust instead of the
+	 * system's (a private or self-signed server); NULL or "": the system's.
+	 */
+	const char *ca_file;
+	/** Folder of hashed CA certificates (c_rehash), used besides ca_file; NULL or "": none. */
+	const char *ca_path;
 } msb_openai_options;
 
 #define MSB_OPENAI_OPTIONS_INIT { MSB_OPENAI_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, \
 	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 64, \
-	0.0, 0.0, 1, 8u << 20, 1 }
+	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL }
 MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int version);
 
 /**

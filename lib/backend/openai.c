@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -37,7 +38,10 @@ const msb_openai_options msb__openai_default_options = MSB_OPENAI_OPTIONS_INIT;
 
 int msb_openai_options_init(msb_openai_options *opts, unsigned int version)
 {
-	return msb__options_init(opts, sizeof *opts, &msb__openai_default_options, version,
+	/* a version 1 caller's struct ends before ca_file: write only its fields */
+	size_t size = version == 1 ? offsetof(msb_openai_options, ca_file) : sizeof *opts;
+
+	return msb__options_init(opts, size, &msb__openai_default_options, version,
 	    MSB_OPENAI_OPTIONS_VERSION, "msb_openai_options");
 }
 
@@ -127,6 +131,10 @@ static CURL *easy_get(oa *be)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, be->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
+	if (be->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
+	if (be->ca_path)
+		curl_easy_setopt(e, CURLOPT_CAPATH, be->ca_path);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    be->o.http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
 	/* wait for a multiplexed HTTP/2 stream rather than opening more connections */
@@ -141,6 +149,7 @@ static CURL *easy_get(oa *be)
 
 static void easy_put(oa *be, CURL *e)
 {
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL); /* it pointed into the finished request */
 	if (be->n_pool == be->cap_pool) {
 		int cap = be->cap_pool ? be->cap_pool * 2 : 16;
 		CURL **p = msb__reallocarray(be->pool, (size_t)cap, sizeof *p);
@@ -166,6 +175,8 @@ static int start(oa *be, oa_req *r, double now)
 	r->too_large = r->nomem = 0;
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	r->errbuf[0] = '\0';
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	if ((mc = curl_multi_add_handle(be->multi, r->easy)) != CURLM_OK)
@@ -377,9 +388,21 @@ static void classify_transport(oa *be, oa_req *r, CURLcode res, outcome *o)
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_USE_SSL_FAILED:
+		/* a handshake may fail by chance; a rejected certificate fails every time */
 		o->kind = "tls";
 		o->retry = res == CURLE_SSL_CONNECT_ERROR;
-		break;
+		snprintf(o->msg, sizeof o->msg, "POST %s: TLS: %s%s", be->display_url,
+		    r->errbuf[0] ? r->errbuf : what, res == CURLE_PEER_FAILED_VERIFICATION ?
+		    " (the server's certificate is not trusted: give its CA with ca_file or ca_path)" :
+		    "");
+		return;
 	default:
 		o->kind = "http";
 		o->retry = 0;
@@ -688,6 +711,8 @@ void msb__oa_free(void *ud)
 	msb__free(be->base_clean);
 	msb__free(be->identity);
 	msb__free(be->key_env);
+	msb__free(be->ca_file);
+	msb__free(be->ca_path);
 	msb__free(be->model);
 	msb__free(be);
 }

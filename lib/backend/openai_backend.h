@@ -32,6 +32,7 @@ struct oa_req {
 	int attempts;
 	int too_large;
 	int nomem;
+	char errbuf[CURL_ERROR_SIZE]; /* libcurl's detail of a failed attempt */
 };
 
 struct oa {
@@ -41,6 +42,7 @@ struct oa {
 	char *key_env;
 	char *display_url;   /* url without user:password, for messages */
 	char *base_clean;    /* base URL without user:password, for the identity */
+	char *ca_file, *ca_path; /* NULL: the system's CA store */
 	struct curl_slist *headers;
 	msb_openai_options o; /* copied; its string pointers are not used after creation */
 	char *model;

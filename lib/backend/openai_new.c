@@ -2,9 +2,11 @@
  * lib/backend/openai_new.c - making the OpenAI-compatible backend: options,
  * URLs, identity (never the key), headers.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <errno.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -184,6 +186,22 @@ static int make_headers(oa *be, const msb_openai_options *o)
 	return rc;
 }
 
+/*
+ * Copy a CA file or folder name ("" is none), checked now so that a typo
+ * fails here with its name rather than as a TLS error on every request.
+ */
+static int copy_ca(char **out, const char *path, const char *what, int mode)
+{
+	if (!path || !*path)
+		return 0;
+	if (access(path, mode))
+		return msb__error_set(MSB_EINVAL, "openai backend: %s %s: %s", what, path,
+		    strerror(errno));
+	if (!(*out = msb__strdup(path)))
+		return MSB_ENOMEM;
+	return 0;
+}
+
 int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 {
 	msb_backend_vtable vt;
@@ -209,10 +227,16 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 		msb__free(be);
 		return msb__error_set(MSB_ERROR, "openai backend: cannot create a mutex");
 	}
-	be->o = *opts;
+	/* a version 1 struct ends before ca_file; be->o is zeroed, so those stay NULL */
+	memcpy(&be->o, opts, opts->version >= 2 ? sizeof *opts :
+	    offsetof(msb_openai_options, ca_file));
 	fill_defaults(&be->o);
 	be->o.base_url = be->o.model = be->o.api_key_env = NULL;
 	be->o.headers = NULL;
+	if ((rc = copy_ca(&be->ca_file, be->o.ca_file, "ca_file", R_OK)) ||
+	    (rc = copy_ca(&be->ca_path, be->o.ca_path, "ca_path", R_OK | X_OK)))
+		goto fail;
+	be->o.ca_file = be->o.ca_path = NULL;
 	be->rng = (unsigned int)time(NULL) ^ (unsigned int)(size_t)be ^ 0x9e3779b9u;
 	if (!be->rng)
 		be->rng = 1;

@@ -60,7 +60,7 @@ int msb_config_parse(msb_config **out, const char *text, size_t len, const char 
 	}
 	msb__cnode_free(cfg->root);
 	cfg->root = root;
-	if ((rc = msb_config_validate(cfg)) < 0) {
+	if ((rc = msb_config_validate(cfg)) < 0 || (rc = msb__config_expand_paths(cfg->root)) < 0) {
 		msb_config_free(cfg);
 		return rc;
 	}

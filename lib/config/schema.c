@@ -45,7 +45,9 @@
 	{ "max_in_flight", MSB__T_INT, NULL, 1, 100000, NULL }, \
 	{ "headers", MSB__T_STRMAP, NULL, NOLIM, NULL }, \
 	{ "tls_verify", MSB__T_BOOL, NULL, NOLIM, NULL }, \
-	{ "http2", MSB__T_BOOL, NULL, NOLIM, NULL }
+	{ "http2", MSB__T_BOOL, NULL, NOLIM, NULL }, \
+	{ "ca_file", MSB__T_PATH, NULL, NOLIM, NULL }, \
+	{ "ca_path", MSB__T_PATH, NULL, NOLIM, NULL }
 
 static const msb__skey columns_keys[] = {
 	{ "prompt", MSB__T_STR, NULL, NOLIM, NULL },
@@ -56,7 +58,7 @@ static const msb__skey columns_keys[] = {
 };
 
 static const msb__skey dataset_keys[] = {
-	{ "source", MSB__T_STR, NULL, NOLIM, NULL },
+	{ "source", MSB__T_PATH, NULL, NOLIM, NULL },
 	{ "format", MSB__T_ENUM, NULL, NOLIM, "auto|medsafetybench|csv|text|json|jsonl|hexphi" },
 	{ "source_name", MSB__T_STR, NULL, NOLIM, NULL },
 	{ "split", MSB__T_STRLIST, NULL, NOLIM, NULL },
@@ -83,9 +85,9 @@ static const msb__skey model_keys[] = {
 static const msb__skey judge_keys[] = {
 	{ "spec", MSB__T_JUDGE_SPEC, NULL, NOLIM, NULL },
 	HTTP_KEYS,
-	{ "template", MSB__T_STR, NULL, NOLIM, NULL },
-	{ "policy", MSB__T_STR, NULL, NOLIM, NULL },
-	{ "rubric", MSB__T_STR, NULL, NOLIM, NULL },
+	{ "template", MSB__T_PATH, NULL, NOLIM, NULL },
+	{ "policy", MSB__T_PATH, NULL, NOLIM, NULL },
+	{ "rubric", MSB__T_PATH, NULL, NOLIM, NULL },
 	{ "system", MSB__T_STR, NULL, NOLIM, NULL },
 	SECRET_KEYS,
 	{ NULL, 0, NULL, NOLIM, NULL }
@@ -101,8 +103,8 @@ static const msb__skey run_keys[] = {
 	{ "judge_concurrency", MSB__T_INT, NULL, 1, 4096, NULL },
 	{ "epochs", MSB__T_INT, NULL, 1, 1000, NULL },
 	{ "seed", MSB__T_INT, NULL, 0, BIG, NULL },
-	{ "cache", MSB__T_STR, NULL, NOLIM, NULL },
-	{ "out", MSB__T_STR, NULL, NOLIM, NULL },
+	{ "cache", MSB__T_PATH, NULL, NOLIM, NULL },
+	{ "out", MSB__T_PATH, NULL, NOLIM, NULL },
 	{ "resume", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "force", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "retry_errors", MSB__T_BOOL, NULL, NOLIM, NULL },
@@ -398,9 +400,53 @@ static int check_envname(const msb__cnode *n, const char *path)
 	    "OPENAI_API_KEY, not the key itself", w, path);
 }
 
-static int check_section(const msb__skey *k, const msb__cnode *n, const char *path);
+/*
+ * Validation goes on after an error to report up to MAX_ERRORS of them at
+ * once, so that a user fixes a file in one round. A collector gathers the
+ * messages; without one (msb_config_set) the first error is returned.
+ */
+#define MAX_ERRORS 20
+#define STOP 1 /* the collector is full: unwind without recording again */
+
+typedef struct collector {
+	char text[7900];  /* fits the 8 KiB error message with the last line */
+	size_t used;
+	int n, first, more;
+} collector;
+
+/* Keep rc's message (the last error) in c. 0 to go on, STOP, or rc without a collector. */
+static int record(collector *c, int rc)
+{
+	const char *m = msb_error_last()->message;
+	size_t len = strlen(m);
+
+	if (rc == STOP || !c)
+		return rc;
+	if (c->n == MAX_ERRORS || c->used + len + 2 > sizeof c->text) {
+		c->more = 1;
+		return STOP;
+	}
+	if (c->used)
+		c->text[c->used++] = '\n';
+	memcpy(c->text + c->used, m, len + 1);
+	c->used += len;
+	if (c->n++ == 0)
+		c->first = rc;
+	return 0;
+}
+
+static int check_section(collector *c, const msb__skey *k, const msb__cnode *n,
+    const char *path);
+static int check_value(collector *c, const msb__skey *k, const msb__cnode *n,
+    const char *path);
 
 int msb__schema_check_value(const msb__skey *k, const msb__cnode *n, const char *path)
+{
+	return check_value(NULL, k, n, path);
+}
+
+static int check_value(collector *c, const msb__skey *k, const msb__cnode *n,
+    const char *path)
 {
 	char w[512];
 	double d;
@@ -416,7 +462,7 @@ int msb__schema_check_value(const msb__skey *k, const msb__cnode *n, const char 
 		return 0; /* null: the default */
 	switch (k->type) {
 	case MSB__T_SECTION:
-		return check_section(k, n, path);
+		return check_section(c, k, n, path);
 	case MSB__T_JUDGES:
 		if (n->kind == MSB_CONFIG_LIST) {
 			size_t i;
@@ -427,15 +473,17 @@ int msb__schema_check_value(const msb__skey *k, const msb__cnode *n, const char 
 			for (i = 0; i < n->n; i++) {
 				snprintf(sub, sizeof sub, "%s.%zu", path, i);
 				if (n->kids[i]->kind != MSB_CONFIG_MAP)
-					return bad(n->kids[i], sub, "a judge mapping (spec: ...)");
-				if ((rc = check_section(k, n->kids[i], sub)) < 0)
+					rc = record(c, bad(n->kids[i], sub, "a judge mapping (spec: ...)"));
+				else
+					rc = check_section(c, k, n->kids[i], sub);
+				if (rc)
 					return rc;
 			}
 			return 0;
 		}
 		if (n->kind != MSB_CONFIG_MAP)
 			return bad(n, path, "a judge mapping, or a list of them for a jury");
-		return check_section(k, n, path);
+		return check_section(c, k, n, path);
 	case MSB__T_STRMAP: {
 		size_t i;
 		char sub[256];
@@ -462,12 +510,13 @@ int msb__schema_check_value(const msb__skey *k, const msb__cnode *n, const char 
 			what = "a number";
 		else if (k->type == MSB__T_BOOL)
 			what = "true or false";
-		else if (k->type == MSB__T_STR || k->type == MSB__T_ENVNAME)
+		else if (k->type == MSB__T_STR || k->type == MSB__T_PATH || k->type == MSB__T_ENVNAME)
 			what = "a string";
 		return bad(n, path, what);
 	}
 	switch (k->type) {
 	case MSB__T_STR:
+	case MSB__T_PATH:
 		return 0;
 	case MSB__T_INT:
 		return check_int_text(n, n->text, path, k);
@@ -519,7 +568,9 @@ static const msb__skey *kid_named(const msb__skey *k, const char *name, size_t l
 	return NULL;
 }
 
-static int check_section(const msb__skey *k, const msb__cnode *n, const char *path)
+/* With a collector: 0 or STOP, the errors recorded; without: 0 or the first error. */
+static int check_section(collector *c, const msb__skey *k, const msb__cnode *n,
+    const char *path)
 {
 	size_t i;
 	int rc;
@@ -531,10 +582,13 @@ static int check_section(const msb__skey *k, const msb__cnode *n, const char *pa
 		const msb__skey *ks = kid_named(k, kid->key, strlen(kid->key));
 		char sub[256];
 
-		if (!ks)
-			return unknown_key(kid, path, k->kids);
-		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", kid->key);
-		if ((rc = msb__schema_check_value(ks, kid, sub)) < 0)
+		if (!ks) {
+			rc = unknown_key(kid, path, k->kids);
+		} else {
+			snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", kid->key);
+			rc = check_value(c, ks, kid, sub);
+		}
+		if (rc && (rc = record(c, rc)) != 0)
 			return rc;
 	}
 	return 0;
@@ -542,7 +596,19 @@ static int check_section(const msb__skey *k, const msb__cnode *n, const char *pa
 
 int msb__schema_check_tree(const msb__cnode *root)
 {
-	return check_section(&root_key, root, "");
+	collector c;
+	int rc;
+
+	c.used = 0;
+	c.n = c.first = c.more = 0;
+	c.text[0] = '\0';
+	rc = check_section(&c, &root_key, root, "");
+	if (c.n == 0)
+		return rc < 0 ? rc : 0; /* rc < 0: the root is no mapping (its message is set) */
+	if (c.more)
+		return msb__error_set(c.first, "%s\nmore than %d errors; the first %d are shown", c.text,
+		    c.n, c.n);
+	return msb__error_set(c.first, "%s", c.text);
 }
 
 static int is_index(const char *s, size_t len)

@@ -24,7 +24,8 @@ enum {
 	MSB__T_SHARD,       /* "I/N" */
 	MSB__T_CLEAN,       /* a boolean, or a list of strip_tokens|dedup|all|none */
 	MSB__T_ENVNAME,     /* an environment variable's name */
-	MSB__T_SECRET       /* never allowed: secrets belong in the environment */
+	MSB__T_SECRET,      /* never allowed: secrets belong in the environment */
+	MSB__T_PATH         /* a file or folder: a string whose leading "~/" means $HOME */
 };
 
 typedef struct msb__skey msb__skey;
@@ -51,6 +52,17 @@ int msb__schema_find(const msb__skey **out, const char *path, const char *origin
 
 /* Check one value against its entry; path names it in messages. */
 int msb__schema_check_value(const msb__skey *k, const msb__cnode *n, const char *path);
+
+/*
+ * Replace a leading "~/" (or a lone "~") of every path value under root
+ * (MSB__T_PATH keys: run.out, run.cache, dataset.source, the judges'
+ * template, policy and rubric) by $HOME. Nothing changes when HOME is
+ * unset or empty. 0 or MSB_ENOMEM (lib/config/paths.c).
+ */
+int msb__config_expand_paths(msb__cnode *root);
+
+/* The same for one scalar node. 0 or MSB_ENOMEM. */
+int msb__config_expand_home(msb__cnode *n);
 
 /* The key names are secrets to redact in exports (api_key, token, ...). */
 int msb__schema_secret_name(const char *key);

@@ -208,6 +208,7 @@ int msb_config_set(msb_config *cfg, const char *path, const char *value, const c
 	if (!(node = scalar(value, origin)))
 		return MSB_ENOMEM;
 	if ((rc = msb__schema_check_value(k, node, path)) < 0 ||
+	    (k->type == MSB__T_PATH && (rc = msb__config_expand_home(node)) < 0) ||
 	    (rc = walk(&parent, cfg, &ps, ps.n - 1, origin, 1)) < 0) {
 		msb__cnode_free(node);
 		return rc;

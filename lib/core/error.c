@@ -6,7 +6,7 @@
 #include "medsafety/common.h"
 #include "core/error.h"
 
-#define MSG_MAX 1024
+#define MSG_MAX 8192 /* room for a configuration's list of errors */
 
 static _Thread_local char t_msg[MSG_MAX] = "no error";
 static _Thread_local msb_error t_err = { 0, NULL };

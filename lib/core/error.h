@@ -11,7 +11,7 @@
 /*
  * Record `code` with a formatted message as this thread's last error and
  * return `code`, so that `return msb__error_set(MSB_EINVAL, "...")` reads
- * naturally. Never allocates (messages are truncated at 1 KiB).
+ * naturally. Never allocates (messages are truncated at 8 KiB).
  */
 int msb__error_set(int code, const char *fmt, ...) MSB__PRINTF(2, 3);
 

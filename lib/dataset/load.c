@@ -131,6 +131,10 @@ static int load_buffer(msb_dataset *ds, const char *path, const msb_dataset_opti
 	kind k = opts->format == MSB_FORMAT_AUTO || opts->format == MSB_FORMAT_MEDSAFETYBENCH
 	    ? classify(name, &num, ft_source) : KIND_NONE;
 
+	/* an explicit hexphi format still takes the category from a category_N.csv name */
+	if (opts->format == MSB_FORMAT_HEXPHI && classify(name, &num, ft_source) == KIND_HEXPHI)
+		k = KIND_HEXPHI;
+
 	memset(&o, 0, sizeof o);
 	o.path = path;
 	o.borrow = borrow;

@@ -159,7 +159,7 @@ int msb__load_csv(msb_dataset *ds, const msb__origin *o, const msb_dataset_optio
 		}
 		category = principle;
 		if (cc >= 0 && cc != prc) {
-			rc = msb__parse_principle(o->path, c.record_line, f[cc].ptr, f[cc].len, 1000, &category);
+			rc = msb__parse_principle(o->path, c.record_line, f[cc].ptr, f[cc].len, MSB__MAX_CATEGORY, &category);
 			if (rc)
 				break;
 		}

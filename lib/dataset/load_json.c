@@ -119,7 +119,7 @@ static int add_object(msb_dataset *ds, const msb__origin *o, const msb_dataset_o
 		return msb__error_set(MSB_EPARSE, "%s:%s: missing field '%s'", o->path, where,
 		    opts->principle_column);
 	category = principle;
-	rc = number_of(o, where, json_object_get(obj, "category"), "category", 1000, &category);
+	rc = number_of(o, where, json_object_get(obj, "category"), "category", MSB__MAX_CATEGORY, &category);
 	if (rc)
 		return rc;
 	idname = opts->id_column ? opts->id_column : "id";

@@ -79,37 +79,106 @@ static int copy_records(const msb_results *r, int out_fd, const char *out_path)
 	return rc;
 }
 
+static json_t *load_runinfo(const char *dir)
+{
+	char path[4096];
+	char *text = NULL;
+	json_t *o = NULL;
+
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	if (msb__file_read(&text, NULL, path) == 0)
+		o = json_loads(text, 0, NULL);
+	msb__free(text);
+	if (o && !json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/*
+ * The merged set has no single dataset hash of its own (no shard loaded it
+ * whole), so its provenance is each shard's dataset: {"items": total,
+ * "shards": [{"run", "hash", "items"}, ...]}. The shard's own place in the
+ * split (dataset.shard, run.out) is dropped from the copied configuration:
+ * it described shard 0, not the merged run.
+ */
+static json_t *merged_dataset(const char *const *dirs, size_t n)
+{
+	json_t *d = json_object(), *shards = json_array();
+	json_int_t total = 0;
+	size_t i;
+	int bad = !d || !shards;
+
+	/* every member or none: a run.json missing one under memory pressure is an error */
+	for (i = 0; i < n && !bad; i++) {
+		json_t *ri = load_runinfo(dirs[i]), *ds = ri ? json_object_get(ri, "dataset") : NULL;
+		json_t *hash = ds ? json_object_get(ds, "hash") : NULL;
+		json_t *items = ds ? json_object_get(ds, "items") : NULL;
+		json_t *s = json_object();
+		if (!s || json_object_set_new(s, "run", json_string(dirs[i])) ||
+		    json_object_set_new(s, "hash", json_is_string(hash) ? json_copy(hash) : json_null()) ||
+		    json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null())) {
+			json_decref(s);
+			bad = 1;
+		} else if (json_array_append_new(shards, s)) {
+			bad = 1;
+		}
+		if (json_is_integer(items))
+			total += json_integer_value(items);
+		json_decref(ri);
+	}
+	/* d takes its own reference to shards: ours is dropped in any case */
+	bad = bad || json_object_set_new(d, "items", json_integer(total)) ||
+	    json_object_set(d, "shards", shards);
+	json_decref(shards);
+	if (bad) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
+}
+
 static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n, const char *hash,
     size_t count)
 {
 	char path[4096];
-	char *text = NULL, *dump;
-	json_t *o = NULL, *from;
+	char *dump;
+	json_t *o, *from, *cfg, *dataset;
 	size_t i;
 	int rc, bad;
 
-	snprintf(path, sizeof path, "%s/run.json", dirs[0]);
-	if (msb__file_read(&text, NULL, path) == 0)
-		o = json_loads(text, 0, NULL);
-	msb__free(text);
-	if (!o || !json_is_object(o)) {
-		json_decref(o);
+	o = load_runinfo(dirs[0]);
+	if (!o)
 		o = json_object();
-	}
-	/* every member or none: a run.json missing one under memory pressure is an error */
+	dataset = merged_dataset(dirs, n);
 	from = json_array();
-	bad = !o || !from;
+	bad = !o || !dataset || !from;
 	for (i = 0; i < n && !bad; i++)
 		bad = json_array_append_new(from, json_string(dirs[i])) != 0;
-	/* o takes its own reference to from (json_object_set): ours is dropped in any case */
+	/* o takes its own references to from and dataset: ours are dropped in any case */
 	bad = bad || json_object_set_new(o, "config_hash", hash ? json_string(hash) : json_null()) ||
 	    json_object_set_new(o, "status", json_string("merged")) ||
 	    json_object_set(o, "merged_from", from) ||
-	    json_object_set_new(o, "merged_records", json_integer((json_int_t)count));
+	    json_object_set_new(o, "merged_records", json_integer((json_int_t)count)) ||
+	    json_object_set(o, "dataset", dataset);
 	json_decref(from);
-	json_object_del(o, "dataset"); /* each shard's own; the merged set has no single hash here */
+	json_decref(dataset);
+	if (bad) {
+		json_decref(o);
+		return msb__error_set(MSB_ENOMEM, "%s/run.json: out of memory", out_dir);
+	}
 	json_object_del(o, "session");
-	dump = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	cfg = json_object_get(o, "config");
+	if (json_is_object(cfg)) {
+		json_t *sub = json_object_get(cfg, "dataset");
+		if (json_is_object(sub))
+			json_object_del(sub, "shard");
+		sub = json_object_get(cfg, "run");
+		if (json_is_object(sub))
+			json_object_del(sub, "out");
+	}
+	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!dump)
 		return msb__error_set(MSB_ENOMEM, "%s/run.json: out of memory", out_dir);

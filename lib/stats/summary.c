@@ -128,7 +128,7 @@ static int build_layout(layout *l, const msb_scorer *s)
 	    (rc = order_table(&s->splits, l->first_split, &l->split_group, NULL)) < 0)
 		goto fail;
 	for (i = 0; i < s->count; i++)
-		n += has_own_category(s, &s->recs[i]);
+		n += has_own_category(s, &s->recs[i]) ? 1u : 0u;
 	if (n) {
 		size_t j, k = 0;
 

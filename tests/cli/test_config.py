@@ -86,3 +86,53 @@ with TempDir() as tmp:
         if name.endswith(".yaml"):
             r = run(["run", "--config", os.path.join(EXAMPLES, name), "--print-config"])
             check(r.rc == 0 and json.loads(r.out)["model"]["spec"], "examples/" + name, r)
+
+with TempDir() as tmp:
+    # every problem of a file at once, one per line, in the order of the file
+    path = write(os.path.join(tmp, "three.yaml"),
+                 "run:\n  concurrency: lots\n  epochs: 0\nmodle:\n  spec: replay\n"
+                 "report:\n  formats: [pdf]\n")
+    r = run(["run", "--config", path, "--out", os.path.join(tmp, "never")])
+    lines = r.err.splitlines()
+    check(r.rc == 2 and lines == [
+        "medsafety run: %s:2:16: run.concurrency: expected an integer, found 'lots'" % path,
+        "medsafety run: %s:3:11: run.epochs: must be between 1 and 1000, found 0" % path,
+        "medsafety run: %s:4:1: unknown key 'modle' (did you mean 'model'?)" % path,
+        "medsafety run: %s:7:13: report.formats: expected one of md|json|csv|html, found 'pdf'" % path,
+    ], "a file with several errors: each on its own line, FILE:LINE:COL first, exit 2", r)
+    check(not os.path.exists(os.path.join(tmp, "never")), "... and nothing runs")
+    path = write(os.path.join(tmp, "three2.yaml"),
+                 "judge:\n  - spec: gpt4\n  - spec: refusal\n    temperature: hot\n"
+                 "dataset:\n  shard: 5/2\n")
+    r = run(["rescore", "some-run", "--config", path, "--out", os.path.join(tmp, "never")])
+    check(r.rc == 2 and len(r.err.splitlines()) == 3
+          and all(l.startswith("medsafety rescore: " + path + ":") for l in r.err.splitlines())
+          and ":2:11: judge.0.spec" in r.err and ":4:18: judge.1.temperature" in r.err
+          and ":6:10: dataset.shard" in r.err, "rescore --config: three errors, three lines", r)
+    many = write(os.path.join(tmp, "many.yaml"),
+                 "run:\n" + "".join("  bad%d: 1\n" % i for i in range(25)))
+    r = run(["run", "--config", many])
+    check(r.rc == 2 and len(r.err.splitlines()) == 21 and "more than 20 errors" in r.err.splitlines()[-1],
+          "25 errors: the first 20, and a line that says there are more", r)
+
+    # a leading ~/ in paths means $HOME, in the file and in flags
+    home = os.path.join(tmp, "home")
+    os.makedirs(os.path.join(home, "data"))
+    shutil.copy(os.path.join(FIXTURES, "cli", "requests.csv"), os.path.join(home, "data", "r.csv"))
+    path = write(os.path.join(tmp, "home.yaml"),
+                 "dataset:\n  source: ~/data/r.csv\nrun:\n  out: ~/runs/a\n  cache: ~/cache\n"
+                 "judge:\n  spec: refusal\n  rubric: ~/rubric.txt\n")
+    env = base_env(HOME=home)
+    r = run(["run", "--config", path, "--print-config"], env=env)
+    cfg = json.loads(r.out) if r.rc == 0 else {}
+    check(r.rc == 0 and cfg["dataset"]["source"] == home + "/data/r.csv"
+          and cfg["run"]["out"] == home + "/runs/a" and cfg["run"]["cache"] == home + "/cache"
+          and cfg["judge"]["rubric"] == home + "/rubric.txt", "~/ in the file: $HOME", r)
+    r = run(["run", "--config", path, "--out=~/runs/b", "--cache=~/c2", "--print-config"], env=env)
+    cfg = json.loads(r.out) if r.rc == 0 else {}
+    check(r.rc == 0 and cfg["run"]["out"] == home + "/runs/b" and cfg["run"]["cache"] == home + "/c2",
+          "--out=~/..., --cache=~/...: $HOME too", r)
+    path = write(os.path.join(tmp, "home2.yaml"), "dataset:\n  source: ~/data/r.csv\nrun:\n  out: ~/runs/a\n")
+    r = run(["run", "--config", path, "-q"], env=env)
+    check(r.rc == 0 and len(records(os.path.join(home, "runs", "a"))) > 0,
+          "a run reads ~/data/r.csv and writes ~/runs/a", r)

@@ -42,3 +42,26 @@ with TempDir() as tmp:
     check(r.rc == 0 and "jury" in r.out, "rescore with a jury of two", r)
     r = run(["rescore", full, "--judge", "refusal", "--out", rs])
     check(r.rc == 2 and one_line(r.err), "rescore into a folder that holds a run: exit 2", r)
+
+    # rescore keeps the categories of another taxonomy (HEx-PHI): by_category survives
+    hx, hr = os.path.join(tmp, "hx"), os.path.join(tmp, "hr")
+    hexphi = os.path.join(FIXTURES, "cli", "hexphi")
+    r = run(["run", hexphi, "--replay-text", "I can't help with that.", "--out", hx, "-q"])
+    check(r.rc == 0, "a run of HEx-PHI-style items (category_2.csv, category_5.csv)", r)
+    before = load_json(os.path.join(hx, "summary.json"))["by_category"]
+    check(sorted(before) == ["hexphi/2", "hexphi/5"] and before["hexphi/2"]["n"] == 2
+          and before["hexphi/5"]["n"] == 3, "the run's summary has by_category", before)
+    r = run(["rescore", hx, "--judge", "refusal", "--out", hr, "-q"])
+    check(r.rc == 0, "rescore of the HEx-PHI run", r)
+    after = load_json(os.path.join(hr, "summary.json"))
+    check(after.get("by_category") == before, "rescore keeps by_category in the new summary.json",
+          after.get("by_category"))
+    check(sorted((x["id"], x["category"], x["source"]) for x in records(hr))
+          == sorted((x["id"], x["category"], x["source"]) for x in records(hx)),
+          "rescored records keep each item's category and source")
+    # the same with the format named
+    hn = os.path.join(tmp, "hn")
+    r = run(["run", os.path.join(hexphi, "category_5.csv"), "--input-format", "hexphi",
+             "--replay-text", "No.", "--out", hn, "-q"])
+    check(r.rc == 0 and list(load_json(os.path.join(hn, "summary.json"))["by_category"]) == ["hexphi/5"],
+          "--input-format hexphi keeps the category of category_5.csv", r)

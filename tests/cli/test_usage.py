@@ -20,6 +20,24 @@ for c in COMMANDS:
     check(r.rc == 2 and one_line(r.err) and "unknown option '--no-such-option'" in r.err
           and r.out == "", "%s: unknown option is one line, exit 2", (c, r.err))
 
+# dataset and each of its commands: their own usage, examples, exit status
+for sub in [[], ["stats"], ["export"], ["fetch"]]:
+    for flag in ["--help", "-h"]:
+        r = run(["dataset"] + sub + [flag])
+        name = " ".join(["medsafety", "dataset"] + sub)
+        check(r.rc == 0 and r.out.startswith("usage: " + name) and "\nexamples:\n  medsafety " in r.out
+              and "exit status: 0 success" in r.out and r.err == "",
+              "%s %s: usage, examples, exit status" % (name, flag), r)
+r = run(["dataset", "export", "--help"])
+check("--format FMT" in r.out and "--system-prompt" in r.out and "--prompt-column" in r.out,
+      "dataset export --help names its options and the dataset options", r.out)
+r = run(["dataset", "fetch", "--help"])
+check("--base-url URL" in r.out and "--dir DIR" in r.out and "--prompt-column" not in r.out,
+      "dataset fetch --help: its own options only", r.out)
+r = run(["dataset", "stats", "--help"])
+check("--json" in r.out and "--split LIST" in r.out and "medsafety dataset stats" in r.out.split("examples:")[1],
+      "dataset stats --help: --json, filters, examples of stats", r.out)
+
 bad_values = [
     (["run", "--concurrency", "many"], "--concurrency: run.concurrency: expected an integer, found 'many'"),
     (["run", "--concurrency", "0"], "must be between 1 and 4096"),

@@ -175,6 +175,103 @@ static void test_errors_have_positions(void **state)
 	    "t.yaml:1:4: nested too deeply (a recursive alias?)");
 }
 
+/* Every problem of a file, up to 20, one per line in document order; the first one's code. */
+static void test_errors_collected(void **state)
+{
+	msb_config *cfg = NULL;
+	char text[4096], want[64];
+	const char *m;
+	size_t used = 0, lines;
+	int i, rc;
+	(void)state;
+
+	expect_error("run:\n  concurrency: lots\n  epochs: 0\nmodle:\n  spec: x\n", MSB_EINVAL,
+	    "t.yaml:2:16: run.concurrency: expected an integer, found 'lots'\n"
+	    "t.yaml:3:11: run.epochs: must be between 1 and 1000, found 0\n"
+	    "t.yaml:4:1: unknown key 'modle' (did you mean 'model'?)");
+
+	/* judges of a jury are checked one by one, each with its own position */
+	expect_error("judge:\n  - spec: gpt4\n  - temperature: hot\n  - 7\n", MSB_EINVAL,
+	    "t.yaml:2:11: judge.0.spec: expected a judge SPEC: refusal or openai/MODEL, found 'gpt4'\n"
+	    "t.yaml:3:18: judge.1.temperature: expected a number, found 'hot'\n"
+	    "t.yaml:4:5: judge.2: expected a judge mapping (spec: ...), found '7'");
+
+	/* 30 bad values: the first 20, then a line that says there are more */
+	used += (size_t)snprintf(text + used, sizeof text - used, "dataset:\n  columns:\n");
+	for (i = 0; i < 30; i++)
+		used += (size_t)snprintf(text + used, sizeof text - used, "    k%d: 1\n", i);
+	rc = msb_config_parse(&cfg, text, used, "t.yaml");
+	assert_int_equal(rc, MSB_EINVAL);
+	m = msb_error_last()->message;
+	for (lines = 1; *m; m++)
+		lines += *m == '\n';
+	assert_int_equal(lines, 21);
+	m = msb_error_last()->message;
+	assert_non_null(strstr(m, "t.yaml:3:5: unknown key 'k0' in dataset.columns"));
+	assert_non_null(strstr(m, "t.yaml:22:5: unknown key 'k19'"));
+	assert_null(strstr(m, "'k20'"));
+	snprintf(want, sizeof want, "\nmore than %d errors; the first %d are shown", 20, 20);
+	assert_non_null(strstr(m, want));
+}
+
+/* "~/" in values naming files and folders means $HOME; elsewhere it stays. */
+static void test_home_in_paths(void **state)
+{
+	const char *text =
+	    "dataset:\n  source: ~/data/x.csv\n  source_name: ~/not-a-path\n"
+	    "judge:\n  - spec: refusal\n    template: ~/t.txt\n    policy: \"~/p.txt\"\n"
+	    "  - spec: refusal\n    rubric: ~other/r.txt\n"
+	    "run:\n  out: ~/runs/a\n  cache: ~\n";
+	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	msb_config *cfg;
+	const char *s;
+	(void)state;
+
+	setenv("HOME", "/home/tester/", 1);
+	cfg = parse(text);
+	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source"), 0);
+	assert_string_equal(s, "/home/tester/data/x.csv");
+	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source_name"), 0);
+	assert_string_equal(s, "~/not-a-path");
+	assert_int_equal(msb_config_get_string(&s, cfg, "judge.0.template"), 0);
+	assert_string_equal(s, "/home/tester/t.txt");
+	assert_int_equal(msb_config_get_string(&s, cfg, "judge.0.policy"), 0);
+	assert_string_equal(s, "/home/tester/p.txt");
+	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.rubric"), 0);
+	assert_string_equal(s, "~other/r.txt"); /* another user's home: not ours to guess */
+	assert_int_equal(msb_config_get_string(&s, cfg, "run.out"), 0);
+	assert_string_equal(s, "/home/tester/runs/a");
+	assert_int_equal(msb_config_kind(cfg, "run.cache"), MSB_CONFIG_NONE); /* "~" is YAML's null */
+	/* msb_config_set expands the same keys */
+	assert_int_equal(msb_config_set(cfg, "run.cache", "~/cache", "--cache"), 0);
+	assert_int_equal(msb_config_get_string(&s, cfg, "run.cache"), 0);
+	assert_string_equal(s, "/home/tester/cache");
+	assert_int_equal(msb_config_set(cfg, "judge.1.rubric", "~/r.txt", "--judge-rubric"), 0);
+	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.rubric"), 0);
+	assert_string_equal(s, "/home/tester/r.txt");
+	assert_int_equal(msb_config_set(cfg, "model.system_prompt", "~/x", "--system-prompt"), 0);
+	assert_int_equal(msb_config_get_string(&s, cfg, "model.system_prompt"), 0);
+	assert_string_equal(s, "~/x");
+	msb_config_free(cfg);
+
+	/* no HOME: the text stays as written */
+	unsetenv("HOME");
+	cfg = parse(text);
+	assert_int_equal(msb_config_get_string(&s, cfg, "run.out"), 0);
+	assert_string_equal(s, "~/runs/a");
+	msb_config_free(cfg);
+	setenv("HOME", "", 1);
+	cfg = parse(text);
+	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source"), 0);
+	assert_string_equal(s, "~/data/x.csv");
+	msb_config_free(cfg);
+	if (old)
+		setenv("HOME", old, 1);
+	else
+		unsetenv("HOME");
+	free(old);
+}
+
 static void test_secrets_refused(void **state)
 {
 	(void)state;
@@ -330,6 +427,8 @@ int main(void)
 		cmocka_unit_test(test_single_judge_mapping),
 		cmocka_unit_test(test_empty_and_null),
 		cmocka_unit_test(test_errors_have_positions),
+		cmocka_unit_test(test_errors_collected),
+		cmocka_unit_test(test_home_in_paths),
 		cmocka_unit_test(test_secrets_refused),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_flags_override),

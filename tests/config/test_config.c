@@ -63,7 +63,7 @@ static const char text[] =
     "dataset:\n  source: sample\n  principles: [1, 2]\n"
     "model:\n  spec: openai/m\n  headers: {A: b}\n"
     "judge:\n  - spec: refusal\n  - spec: openai/j\n"
-    "run:\n  concurrency: 3\n";
+    "run:\n  concurrency: 3\n  cache: ~/cache\n";
 
 /* Parse, override and export, failing the Nth allocation: a clean error, never a leak. */
 static int exercise(void)
@@ -74,7 +74,7 @@ static int exercise(void)
 
 	if ((rc = msb_config_parse(&cfg, text, strlen(text), "t.yaml")) < 0)
 		return rc;
-	if ((rc = msb_config_set(cfg, "run.out", "x", "--out")) < 0 ||
+	if ((rc = msb_config_set(cfg, "run.out", "~/x", "--out")) < 0 ||
 	    (rc = msb_config_set(cfg, "judge.2.spec", "refusal", "--judge")) < 0 ||
 	    (rc = msb_config_append(cfg, "report.formats", "md", "--format")) < 0 ||
 	    (rc = msb_config_get_strings(&list, NULL, cfg, "dataset.principles")) < 0) {
@@ -95,6 +95,7 @@ static void test_allocation_failures(void **state)
 	int total, i, rc;
 	(void)state;
 
+	setenv("HOME", "/home/t", 1); /* "~/" expands: one more allocation to fail */
 	assert_int_equal(msb_set_allocator(&a), 0);
 	n_allocs = 0;
 	fail_at = 0;

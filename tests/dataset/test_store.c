@@ -65,6 +65,53 @@ static void test_add_errors(void **state)
 	msb_dataset_free(ds);
 }
 
+/* _v2 keeps a category of its own; msb_dataset_add is _v2 with category = principle. */
+static void test_add_v2_category(void **state)
+{
+	msb_dataset *ds, *view;
+	const msb_item *it;
+	msb_dataset_filter_options fo = MSB_DATASET_FILTER_OPTIONS_INIT;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	assert_int_equal(msb_dataset_add_v2(ds, "h/1", 0, 3, "hexphi", "test", "p1", NULL), 0);
+	assert_int_equal(msb_dataset_add_v2(ds, "h/2", 4, 11, NULL, NULL, "p2", "r"), 0);
+	assert_int_equal(msb_dataset_add_v2(ds, "h/3", 0, 0, NULL, NULL, "p3", NULL), 0);
+	assert_int_equal(msb_dataset_add_v2(ds, "h/4", 0, 1000, NULL, NULL, "p4", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, "m/1", 7, "gpt4", "test", "p5", NULL), 0);
+	it = msb_dataset_find(ds, "h/1");
+	assert_non_null(it);
+	assert_int_equal(msb_item_principle(it), 0);
+	assert_int_equal(msb_item_category(it), 3);
+	assert_string_equal(msb_item_source(it), "hexphi");
+	it = msb_dataset_find(ds, "h/2");
+	assert_int_equal(msb_item_principle(it), 4);
+	assert_int_equal(msb_item_category(it), 11);
+	assert_string_equal(msb_item_source(it), "custom");
+	assert_string_equal(msb_item_split(it), "test");
+	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/3")), 0);
+	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/4")), 1000);
+	it = msb_dataset_find(ds, "m/1");
+	assert_int_equal(msb_item_principle(it), 7);
+	assert_int_equal(msb_item_category(it), 7);
+
+	/* the same checks as msb_dataset_add, plus the category's range */
+	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, -1, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_non_null(strstr(msb_error_last()->message, "category -1"));
+	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, 1001, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add_v2(ds, "x", 10, 1, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add_v2(ds, "h/1", 0, 3, NULL, NULL, "p", NULL), MSB_EEXISTS);
+	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, 3, NULL, NULL, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add_v2(NULL, "x", 0, 3, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_count(ds), 5);
+
+	/* a filtered view takes no items */
+	assert_int_equal(msb_dataset_filter(&view, ds, &fo), 0);
+	assert_int_equal(msb_dataset_add_v2(view, "y", 0, 3, NULL, NULL, "p", NULL), MSB_ESTATE);
+	msb_dataset_free(view);
+	msb_dataset_free(ds);
+}
+
 static void test_view_outlives_parent(void **state)
 {
 	msb_dataset *ds, *view, *view2;
@@ -160,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_add_find),
 		cmocka_unit_test(test_add_errors),
+		cmocka_unit_test(test_add_v2_category),
 		cmocka_unit_test(test_view_outlives_parent),
 		cmocka_unit_test(test_alloc_failures),
 	};

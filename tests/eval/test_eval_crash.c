@@ -56,7 +56,7 @@ static void test_resume_after_kill9(void **state)
 		assert_true(pid >= 0);
 		if (pid == 0)
 			child_run(dir, n);
-		usleep(1000 * (5 + rand_r(&seed) % 60));
+		usleep((useconds_t)(1000 * (5 + rand_r(&seed) % 60)));
 		if (kill(pid, SIGKILL) == 0)
 			killed++;
 		assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -1,0 +1,40 @@
+"""medsafety: measure how often a language model complies with harmful medical
+requests (MedSafetyBench), from Python.
+
+A ctypes binding of libmedsafety (standard library only)::
+
+    import medsafety as ms
+    ds = ms.Dataset.load("sample")
+    model = ms.Backend.from_callable(lambda req: "I can't help with that.")
+    judge = ms.Judge.from_callable(lambda prompt, response: 1)
+    res = ms.evaluate(ds, model, judge, out="run-dir", concurrency=8)
+    print(res.stats()["overall"]["mean"])
+
+The shared library is found through ``MEDSAFETY_LIBRARY``, then the system's
+search, then ``build/lib`` of a source tree (see docs/python.md).
+"""
+
+from ._lib import EXPECTED_VERSION as __version__
+from ._lib import LIB as _LIB
+from . import _handle  # noqa: F401  (msb_init now, msb_shutdown at exit)
+from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Error, HTTPError,
+                     InvalidArgument, IOFailure, LibraryError, LimitExceeded, Mismatch, NotFound,
+                     OutOfMemory, ParseError, StateError, Timeout, Unsupported, VersionError)
+from .dataset import Dataset, Item
+from .backend import Backend, Completion, Request
+from .judge import Judge, Verdict, parse_score
+from .results import Results, compare
+from .run import Progress, evaluate
+
+#: The loaded library's version ("X.Y.Z") and its file.
+library_version: str = _LIB.version
+library_path: str = _LIB.path
+
+__all__ = [
+    "parse_score", "Dataset", "Item", "Backend", "Request", "Completion", "Judge", "Verdict",
+    "evaluate", "Progress", "Results", "compare",
+    "Error", "LibraryError", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError",
+    "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
+    "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
+    "library_version", "library_path", "__version__",
+]

@@ -1,0 +1,309 @@
+"""ctypes mirrors of the public C structs and callback types.
+
+Each struct copies the field order of its header exactly (checked by
+tests/test_layout.py against offsetof() from a compiled C program). Option
+structs are always filled by the library's own ``msb_*_options_init``
+function first, so the defaults are the library's, not ours.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_longlong,
+                    c_size_t, c_uint, c_uint64, c_void_p)
+
+# Versions of the structs as this binding knows them (the *_VERSION macros).
+REQUEST_VERSION = 1
+JUDGE_INPUT_VERSION = 1
+DATASET_OPTIONS_VERSION = 1
+DATASET_FILTER_OPTIONS_VERSION = 1
+DATASET_EXPORT_OPTIONS_VERSION = 1
+EVAL_OPTIONS_VERSION = 1
+EVAL_PROGRESS_VERSION = 1
+EVAL_STATS_VERSION = 1
+SCORER_OPTIONS_VERSION = 1
+OPENAI_OPTIONS_VERSION = 2
+LLM_JUDGE_OPTIONS_VERSION = 1
+COMPARE_OPTIONS_VERSION = 1
+REPORT_OPTIONS_VERSION = 1
+BACKEND_VTABLE_VERSION = 1
+JUDGE_VTABLE_VERSION = 1
+
+BACKEND_THREADSAFE = 0x1
+JUDGE_THREADSAFE = 0x1
+
+
+class msb_error(Structure):
+    _fields_ = [("code", c_int), ("message", c_char_p)]
+
+
+class msb_request(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("system", c_char_p),
+        ("prompt", c_char_p),
+        ("reference", c_char_p),
+        ("max_tokens", c_int),
+        ("temperature", c_double),
+        ("top_p", c_double),
+        ("seed", c_longlong),
+        ("has_seed", c_int),
+        ("stop", POINTER(c_char_p)),
+        ("n_stop", c_size_t),
+        ("sample_index", c_int),
+    ]
+
+
+class msb_judge_input(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("prompt", c_char_p),
+        ("response", c_char_p),
+        ("principle", c_int),
+        ("category", c_int),
+        ("source", c_char_p),
+    ]
+
+
+class msb_dataset_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("prompt_column", c_char_p),
+        ("reference_column", c_char_p),
+        ("principle_column", c_char_p),
+        ("id_column", c_char_p),
+        ("source", c_char_p),
+        ("split", c_char_p),
+        ("clean", c_uint),
+    ]
+
+
+class msb_dataset_filter_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("split", c_char_p),
+        ("source", c_char_p),
+        ("principles", c_uint),
+        ("limit", c_size_t),
+        ("sample", c_size_t),
+        ("seed", c_uint64),
+        ("shard_index", c_uint),
+        ("shard_count", c_uint),
+    ]
+
+
+class msb_dataset_export_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("system_prompt", c_char_p),
+    ]
+
+
+# Callback types. Pointers the C side hands in are declared c_void_p and cast
+# by the trampolines, so that ctypes never copies or converts them.
+GENERATE_FN = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)      # (req, completion, ud)
+JUDGE_FN = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)         # (input, verdict, ud)
+NAME_FN = CFUNCTYPE(c_void_p, c_void_p)                           # const char *(ud)
+FREE_FN = CFUNCTYPE(None, c_void_p)                               # void (ud)
+PROGRESS_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)                # (progress, ud)
+
+
+class msb_backend_vtable(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("struct_size", c_uint),
+        ("flags", c_uint),
+        ("generate", GENERATE_FN),
+        ("submit", c_void_p),
+        ("poll", c_void_p),
+        ("wakeup", c_void_p),
+        ("capacity", c_void_p),
+        ("identity", NAME_FN),
+        ("free", FREE_FN),
+    ]
+
+
+class msb_judge_vtable(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("struct_size", c_uint),
+        ("flags", c_uint),
+        ("judge", JUDGE_FN),
+        ("submit", c_void_p),
+        ("poll", c_void_p),
+        ("wakeup", c_void_p),
+        ("capacity", c_void_p),
+        ("name", NAME_FN),
+        ("config_hash", c_void_p),
+        ("free", FREE_FN),
+    ]
+
+
+class msb_eval_progress(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("done", c_size_t),
+        ("total", c_size_t),
+        ("errors", c_size_t),
+        ("resumed", c_size_t),
+        ("in_flight_model", c_size_t),
+        ("in_flight_judge", c_size_t),
+        ("rate", c_double),
+        ("eta_s", c_double),
+        ("elapsed_s", c_double),
+    ]
+
+
+class msb_eval_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("out_dir", c_char_p),
+        ("concurrency", c_int),
+        ("judge_concurrency", c_int),
+        ("workers", c_int),
+        ("system_prompt", c_char_p),
+        ("max_tokens", c_int),
+        ("temperature", c_double),
+        ("top_p", c_double),
+        ("epochs", c_int),
+        ("seed", c_longlong),
+        ("has_seed", c_int),
+        ("resume", c_int),
+        ("force", c_int),
+        ("retry_errors", c_int),
+        ("cache_dir", c_char_p),
+        ("max_requests", c_longlong),
+        ("max_total_tokens", c_longlong),
+        ("dry_run", c_int),
+        ("retries", c_int),
+        ("progress", PROGRESS_FN),
+        ("progress_userdata", c_void_p),
+        ("progress_interval_ms", c_int),
+        ("fsync_interval_ms", c_int),
+        ("cancel_grace_ms", c_int),
+        ("config_json", c_char_p),
+    ]
+
+
+class msb_eval_stats(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("total", c_size_t),
+        ("done", c_size_t),
+        ("resumed", c_size_t),
+        ("finished", c_size_t),
+        ("errors", c_size_t),
+        ("model_requests", c_size_t),
+        ("judge_requests", c_size_t),
+        ("cache_hits", c_size_t),
+        ("prompt_tokens", c_longlong),
+        ("completion_tokens", c_longlong),
+        ("est_requests", c_size_t),
+        ("est_tokens", c_longlong),
+        ("elapsed_s", c_double),
+        ("stop_reason", c_int),
+        ("abandoned", c_size_t),
+    ]
+
+
+class msb_scorer_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
+    ]
+
+
+class msb_openai_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("base_url", c_char_p),
+        ("model", c_char_p),
+        ("api_key_env", c_char_p),
+        ("headers", POINTER(c_char_p)),
+        ("n_headers", c_size_t),
+        ("endpoint", c_int),
+        ("prompt_format", c_int),
+        ("use_max_completion_tokens", c_int),
+        ("omit_temperature", c_int),
+        ("connect_timeout_ms", ctypes.c_long),
+        ("timeout_ms", ctypes.c_long),
+        ("max_retries", c_int),
+        ("backoff_base_ms", ctypes.c_long),
+        ("backoff_max_ms", ctypes.c_long),
+        ("max_retry_after_ms", ctypes.c_long),
+        ("max_in_flight", c_int),
+        ("requests_per_minute", c_double),
+        ("tokens_per_minute", c_double),
+        ("tls_verify", c_int),
+        ("max_response_bytes", c_size_t),
+        ("http2", c_int),
+        # version 2
+        ("ca_file", c_char_p),
+        ("ca_path", c_char_p),
+    ]
+
+
+class msb_llm_judge_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("template_text", c_char_p),
+        ("template_file", c_char_p),
+        ("policy", c_int),
+        ("policy_text", c_char_p),
+        ("policy_file", c_char_p),
+        ("rubric_text", c_char_p),
+        ("rubric_file", c_char_p),
+        ("system", c_char_p),
+        ("temperature", c_double),
+        ("max_tokens", c_int),
+        ("medical_policy_text", c_char_p),
+        ("medical_policy_file", c_char_p),
+        ("general_policy_text", c_char_p),
+        ("general_policy_file", c_char_p),
+    ]
+
+
+class msb_compare_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("alpha", c_double),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
+        ("adjust", c_int),
+    ]
+
+
+class msb_report_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("title", c_char_p),
+        ("subtitle", c_char_p),
+    ]
+
+
+# Every struct the layout test compares with the C compiler's view.
+STRUCTS = {
+    "msb_error": msb_error,
+    "msb_request": msb_request,
+    "msb_judge_input": msb_judge_input,
+    "msb_dataset_options": msb_dataset_options,
+    "msb_dataset_filter_options": msb_dataset_filter_options,
+    "msb_dataset_export_options": msb_dataset_export_options,
+    "msb_backend_vtable": msb_backend_vtable,
+    "msb_judge_vtable": msb_judge_vtable,
+    "msb_eval_progress": msb_eval_progress,
+    "msb_eval_options": msb_eval_options,
+    "msb_eval_stats": msb_eval_stats,
+    "msb_scorer_options": msb_scorer_options,
+    "msb_openai_options": msb_openai_options,
+    "msb_llm_judge_options": msb_llm_judge_options,
+    "msb_compare_options": msb_compare_options,
+    "msb_report_options": msb_report_options,
+}

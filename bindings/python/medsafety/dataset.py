@@ -1,0 +1,284 @@
+"""Datasets of harmful requests: the built-in sample set, MedSafetyBench files and
+any prompt file (CSV, TXT, JSON, JSONL), with filters and export."""
+
+from __future__ import annotations
+
+import os
+from ctypes import byref, c_void_p
+from dataclasses import dataclass
+from typing import Iterable, Iterator, List, Optional, Tuple, Union, overload
+
+from . import _abi
+from ._handle import Handle
+from ._lib import LIB, to_bytes
+
+__all__ = ["Dataset", "Item", "FORMATS", "CLEAN"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Loader and export formats by name (msb_format).
+FORMATS = {
+    "auto": 0, "medsafetybench": 1, "csv": 2, "text": 3, "txt": 3, "json": 4, "jsonl": 5,
+    "hexphi": 6, "openai-chat": 7, "alpaca": 8,
+}
+
+#: Cleaning flags by name (MSB_CLEAN_*): ``clean=True`` means all of them.
+CLEAN = {"strip_tokens": 0x1, "dedup": 0x2}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One request of a dataset (a copy: it stays valid after the dataset is closed)."""
+
+    id: str
+    principle: int          #: AMA principle 1..9, 0 when none
+    category: int           #: number in the item's own taxonomy (= principle for MedSafetyBench)
+    source: str             #: e.g. "gpt4", "llama2", "llama3", "sample"
+    split: str              #: "test", "train", "generated", ...
+    prompt: str             #: the harmful request
+    reference: Optional[str]  #: a reference safe response, or None
+
+
+def _item(ptr: int, _L=LIB) -> Item:
+    # positional and through local names: this runs once per item of a 76k-item set
+    ref = _L.msb_item_reference(ptr)
+    return Item(
+        (_L.msb_item_id(ptr) or b"").decode("utf-8", "replace"),
+        _L.msb_item_principle(ptr),
+        _L.msb_item_category(ptr),
+        (_L.msb_item_source(ptr) or b"").decode("utf-8", "replace"),
+        (_L.msb_item_split(ptr) or b"").decode("utf-8", "replace"),
+        (_L.msb_item_prompt(ptr) or b"").decode("utf-8", "replace"),
+        None if ref is None else ref.decode("utf-8", "replace"),
+    )
+
+
+def _names(value: Union[str, Iterable[str], None]) -> Optional[bytes]:
+    """A split or source filter ("gpt4,llama2" or ["gpt4", "llama2"]) as the C list."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.encode()
+    return ",".join(value).encode()
+
+
+def _principles(value: Union[int, str, Iterable[int], None]) -> int:
+    """Principles (3, "1,4,9" or [1, 4, 9]) as the bit mask of the filter options."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        value = [value]
+    elif isinstance(value, str):
+        value = [int(p) for p in value.split(",") if p.strip()]
+    mask = 0
+    for p in value:
+        p = int(p)
+        if not 0 <= p <= 9:
+            from .errors import InvalidArgument
+            raise InvalidArgument(f"principle {p} is out of range (0..9)", -2)
+        mask |= 1 << p
+    return mask
+
+
+def _shard(value: Union[str, Tuple[int, int], None]) -> Tuple[int, int]:
+    """A shard "I/N" or (I, N) as (index, count)."""
+    if value is None:
+        return 0, 0
+    if isinstance(value, str):
+        i, _, n = value.partition("/")
+        return int(i), int(n)
+    i, n = value
+    return int(i), int(n)
+
+
+class Dataset(Handle):
+    """A dataset (``msb_dataset``): immutable once loaded or filtered.
+
+    ``Dataset()`` makes an empty one to fill with :meth:`add`;
+    :meth:`load` reads the sample set or files. Supports ``len()``, iteration
+    (yielding :class:`Item`), ``ds[i]`` and ``ds["item id"]``.
+    """
+
+    _free = LIB.msb_dataset_free
+    _what = "dataset"
+
+    def __init__(self, _ptr: Optional[c_void_p] = None) -> None:
+        if _ptr is None:
+            _ptr = c_void_p()
+            LIB.call(LIB.msb_dataset_new, byref(_ptr))
+        super().__init__(_ptr)
+
+    @classmethod
+    def load(cls, path: PathLike = "sample", *,
+             split: Union[str, Iterable[str], None] = None,
+             source: Union[str, Iterable[str], None] = None,
+             principle: Union[int, str, Iterable[int], None] = None,
+             limit: Optional[int] = None,
+             sample: Optional[int] = None,
+             seed: Optional[int] = None,
+             shard: Union[str, Tuple[int, int], None] = None,
+             format: str = "auto",
+             prompt_column: Optional[str] = None,
+             reference_column: Optional[str] = None,
+             principle_column: Optional[str] = None,
+             id_column: Optional[str] = None,
+             source_name: Optional[str] = None,
+             split_name: Optional[str] = None,
+             clean: Union[bool, str, Iterable[str]] = False) -> "Dataset":
+        """Load ``"sample"`` (the built-in set) or a file or folder, then filter.
+
+        ``path``: a MedSafetyBench ``datasets/`` folder or any part of it, a CSV,
+        TXT, JSON or JSONL file, or ``"sample"``.
+        Filters (as :meth:`filter`): ``split``, ``source`` (names, a list or a
+        comma-separated string), ``principle`` (3, [1, 4, 9] or "1,4,9"),
+        ``limit``, ``sample`` with ``seed`` (stratified by principle), ``shard``
+        ("I/N" or (I, N)).
+        Generic files: ``prompt_column``, ``reference_column``,
+        ``principle_column``, ``id_column`` (CSV column or JSON field names),
+        ``source_name`` and ``split_name`` (the names their items get),
+        ``format`` (a key of :data:`FORMATS`).
+        ``clean``: True for every cleaning step, or names from :data:`CLEAN`.
+
+        Raises NotFound, ParseError (the message names file and line), IOFailure,
+        InvalidArgument.
+        """
+        opts = _abi.msb_dataset_options()
+        LIB.call(LIB.msb_dataset_options_init, byref(opts), _abi.DATASET_OPTIONS_VERSION)
+        try:
+            opts.format = FORMATS[format]
+        except KeyError:
+            from .errors import InvalidArgument
+            raise InvalidArgument(f"unknown format {format!r} (one of {', '.join(FORMATS)})", -2)
+        opts.prompt_column = to_bytes(prompt_column)
+        opts.reference_column = to_bytes(reference_column)
+        opts.principle_column = to_bytes(principle_column)
+        opts.id_column = to_bytes(id_column)
+        opts.source = to_bytes(source_name)
+        opts.split = to_bytes(split_name)
+        if clean is True:
+            opts.clean = 0x3
+        elif clean:
+            names = [clean] if isinstance(clean, str) else list(clean)
+            for n in names:
+                opts.clean |= CLEAN[n]
+        ptr = c_void_p()
+        LIB.call(LIB.msb_dataset_load, byref(ptr), to_bytes(path), byref(opts))
+        ds = cls(ptr)
+        if any(v is not None for v in (split, source, principle, limit, sample, shard)):
+            with ds:
+                return ds.filter(split=split, source=source, principle=principle, limit=limit,
+                                 sample=sample, seed=seed, shard=shard)
+        return ds
+
+    @classmethod
+    def from_items(cls, items: Iterable[Union[Item, dict, str]]) -> "Dataset":
+        """A dataset of your own: Items, dicts with Item's fields, or plain prompts."""
+        ds = cls()
+        for it in items:
+            if isinstance(it, str):
+                ds.add(it)
+            elif isinstance(it, Item):
+                ds.add(it.prompt, id=it.id, principle=it.principle, source=it.source,
+                       split=it.split, reference=it.reference)
+            else:
+                ds.add(**it)
+        return ds
+
+    def add(self, prompt: str, *, id: Optional[str] = None, principle: int = 0,
+            source: Optional[str] = None, split: Optional[str] = None,
+            reference: Optional[str] = None) -> None:
+        """Append an item (id None: "item/N"). AlreadyExists for a duplicate id,
+        StateError on a filtered dataset, InvalidArgument for a principle outside 0..9."""
+        LIB.call(LIB.msb_dataset_add, self._handle, to_bytes(id), int(principle),
+                 to_bytes(source), to_bytes(split), to_bytes(prompt), to_bytes(reference))
+
+    def filter(self, *, split: Union[str, Iterable[str], None] = None,
+               source: Union[str, Iterable[str], None] = None,
+               principle: Union[int, str, Iterable[int], None] = None,
+               limit: Optional[int] = None, sample: Optional[int] = None,
+               seed: Optional[int] = None,
+               shard: Union[str, Tuple[int, int], None] = None) -> "Dataset":
+        """A new filtered view (it keeps this dataset alive on the C side, so
+        either may be closed first). Order of the steps: split, source and
+        principle select; ``sample`` draws N per principle share with ``seed``;
+        ``limit`` keeps the first N; ``shard`` keeps the items of shard I of N."""
+        opts = _abi.msb_dataset_filter_options()
+        LIB.call(LIB.msb_dataset_filter_options_init, byref(opts),
+                 _abi.DATASET_FILTER_OPTIONS_VERSION)
+        opts.split = _names(split)
+        opts.source = _names(source)
+        opts.principles = _principles(principle)
+        if limit is not None:
+            opts.limit = int(limit)
+        if sample is not None:
+            opts.sample = int(sample)
+        if seed is not None:
+            opts.seed = int(seed)
+        opts.shard_index, opts.shard_count = _shard(shard)
+        ptr = c_void_p()
+        LIB.call(LIB.msb_dataset_filter, byref(ptr), self._handle, byref(opts))
+        return Dataset(ptr)
+
+    def export(self, path: PathLike, format: str = "jsonl", *,
+               system_prompt: Optional[str] = None) -> None:
+        """Write the items to ``path`` (atomically) as ``jsonl``, ``csv``,
+        ``openai-chat`` or ``alpaca`` (the fine-tuning formats need reference
+        responses). ``system_prompt`` goes into openai-chat records."""
+        opts = _abi.msb_dataset_export_options()
+        LIB.call(LIB.msb_dataset_export_options_init, byref(opts),
+                 _abi.DATASET_EXPORT_OPTIONS_VERSION)
+        if format not in FORMATS:
+            from .errors import InvalidArgument
+            raise InvalidArgument(f"unknown export format {format!r}", -2)
+        opts.format = FORMATS[format]
+        opts.system_prompt = to_bytes(system_prompt)
+        LIB.call(LIB.msb_dataset_export, self._handle, to_bytes(path), byref(opts))
+
+    def content_hash(self) -> str:
+        """SHA-256 over every item's id and prompt in order (64 hex digits):
+        the dataset hash of run.json."""
+        out = c_void_p()
+        LIB.call(LIB.msb_dataset_hash, self._handle, byref(out))
+        return LIB.take_string(out) or ""
+
+    def find(self, id: str) -> Optional[Item]:
+        """The item with this id, or None."""
+        ptr = LIB.msb_dataset_find(self._handle, to_bytes(id))
+        return _item(ptr) if ptr else None
+
+    def __len__(self) -> int:
+        return LIB.msb_dataset_count(self._handle)
+
+    def __iter__(self) -> Iterator[Item]:
+        h = self._handle
+        for i in range(LIB.msb_dataset_count(h)):
+            ptr = LIB.msb_dataset_item(h, i)
+            if ptr:
+                yield _item(ptr)
+
+    @overload
+    def __getitem__(self, key: int) -> Item: ...
+    @overload
+    def __getitem__(self, key: str) -> Item: ...
+
+    def __getitem__(self, key: Union[int, str]) -> Item:
+        if isinstance(key, str):
+            it = self.find(key)
+            if it is None:
+                raise KeyError(key)
+            return it
+        n = len(self)
+        i = key + n if key < 0 else key
+        ptr = LIB.msb_dataset_item(self._handle, i) if 0 <= i < n else None
+        if not ptr:
+            raise IndexError(f"item index {key} out of range ({n} items)")
+        return _item(ptr)
+
+    def items(self) -> List[Item]:
+        """Every item, as a list."""
+        return list(self)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<medsafety.Dataset closed>"
+        return f"<medsafety.Dataset {len(self)} items>"

@@ -1,0 +1,238 @@
+"""A run's results: records from results.jsonl, the summary.json statistics,
+reports, and the paired comparison of two runs."""
+
+from __future__ import annotations
+
+import json
+import os
+from ctypes import byref, c_int, c_void_p
+from typing import Any, Dict, Iterator, List, Optional, Union
+
+from . import _abi
+from ._handle import Handle
+from ._lib import LIB, to_bytes, to_str
+
+__all__ = ["Results", "compare"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+REPORT_FORMATS = ("md", "json", "csv", "html")
+
+
+def _record(r: int) -> Dict[str, Any]:
+    """One record as the results.jsonl object (the contract in DESIGN.md)."""
+    stage = to_str(LIB.msb_record_error_stage(r))
+    score = LIB.msb_record_score(r)
+    return {
+        "id": to_str(LIB.msb_record_id(r)),
+        "sample": LIB.msb_record_sample(r),
+        "principle": LIB.msb_record_principle(r),
+        "category": LIB.msb_record_category(r),
+        "source": to_str(LIB.msb_record_source(r)),
+        "split": to_str(LIB.msb_record_split(r)),
+        "prompt": to_str(LIB.msb_record_prompt(r)),
+        "response": to_str(LIB.msb_record_response(r)),
+        "score": score or None,
+        "judge": {
+            "name": to_str(LIB.msb_record_judge_name(r)),
+            "reason": to_str(LIB.msb_record_judge_reason(r)),
+            "raw": to_str(LIB.msb_record_judge_raw(r)),
+        },
+        "error": None if stage is None else {
+            "stage": stage,
+            "kind": to_str(LIB.msb_record_error_kind(r)),
+            "message": to_str(LIB.msb_record_error_message(r)),
+        },
+        "attempts": LIB.msb_record_attempts(r),
+        "latency_ms": LIB.msb_record_latency_ms(r),
+        "usage": {
+            "prompt_tokens": LIB.msb_record_prompt_tokens(r),
+            "completion_tokens": LIB.msb_record_completion_tokens(r),
+        },
+        "config_hash": to_str(LIB.msb_record_config_hash(r)),
+    }
+
+
+def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
+                    confidence: Optional[float]) -> _abi.msb_scorer_options:
+    opts = _abi.msb_scorer_options()
+    LIB.call(LIB.msb_scorer_options_init, byref(opts), _abi.SCORER_OPTIONS_VERSION)
+    if bootstrap_resamples is not None:
+        opts.bootstrap_resamples = int(bootstrap_resamples)
+    if seed is not None:
+        opts.seed = int(seed)
+    if confidence is not None:
+        opts.confidence = float(confidence)
+    return opts
+
+
+class Results(Handle):
+    """A run folder's results (``msb_results``), read with the library's reader:
+    a torn last line is skipped, and when an item has several records the
+    last one wins.
+
+    ``len(res)``, iteration and :attr:`records` give the records as dicts with
+    the keys of results.jsonl (``score`` None when unscored, ``error`` None or
+    ``{"stage", "kind", "message"}``).
+    """
+
+    _free = LIB.msb_results_free
+    _what = "results"
+
+    def __init__(self, ptr: c_void_p, path: str) -> None:
+        super().__init__(ptr)
+        self.path = path
+        #: What the run did (filled by :func:`medsafety.evaluate`): requests, tokens, errors, ...
+        self.run_stats: Optional[Dict[str, Any]] = None
+        self._records: Optional[List[Dict[str, Any]]] = None
+
+    @classmethod
+    def open(cls, run_dir: PathLike, *, text: bool = True) -> "Results":
+        """Open a run folder (or its results.jsonl). ``text=False`` skips prompts,
+        responses and judge texts (less memory). NotFound when there is no run."""
+        ptr = c_void_p()
+        LIB.call(LIB.msb_results_open, byref(ptr), to_bytes(run_dir), 0 if text else 1)
+        return cls(ptr, os.fspath(run_dir))
+
+    def __len__(self) -> int:
+        return LIB.msb_results_count(self._handle)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        return iter(self.records)
+
+    @property
+    def records(self) -> List[Dict[str, Any]]:
+        """Every record, in journal order (a list of dicts, built once)."""
+        if self._records is None:
+            h = self._handle
+            self._records = [_record(LIB.msb_results_record(h, i))
+                             for i in range(LIB.msb_results_count(h))]
+        return self._records
+
+    def find(self, id: str, sample: int = 0) -> Optional[Dict[str, Any]]:
+        """The record of item ``id`` (and ``sample``, for runs with epochs), or None."""
+        r = LIB.msb_results_find(self._handle, to_bytes(id), int(sample))
+        return _record(r) if r else None
+
+    @property
+    def skipped_lines(self) -> int:
+        """Lines of results.jsonl that were torn or not valid records."""
+        return LIB.msb_results_skipped_lines(self._handle)
+
+    @property
+    def error_count(self) -> int:
+        """Records that carry an error."""
+        return LIB.msb_results_error_count(self._handle)
+
+    @property
+    def config_hash(self) -> Optional[str]:
+        """The records' configuration hash ("mixed" when they differ, None when empty)."""
+        return to_str(LIB.msb_results_config_hash(self._handle))
+
+    def stats(self, *, bootstrap_resamples: Optional[int] = None, seed: Optional[int] = None,
+              confidence: Optional[float] = None) -> Dict[str, Any]:
+        """The statistics as the ``summary.json`` dictionary: ``overall``,
+        ``by_principle`` ("1".."9"), ``by_source``, ``by_split`` (and
+        ``by_category``), each group with n, n_scored, n_unscored, n_errors,
+        mean, sd, sem, ci_low, ci_high, hist, refusal_rate, harmful_rate,
+        full_compliance_rate. Computed by the library's scorer from the records."""
+        with _Scorer(self, bootstrap_resamples=bootstrap_resamples, seed=seed,
+                     confidence=confidence) as scorer:
+            out = c_void_p()
+            LIB.call(LIB.msb_scorer_summary_json, scorer, byref(out))
+            text = LIB.take_string(out)
+        return json.loads(text or "{}")
+
+    def run_info(self) -> Dict[str, Any]:
+        """run.json of the run folder (configuration and provenance)."""
+        path = self.path if os.path.isdir(self.path) else os.path.dirname(self.path)
+        with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
+            return json.load(f)
+
+    def write_report(self, path: PathLike, format: str = "md", *, title: Optional[str] = None,
+                     subtitle: Optional[str] = None) -> None:
+        """Write a report of this run: ``md``, ``json`` (summary.json), ``csv``
+        or ``html`` (self-contained, with inline SVG charts). Written
+        atomically. ``title`` / ``subtitle``: the heading and a line under it."""
+        _write_report(self, path, format, title, subtitle)
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<medsafety.Results closed>"
+        return f"<medsafety.Results {self.path!r}: {len(self)} records>"
+
+
+class _Scorer:
+    """A scorer filled from a Results (freed on exit)."""
+
+    def __init__(self, res: "Results", **kw: Any) -> None:
+        opts = _scorer_options(kw.get("bootstrap_resamples"), kw.get("seed"), kw.get("confidence"))
+        self.ptr = c_void_p()
+        LIB.call(LIB.msb_scorer_new, byref(self.ptr), byref(opts))
+        try:
+            LIB.call(LIB.msb_results_score, res._handle, self.ptr)
+        except BaseException:
+            LIB.msb_scorer_free(self.ptr)
+            raise
+
+    def __enter__(self) -> c_void_p:
+        return self.ptr
+
+    def __exit__(self, *exc: Any) -> None:
+        LIB.msb_scorer_free(self.ptr)
+
+
+def _write_report(res: Results, path: PathLike, format: str, title: Optional[str],
+                  subtitle: Optional[str]) -> None:
+    fmt = c_int()
+    LIB.call(LIB.msb_report_format_from_name, byref(fmt), to_bytes(format))
+    opts = _abi.msb_report_options()
+    LIB.call(LIB.msb_report_options_init, byref(opts), _abi.REPORT_OPTIONS_VERSION)
+    opts.title = to_bytes(title)
+    opts.subtitle = to_bytes(subtitle)
+    with _Scorer(res) as scorer:
+        LIB.call(LIB.msb_report_write, scorer, fmt.value, to_bytes(path), byref(opts))
+
+
+def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
+            alpha: Optional[float] = None, bootstrap_resamples: Optional[int] = None,
+            seed: Optional[int] = None, confidence: Optional[float] = None,
+            holm: bool = False) -> Dict[str, Any]:
+    """Compare run B with run A (the baseline), pairing items by id.
+
+    ``a`` and ``b`` are Results or run folders. Returns the comparison as a
+    dict (the JSON of ``medsafety compare --json``; docs/statistics.md): per
+    group (overall and each principle) the mean difference B - A with a
+    paired bootstrap CI and a Wilcoxon signed-rank p-value, the change in
+    harmful rate with McNemar's test, whether B is significantly worse
+    (``alpha``, default 0.05; ``holm=True`` for Holm's adjustment), and the
+    ids found in only one run.
+    """
+    opened = []
+    try:
+        ra = a if isinstance(a, Results) else opened.append(Results.open(a)) or opened[-1]
+        rb = b if isinstance(b, Results) else opened.append(Results.open(b)) or opened[-1]
+        opts = _abi.msb_compare_options()
+        LIB.call(LIB.msb_compare_options_init, byref(opts), _abi.COMPARE_OPTIONS_VERSION)
+        if alpha is not None:
+            opts.alpha = float(alpha)
+        if bootstrap_resamples is not None:
+            opts.bootstrap_resamples = int(bootstrap_resamples)
+        if seed is not None:
+            opts.seed = int(seed)
+        if confidence is not None:
+            opts.confidence = float(confidence)
+        opts.adjust = 1 if holm else 0
+        with _Scorer(ra) as sa, _Scorer(rb) as sb:
+            cmp = c_void_p()
+            LIB.call(LIB.msb_compare, byref(cmp), sa, sb, byref(opts))
+            try:
+                out = c_void_p()
+                LIB.call(LIB.msb_comparison_json, cmp, byref(out))
+                text = LIB.take_string(out)
+            finally:
+                LIB.msb_comparison_free(cmp)
+        return json.loads(text or "{}")
+    finally:
+        for r in opened:
+            r.close()

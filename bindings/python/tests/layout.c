@@ -1,0 +1,185 @@
+/*
+ * layout.c - prints, as JSON, the size and field offsets of every public
+ * struct the Python binding mirrors with ctypes, as the C compiler sees
+ * them. test_layout.py compares them with medsafety/_abi.py, so a field
+ * added or moved in a header cannot silently break the binding.
+ * Structs of modules this build lacks are left out.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include <medsafety/medsafety.h>
+#include <medsafety/sys/backend.h>
+#include <medsafety/sys/judge.h>
+#if defined(__has_include)
+#  if __has_include(<medsafety/eval.h>)
+#    include <medsafety/eval.h>
+#  endif
+#  if __has_include(<medsafety/openai.h>)
+#    include <medsafety/openai.h>
+#  endif
+#endif
+
+static int first_struct = 1, first_field;
+
+static void begin(const char *name, size_t size)
+{
+	printf("%s\n  \"%s\": {\"size\": %zu, \"fields\": {", first_struct ? "" : ",", name, size);
+	first_struct = 0;
+	first_field = 1;
+}
+
+static void field(const char *name, size_t off)
+{
+	printf("%s\"%s\": %zu", first_field ? "" : ", ", name, off);
+	first_field = 0;
+}
+
+static void end(void)
+{
+	printf("}}");
+}
+
+#define S(type) begin(#type, sizeof(type))
+#define F(type, f) field(#f, offsetof(type, f))
+
+int main(void)
+{
+	printf("{");
+	S(msb_error); F(msb_error, code); F(msb_error, message); end();
+
+	S(msb_request);
+	F(msb_request, version); F(msb_request, id); F(msb_request, system); F(msb_request, prompt);
+	F(msb_request, reference); F(msb_request, max_tokens); F(msb_request, temperature);
+	F(msb_request, top_p); F(msb_request, seed); F(msb_request, has_seed); F(msb_request, stop);
+	F(msb_request, n_stop); F(msb_request, sample_index);
+	end();
+
+	S(msb_judge_input);
+	F(msb_judge_input, version); F(msb_judge_input, id); F(msb_judge_input, prompt);
+	F(msb_judge_input, response); F(msb_judge_input, principle); F(msb_judge_input, category);
+	F(msb_judge_input, source);
+	end();
+
+	S(msb_dataset_options);
+	F(msb_dataset_options, version); F(msb_dataset_options, format);
+	F(msb_dataset_options, prompt_column); F(msb_dataset_options, reference_column);
+	F(msb_dataset_options, principle_column); F(msb_dataset_options, id_column);
+	F(msb_dataset_options, source); F(msb_dataset_options, split); F(msb_dataset_options, clean);
+	end();
+
+#ifdef MSB_DATASET_FILTER_OPTIONS_VERSION
+	S(msb_dataset_filter_options);
+	F(msb_dataset_filter_options, version); F(msb_dataset_filter_options, split);
+	F(msb_dataset_filter_options, source); F(msb_dataset_filter_options, principles);
+	F(msb_dataset_filter_options, limit); F(msb_dataset_filter_options, sample);
+	F(msb_dataset_filter_options, seed); F(msb_dataset_filter_options, shard_index);
+	F(msb_dataset_filter_options, shard_count);
+	end();
+#endif
+#ifdef MSB_DATASET_EXPORT_OPTIONS_VERSION
+	S(msb_dataset_export_options);
+	F(msb_dataset_export_options, version); F(msb_dataset_export_options, format);
+	F(msb_dataset_export_options, system_prompt);
+	end();
+#endif
+
+	S(msb_backend_vtable);
+	F(msb_backend_vtable, version); F(msb_backend_vtable, struct_size);
+	F(msb_backend_vtable, flags); F(msb_backend_vtable, generate); F(msb_backend_vtable, submit);
+	F(msb_backend_vtable, poll); F(msb_backend_vtable, wakeup); F(msb_backend_vtable, capacity);
+	F(msb_backend_vtable, identity); F(msb_backend_vtable, free);
+	end();
+
+	S(msb_judge_vtable);
+	F(msb_judge_vtable, version); F(msb_judge_vtable, struct_size); F(msb_judge_vtable, flags);
+	F(msb_judge_vtable, judge); F(msb_judge_vtable, submit); F(msb_judge_vtable, poll);
+	F(msb_judge_vtable, wakeup); F(msb_judge_vtable, capacity); F(msb_judge_vtable, name);
+	F(msb_judge_vtable, config_hash); F(msb_judge_vtable, free);
+	end();
+
+#ifdef MSB_SCORER_OPTIONS_VERSION
+	S(msb_scorer_options);
+	F(msb_scorer_options, version); F(msb_scorer_options, bootstrap_resamples);
+	F(msb_scorer_options, seed); F(msb_scorer_options, confidence);
+	end();
+#endif
+
+#ifdef MSB_EVAL_OPTIONS_VERSION
+	S(msb_eval_progress);
+	F(msb_eval_progress, version); F(msb_eval_progress, done); F(msb_eval_progress, total);
+	F(msb_eval_progress, errors); F(msb_eval_progress, resumed);
+	F(msb_eval_progress, in_flight_model); F(msb_eval_progress, in_flight_judge);
+	F(msb_eval_progress, rate); F(msb_eval_progress, eta_s); F(msb_eval_progress, elapsed_s);
+	end();
+
+	S(msb_eval_options);
+	F(msb_eval_options, version); F(msb_eval_options, out_dir); F(msb_eval_options, concurrency);
+	F(msb_eval_options, judge_concurrency); F(msb_eval_options, workers);
+	F(msb_eval_options, system_prompt); F(msb_eval_options, max_tokens);
+	F(msb_eval_options, temperature); F(msb_eval_options, top_p); F(msb_eval_options, epochs);
+	F(msb_eval_options, seed); F(msb_eval_options, has_seed); F(msb_eval_options, resume);
+	F(msb_eval_options, force); F(msb_eval_options, retry_errors);
+	F(msb_eval_options, cache_dir); F(msb_eval_options, max_requests);
+	F(msb_eval_options, max_total_tokens); F(msb_eval_options, dry_run);
+	F(msb_eval_options, retries); F(msb_eval_options, progress);
+	F(msb_eval_options, progress_userdata); F(msb_eval_options, progress_interval_ms);
+	F(msb_eval_options, fsync_interval_ms); F(msb_eval_options, cancel_grace_ms);
+	F(msb_eval_options, config_json);
+	end();
+
+	S(msb_eval_stats);
+	F(msb_eval_stats, version); F(msb_eval_stats, total); F(msb_eval_stats, done);
+	F(msb_eval_stats, resumed); F(msb_eval_stats, finished); F(msb_eval_stats, errors);
+	F(msb_eval_stats, model_requests); F(msb_eval_stats, judge_requests);
+	F(msb_eval_stats, cache_hits); F(msb_eval_stats, prompt_tokens);
+	F(msb_eval_stats, completion_tokens); F(msb_eval_stats, est_requests);
+	F(msb_eval_stats, est_tokens); F(msb_eval_stats, elapsed_s); F(msb_eval_stats, stop_reason);
+	F(msb_eval_stats, abandoned);
+	end();
+#endif
+
+#ifdef MSB_OPENAI_OPTIONS_VERSION
+	S(msb_openai_options);
+	F(msb_openai_options, version); F(msb_openai_options, base_url); F(msb_openai_options, model);
+	F(msb_openai_options, api_key_env); F(msb_openai_options, headers);
+	F(msb_openai_options, n_headers); F(msb_openai_options, endpoint);
+	F(msb_openai_options, prompt_format); F(msb_openai_options, use_max_completion_tokens);
+	F(msb_openai_options, omit_temperature); F(msb_openai_options, connect_timeout_ms);
+	F(msb_openai_options, timeout_ms); F(msb_openai_options, max_retries);
+	F(msb_openai_options, backoff_base_ms); F(msb_openai_options, backoff_max_ms);
+	F(msb_openai_options, max_retry_after_ms); F(msb_openai_options, max_in_flight);
+	F(msb_openai_options, requests_per_minute); F(msb_openai_options, tokens_per_minute);
+	F(msb_openai_options, tls_verify); F(msb_openai_options, max_response_bytes);
+	F(msb_openai_options, http2);
+	F(msb_openai_options, ca_file);
+	F(msb_openai_options, ca_path);
+	end();
+#endif
+#ifdef MSB_LLM_JUDGE_OPTIONS_VERSION
+	S(msb_llm_judge_options);
+	F(msb_llm_judge_options, version); F(msb_llm_judge_options, template_text);
+	F(msb_llm_judge_options, template_file); F(msb_llm_judge_options, policy);
+	F(msb_llm_judge_options, policy_text); F(msb_llm_judge_options, policy_file);
+	F(msb_llm_judge_options, rubric_text); F(msb_llm_judge_options, rubric_file);
+	F(msb_llm_judge_options, system); F(msb_llm_judge_options, temperature);
+	F(msb_llm_judge_options, max_tokens); F(msb_llm_judge_options, medical_policy_text);
+	F(msb_llm_judge_options, medical_policy_file); F(msb_llm_judge_options, general_policy_text);
+	F(msb_llm_judge_options, general_policy_file);
+	end();
+#endif
+#ifdef MSB_COMPARE_OPTIONS_VERSION
+	S(msb_compare_options);
+	F(msb_compare_options, version); F(msb_compare_options, alpha);
+	F(msb_compare_options, bootstrap_resamples); F(msb_compare_options, seed);
+	F(msb_compare_options, confidence); F(msb_compare_options, adjust);
+	end();
+#endif
+#ifdef MSB_REPORT_OPTIONS_VERSION
+	S(msb_report_options);
+	F(msb_report_options, version); F(msb_report_options, title); F(msb_report_options, subtitle);
+	end();
+#endif
+	printf("\n}\n");
+	return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * cli/jury.c - agreement between the members of a jury, from the records
+ * of a finished run: each jury verdict keeps its members' verdicts as a
+ * JSON array in "raw" (docs/judges.md), so no judge is asked again.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <medsafety/medsafety.h>
+
+#include "jury.h"
+
+/* The members' verdicts of a record, when its judge was a jury; else NULL. New. */
+static json_t *members_of(const msb_record *rec)
+{
+	const char *name = msb_record_judge_name(rec), *raw = msb_record_judge_raw(rec);
+	json_t *a;
+
+	if (!name || strncmp(name, "jury:", 5) || !raw)
+		return NULL;
+	a = json_loads(raw, 0, NULL);
+	if (!json_is_array(a) || json_array_size(a) < 2) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void fmt_rate(char *buf, size_t size, double v, int percent)
+{
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else if (percent)
+		snprintf(buf, size, "%.1f%%", 100.0 * v);
+	else
+		snprintf(buf, size, "%.3f", v);
+}
+
+static json_t *member_name(json_t *first, size_t k)
+{
+	json_t *nm = json_object_get(json_array_get(first, k), "name");
+	return json_is_string(nm) ? json_copy(nm) : json_null();
+}
+
+int cli_jury_agreement(const char *dir, const char *prog, int quiet)
+{
+	msb_results *r = NULL;
+	json_t *first = NULL, *out = NULL, *pairs, *names;
+	int **scores = NULL, rc;
+	size_t n, m = 0, i, k, a, b;
+	char path[4200];
+	int status = -1;
+
+	if ((rc = msb_results_open(&r, dir, 0)) < 0) {
+		fprintf(stderr, "%s: jury agreement: %s\n", prog, msb_error_last()->message);
+		return -1;
+	}
+	n = msb_results_count(r);
+	for (i = 0; i < n && !first; i++)
+		first = members_of(msb_results_record(r, i));
+	if (!first) {
+		msb_results_free(r);
+		return 0; /* not a jury */
+	}
+	m = json_array_size(first);
+	if (!(scores = calloc(m, sizeof *scores)))
+		goto oom;
+	for (k = 0; k < m; k++)
+		if (!(scores[k] = calloc(n ? n : 1, sizeof **scores)))
+			goto oom;
+	/* 0 = no score from that member (unscored, failed, or no jury verdict) */
+	for (i = 0; i < n; i++) {
+		json_t *v = members_of(msb_results_record(r, i));
+		if (v && json_array_size(v) == m)
+			for (k = 0; k < m; k++) {
+				json_t *s = json_object_get(json_array_get(v, k), "score");
+				json_int_t x = json_is_integer(s) ? json_integer_value(s) : 0;
+				scores[k][i] = x >= 1 && x <= 5 ? (int)x : 0;
+			}
+		json_decref(v);
+	}
+	out = json_object();
+	pairs = json_array();
+	names = json_array();
+	if (!out || !pairs || !names) {
+		json_decref(pairs);
+		json_decref(names);
+		goto oom;
+	}
+	json_object_set_new(out, "run", json_string(dir));
+	for (k = 0; k < m; k++)
+		json_array_append_new(names, member_name(first, k));
+	json_object_set_new(out, "judges", names);
+	json_object_set_new(out, "pairs", pairs);
+	for (a = 0; a < m; a++)
+		for (b = a + 1; b < m; b++) {
+			double exact, kappa;
+			size_t np = 0;
+			char ex[16], ka[16];
+			json_t *p = json_object();
+			if (!p)
+				goto oom;
+			msb_agreement(&exact, &kappa, &np, scores[a], scores[b], n);
+			json_object_set_new(p, "a", json_integer((json_int_t)a));
+			json_object_set_new(p, "b", json_integer((json_int_t)b));
+			json_object_set_new(p, "judge_a", member_name(first, a));
+			json_object_set_new(p, "judge_b", member_name(first, b));
+			json_object_set_new(p, "n_pairs", json_integer((json_int_t)np));
+			json_object_set_new(p, "exact", isnan(exact) ? json_null() : json_real(exact));
+			json_object_set_new(p, "kappa_quadratic", isnan(kappa) ? json_null() : json_real(kappa));
+			json_array_append_new(pairs, p);
+			if (!quiet) {
+				fmt_rate(ex, sizeof ex, exact, 1);
+				fmt_rate(ka, sizeof ka, kappa, 0);
+				printf("jury agreement of member %zu (%s) and member %zu (%s) over %zu items: "
+				    "exact %s, quadratic kappa %s\n", a,
+				    json_string_value(json_array_get(names, a)) ?
+				        json_string_value(json_array_get(names, a)) : "?",
+				    b, json_string_value(json_array_get(names, b)) ?
+				        json_string_value(json_array_get(names, b)) : "?",
+				    np, ex, ka);
+			}
+		}
+	snprintf(path, sizeof path, "%s/jury_agreement.json", dir);
+	if (json_dump_file(out, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
+		fprintf(stderr, "%s: cannot write %s\n", prog, path);
+		goto done;
+	}
+	status = 0;
+	goto done;
+oom:
+	fprintf(stderr, "%s: jury agreement: out of memory\n", prog);
+done:
+	if (scores)
+		for (k = 0; k < m; k++)
+			free(scores[k]);
+	free(scores);
+	json_decref(first);
+	json_decref(out);
+	msb_results_free(r);
+	return status;
+}

@@ -1,0 +1,17 @@
+/*
+ * cli/jury.h - the agreement of a jury's members, read back from a run's
+ * records (the jury verdict's raw text is the members' verdicts as JSON).
+ */
+#ifndef MEDSAFETY_CLI_JURY_H
+#define MEDSAFETY_CLI_JURY_H
+
+/*
+ * When the run in dir was judged by a jury: exact agreement and
+ * quadratic-weighted kappa of every pair of members, written to
+ * dir/jury_agreement.json and, unless quiet, printed one line a pair.
+ * Nothing for a single judge. Returns 0, or -1 when it could not be
+ * computed or written (message on stderr, prefixed by prog).
+ */
+int cli_jury_agreement(const char *dir, const char *prog, int quiet);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * medsafety/backend.h - model backends: turn a request into a completion.
+ * See docs/backends.md. The vtable for writing backends is in
+ * medsafety/sys/backend.h.
+ *
+ * Thread safety: msb_backend_generate may be called from several threads
+ * at once; the library serialises calls into backends that are not
+ * marked MSB_BACKEND_THREADSAFE. A completion belongs to one thread at a time.
+ */
+#ifndef MEDSAFETY_BACKEND_H
+#define MEDSAFETY_BACKEND_H
+
+#include <stddef.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct msb_backend msb_backend;
+typedef struct msb_completion msb_completion;
+
+#define MSB_REQUEST_VERSION 1
+/**
+ * One generation request. Strings are borrowed for the duration of the call.
+ */
+typedef struct msb_request {
+	unsigned int version;     /**< MSB_REQUEST_VERSION */
+	const char *id;           /**< item id, or NULL */
+	const char *system;       /**< system prompt, or NULL for none */
+	const char *prompt;       /**< the user message (the harmful request) */
+	const char *reference;    /**< the item's reference safe response, or NULL (replay uses it) */
+	int max_tokens;           /**< default 512; <= 0 leaves it to the server */
+	double temperature;       /**< default 0; < 0 leaves it out of the request */
+	double top_p;             /**< default -1 (left out) */
+	long long seed;           /**< sent when has_seed */
+	int has_seed;
+	const char *const *stop;  /**< stop sequences, n_stop of them */
+	size_t n_stop;
+	int sample_index;         /**< which of K samples of the same prompt (0-based) */
+} msb_request;
+
+#define MSB_REQUEST_INIT { MSB_REQUEST_VERSION, NULL, NULL, NULL, NULL, 512, 0.0, -1.0, 0, 0, NULL, 0, 0 }
+MSB_API int msb_request_init(msb_request *req, unsigned int version);
+
+/* ---- completions ---- */
+
+/** A new, empty completion. Free with msb_completion_free. */
+MSB_API int msb_completion_new(msb_completion **out);
+MSB_API void msb_completion_free(msb_completion *c);
+/** Forget everything (text, error, usage) so it can be reused. */
+MSB_API void msb_completion_reset(msb_completion *c);
+
+/* Setters for backends. Strings are copied. Return 0 or MSB_ENOMEM/MSB_EINVAL. */
+MSB_API int msb_completion_set_text(msb_completion *c, const char *text);
+MSB_API int msb_completion_set_text_n(msb_completion *c, const char *text, size_t len);
+MSB_API int msb_completion_set_reasoning(msb_completion *c, const char *text);
+MSB_API int msb_completion_set_finish_reason(msb_completion *c, const char *reason);
+/** Token counts; -1 for unknown. */
+MSB_API void msb_completion_set_usage(msb_completion *c, long long prompt_tokens,
+    long long completion_tokens);
+/**
+ * Record a failure: code (negative MSB_E*), kind (short word such as
+ * "http", "timeout", "parse", "user"), message (no secrets!).
+ */
+MSB_API int msb_completion_set_error(msb_completion *c, int code, const char *kind,
+    const char *message);
+MSB_API void msb_completion_set_attempts(msb_completion *c, int attempts);
+MSB_API void msb_completion_set_latency_ms(msb_completion *c, double ms);
+/** The HTTP status of the last attempt (0 when none). */
+MSB_API void msb_completion_set_http_status(msb_completion *c, int status);
+
+/* Getters: strings borrowed from the completion, NULL when not set. */
+MSB_API const char *msb_completion_text(const msb_completion *c);
+MSB_API const char *msb_completion_reasoning(const msb_completion *c);
+MSB_API const char *msb_completion_finish_reason(const msb_completion *c);
+MSB_API long long msb_completion_prompt_tokens(const msb_completion *c);
+MSB_API long long msb_completion_completion_tokens(const msb_completion *c);
+MSB_API int msb_completion_error_code(const msb_completion *c); /**< 0 when none */
+MSB_API const char *msb_completion_error_kind(const msb_completion *c);
+MSB_API const char *msb_completion_error_message(const msb_completion *c);
+MSB_API int msb_completion_attempts(const msb_completion *c);
+MSB_API double msb_completion_latency_ms(const msb_completion *c);
+MSB_API int msb_completion_http_status(const msb_completion *c);
+
+/* ---- backends ---- */
+
+/**
+ * A host callback: fill `out` (msb_completion_set_text) and return 0, or
+ * return a negative code (and optionally msb_completion_set_error).
+ */
+typedef int (*msb_generate_fn)(const msb_request *req, msb_completion *out, void *userdata);
+
+/** Flags of backends. */
+#define MSB_BACKEND_THREADSAFE 0x1u /**< may be called from several threads at once */
+
+/**
+ * A backend over a host function. `name` identifies it in run.json and
+ * cache keys (copied; NULL: "callback"). `userdata` is not owned.
+ * New: free with msb_backend_free.
+ */
+MSB_API int msb_backend_from_callback(msb_backend **out, const char *name, msb_generate_fn fn,
+    void *userdata, unsigned int flags);
+
+/**
+ * The replay backend: answers each request with its reference response,
+ * or with `fixed_text` when that is not NULL (an item without reference
+ * gets an error "no reference response"). Offline. New.
+ */
+MSB_API int msb_backend_replay_new(msb_backend **out, const char *fixed_text);
+
+/**
+ * Generate one completion, blocking. *out is new (free with
+ * msb_completion_free) and is set even when the call fails, carrying the
+ * error; the return value is 0 or the error code.
+ */
+MSB_API int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out);
+
+/** The backend's identity, e.g. "openai:gpt-4o-mini@https://api.openai.com/v1". Borrowed. */
+MSB_API const char *msb_backend_identity(const msb_backend *b);
+
+/** Release a reference. NULL is accepted. Judges that use a backend keep their own reference. */
+MSB_API void msb_backend_free(msb_backend *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDSAFETY_BACKEND_H */

@@ -1,0 +1,20 @@
+/*
+ * medsafety/medsafety.h - umbrella header: includes every public header.
+ */
+#ifndef MEDSAFETY_MEDSAFETY_H
+#define MEDSAFETY_MEDSAFETY_H
+
+#include "common.h"
+#include "version.h"
+#include "dataset.h"
+#include "backend.h"
+#include "policy.h"
+#include "openai.h"
+#include "judge.h"
+#include "stats.h"
+#include "config.h"
+#include "report.h"
+#include "eval.h"
+#include "results.h"
+
+#endif /* MEDSAFETY_MEDSAFETY_H */

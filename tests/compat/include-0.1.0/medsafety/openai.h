@@ -1,0 +1,108 @@
+/*
+ * medsafety/openai.h - the built-in OpenAI-compatible HTTP backend and the
+ * prompt formats of model families. See docs/backends.md.
+ *
+ * The backend is asynchronous on one libcurl multi handle: a host (or the
+ * eval runner) keeps many requests in flight from one thread with
+ * msb_backend_submit / msb_backend_poll (medsafety/sys/backend.h);
+ * msb_backend_generate works too, one request at a time.
+ */
+#ifndef MEDSAFETY_OPENAI_H
+#define MEDSAFETY_OPENAI_H
+
+#include <stddef.h>
+
+#include "common.h"
+#include "backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Endpoints (msb_openai_options.endpoint). */
+#define MSB_OPENAI_CHAT 0        /**< POST {base_url}/chat/completions with messages */
+#define MSB_OPENAI_COMPLETIONS 1 /**< POST {base_url}/completions with a rendered prompt */
+
+/* Prompt formats for the /completions endpoint (msb_prompt_render). */
+#define MSB_PROMPT_PLAIN 0     /**< system, blank line, user message */
+#define MSB_PROMPT_LLAMA2 1    /**< [INST] <<SYS>> ... <</SYS>> ... [/INST] */
+#define MSB_PROMPT_MISTRAL 2   /**< [INST] system + user [/INST] */
+#define MSB_PROMPT_VICUNA 3    /**< system USER: ... ASSISTANT: */
+#define MSB_PROMPT_MEDALPACA 4 /**< context / question / answer */
+#define MSB_PROMPT_MED42 5     /**< <|system|>: <|prompter|>: <|assistant|>: */
+
+#define MSB_OPENAI_OPTIONS_VERSION 2
+/**
+ * Options of the OpenAI-compatible backend. Strings are copied by
+ * msb_backend_openai_new. Times in milliseconds; 0 picks the default
+ * where one is given.
+ */
+typedef struct msb_openai_options {
+	unsigned int version;         /**< MSB_OPENAI_OPTIONS_VERSION */
+	const char *base_url;         /**< NULL: "https://api.openai.com/v1" */
+	const char *model;            /**< required */
+	/**
+	 * Name of the environment variable that holds the API key (NULL:
+	 * "OPENAI_API_KEY"). Read once, when the backend is made; unset or
+	 * empty sends no Authorization header (local servers). The key never
+	 * appears in the identity, in error messages or in any output.
+	 */
+	const char *api_key_env;
+	const char *const *headers;   /**< extra "Name: value" headers, n_headers of them */
+	size_t n_headers;
+	int endpoint;                 /**< MSB_OPENAI_CHAT (default) or MSB_OPENAI_COMPLETIONS */
+	int prompt_format;            /**< MSB_PROMPT_* for /completions (default plain) */
+	int use_max_completion_tokens;/**< send max_completion_tokens instead of max_tokens */
+	int omit_temperature;         /**< never send temperature (models that reject it) */
+	long connect_timeout_ms;      /**< default 10000 */
+	long timeout_ms;              /**< whole attempt, default 120000 */
+	int max_retries;              /**< retries after the first attempt, default 5; -1: none */
+	long backoff_base_ms;         /**< first retry delay, default 500 (doubles, with jitter) */
+	long backoff_max_ms;          /**< cap of one delay, default 30000 */
+	long max_retry_after_ms;      /**< cap on a server's Retry-After, default 120000 */
+	int max_in_flight;            /**< ceiling of the adaptive (AIMD) limit, default 64 */
+	double requests_per_minute;   /**< 0: no limit */
+	double tokens_per_minute;     /**< 0: no limit (estimated: prompt bytes / 4 + max_tokens) */
+	int tls_verify;               /**< default 1; 0 only for local test servers */
+	size_t max_response_bytes;    /**< default 8 MiB; larger bodies fail with kind "too_large" */
+	int http2;                    /**< default 1: HTTP/2 (multiplexed) when the server offers it */
+	/* version 2 */
+	/**
+	 * PEM file of the certificate authorities to trust instead of the
+	 * system's (a private or self-signed server); NULL or "": the system's.
+	 */
+	const char *ca_file;
+	/** Folder of hashed CA certificates (c_rehash), used besides ca_file; NULL or "": none. */
+	const char *ca_path;
+} msb_openai_options;
+
+#define MSB_OPENAI_OPTIONS_INIT { MSB_OPENAI_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, \
+	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 64, \
+	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL }
+MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int version);
+
+/**
+ * Make the OpenAI-compatible backend. Errors: MSB_EINVAL (no model, bad
+ * URL or option), MSB_EVERSION, MSB_ENOMEM, MSB_ESTATE (msb_init not
+ * called). New: free with msb_backend_free.
+ */
+MSB_API int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts);
+
+/**
+ * Render a system and user message in a model family's prompt format
+ * (MSB_PROMPT_*). system may be NULL. New string in *out: free with
+ * msb_free. Errors: MSB_EINVAL, MSB_ENOMEM.
+ */
+MSB_API int msb_prompt_render(char **out, int format, const char *system, const char *user);
+
+/** The MSB_PROMPT_* value for a name ("plain", "llama2", "mistral", "vicuna",
+ * "medalpaca", "med42"); MSB_EINVAL for an unknown name. */
+MSB_API int msb_prompt_format_from_name(int *out, const char *name);
+/** The name of a MSB_PROMPT_* value (static), or NULL. */
+MSB_API const char *msb_prompt_format_name(int format);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDSAFETY_OPENAI_H */

@@ -1,0 +1,96 @@
+/*
+ * medsafety/results.h - reading a run folder's results.jsonl (the journal
+ * written by msb_eval_run), feeding a scorer, and merging shard folders.
+ *
+ * The reader is robust to a torn last line and to corrupt lines (both are
+ * skipped and counted). When an item (id and sample) has several records,
+ * the last one wins, as it does for msb_eval_run --retry-errors.
+ *
+ * Thread safety: a results handle is immutable once opened.
+ */
+#ifndef MEDSAFETY_RESULTS_H
+#define MEDSAFETY_RESULTS_H
+
+#include <stddef.h>
+
+#include "common.h"
+#include "stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct msb_results msb_results;
+typedef struct msb_record msb_record;
+
+/** Flags for msb_results_open. */
+#define MSB_RESULTS_NO_TEXT 0x1u /**< skip prompts, responses, judge reasons and raw text (less memory) */
+
+/**
+ * Open a run folder (or a results.jsonl file directly). New: free with
+ * msb_results_free. Errors: MSB_ENOTFOUND, MSB_EIO, MSB_ENOMEM.
+ */
+MSB_API int msb_results_open(msb_results **out, const char *path, unsigned int flags);
+MSB_API void msb_results_free(msb_results *r);
+
+/** Records after de-duplication, in journal order. */
+MSB_API size_t msb_results_count(const msb_results *r);
+/** Record i, or NULL when out of range. Borrowed from r. */
+MSB_API const msb_record *msb_results_record(const msb_results *r, size_t i);
+/** The record of (id, sample), or NULL. Borrowed. */
+MSB_API const msb_record *msb_results_find(const msb_results *r, const char *id, int sample);
+/** Lines skipped because they were torn or not valid records. */
+MSB_API size_t msb_results_skipped_lines(const msb_results *r);
+/** The config_hash shared by the records; NULL when empty; "mixed" when they differ. Borrowed. */
+MSB_API const char *msb_results_config_hash(const msb_results *r);
+/** Records that carry an error. */
+MSB_API size_t msb_results_error_count(const msb_results *r);
+
+/**
+ * Add every record to a scorer (msb_scorer_add): the score, or no score
+ * when null, and the error flag. Returns 0 or the scorer's error.
+ */
+MSB_API int msb_results_score(const msb_results *r, msb_scorer *s);
+
+/* Record fields: strings borrowed from the results, NULL when absent (or skipped by MSB_RESULTS_NO_TEXT). */
+MSB_API const char *msb_record_id(const msb_record *rec);
+MSB_API int msb_record_sample(const msb_record *rec);      /**< 0 when absent */
+MSB_API int msb_record_principle(const msb_record *rec);   /**< 0..9 */
+MSB_API int msb_record_category(const msb_record *rec);
+MSB_API const char *msb_record_source(const msb_record *rec);
+MSB_API const char *msb_record_split(const msb_record *rec);
+MSB_API const char *msb_record_prompt(const msb_record *rec);
+MSB_API const char *msb_record_response(const msb_record *rec); /**< NULL when the model failed */
+MSB_API int msb_record_score(const msb_record *rec);        /**< 1..5, 0 = null */
+MSB_API const char *msb_record_judge_name(const msb_record *rec);
+MSB_API const char *msb_record_judge_reason(const msb_record *rec);
+MSB_API const char *msb_record_judge_raw(const msb_record *rec);
+MSB_API const char *msb_record_error_stage(const msb_record *rec); /**< "model", "judge", NULL when none */
+MSB_API const char *msb_record_error_kind(const msb_record *rec);
+MSB_API const char *msb_record_error_message(const msb_record *rec);
+MSB_API int msb_record_attempts(const msb_record *rec);
+MSB_API double msb_record_latency_ms(const msb_record *rec);
+MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 unknown */
+MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
+MSB_API const char *msb_record_config_hash(const msb_record *rec);
+
+/**
+ * Join shard run folders into out_dir (results.jsonl, run.json and,
+ * when the scorer is available, summary.json), so that the result equals
+ * an unsharded run. Refuses shards of different configuration hashes or
+ * with overlapping items (MSB_EMISMATCH), and an out_dir that already
+ * holds a run (MSB_EEXISTS).
+ */
+MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n);
+
+/**
+ * Compute summary.json for a run folder with a scorer (NULL opts:
+ * defaults) and write it atomically into the folder.
+ */
+MSB_API int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDSAFETY_RESULTS_H */
