@@ -243,7 +243,7 @@ static double start_ready(oa *be, double now)
 		oa_req *r = *pp;
 		double wait;
 		if (r->due_ms > now) {
-			if (!next || r->due_ms < next)
+			if (next == 0.0 || r->due_ms < next)
 				next = r->due_ms;
 			prev = r;
 			pp = &r->next;
@@ -254,7 +254,7 @@ static double start_ready(oa *be, double now)
 			wait = msb__bucket_wait_ms(&be->tpm, r->est_tokens, now);
 		if (wait > 0) {
 			/* keep the order: nothing later may jump a rate-limited request */
-			if (!next || now + wait < next)
+			if (next == 0.0 || now + wait < next)
 				next = now + wait;
 			break;
 		}
@@ -570,7 +570,7 @@ int msb__oa_poll(int timeout_ms, void *ud)
 		if (now >= deadline)
 			break;
 		wait = deadline - now;
-		if (next && next - now < wait)
+		if (next != 0.0 && next - now < wait)
 			wait = next - now;
 		if (be->timer_due >= 0 && be->timer_due - now < wait)
 			wait = be->timer_due - now;
