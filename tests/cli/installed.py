@@ -33,7 +33,7 @@ def _fail(msg):
     sys.exit(1)
 
 
-def _inside(path, folder):
+def inside(path, folder):
     path, folder = os.path.realpath(path), os.path.realpath(folder)
     return os.path.commonpath([path, folder]) == folder
 
@@ -140,7 +140,7 @@ def main(argv):
     env = dict(os.environ)
     # meson test points LD_LIBRARY_PATH at the build tree's library: keep only the rest.
     keep = [p for p in env.get("LD_LIBRARY_PATH", "").split(os.pathsep)
-            if p and not _inside(p, layout.build)]
+            if p and not inside(p, layout.build)]
     env["LD_LIBRARY_PATH"] = os.pathsep.join([libdir] + keep)
     env["MSB_INSTALL_DESTDIR"] = layout.root
     test = argv[1]

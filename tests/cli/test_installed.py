@@ -20,10 +20,7 @@ if not destdir or not build:
 lay = installed.Layout(build)
 stage = os.path.realpath(lay.root)
 build_real = os.path.realpath(build)
-
-
-def inside(path, folder):
-    return os.path.commonpath([os.path.realpath(path), folder]) == folder
+inside = installed.inside
 
 
 def tool(*args, env=None):
@@ -151,6 +148,8 @@ int main(void)
 
 
 def c_program(pkg_config):
+    # The sysroot maps the .pc's /usr/local paths into the stage (it also prefixes the -I
+    # of Requires.private packages such as libcurl: folders that do not exist there, harmless).
     pc_env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pc), PKG_CONFIG_SYSROOT_DIR=lay.root)
     pc_env.pop("PKG_CONFIG_LIBDIR", None)
     r = tool(pkg_config, "--cflags", "--libs", "medsafety", env=pc_env)
