@@ -2,7 +2,10 @@
 
 Standard library only. Each test script is run as
     python3 tests/cli/test_X.py MEDSAFETY_BINARY [MSB_TEST_SERVER]
-and prints one line per check; the first failed check ends it with status 1.
+and prints one line per check; the first failed check ends it with status 1. meson runs it
+through tests/cli/installed.py, which passes the installed binary (meson install --destdir
+BUILD/test-install) with LD_LIBRARY_PATH on the installed library; by hand any binary will do,
+the build tree's build/cli/medsafety too.
 """
 import json
 import os
