@@ -1,5 +1,4 @@
 /* lib/config/get.c - typed getters by dotted path. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,23 +185,13 @@ int msb_config_get_strings(char ***out, size_t *count, const msb_config *cfg, co
 				return rc;
 		}
 	} else {
-		const char *p = n->text, *comma;
-		for (;;) {
-			size_t len;
-			comma = strchr(p, ',');
-			len = comma ? (size_t)(comma - p) : strlen(p);
-			while (len && isspace((unsigned char)*p)) {
-				p++;
-				len--;
-			}
-			while (len && isspace((unsigned char)p[len - 1]))
-				len--;
-			if (len && (rc = vec_add(&v, n, path, p, len)) < 0)
+		const char *p = n->text, *item;
+		size_t len;
+		do {
+			p = msb__comma_item(p, &item, &len);
+			if (len && (rc = vec_add(&v, n, path, item, len)) < 0)
 				return rc;
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
+		} while (p);
 	}
 	return vec_finish(out, count, &v);
 }

@@ -59,33 +59,23 @@ static json_t *split_list(const msb__cnode *n, int ints)
 		return arr;
 	}
 	{
-		const char *p = n->text, *comma;
+		const char *p = n->text, *item;
 		char tmp[256];
-		for (;;) {
-			size_t len;
-			comma = strchr(p, ',');
-			len = comma ? (size_t)(comma - p) : strlen(p);
-			while (len && isspace((unsigned char)*p)) {
-				p++;
-				len--;
-			}
-			while (len && isspace((unsigned char)p[len - 1]))
-				len--;
+		size_t len;
+		do {
+			p = msb__comma_item(p, &item, &len);
 			if (len) {
 				long long v;
 				json_t *j;
 				if (len >= sizeof tmp)
 					len = sizeof tmp - 1;
-				memcpy(tmp, p, len);
+				memcpy(tmp, item, len);
 				tmp[len] = '\0';
 				j = ints && msb__scalar_int(&v, tmp) == 0 ? json_integer(v) : json_string(tmp);
 				if (!j || json_array_append_new(arr, j) < 0)
 					goto fail;
 			}
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
+		} while (p);
 	}
 	return arr;
 fail:

@@ -61,5 +61,11 @@ int msb__scalar_double(double *out, const char *text);
 int msb__scalar_bool(int *out, const char *text);
 /* Plain scalar text that YAML reads as null. */
 int msb__scalar_is_null_text(const char *text);
+/*
+ * One item of the comma list at p: *item and *len get it with white space
+ * trimmed (len may be 0). Returns where the next item starts, or NULL after
+ * the last one. Borrowed: *item points into p.
+ */
+const char *msb__comma_item(const char *p, const char **item, size_t *len);
 
 #endif

@@ -1,4 +1,5 @@
 /* lib/config/scalar.c - reading scalar text as integers, numbers and booleans. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -76,4 +77,20 @@ int msb__scalar_bool(int *out, const char *text)
 		}
 	}
 	return MSB_EINVAL;
+}
+
+const char *msb__comma_item(const char *p, const char **item, size_t *len)
+{
+	const char *comma = strchr(p, ',');
+	size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+	while (n && isspace((unsigned char)*p)) {
+		p++;
+		n--;
+	}
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	*item = p;
+	*len = n;
+	return comma ? comma + 1 : NULL;
 }

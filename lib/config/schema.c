@@ -292,23 +292,14 @@ static int each_item(const msb__cnode *n, const char *path, const msb__skey *k, 
 		return 0;
 	}
 	{
-		const char *p = n->text, *comma;
-		for (;;) {
-			size_t len;
-			comma = strchr(p, ',');
-			len = comma ? (size_t)(comma - p) : strlen(p);
-			while (len && isspace((unsigned char)*p)) {
-				p++;
-				len--;
-			}
-			while (len && isspace((unsigned char)p[len - 1]))
-				len--;
-			if (len && (rc = fn(n, p, len, path, k)) < 0)
+		const char *p = n->text, *item;
+		size_t len;
+		do {
+			p = msb__comma_item(p, &item, &len);
+			if (len && (rc = fn(n, item, len, path, k)) < 0)
 				return rc;
-			if (!comma)
-				return 0;
-			p = comma + 1;
-		}
+		} while (p);
+		return 0;
 	}
 }
 

@@ -221,31 +221,23 @@ static int append_one(msb_config *cfg, const char *path, const char *value, cons
 int msb_config_append(msb_config *cfg, const char *path, const char *value, const char *origin)
 {
 	char part[1024];
-	const char *p, *comma;
+	const char *p = value, *item;
+	size_t len;
+	int rc;
 
 	/* "md,csv" appends two items: a list item never holds a comma list */
 	if (!value || !strchr(value, ','))
 		return append_one(cfg, path, value, origin);
-	for (p = value;; p = comma + 1) {
-		size_t len;
-		int rc;
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		while (len && isspace((unsigned char)*p)) {
-			p++;
-			len--;
-		}
-		while (len && isspace((unsigned char)p[len - 1]))
-			len--;
+	do {
+		p = msb__comma_item(p, &item, &len);
 		if (len >= sizeof part)
 			return msb__error_set(MSB_EINVAL, "%s: %s: an item is too long", origin, path);
-		memcpy(part, p, len);
+		memcpy(part, item, len);
 		part[len] = '\0';
 		if (len && (rc = append_one(cfg, path, part, origin)) < 0)
 			return rc;
-		if (!comma)
-			return 0;
-	}
+	} while (p);
+	return 0;
 }
 
 static int append_one(msb_config *cfg, const char *path, const char *value, const char *origin)
