@@ -190,6 +190,24 @@ static int put(msb__cnode *parent, const parts *ps, msb__cnode *node)
 	return msb__error_set(MSB_EINVAL, "msb_config: cannot set '%s' here", last);
 }
 
+/*
+ * What set and append both do first: split the path, intern the origin
+ * (in place: *origin becomes the borrowed copy) and find the schema key.
+ */
+static int prepare(parts *ps, const char **origin, const msb__skey **k, msb_config *cfg,
+    const char *path, const char *fn)
+{
+	int rc;
+
+	if (!cfg)
+		return msb__error_set(MSB_EINVAL, "%s: cfg is NULL", fn);
+	if ((rc = split_path(ps, path)) < 0)
+		return rc;
+	if (!(*origin = msb__config_origin(cfg, *origin ? *origin : "<set>")))
+		return MSB_ENOMEM;
+	return msb__schema_find(k, path, *origin);
+}
+
 int msb_config_set(msb_config *cfg, const char *path, const char *value, const char *origin)
 {
 	const msb__skey *k;
@@ -197,13 +215,7 @@ int msb_config_set(msb_config *cfg, const char *path, const char *value, const c
 	parts ps;
 	int rc;
 
-	if (!cfg)
-		return msb__error_set(MSB_EINVAL, "msb_config_set: cfg is NULL");
-	if ((rc = split_path(&ps, path)) < 0)
-		return rc;
-	if (!(origin = msb__config_origin(cfg, origin ? origin : "<set>")))
-		return MSB_ENOMEM;
-	if ((rc = msb__schema_find(&k, path, origin)) < 0)
+	if ((rc = prepare(&ps, &origin, &k, cfg, path, "msb_config_set")) < 0)
 		return rc;
 	if (!(node = scalar(value, origin)))
 		return MSB_ENOMEM;
@@ -247,13 +259,7 @@ static int append_one(msb_config *cfg, const char *path, const char *value, cons
 	parts ps;
 	int rc;
 
-	if (!cfg)
-		return msb__error_set(MSB_EINVAL, "msb_config_append: cfg is NULL");
-	if ((rc = split_path(&ps, path)) < 0)
-		return rc;
-	if (!(origin = msb__config_origin(cfg, origin ? origin : "<set>")))
-		return MSB_ENOMEM;
-	if ((rc = msb__schema_find(&k, path, origin)) < 0)
+	if ((rc = prepare(&ps, &origin, &k, cfg, path, "msb_config_append")) < 0)
 		return rc;
 	if (k->type != MSB__T_STRLIST && k->type != MSB__T_INTLIST && k->type != MSB__T_ENUMLIST)
 		return msb__error_set(MSB_EINVAL, "%s: %s is not a list", origin, path);
