@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/fileio.h"
+#include "core/lines.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
 
@@ -117,49 +118,10 @@ static int scan_line(scan *s, const char *line, size_t len)
 	return 0;
 }
 
-/* Read the journal line by line (it may be larger than memory allows at once). */
-static int scan_file(scan *s, int fd, off_t *good_end)
+static int scan_each(const char *line, size_t len, size_t off, void *ud)
 {
-	msb_buf buf = MSB_BUF_INIT;
-	off_t consumed = 0;
-	int rc = 0;
-
-	*good_end = 0;
-	for (;;) {
-		ssize_t n;
-		char *start, *nl;
-		if (msb_buf_grow(&buf, 1 << 20)) {
-			rc = MSB_ENOMEM;
-			break;
-		}
-		n = read(fd, buf.ptr + buf.len, buf.cap - buf.len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = msb__error_set(MSB_EIO, "%s/results.jsonl: read failed: %s", s->ev->out_dir,
-			    strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		buf.len += (size_t)n;
-		buf.ptr[buf.len] = '\0';
-		start = buf.ptr;
-		while ((nl = memchr(start, '\n', buf.len - (size_t)(start - buf.ptr)))) {
-			size_t len = (size_t)(nl - start);
-			if (len && (rc = scan_line(s, start, len)))
-				goto out;
-			consumed += (off_t)len + 1;
-			start = nl + 1;
-		}
-		/* keep the unfinished line for the next read */
-		memmove(buf.ptr, start, buf.len - (size_t)(start - buf.ptr));
-		buf.len -= (size_t)(start - buf.ptr);
-	}
-out:
-	*good_end = consumed;
-	msb_buf_dispose(&buf);
-	return rc;
+	(void)off;
+	return scan_line(ud, line, len);
 }
 
 static int lock_dir(msb_eval *ev)
@@ -236,7 +198,7 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 			goto out;
 		}
 	}
-	if ((rc = scan_file(&s, fd, &good_end)))
+	if ((rc = msb__lines_each(&good_end, fd, path, scan_each, &s)))
 		goto out;
 	if (ev->o.dry_run)
 		goto ready;

@@ -13,9 +13,9 @@
 
 #include "medsafety/stats.h"
 #include "core/alloc.h"
-#include "core/buf.h"
 #include "core/error.h"
 #include "core/fileio.h"
+#include "core/lines.h"
 #include "results/results.h"
 
 char *msb__results_path(const char *path)
@@ -35,44 +35,13 @@ char *msb__results_path(const char *path)
 int msb__jsonl_each(const char *path, int (*fn)(const char *line, size_t len, size_t off, void *ud),
     void *ud)
 {
-	msb_buf buf = MSB_BUF_INIT;
-	size_t base = 0; /* file offset of buf.ptr[0] */
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return msb__error_set(errno == ENOENT ? MSB_ENOTFOUND : MSB_EIO, "%s: cannot open: %s",
 		    path, strerror(errno));
-	for (;;) {
-		ssize_t n;
-		char *start, *nl;
-		if (msb_buf_grow(&buf, 1 << 20)) {
-			rc = MSB_ENOMEM;
-			break;
-		}
-		n = read(fd, buf.ptr + buf.len, buf.cap - buf.len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = msb__error_set(MSB_EIO, "%s: read failed: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		buf.len += (size_t)n;
-		start = buf.ptr;
-		while ((nl = memchr(start, '\n', buf.len - (size_t)(start - buf.ptr)))) {
-			size_t len = (size_t)(nl - start);
-			if (len && (rc = fn(start, len, base + (size_t)(start - buf.ptr), ud)))
-				goto out;
-			start = nl + 1;
-		}
-		base += (size_t)(start - buf.ptr);
-		memmove(buf.ptr, start, buf.len - (size_t)(start - buf.ptr));
-		buf.len -= (size_t)(start - buf.ptr);
-	}
-out:
+	rc = msb__lines_each(NULL, fd, path, fn, ud);
 	close(fd);
-	msb_buf_dispose(&buf);
 	return rc;
 }
 
