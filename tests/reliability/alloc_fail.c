@@ -156,6 +156,24 @@ long af_finish(void)
 	return af_live();
 }
 
+int af_begin(void)
+{
+	if (af_install() != 0) {
+		fprintf(stderr, "cannot install the allocator: %s\n", msb_error_last()->message);
+		return 1;
+	}
+	return 0;
+}
+
+int af_end(int failed)
+{
+	if (af_finish() != 0) {
+		fprintf(stderr, "%ld library allocation(s) live after shutdown\n", af_live());
+		return 1;
+	}
+	return failed;
+}
+
 void af_pause(int paused)
 {
 	__atomic_store_n(&g_paused, paused, __ATOMIC_SEQ_CST);

@@ -34,6 +34,18 @@ int af_install(void);
 long af_finish(void);
 
 /*
+ * The two ends of a test program's main(): af_begin() installs the
+ * allocator (saying why not on stderr); af_end(failed) shuts down and
+ * returns `failed` (cmocka's count), or 1 with a message when library
+ * allocations are still live:
+ *     if (af_begin() != 0)
+ *         return 1;
+ *     return af_end(cmocka_run_group_tests(tests, NULL, NULL));
+ */
+int af_begin(void);
+int af_end(int failed);
+
+/*
  * Pause (1) or resume (0) injection, e.g. while a call checks its result
  * with other library calls: those allocations are neither counted nor
  * failed (still tracked for leaks).

@@ -279,16 +279,8 @@ int main(void)
 		cmocka_unit_test(test_load_sample),
 		cmocka_unit_test(test_filter_hash_export),
 	};
-	int failed;
 
-	if (af_install() != 0) {
-		fprintf(stderr, "cannot install the allocator: %s\n", msb_error_last()->message);
+	if (af_begin() != 0)
 		return 1;
-	}
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (af_finish() != 0) {
-		fprintf(stderr, "%ld library allocation(s) live after shutdown\n", af_live());
-		return 1;
-	}
-	return failed;
+	return af_end(cmocka_run_group_tests(tests, NULL, NULL));
 }

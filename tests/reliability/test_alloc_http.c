@@ -95,9 +95,5 @@ int main(int argc, char **argv)
 	}
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	test_server_stop(&g_srv);
-	if (af_finish() != 0) {
-		fprintf(stderr, "%ld library allocation(s) live after shutdown\n", af_live());
-		return 1;
-	}
-	return failed;
+	return af_end(failed);
 }

@@ -298,16 +298,8 @@ int main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_config),
 	};
-	int failed;
 
-	if (af_install() != 0) {
-		fprintf(stderr, "cannot install the allocator: %s\n", msb_error_last()->message);
+	if (af_begin() != 0)
 		return 1;
-	}
-	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	if (af_finish() != 0) {
-		fprintf(stderr, "%ld library allocation(s) live after shutdown\n", af_live());
-		return 1;
-	}
-	return failed;
+	return af_end(cmocka_run_group_tests(tests, NULL, NULL));
 }
