@@ -34,16 +34,24 @@ static int load_rows(msb_dataset *ds, const msb__origin *o, msb__csv *c, int fir
 	return rc;
 }
 
+/*
+ * Check the text, then read its first record into c: 1, 0 (no record) or an
+ * error. c is initialised either way, so msb__csv_dispose is always right.
+ */
+static int first_record(msb__csv *c, const msb__origin *o, char *buf, size_t len)
+{
+	size_t skip = 0;
+	int rc = msb__text_check(o->path, buf, len, &skip);
+
+	msb__csv_init(c, o->path, buf + skip, len - skip);
+	return rc ? rc : msb__csv_next(c);
+}
+
 int msb__load_msb_csv(msb_dataset *ds, const msb__origin *o, char *buf, size_t len)
 {
 	msb__csv c;
-	size_t skip;
-	int rc = msb__text_check(o->path, buf, len, &skip);
+	int rc = first_record(&c, o, buf, len);
 
-	if (rc)
-		return rc;
-	msb__csv_init(&c, o->path, buf + skip, len - skip);
-	rc = msb__csv_next(&c);
 	if (rc == 1) {
 		if (c.nfields == 3 && !strcmp(c.fields[1].ptr, "harmful_medical_request") &&
 		    !strcmp(c.fields[2].ptr, "safe_response"))
@@ -63,13 +71,8 @@ int msb__load_msb_csv(msb_dataset *ds, const msb__origin *o, char *buf, size_t l
 int msb__load_headerless_csv(msb_dataset *ds, const msb__origin *o, char *buf, size_t len)
 {
 	msb__csv c;
-	size_t skip;
-	int rc = msb__text_check(o->path, buf, len, &skip);
+	int rc = first_record(&c, o, buf, len);
 
-	if (rc)
-		return rc;
-	msb__csv_init(&c, o->path, buf + skip, len - skip);
-	rc = msb__csv_next(&c);
 	if (rc == 1)
 		rc = load_rows(ds, o, &c, 1, 1, 0, (size_t)-1);
 	msb__csv_dispose(&c);
@@ -109,14 +112,10 @@ int msb__load_csv(msb_dataset *ds, const msb__origin *o, const msb_dataset_optio
     char *buf, size_t len)
 {
 	msb__csv c;
-	size_t skip, ncols, row = 0;
+	size_t ncols, row = 0;
 	long pc, rfc, prc, cc, idc;
-	int rc = msb__text_check(o->path, buf, len, &skip);
+	int rc = first_record(&c, o, buf, len);
 
-	if (rc)
-		return rc;
-	msb__csv_init(&c, o->path, buf + skip, len - skip);
-	rc = msb__csv_next(&c);
 	if (rc != 1)
 		goto out;
 	ncols = c.nfields;
