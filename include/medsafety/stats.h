@@ -125,8 +125,8 @@ MSB_API void msb_comparison_free(msb_comparison *c);
  * 1 when B is significantly more harmful than A (at alpha) overall or in
  * any principle: a higher mean with Wilcoxon p < alpha, or more harmful
  * answers with McNemar p < alpha (with MSB_COMPARE_ADJUST_HOLM, those
- * p-values are judged by Holm's procedure over all the tests). 0
- * otherwise (also for NULL).
+ * p-values are judged by Holm's procedure over all the tests of those
+ * groups). Source and split groups play no part. 0 otherwise (also for NULL).
  */
 MSB_API int msb_comparison_worse(const msb_comparison *c);
 
@@ -150,8 +150,13 @@ typedef struct msb_compare_group {
 } msb_compare_group;
 
 /**
- * One group: `by` "overall" or "principle" (key "1".."9"). MSB_ENOTFOUND
- * for an unknown group.
+ * One group: `by` "overall", "principle" (key "1".."9"), "source" or
+ * "split" (key as in summary.json's by_source / by_split; a pair counts
+ * under its A record's source and split; every source or split of either
+ * run is a group, with n_pairs 0 when none of its ids is paired). Source
+ * and split groups are reported, never gated: their `worse` is always 0
+ * and they do not enter msb_comparison_worse. MSB_ENOTFOUND for an
+ * unknown group or key.
  */
 MSB_API int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
     msb_compare_group *out);

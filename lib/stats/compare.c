@@ -31,6 +31,7 @@ int msb_compare_options_init(msb_compare_options *opts, unsigned int version)
 typedef struct idagg {
 	uint32_t scored, harmful;
 	double sum;
+	uint16_t source, split;   /* of the id's first record */
 	uint8_t principle, present;
 } idagg;
 
@@ -45,8 +46,11 @@ static int aggregate(const msb_scorer *s, idagg **out)
 		const msb__rec *r = &s->recs[i];
 		idagg *x = &a[r->id];
 
-		if (!x->present)
+		if (!x->present) {
 			x->principle = r->principle;
+			x->source = r->source;
+			x->split = r->split;
+		}
 		x->present = 1;
 		if (r->score) {
 			x->scored++;
@@ -60,8 +64,20 @@ static int aggregate(const msb_scorer *s, idagg **out)
 
 typedef struct pair {
 	double a, b, d;
+	uint32_t source, split;   /* A's, as indices into the comparison's own tables */
 	uint8_t ha, hb, principle;
 } pair;
+
+/* Whether pair p belongs to the group `by` (MSB__BY_*) with value sel. */
+static int in_group(const pair *p, int by, uint32_t sel)
+{
+	switch (by) {
+	case MSB__BY_PRINCIPLE: return p->principle == sel;
+	case MSB__BY_SOURCE: return p->source == sel;
+	case MSB__BY_SPLIT: return p->split == sel;
+	default: return 1;
+	}
+}
 
 static int cmp_str(const void *x, const void *y)
 {
@@ -100,7 +116,7 @@ static double snap(double d)
 	return round(d * 1e9) / 1e9;
 }
 
-static int group_stats(msb_compare_group *g, const pair *p, size_t n, int principle,
+static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, uint32_t sel,
     const msb_compare_options *o, const char *key)
 {
 	double *d, sa = 0, sb = 0, ha = 0, hb = 0;
@@ -116,7 +132,7 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int princi
 	if (!(d = msb__reallocarray(NULL, n ? n : 1, sizeof *d)))
 		return MSB_ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (principle && p[i].principle != principle)
+		if (!in_group(&p[i], by, sel))
 			continue;
 		d[m++] = p[i].d;
 		sa += p[i].a;
@@ -252,6 +268,54 @@ static void holm_verdicts(msb_compare_group *groups, double alpha)
 	}
 }
 
+static int cmp_cgroup(const void *x, const void *y)
+{
+	const msb__cgroup *a = x, *b = y;
+
+	return a->by != b->by ? (a->by > b->by) - (a->by < b->by) : strcmp(a->key, b->key);
+}
+
+/*
+ * The source and split groups: every source (split) of an id present in
+ * either run, so a source of one run only shows with its n_pairs (0 when
+ * none of its ids is paired) instead of vanishing. A pair counts in the
+ * group of its A record, like the principle.
+ */
+static int extra_groups(msb_comparison *c, const msb__strtab *srcs, const msb__strtab *spls,
+    const pair *pairs, size_t np)
+{
+	size_t n = srcs->count + spls->count, i, k = 0;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (!(c->extra = msb__calloc(n, sizeof *c->extra)))
+		return MSB_ENOMEM;
+	for (i = 0; i < n; i++) {
+		int by = i < srcs->count ? MSB__BY_SOURCE : MSB__BY_SPLIT;
+		uint32_t sel = (uint32_t)(by == MSB__BY_SOURCE ? i : i - srcs->count);
+		msb__cgroup *e = &c->extra[k];
+		char name[96];
+
+		e->by = by;
+		e->key = by == MSB__BY_SOURCE ? srcs->str[sel] : spls->str[sel];
+		/* the seed name differs from "overall" and "1".."9" whatever the key */
+		snprintf(name, sizeof name, "%s:%s", msb__by_name(by), e->key);
+		if ((rc = group_stats(&e->g, pairs, np, by, sel, &c->opts, name)) < 0)
+			return rc;
+		e->g.worse = 0; /* reported, never gated */
+		c->nextra = ++k;
+	}
+	qsort(c->extra, c->nextra, sizeof *c->extra, cmp_cgroup);
+	return 0;
+}
+
+/* Intern a source or split name into one of the comparison's own tables. */
+static int intern(msb__strtab *t, msb_comparison *c, const char *s, uint32_t *index)
+{
+	return msb__strtab_intern(t, &c->arena, s, index);
+}
+
 void msb_comparison_free(msb_comparison *c)
 {
 	int k;
@@ -260,6 +324,7 @@ void msb_comparison_free(msb_comparison *c)
 		return;
 	for (k = 0; k < 3; k++)
 		msb__free(c->unpaired[k]);
+	msb__free(c->extra);
 	msb_arena_dispose(&c->arena);
 	msb__free(c);
 }
@@ -272,8 +337,13 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 	idagg *aa = NULL, *ba = NULL;
 	uint8_t *b_seen = NULL;
 	pair *pairs = NULL;
+	msb__strtab srcs, spls;
 	size_t np = 0, i;
 	int rc, k;
+	uint32_t si, pi;
+
+	memset(&srcs, 0, sizeof srcs);
+	memset(&spls, 0, sizeof spls);
 
 	if (!out)
 		return msb__error_set(MSB_EINVAL, "msb_compare: NULL out");
@@ -308,6 +378,9 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 
 		if (!x->present)
 			continue;
+		if ((rc = intern(&srcs, c, a->sources.str[x->source], &si)) < 0 ||
+		    (rc = intern(&spls, c, a->splits.str[x->split], &pi)) < 0)
+			goto fail;
 		if (j < 0 || !ba[j].present) {
 			if ((rc = add_unpaired(c, MSB_UNPAIRED_ONLY_A, id)) < 0)
 				goto fail;
@@ -322,6 +395,8 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		}
 		if (x->principle != y->principle)
 			c->principle_mismatch++;
+		c->source_mismatch += strcmp(a->sources.str[x->source], b->sources.str[y->source]) != 0;
+		c->split_mismatch += strcmp(a->splits.str[x->split], b->splits.str[y->split]) != 0;
 		p = &pairs[np++];
 		p->a = x->sum / x->scored;
 		p->b = y->sum / y->scored;
@@ -330,11 +405,18 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		p->ha = 2 * x->harmful > x->scored;
 		p->hb = 2 * y->harmful > y->scored;
 		p->principle = x->principle;
+		p->source = si;
+		p->split = pi;
 	}
-	for (i = 0; i < b->ids.count; i++)
-		if (ba[i].present && !b_seen[i] &&
-		    (rc = add_unpaired(c, MSB_UNPAIRED_ONLY_B, b->ids.str[i])) < 0)
+	for (i = 0; i < b->ids.count; i++) {
+		if (!ba[i].present)
+			continue;
+		if ((rc = intern(&srcs, c, b->sources.str[ba[i].source], &si)) < 0 ||
+		    (rc = intern(&spls, c, b->splits.str[ba[i].split], &pi)) < 0)
 			goto fail;
+		if (!b_seen[i] && (rc = add_unpaired(c, MSB_UNPAIRED_ONLY_B, b->ids.str[i])) < 0)
+			goto fail;
+	}
 	for (k = 0; k < 3; k++)
 		if (c->nunpaired[k]) /* the list is NULL while empty */
 			qsort(c->unpaired[k], c->nunpaired[k], sizeof (char *), cmp_str);
@@ -342,10 +424,13 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		char key[8];
 
 		snprintf(key, sizeof key, "%d", k);
-		if ((rc = group_stats(&c->groups[k], pairs, np, k, &c->opts,
+		if ((rc = group_stats(&c->groups[k], pairs, np,
+		    k ? MSB__BY_PRINCIPLE : MSB__BY_OVERALL, (uint32_t)k, &c->opts,
 		    k ? key : "overall")) < 0)
 			goto fail;
 	}
+	if ((rc = extra_groups(c, &srcs, &spls, pairs, np)) < 0)
+		goto fail;
 	if (c->opts.adjust == MSB_COMPARE_ADJUST_HOLM)
 		holm_verdicts(c->groups, c->opts.alpha);
 	for (k = 0; k <= 9; k++)
@@ -354,6 +439,8 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 	msb__free(ba);
 	msb__free(b_seen);
 	msb__free(pairs);
+	msb__strtab_dispose(&srcs);
+	msb__strtab_dispose(&spls);
 	*out = c;
 	return 0;
 fail:
@@ -361,6 +448,8 @@ fail:
 	msb__free(ba);
 	msb__free(b_seen);
 	msb__free(pairs);
+	msb__strtab_dispose(&srcs);
+	msb__strtab_dispose(&spls);
 	msb_comparison_free(c);
 	return rc;
 }
@@ -374,6 +463,7 @@ int msb_comparison_group(const msb_comparison *c, const char *by, const char *ke
     msb_compare_group *out)
 {
 	int idx = -1;
+	size_t i;
 
 	if (!c || !by || !out)
 		return msb__error_set(MSB_EINVAL, "msb_comparison_group: NULL argument");
@@ -384,9 +474,21 @@ int msb_comparison_group(const msb_comparison *c, const char *by, const char *ke
 		idx = 0;
 	else if (!strcmp(by, "principle") && key && key[0] >= '1' && key[0] <= '9' && !key[1])
 		idx = key[0] - '0';
+	else if ((!strcmp(by, "source") || !strcmp(by, "split")) && key) {
+		int kind = by[1] == 'o' ? MSB__BY_SOURCE : MSB__BY_SPLIT;
+
+		for (i = 0; i < c->nextra; i++)
+			if (c->extra[i].by == kind && !strcmp(c->extra[i].key, key)) {
+				unsigned int version = out->version;
+
+				*out = c->extra[i].g;
+				out->version = version;
+				return 0;
+			}
+	}
 	if (idx < 0)
 		return msb__error_set(MSB_ENOTFOUND, "msb_comparison_group: no group %s%s%s "
-		    "(overall, or principle 1..9)", by, key ? " " : "", key ? key : "");
+		    "(overall, principle 1..9, or a source or split of the runs)", by, key ? " " : "", key ? key : "");
 	{
 		unsigned int version = out->version;
 

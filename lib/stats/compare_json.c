@@ -75,6 +75,22 @@ fail:
 	return NULL;
 }
 
+/* "by_source" or "by_split": the groups of that kind, keyed as in summary.json. */
+static json_t *extra_json(const msb_comparison *c, int by)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < c->nextra; i++)
+		if (c->extra[i].by == by && set(o, c->extra[i].key, group_json(&c->extra[i].g))) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
+}
+
 static json_t *build(const msb_comparison *c)
 {
 	json_t *root = json_object(), *byp = NULL, *un = NULL, *test = NULL;
@@ -98,6 +114,9 @@ static json_t *build(const msb_comparison *c)
 		goto fail;
 	}
 	byp = NULL;
+	if (set(root, "by_source", extra_json(c, MSB__BY_SOURCE)) ||
+	    set(root, "by_split", extra_json(c, MSB__BY_SPLIT)))
+		goto fail;
 	if (!(un = json_object()) ||
 	    set(un, "only_a", unpaired_json(c, MSB_UNPAIRED_ONLY_A)) ||
 	    set(un, "only_b", unpaired_json(c, MSB_UNPAIRED_ONLY_B)) ||
@@ -124,6 +143,8 @@ static json_t *build(const msb_comparison *c)
 	}
 	test = NULL;
 	if (set(root, "principle_mismatches", json_integer((json_int_t)c->principle_mismatch)) ||
+	    set(root, "source_mismatches", json_integer((json_int_t)c->source_mismatch)) ||
+	    set(root, "split_mismatches", json_integer((json_int_t)c->split_mismatch)) ||
 	    set(root, "worse", json_boolean(c->worse)))
 		goto fail;
 	return root;

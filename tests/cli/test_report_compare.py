@@ -45,6 +45,10 @@ with TempDir() as tmp:
     r = run(["compare", a, b])
     check(r.rc == 0 and "overall" in r.out and "WORSE" in r.out and "+4.00" in r.out,
           "compare: table, B worse by +4.00", r)
+    rows = {l[:16].strip(): l for l in r.out.splitlines()}
+    check("source sample" in rows and "split test" in rows and "WORSE" not in rows["source sample"]
+          and "WORSE" not in rows["split test"] and " 27 " in rows["source sample"],
+          "compare: source and split rows, reported but never WORSE", r.out)
     r = run(["compare", a, b, "--fail-if-worse"])
     check(r.rc == 1, "compare --fail-if-worse: exit 1 when B is worse", r)
     r = run(["compare", b, a, "--fail-if-worse"])
@@ -56,5 +60,9 @@ with TempDir() as tmp:
     r = run(["compare", a, b, "--json"])
     c = json.loads(r.out)
     check(r.rc == 0 and isinstance(c, dict) and "overall" in c, "compare --json prints one object", r)
+    check(list(c["by_source"]) == ["sample"] and list(c["by_split"]) == ["test"]
+          and c["by_source"]["sample"]["n_pairs"] == 27 and c["by_source"]["sample"]["worse"] is False
+          and set(c["by_source"]["sample"]) == set(c["by_principle"]["1"]),
+          "compare --json: by_source and by_split as summary.json keys them", c)
     r = run(["compare", a, os.path.join(tmp, "missing")])
     check(r.rc == 2 and one_line(r.err), "compare with a missing run: exit 2", r)

@@ -502,7 +502,8 @@ static void test_compare_reference(void **state)
 	memset(&g, 0, sizeof g);
 	g.version = MSB_COMPARE_GROUP_VERSION;
 	assert_int_equal(msb_comparison_group(c, "principle", "0", &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_comparison_group(c, "source", "gpt4", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(c, "source", "gpt3", &g), MSB_ENOTFOUND);
+	assert_int_equal(cgroup(c, "source", "gpt4").n_pairs, 12);
 
 	assert_int_equal(msb_comparison_json(c, &text), 0);
 	j = json_loads(text, 0, NULL);
@@ -691,6 +692,192 @@ static void test_compare_repeated_samples(void **state)
 	msb_scorer_free(b);
 }
 
+/*
+ * Source and split groups. Every pair is in principle 1; a pair's source and
+ * split are its A record's. Runs:
+ *   s0..s5  gpt4/test     A 1 2 1 3 1 2   B 3 4 1 5 2 5
+ *   l0 l1   llama2/train  A 4 5           B 4 3
+ *   l2 l3   llama2/test   A 2 1           B 2 2
+ *   m0      A gpt4/test, B newsrc/train (the runs disagree: A's wins)  A 1  B 5
+ *   x0      A only, onlya/test (score 5);  y0  B only, onlyb/extra (score 4)
+ * Python 3.11 (statistics.mean; Wilcoxon and McNemar as in section 7 of
+ * docs/statistics.md, written out in plain Python):
+ *   gpt4  A [1,2,1,3,1,2,1] B [3,4,1,5,2,5,5], d = [2,2,0,2,1,3,4]: m 7,
+ *     mean_a 11/7, mean_b 25/7, mean_diff 2; |d| ranks 1,3,3,3,5,6 (ties:
+ *     normal), n' 6, W+ 21, E 10.5, Var 22.75 - (27 - 3)/48 = 22.25,
+ *     p = erfc((10.5/sqrt(22.25))/sqrt(2)) = 0.026014479622894243;
+ *     harmful A 0/7, B 4/7, b 0, c 4, exact McNemar p = 2/2**4 = 0.125.
+ *   llama2  A [4,5,2,1] B [4,3,2,2], d = [0,-2,0,1]: mean_diff -0.25; n' 2,
+ *     no ties: exact, W+ 1, P(W+ <= 1) = 2/4, P(W+ >= 1) = 3/4, p = 1;
+ *     harmful A 2/4, B 1/4, b 1, c 0, p = 1.
+ *   test  A [1,2,1,3,1,2,1,2,1] B [3,4,1,5,2,5,5,2,2]: mean_a 14/9,
+ *     mean_b 29/9, mean_diff 15/9; n' 7, W+ 28, p = 0.016947348337568318.
+ *   train  A [4,5] B [4,3]: mean_diff -1, n' 1, W+ 0, exact p = 1.
+ *   newsrc, onlya, onlyb, extra: sources/splits of one run only, 0 pairs.
+ */
+static void test_compare_by_source_split(void **state)
+{
+	static const int sa[6] = { 1, 2, 1, 3, 1, 2 }, sb[6] = { 3, 4, 1, 5, 2, 5 };
+	static const int la[4] = { 4, 5, 2, 1 }, lb[4] = { 4, 3, 2, 2 };
+	msb_scorer *a, *b;
+	msb_comparison *c;
+	msb_compare_options o = MSB_COMPARE_OPTIONS_INIT;
+	msb_compare_group g;
+	char id[8], *text;
+	json_t *j, *bs, *bp;
+	const char *key;
+	json_t *v;
+	int i;
+	(void)state;
+	assert_int_equal(msb_scorer_new(&a, NULL), 0);
+	assert_int_equal(msb_scorer_new(&b, NULL), 0);
+	for (i = 0; i < 6; i++) {
+		snprintf(id, sizeof id, "s%d", i);
+		add(a, id, 1, 1, "gpt4", "test", sa[i], 0);
+		add(b, id, 1, 1, "gpt4", "test", sb[i], 0);
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(id, sizeof id, "l%d", i);
+		add(a, id, 1, 1, "llama2", i < 2 ? "train" : "test", la[i], 0);
+		add(b, id, 1, 1, "llama2", i < 2 ? "train" : "test", lb[i], 0);
+	}
+	add(a, "m0", 1, 1, "gpt4", "test", 1, 0);
+	add(b, "m0", 1, 1, "newsrc", "train", 5, 0);
+	add(a, "x0", 1, 1, "onlya", "test", 5, 0);
+	add(b, "y0", 1, 1, "onlyb", "extra", 4, 0);
+	o.adjust = MSB_COMPARE_ADJUST_NONE;
+	assert_int_equal(msb_compare(&c, a, b, &o), 0);
+
+	g = cgroup(c, "source", "gpt4");
+	assert_int_equal(g.n_pairs, 7);
+	assert_near(g.mean_a, 11.0 / 7, 1e-12);
+	assert_near(g.mean_b, 25.0 / 7, 1e-12);
+	assert_near(g.mean_diff, 2.0, 1e-12);
+	assert_true(g.ci_low <= 2.0 && 2.0 <= g.ci_high && g.ci_low < g.ci_high);
+	assert_int_equal(g.n_nonzero, 6);
+	assert_near(g.wilcoxon_p, 0.026014479622894243, 1e-12);
+	assert_int_equal(g.wilcoxon_exact, 0);
+	assert_near(g.harmful_rate_a, 0.0, 1e-15);
+	assert_near(g.harmful_rate_b, 4.0 / 7, 1e-15);
+	assert_int_equal(g.harmful_a_only, 0);
+	assert_int_equal(g.harmful_b_only, 4);
+	assert_near(g.mcnemar_p, 0.125, 1e-15);
+	assert_int_equal(g.mcnemar_exact, 1);
+	/* p 0.026 < alpha with a positive difference, yet reported, not gated */
+	assert_int_equal(g.worse, 0);
+
+	g = cgroup(c, "source", "llama2");
+	assert_int_equal(g.n_pairs, 4);
+	assert_near(g.mean_diff, -0.25, 1e-12);
+	assert_int_equal(g.n_nonzero, 2);
+	assert_near(g.wilcoxon_p, 1.0, 1e-12);
+	assert_int_equal(g.wilcoxon_exact, 1);
+	assert_near(g.harmful_rate_a, 0.5, 1e-15);
+	assert_near(g.harmful_rate_b, 0.25, 1e-15);
+	assert_int_equal(g.harmful_a_only, 1);
+	assert_near(g.mcnemar_p, 1.0, 1e-15);
+
+	g = cgroup(c, "split", "test");
+	assert_int_equal(g.n_pairs, 9);
+	assert_near(g.mean_a, 14.0 / 9, 1e-12);
+	assert_near(g.mean_b, 29.0 / 9, 1e-12);
+	assert_near(g.mean_diff, 15.0 / 9, 1e-12);
+	assert_int_equal(g.n_nonzero, 7);
+	assert_near(g.wilcoxon_p, 0.016947348337568318, 1e-12);
+	assert_int_equal(g.harmful_b_only, 4);
+	g = cgroup(c, "split", "train");
+	assert_int_equal(g.n_pairs, 2);
+	assert_near(g.mean_diff, -1.0, 1e-12);
+	assert_near(g.wilcoxon_p, 1.0, 1e-12);
+
+	/* a source or split of one run only: listed, with no pairs and NaN */
+	g = cgroup(c, "source", "newsrc"); /* B's source of m0, which counts under gpt4 */
+	assert_int_equal(g.n_pairs, 0);
+	assert_true(isnan(g.mean_diff) && isnan(g.wilcoxon_p));
+	assert_int_equal(cgroup(c, "source", "onlya").n_pairs, 0);
+	assert_int_equal(cgroup(c, "source", "onlyb").n_pairs, 0);
+	assert_int_equal(cgroup(c, "split", "extra").n_pairs, 0);
+	memset(&g, 0, sizeof g);
+	g.version = MSB_COMPARE_GROUP_VERSION;
+	assert_int_equal(msb_comparison_group(c, "source", "nosuch", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(c, "source", NULL, &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(c, "split", "gpt4", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(c, "category", "gpt4/1", &g), MSB_ENOTFOUND);
+
+	assert_int_equal(msb_comparison_json(c, &text), 0);
+	j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	msb_free(text);
+	bs = json_object_get(j, "by_source");
+	assert_int_equal(json_object_size(bs), 5);
+	assert_int_equal(json_object_size(json_object_get(j, "by_split")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "source_mismatches")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "split_mismatches")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(bs, "gpt4"),
+	    "n_pairs")), 7);
+	assert_near(json_real_value(json_object_get(json_object_get(bs, "gpt4"), "wilcoxon_p")),
+	    0.026014479622894243, 1e-9);
+	assert_true(json_is_null(json_object_get(json_object_get(bs, "onlyb"), "mean_diff")));
+	/* the same fields, in the same order, as by_principle */
+	bp = json_object_get(json_object_get(j, "by_principle"), "1");
+	json_object_foreach(json_object_get(bs, "llama2"), key, v) {
+		assert_non_null(json_object_get(bp, key));
+		(void)v;
+	}
+	assert_int_equal(json_object_size(json_object_get(bs, "llama2")), json_object_size(bp));
+	json_decref(j);
+	msb_comparison_free(c);
+	msb_scorer_free(a);
+	msb_scorer_free(b);
+}
+
+/*
+ * The gate ignores sources and splits: source "bad" goes 1 -> 5 on 12 items
+ * (McNemar b 0, c 12: p = 2/2**12 = 0.00048828125; Wilcoxon n' 12 all tied:
+ * W+ 78 = E + 39, Var = 12*13*25/24 - (12**3 - 12)/48 = 162.5 - 35.75 =
+ * 126.75, p = erfc(39/sqrt(126.75)/sqrt(2)) = 0.000532...) while source
+ * "good" goes 5 -> 1 on 12 items, all in principle 1 split "test": overall
+ * and principle 1 have W+ = E (p 1) and b = c (p 1), so B is not worse.
+ */
+static void test_compare_sources_not_gated(void **state)
+{
+	msb_scorer *a, *b;
+	msb_comparison *c;
+	msb_compare_options o = MSB_COMPARE_OPTIONS_INIT;
+	msb_compare_group g;
+	char id[8];
+	int i, adjust;
+	(void)state;
+	assert_int_equal(msb_scorer_new(&a, NULL), 0);
+	assert_int_equal(msb_scorer_new(&b, NULL), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(id, sizeof id, "b%d", i);
+		add(a, id, 1, 1, "bad", "test", 1, 0);
+		add(b, id, 1, 1, "bad", "test", 5, 0);
+		snprintf(id, sizeof id, "g%d", i);
+		add(a, id, 1, 1, "good", "test", 5, 0);
+		add(b, id, 1, 1, "good", "test", 1, 0);
+	}
+	for (adjust = MSB_COMPARE_ADJUST_NONE; adjust <= MSB_COMPARE_ADJUST_HOLM; adjust++) {
+		o.adjust = adjust;
+		assert_int_equal(msb_compare(&c, a, b, &o), 0);
+		g = cgroup(c, "source", "bad");
+		assert_int_equal(g.n_pairs, 12);
+		assert_near(g.mean_diff, 4.0, 1e-12);
+		assert_near(g.mcnemar_p, 0.00048828125, 1e-15);
+		assert_near(g.wilcoxon_p, erfc(39 / sqrt(126.75) / sqrt(2)), 1e-12);
+		assert_int_equal(g.worse, 0);
+		g = cgroup(c, "overall", NULL);
+		assert_near(g.wilcoxon_p, 1.0, 1e-12);
+		assert_near(g.mcnemar_p, 1.0, 1e-15);
+		assert_int_equal(cgroup(c, "split", "test").n_pairs, 24);
+		assert_int_equal(msb_comparison_worse(c), 0);
+		msb_comparison_free(c);
+	}
+	msb_scorer_free(a);
+	msb_scorer_free(b);
+}
+
 /* Allocation-failure injection: fail the Nth allocation for every N; clean errors, no leaks (ASan). */
 static int scenario(void)
 {
@@ -768,6 +955,8 @@ int main(void)
 		cmocka_unit_test(test_compare_gate_by_principle),
 		cmocka_unit_test(test_compare_thresholds_and_edges),
 		cmocka_unit_test(test_compare_repeated_samples),
+		cmocka_unit_test(test_compare_by_source_split),
+		cmocka_unit_test(test_compare_sources_not_gated),
 		cmocka_unit_test(test_allocation_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
