@@ -100,7 +100,7 @@ int msb_backend_is_async(const msb_backend *b)
 	return b && b->vt.submit && b->vt.poll;
 }
 
-int msb__completion_settle(msb_completion *c, int rc, const char *stage)
+int msb__completion_settle(msb_completion *c, int rc)
 {
 	if (rc > 0)
 		rc = 0;
@@ -115,7 +115,6 @@ int msb__completion_settle(msb_completion *c, int rc, const char *stage)
 		msb_completion_set_error(c, MSB_EUSER, "empty", "the backend returned no text");
 		rc = MSB_EUSER;
 	}
-	(void)stage;
 	return rc;
 }
 
@@ -174,7 +173,7 @@ int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion 
 	if ((rc = msb_completion_new(&c)))
 		return rc;
 	rc = call_slots(b, req, c);
-	rc = msb__completion_settle(c, rc, "model");
+	rc = msb__completion_settle(c, rc);
 	*out = c;
 	if (rc)
 		msb__error_set(rc, "%s", c->error_message ? c->error_message : msb_strerror(rc));

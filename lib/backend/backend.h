@@ -25,6 +25,6 @@ int msb__request_check(const msb_request *req);
  * error (code, kind, message) when rc < 0, and an error when rc == 0 but
  * there is no text. Returns the final status.
  */
-int msb__completion_settle(msb_completion *c, int rc, const char *stage);
+int msb__completion_settle(msb_completion *c, int rc);
 
 #endif

@@ -339,7 +339,7 @@ static void on_model_done(msb_completion *c, int status, void *ctx)
 		msb_completion_set_latency_ms(t->c, msb__now_ms() - t->t0);
 	if (msb_completion_attempts(t->c) <= 0)
 		msb_completion_set_attempts(t->c, 1);
-	t->status = msb__completion_settle(t->c, status, "model");
+	t->status = msb__completion_settle(t->c, status);
 	completed_push(t->ev, t);
 }
 
@@ -378,7 +378,7 @@ static void submit_async(msb_eval *ev, msb__task *t)
 		if (rc < 0) { /* failed at once: `done` will not come */
 			async_unlink(ev, t);
 			ev->async_model_inflight--;
-			t->status = msb__completion_settle(t->c, rc, "model");
+			t->status = msb__completion_settle(t->c, rc);
 			completed_push(ev, t);
 		}
 	} else {

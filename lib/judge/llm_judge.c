@@ -258,7 +258,7 @@ static void on_completion(msb_completion *c, int status, void *ctx)
 	pending *p = ctx;
 	int rc;
 
-	rc = msb__completion_settle(c, status, "judge");
+	rc = msb__completion_settle(c, status);
 	rc = finish(p->v, c, rc, p->t0);
 	rc = msb__verdict_settle(p->v, rc);
 	p->done(p->v, rc, p->done_ctx);
