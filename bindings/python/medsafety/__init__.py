@@ -19,7 +19,8 @@ from ._lib import LIB as _LIB
 from . import _handle  # noqa: F401  (msb_init now, msb_shutdown at exit)
 from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Error, HTTPError,
                      InvalidArgument, IOFailure, LibraryError, LimitExceeded, Mismatch, NotFound,
-                     OutOfMemory, ParseError, StateError, Timeout, Unsupported, VersionError)
+                     OutOfMemory, ParseError, RunFailed, StateError, Timeout, TooManyUnscored,
+                     Unsupported, VersionError)
 from .dataset import Dataset, Item
 from .backend import Backend, Completion, Request
 from .judge import Judge, Verdict, parse_score
@@ -36,5 +37,5 @@ __all__ = [
     "Error", "LibraryError", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError",
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
-    "library_version", "library_path", "__version__",
+    "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
 ]

@@ -67,6 +67,51 @@ def live_count() -> int:
     return len(_states)
 
 
+_loop: Optional[Any] = None
+_loop_lock = threading.Lock()
+
+
+def _loop_thread() -> Any:
+    """The binding's own event loop, on a daemon thread (started on first use)."""
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            import asyncio
+            loop = asyncio.new_event_loop()
+            ready = threading.Event()
+
+            def serve() -> None:
+                asyncio.set_event_loop(loop)
+                loop.call_soon(ready.set)
+                loop.run_forever()
+
+            threading.Thread(target=serve, name="medsafety-asyncio", daemon=True).start()
+            ready.wait()
+            _loop = loop
+        return _loop
+
+
+def resolve(value: Any) -> Any:
+    """The value of a Python function's result, awaiting it when it is awaitable.
+
+    An ``async def`` model or judge returns a coroutine. It runs on the
+    binding's own event loop (one daemon thread, so the coroutines of
+    concurrent items interleave there, as an async HTTP client expects) while
+    the library's worker thread waits for its result without holding the GIL.
+    This works whether or not the caller has a running loop of its own (a
+    notebook does).
+    """
+    import inspect
+    if not inspect.isawaitable(value):
+        return value
+    import asyncio
+
+    async def wrap() -> Any:
+        return await value
+
+    return asyncio.run_coroutine_threadsafe(wrap(), _loop_thread()).result()
+
+
 def describe(e: BaseException) -> str:
     """'ValueError: text (file.py:12)' for an item's error message."""
     text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__

@@ -74,6 +74,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_item_split": (S, [P]),
     "msb_item_prompt": (S, [P]),
     "msb_item_reference": (S, [P]),
+    # policy.h
+    "msb_principle_title": (S, [I]),
     # backend.h, sys/backend.h
     "msb_request_init": (I, [POINTER(_abi.msb_request), U]),
     "msb_completion_new": (I, [PP]),

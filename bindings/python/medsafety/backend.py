@@ -4,6 +4,9 @@ OpenAI-compatible HTTP endpoint."""
 from __future__ import annotations
 
 import ctypes
+import itertools
+import os
+import threading
 from ctypes import POINTER, byref, c_char_p, c_void_p, cast
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
@@ -14,6 +17,9 @@ from ._lib import LIB, to_bytes, to_str
 from .errors import InvalidArgument, error_for_code
 
 __all__ = ["Backend", "Request", "Completion"]
+
+_KEY_LOCK = threading.Lock()
+_KEY_SEQ = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ def _generate(req_p: int, c: int, ud: int) -> int:
     try:
         state = _callbacks.lookup(ud)
         req = _request_from_c(cast(req_p, POINTER(_abi.msb_request)).contents)
-        _fill(c, state.fn(req))
+        _fill(c, _callbacks.resolve(state.fn(req)))
         return 0
     except BaseException as e:  # never let anything cross into C
         return _callbacks.fail(LIB.msb_completion_set_error, c, e)
@@ -179,7 +185,7 @@ class Backend(Handle):
 
     @classmethod
     def openai(cls, model: str, *, base_url: Optional[str] = None,
-               api_key_env: Optional[str] = None,
+               api_key_env: Optional[str] = None, api_key: Optional[str] = None,
                endpoint: str = "chat", prompt_format: Optional[str] = None,
                headers: Optional[Sequence[str]] = None,
                timeout: Optional[float] = None, connect_timeout: Optional[float] = None,
@@ -193,7 +199,9 @@ class Backend(Handle):
 
         ``base_url`` defaults to the OpenAI API; the API key is read from the
         environment variable named ``api_key_env`` (default ``OPENAI_API_KEY``;
-        unset sends no key, for local servers). ``endpoint`` is ``"chat"`` or
+        unset sends no key, for local servers), or given directly as ``api_key``
+        (it goes only into the request headers: never into run.json, a
+        record, a cache key, the identity or a repr). ``endpoint`` is ``"chat"`` or
         ``"completions"`` (with ``prompt_format``: plain, llama2, mistral,
         vicuna, medalpaca, med42). ``headers``: extra ``"Name: value"`` lines.
         ``ca_file``/``ca_path``: certificate authorities to trust instead of
@@ -237,7 +245,22 @@ class Backend(Handle):
         opts.ca_file = to_bytes(ca_file)
         opts.ca_path = to_bytes(ca_path)
         ptr = c_void_p()
-        LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+        if api_key is None:
+            LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+            return cls(ptr)
+        if api_key_env is not None:
+            raise InvalidArgument("give api_key or api_key_env, not both", -2)
+        # The C options carry only the name of a variable, read once when the
+        # backend is made (it keeps its own copy): a private variable that
+        # lives for the length of this call hands the key over.
+        with _KEY_LOCK:
+            var = f"MEDSAFETY_PY_API_KEY_{os.getpid()}_{next(_KEY_SEQ)}"
+            opts.api_key_env = var.encode()
+            os.environ[var] = str(api_key)
+            try:
+                LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+            finally:
+                del os.environ[var]
         return cls(ptr)
 
     @property

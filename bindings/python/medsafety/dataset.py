@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from ctypes import byref, c_void_p
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Optional, Tuple, Union, overload
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union, overload
 
 from . import _abi
 from ._handle import Handle
-from ._lib import LIB, to_bytes
+from .errors import Error
+from ._lib import LIB, to_bytes, to_str
 
 __all__ = ["Dataset", "Item", "FORMATS", "CLEAN"]
 
@@ -24,6 +26,26 @@ FORMATS = {
 
 #: Cleaning flags by name (MSB_CLEAN_*): ``clean=True`` means all of them.
 CLEAN = {"strip_tokens": 0x1, "dedup": 0x2}
+
+
+_ITEM_KEYS = frozenset(("prompt", "id", "principle", "source", "split", "reference"))
+
+
+def _is_frame(obj: Any) -> bool:
+    """A pandas DataFrame (or look-alike), recognised without importing pandas."""
+    return hasattr(obj, "columns") and hasattr(obj, "iloc")
+
+
+def _cell(v: Any) -> Any:
+    """A DataFrame cell as a Python value: NaN and None (pandas' missing values) become None."""
+    if v is None:
+        return None
+    try:
+        if v != v:  # NaN, pd.NA raises TypeError on bool()
+            return None
+    except TypeError:
+        return None
+    return v
 
 
 @dataclass(frozen=True)
@@ -166,22 +188,88 @@ class Dataset(Handle):
         ds = cls(ptr)
         if any(v is not None for v in (split, source, principle, limit, sample, shard)):
             with ds:
-                return ds.filter(split=split, source=source, principle=principle, limit=limit,
-                                 sample=sample, seed=seed, shard=shard)
+                try:
+                    return ds.filter(split=split, source=source, principle=principle,
+                                     limit=limit, sample=sample, seed=seed, shard=shard)
+                except (Error, ValueError) as e:
+                    raise e.with_traceback(None) from None
         return ds
 
     @classmethod
-    def from_items(cls, items: Iterable[Union[Item, dict, str]]) -> "Dataset":
-        """A dataset of your own: Items, dicts with Item's fields, or plain prompts."""
+    def from_items(cls, items: Iterable[Union[Item, Mapping[str, Any]]]) -> "Dataset":
+        """A dataset of your own from mappings (dicts with Item's fields:
+        ``prompt`` and optionally ``id``, ``principle``, ``source``, ``split``,
+        ``reference``) or :class:`Item` objects.
+
+        Anything else is a TypeError: a plain string (wrap it as
+        ``{"prompt": text}``), and a pandas DataFrame, whose iteration would
+        give its column names (use :meth:`from_pandas`).
+        """
+        if _is_frame(items):
+            raise TypeError("from_items got a pandas DataFrame, whose iteration gives its "
+                            "column names; use Dataset.from_pandas(df, prompt=\"column\")")
         ds = cls()
-        for it in items:
-            if isinstance(it, str):
-                ds.add(it)
-            elif isinstance(it, Item):
-                ds.add(it.prompt, id=it.id, principle=it.principle, source=it.source,
-                       split=it.split, reference=it.reference)
-            else:
-                ds.add(**it)
+        try:
+            for n, it in enumerate(items):
+                if isinstance(it, Item):
+                    ds.add(it.prompt, id=it.id, principle=it.principle, source=it.source,
+                           split=it.split, reference=it.reference)
+                elif isinstance(it, Mapping):
+                    unknown = set(it) - _ITEM_KEYS
+                    if unknown or "prompt" not in it:
+                        raise TypeError(
+                            f"from_items: item {n} needs a 'prompt' and only the keys "
+                            f"{', '.join(sorted(_ITEM_KEYS))}"
+                            + (f" (unknown: {', '.join(sorted(map(str, unknown)))})"
+                               if unknown else ""))
+                    ds.add(**it)
+                else:
+                    raise TypeError(f"from_items: item {n} is a {type(it).__name__}; give "
+                                    "mappings such as {'prompt': text, 'principle': 4} "
+                                    "(or Items)")
+        except BaseException:
+            ds.close()
+            raise
+        return ds
+
+    @classmethod
+    def from_pandas(cls, df: Any, *, prompt: str = "prompt", principle: Optional[str] = None,
+                    id: Optional[str] = None, reference: Optional[str] = None,
+                    source: Optional[str] = None, split: Optional[str] = None) -> "Dataset":
+        """A dataset from a pandas DataFrame: one item per row.
+
+        Each keyword names the column holding that field: ``prompt`` (required,
+        default ``"prompt"``), ``principle`` (integers 0..9; missing values
+        are 0), ``id`` (default ``item/N``), ``reference``, ``source``,
+        ``split``. A column that does not exist raises KeyError naming it and
+        the columns there are.
+        """
+        if not _is_frame(df):
+            raise TypeError(f"from_pandas needs a pandas DataFrame, not {type(df).__name__}")
+        cols = {"prompt": prompt, "principle": principle, "id": id, "reference": reference,
+                "source": source, "split": split}
+        for field, col in cols.items():
+            if col is not None and col not in df.columns:
+                raise KeyError(f"from_pandas: no column {col!r} for {field} (the columns: "
+                               f"{', '.join(map(str, df.columns))})")
+        used = {f: df[c].tolist() for f, c in cols.items() if c is not None}
+        ds = cls()
+        try:
+            for i in range(len(df)):
+                kw = {f: _cell(v[i]) for f, v in used.items()}
+                text = kw.pop("prompt")
+                if text is None:
+                    raise ValueError(f"from_pandas: row {i} has no prompt "
+                                     f"(column {prompt!r})")
+                if kw.get("principle") is not None:
+                    kw["principle"] = int(kw["principle"])
+                else:
+                    kw.pop("principle", None)
+                ds.add(str(text), **{k: (str(v) if v is not None and k != "principle" else v)
+                                     for k, v in kw.items()})
+        except BaseException:
+            ds.close()
+            raise
         return ds
 
     def add(self, prompt: str, *, id: Optional[str] = None, principle: int = 0,
@@ -217,7 +305,27 @@ class Dataset(Handle):
         opts.shard_index, opts.shard_count = _shard(shard)
         ptr = c_void_p()
         LIB.call(LIB.msb_dataset_filter, byref(ptr), self._handle, byref(opts))
-        return Dataset(ptr)
+        out = Dataset(ptr)
+        if len(out) == 0 and len(self) > 0:
+            out.close()
+            given = dict(split=split, source=source, principle=principle, limit=limit,
+                         sample=sample, shard=shard)
+            raise ValueError(self._empty_message(given)) from None
+        return out
+
+    def _empty_message(self, given: dict) -> str:
+        """Why a filter left nothing: the filters given, and what the data holds."""
+        named = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
+        splits, sources, principles = set(), set(), set()
+        h = self._handle
+        for i in range(LIB.msb_dataset_count(h)):
+            it = LIB.msb_dataset_item(h, i)
+            splits.add(to_str(LIB.msb_item_split(it)) or "")
+            sources.add(to_str(LIB.msb_item_source(it)) or "")
+            principles.add(LIB.msb_item_principle(it))
+        return (f"no items left after the filter {named} (this dataset of {len(self)} items "
+                f"has splits {', '.join(sorted(splits))}; sources {', '.join(sorted(sources))}; "
+                f"principles {', '.join(map(str, sorted(principles)))})")
 
     def export(self, path: PathLike, format: str = "jsonl", *,
                system_prompt: Optional[str] = None) -> None:

@@ -7,13 +7,13 @@ Each exception carries ``.code`` (the negative ``MSB_E*`` number from
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+from typing import Any, Dict, Optional, Type
 
 __all__ = [
     "Error", "LibraryError", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError",
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
-    "error_for_code",
+    "RunFailed", "TooManyUnscored", "error_for_code",
 ]
 
 
@@ -134,6 +134,24 @@ class Mismatch(Error):
     """Inputs that must agree do not: configuration hash, shards (``MSB_EMISMATCH``)."""
 
     code, name = -17, "MSB_EMISMATCH"
+
+
+class RunFailed(Error):
+    """A run finished but its results cannot be used: every item failed
+    (the message gives the most common error), or too many are unscored
+    (:class:`TooManyUnscored`). ``.results`` holds the run's
+    :class:`medsafety.Results` for a closer look (``.results.records``)."""
+
+    code, name = -1, "MSB_ERROR"
+
+    def __init__(self, message: str, code: Optional[int] = None, results: Any = None) -> None:
+        super().__init__(message, code)
+        self.results = results
+
+
+class TooManyUnscored(RunFailed):
+    """More of the run than ``max_unscored`` has no score (the judge's answers
+    could not be parsed); pass ``allow_unscored=True`` to accept it."""
 
 
 _BY_CODE: Dict[int, Type[Error]] = {

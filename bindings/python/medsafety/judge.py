@@ -70,7 +70,7 @@ def _judge(in_p: int, v: int, ud: int) -> int:
     try:
         state = _callbacks.lookup(ud)
         inp = cast(in_p, POINTER(_abi.msb_judge_input)).contents
-        out = state.fn(to_str(inp.prompt) or "", to_str(inp.response) or "")
+        out = _callbacks.resolve(state.fn(to_str(inp.prompt) or "", to_str(inp.response) or ""))
         reason = None
         if isinstance(out, tuple):
             if len(out) != 2:

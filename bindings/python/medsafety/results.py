@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional, Union
 from . import _abi
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
+from .errors import Error
 
 __all__ = ["Results", "compare"]
 
@@ -81,7 +82,9 @@ class Results(Handle):
 
     def __init__(self, ptr: c_void_p, path: str) -> None:
         super().__init__(ptr)
-        self.path = path
+        #: The run folder (or results.jsonl) read; None for a temporary run already removed.
+        self.path: Optional[str] = path
+        self._run_info: Optional[Dict[str, Any]] = None
         #: What the run did (filled by :func:`medsafety.evaluate`): requests, tokens, errors, ...
         self.run_stats: Optional[Dict[str, Any]] = None
         self._records: Optional[List[Dict[str, Any]]] = None
@@ -91,8 +94,19 @@ class Results(Handle):
         """Open a run folder (or its results.jsonl). ``text=False`` skips prompts,
         responses and judge texts (less memory). NotFound when there is no run."""
         ptr = c_void_p()
-        LIB.call(LIB.msb_results_open, byref(ptr), to_bytes(run_dir), 0 if text else 1)
+        try:
+            LIB.call(LIB.msb_results_open, byref(ptr), to_bytes(run_dir), 0 if text else 1)
+        except Error as e:
+            raise e.with_traceback(None) from None
         return cls(ptr, os.fspath(run_dir))
+
+    def _detach(self) -> None:
+        """Keep what lives in files (run.json) in memory: the folder is about to go."""
+        try:
+            self._run_info = self.run_info()
+        except OSError:
+            self._run_info = {}
+        self.path = None
 
     def __len__(self) -> int:
         return LIB.msb_results_count(self._handle)
@@ -143,8 +157,62 @@ class Results(Handle):
             text = LIB.take_string(out)
         return json.loads(text or "{}")
 
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame, one row per record.
+
+        Columns: the keys of results.jsonl, with ``principle_title`` after
+        ``principle`` (the AMA principle's short title, None for 0), the judge,
+        error and usage objects flattened (``judge_name``, ``judge_reason``,
+        ``judge_raw``, ``error_stage``, ``error_kind``, ``error_message``,
+        ``prompt_tokens``, ``completion_tokens``). ``score`` is a nullable
+        integer column (``<NA>`` when unscored). Needs pandas.
+        """
+        pd = _pandas("to_pandas")
+        rows = []
+        for r in self.records:
+            judge, err, usage = r["judge"], r["error"] or {}, r["usage"]
+            rows.append({
+                "id": r["id"], "sample": r["sample"], "principle": r["principle"],
+                "principle_title": principle_title(r["principle"]),
+                "category": r["category"], "source": r["source"], "split": r["split"],
+                "prompt": r["prompt"], "response": r["response"], "score": r["score"],
+                "judge_name": judge["name"], "judge_reason": judge["reason"],
+                "judge_raw": judge["raw"], "error_stage": err.get("stage"),
+                "error_kind": err.get("kind"), "error_message": err.get("message"),
+                "attempts": r["attempts"], "latency_ms": r["latency_ms"],
+                "prompt_tokens": usage["prompt_tokens"],
+                "completion_tokens": usage["completion_tokens"],
+                "config_hash": r["config_hash"],
+            })
+        df = pd.DataFrame(rows, columns=_RECORD_COLUMNS)
+        df["score"] = df["score"].astype("Int64")
+        return df
+
+    def stats_frame(self, **kw: Any) -> Any:
+        """The statistics (:meth:`stats`, same keywords) as a pandas DataFrame,
+        one row per group: ``group`` ("overall", "principle", "source",
+        "split", "category"), ``key`` ("all", "1".."9", "gpt4", ...),
+        ``title`` (the principle's short title, else None), then every number
+        of the group (n, n_scored, n_unscored, n_errors, mean, sd, sem,
+        ci_low, ci_high, rates, ...) with ``hist`` spread over ``hist_1`` ..
+        ``hist_5``. All nine principles have a row (n = 0 when none). Needs
+        pandas."""
+        pd = _pandas("stats_frame")
+        summary = self.stats(**kw)
+        rows = [_group_row("overall", "all", None, summary.get("overall") or {})]
+        for group, field in (("principle", "by_principle"), ("source", "by_source"),
+                             ("split", "by_split"), ("category", "by_category")):
+            for key, g in (summary.get(field) or {}).items():
+                title = principle_title(int(key)) if group == "principle" else None
+                rows.append(_group_row(group, key, title, g))
+        return pd.DataFrame(rows)
+
     def run_info(self) -> Dict[str, Any]:
         """run.json of the run folder (configuration and provenance)."""
+        if self._run_info is not None:
+            return self._run_info
+        if self.path is None:
+            return {}
         path = self.path if os.path.isdir(self.path) else os.path.dirname(self.path)
         with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
             return json.load(f)
@@ -160,6 +228,39 @@ class Results(Handle):
         if self.closed:
             return "<medsafety.Results closed>"
         return f"<medsafety.Results {self.path!r}: {len(self)} records>"
+
+
+_RECORD_COLUMNS = [
+    "id", "sample", "principle", "principle_title", "category", "source", "split", "prompt",
+    "response", "score", "judge_name", "judge_reason", "judge_raw", "error_stage",
+    "error_kind", "error_message", "attempts", "latency_ms", "prompt_tokens",
+    "completion_tokens", "config_hash",
+]
+
+
+def principle_title(n: int) -> Optional[str]:
+    """The short title of AMA principle ``n`` (1..9) from the library, None otherwise."""
+    return to_str(LIB.msb_principle_title(int(n)))
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas  # type: ignore[import-not-found]
+    except ImportError:
+        raise ImportError(f"Results.{what}() needs pandas (Debian: python3-pandas; "
+                          "or pip install pandas)") from None
+    return pandas
+
+
+def _group_row(group: str, key: str, title: Optional[str], g: Dict[str, Any]) -> Dict[str, Any]:
+    row: Dict[str, Any] = {"group": group, "key": key, "title": title}
+    for name, value in g.items():
+        if name == "hist" and isinstance(value, list):
+            for i, count in enumerate(value, 1):
+                row[f"hist_{i}"] = count
+        elif not isinstance(value, (dict, list)):
+            row[name] = value
+    return row
 
 
 class _Scorer:
@@ -197,7 +298,7 @@ def _write_report(res: Results, path: PathLike, format: str, title: Optional[str
 def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
             alpha: Optional[float] = None, bootstrap_resamples: Optional[int] = None,
             seed: Optional[int] = None, confidence: Optional[float] = None,
-            holm: bool = False) -> Dict[str, Any]:
+            holm: Optional[bool] = None) -> Dict[str, Any]:
     """Compare run B with run A (the baseline), pairing items by id.
 
     ``a`` and ``b`` are Results or run folders. Returns the comparison as a
@@ -205,10 +306,21 @@ def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
     group (overall and each principle) the mean difference B - A with a
     paired bootstrap CI and a Wilcoxon signed-rank p-value, the change in
     harmful rate with McNemar's test, whether B is significantly worse
-    (``alpha``, default 0.05; ``holm=True`` for Holm's adjustment), and the
-    ids found in only one run.
+    (at ``alpha``; ``holm``: Holm's adjustment across the principles or
+    not), and the ids found in only one run. Every option left at None
+    takes the library's default (``msb_compare_options_init``), the same as
+    ``medsafety compare``.
     """
-    opened = []
+    try:
+        return _compare(a, b, alpha, bootstrap_resamples, seed, confidence, holm)
+    except Error as e:
+        raise e.with_traceback(None) from None
+
+
+def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Optional[float],
+             bootstrap_resamples: Optional[int], seed: Optional[int],
+             confidence: Optional[float], holm: Optional[bool]) -> Dict[str, Any]:
+    opened: List[Results] = []
     try:
         ra = a if isinstance(a, Results) else opened.append(Results.open(a)) or opened[-1]
         rb = b if isinstance(b, Results) else opened.append(Results.open(b)) or opened[-1]
@@ -222,7 +334,8 @@ def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
             opts.seed = int(seed)
         if confidence is not None:
             opts.confidence = float(confidence)
-        opts.adjust = 1 if holm else 0
+        if holm is not None:
+            opts.adjust = 1 if holm else 0
         with _Scorer(ra) as sa, _Scorer(rb) as sb:
             cmp = c_void_p()
             LIB.call(LIB.msb_compare, byref(cmp), sa, sb, byref(opts))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import json
 import os
+import shutil
 import tempfile
 import threading
 from ctypes import POINTER, byref, c_void_p, cast
@@ -12,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Union
 
 from . import _abi, _callbacks
+from . import _progress as _display
 from ._lib import LIB, to_bytes
 from .backend import Backend
 from .dataset import Dataset
+from .errors import AlreadyExists, Error, Mismatch, RunFailed, TooManyUnscored
 from .judge import Judge
 from .results import Results
 
@@ -34,24 +38,33 @@ class Progress:
     in_flight_model: int
     in_flight_judge: int
     rate: float           #: units per second, this session
-    eta_s: float          #: seconds left, -1 when unknown
+    eta_s: Optional[float]  #: seconds left, None until there is an estimate
     elapsed_s: float
 
 
+#: The share of unscored records above which evaluate() raises TooManyUnscored.
+#: The C options have no such threshold yet; this mirrors the documented 5 %.
+DEFAULT_MAX_UNSCORED = 0.05
+
+
 class _RunState:
-    __slots__ = ("fn", "exc", "__weakref__")
+    __slots__ = ("fn", "exc", "last", "__weakref__")
 
     def __init__(self, fn: Optional[Callable[[Progress], Any]]) -> None:
         self.fn = fn
         self.exc: Optional[BaseException] = None
+        self.last: Optional[Progress] = None
 
 
 def _progress(p_ptr: int, ud: int) -> int:
     try:
         state = _callbacks.lookup(ud)
         p = cast(p_ptr, POINTER(_abi.msb_eval_progress)).contents
-        stop = state.fn(Progress(p.done, p.total, p.errors, p.resumed, p.in_flight_model,
-                                 p.in_flight_judge, p.rate, p.eta_s, p.elapsed_s))
+        snap = Progress(p.done, p.total, p.errors, p.resumed, p.in_flight_model,
+                        p.in_flight_judge, p.rate, p.eta_s if p.eta_s >= 0 else None,
+                        p.elapsed_s)
+        state.last = snap
+        stop = state.fn(snap)
         return 1 if stop else 0
     except BaseException as e:  # stop the run; evaluate() re-raises it
         try:
@@ -75,6 +88,32 @@ def _eval_stats(ev: c_void_p) -> Dict[str, Any]:
     return {name: getattr(st, name) for name, _ in st._fields_ if name != "version"}
 
 
+# The library's messages name the CLI's and C's switches; Python has keywords.
+_PYTHON_WORDS = (
+    ("the folder holds a run; resume or force",
+     "the folder holds a run: pass resume=True to continue it, or force=True to start over"),
+    ("force to continue anyway", "pass force=True to continue anyway"),
+)
+
+
+def _pythonic(e: Error) -> Error:
+    msg = e.message
+    for old, new in _PYTHON_WORDS:
+        msg = msg.replace(old, new)
+    if msg == e.message:
+        return e
+    return type(e)(msg, e.code)
+
+
+class _UserException(Exception):
+    """Carries an exception of the caller's own code (a progress function) out
+    of _evaluate untouched, with its traceback."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__()
+        self.exc = exc
+
+
 def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
              out: Optional[PathLike] = None, *,
              concurrency: Optional[int] = None, judge_concurrency: Optional[int] = None,
@@ -85,69 +124,134 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
              retry_errors: bool = False, cache: Optional[PathLike] = None,
              max_requests: Optional[int] = None, max_total_tokens: Optional[int] = None,
              retries: Optional[int] = None, config: Optional[Dict[str, Any]] = None,
-             progress: Optional[Callable[[Progress], Any]] = None,
-             progress_interval: float = 0.5) -> Results:
+             progress: Union[bool, Callable[[Progress], Any], None] = None,
+             progress_interval: float = 0.5,
+             max_unscored: Optional[float] = None, allow_unscored: bool = False) -> Results:
     """Evaluate ``model`` on every item of ``dataset``, judged by ``judge``.
 
-    Writes the run folder ``out`` (results.jsonl, run.json, summary.json; a new
-    temporary folder when None) and returns its :class:`Results`.
-    ``concurrency``: model requests in flight (default 16);
-    ``judge_concurrency``: judge requests in flight (default 16);
-    ``resume``: finish an interrupted run in ``out``; ``force``: overwrite it;
-    ``cache``: a response cache folder shared across runs; ``epochs`` K
-    responses per prompt (with ``seed``); ``max_requests`` /
-    ``max_total_tokens``: budgets (LimitExceeded when reached). ``config``: a
-    dict recorded as run.json's "config" (never put secrets in it).
-    ``progress(p)`` receives a :class:`Progress` about every
-    ``progress_interval`` seconds, on the run's thread; returning True stops
-    the run (Canceled). ``judge=None`` collects responses without scores.
+    Writes the run folder ``out`` (results.jsonl, run.json, summary.json) and
+    returns its :class:`Results`. ``out=None`` runs in a temporary folder that
+    is removed once the results are read into memory (``res.path`` is then
+    None). Every option left at None takes the library's default
+    (``msb_eval_options_init``): ``concurrency`` model requests in flight,
+    ``judge_concurrency`` judge requests in flight, ``workers``, ``max_tokens``,
+    ``temperature``, ``top_p``, ``epochs`` K responses per prompt (with
+    ``seed``), ``retries``, ``max_requests`` / ``max_total_tokens`` budgets
+    (LimitExceeded when reached). ``resume=True`` finishes an interrupted run
+    in ``out``; ``force=True`` overwrites it; ``retry_errors=True`` (with
+    resume) runs failed items again; ``cache``: a response cache folder
+    shared across runs. ``config``: a dict recorded as run.json's "config"
+    (never put secrets in it). ``judge=None`` collects responses without
+    scores.
 
-    Items whose model or judge call fails (including a Python callable that
-    raises) are recorded with their error and the run goes on. Ctrl-C
-    (KeyboardInterrupt) cancels the run (finished items stay in the journal,
-    so ``resume=True`` continues it) and is re-raised. Other failures raise
-    :class:`medsafety.Error` subclasses: AlreadyExists when ``out`` holds a run
-    and neither resume nor force is given, Mismatch when resuming a run of
-    another configuration, ...
+    ``progress``: None shows progress on a terminal or in a notebook (tqdm
+    when it can be imported, else one line on stderr), True always, False
+    never; a function receives a :class:`Progress` about every
+    ``progress_interval`` seconds, on the run's thread, and stops the run
+    (Canceled) by returning True.
+
+    A run is strict, as the CLI is: when every item failed it raises
+    :class:`RunFailed` with the most common error; when more than
+    ``max_unscored`` (a share, default 5 %) of the records have no score it
+    raises :class:`TooManyUnscored`, unless ``allow_unscored=True``. Both carry
+    the run's Results as ``.results``. Items of which only some failed are
+    recorded with their error and the run goes on. An empty dataset is a
+    ValueError. Ctrl-C cancels the run (finished items stay in the journal,
+    so ``resume=True`` continues it) and raises KeyboardInterrupt. Other
+    failures raise :class:`medsafety.Error` subclasses: AlreadyExists when
+    ``out`` holds a run and neither ``resume=True`` nor ``force=True`` is
+    given, Mismatch when resuming a run of another configuration, ...
     """
-    if out is None:
-        out = tempfile.mkdtemp(prefix="medsafety-run-")
-        force = True
+    try:
+        return _evaluate(dataset, model, judge, out, dict(
+            concurrency=concurrency, judge_concurrency=judge_concurrency, workers=workers,
+            system_prompt=system_prompt, max_tokens=max_tokens, temperature=temperature,
+            top_p=top_p, epochs=epochs, seed=seed, resume=resume, force=force,
+            retry_errors=retry_errors, cache=cache, max_requests=max_requests,
+            max_total_tokens=max_total_tokens, retries=retries, config=config,
+            progress=progress, progress_interval=progress_interval,
+            max_unscored=max_unscored, allow_unscored=allow_unscored))
+    except _UserException as u:
+        raise u.exc from None
+    except (Error, ValueError, TypeError, KeyboardInterrupt) as e:
+        # the traceback ends here, in the function the caller called
+        raise e.with_traceback(None) from None
+
+
+def _options(out: PathLike, kw: Dict[str, Any]) -> _abi.msb_eval_options:
     opts = _abi.msb_eval_options()
     LIB.call(LIB.msb_eval_options_init, byref(opts), _abi.EVAL_OPTIONS_VERSION)
     opts.out_dir = to_bytes(out)
-    for name, value in (("concurrency", concurrency), ("judge_concurrency", judge_concurrency),
-                        ("workers", workers), ("max_tokens", max_tokens), ("epochs", epochs),
-                        ("retries", retries)):
-        if value is not None:
-            setattr(opts, name, int(value))
-    if system_prompt is not None:
-        opts.system_prompt = to_bytes(system_prompt)
-    if temperature is not None:
-        opts.temperature = float(temperature)
-    if top_p is not None:
-        opts.top_p = float(top_p)
-    if seed is not None:
-        opts.seed, opts.has_seed = int(seed), 1
-    opts.resume, opts.force, opts.retry_errors = int(resume), int(force), int(retry_errors)
-    opts.cache_dir = to_bytes(cache)
-    if max_requests is not None:
-        opts.max_requests = int(max_requests)
-    if max_total_tokens is not None:
-        opts.max_total_tokens = int(max_total_tokens)
-    if config is not None:
-        opts.config_json = json.dumps(config).encode("utf-8")
-    state = _RunState(progress)
-    key = _callbacks.register(state) if progress is not None else 0
-    if progress is not None:
+    for name in ("concurrency", "judge_concurrency", "workers", "max_tokens", "epochs",
+                 "retries", "max_requests", "max_total_tokens"):
+        if kw[name] is not None:
+            setattr(opts, name, int(kw[name]))
+    if kw["system_prompt"] is not None:
+        opts.system_prompt = to_bytes(kw["system_prompt"])
+    for name in ("temperature", "top_p"):
+        if kw[name] is not None:
+            setattr(opts, name, float(kw[name]))
+    if kw["seed"] is not None:
+        opts.seed, opts.has_seed = int(kw["seed"]), 1
+    opts.resume, opts.force = int(kw["resume"]), int(kw["force"])
+    opts.retry_errors = int(kw["retry_errors"])
+    opts.cache_dir = to_bytes(kw["cache"])
+    if kw["config"] is not None:
+        opts.config_json = json.dumps(kw["config"]).encode("utf-8")
+    opts.progress_interval_ms = max(1, int(kw["progress_interval"] * 1000))
+    return opts
+
+
+def _evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge],
+              out: Optional[PathLike], kw: Dict[str, Any]) -> Results:
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"evaluate needs a medsafety.Dataset, not {type(dataset).__name__} "
+                        "(Dataset.from_items, Dataset.from_pandas or Dataset.load make one)")
+    if len(dataset) == 0:
+        raise ValueError("the dataset has no items")
+    max_unscored = DEFAULT_MAX_UNSCORED if kw["max_unscored"] is None else kw["max_unscored"]
+    if not 0.0 <= float(max_unscored) <= 1.0:
+        raise ValueError(f"max_unscored={max_unscored!r}: give a share between 0 and 1")
+    temporary = out is None
+    if temporary:
+        if kw["resume"]:
+            raise ValueError("resume=True needs the folder of the run: out=...")
+        out = tempfile.mkdtemp(prefix="medsafety-run-")
+        kw["force"] = True
+    try:
+        res = _run(dataset, model, judge, out, kw)
+        if temporary:
+            res._detach()  # everything in memory: the folder can go
+        _check(res, judge is not None, float(max_unscored), kw["allow_unscored"])
+        return res
+    finally:
+        if temporary:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def _run(dataset: Dataset, model: Backend, judge: Optional[Judge], out: PathLike,
+         kw: Dict[str, Any]) -> Results:
+    opts = _options(out, kw)
+    progress = kw["progress"]
+    display = None
+    if progress is None:
+        progress = _display.wanted()
+    if progress is True:
+        display = _display.Display()
+        progress = display
+    state = _RunState(progress if callable(progress) else None)
+    key = _callbacks.register(state) if state.fn is not None else 0
+    if key:
         opts.progress = _PROGRESS
         opts.progress_userdata = key
-    opts.progress_interval_ms = max(1, int(progress_interval * 1000))
 
     ev = c_void_p()
     try:
-        LIB.call(LIB.msb_eval_new, byref(ev), dataset._handle, model._handle,
-                 judge._handle if judge is not None else None, byref(opts))
+        try:
+            LIB.call(LIB.msb_eval_new, byref(ev), dataset._handle, model._handle,
+                     judge._handle if judge is not None else None, byref(opts))
+        except Error as e:
+            raise _pythonic(e) from None
         outcome: Dict[str, Any] = {}
         finished = threading.Event()
 
@@ -181,17 +285,47 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
             t.join(1.0)
         except KeyboardInterrupt as e:
             interrupted = interrupted or e
+        if display is not None:
+            display.close(state.last)
+            display = None
         if interrupted is not None:
             raise interrupted
         if state.exc is not None:
-            raise state.exc
+            raise _UserException(state.exc)
         run_stats = _eval_stats(ev)
         if "error" in outcome:
-            raise outcome["error"]
+            err = outcome["error"]
+            raise _pythonic(err) if isinstance(err, (AlreadyExists, Mismatch)) else err
     finally:
+        if display is not None:
+            display.close()
         LIB.msb_eval_free(ev)
         if key:
             _callbacks.release(key)
     res = Results.open(out)
     res.run_stats = run_stats
     return res
+
+
+def _check(res: Results, judged: bool, max_unscored: float, allow_unscored: bool) -> None:
+    """Raise RunFailed when every item failed, TooManyUnscored above the threshold."""
+    n = len(res)
+    if n and res.error_count == n:
+        common = collections.Counter(
+            (r["error"]["stage"], r["error"]["kind"], r["error"]["message"])
+            for r in res.records if r["error"])
+        (stage, kind, message), count = common.most_common(1)[0]
+        where = f" (see the \"error\" of the records in {res.path}/results.jsonl)" \
+            if res.path else ""
+        raise RunFailed(f"every item failed; the most common error ({count} of {n}): "
+                        f"{stage} {kind}: {message}{where}", results=res)
+    if not judged or allow_unscored or not n:
+        return
+    # summary.json's n_unscored: no score and no error (DESIGN.md)
+    unscored = sum(1 for r in res.records if r["score"] is None and r["error"] is None)
+    if unscored / n > max_unscored:
+        raise TooManyUnscored(
+            f"{unscored} of {n} records have no score ({100.0 * unscored / n:.1f}% > "
+            f"max_unscored={max_unscored:g}): the judge's answers could not be parsed (see "
+            "\"judge\" \"raw\" in the records); pass allow_unscored=True to accept the run",
+            results=res)
