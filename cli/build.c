@@ -507,3 +507,9 @@ int cli_build_defaults(msb_config *cfg, const char *prog)
 		return status;
 	return cli_build_judge_defaults(cfg, prog);
 }
+
+int cli_build_judge_section(msb_judge **out, const msb_config *cfg, const char *section,
+    const char *prog)
+{
+	return one_judge(out, cfg, section, prog);
+}

@@ -42,4 +42,8 @@ int cli_build_defaults(msb_config *cfg, const char *prog);
 /* The judge part of cli_build_defaults only. */
 int cli_build_judge_defaults(msb_config *cfg, const char *prog);
 
+/* One judge from section "judge" or "judge.N" (not a jury): as cli_build_judge. */
+int cli_build_judge_section(msb_judge **out, const msb_config *cfg, const char *section,
+    const char *prog);
+
 #endif

@@ -15,6 +15,7 @@
 #include "build.h"
 #include "cli.h"
 #include "dataset_args.h"
+#include "dryrun.h"
 #include "jury.h"
 #include "opts.h"
 #include "progress.h"
@@ -37,13 +38,51 @@ static void cancel_eval(void *arg)
 	msb_eval_cancel(arg); /* async-signal-safe */
 }
 
-static void print_dry_run(const msb_eval_stats *st, const msb_config *cfg)
+/* Bit p set for each principle 1..9 that an item of ds has. */
+static unsigned principles_of(const msb_dataset *ds)
 {
-	const char *spec = "replay";
+	unsigned mask = 0;
+	size_t i, n = msb_dataset_count(ds);
 
-	msb_config_get_string(&spec, cfg, "model.spec");
-	printf("dry run: %zu work units, %zu model requests to %s, about %lld model tokens; "
-	    "nothing was sent or written\n", st->total, st->est_requests, spec, st->est_tokens);
+	for (i = 0; i < n; i++) {
+		int p = msb_item_principle(msb_dataset_item(ds, i));
+		if (p >= 1 && p <= 9)
+			mask |= 1u << p;
+	}
+	return mask;
+}
+
+/*
+ * --limit N keeps the first N items, and the data is ordered by principle:
+ * say which principles that left out, and that --sample N draws from all.
+ */
+static void warn_limit(const cli_dataset_args *dargs, const msb_dataset *ds)
+{
+	cli_dataset_args all = *dargs;
+	msb_dataset *full = NULL;
+	unsigned kept, missing;
+	char list[64] = "";
+	size_t len = 0;
+	int p;
+
+	if (!dargs->filter.limit || dargs->filter.sample)
+		return;
+	all.filter.limit = 0;
+	all.filter.shard_index = all.filter.shard_count = 0;
+	if (cli_dataset_args_open(&all, PROG, &full) != 0)
+		return;
+	kept = principles_of(ds);
+	missing = principles_of(full) & ~kept;
+	msb_dataset_free(full);
+	if (!missing)
+		return;
+	for (p = 1; p <= 9; p++)
+		if (missing & (1u << p))
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%d", len ? ", " : "", p);
+	fprintf(stderr, "%s: warning: --limit %zu keeps the first %zu items, which leave out "
+	    "principle%s %s; --sample %zu --seed S draws them from every principle\n", PROG,
+	    dargs->filter.limit, dargs->filter.limit, strchr(list, ',') ? "s" : "", list,
+	    dargs->filter.limit);
 }
 
 /* "model X, judge Y" for the report's subtitle. */
@@ -91,7 +130,7 @@ static void print_report_path(const char *dir)
 	printf("results: %s/results.jsonl\n", dir);
 }
 
-static int run_eval(msb_config *cfg, int quiet)
+static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 {
 	cli_dataset_args dargs;
 	msb_dataset *ds = NULL;
@@ -115,6 +154,7 @@ static int run_eval(msb_config *cfg, int quiet)
 		status = CLI_EXIT_USAGE;
 		goto out;
 	}
+	warn_limit(&dargs, ds);
 	if ((status = cli_config_json(&cfg_json, cfg, PROG)))
 		goto out;
 	eo.config_json = cfg_json;
@@ -142,8 +182,7 @@ static int run_eval(msb_config *cfg, int quiet)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	if (eo.dry_run && rc == 0) {
-		print_dry_run(&st, cfg);
-		status = CLI_EXIT_OK;
+		status = cli_dry_run_print(stdout, &st, &eo, cfg, ds, prices, PROG);
 		goto out;
 	}
 	switch (rc) {
@@ -228,7 +267,9 @@ int cli_run(int argc, char **argv)
 		}
 	}
 	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
-		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {
+		const char *spec = "replay";
+		msb_config_get_string(&spec, cfg, "model.spec");
+		if (cli_rundir_new_for(dir, sizeof dir, NULL, spec) < 0) {
 			status = cli_fail("run", "cannot make a run folder in ./%s: %s", CLI_RUNS_DIR,
 			    strerror(errno));
 			goto out;
@@ -239,7 +280,7 @@ int cli_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	status = run_eval(cfg, ra.quiet);
+	status = run_eval(cfg, ra.quiet, &ra.prices);
 	if (made_dir && status != CLI_EXIT_OK)
 		rmdir(dir); /* removes it only when nothing was written: no empty folders behind */
 out:

@@ -26,7 +26,9 @@ enum kind {
 	K_CONFIG,
 	K_QUIET,
 	K_PRINT,
-	K_HELP
+	K_HELP,
+	K_PRICE,      /* --price MODEL=IN,OUT (dry-run cost) */
+	K_PRICES      /* --prices FILE */
 };
 
 typedef struct flag_def {
@@ -133,6 +135,8 @@ static const flag_def flags[] = {
 	{ "quiet", K_QUIET, NULL, 'q' },
 	{ "print-config", K_PRINT, NULL, 0 },
 	{ "help", K_HELP, NULL, 'h' },
+	{ "price", K_PRICE, NULL, 0 },
+	{ "prices", K_PRICES, NULL, 0 },
 };
 #define N_FLAGS (sizeof flags / sizeof *flags)
 
@@ -233,6 +237,14 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv)
 			break;
 		case K_CONFIG:
 			ra->config_path = optarg;
+			break;
+		case K_PRICE:
+			if (cli_prices_add(&ra->prices, optarg, "--price") < 0)
+				return CLI_RUN_ARGS_ERROR;
+			break;
+		case K_PRICES:
+			if (cli_prices_load(&ra->prices, optarg) < 0)
+				return CLI_RUN_ARGS_ERROR;
 			break;
 		case K_SET:
 		case K_APPEND:

@@ -11,6 +11,7 @@
 #include <medsafety/medsafety.h>
 
 #include "dataset_args.h"
+#include "dryrun.h"
 
 enum { CLI_RUN_ARGS_OK = 0, CLI_RUN_ARGS_HELP = 1, CLI_RUN_ARGS_ERROR = 2 };
 
@@ -34,6 +35,7 @@ typedef struct cli_run_args {
 	size_t n_judges;
 	cli_run_set judge_sets[CLI_RUN_MAX_SETS]; /* --judge-*: path relative to a judge */
 	size_t n_judge_sets;
+	cli_prices prices;       /* --price / --prices: the dry run's cost estimate */
 } cli_run_args;
 
 /*

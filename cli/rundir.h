@@ -14,4 +14,17 @@
  */
 int cli_rundir_new(char *buf, size_t size, const char *base);
 
+/* The longest model label in a folder name. */
+#define CLI_RUNDIR_LABEL_MAX 48
+
+/*
+ * As cli_rundir_new, named YYYYMMDD-HHMMSS-MODEL: `model` is a model spec
+ * ("openai/gpt-4o-mini" gives "gpt-4o-mini"; characters other than
+ * letters, digits, '.', '_' and '-' become '-'), NULL for none.
+ */
+int cli_rundir_new_for(char *buf, size_t size, const char *base, const char *model);
+
+/* The sanitised label of a model spec, at most CLI_RUNDIR_LABEL_MAX characters. */
+void cli_rundir_label(char *buf, size_t size, const char *spec);
+
 #endif

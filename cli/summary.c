@@ -51,6 +51,20 @@ static void row(FILE *f, int w, const char *label, const json_t *g, int color, i
 	    (long long)errors);
 }
 
+/* Whether any item of the run has a principle 1..9 (else: another taxonomy). */
+static int has_principles(const json_t *by)
+{
+	char key[4];
+	int p;
+
+	for (p = 1; p <= 9; p++) {
+		snprintf(key, sizeof key, "%d", p);
+		if (json_integer_value(json_object_get(json_object_get(by, key), "n")) > 0)
+			return 1;
+	}
+	return 0;
+}
+
 int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 {
 	json_error_t err;
@@ -79,9 +93,11 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 			char key[4];
 			const json_t *g;
 			snprintf(key, sizeof key, "%d", p);
-			/* groups without items (summary.json lists all nine) make no row */
+			/* all nine principles once any item has one (n = 0 shown, so a
+			 * --limit that left some out is seen); 0 only when it has items */
 			if (!(g = json_object_get(by, key)) ||
-			    json_integer_value(json_object_get(g, "n")) == 0)
+			    ((p == 0 || !has_principles(by)) &&
+			    json_integer_value(json_object_get(g, "n")) == 0))
 				continue;
 			if (p == 0)
 				snprintf(labels[n], sizeof labels[n], "0 (no principle)");

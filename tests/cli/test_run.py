@@ -6,7 +6,7 @@ with TempDir() as tmp:
     # the complete offline default: no arguments at all
     r = run(["run"], cwd=tmp)
     check(r.rc == 0, "run with no arguments succeeds", r)
-    m = re.search(r"^report: (\./medsafety-runs/(\d{8}-\d{6})/report\.html)$", r.out, re.M)
+    m = re.search(r"^report: (\./medsafety-runs/(\d{8}-\d{6}-replay)/report\.html)$", r.out, re.M)
     check(m is not None, "prints where the report is", r.out)
     folder = os.path.join(tmp, os.path.dirname(m.group(1)))
     for f in ("results.jsonl", "run.json", "summary.json", "report.md", "report.html"):
