@@ -18,6 +18,8 @@ from .errors import InvalidArgument, error_for_code
 
 __all__ = ["Backend", "Request", "Completion"]
 
+_DEFAULT: Any = object()  # "the library's default" where None means something else
+
 _KEY_LOCK = threading.Lock()
 _KEY_SEQ = itertools.count(1)
 
@@ -192,8 +194,9 @@ class Backend(Handle):
                max_retries: Optional[int] = None, max_in_flight: Optional[int] = None,
                requests_per_minute: Optional[float] = None,
                tokens_per_minute: Optional[float] = None,
-               use_max_completion_tokens: bool = False, omit_temperature: bool = False,
-               tls_verify: bool = True, http2: bool = True,
+               use_max_completion_tokens: Optional[bool] = None,
+               omit_temperature: Optional[bool] = None,
+               tls_verify: Optional[bool] = None, http2: Optional[bool] = None,
                ca_file: Optional[str] = None, ca_path: Optional[str] = None) -> "Backend":
         """An OpenAI-compatible HTTP backend (OpenAI, vLLM, TGI, llama.cpp, ...).
 
@@ -238,10 +241,12 @@ class Backend(Handle):
             opts.requests_per_minute = float(requests_per_minute)
         if tokens_per_minute is not None:
             opts.tokens_per_minute = float(tokens_per_minute)
-        opts.use_max_completion_tokens = int(use_max_completion_tokens)
-        opts.omit_temperature = int(omit_temperature)
-        opts.tls_verify = int(tls_verify)
-        opts.http2 = int(http2)
+        # None: the library's default (msb_openai_options_init), never restated here
+        for name, flag in (("use_max_completion_tokens", use_max_completion_tokens),
+                           ("omit_temperature", omit_temperature), ("tls_verify", tls_verify),
+                           ("http2", http2)):
+            if flag is not None:
+                setattr(opts, name, int(flag))
         opts.ca_file = to_bytes(ca_file)
         opts.ca_path = to_bytes(ca_path)
         ptr = c_void_p()
@@ -269,10 +274,12 @@ class Backend(Handle):
         return to_str(LIB.msb_backend_identity(self._handle)) or ""
 
     def generate(self, prompt: str, *, system: Optional[str] = None, id: Optional[str] = None,
-                 reference: Optional[str] = None, max_tokens: int = 512,
-                 temperature: Optional[float] = 0.0, top_p: Optional[float] = None,
+                 reference: Optional[str] = None, max_tokens: Optional[int] = None,
+                 temperature: Any = _DEFAULT, top_p: Optional[float] = None,
                  seed: Optional[int] = None, stop: Sequence[str] = ()) -> Completion:
-        """Generate one completion, blocking. Raises the backend's error
+        """Generate one completion, blocking. ``max_tokens`` None and
+        ``temperature`` left out take the library's defaults (``msb_request_init``);
+        ``temperature=None`` leaves it out of the request. Raises the backend's error
         (HTTPError, Timeout, CallbackError for a Python function that raised, ...)."""
         req = _abi.msb_request()
         LIB.call(LIB.msb_request_init, byref(req), _abi.REQUEST_VERSION)
@@ -280,8 +287,10 @@ class Backend(Handle):
         req.system = to_bytes(system)
         req.id = to_bytes(id)
         req.reference = to_bytes(reference)
-        req.max_tokens = int(max_tokens)
-        req.temperature = -1.0 if temperature is None else float(temperature)
+        if max_tokens is not None:
+            req.max_tokens = int(max_tokens)
+        if temperature is not _DEFAULT:
+            req.temperature = -1.0 if temperature is None else float(temperature)
         req.top_p = -1.0 if top_p is None else float(top_p)
         if seed is not None:
             req.seed, req.has_seed = int(seed), 1

@@ -125,7 +125,7 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
              max_requests: Optional[int] = None, max_total_tokens: Optional[int] = None,
              retries: Optional[int] = None, config: Optional[Dict[str, Any]] = None,
              progress: Union[bool, Callable[[Progress], Any], None] = None,
-             progress_interval: float = 0.5,
+             progress_interval: Optional[float] = None,
              max_unscored: Optional[float] = None, allow_unscored: bool = False) -> Results:
     """Evaluate ``model`` on every item of ``dataset``, judged by ``judge``.
 
@@ -147,7 +147,8 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
     ``progress``: None shows progress on a terminal or in a notebook (tqdm
     when it can be imported, else one line on stderr), True always, False
     never; a function receives a :class:`Progress` about every
-    ``progress_interval`` seconds, on the run's thread, and stops the run
+    ``progress_interval`` seconds (None: the library's default), on the
+    run's thread, and stops the run
     (Canceled) by returning True.
 
     A run is strict, as the CLI is: when every item failed it raises
@@ -198,7 +199,8 @@ def _options(out: PathLike, kw: Dict[str, Any]) -> _abi.msb_eval_options:
     opts.cache_dir = to_bytes(kw["cache"])
     if kw["config"] is not None:
         opts.config_json = json.dumps(kw["config"]).encode("utf-8")
-    opts.progress_interval_ms = max(1, int(kw["progress_interval"] * 1000))
+    if kw["progress_interval"] is not None:
+        opts.progress_interval_ms = max(1, int(kw["progress_interval"] * 1000))
     return opts
 
 
