@@ -5,11 +5,9 @@ necessarily by the `python3` meson found: run directly, this file then runs
 itself again under /usr/bin/python3 when that one has pandas."""
 
 import os
-import subprocess
-import sys
 import unittest
 
-from support import TempDir, ms
+from support import TempDir, main_with, ms
 
 try:
     import pandas as pd
@@ -75,17 +73,5 @@ class PandasTest(unittest.TestCase):
         self.assertIn("source", set(st["group"]))
 
 
-def main():
-    if pd is None and os.path.exists("/usr/bin/python3") and \
-            os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
-        has = subprocess.run(["/usr/bin/python3", "-c", "import pandas"],
-                             capture_output=True).returncode == 0
-        if has:
-            print("running under /usr/bin/python3, which has pandas", flush=True)
-            sys.exit(subprocess.run(["/usr/bin/python3", os.path.abspath(__file__)]
-                                    + sys.argv[1:]).returncode)
-    unittest.main()
-
-
 if __name__ == "__main__":
-    main()
+    main_with("pandas")
