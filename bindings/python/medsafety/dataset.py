@@ -162,8 +162,23 @@ class Dataset(Handle):
         ``clean``: True for every cleaning step, or names from :data:`CLEAN`.
 
         Raises NotFound, ParseError (the message names file and line), IOFailure,
-        InvalidArgument.
+        InvalidArgument; ValueError when the filters leave no item.
         """
+        try:
+            return cls._load(path, split, source, principle, limit, sample, seed, shard, format,
+                             prompt_column, reference_column, principle_column, id_column,
+                             source_name, split_name, clean)
+        except (Error, ValueError) as e:
+            # the traceback ends here, in the function the caller called
+            raise e.with_traceback(None) from None
+
+    @classmethod
+    def _load(cls, path: PathLike, split: Any, source: Any, principle: Any,
+              limit: Optional[int], sample: Optional[int], seed: Optional[int], shard: Any,
+              format: str, prompt_column: Optional[str], reference_column: Optional[str],
+              principle_column: Optional[str], id_column: Optional[str],
+              source_name: Optional[str], split_name: Optional[str],
+              clean: Union[bool, str, Iterable[str]]) -> "Dataset":
         opts = _abi.msb_dataset_options()
         LIB.call(LIB.msb_dataset_options_init, byref(opts), _abi.DATASET_OPTIONS_VERSION)
         try:
@@ -188,11 +203,8 @@ class Dataset(Handle):
         ds = cls(ptr)
         if any(v is not None for v in (split, source, principle, limit, sample, shard)):
             with ds:
-                try:
-                    return ds.filter(split=split, source=source, principle=principle,
-                                     limit=limit, sample=sample, seed=seed, shard=shard)
-                except (Error, ValueError) as e:
-                    raise e.with_traceback(None) from None
+                return ds.filter(split=split, source=source, principle=principle,
+                                 limit=limit, sample=sample, seed=seed, shard=shard)
         return ds
 
     @classmethod

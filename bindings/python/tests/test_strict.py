@@ -95,6 +95,12 @@ class InputTest(unittest.TestCase):
         self.assertEqual(frames(ms.Dataset.load, "sample", split="tset"),
                          [("test_strict.py", "frames"), ("dataset.py", "load")])
 
+    def test_load_errors_end_in_load(self):
+        self.assertEqual(frames(ms.Dataset.load, "/nonexistent/file.csv"),
+                         [("test_strict.py", "frames"), ("dataset.py", "load")])
+        self.assertEqual(frames(ms.Results.open, "/nonexistent/run"),
+                         [("test_strict.py", "frames"), ("results.py", "open")])
+
     def test_empty_dataset_is_a_value_error(self):
         with ms.Dataset() as ds, ms.Backend.replay() as b:
             with self.assertRaisesRegex(ValueError, "no items"):
