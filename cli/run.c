@@ -68,7 +68,6 @@ static void warn_limit(const cli_dataset_args *dargs, const msb_dataset *ds)
 	if (!dargs->filter.limit || dargs->filter.sample)
 		return;
 	all.filter.limit = 0;
-	all.filter.shard_index = all.filter.shard_count = 0;
 	if (cli_dataset_args_open(&all, PROG, &full) != 0)
 		return;
 	kept = principles_of(ds);
