@@ -123,8 +123,12 @@ static void test_content_shapes(void **state)
 	assert_string_equal(msb_completion_text(c), "Part one. Part two.");
 	assert_int_equal(msb_completion_prompt_tokens(c), -1);
 	msb_completion_free(c);
-	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "");
+	/* content null: no answer, an error of kind empty (issue #14 item 5), never "" */
+	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
+	    MSB_ERROR);
+	assert_null(msb_completion_text(c));
+	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_non_null(strstr(msg, "finish_reason content_filter"));
 	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
 	msb_completion_free(c);
 }
