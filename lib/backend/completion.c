@@ -142,6 +142,7 @@ int msb__completion_set_empty(msb_completion *c, int code, const char *why)
 	    fr ? "; finish_reason " : "", fr ? fr : "", c->reasoning ? "; it gave reasoning only" : "",
 	    length || c->reasoning ? ": it ran out of tokens, raise the token limit (max_tokens, "
 	    "--max-tokens) so that the answer fits after the reasoning" :
+	    fr && !strcmp(fr, "content_filter") ? ": the server's content filter withheld the answer" :
 	    ": an empty answer is not a refusal, so it is not judged");
 	msb__free(c->text);
 	c->text = NULL;
