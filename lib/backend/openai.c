@@ -301,16 +301,28 @@ static void finish(oa *be, oa_req *r, int code, const char *kind, const char *ms
 	done(c, code, ctx);
 }
 
-/* Exponential backoff with "equal jitter": half fixed, half random. */
-static double backoff_ms(oa *be, int attempts)
+/*
+ * Exponential backoff with "equal jitter": half fixed, half random. Full
+ * backoff (from backoff_base_ms up to backoff_max_ms) while the server is
+ * overloaded or unreachable; otherwise a fault is taken as random (a 500,
+ * a garbled body, a lone 429 on a server that is not at its limit) and
+ * retried soon: from a tenth of the base, doubling up to the base. A
+ * request waiting for its retry holds a runner's slot, and one unlucky
+ * item's chain of waits can stretch a whole run.
+ */
+static double backoff_ms(oa *be, int attempts, int full)
 {
-	double d = (double)be->o.backoff_base_ms;
+	double d = (double)be->o.backoff_base_ms, cap = (double)be->o.backoff_max_ms;
 	int i;
 
-	for (i = 1; i < attempts && d < (double)be->o.backoff_max_ms; i++)
+	if (!full) {
+		cap = d < cap ? d : cap;
+		d /= 10;
+	}
+	for (i = 1; i < attempts && d < cap; i++)
 		d *= 2;
-	if (d > (double)be->o.backoff_max_ms)
-		d = (double)be->o.backoff_max_ms;
+	if (d > cap)
+		d = cap;
 	return d / 2 + (d / 2) * ((double)(next_rand(be) % 10001) / 10000.0);
 }
 
@@ -371,7 +383,10 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 		return;
 	}
 	msb_completion_reset(r->out);
-	delay = o.wait_ms >= 0 ? o.wait_ms : backoff_ms(be, r->attempts);
+	/* back off in earnest on overload (the window was cut lately) or an unreachable server */
+	delay = o.wait_ms >= 0 ? o.wait_ms : backoff_ms(be, r->attempts,
+	    msb__aimd_overloaded(&be->aimd, now, (double)be->o.backoff_max_ms) ||
+	    (!o.overload && !strcmp(o.kind, "connect")));
 	r->due_ms = now + delay;
 	queue_push(&be->q_head, &be->q_tail, r);
 	be->n_queued++;
