@@ -67,6 +67,19 @@ static const char *const mix_kinds[] = {
 	"429", "429ra", "500", "503", "drop", "truncate", "badjson", "error200", "hang"
 };
 
+/* --fault-mix K1,K2,...: the kinds of --fault mix instead of mix_kinds */
+static char *mix_custom[16];
+static unsigned int n_mix_custom;
+
+static void set_mix(char *list)
+{
+	char *save = NULL, *k;
+	for (k = strtok_r(list, ",", &save); k && n_mix_custom < 16; k = strtok_r(NULL, ",", &save))
+		mix_custom[n_mix_custom++] = k;
+}
+
+static const char *mix_pick(void);
+
 static struct {
 	unsigned long long requests, completions, faults, accepted, auth_requests;
 	int open, max_open;
@@ -142,6 +155,14 @@ static unsigned int seen_bump(uint64_t key)
 	seen[i].count = 1;
 	seen_len++;
 	return 1;
+}
+
+static const char *mix_pick(void)
+{
+	unsigned int r = (unsigned int)rand_r(&opt.seed);
+	if (n_mix_custom)
+		return mix_custom[r % n_mix_custom];
+	return mix_kinds[r % (sizeof mix_kinds / sizeof *mix_kinds)];
 }
 
 /* ---- timers (binary min-heap) ---- */
@@ -425,7 +446,7 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 		fault[0] = '\0';
 		if (opt.fault_rate > 0 && (double)rand_r(&opt.seed) / RAND_MAX < opt.fault_rate)
 			snprintf(fault, sizeof fault, "%s", strcmp(opt.fault, "mix") ? opt.fault
-			    : mix_kinds[(unsigned int)rand_r(&opt.seed) % (sizeof mix_kinds / sizeof *mix_kinds)]);
+			    : mix_pick());
 	} else if (k && seen_n > k) {
 		fault[0] = '\0';
 	}
@@ -672,7 +693,7 @@ static void usage(void)
 	    "         [--retry-after S] [--huge-bytes N] [--seed N] [--max-seconds S]\n"
 	    "         [--exit-on-stdin-eof]\n"
 	    "         [--body FILE [--body-status N] [--body-header 'Name: value']\n"
-	    "          [--body-content-type TYPE] [--body-times K]]\n"
+	    "          [--body-content-type TYPE] [--body-times K]] [--fault-mix K1,K2,...]\n"
 	    "KIND: 429 429ra 500 503 400 401echo drop truncate badjson error200 hang huge\n"
 	    "      refusal length reasoning; mix: one of 429 429ra 500 503 drop truncate badjson\n"
 	    "      error200 hang at random (markers in a prompt: [[fault:KIND]], [[fault:KIND*N]],\n"
@@ -723,6 +744,8 @@ int main(int argc, char **argv)
 			fixed.header = v;
 		else if (!strcmp(a, "--body-content-type"))
 			fixed.content_type = v;
+		else if (!strcmp(a, "--fault-mix"))
+			set_mix(argv[i]);
 		else if (!strcmp(a, "--body-times"))
 			fixed.times = strtoul(v, NULL, 10);
 		else
