@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "medsafety/medsafety.h"
+#include "medsafety/sys/backend.h"
 #include "backend/completion.h"
 #include "test_server.h"
 
@@ -199,11 +200,70 @@ static void test_retried_then_answered(void **state)
 	}
 }
 
+static void count_done(msb_completion *c, int status, void *ctx)
+{
+	(void)c;
+	(void)status;
+	++*(int *)ctx;
+}
+
+/* The window after 16 requests in flight that all get `status` (no retries). */
+static int window_after(const char *body, const char *status)
+{
+	enum { N = 16 };
+	char path[1024];
+	const char *args[] = { "--body", path, "--body-status", status, NULL };
+	test_server srv;
+	msb_openai_options o;
+	msb_backend *b;
+	msb_request req = MSB_REQUEST_INIT;
+	msb_completion *c[N];
+	int i, done = 0, cap;
+
+	snprintf(path, sizeof path, "%s/%s", fixtures, body);
+	assert_int_equal(test_server_start(&srv, server_path, args), 0);
+	assert_int_equal(msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION), 0);
+	o.base_url = srv.url;
+	o.model = "m";
+	o.api_key_env = "MSB_TEST_NO_SUCH_KEY";
+	o.max_retries = -1;
+	o.max_in_flight = N;
+	assert_int_equal(msb_backend_openai_new(&b, &o), 0);
+	req.prompt = "p";
+	for (i = 0; i < N; i++) {
+		assert_int_equal(msb_completion_new(&c[i]), 0);
+		assert_int_equal(msb_backend_submit(b, &req, c[i], count_done, &done), 0);
+	}
+	while (done < N)
+		assert_true(msb_backend_poll(b, 1000) >= 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(msb_completion_attempts(c[i]), 1);
+		msb_completion_free(c[i]);
+	}
+	cap = msb_backend_capacity(b);
+	msb_backend_free(b);
+	test_server_stop(&srv);
+	return cap;
+}
+
+/* #12 item 7: the window shrinks on overload (503, 429, 529), not on every 500. */
+static void test_window_on_overload_only(void **state)
+{
+	(void)state;
+	assert_int_equal(window_after("server_error_500.json", "500"), 16);
+	assert_true(window_after("unavailable_503_retry_after.json", "503") < 16);
+	assert_true(window_after("anthropic_529_overloaded.json", "529") < 16);
+	assert_true(window_after("rate_limit_retry_after_long.json", "429") < 16);
+	/* billing is no overload */
+	assert_int_equal(window_after("insufficient_quota.json", "429"), 16);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_cases),
 		cmocka_unit_test(test_retried_then_answered),
+		cmocka_unit_test(test_window_on_overload_only),
 	};
 	int rc;
 
