@@ -23,6 +23,8 @@
 
 #include <jansson.h>
 
+#include "fixed_body.h"
+
 enum action { ACT_RESPOND, ACT_DROP, ACT_TRUNCATE, ACT_HANG };
 
 typedef struct conn {
@@ -340,53 +342,13 @@ static int find_fault(const char *text, char name[32], unsigned int *k)
 	return 1;
 }
 
-/*
- * --body FILE: a fixed response (a recorded shape, tests/fixtures/responses/)
- * with --body-status, --body-header, --body-content-type, for the first
- * --body-times completion requests (0: all of them).
- */
-static struct {
-	char *data;
-	size_t len;
-	int status;
-	const char *header;
-	const char *content_type;
-	unsigned long times;
-	unsigned long served;
-} fixed = { NULL, 0, 200, NULL, "application/json", 0, 0 };
-
-static int load_fixed_body(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		return -1;
-	fixed.data = xrealloc(NULL, (size_t)n + 1);
-	fixed.len = fread(fixed.data, 1, (size_t)n, f);
-	fclose(f);
-	return fixed.len == (size_t)n ? 0 : -1;
-}
-
-/* Answer with the fixed body when one is set and not used up; 1 when it did. */
+/* Answer with the fixed body (--body, fixed_body.c) when one is set and not used up. */
 static int serve_fixed(conn *c)
 {
-	char head[1024];
-	int n;
-
-	if (!fixed.data || (fixed.times && fixed.served >= fixed.times))
+	if (!fixed_body_next(c->close_after, &c->pend, &c->pend_len))
 		return 0;
-	fixed.served++;
 	stats.completions++;
-	n = snprintf(head, sizeof head,
-	    "HTTP/1.1 %d Fixed\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s%s\r\n",
-	    fixed.status, fixed.content_type, fixed.len, fixed.header ? fixed.header : "",
-	    fixed.header ? "\r\n" : "", c->close_after ? "Connection: close\r\n" : "");
 	c->act = ACT_RESPOND;
-	c->pend = xrealloc(NULL, (size_t)n + fixed.len);
-	memcpy(c->pend, head, (size_t)n);
-	memcpy(c->pend + n, fixed.data, fixed.len);
-	c->pend_len = (size_t)n + fixed.len;
 	if (opt.latency_ms > 0) {
 		timer t = { now_ms() + opt.latency_ms, c->fd, c->gen };
 		heap_push(t);
@@ -736,18 +698,10 @@ int main(int argc, char **argv)
 			opt.seed = (unsigned int)strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--max-seconds"))
 			opt.max_seconds = atof(v);
-		else if (!strcmp(a, "--body") && load_fixed_body(v) == 0)
-			continue;
-		else if (!strcmp(a, "--body-status"))
-			fixed.status = atoi(v);
-		else if (!strcmp(a, "--body-header"))
-			fixed.header = v;
-		else if (!strcmp(a, "--body-content-type"))
-			fixed.content_type = v;
 		else if (!strcmp(a, "--fault-mix"))
 			set_mix(argv[i]);
-		else if (!strcmp(a, "--body-times"))
-			fixed.times = strtoul(v, NULL, 10);
+		else if (fixed_body_option(a, v) == 1)
+			continue;
 		else
 			usage();
 	}
