@@ -57,9 +57,9 @@ typedef struct msb_openai_options {
 	long connect_timeout_ms;      /**< default 10000 */
 	long timeout_ms;              /**< whole attempt, default 120000 */
 	int max_retries;              /**< retries after the first attempt, default 5; -1: none */
-	long backoff_base_ms;         /**< first retry delay, default 500 (doubles, with jitter) */
+	long backoff_base_ms;         /**< first retry delay under overload, default 500 (doubles, with jitter; random faults: a tenth) */
 	long backoff_max_ms;          /**< cap of one delay, default 30000 */
-	long max_retry_after_ms;      /**< cap on a server's Retry-After, default 120000 */
+	long max_retry_after_ms;      /**< longest Retry-After honoured, default 120000; a longer one fails the request at once */
 	int max_in_flight;            /**< ceiling of the adaptive (AIMD) limit, default 64 */
 	double requests_per_minute;   /**< 0: no limit */
 	double tokens_per_minute;     /**< 0: no limit (estimated: prompt bytes / 4 + max_tokens) */

@@ -111,9 +111,12 @@ int msb__completion_settle(msb_completion *c, int rc)
 	}
 	if (rc == 0 && c->error_code)
 		rc = c->error_code;
-	if (rc == 0 && !c->text) {
-		msb_completion_set_error(c, MSB_EUSER, "empty", "the backend returned no text");
-		rc = MSB_EUSER;
+	/* no text, or "": no answer (never a refusal), as on the HTTP path (openai_parse.c) */
+	if (rc == 0 && (!c->text || !c->text[0])) {
+		rc = msb__completion_set_empty(c, MSB_EUSER,
+		    c->text ? "the backend returned \"\"" : "the backend returned no text");
+		if (rc != MSB_ENOMEM)
+			rc = MSB_EUSER;
 	}
 	return rc;
 }

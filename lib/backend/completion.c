@@ -1,4 +1,5 @@
 /* lib/backend/completion.c - the completion object. */
+#include <stdio.h>
 #include <string.h>
 
 #include "medsafety/backend.h"
@@ -30,6 +31,7 @@ void msb_completion_reset(msb_completion *c)
 	msb__free(c->finish_reason);
 	msb__free(c->error_kind);
 	msb__free(c->error_message);
+	msb__free(c->refusal);
 	memset(c, 0, sizeof *c);
 	c->prompt_tokens = c->completion_tokens = -1;
 }
@@ -121,3 +123,30 @@ const char *msb_completion_error_message(const msb_completion *c) { return c ? c
 int msb_completion_attempts(const msb_completion *c) { return c ? c->attempts : 0; }
 double msb_completion_latency_ms(const msb_completion *c) { return c ? c->latency_ms : 0; }
 int msb_completion_http_status(const msb_completion *c) { return c ? c->http_status : 0; }
+
+int msb__completion_set_refusal(msb_completion *c, const char *text)
+{
+	return set_str(&c->refusal, text, text ? strlen(text) : 0);
+}
+
+const char *msb__completion_refusal(const msb_completion *c) { return c ? c->refusal : NULL; }
+int msb__completion_text_repaired(const msb_completion *c) { return c ? c->text_repaired : 0; }
+
+int msb__completion_set_empty(msb_completion *c, int code, const char *why)
+{
+	char msg[512];
+	const char *fr = c->finish_reason;
+	int length = fr && !strcmp(fr, "length");
+
+	snprintf(msg, sizeof msg, "the model returned no answer (%s%s%s%s)%s", why ? why : "no text",
+	    fr ? "; finish_reason " : "", fr ? fr : "", c->reasoning ? "; it gave reasoning only" : "",
+	    length || c->reasoning ? ": it ran out of tokens, raise the token limit (max_tokens, "
+	    "--max-tokens) so that the answer fits after the reasoning" :
+	    fr && !strcmp(fr, "content_filter") ? ": the server's content filter withheld the answer" :
+	    ": an empty answer is not a refusal, so it is not judged");
+	msb__free(c->text);
+	c->text = NULL;
+	if (msb_completion_set_error(c, code, "empty", msg))
+		return MSB_ENOMEM;
+	return code;
+}

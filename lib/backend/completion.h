@@ -16,6 +16,20 @@ struct msb_completion {
 	int error_code;
 	int attempts;
 	int http_status;
+	char *refusal;       /* the server's refusal text (OpenAI "refusal"), or NULL */
+	int text_repaired;   /* bad bytes (not UTF-8, NUL) in the server's strings became U+FFFD */
 };
+
+/* Internal setters and getters (the journal writes them; no public API yet). */
+int msb__completion_set_refusal(msb_completion *c, const char *text);
+const char *msb__completion_refusal(const msb_completion *c);
+int msb__completion_text_repaired(const msb_completion *c);
+
+/*
+ * Record that the model gave no answer: kind "empty", with the finish
+ * reason and a hint to raise the token limit. `why` says what was there
+ * (NULL: "no text"). Returns the code (or MSB_ENOMEM).
+ */
+int msb__completion_set_empty(msb_completion *c, int code, const char *why);
 
 #endif

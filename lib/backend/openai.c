@@ -31,6 +31,7 @@
 #include "backend/completion.h"
 #include "backend/openai.h"
 #include "backend/openai_limits.h"
+#include "backend/openai_outcome.h"
 
 #include "backend/openai_backend.h"
 
@@ -300,173 +301,78 @@ static void finish(oa *be, oa_req *r, int code, const char *kind, const char *ms
 	done(c, code, ctx);
 }
 
-static double retry_after(oa *be, CURL *e)
+/*
+ * Exponential backoff with "equal jitter": half fixed, half random. Full
+ * backoff (from backoff_base_ms up to backoff_max_ms) while the server is
+ * overloaded or unreachable; otherwise a fault is taken as random (a 500,
+ * a garbled body, a lone 429 on a server that is not at its limit) and
+ * retried soon: from a tenth of the base, doubling up to the base. A
+ * request waiting for its retry holds a runner's slot, and one unlucky
+ * item's chain of waits can stretch a whole run.
+ */
+static double backoff_ms(oa *be, int attempts, int full)
 {
-	struct curl_header *h;
-	double ms = -1;
-
-	if (curl_easy_header(e, "retry-after-ms", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
-		char *end;
-		ms = strtod(h->value, &end);
-		if (end == h->value || ms < 0)
-			ms = -1;
-	}
-	if (ms < 0 && curl_easy_header(e, "retry-after", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
-		ms = msb__retry_after_ms(h->value, (double)time(NULL));
-	if (ms > (double)be->o.max_retry_after_ms)
-		ms = (double)be->o.max_retry_after_ms;
-	return ms;
-}
-
-/* Exponential backoff with "equal jitter": half fixed, half random. */
-static double backoff_ms(oa *be, int attempts)
-{
-	double d = (double)be->o.backoff_base_ms;
+	double d = (double)be->o.backoff_base_ms, cap = (double)be->o.backoff_max_ms;
 	int i;
 
-	for (i = 1; i < attempts && d < (double)be->o.backoff_max_ms; i++)
+	if (!full) {
+		cap = d < cap ? d : cap;
+		d /= 10;
+	}
+	for (i = 1; i < attempts && d < cap; i++)
 		d *= 2;
-	if (d > (double)be->o.backoff_max_ms)
-		d = (double)be->o.backoff_max_ms;
+	if (d > cap)
+		d = cap;
 	return d / 2 + (d / 2) * ((double)(next_rand(be) % 10001) / 10000.0);
 }
 
-typedef struct {
-	int code;
-	const char *kind;
-	int retry;
-	long status;
-	char msg[768];
-} outcome;
-
-static void classify_transport(oa *be, oa_req *r, CURLcode res, outcome *o)
+/* The header's value, or NULL (borrowed from the handle until its next transfer). */
+static const char *header(CURL *e, const char *name)
 {
-	const char *what = curl_easy_strerror(res);
-
-	o->retry = 1;
-	o->code = MSB_EHTTP;
-	o->kind = "connect";
-	switch (res) {
-	case CURLE_WRITE_ERROR:
-	case CURLE_FILESIZE_EXCEEDED:
-		if (r->nomem) {
-			o->code = MSB_ENOMEM;
-			o->kind = "error";
-			o->retry = 0;
-			snprintf(o->msg, sizeof o->msg, "out of memory reading the response");
-			return;
-		}
-		o->code = MSB_ELIMIT;
-		o->kind = "too_large";
-		o->retry = 0;
-		snprintf(o->msg, sizeof o->msg,
-		    "POST %s: the response is larger than max_response_bytes (%zu)", be->display_url,
-		    be->o.max_response_bytes);
-		return;
-	case CURLE_OPERATION_TIMEDOUT:
-		o->code = MSB_ETIMEOUT;
-		o->kind = "timeout";
-		snprintf(o->msg, sizeof o->msg, "POST %s: %s (connect timeout %ld ms, total %ld ms)",
-		    be->display_url, what, be->o.connect_timeout_ms, be->o.timeout_ms);
-		return;
-	case CURLE_PARTIAL_FILE:
-		o->code = MSB_EPARSE;
-		o->kind = "parse";
-		snprintf(o->msg, sizeof o->msg,
-		    "POST %s: truncated response body (connection closed after %zu bytes)",
-		    be->display_url, r->resp.len);
-		return;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_GOT_NOTHING:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		break;
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_USE_SSL_FAILED:
-		/* a handshake may fail by chance; a rejected certificate fails every time */
-		o->kind = "tls";
-		o->retry = res == CURLE_SSL_CONNECT_ERROR;
-		snprintf(o->msg, sizeof o->msg, "POST %s: TLS: %s%s", be->display_url,
-		    r->errbuf[0] ? r->errbuf : what, res == CURLE_PEER_FAILED_VERIFICATION ?
-		    " (the server's certificate is not trusted: give its CA with ca_file or ca_path)" :
-		    "");
-		return;
-	default:
-		o->kind = "http";
-		o->retry = 0;
-		break;
-	}
-	snprintf(o->msg, sizeof o->msg, "POST %s: %s", be->display_url, what);
-}
-
-static void classify_status(oa *be, oa_req *r, outcome *o)
-{
-	char smsg[512];
-	int rc;
-
-	if (o->status >= 200 && o->status < 300) {
-		rc = msb__openai_parse_response(r->out, r->resp.ptr, r->resp.len, be->o.endpoint, smsg,
-		    sizeof smsg);
-		if (rc == 0)
-			return;
-		o->code = rc == MSB_EPARSE ? MSB_EPARSE : rc;
-		o->kind = rc == MSB_EPARSE ? "parse" : rc == MSB_EHTTP ? "http" : "error";
-		o->retry = rc == MSB_EPARSE || rc == MSB_EHTTP;
-		snprintf(o->msg, sizeof o->msg, "POST %s: HTTP %ld: %s", be->display_url, o->status,
-		    smsg);
-		msb_completion_reset(r->out);
-		return;
-	}
-	msb__openai_error_message(r->resp.ptr, r->resp.len, smsg, sizeof smsg);
-	o->code = MSB_EHTTP;
-	if (o->status == 429) {
-		o->kind = "rate_limit";
-		o->retry = 1;
-	} else {
-		o->kind = "http";
-		o->retry = o->status >= 500 || o->status == 408;
-	}
-	snprintf(o->msg, sizeof o->msg, "POST %s: HTTP %ld: %s%s%s%s", be->display_url, o->status,
-	    smsg, (o->status == 401 || o->status == 403) && !be->key ? " (no API key: $" : "",
-	    (o->status == 401 || o->status == 403) && !be->key ? be->key_env : "",
-	    (o->status == 401 || o->status == 403) && !be->key ? " is not set)" : "");
+	struct curl_header *h;
+	return curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK ? h->value : NULL;
 }
 
 static void on_done(oa *be, CURL *e, CURLcode res, double now)
 {
 	oa_req *r = NULL;
-	outcome o;
+	msb__oa_outcome o;
 	double delay;
 
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(be->multi, e);
 	active_unlink(be, r);
 	be->n_active--;
-	memset(&o, 0, sizeof o);
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &o.status);
-	if (res != CURLE_OK)
-		classify_transport(be, r, res, &o);
-	else
-		classify_status(be, r, &o);
+	if (res != CURLE_OK) {
+		msb__oa_classify_transport(be, r, res, &o);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &o.status);
+	} else {
+		/* the classification lives in openai_outcome.c: a pure function of the reply */
+		msb__oa_reply rep;
+		char *ctype = NULL;
+		memset(&rep, 0, sizeof rep);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &rep.status);
+		curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
+		rep.body = r->resp.ptr;
+		rep.len = r->resp.len;
+		rep.content_type = ctype;
+		rep.retry_after = header(e, "retry-after");
+		rep.retry_after_ms = header(e, "retry-after-ms");
+		rep.now_epoch_s = (double)time(NULL);
+		rep.max_retry_after_ms = be->o.max_retry_after_ms;
+		rep.endpoint = be->o.endpoint;
+		rep.display_url = be->display_url;
+		rep.missing_key_env = be->key ? NULL : be->key_env;
+		msb__oa_classify_reply(r->out, &rep, &o);
+	}
 
 	if (o.code == 0) {
 		msb__aimd_success(&be->aimd);
 		finish(be, r, 0, NULL, NULL, o.status, now);
 		return;
 	}
-	if (o.status == 429)
+	/* only overload (429, 498, 503, 529, resets) shrinks the window, not every 500 */
+	if (o.overload)
 		msb__aimd_backoff(&be->aimd, r->t_attempt, now);
 	if (!o.retry || r->attempts > be->o.max_retries) {
 		if (o.retry && r->attempts > 1) {
@@ -476,9 +382,11 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 		finish(be, r, o.code, o.kind, o.msg, o.status, now);
 		return;
 	}
-	delay = o.status == 429 || o.status == 503 ? retry_after(be, e) : -1;
-	if (delay < 0)
-		delay = backoff_ms(be, r->attempts);
+	msb_completion_reset(r->out);
+	/* back off in earnest on overload (the window was cut lately) or an unreachable server */
+	delay = o.wait_ms >= 0 ? o.wait_ms : backoff_ms(be, r->attempts,
+	    msb__aimd_overloaded(&be->aimd, now, (double)be->o.backoff_max_ms) ||
+	    (!o.overload && !strcmp(o.kind, "connect")));
 	r->due_ms = now + delay;
 	queue_push(&be->q_head, &be->q_tail, r);
 	be->n_queued++;

@@ -31,6 +31,67 @@ void msb__openai_error_message(const char *body, size_t len, char *msg, size_t m
  */
 double msb__retry_after_ms(const char *value, double now_epoch_s);
 
+/*
+ * What became of one attempt (lib/backend/openai_outcome.c): an answer
+ * (code 0) or an error with its kind, whether another attempt may help,
+ * whether it signals overload (the adaptive window shrinks) and how long
+ * the server asks to wait.
+ */
+typedef struct msb__oa_outcome {
+	int code;            /* 0, or a negative MSB_E* */
+	const char *kind;    /* static: "rate_limit", "quota", "http", "parse", "empty", ... */
+	int retry;           /* another attempt may succeed */
+	int overload;        /* 429, 498, 503, 529, a connection reset: shrink the window */
+	double wait_ms;      /* the server's Retry-After in ms; -1: none given */
+	long status;         /* the HTTP status */
+	char msg[768];
+} msb__oa_outcome;
+
+/* An error body's parts ({"error": ...}, a Gemini list, {"detail": ...}). */
+typedef struct msb__oa_error_info {
+	char message[512];   /* the server's message (with OpenRouter's metadata.raw) */
+	long code;           /* an integer "code" (OpenRouter, Gemini): an HTTP status; 0: none */
+	char code_str[64];   /* a string "code", else "type", else "status" */
+} msb__oa_error_info;
+
+/* Fill info from an error body; 1 when the body is one, else 0 (info->message ""). */
+int msb__openai_error_info(const char *body, size_t len, msb__oa_error_info *info);
+
+/*
+ * Parse a 2xx body into c. Returns 0 (an answer in c), MSB_ENOMEM, or a
+ * negative code with o's code, kind, retry and msg set; MSB_EHTTP when
+ * the body is an error object, with its parts in *err (o's kind is then
+ * left to msb__oa_status_outcome). Bytes that are not UTF-8 and \u0000 in
+ * strings are replaced by U+FFFD (the completion is marked repaired).
+ */
+int msb__openai_parse(msb_completion *c, const char *body, size_t len, int endpoint,
+    msb__oa_outcome *o, msb__oa_error_info *err);
+
+/* One finished HTTP exchange, as msb__oa_classify_reply needs it. */
+typedef struct msb__oa_reply {
+	long status;
+	const char *body;
+	size_t len;
+	const char *content_type;    /* NULL: none */
+	const char *retry_after;     /* the Retry-After header, or NULL */
+	const char *retry_after_ms;  /* the retry-after-ms header, or NULL */
+	double now_epoch_s;          /* for a Retry-After given as an HTTP date */
+	long max_retry_after_ms;     /* a longer wait fails the request at once */
+	int endpoint;
+	const char *display_url;     /* for messages (no secrets) */
+	const char *missing_key_env; /* non-NULL: no API key was sent; this variable is unset */
+} msb__oa_reply;
+
+/*
+ * Classify a finished exchange (pure: no I/O, no clock). On an answer
+ * (o->code 0) c holds it; otherwise c is reset and o says why. Never fails
+ * but for MSB_ENOMEM in o->code.
+ */
+void msb__oa_classify_reply(msb_completion *c, const msb__oa_reply *r, msb__oa_outcome *o);
+
+/* Kind, retry and overload of an HTTP error status and its body's parts. */
+void msb__oa_status_outcome(long status, const msb__oa_error_info *err, msb__oa_outcome *o);
+
 
 
 /*

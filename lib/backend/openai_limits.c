@@ -6,6 +6,7 @@ void msb__aimd_init(msb__aimd *a, int max)
 	a->max = max > 0 ? max : 1;
 	a->limit = a->max;
 	a->last_cut_ms = -1e300;
+	a->n_ok = a->n_over = 0;
 }
 
 int msb__aimd_limit(const msb__aimd *a)
@@ -14,21 +15,46 @@ int msb__aimd_limit(const msb__aimd *a)
 	return n < 1 ? 1 : n;
 }
 
+/* A window's worth of outcomes: the current limit, at least 4. */
+static double epoch(const msb__aimd *a)
+{
+	return a->limit < 4 ? 4 : a->limit;
+}
+
+static void count(msb__aimd *a)
+{
+	if ((double)(a->n_ok + a->n_over) >= epoch(a))
+		a->n_ok = a->n_over = 0;
+}
+
 void msb__aimd_success(msb__aimd *a)
 {
 	a->limit += 1.0 / a->limit;
 	if (a->limit > a->max)
 		a->limit = a->max;
+	a->n_ok++;
+	count(a);
 }
 
 void msb__aimd_backoff(msb__aimd *a, double started_ms, double now_ms)
 {
 	if (started_ms < a->last_cut_ms)
 		return;
-	a->limit /= 2;
-	if (a->limit < 1)
-		a->limit = 1;
-	a->last_cut_ms = now_ms;
+	a->n_over++;
+	if ((double)a->n_over >= MSB__AIMD_OVERLOAD_SHARE * epoch(a)) {
+		a->limit /= 2;
+		if (a->limit < 1)
+			a->limit = 1;
+		a->last_cut_ms = now_ms;
+		a->n_ok = a->n_over = 0;
+		return;
+	}
+	count(a);
+}
+
+int msb__aimd_overloaded(const msb__aimd *a, double now_ms, double horizon_ms)
+{
+	return now_ms - a->last_cut_ms < horizon_ms;
 }
 
 static void refill(msb__bucket *b, double now_ms)

@@ -10,7 +10,15 @@ typedef struct msb__aimd {
 	double limit;         /* current window, 1 .. max */
 	double max;
 	double last_cut_ms;   /* time of the last halving */
+	int n_ok, n_over;     /* outcomes counted in the current window's worth */
 } msb__aimd;
+
+/*
+ * The share of a window's outcomes that must be overload signals before
+ * the window halves. Random faults (a 429 here, a reset there: a few per
+ * cent) must not collapse it; a server at its limit rejects a large share.
+ */
+#define MSB__AIMD_OVERLOAD_SHARE 0.25
 
 void msb__aimd_init(msb__aimd *a, int max);
 /* The current limit on requests in flight (>= 1). */
@@ -18,10 +26,16 @@ int msb__aimd_limit(const msb__aimd *a);
 /* A success: the window grows by about one request per window's worth. */
 void msb__aimd_success(msb__aimd *a);
 /*
- * A 429 for a request started at `started_ms`: halve the window, once per
- * burst (answers to requests started before the last cut do not cut again).
+ * An overload signal (429, 498, 503, 529, a connection reset) for a
+ * request started at `started_ms`. The window halves when the signals
+ * reach MSB__AIMD_OVERLOAD_SHARE of a window's worth of outcomes (at
+ * least 4), once per burst: answers to requests started before the last
+ * cut do not count. Counting restarts after every window's worth.
  */
 void msb__aimd_backoff(msb__aimd *a, double started_ms, double now_ms);
+
+/* 1 when the window was cut less than horizon_ms ago: the server is overloaded now. */
+int msb__aimd_overloaded(const msb__aimd *a, double now_ms, double horizon_ms);
 
 typedef struct msb__bucket {
 	double per_ms;        /* refill rate; 0: unlimited */

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "backend/completion.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -162,6 +163,13 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 		put(&bad, o, "reasoning", msb__json_text(msb_completion_reasoning(c)));
 	if (c && msb_completion_finish_reason(c))
 		put(&bad, o, "finish_reason", json_string(msb_completion_finish_reason(c)));
+	/* the server's own refusal (OpenAI "refusal"), and answers whose bad bytes became U+FFFD */
+	if (c && msb__completion_refusal(c)) {
+		put(&bad, o, "refusal", json_true());
+		put(&bad, o, "refusal_text", msb__json_text(msb__completion_refusal(c)));
+	}
+	if (c && msb__completion_text_repaired(c))
+		put(&bad, o, "text_repaired", json_true());
 	put(&bad, o, "judge_attempts",
 	    json_integer(t->judge_cached ? 0 : (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) +
 	        (v ? msb_verdict_attempts(v) : 0)));

@@ -14,6 +14,7 @@
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
 #include "core/alloc.h"
+#include "backend/completion.h"
 #include "backend/openai.h"
 #include "failalloc.h"
 
@@ -109,6 +110,39 @@ static int op_parse(void)
 	return rc;
 }
 
+/* The new shapes: thinking parts, a bad byte, \u0000, a refusal, an empty answer. */
+static int op_parse_shapes(void)
+{
+	static const char parts[] = "{\"choices\":[{\"message\":{\"content\":[{\"type\":\"thinking\","
+	    "\"thinking\":[{\"type\":\"text\",\"text\":\"t\"}]},{\"type\":\"text\",\"text\":\"a\\u0000\xff\"}],"
+	    "\"refusal\":\"r\"},\"finish_reason\":\"stop\"}]}";
+	static const char cut[] = "{\"choices\":[{\"message\":{\"content\":\"<think>x\"},"
+	    "\"finish_reason\":\"length\"}]}";
+	msb_completion *c;
+	char msg[128];
+	int rc;
+
+	if ((rc = msb_completion_new(&c)))
+		return rc;
+	rc = msb__openai_parse_response(c, parts, sizeof parts - 1, MSB_OPENAI_CHAT, msg, sizeof msg);
+	if (rc == 0 && (strcmp(msb_completion_text(c), "a\xEF\xBF\xBD\xEF\xBF\xBD") ||
+	                   strcmp(msb_completion_reasoning(c), "t") ||
+	                   strcmp(msb__completion_refusal(c), "r") || !msb__completion_text_repaired(c)))
+		rc = MSB_ERROR;
+	if (rc == 0) {
+		msb_completion_reset(c);
+		rc = msb__openai_parse_response(c, cut, sizeof cut - 1, MSB_OPENAI_CHAT, msg, sizeof msg);
+		/* the expected outcome: no answer, kind empty */
+		if (rc == MSB_ERROR && msb_completion_error_kind(c) &&
+		    !strcmp(msb_completion_error_kind(c), "empty"))
+			rc = 0;
+		else if (rc == 0)
+			rc = MSB_ERROR;
+	}
+	msb_completion_free(c);
+	return rc;
+}
+
 static int op_replay(void)
 {
 	msb_backend *b;
@@ -132,6 +166,7 @@ static void test_torture(void **state)
 	torture(op_render, "msb_prompt_render");
 	torture(op_body, "msb__openai_build_body");
 	torture(op_parse, "msb__openai_parse_response");
+	torture(op_parse_shapes, "msb__openai_parse_response (shapes)");
 	torture(op_replay, "replay generate");
 }
 

@@ -46,6 +46,15 @@ static int empty_cb(const msb_request *req, msb_completion *out, void *ud)
 	return 0;
 }
 
+/* "" after running out of tokens */
+static int blank_cb(const msb_request *req, msb_completion *out, void *ud)
+{
+	(void)req;
+	(void)ud;
+	msb_completion_set_finish_reason(out, "length");
+	return msb_completion_set_text(out, "");
+}
+
 static void test_callback(void **state)
 {
 	msb_backend *b;
@@ -88,6 +97,16 @@ static void test_callback(void **state)
 	assert_int_equal(msb_backend_from_callback(&b, NULL, empty_cb, NULL, 0), 0);
 	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EUSER);
 	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_non_null(strstr(msb_completion_error_message(c), "no text"));
+	msb_completion_free(c);
+	msb_backend_free(b);
+	/* "" is no answer either (issue #14 item 5): never judged as a refusal */
+	assert_int_equal(msb_backend_from_callback(&b, NULL, blank_cb, NULL, 0), 0);
+	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EUSER);
+	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_null(msb_completion_text(c));
+	assert_non_null(strstr(msb_completion_error_message(c), "finish_reason length"));
+	assert_non_null(strstr(msb_completion_error_message(c), "max_tokens"));
 	msb_completion_free(c);
 	/* invalid requests */
 	req.prompt = NULL;

@@ -7,6 +7,14 @@
 
 #include "backend/openai_limits.h"
 
+/* Overload signals for n requests started at t (after any cut), as one burst. */
+static void signals(msb__aimd *a, int n, double t)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		msb__aimd_backoff(a, t, t + 1);
+}
+
 static void test_aimd(void **state)
 {
 	msb__aimd a;
@@ -15,14 +23,16 @@ static void test_aimd(void **state)
 
 	msb__aimd_init(&a, 64);
 	assert_int_equal(msb__aimd_limit(&a), 64);
-	msb__aimd_backoff(&a, 10, 100);
+	/* a quarter of a 64-window (16 signals) halves it; 15 do not */
+	signals(&a, 15, 10);
+	assert_int_equal(msb__aimd_limit(&a), 64);
+	signals(&a, 1, 10);
 	assert_int_equal(msb__aimd_limit(&a), 32);
-	/* more 429s for requests started before the cut: one burst, one halving */
-	msb__aimd_backoff(&a, 50, 101);
-	msb__aimd_backoff(&a, 99, 102);
+	/* more signals for requests started before the cut (at 11): one burst, one halving */
+	signals(&a, 40, 5);
 	assert_int_equal(msb__aimd_limit(&a), 32);
-	/* a request started after the cut halves again */
-	msb__aimd_backoff(&a, 150, 200);
+	/* requests started after the cut: 8 signals (a quarter of 32) halve again */
+	signals(&a, 8, 150);
 	assert_int_equal(msb__aimd_limit(&a), 16);
 	/* additive increase: about one per window of successes */
 	for (i = 0; i < 16; i++)
@@ -33,11 +43,41 @@ static void test_aimd(void **state)
 	for (i = 0; i < 10000; i++)
 		msb__aimd_success(&a);
 	assert_int_equal(msb__aimd_limit(&a), 64);
-	for (i = 0; i < 20; i++)
+	/* a server that rejects everything: down to 1 (a window of at least 4: one signal in 4) */
+	for (i = 0; i < 200; i++)
 		msb__aimd_backoff(&a, 1000.0 + i * 10, 1000.0 + i * 10 + 1);
 	assert_int_equal(msb__aimd_limit(&a), 1);
 	msb__aimd_init(&a, 0);
 	assert_int_equal(msb__aimd_limit(&a), 1);
+}
+
+/*
+ * Random faults do not collapse the window: 10,000 outcomes of which one
+ * in eleven is an overload signal (the 20% --fault mix of msb_test_server
+ * has 4 overload kinds of 9: 8.9%), spread evenly, never reach a quarter
+ * of a window; 40% overload does halve it.
+ */
+static void test_aimd_random_faults(void **state)
+{
+	msb__aimd a;
+	int i;
+	(void)state;
+
+	msb__aimd_init(&a, 64);
+	for (i = 0; i < 10000; i++) {
+		if (i % 11 == 0)
+			msb__aimd_backoff(&a, i, i + 0.5);
+		else
+			msb__aimd_success(&a);
+	}
+	assert_int_equal(msb__aimd_limit(&a), 64);
+	for (i = 0; i < 100; i++) {
+		if (i % 5 < 2)
+			msb__aimd_backoff(&a, 20000.0 + i, 20000.5 + i);
+		else
+			msb__aimd_success(&a);
+	}
+	assert_true(msb__aimd_limit(&a) <= 32);
 }
 
 static void test_bucket(void **state)
@@ -73,6 +113,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aimd),
+		cmocka_unit_test(test_aimd_random_faults),
 		cmocka_unit_test(test_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

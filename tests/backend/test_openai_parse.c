@@ -16,6 +16,7 @@
 #include "medsafety/medsafety.h"
 #include "core/alloc.h"
 #include "core/fileio.h"
+#include "backend/completion.h"
 #include "backend/openai.h"
 
 static const char *fixtures;
@@ -123,8 +124,12 @@ static void test_content_shapes(void **state)
 	assert_string_equal(msb_completion_text(c), "Part one. Part two.");
 	assert_int_equal(msb_completion_prompt_tokens(c), -1);
 	msb_completion_free(c);
-	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "");
+	/* content null: no answer, an error of kind empty (issue #14 item 5), never "" */
+	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
+	    MSB_ERROR);
+	assert_null(msb_completion_text(c));
+	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_non_null(strstr(msg, "finish_reason content_filter"));
 	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
 	msb_completion_free(c);
 }
@@ -231,6 +236,121 @@ static void test_request_body(void **state)
 	msb__free(body);
 }
 
+/* One reply through the pure classifier. */
+static void classify(msb__oa_outcome *o, long status, const char *body, const char *ctype,
+    const char *ra, const char *ra_ms)
+{
+	msb_completion *c;
+	msb__oa_reply r;
+
+	memset(&r, 0, sizeof r);
+	r.status = status;
+	r.body = body;
+	r.len = strlen(body);
+	r.content_type = ctype;
+	r.retry_after = ra;
+	r.retry_after_ms = ra_ms;
+	r.now_epoch_s = 1.7e9;
+	r.max_retry_after_ms = 120000;
+	r.endpoint = MSB_OPENAI_CHAT;
+	r.display_url = "http://h/v1/chat/completions";
+	assert_int_equal(msb_completion_new(&c), 0);
+	msb__oa_classify_reply(c, &r, o);
+	if (o->code)
+		assert_null(msb_completion_text(c));
+	msb_completion_free(c);
+}
+
+static void test_classify_reply(void **state)
+{
+	static const char err[] = "{\"error\":{\"message\":\"m\",\"type\":\"t\"}}";
+	static const char ok[] = "{\"choices\":[{\"message\":{\"content\":\"hi\"},"
+	                         "\"finish_reason\":\"stop\"}]}";
+	msb__oa_outcome o;
+	(void)state;
+
+	classify(&o, 200, ok, "application/json", "5", NULL);
+	assert_int_equal(o.code, 0);
+	/* overload signals shrink the window; a plain 500 does not */
+	classify(&o, 429, err, NULL, NULL, NULL);
+	assert_true(o.retry && o.overload && !strcmp(o.kind, "rate_limit") && o.wait_ms < 0);
+	classify(&o, 503, err, NULL, NULL, NULL);
+	assert_true(o.retry && o.overload && !strcmp(o.kind, "http"));
+	classify(&o, 529, err, NULL, NULL, NULL);
+	assert_true(o.retry && o.overload);
+	classify(&o, 498, err, NULL, NULL, NULL);
+	assert_true(o.retry && o.overload && !strcmp(o.kind, "rate_limit"));
+	classify(&o, 500, err, NULL, NULL, NULL);
+	assert_true(o.retry && !o.overload && !strcmp(o.kind, "http"));
+	classify(&o, 404, err, NULL, NULL, NULL);
+	assert_true(!o.retry && !o.overload);
+	/* Retry-After within the cap is the wait; retry-after-ms wins; beyond the cap: fail now */
+	classify(&o, 429, err, NULL, "7", NULL);
+	assert_true(o.retry && o.wait_ms == 7000);
+	classify(&o, 503, err, NULL, "7", "250");
+	assert_true(o.retry && o.wait_ms == 250);
+	classify(&o, 429, err, NULL, "579", NULL);
+	assert_true(!o.retry && !strcmp(o.kind, "rate_limit"));
+	assert_non_null(strstr(o.msg, "asks to wait 579 s, more than max_retry_after_ms 120 s"));
+	/* an HTTP date 30 s ahead (1.7e9 + 30: `date -u -d @1700000030` = Tue Nov 14 22:13:50 UTC 2023) */
+	classify(&o, 429, err, NULL, "Tue, 14 Nov 2023 22:13:50 GMT", NULL);
+	assert_true(o.retry && o.wait_ms == 30000);
+	/* billing is not retried, whatever the Retry-After */
+	classify(&o, 429, "{\"error\":{\"message\":\"q\",\"code\":\"insufficient_quota\"}}", NULL,
+	    "1", NULL);
+	assert_true(!o.retry && !o.overload && !strcmp(o.kind, "quota"));
+	/* errors in a 200 body: an integer code is the status */
+	classify(&o, 200, "{\"error\":{\"message\":\"Provider returned error\",\"code\":429,"
+	                  "\"metadata\":{\"raw\":\"upstream busy\"}}}", NULL, NULL, NULL);
+	assert_true(o.retry && o.overload && !strcmp(o.kind, "rate_limit"));
+	assert_non_null(strstr(o.msg, "Provider returned error: upstream busy"));
+	classify(&o, 200, "{\"error\":{\"message\":\"bad\",\"code\":400}}", NULL, NULL, NULL);
+	assert_true(!o.retry && !strcmp(o.kind, "http"));
+	classify(&o, 200, "{\"error\":\"model overloaded\"}", NULL, NULL, NULL);
+	assert_true(o.retry && !o.overload && !strcmp(o.kind, "http"));
+	/* an event stream is one clear error, never retried */
+	classify(&o, 200, ok, "text/event-stream; charset=utf-8", NULL, NULL);
+	assert_true(!o.retry && !strcmp(o.kind, "stream"));
+	/* Gemini's list-shaped error body gives its message */
+	classify(&o, 400, "[{\"error\":{\"code\":400,\"message\":\"API key not valid\","
+	                  "\"status\":\"INVALID_ARGUMENT\"}}]", NULL, NULL, NULL);
+	assert_non_null(strstr(o.msg, "HTTP 400: API key not valid (INVALID_ARGUMENT)"));
+}
+
+/* Reasoning split, refusal flag, empty answers and repair at the parser level. */
+static void test_shapes_unit(void **state)
+{
+	msb_completion *c;
+	char msg[512];
+	static const char bad[] = "{\"choices\":[{\"message\":{\"content\":\"a\xc3(b\"},"
+	                          "\"finish_reason\":\"stop\"}]}";
+	(void)state;
+
+	assert_int_equal(msb_completion_new(&c), 0);
+	assert_int_equal(msb__openai_parse_response(c, bad, sizeof bad - 1, 0, msg, sizeof msg), 0);
+	assert_string_equal(msb_completion_text(c), "a\xEF\xBF\xBD(b");
+	assert_int_equal(msb__completion_text_repaired(c), 1);
+	msb_completion_reset(c);
+	assert_int_equal(msb__completion_text_repaired(c), 0);
+	/* white space after </think> only: no answer */
+	{
+		static const char b[] = "{\"choices\":[{\"text\":\"x</think> \\n\"}]}";
+		assert_int_equal(msb__openai_parse_response(c, b, sizeof b - 1, 1, msg, sizeof msg),
+		    MSB_ERROR);
+	}
+	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_string_equal(msb_completion_reasoning(c), "x");
+	msb_completion_reset(c);
+	/* both a refusal and content: the content is the answer, the refusal is kept */
+	{
+		static const char b[] = "{\"choices\":[{\"message\":{\"content\":\"No.\",\"refusal\":\"R\"}}]}";
+		assert_int_equal(msb__openai_parse_response(c, b, sizeof b - 1, 0, msg, sizeof msg), 0);
+	}
+	assert_string_equal(msb_completion_text(c), "No.");
+	assert_string_equal(msb__completion_refusal(c), "R");
+	msb_completion_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +364,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_request_body),
+		cmocka_unit_test(test_classify_reply),
+		cmocka_unit_test(test_shapes_unit),
 	};
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s FIXTURES-DIR\n", argv[0]);

@@ -23,6 +23,8 @@
 
 #include <jansson.h>
 
+#include "fixed_body.h"
+
 enum action { ACT_RESPOND, ACT_DROP, ACT_TRUNCATE, ACT_HANG };
 
 typedef struct conn {
@@ -66,6 +68,19 @@ static struct {
 static const char *const mix_kinds[] = {
 	"429", "429ra", "500", "503", "drop", "truncate", "badjson", "error200", "hang"
 };
+
+/* --fault-mix K1,K2,...: the kinds of --fault mix instead of mix_kinds */
+static char *mix_custom[16];
+static unsigned int n_mix_custom;
+
+static void set_mix(char *list)
+{
+	char *save = NULL, *k;
+	for (k = strtok_r(list, ",", &save); k && n_mix_custom < 16; k = strtok_r(NULL, ",", &save))
+		mix_custom[n_mix_custom++] = k;
+}
+
+static const char *mix_pick(void);
 
 static struct {
 	unsigned long long requests, completions, faults, accepted, auth_requests;
@@ -142,6 +157,14 @@ static unsigned int seen_bump(uint64_t key)
 	seen[i].count = 1;
 	seen_len++;
 	return 1;
+}
+
+static const char *mix_pick(void)
+{
+	unsigned int r = (unsigned int)rand_r(&opt.seed);
+	if (n_mix_custom)
+		return mix_custom[r % n_mix_custom];
+	return mix_kinds[r % (sizeof mix_kinds / sizeof *mix_kinds)];
 }
 
 /* ---- timers (binary min-heap) ---- */
@@ -319,6 +342,22 @@ static int find_fault(const char *text, char name[32], unsigned int *k)
 	return 1;
 }
 
+/* Answer with the fixed body (--body, fixed_body.c) when one is set and not used up. */
+static int serve_fixed(conn *c)
+{
+	if (!fixed_body_next(c->close_after, &c->pend, &c->pend_len))
+		return 0;
+	stats.completions++;
+	c->act = ACT_RESPOND;
+	if (opt.latency_ms > 0) {
+		timer t = { now_ms() + opt.latency_ms, c->fd, c->gen };
+		heap_push(t);
+	} else {
+		deliver(c);
+	}
+	return 1;
+}
+
 static void completion(conn *c, const char *path, const char *body, size_t body_len)
 {
 	size_t plen = strlen(path);
@@ -331,6 +370,10 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 	double latency = opt.latency_ms;
 
 	c->act = ACT_RESPOND;
+	if (serve_fixed(c)) {
+		json_decref(req);
+		return;
+	}
 	if (!json_is_object(req)) {
 		json_decref(req);
 		set_error(c, 400, NULL, "invalid JSON body", "invalid_request_error");
@@ -365,7 +408,7 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 		fault[0] = '\0';
 		if (opt.fault_rate > 0 && (double)rand_r(&opt.seed) / RAND_MAX < opt.fault_rate)
 			snprintf(fault, sizeof fault, "%s", strcmp(opt.fault, "mix") ? opt.fault
-			    : mix_kinds[(unsigned int)rand_r(&opt.seed) % (sizeof mix_kinds / sizeof *mix_kinds)]);
+			    : mix_pick());
 	} else if (k && seen_n > k) {
 		fault[0] = '\0';
 	}
@@ -611,6 +654,8 @@ static void usage(void)
 	    "         [--fault-rate R] [--fault KIND|mix]\n"
 	    "         [--retry-after S] [--huge-bytes N] [--seed N] [--max-seconds S]\n"
 	    "         [--exit-on-stdin-eof]\n"
+	    "         [--body FILE [--body-status N] [--body-header 'Name: value']\n"
+	    "          [--body-content-type TYPE] [--body-times K]] [--fault-mix K1,K2,...]\n"
 	    "KIND: 429 429ra 500 503 400 401echo drop truncate badjson error200 hang huge\n"
 	    "      refusal length reasoning; mix: one of 429 429ra 500 503 drop truncate badjson\n"
 	    "      error200 hang at random (markers in a prompt: [[fault:KIND]], [[fault:KIND*N]],\n"
@@ -653,6 +698,10 @@ int main(int argc, char **argv)
 			opt.seed = (unsigned int)strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--max-seconds"))
 			opt.max_seconds = atof(v);
+		else if (!strcmp(a, "--fault-mix"))
+			set_mix(argv[i]);
+		else if (fixed_body_option(a, v) == 1)
+			continue;
 		else
 			usage();
 	}
