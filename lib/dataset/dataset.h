@@ -46,6 +46,15 @@ struct msb_dataset {
 	size_t blob_bytes;
 	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
 	size_t cleaned[4];
+	/*
+	 * A shard view (msb_dataset_filter with shard_count > 1): which shard,
+	 * and the set it was cut from (items, content hash), which every shard
+	 * of one selection shares: run.json records them so merge can check
+	 * coverage. shard_count 0: not a shard.
+	 */
+	unsigned int shard_index, shard_count;
+	size_t selection_items;
+	char selection_hash[65];
 };
 
 /* Allocate an empty owning dataset. */
@@ -90,5 +99,12 @@ int msb__dataset_reindex(msb_dataset *ds);
 const msb_dataset *msb__dataset_owner(const msb_dataset *ds);
 /* Take a reference. */
 msb_dataset *msb__dataset_ref(const msb_dataset *ds);
+/*
+ * The shard a dataset is (0 of 1 when it is not one), the number of items
+ * of the selection it was cut from and that selection's content hash
+ * (msb_dataset_hash's; NULL when ds is not a shard: then it is ds's own).
+ */
+void msb__dataset_shard_info(const msb_dataset *ds, unsigned int *index, unsigned int *count,
+    size_t *selection_items, const char **selection_hash);
 
 #endif

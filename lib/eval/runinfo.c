@@ -17,6 +17,7 @@
 #include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
+#include "dataset/dataset.h"
 #include "eval/eval.h"
 
 /*
@@ -70,6 +71,19 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(ds, "hash", json_string(ev->dataset_hash));
 	json_object_set_new(ds, "items", json_integer((json_int_t)ev->n_items));
 	json_object_set_new(ds, "units", json_integer((json_int_t)ev->total));
+	{
+		/* the shard and its selection: merge checks coverage with them */
+		unsigned int si, sn;
+		size_t sel_items;
+		const char *sel_hash;
+		json_t *sh = json_object();
+		msb__dataset_shard_info(ev->ds, &si, &sn, &sel_items, &sel_hash);
+		json_object_set_new(sh, "index", json_integer(si));
+		json_object_set_new(sh, "count", json_integer(sn));
+		json_object_set_new(ds, "shard", sh);
+		json_object_set_new(ds, "selection_items", json_integer((json_int_t)sel_items));
+		json_object_set_new(ds, "selection_hash", json_string(sel_hash ? sel_hash : ev->dataset_hash));
+	}
 	json_object_set_new(o, "dataset", ds);
 	json_object_set_new(model, "identity", str_or_null(msb_backend_identity(ev->backend)));
 	json_object_set_new(model, "system_prompt", str_or_null(ev->system_prompt));
