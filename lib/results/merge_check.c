@@ -37,20 +37,33 @@ typedef struct {
 	size_t n, hard;
 } problems;
 
-json_t *msb__merge_runinfo(const char *dir)
+int msb__merge_runinfo_read(json_t **out, const char *dir)
 {
 	char path[4096];
 	char *text = NULL;
-	json_t *o = NULL;
+	json_error_t err;
+	int rc;
 
+	*out = NULL;
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (msb__file_read(&text, NULL, path) == 0)
-		o = json_loads(text, 0, NULL);
+	if ((rc = msb__file_read(&text, NULL, path)))
+		return rc;
+	*out = json_loads(text, 0, &err);
 	msb__free(text);
-	if (o && !json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
+	if (!*out)
+		return json_error_code(&err) == json_error_out_of_memory ? MSB_ENOMEM : MSB_EPARSE;
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return MSB_EPARSE;
 	}
+	return 0;
+}
+
+json_t *msb__merge_runinfo(const char *dir)
+{
+	json_t *o;
+	msb__merge_runinfo_read(&o, dir);
 	return o;
 }
 
@@ -107,11 +120,11 @@ static void read_shard(shard_view *v, json_t *ds, json_t *cfg_ds)
 static int view_of(shard_view *v, const char *dir)
 {
 	json_t *ds, *cfg_ds;
+	int rc;
 
 	memset(v, 0, sizeof *v);
-	v->ri = msb__merge_runinfo(dir);
-	if (!v->ri)
-		return -1;
+	if ((rc = msb__merge_runinfo_read(&v->ri, dir)))
+		return rc;
 	ds = json_object_get(v->ri, "dataset");
 	cfg_ds = json_object_get(json_object_get(v->ri, "config"), "dataset");
 	read_shard(v, ds, cfg_ds);

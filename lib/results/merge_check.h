@@ -27,6 +27,8 @@ typedef struct msb__merge_plan {
 
 /* DIR/run.json as an object, NULL when absent or not an object. New reference. */
 json_t *msb__merge_runinfo(const char *dir);
+/* The same with the reason: MSB_ENOTFOUND, MSB_EIO, MSB_EPARSE, MSB_ENOMEM. */
+int msb__merge_runinfo_read(json_t **out, const char *dir);
 
 /*
  * Check the shards (rs[i] read from dirs[i]). Differences of count,
