@@ -100,11 +100,14 @@ static json_t *merged_dataset(const char *const *dirs, size_t n, const msb__merg
 	for (i = 0; i < n && !bad; i++) {
 		json_t *ri = msb__merge_runinfo(dirs[i]), *ds = ri ? json_object_get(ri, "dataset") : NULL;
 		json_t *hash = ds ? json_object_get(ds, "hash") : NULL;
+		json_t *model = ri ? json_object_get(json_object_get(ri, "model"), "identity") : NULL;
 		json_t *items = ds ? json_object_get(ds, "items") : NULL;
 		json_t *s = json_object();
 		if (!s || json_object_set_new(s, "run", json_string(dirs[i])) ||
 		    json_object_set_new(s, "hash", json_is_string(hash) ? json_copy(hash) : json_null()) ||
-		    json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null())) {
+		    json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null()) ||
+		    /* which server answered this shard (replicas of one model may differ) */
+		    json_object_set_new(s, "model", json_is_string(model) ? json_copy(model) : json_null())) {
 			json_decref(s);
 			bad = 1;
 		} else if (json_array_append_new(shards, s)) {
