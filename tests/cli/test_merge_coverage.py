@@ -34,6 +34,8 @@ with TempDir() as tmp:
     for rep in ("report.md", "report.html"):
         with open(os.path.join(m, rep), encoding="utf-8") as f:
             check(text in f.read(), "%s says partial" % rep)
+    r = run(["report", m, "--format", "md"])
+    check(r.rc == 0 and text in r.out, "medsafety report of a partial merge says partial", r)
 
     # a complete merge says complete, and has no partial line
     full = os.path.join(tmp, "full")
