@@ -80,7 +80,7 @@ MSB_API const char *msb_record_config_hash(const msb_record *rec);
  * an unsharded run. Refuses shards of different configuration hashes or
  * with overlapping items (MSB_EMISMATCH), and an out_dir that already
  * holds a run (MSB_EEXISTS). The same as msb_results_merge_v2 with NULL
- * options: since 0.2 it also checks coverage and completion (below).
+ * options: it also checks coverage and completion (0.1.0 did not).
  */
 MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n);
 
