@@ -46,15 +46,6 @@ struct msb_dataset {
 	size_t blob_bytes;
 	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
 	size_t cleaned[4];
-	/*
-	 * A shard view (msb_dataset_filter with shard_count > 1): which shard,
-	 * and the set it was cut from (items, content hash), which every shard
-	 * of one selection shares: run.json records them so merge can check
-	 * coverage. shard_count 0: not a shard.
-	 */
-	unsigned int shard_index, shard_count;
-	size_t selection_items;
-	char selection_hash[65];
 };
 
 /* Allocate an empty owning dataset. */
