@@ -20,6 +20,14 @@
 
 #define PROG "medsafety status"
 
+/*
+ * A shard whose run.json says "running" but that wrote nothing for this
+ * long was most likely killed (a running shard writes its journal as
+ * items finish, and run.json at its end): shown as "running?", "stale"
+ * in --json. MEDSAFETY_STATUS_STALE_S overrides it (seconds).
+ */
+#define STALE_DEFAULT_S 900
+
 typedef struct {
 	const char *dir;
 	int has_runinfo, has_shard;
@@ -28,6 +36,7 @@ typedef struct {
 	long long done, total, errors, unscored, resumed, sel_units;
 	time_t last_write, session_start;
 	double rate; /* records per second of this session; 0 unknown */
+	int stale;   /* "running", but no write for a long time: probably killed */
 } shard_status;
 
 static void help(FILE *f)
@@ -39,6 +48,8 @@ static void help(FILE *f)
 	      "run.json and the last write; then the total with an ETA, and the shards of N\n"
 	      "that are not among the folders given. Reads run.json and results.jsonl only:\n"
 	      "safe while the shards run, on a shared file system too (never writes or locks).\n"
+	      "A shard whose run.json says running but that wrote nothing for 15 minutes\n"
+	      "(MEDSAFETY_STATUS_STALE_S) is shown as running?: probably killed.\n"
 	      "\n"
 	      "  --json       one JSON object: {\"shards\": [...], \"total\": {...}}\n"
 	      "  -h, --help   this help\n"
@@ -101,10 +112,20 @@ static void read_runinfo(shard_status *s)
 	s->total = int_at(ds, "units", -1);
 	sh = json_object_get(ds, "shard");
 	if (json_is_object(sh) && int_at(sh, "count", 0) >= 1 && int_at(sh, "index", -1) >= 0 &&
-	    int_at(sh, "index", -1) < int_at(sh, "count", 0)) {
+	    int_at(sh, "index", -1) < int_at(sh, "count", 0) && int_at(sh, "count", 0) <= 1000000) {
 		s->has_shard = 1;
 		s->index = (unsigned int)int_at(sh, "index", 0);
 		s->count = (unsigned int)int_at(sh, "count", 1);
+	} else {
+		/* run.json of 0.1.0: the shard only in the recorded configuration ("I/N") */
+		const char *cs = json_string_value(json_object_get(json_object_get(json_object_get(ri, "config"),
+		    "dataset"), "shard"));
+		unsigned int i, n;
+		if (cs && sscanf(cs, "%u/%u", &i, &n) == 2 && n >= 1 && i < n && n <= 1000000) {
+			s->has_shard = 1;
+			s->index = i;
+			s->count = n;
+		}
 	}
 	epochs = int_at(json_object_get(ri, "model"), "epochs", 1);
 	sel = int_at(ds, "selection_items", -1);
@@ -149,7 +170,12 @@ static int read_shard(shard_status *s, const char *dir, time_t now)
 	}
 	mtime_max(&s->last_write, dir, "results.jsonl");
 	mtime_max(&s->last_write, dir, "run.json");
-	if (!strcmp(s->status, "running") && s->session_start && now > s->session_start &&
+	if (!strcmp(s->status, "running")) {
+		const char *e = getenv("MEDSAFETY_STATUS_STALE_S");
+		long limit = e && *e ? strtol(e, NULL, 10) : STALE_DEFAULT_S;
+		s->stale = s->last_write && now - s->last_write > limit;
+	}
+	if (!strcmp(s->status, "running") && !s->stale && s->session_start && now > s->session_start &&
 	    s->done > s->resumed)
 		s->rate = (double)(s->done - s->resumed) / (double)(now - s->session_start);
 	return CLI_EXIT_OK;
@@ -182,7 +208,7 @@ static void duration(char *out, size_t size, double s)
 
 typedef struct {
 	long long done, total, errors, unscored;
-	int total_known, running;
+	int total_known, running, stale;
 	double rate, eta;
 	unsigned int count;   /* N, when every shard agrees on it; 0 otherwise */
 	unsigned char *have;  /* which of 0..N-1 were given */
@@ -205,7 +231,8 @@ static void add_up(totals *t, const shard_status *s, size_t n)
 		else
 			t->total_known = 0;
 		t->rate += s[i].rate;
-		t->running += !strcmp(s[i].status, "running");
+		t->running += !strcmp(s[i].status, "running") && !s[i].stale;
+		t->stale += s[i].stale;
 		if (!s[i].has_shard || s[i].count != t->count)
 			t->count = 0;
 	}
@@ -243,6 +270,7 @@ static int print_json(const shard_status *s, size_t n, const totals *t, time_t n
 		json_object_set_new(x, "shard", s[i].has_shard ?
 		    json_pack("{s:I,s:I}", "index", (json_int_t)s[i].index, "count", (json_int_t)s[i].count) : json_null());
 		json_object_set_new(x, "status", json_string(s[i].status));
+		json_object_set_new(x, "stale", json_boolean(s[i].stale));
 		json_object_set_new(x, "done", json_integer(s[i].done));
 		json_object_set_new(x, "total", s[i].total >= 0 ? json_integer(s[i].total) : json_null());
 		json_object_set_new(x, "errors", json_integer(s[i].errors));
@@ -264,6 +292,7 @@ static int print_json(const shard_status *s, size_t n, const totals *t, time_t n
 	json_object_set_new(tot, "shard_count", t->count ? json_integer(t->count) : json_null());
 	json_object_set_new(tot, "missing_shards", miss);
 	json_object_set_new(tot, "running", json_integer(t->running));
+	json_object_set_new(tot, "stale", json_integer(t->stale));
 	json_object_set_new(tot, "rate_per_s", json_real(t->rate));
 	json_object_set_new(tot, "eta_s", t->eta >= 0 ? json_integer((json_int_t)ceil(t->eta)) : json_null());
 	json_object_set_new(o, "shards", arr);
@@ -299,7 +328,7 @@ static void print_table(const shard_status *s, size_t n, const totals *t, time_t
 		else
 			snprintf(frac, sizeof frac, "%lld/?", s[i].done);
 		printf("%-*.*s  %-7s  %15s  %6lld  %8lld  %-11s  %s", (int)w, (int)w, s[i].dir, shard, frac,
-		    s[i].errors, s[i].unscored, s[i].status, when);
+		    s[i].errors, s[i].unscored, s[i].stale ? "running?" : s[i].status, when);
 		if (s[i].last_write)
 			printf(" (%s ago)", age);
 		putchar('\n');
@@ -320,6 +349,9 @@ static void print_table(const shard_status *s, size_t n, const totals *t, time_t
 	if (t->count)
 		printf(" of %u", t->count);
 	printf(", %d running, ETA %s\n", t->running, eta);
+	if (t->stale)
+		printf("%d shard%s marked running? wrote nothing for a long time: probably killed; "
+		    "rerun with --resume\n", t->stale, t->stale == 1 ? "" : "s");
 	if (t->missing) {
 		unsigned int k, listed = 0;
 		printf("missing shards:");

@@ -68,6 +68,36 @@ with TempDir() as tmp:
     check(st["total"]["done"] == 27 and st["total"]["total"] == 27 and st["total"]["eta_s"] == 0,
           "all shards finished: 27/27, ETA 0", st["total"])
 
+    # a shard killed long ago: run.json still says running, nothing written for an hour
+    k = os.path.join(tmp, "killed")
+    shutil.copytree(s[0], k)
+    rk = load_json(os.path.join(k, "run.json"))
+    rk["status"] = "running"
+    with open(os.path.join(k, "run.json"), "w") as f:
+        json.dump(rk, f)
+    old = time.time() - 3600
+    for name in os.listdir(k):
+        os.utime(os.path.join(k, name), (old, old))
+    r = run(["status", "--json", k, s[1]])
+    st = json.loads(r.out)
+    check(r.rc == 0 and st["shards"][0]["status"] == "running" and st["shards"][0]["stale"] is True
+          and st["shards"][1]["stale"] is False and st["total"]["running"] == 0 and st["total"]["stale"] == 1,
+          "a running shard silent for an hour is stale (probably killed)", st)
+    r = run(["status", k])
+    check(r.rc == 0 and "running?" in r.out and "probably killed" in r.out, "... shown as running?", r)
+    r = run(["status", "--json", k], env=base_env(MEDSAFETY_STATUS_STALE_S="7200"))
+    check(json.loads(r.out)["shards"][0]["stale"] is False, "MEDSAFETY_STATUS_STALE_S sets the limit")
+    # a run.json of 0.1.0: the shard only in config.dataset.shard
+    o = os.path.join(tmp, "old")
+    shutil.copytree(s[1], o)
+    ro = load_json(os.path.join(o, "run.json"))
+    del ro["dataset"]["shard"]
+    with open(os.path.join(o, "run.json"), "w") as f:
+        json.dump(ro, f)
+    st = json.loads(run(["status", "--json", o]).out)
+    check(st["shards"][0]["shard"] == {"index": 1, "count": 3}, "a 0.1.0 run.json: the shard from its configuration",
+          st["shards"][0])
+
     r = run(["status", os.path.join(tmp, "nothing")])
     check(r.rc == 2 and one_line(r.err), "a folder that holds no run: exit 2", r)
     r = run(["status"])
