@@ -15,6 +15,7 @@ static const cli_command commands[] = {
 	{ "report", "print or write the report of a run (md, json, csv, html)", cli_report },
 	{ "compare", "compare two runs item by item; --fail-if-worse gates CI", cli_compare },
 	{ "merge", "join the run folders of shards into one run", cli_merge },
+	{ "status", "how far the shards of a run are (read-only, safe while they run)", cli_status },
 	{ "rescore", "judge the responses of a run again with another judge", cli_rescore },
 	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
 	{ NULL, NULL, NULL },

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <medsafety/medsafety.h>
 
 #include "cli.h"
@@ -12,16 +13,20 @@
 
 static void help(FILE *f)
 {
-	fputs("usage: medsafety merge RUN... --out DIR [--quiet]\n"
+	fputs("usage: medsafety merge RUN... --out DIR [--allow-partial] [--quiet]\n"
 	      "\n"
 	      "Join the run folders of the shards of one run (medsafety run --shard I/N) into\n"
 	      "DIR, so that DIR equals the unsharded run: results.jsonl, run.json, summary.json,\n"
-	      "report.md and report.html. Shards of different configurations, or with items in\n"
-	      "common, are refused.\n"
+	      "report.md and report.html. The shards must be exactly 0..N-1 of one N, of one\n"
+	      "dataset selection and configuration, each finished with every item journaled;\n"
+	      "otherwise nothing is written and every problem is listed (exit 2).\n"
 	      "\n"
-	      "  -o, --out DIR   the merged run folder (must not hold a run)\n"
-	      "  -q, --quiet     no summary table\n"
-	      "  -h, --help      this help\n"
+	      "  -o, --out DIR       the merged run folder (must not hold a run)\n"
+	      "      --allow-partial merge what is there (missing or unfinished shards); the\n"
+	      "                      result says \"partial: 3 of 4 shards, 1,350 of 1,800 items\"\n"
+	      "                      in run.json, summary.json and the reports\n"
+	      "  -q, --quiet         no summary table\n"
+	      "  -h, --help          this help\n"
 	      "\n"
 	      "examples:\n"
 	      "  for i in 0 1 2 3; do medsafety run data/ --shard $i/4 --out runs/s$i & done; wait\n"
@@ -30,17 +35,58 @@ static void help(FILE *f)
 	      "exit status: 0 success, 1 failure, 2 bad usage, unreadable or mismatched shards\n", f);
 }
 
+/* run.json's "partial" line of a partial merge into text ("" when complete). */
+static void read_partial(const char *out, char *text, size_t size)
+{
+	char path[4200];
+	json_t *ri;
+	const char *t;
+
+	snprintf(path, sizeof path, "%s/run.json", out);
+	ri = json_load_file(path, 0, NULL);
+	t = json_string_value(json_object_get(ri, "partial"));
+	snprintf(text, size, "%s", t ? t : "");
+	json_decref(ri);
+}
+
+/*
+ * The library marked summary.json partial, but the reports (summary.json
+ * too) were written again here: mark it once more. Atomic: a temporary
+ * file, then rename.
+ */
+static int mark_summary(const char *out, const char *text)
+{
+	char path[4200], tmp[4300];
+	json_t *sum;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/summary.json", out);
+	snprintf(tmp, sizeof tmp, "%s.partial.tmp", path);
+	sum = json_load_file(path, 0, NULL);
+	if (!json_is_object(sum) || json_object_set_new(sum, "partial", json_string(text)) ||
+	    json_dump_file(sum, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || rename(tmp, path)) {
+		fprintf(stderr, "%s: %s: cannot mark the summary partial\n", PROG, path);
+		rc = -1;
+	}
+	json_decref(sum);
+	return rc;
+}
+
 int cli_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "allow-partial", no_argument, NULL, 'P' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	msb_results_merge_options mo;
 	const char *out = NULL;
-	int c, rc, quiet = 0, status;
+	char partial[256];
+	int c, rc, quiet = 0, status, n;
 
+	msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION);
 	cli_getopt_reset();
 	while ((c = cli_getopt(argc, argv, "o:qh", opts, "merge")) != -1) {
 		switch (c) {
@@ -49,6 +95,9 @@ int cli_merge(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'P':
+			mo.allow_partial = 1;
 			break;
 		case 'h':
 			help(stdout);
@@ -61,15 +110,23 @@ int cli_merge(int argc, char **argv)
 		return cli_usage_error("merge", "--out DIR is required");
 	if (optind >= argc)
 		return cli_usage_error("merge", "give the run folders to merge");
-	rc = msb_results_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind));
+	n = argc - optind;
+	rc = msb_results_merge_v2(out, (const char *const *)(argv + optind), (size_t)n, &mo);
 	if (rc < 0)
 		return cli_lib_error("merge", rc);
-	if ((status = cli_write_reports(out, NULL, NULL, 1, PROG)) != 0)
+	/* the reports carry the partial line as their subtitle */
+	read_partial(out, partial, sizeof partial);
+	if ((status = cli_write_reports(out, NULL, partial[0] ? partial : NULL, 1, PROG)) != 0)
 		return status;
+	if (partial[0] && mark_summary(out, partial))
+		return CLI_EXIT_FAIL;
 	if (!quiet) {
 		cli_print_summary(out);
 		putchar('\n');
 	}
-	printf("merged %d runs into %s\nreport: %s/report.html\n", argc - optind, out, out);
+	printf("merged %d run%s into %s\n", n, n == 1 ? "" : "s", out);
+	if (partial[0])
+		printf("%s\n", partial);
+	printf("report: %s/report.html\n", out);
 	return CLI_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <medsafety/medsafety.h>
 
 #include "cli.h"
@@ -12,6 +13,23 @@
 #include "term.h"
 
 #define PROG "medsafety report"
+
+/* A partial merge (medsafety merge --allow-partial) says so under the report's title. */
+static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, const char *run)
+{
+	char path[4200];
+	json_t *ri;
+	const char *t;
+
+	snprintf(path, sizeof path, "%s/run.json", run);
+	ri = json_load_file(path, 0, NULL);
+	t = json_string_value(json_object_get(ri, "partial"));
+	if (t) {
+		snprintf(buf, size, "%s", t);
+		ro->subtitle = buf;
+	}
+	json_decref(ri);
+}
 
 static void help(FILE *f)
 {
@@ -45,7 +63,8 @@ int cli_report(int argc, char **argv)
 	};
 	const char *fmt_name = "md", *output = NULL, *run;
 	msb_scorer *s = NULL;
-	char *text = NULL;
+	msb_report_options ro;
+	char *text = NULL, partial[256];
 	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status;
 
 	cli_getopt_reset();
@@ -93,10 +112,12 @@ int cli_report(int argc, char **argv)
 		msb_scorer_free(s);
 		return rc < 0 ? cli_fail("report", "cannot print the table") : CLI_EXIT_OK;
 	}
+	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
+	partial_subtitle(&ro, partial, sizeof partial, run);
 	if (output) {
-		rc = msb_report_write(s, fmt, output, NULL);
+		rc = msb_report_write(s, fmt, output, &ro);
 	} else {
-		rc = msb_report_render(&text, s, fmt, NULL);
+		rc = msb_report_render(&text, s, fmt, &ro);
 		if (rc == 0 && (fputs(text, stdout) < 0 || fflush(stdout) != 0))
 			rc = MSB_EIO;
 		msb_free(text);

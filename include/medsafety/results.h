@@ -79,9 +79,36 @@ MSB_API const char *msb_record_config_hash(const msb_record *rec);
  * when the scorer is available, summary.json), so that the result equals
  * an unsharded run. Refuses shards of different configuration hashes or
  * with overlapping items (MSB_EMISMATCH), and an out_dir that already
- * holds a run (MSB_EEXISTS).
+ * holds a run (MSB_EEXISTS). The same as msb_results_merge_v2 with NULL
+ * options: it also checks coverage and completion (0.1.0 did not).
  */
 MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n);
+
+#define MSB_RESULTS_MERGE_OPTIONS_VERSION 1
+/** How msb_results_merge_v2 merges; zeroed (or NULL): strict. */
+typedef struct msb_results_merge_options {
+	unsigned int version; /**< MSB_RESULTS_MERGE_OPTIONS_VERSION */
+	int allow_partial;    /**< merge what is there: missing or unfinished shards are allowed */
+} msb_results_merge_options;
+
+#define MSB_RESULTS_MERGE_OPTIONS_INIT { MSB_RESULTS_MERGE_OPTIONS_VERSION, 0 }
+MSB_API int msb_results_merge_options_init(msb_results_merge_options *opts, unsigned int version);
+
+/**
+ * msb_results_merge with options. Before writing anything it checks, from
+ * each shard's run.json and journal, that the shards are exactly 0..N-1
+ * of one N (run.json dataset.shard), cut from one dataset selection
+ * (dataset.selection_hash and the recorded dataset settings), of one
+ * configuration, and each "finished" with every unit journaled; otherwise
+ * MSB_EMISMATCH with every problem listed in the message. With
+ * allow_partial, missing, unfinished or incomplete shards are merged
+ * anyway and the result says so: run.json "partial" (text) and
+ * "coverage", summary.json "partial". Differences of shard count,
+ * selection or configuration, and a shard given twice, are refused
+ * always. msb_results_merge(out, dirs, n) is this with NULL opts.
+ */
+MSB_API int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_t n,
+    const msb_results_merge_options *opts);
 
 /**
  * Compute summary.json for a run folder with a scorer (NULL opts:

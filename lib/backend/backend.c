@@ -278,3 +278,15 @@ int msb_backend_from_callback(msb_backend **out, const char *name, msb_generate_
 		cb_free(cb);
 	return rc;
 }
+
+size_t msb__identity_model_len(const char *identity)
+{
+	const char *q, *at = NULL;
+
+	if (!identity)
+		return 0;
+	for (q = strstr(identity, "@http"); q; q = strstr(q + 1, "@http"))
+		if (!strncmp(q, "@http://", 8) || !strncmp(q, "@https://", 9))
+			at = q;
+	return at ? (size_t)(at - identity) : strlen(identity);
+}

@@ -27,4 +27,13 @@ int msb__request_check(const msb_request *req);
  */
 int msb__completion_settle(msb_completion *c, int rc);
 
+/*
+ * How much of a backend identity names what decides the answers: all of
+ * it but a trailing "@http://..." or "@https://..." (the server: where
+ * the model is served, provenance only). "openai:llama@http://a:8000/v1"
+ * and "openai:llama@http://b:8000/v1" are one model on two replicas; the
+ * configuration hash and the response cache key use this prefix.
+ */
+size_t msb__identity_model_len(const char *identity);
+
 #endif

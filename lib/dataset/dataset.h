@@ -90,5 +90,12 @@ int msb__dataset_reindex(msb_dataset *ds);
 const msb_dataset *msb__dataset_owner(const msb_dataset *ds);
 /* Take a reference. */
 msb_dataset *msb__dataset_ref(const msb_dataset *ds);
+/*
+ * The shard a dataset is (0 of 1 when it is not one), the number of items
+ * of the selection it was cut from and that selection's content hash
+ * (msb_dataset_hash's; NULL when ds is not a shard: then it is ds's own).
+ */
+void msb__dataset_shard_info(const msb_dataset *ds, unsigned int *index, unsigned int *count,
+    size_t *selection_items, const char **selection_hash);
 
 #endif

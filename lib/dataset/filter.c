@@ -125,6 +125,38 @@ static int sample_items(const msb_item **items, size_t *n, size_t want, uint64_t
 	return 0;
 }
 
+/*
+ * A shard view (shard_count > 1) records which shard it is and the set it
+ * was cut from (items, content hash), which every shard of one selection
+ * shares: run.json carries them so that merge can check coverage. The
+ * record is a blob the view owns (msb__dataset_adopt: freed with it), so
+ * the dataset struct keeps its layout.
+ */
+#define SHARD_MAGIC "msb-shard-info/1"
+typedef struct {
+	char magic[sizeof SHARD_MAGIC];
+	unsigned int index, count;
+	size_t selection_items;
+	char selection_hash[65];
+} shard_info;
+
+/* SHA-256 over the items' ids and prompts, as 64 hex digits and a NUL. */
+static void hash_items(const msb_item *const *items, size_t n, char hex[65])
+{
+	msb_sha256 s;
+	unsigned char digest[32];
+	size_t i;
+
+	msb_sha256_init(&s);
+	for (i = 0; i < n; i++) {
+		/* NUL after each string, so ("ab","c") and ("a","bc") differ */
+		msb_sha256_update(&s, items[i]->id, strlen(items[i]->id) + 1);
+		msb_sha256_update(&s, items[i]->prompt, strlen(items[i]->prompt) + 1);
+	}
+	msb_sha256_final(&s, digest);
+	msb_sha256_tohex(digest, hex);
+}
+
 int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_dataset_filter_options *opts)
 {
 	const msb_item **keep;
@@ -166,6 +198,19 @@ int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_data
 	if (opts->limit && n > opts->limit)
 		n = opts->limit;
 	rc = msb__dataset_view(&view, src);
+	if (!rc && opts->shard_count > 1) {
+		shard_info *si = msb__calloc(1, sizeof *si);
+		if (!si) {
+			rc = MSB_ENOMEM;
+		} else {
+			memcpy(si->magic, SHARD_MAGIC, sizeof SHARD_MAGIC);
+			si->index = opts->shard_index;
+			si->count = opts->shard_count;
+			si->selection_items = n;
+			hash_items(keep, n, si->selection_hash);
+			rc = msb__dataset_adopt(view, (char *)si, sizeof *si);
+		}
+	}
 	for (i = 0; !rc && i < n; i++)
 		if (opts->shard_count <= 1 || msb_dataset_shard_of(keep[i]->id, opts->shard_count) == opts->shard_index)
 			rc = msb__dataset_push(view, keep[i]);
@@ -178,29 +223,35 @@ int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_data
 	return 0;
 }
 
+void msb__dataset_shard_info(const msb_dataset *ds, unsigned int *index, unsigned int *count,
+    size_t *selection_items, const char **selection_hash)
+{
+	const shard_info *si = NULL;
+	size_t i;
+
+	/* a view owns no loaded buffers: its only blob is this record, when it is a shard */
+	for (i = 0; ds->parent && i < ds->n_blobs && !si; i++)
+		if (!memcmp(ds->blobs[i], SHARD_MAGIC, sizeof SHARD_MAGIC))
+			si = (const shard_info *)(const void *)ds->blobs[i];
+	*index = si ? si->index : 0;
+	*count = si ? si->count : 1;
+	*selection_items = si ? si->selection_items : ds->n;
+	*selection_hash = si ? si->selection_hash : NULL;
+}
+
 int msb_dataset_hash(const msb_dataset *ds, char **out)
 {
-	msb_sha256 s;
-	unsigned char digest[32];
 	char *hex;
-	size_t i;
 
 	if (!out)
 		return msb__error_set(MSB_EINVAL, "msb_dataset_hash: NULL out");
 	*out = NULL;
 	if (!ds)
 		return msb__error_set(MSB_EINVAL, "msb_dataset_hash: NULL dataset");
-	msb_sha256_init(&s);
-	for (i = 0; i < ds->n; i++) {
-		/* NUL after each string, so ("ab","c") and ("a","bc") differ */
-		msb_sha256_update(&s, ds->items[i]->id, strlen(ds->items[i]->id) + 1);
-		msb_sha256_update(&s, ds->items[i]->prompt, strlen(ds->items[i]->prompt) + 1);
-	}
-	msb_sha256_final(&s, digest);
 	hex = msb__malloc(65);
 	if (!hex)
 		return MSB_ENOMEM;
-	msb_sha256_tohex(digest, hex);
+	hash_items(ds->items, ds->n, hex);
 	*out = hex;
 	return 0;
 }

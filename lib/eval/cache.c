@@ -24,6 +24,7 @@
 #include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
+#include "backend/backend.h"
 #include "eval/eval.h"
 
 static void put_str(msb_sha256 *s, const char *tag, const char *v)
@@ -42,6 +43,22 @@ static void put_str(msb_sha256 *s, const char *tag, const char *v)
 	msb_sha256_update(s, v, strlen(v));
 }
 
+/* The backend identity without the server's URL: replicas of one model share entries. */
+static void put_model(msb_sha256 *s, const char *id)
+{
+	char len[32];
+	size_t n = msb__identity_model_len(id);
+	int k;
+
+	if (!id) {
+		put_str(s, "backend", NULL);
+		return;
+	}
+	k = snprintf(len, sizeof len, "backend:%zu:", n);
+	msb_sha256_update(s, len, (size_t)k);
+	msb_sha256_update(s, id, n);
+}
+
 static void put_num(msb_sha256 *s, const char *tag, double v)
 {
 	char b[64];
@@ -57,7 +74,7 @@ void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65]
 
 	msb_sha256_init(&s);
 	put_str(&s, "kind", "generation/1");
-	put_str(&s, "backend", msb_backend_identity(ev->backend));
+	put_model(&s, msb_backend_identity(ev->backend));
 	put_str(&s, "system", r->system);
 	put_str(&s, "prompt", r->prompt);
 	put_str(&s, "reference", r->reference);

@@ -17,11 +17,14 @@
 #include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/sha256.h"
+#include "backend/backend.h"
+#include "dataset/dataset.h"
 #include "eval/eval.h"
 
 /*
  * The configuration hash covers what decides the records: the model
- * (backend identity), the generation settings, the number of samples and
+ * (backend identity without the server's URL: replicas of one model
+ * share it), the generation settings, the number of samples and
  * the judge. Not the dataset (shards of one run differ there and must
  * merge), not concurrency, budgets, cache or folder.
  */
@@ -30,9 +33,12 @@ int msb__eval_config_hash(msb_eval *ev)
 	msb_buf b = MSB_BUF_INIT;
 	const char *jh = ev->judge ? msb_judge_config_hash(ev->judge) : NULL;
 
-	msb_buf_printf(&b, "medsafety-config/1\nbackend=%s\nsystem=%zu:%s\nmax_tokens=%d\n"
+	const char *id = msb_backend_identity(ev->backend);
+
+	/* the model, not the replica that serves it: the URL is provenance (run.json) */
+	msb_buf_printf(&b, "medsafety-config/1\nbackend=%.*s\nsystem=%zu:%s\nmax_tokens=%d\n"
 	    "temperature=%.17g\ntop_p=%.17g\nepochs=%d\nseed=%lld\nhas_seed=%d\njudge=%s\njudge_config=%s\n",
-	    msb_backend_identity(ev->backend), strlen(ev->system_prompt), ev->system_prompt,
+	    (int)msb__identity_model_len(id), id ? id : "", strlen(ev->system_prompt), ev->system_prompt,
 	    ev->o.max_tokens, ev->o.temperature, ev->o.top_p, ev->o.epochs,
 	    (ev->o.has_seed || ev->o.epochs > 1) ? ev->o.seed : 0LL, ev->o.has_seed || ev->o.epochs > 1,
 	    ev->judge ? msb_judge_name(ev->judge) : "-", jh ? jh : "-");
@@ -70,8 +76,27 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(ds, "hash", json_string(ev->dataset_hash));
 	json_object_set_new(ds, "items", json_integer((json_int_t)ev->n_items));
 	json_object_set_new(ds, "units", json_integer((json_int_t)ev->total));
+	{
+		/* the shard and its selection: merge checks coverage with them */
+		unsigned int si, sn;
+		size_t sel_items;
+		const char *sel_hash;
+		json_t *sh = json_object();
+		msb__dataset_shard_info(ev->ds, &si, &sn, &sel_items, &sel_hash);
+		json_object_set_new(sh, "index", json_integer(si));
+		json_object_set_new(sh, "count", json_integer(sn));
+		json_object_set_new(ds, "shard", sh);
+		json_object_set_new(ds, "selection_items", json_integer((json_int_t)sel_items));
+		json_object_set_new(ds, "selection_hash", json_string(sel_hash ? sel_hash : ev->dataset_hash));
+	}
 	json_object_set_new(o, "dataset", ds);
 	json_object_set_new(model, "identity", str_or_null(msb_backend_identity(ev->backend)));
+	{
+		/* what the configuration hash and the cache take of the identity (no URL) */
+		const char *id = msb_backend_identity(ev->backend);
+		json_object_set_new(model, "hash_identity",
+		    id ? json_stringn(id, msb__identity_model_len(id)) : json_null());
+	}
 	json_object_set_new(model, "system_prompt", str_or_null(ev->system_prompt));
 	json_object_set_new(model, "max_tokens", json_integer(ev->o.max_tokens));
 	json_object_set_new(model, "temperature", json_real(ev->o.temperature));

@@ -2,7 +2,8 @@
  * lib/results/merge.c - joining shard run folders into one run: the
  * records are copied verbatim (so the merged journal says exactly what
  * the shards said), after checking that every shard ran the same
- * configuration and that no item appears in two shards.
+ * configuration and that no item appears in two shards, and (merge_check.c)
+ * that they are exactly the shards 0..N-1 of one selection, all finished.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +14,14 @@
 
 #include <jansson.h>
 
+#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/jsonmem.h"
 #include "core/fileio.h"
 #include "core/strmap.h"
+#include "results/merge_check.h"
 #include "results/results.h"
 
 static int exists_in(const char *dir, const char *name)
@@ -79,23 +82,6 @@ static int copy_records(const msb_results *r, int out_fd, const char *out_path)
 	return rc;
 }
 
-static json_t *load_runinfo(const char *dir)
-{
-	char path[4096];
-	char *text = NULL;
-	json_t *o = NULL;
-
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (msb__file_read(&text, NULL, path) == 0)
-		o = json_loads(text, 0, NULL);
-	msb__free(text);
-	if (o && !json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
-	}
-	return o;
-}
-
 /*
  * The merged set has no single dataset hash of its own (no shard loaded it
  * whole), so its provenance is each shard's dataset: {"items": total,
@@ -103,7 +89,7 @@ static json_t *load_runinfo(const char *dir)
  * split (dataset.shard, run.out) is dropped from the copied configuration:
  * it described shard 0, not the merged run.
  */
-static json_t *merged_dataset(const char *const *dirs, size_t n)
+static json_t *merged_dataset(const char *const *dirs, size_t n, const msb__merge_plan *plan)
 {
 	json_t *d = json_object(), *shards = json_array();
 	json_int_t total = 0;
@@ -112,13 +98,16 @@ static json_t *merged_dataset(const char *const *dirs, size_t n)
 
 	/* every member or none: a run.json missing one under memory pressure is an error */
 	for (i = 0; i < n && !bad; i++) {
-		json_t *ri = load_runinfo(dirs[i]), *ds = ri ? json_object_get(ri, "dataset") : NULL;
+		json_t *ri = msb__merge_runinfo(dirs[i]), *ds = ri ? json_object_get(ri, "dataset") : NULL;
 		json_t *hash = ds ? json_object_get(ds, "hash") : NULL;
+		json_t *model = ri ? json_object_get(json_object_get(ri, "model"), "identity") : NULL;
 		json_t *items = ds ? json_object_get(ds, "items") : NULL;
 		json_t *s = json_object();
 		if (!s || json_object_set_new(s, "run", json_string(dirs[i])) ||
 		    json_object_set_new(s, "hash", json_is_string(hash) ? json_copy(hash) : json_null()) ||
-		    json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null())) {
+		    json_object_set_new(s, "items", json_is_integer(items) ? json_copy(items) : json_null()) ||
+		    /* which server answered this shard (replicas of one model may differ) */
+		    json_object_set_new(s, "model", json_is_string(model) ? json_copy(model) : json_null())) {
 			json_decref(s);
 			bad = 1;
 		} else if (json_array_append_new(shards, s)) {
@@ -130,7 +119,11 @@ static json_t *merged_dataset(const char *const *dirs, size_t n)
 	}
 	/* d takes its own reference to shards: ours is dropped in any case */
 	bad = bad || json_object_set_new(d, "items", json_integer(total)) ||
-	    json_object_set(d, "shards", shards);
+	    json_object_set(d, "shards", shards) ||
+	    json_object_set_new(d, "selection_items", plan->selection_items >= 0 ?
+		json_integer(plan->selection_items) : json_null()) ||
+	    json_object_set_new(d, "selection_hash", plan->selection_hash[0] ?
+		json_string(plan->selection_hash) : json_null());
 	json_decref(shards);
 	if (bad) {
 		json_decref(d);
@@ -139,21 +132,38 @@ static json_t *merged_dataset(const char *const *dirs, size_t n)
 	return d;
 }
 
+/* "coverage": which shards and records the merge holds, of how many. */
+static json_t *coverage(const msb__merge_plan *plan)
+{
+	json_t *c = json_object();
+	if (!c || json_object_set_new(c, "shards", json_integer((json_int_t)plan->shards)) ||
+	    json_object_set_new(c, "shard_count", json_integer(plan->shard_count)) ||
+	    json_object_set_new(c, "records", json_integer((json_int_t)plan->records)) ||
+	    json_object_set_new(c, "records_expected", plan->records_expected >= 0 ?
+		json_integer(plan->records_expected) : json_null()) ||
+	    json_object_set_new(c, "complete", json_boolean(!plan->partial))) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+}
+
 static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n, const char *hash,
-    size_t count)
+    size_t count, const msb__merge_plan *plan)
 {
 	char path[4096];
 	char *dump;
-	json_t *o, *from, *cfg, *dataset;
+	json_t *o, *from, *cfg, *dataset, *cov;
 	size_t i;
 	int rc, bad;
 
-	o = load_runinfo(dirs[0]);
+	o = msb__merge_runinfo(dirs[0]);
 	if (!o)
 		o = json_object();
-	dataset = merged_dataset(dirs, n);
+	dataset = merged_dataset(dirs, n, plan);
 	from = json_array();
-	bad = !o || !dataset || !from;
+	cov = coverage(plan);
+	bad = !o || !dataset || !from || !cov;
 	for (i = 0; i < n && !bad; i++)
 		bad = json_array_append_new(from, json_string(dirs[i])) != 0;
 	/* o takes its own references to from and dataset: ours are dropped in any case */
@@ -161,9 +171,12 @@ static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n,
 	    json_object_set_new(o, "status", json_string("merged")) ||
 	    json_object_set(o, "merged_from", from) ||
 	    json_object_set_new(o, "merged_records", json_integer((json_int_t)count)) ||
-	    json_object_set(o, "dataset", dataset);
+	    json_object_set(o, "dataset", dataset) ||
+	    json_object_set(o, "coverage", cov) ||
+	    (plan->partial && json_object_set_new(o, "partial", json_string(plan->text)));
 	json_decref(from);
 	json_decref(dataset);
+	json_decref(cov);
 	if (bad) {
 		json_decref(o);
 		return msb__error_set(MSB_ENOMEM, "%s/run.json: out of memory", out_dir);
@@ -188,10 +201,47 @@ static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n,
 	return rc;
 }
 
+/* summary.json says the merge is partial too: read it back, add "partial", write it again. */
+static int mark_summary(const char *out_dir, const char *text)
+{
+	char path[4096], *in = NULL, *dump = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/summary.json", out_dir);
+	if ((rc = msb__file_read(&in, NULL, path)))
+		return rc == MSB_ENOTFOUND ? 0 : rc;
+	o = json_loads(in, 0, NULL);
+	msb__free(in);
+	if (!json_is_object(o) || json_object_set_new(o, "partial", json_string(text)) ||
+	    !(dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		rc = msb__error_set(MSB_ENOMEM, "%s: cannot mark the summary partial", path);
+	else
+		rc = msb__file_write_atomic(path, dump, strlen(dump));
+	msb__json_free(dump);
+	json_decref(o);
+	return rc;
+}
+
+static const msb_results_merge_options default_merge = MSB_RESULTS_MERGE_OPTIONS_INIT;
+
+int msb_results_merge_options_init(msb_results_merge_options *opts, unsigned int version)
+{
+	return msb__options_init(opts, sizeof *opts, &default_merge, version,
+	    MSB_RESULTS_MERGE_OPTIONS_VERSION, "msb_results_merge_options");
+}
+
 int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n)
+{
+	return msb_results_merge_v2(out_dir, run_dirs, n, NULL);
+}
+
+int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_t n,
+    const msb_results_merge_options *opts)
 {
 	msb_results **rs = NULL;
 	msb_strmap seen = MSB_STRMAP_INIT;
+	msb__merge_plan plan;
 	const char *hash = NULL;
 	char path[4096], tmp[4200];
 	size_t i, j, count = 0;
@@ -199,16 +249,21 @@ int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n
 
 	if (!out_dir || !run_dirs || !n)
 		return msb__error_set(MSB_EINVAL, "msb_results_merge: no output folder or no shards");
+	if ((rc = msb__check_version(opts, MSB_RESULTS_MERGE_OPTIONS_VERSION, "msb_results_merge_options")))
+		return rc;
+	if (!opts)
+		opts = &default_merge;
 	if (exists_in(out_dir, "results.jsonl") || exists_in(out_dir, "run.json"))
 		return msb__error_set(MSB_EEXISTS, "%s: the folder already holds a run", out_dir);
 	rs = msb__calloc(n, sizeof *rs);
 	if (!rs)
 		return MSB_ENOMEM;
+	for (i = 0; i < n && !rc; i++)
+		rc = msb_results_open(&rs[i], run_dirs[i], MSB_RESULTS_NO_TEXT);
+	if (!rc)
+		rc = msb__merge_check(&plan, run_dirs, rs, n, opts->allow_partial);
 	for (i = 0; i < n && !rc; i++) {
-		const char *h;
-		if ((rc = msb_results_open(&rs[i], run_dirs[i], MSB_RESULTS_NO_TEXT)))
-			break;
-		h = msb_results_config_hash(rs[i]);
+		const char *h = msb_results_config_hash(rs[i]);
 		if (h && !strcmp(h, "mixed"))
 			rc = msb__error_set(MSB_EMISMATCH, "%s: records of several configurations", run_dirs[i]);
 		else if (h && hash && strcmp(h, hash))
@@ -250,11 +305,13 @@ int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n
 	if (rc)
 		unlink(tmp);
 	if (!rc)
-		rc = write_runinfo(out_dir, run_dirs, n, hash, count);
+		rc = write_runinfo(out_dir, run_dirs, n, hash, count, &plan);
 	if (!rc) {
 		rc = msb_results_write_summary(out_dir, NULL);
 		if (rc == MSB_EUNSUPPORTED)
 			rc = 0;
+		else if (!rc && plan.partial)
+			rc = mark_summary(out_dir, plan.text);
 	}
 out:
 	for (i = 0; i < n; i++)

@@ -25,7 +25,9 @@
 
 static void test_merge(void **state)
 {
-	msb_dataset *all = fake_dataset(90, 0), *s0 = fake_dataset(40, 0), *s1 = fake_dataset(50, 40);
+	/* real shards (msb_dataset_filter): run.json records shard 0/2 and 1/2 of one selection */
+	msb_dataset *all = fake_dataset(90, 0), *s0 = NULL, *s1 = NULL;
+	msb_dataset_filter_options fo = MSB_DATASET_FILTER_OPTIONS_INIT;
 	fake_sync fb = { 0 };
 	fake_judge fj = { 0 };
 	msb_backend *b, *b2;
@@ -36,6 +38,11 @@ static void test_merge(void **state)
 	size_t i;
 	(void)state;
 
+	fo.shard_count = 2;
+	assert_int_equal(msb_dataset_filter(&s0, all, &fo), 0);
+	fo.shard_index = 1;
+	assert_int_equal(msb_dataset_filter(&s1, all, &fo), 0);
+	assert_int_equal(msb_dataset_count(s0) + msb_dataset_count(s1), 90);
 	snprintf(whole, sizeof whole, "%s/whole", dir);
 	snprintf(sh0, sizeof sh0, "%s/shard0", dir);
 	snprintf(sh1, sizeof sh1, "%s/shard1", dir);
@@ -106,6 +113,27 @@ static void test_merge(void **state)
 		dirs[1] = other;
 		assert_int_equal(msb_results_merge(bad, dirs, 2), MSB_EMISMATCH);
 		msb_backend_free(b2);
+	}
+	{
+		/* a missing shard: refused and named; with allow_partial merged and marked partial */
+		const char *dirs[] = { sh1 };
+		msb_results_merge_options mo;
+		char part[600], p[700], want[200], *t;
+		snprintf(part, sizeof part, "%s/partial", dir);
+		assert_int_equal(msb_results_merge(part, dirs, 1), MSB_EMISMATCH);
+		assert_non_null(strstr(msb_error_last()->message, "missing shard 0 of 2"));
+		assert_int_equal(msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION), 0);
+		mo.allow_partial = 1;
+		assert_int_equal(msb_results_merge_v2(part, dirs, 1, &mo), 0);
+		snprintf(want, sizeof want, "\"partial: 1 of 2 shards, %zu of 90 items\"", msb_dataset_count(s1));
+		snprintf(p, sizeof p, "%s/run.json", part);
+		t = fake_read(p);
+		assert_non_null(strstr(t, want));
+		free(t);
+		snprintf(p, sizeof p, "%s/summary.json", part);
+		t = fake_read(p);
+		assert_non_null(strstr(t, want));
+		free(t);
 	}
 	msb_judge_free(j);
 	msb_backend_free(b);
