@@ -6,6 +6,7 @@
 #include <medsafety/medsafety.h>
 
 #include "build.h"
+#include "run_args.h"
 #include "cli.h"
 
 /* Report a configuration error (the message holds FILE:LINE:COL). */
@@ -269,19 +270,20 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	if ((rc = get_dbl(cfg, P("requests_per_minute"), &o.requests_per_minute)) < 0 ||
 	    (rc = get_dbl(cfg, P("tokens_per_minute"), &o.tokens_per_minute)) < 0)
 		return cfg_error(prog, rc);
-	b = o.tls_verify;
+	b = !o.insecure_skip_verify;
 	if ((rc = get_bool(cfg, P("tls_verify"), &b)) < 0)
 		return cfg_error(prog, rc);
-	o.tls_verify = b;
-	b = o.http2;
+	o.insecure_skip_verify = !b;
+	b = 1;
 	if ((rc = get_bool(cfg, P("http2"), &b)) < 0)
 		return cfg_error(prog, rc);
-	o.http2 = b;
+	o.http2 = b ? 1 : -1; /* options version 3: 0 is the default (on) */
 	if ((rc = headers_of(cfg, section, &hdrs, &n_hdrs)) < 0)
 		return cfg_error(prog, rc);
 	o.headers = (const char *const *)hdrs;
 	o.n_headers = n_hdrs;
 #undef P
+	cli_key_env_warn(o.api_key_env, o.base_url, prog, section);
 	rc = msb_backend_openai_new(out, &o);
 	free_headers(hdrs, n_hdrs);
 	if (rc < 0) {
