@@ -220,8 +220,14 @@ int cli_run(int argc, char **argv)
 	}
 	msb_config_get_bool(&dry, cfg, "run.dry_run");
 	{
-		int resume = 0;
+		int resume = 0, force = 0;
 		msb_config_get_bool(&resume, cfg, "run.resume");
+		msb_config_get_bool(&force, cfg, "run.force");
+		if (resume && force) {
+			status = cli_usage_error("run", "--resume and --force cannot be combined: "
+			    "--force starts the run over, --resume continues the same run");
+			goto out;
+		}
 		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
 			status = cli_usage_error("run", "--resume needs the run folder: --out DIR");
 			goto out;
