@@ -172,6 +172,9 @@ static int run_eval(msb_config *cfg, int quiet)
 		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
 		    eo.out_dir);
 		status = CLI_EXIT_FAIL;
+		/* stopped by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as the shell reports it */
+		if (rc == MSB_ECANCELED && cli_signals_caught())
+			status = 128 + cli_signals_caught();
 		break;
 	case MSB_EEXISTS:
 		status = cli_already_holds_run(PROG, eo.out_dir);
