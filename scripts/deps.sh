@@ -6,7 +6,7 @@ set -eu
 pkgs=(
 	meson ninja-build pkg-config gcc g++ binutils
 	libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev libssl-dev
-	abigail-tools python3
+	abigail-tools python3 clang
 	nginx openssl
 	chromium
 )
