@@ -346,6 +346,8 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	    (rc = get_str(cfg, P("policy"), &policy)) < 0 ||
 	    (rc = get_dbl(cfg, P("temperature"), &o.temperature)) < 0)
 		return cfg_error(prog, rc);
+	if (!o.system && msb_config_position(NULL, NULL, NULL, cfg, P("system")) == 0)
+		o.system = ""; /* --judge-system "": none is sent */
 	v = o.max_tokens;
 	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
 		return cfg_error(prog, rc);
@@ -447,6 +449,9 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	    (rc = get_str(cfg, "run.cache", &o->cache_dir)) < 0 ||
 	    (rc = get_str(cfg, "run.out", &o->out_dir)) < 0)
 		return cfg_error(prog, rc);
+	/* --system-prompt "" (a null scalar) means none, as "" in a file does; not the default */
+	if (!o->system_prompt && msb_config_position(NULL, NULL, NULL, cfg, "model.system_prompt") == 0)
+		o->system_prompt = "";
 	return CLI_EXIT_OK;
 }
 
