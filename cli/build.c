@@ -274,7 +274,7 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	if ((rc = get_bool(cfg, P("tls_verify"), &b)) < 0)
 		return cfg_error(prog, rc);
 	o.insecure_skip_verify = !b;
-	b = 1;
+	b = o.http2 >= 0; /* the C default, from msb_openai_options_init */
 	if ((rc = get_bool(cfg, P("http2"), &b)) < 0)
 		return cfg_error(prog, rc);
 	o.http2 = b ? 1 : -1; /* options version 3: 0 is the default (on) */

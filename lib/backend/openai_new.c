@@ -207,7 +207,7 @@ static int read_key(oa *be, const char **out_key, size_t *out_len)
 	*out_len = 0;
 	if (!key)
 		return 0;
-	while (*key == ' ' || *key == '\t')
+	while (*key && strchr(" \t\r\n", *key))
 		key++;
 	len = strlen(key);
 	while (len > 0 && strchr(" \t\r\n", key[len - 1]))
