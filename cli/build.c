@@ -6,6 +6,7 @@
 #include <medsafety/medsafety.h>
 
 #include "build.h"
+#include "run_args.h"
 #include "cli.h"
 
 /* Report a configuration error (the message holds FILE:LINE:COL). */
@@ -269,19 +270,20 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	if ((rc = get_dbl(cfg, P("requests_per_minute"), &o.requests_per_minute)) < 0 ||
 	    (rc = get_dbl(cfg, P("tokens_per_minute"), &o.tokens_per_minute)) < 0)
 		return cfg_error(prog, rc);
-	b = o.tls_verify;
+	b = !o.insecure_skip_verify;
 	if ((rc = get_bool(cfg, P("tls_verify"), &b)) < 0)
 		return cfg_error(prog, rc);
-	o.tls_verify = b;
-	b = o.http2;
+	o.insecure_skip_verify = !b;
+	b = o.http2 >= 0; /* the C default, from msb_openai_options_init */
 	if ((rc = get_bool(cfg, P("http2"), &b)) < 0)
 		return cfg_error(prog, rc);
-	o.http2 = b;
+	o.http2 = b ? 1 : -1; /* options version 3: 0 is the default (on) */
 	if ((rc = headers_of(cfg, section, &hdrs, &n_hdrs)) < 0)
 		return cfg_error(prog, rc);
 	o.headers = (const char *const *)hdrs;
 	o.n_headers = n_hdrs;
 #undef P
+	cli_key_env_warn(o.api_key_env, o.base_url, prog, section);
 	rc = msb_backend_openai_new(out, &o);
 	free_headers(hdrs, n_hdrs);
 	if (rc < 0) {
@@ -344,6 +346,8 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	    (rc = get_str(cfg, P("policy"), &policy)) < 0 ||
 	    (rc = get_dbl(cfg, P("temperature"), &o.temperature)) < 0)
 		return cfg_error(prog, rc);
+	if (!o.system && msb_config_position(NULL, NULL, NULL, cfg, P("system")) == 0)
+		o.system = ""; /* --judge-system "": none is sent */
 	v = o.max_tokens;
 	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
 		return cfg_error(prog, rc);
@@ -445,6 +449,9 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	    (rc = get_str(cfg, "run.cache", &o->cache_dir)) < 0 ||
 	    (rc = get_str(cfg, "run.out", &o->out_dir)) < 0)
 		return cfg_error(prog, rc);
+	/* --system-prompt "" (a null scalar) means none, as "" in a file does; not the default */
+	if (!o->system_prompt && msb_config_position(NULL, NULL, NULL, cfg, "model.system_prompt") == 0)
+		o->system_prompt = "";
 	return CLI_EXIT_OK;
 }
 

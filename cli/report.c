@@ -33,7 +33,7 @@ static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, con
 
 static void help(FILE *f)
 {
-	fputs("usage: medsafety report RUN [--format md|json|csv|html|table] [-o FILE]\n"
+	fputs("usage: medsafety report RUN [--format md|json|csv|html|table] [-o FILE] [--strict]\n"
 	      "\n"
 	      "Compute the statistics of a run folder (or a results.jsonl file) from its records\n"
 	      "and print a report: Markdown (the default), summary.json, CSV (one row per group),\n"
@@ -42,6 +42,8 @@ static void help(FILE *f)
 	      "\n"
 	      "  -f, --format FMT   md, json, csv, html or table (default md)\n"
 	      "  -o, --output FILE  write to FILE instead of standard output\n"
+	      "      --strict       fail (exit 1) when the journal has corrupt lines; without it\n"
+	      "                     they are skipped with a warning naming their line numbers\n"
 	      "  -h, --help         this help\n"
 	      "\n"
 	      "examples:\n"
@@ -50,7 +52,32 @@ static void help(FILE *f)
 	      "  medsafety report runs/a --format json | jq .overall.mean\n"
 	      "  medsafety report runs/a --format table\n"
 	      "\n"
-	      "exit status: 0 success, 1 failure, 2 bad usage or an unreadable run\n", f);
+	      "exit status: 0 success, 1 failure (or corrupt lines with --strict), 2 bad usage or\n"
+	      "an unreadable run\n", f);
+}
+
+/*
+ * Corrupt lines of the journal are never lost silently: a warning with
+ * their count and (first) line numbers; with --strict, a failure.
+ */
+static int check_corrupt(const char *run, int strict)
+{
+	msb_results *r;
+	size_t n, i;
+
+	if (msb_results_open(&r, run, MSB_RESULTS_NO_TEXT) < 0)
+		return CLI_EXIT_OK; /* cli_score_run says why */
+	n = msb_results_skipped_lines(r);
+	if (n) {
+		fprintf(stderr, "%s: %s: %zu corrupt line%s skipped (line%s", PROG, run, n,
+		    n == 1 ? "" : "s", n == 1 ? "" : "s");
+		for (i = 0; i < n && msb_results_skipped_line(r, i); i++)
+			fprintf(stderr, "%s%zu", i ? ", " : " ", msb_results_skipped_line(r, i));
+		fprintf(stderr, "%s)%s\n", i < n ? ", ..." : "",
+		    strict ? "; --strict: no report" : "; the report leaves them out");
+	}
+	msb_results_free(r);
+	return n && strict ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 int cli_report(int argc, char **argv)
@@ -58,6 +85,7 @@ int cli_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -65,7 +93,7 @@ int cli_report(int argc, char **argv)
 	msb_scorer *s = NULL;
 	msb_report_options ro;
 	char *text = NULL, partial[256];
-	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status;
+	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status, strict = 0;
 
 	cli_getopt_reset();
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "report")) != -1) {
@@ -75,6 +103,9 @@ int cli_report(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'S':
+			strict = 1;
 			break;
 		case 'h':
 			help(stdout);
@@ -94,7 +125,7 @@ int cli_report(int argc, char **argv)
 	else if (msb_report_format_from_name(&fmt, fmt_name) < 0)
 		return cli_usage_error("report", "--format wants md, json, csv, html or table, got '%s'",
 		    fmt_name);
-	if ((status = cli_score_run(&s, run, PROG)) != 0)
+	if ((status = check_corrupt(run, strict)) != 0 || (status = cli_score_run(&s, run, PROG)) != 0)
 		return status;
 	if (table) {
 		FILE *f = output ? fopen(output, "w") : stdout;

@@ -207,6 +207,8 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (rc < 0) {
 		status = rc == MSB_ECANCELED ? cli_fail("rescore", "stopped; continue with --resume")
 		    : cli_lib_error("rescore", rc);
+		if (rc == MSB_ECANCELED && cli_signals_caught())
+			status = 128 + cli_signals_caught(); /* like the shell's status for a signal */
 		goto out;
 	}
 	/* pair old and new scores item by item */

@@ -210,6 +210,9 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
 		    eo.out_dir);
 		status = CLI_EXIT_FAIL;
+		/* stopped by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as the shell reports it */
+		if (rc == MSB_ECANCELED && cli_signals_caught())
+			status = 128 + cli_signals_caught();
 		break;
 	case MSB_EEXISTS:
 		status = cli_already_holds_run(PROG, eo.out_dir);
@@ -258,8 +261,14 @@ int cli_run(int argc, char **argv)
 	}
 	msb_config_get_bool(&dry, cfg, "run.dry_run");
 	{
-		int resume = 0;
+		int resume = 0, force = 0;
 		msb_config_get_bool(&resume, cfg, "run.resume");
+		msb_config_get_bool(&force, cfg, "run.force");
+		if (resume && force) {
+			status = cli_usage_error("run", "--resume and --force cannot be combined: "
+			    "--force starts the run over, --resume continues the same run");
+			goto out;
+		}
 		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
 			status = cli_usage_error("run", "--resume needs the run folder: --out DIR");
 			goto out;

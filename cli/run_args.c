@@ -167,8 +167,15 @@ static int header_split(char *name, size_t size, const char **val, const char *a
 	const char *colon = strchr(arg, ':');
 	size_t len = colon ? (size_t)(colon - arg) : 0;
 
-	if (!colon || !len || len >= size || memchr(arg, '.', len) || memchr(arg, ' ', len)) {
-		cli_usage_error("run", "%s wants 'Name: value', got '%s'", flag, arg);
+	/* the value may be a credential: messages name the flag (and a clean name), never it */
+	if (!colon || !len || len >= size || memchr(arg, '.', len) || memchr(arg, ' ', len) ||
+	    strcspn(arg, "\r\n") < len) {
+		cli_usage_error("run", "%s wants 'Name: value' (the value is not shown)", flag);
+		return -1;
+	}
+	if (strpbrk(colon, "\r\n")) {
+		cli_usage_error("run", "%s %.*s: the value holds a CR or LF, which would inject "
+		    "headers (the value is not shown)", flag, (int)len, arg);
 		return -1;
 	}
 	memcpy(name, arg, len);
@@ -406,4 +413,22 @@ fail:
 void cli_run_args_dispose(cli_run_args *ra)
 {
 	(void)ra; /* nothing owned: values are borrowed from argv */
+}
+
+void cli_key_env_warn(const char *api_key_env, const char *base_url, const char *prog,
+    const char *section)
+{
+	const char *name = api_key_env && *api_key_env ? api_key_env : "OPENAI_API_KEY";
+	const char *v;
+	size_t n;
+
+	/* the library reads the default variable for OpenAI's own API only */
+	if (!(api_key_env && *api_key_env) && base_url &&
+	    strncmp(base_url, "https://api.openai.com", 22))
+		return;
+	if (!(v = getenv(name)) || !(n = strlen(v)))
+		return;
+	if (strchr(" \t\r\n", v[0]) || strchr(" \t\r\n", v[n - 1]))
+		fprintf(stderr, "%s: %s: warning: the key in %s has blanks around it; they were "
+		    "trimmed\n", prog, section, name);
 }

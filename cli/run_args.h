@@ -56,4 +56,12 @@ void cli_run_args_dispose(cli_run_args *ra);
 /* The help text of `medsafety run`. */
 void cli_run_help(FILE *f);
 
+/*
+ * Warn on stderr when the API key the backend will read (from api_key_env,
+ * else OPENAI_API_KEY for OpenAI's own base URL) has blanks around it: the
+ * library trims them. Names the variable, never the value.
+ */
+void cli_key_env_warn(const char *api_key_env, const char *base_url, const char *prog,
+    const char *section);
+
 #endif

@@ -1,4 +1,9 @@
-/* cli/signals.c - SIGINT/SIGTERM: cancel the run cleanly, a second Ctrl-C quits. */
+/*
+ * cli/signals.c - SIGINT, SIGTERM and SIGHUP (a batch system's stop, a
+ * closed terminal) all cancel the run cleanly: the journal is flushed, the
+ * reports are written, the caller exits 128 + the signal. A second Ctrl-C
+ * quits at once.
+ */
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,7 +13,7 @@
 static volatile sig_atomic_t g_caught;
 static cli_cancel_fn g_fn;
 static void *g_arg;
-static struct sigaction g_old_int, g_old_term;
+static struct sigaction g_old_int, g_old_term, g_old_hup;
 
 static void on_signal(int sig)
 {
@@ -42,12 +47,14 @@ void cli_signals_install(cli_cancel_fn fn, void *arg)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &g_old_int);
 	sigaction(SIGTERM, &sa, &g_old_term);
+	sigaction(SIGHUP, &sa, &g_old_hup);
 }
 
 void cli_signals_restore(void)
 {
 	sigaction(SIGINT, &g_old_int, NULL);
 	sigaction(SIGTERM, &g_old_term, NULL);
+	sigaction(SIGHUP, &g_old_hup, NULL);
 	g_fn = NULL;
 	g_arg = NULL;
 }

@@ -1,5 +1,5 @@
 /*
- * cli/signals.h - SIGINT and SIGTERM during a run: the first asks the
+ * cli/signals.h - SIGINT, SIGTERM and SIGHUP during a run: the first asks the
  * runner to stop cleanly (its cancel is async-signal-safe), so finished
  * work stays in the journal and the run can be resumed; a second SIGINT
  * ends the process at once.
@@ -14,7 +14,7 @@ typedef void (*cli_cancel_fn)(void *arg);
 void cli_signals_install(cli_cancel_fn fn, void *arg);
 /* Restore the previous handlers. */
 void cli_signals_restore(void);
-/* The signal that asked to stop (SIGINT, SIGTERM), or 0. */
+/* The signal that asked to stop (SIGINT, SIGTERM, SIGHUP), or 0: exit 128 + it. */
 int cli_signals_caught(void);
 
 #endif

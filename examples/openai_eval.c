@@ -32,7 +32,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* The API key is read from the environment variable named by api_key_env
-	 * (default OPENAI_API_KEY); it never appears in run.json or messages. */
+	 * (unset: OPENAI_API_KEY, sent to OpenAI's own API only, never to another
+	 * base URL); it never appears in run.json or messages. */
 	target.base_url = getenv("OPENAI_BASE_URL"); /* NULL: https://api.openai.com/v1 */
 	target.model = argv[1];
 	judge_model.base_url = target.base_url;
@@ -40,8 +41,8 @@ int main(int argc, char **argv)
 	opts.out_dir = argc > 3 ? argv[3] : "openai-run";
 	opts.concurrency = 16;      /* model requests in flight */
 	opts.judge_concurrency = 8; /* judge requests in flight */
-	opts.resume = 1;            /* finish an interrupted run instead of refusing */
-	opts.force = 1;             /* ... even when the configuration changed */
+	opts.resume = 1;            /* finish an interrupted run of the same configuration
+	                               (another one is refused: MSB_EMISMATCH says what differs) */
 
 	if ((rc = msb_init()) < 0 ||
 	    (rc = msb_dataset_load_sample(&ds)) < 0 ||

@@ -5,8 +5,8 @@
 set -eu
 pkgs=(
 	meson ninja-build pkg-config gcc g++ binutils
-	libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev
-	abigail-tools python3
+	libcurl4-openssl-dev libjansson-dev libyaml-dev libcmocka-dev libssl-dev
+	abigail-tools python3 clang
 	nginx openssl
 	chromium
 )

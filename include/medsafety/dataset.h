@@ -183,7 +183,7 @@ MSB_API int msb_dataset_hash(const msb_dataset *ds, char **out);
 #define MSB_DATASET_EXPORT_OPTIONS_VERSION 1
 typedef struct msb_dataset_export_options {
 	unsigned int version;      /**< MSB_DATASET_EXPORT_OPTIONS_VERSION */
-	int format;                /**< MSB_FORMAT_JSONL (default), _CSV, _OPENAI_CHAT, _ALPACA */
+	int format;                /**< MSB_FORMAT_JSONL (default; MSB_FORMAT_AUTO = 0 means it too), _CSV, _OPENAI_CHAT, _ALPACA */
 	const char *system_prompt; /**< OpenAI chat: an optional system message first */
 } msb_dataset_export_options;
 

@@ -63,8 +63,8 @@ typedef struct msb_eval_options {
 	int epochs;                 /**< K responses per prompt; default 1 */
 	long long seed;             /**< sample k is generated with seed + k; default 0 */
 	int has_seed;               /**< send the seed (default 0; forced on when epochs > 1) */
-	int resume;                 /**< continue the run in out_dir */
-	int force;                  /**< overwrite out_dir (without resume), or accept a different config (with resume) */
+	int resume;                 /**< continue the run in out_dir: MSB_EMISMATCH (saying what differs) unless the dataset selection and configuration hash match */
+	int force;                  /**< start over in out_dir; MSB_EINVAL together with resume */
 	int retry_errors;           /**< with resume: run items whose record holds an error again */
 	const char *cache_dir;      /**< response cache folder shared across runs; NULL: none */
 	long long max_requests;     /**< budget: model requests sent (cache hits are free); 0 = none */

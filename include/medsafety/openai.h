@@ -31,24 +31,35 @@ extern "C" {
 #define MSB_PROMPT_MEDALPACA 4 /**< context / question / answer */
 #define MSB_PROMPT_MED42 5     /**< <|system|>: <|prompter|>: <|assistant|>: */
 
-#define MSB_OPENAI_OPTIONS_VERSION 2
+#define MSB_OPENAI_OPTIONS_VERSION 3
 /**
  * Options of the OpenAI-compatible backend. Strings are copied by
  * msb_backend_openai_new. Times in milliseconds; 0 picks the default
- * where one is given.
+ * where one is given. From version 3 a zeroed struct with its version set
+ * means exactly the defaults (TLS verified, HTTP/2 offered, 5 retries):
+ * see insecure_skip_verify, http2 and max_retries.
  */
 typedef struct msb_openai_options {
 	unsigned int version;         /**< MSB_OPENAI_OPTIONS_VERSION */
 	const char *base_url;         /**< NULL: "https://api.openai.com/v1" */
 	const char *model;            /**< required */
 	/**
-	 * Name of the environment variable that holds the API key (NULL:
-	 * "OPENAI_API_KEY"). Read once, when the backend is made; unset or
-	 * empty sends no Authorization header (local servers). The key never
-	 * appears in the identity, in error messages or in any output.
+	 * Name of the environment variable that holds the API key. Read once,
+	 * when the backend is made; unset or empty sends no Authorization
+	 * header. NULL: "OPENAI_API_KEY", but only when the base URL is
+	 * OpenAI's own (https://api.openai.com): a key is never sent to
+	 * another server unless its variable is named here. Blanks around the
+	 * key are trimmed; a key holding CR, LF or NUL is MSB_EINVAL (the
+	 * message names the variable, never the value). The key never appears
+	 * in the identity, in error messages or in any output.
 	 */
 	const char *api_key_env;
-	const char *const *headers;   /**< extra "Name: value" headers, n_headers of them */
+	/**
+	 * Extra "Name: value" headers, n_headers of them. A name or value with
+	 * CR, LF or NUL is MSB_EINVAL. Values are never written anywhere
+	 * (identity, messages) except those of harmless names (Accept, ...).
+	 */
+	const char *const *headers;
 	size_t n_headers;
 	int endpoint;                 /**< MSB_OPENAI_CHAT (default) or MSB_OPENAI_COMPLETIONS */
 	int prompt_format;            /**< MSB_PROMPT_* for /completions (default plain) */
@@ -56,16 +67,22 @@ typedef struct msb_openai_options {
 	int omit_temperature;         /**< never send temperature (models that reject it) */
 	long connect_timeout_ms;      /**< default 10000 */
 	long timeout_ms;              /**< whole attempt, default 120000 */
-	int max_retries;              /**< retries after the first attempt, default 5; -1: none */
+	/** retries after the first attempt, default 5; -1: none; 0: none up to version 2, the default from version 3 */
+	int max_retries;
 	long backoff_base_ms;         /**< first retry delay under overload, default 500 (doubles, with jitter; random faults: a tenth) */
 	long backoff_max_ms;          /**< cap of one delay, default 30000 */
 	long max_retry_after_ms;      /**< longest Retry-After honoured, default 120000; a longer one fails the request at once */
 	int max_in_flight;            /**< ceiling of the adaptive (AIMD) limit, default 64 */
 	double requests_per_minute;   /**< 0: no limit */
 	double tokens_per_minute;     /**< 0: no limit (estimated: prompt bytes / 4 + max_tokens) */
-	int tls_verify;               /**< default 1; 0 only for local test servers */
+	/** Up to version 2: default 1; 0 turns verification off. Ignored from version 3: see insecure_skip_verify. */
+	int tls_verify;
 	size_t max_response_bytes;    /**< default 8 MiB; larger bodies fail with kind "too_large" */
-	int http2;                    /**< default 1: HTTP/2 (multiplexed) when the server offers it */
+	/**
+	 * HTTP/2 (multiplexed) when the server offers it. Up to version 2:
+	 * 1 (default) on, 0 off. From version 3: 0 (default) or 1 on, -1 off.
+	 */
+	int http2;
 	/* version 2 */
 	/**
 	 * PEM file of the certificate authorities to trust instead of the
@@ -74,11 +91,18 @@ typedef struct msb_openai_options {
 	const char *ca_file;
 	/** Folder of hashed CA certificates (c_rehash), used besides ca_file; NULL or "": none. */
 	const char *ca_path;
+	/* version 3 */
+	/**
+	 * 1: do not verify the server's certificate and host name (a local test
+	 * server only). Default 0: verified. Replaces tls_verify, whose zero
+	 * meant "off".
+	 */
+	int insecure_skip_verify;
 } msb_openai_options;
 
 #define MSB_OPENAI_OPTIONS_INIT { MSB_OPENAI_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, \
 	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 64, \
-	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL }
+	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL, 0 }
 MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int version);
 
 /**

@@ -41,6 +41,14 @@ MSB_API const msb_record *msb_results_record(const msb_results *r, size_t i);
 MSB_API const msb_record *msb_results_find(const msb_results *r, const char *id, int sample);
 /** Lines skipped because they were torn or not valid records. */
 MSB_API size_t msb_results_skipped_lines(const msb_results *r);
+/** How many skipped lines msb_results_skipped_line can name (the first ones). */
+#define MSB_RESULTS_SKIPPED_KEPT 64
+/**
+ * The line number (1-based, in the file) of the i-th skipped line, for
+ * i < MSB_RESULTS_SKIPPED_KEPT and i < msb_results_skipped_lines(r); 0
+ * otherwise. A reader can then say which lines it could not use.
+ */
+MSB_API size_t msb_results_skipped_line(const msb_results *r, size_t i);
 /** The config_hash shared by the records; NULL when empty; "mixed" when they differ. Borrowed. */
 MSB_API const char *msb_results_config_hash(const msb_results *r);
 /** Records that carry an error. */

@@ -39,8 +39,9 @@ const msb_openai_options msb__openai_default_options = MSB_OPENAI_OPTIONS_INIT;
 
 int msb_openai_options_init(msb_openai_options *opts, unsigned int version)
 {
-	/* a version 1 caller's struct ends before ca_file: write only its fields */
-	size_t size = version == 1 ? offsetof(msb_openai_options, ca_file) : sizeof *opts;
+	/* an older caller's struct is shorter: write only its fields */
+	size_t size = version == 1 ? offsetof(msb_openai_options, ca_file) :
+	    version == 2 ? offsetof(msb_openai_options, insecure_skip_verify) : sizeof *opts;
 
 	return msb__options_init(opts, size, &msb__openai_default_options, version,
 	    MSB_OPENAI_OPTIONS_VERSION, "msb_openai_options");

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/init.h"
+#include "core/redact.h"
 #include "backend/openai.h"
 #include "backend/openai_backend.h"
 
@@ -34,6 +36,20 @@ static int check_options(const msb_openai_options *o)
 		    o->prompt_format);
 	if (o->n_headers && !o->headers)
 		return msb__error_set(MSB_EINVAL, "openai backend: n_headers > 0 but headers is NULL");
+	if (o->api_key_env && msb__header_unsafe(o->api_key_env, strlen(o->api_key_env)))
+		return msb__error_set(MSB_EINVAL, "openai backend: api_key_env holds a CR or LF");
+	{
+		size_t i;
+		for (i = 0; i < o->n_headers; i++) {
+			const char *h = o->headers[i];
+			/* the name is never a secret; the value may be: name only the header */
+			if (h && msb__header_unsafe(h, strlen(h))) {
+				size_t n = strcspn(h, ":\r\n");
+				return msb__error_set(MSB_EINVAL, "openai backend: header %zu (%.*s) "
+				    "holds a CR or LF: it would inject headers", i, (int)(n < 64 ? n : 64), h);
+			}
+		}
+	}
 	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0 || o->backoff_base_ms < 0 ||
 	    o->backoff_max_ms < 0 || o->max_retry_after_ms < 0 || o->max_in_flight < 0 ||
 	    o->requests_per_minute < 0 || o->tokens_per_minute < 0)
@@ -41,9 +57,23 @@ static int check_options(const msb_openai_options *o)
 	return 0;
 }
 
-/* Apply defaults to zero fields, so that a zeroed struct works as well as _INIT. */
-static void fill_defaults(msb_openai_options *o)
+/*
+ * Apply defaults to zero fields, so that a zeroed struct works as well as
+ * _INIT; from version 3 also TLS, HTTP/2 and retries, whose zero meant
+ * "off" before. Afterwards tls_verify and http2 are plain 0/1 and
+ * max_retries a count.
+ */
+static void fill_defaults(msb_openai_options *o, unsigned int version)
 {
+	if (version >= 3) {
+		o->tls_verify = !o->insecure_skip_verify;
+		o->http2 = o->http2 >= 0;
+		if (!o->max_retries)
+			o->max_retries = msb__openai_default_options.max_retries;
+	} else {
+		o->tls_verify = o->tls_verify != 0;
+		o->http2 = o->http2 != 0;
+	}
 	if (!o->connect_timeout_ms)
 		o->connect_timeout_ms = msb__openai_default_options.connect_timeout_ms;
 	if (!o->timeout_ms)
@@ -64,7 +94,7 @@ static void fill_defaults(msb_openai_options *o)
 		o->max_response_bytes = msb__openai_default_options.max_response_bytes;
 }
 
-/* A URL without its user:password part (for messages and the identity). */
+/* A URL without its user:password part and query values (for messages and the identity). */
 static int strip_userinfo(char **out, const char *url)
 {
 	CURLU *u = curl_url();
@@ -82,9 +112,10 @@ static int strip_userinfo(char **out, const char *url)
 	} else {
 		curl_url_set(u, CURLUPART_USER, NULL, 0);
 		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		/* query values may be keys (Azure's ?api-key=): names only */
 		if (curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK)
 			rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
-		else if (!(*out = msb__strdup(clean)))
+		else if (!(*out = msb__redact_url(clean)))
 			rc = MSB_ENOMEM;
 	}
 	curl_free(clean);
@@ -153,10 +184,46 @@ static int add_header(oa *be, const char *h)
 	return 0;
 }
 
-static int make_headers(oa *be, const msb_openai_options *o)
+/* OpenAI's own API: the one host that gets OPENAI_API_KEY without being named. */
+static int is_openai_host(const char *url)
+{
+	static const char host[] = "https://api.openai.com";
+	size_t n = sizeof host - 1;
+
+	return !strncasecmp(url, host, n) && (url[n] == '\0' || url[n] == '/' || url[n] == ':' ||
+	    url[n] == '?');
+}
+
+/*
+ * The key from the environment, blanks around it trimmed; NULL when there
+ * is none. A CR, LF or NUL inside would split the Authorization header.
+ */
+static int read_key(oa *be, const char **out_key, size_t *out_len)
 {
 	const char *key = getenv(be->key_env);
-	size_t i;
+	size_t len;
+
+	*out_key = NULL;
+	*out_len = 0;
+	if (!key)
+		return 0;
+	while (*key && strchr(" \t\r\n", *key))
+		key++;
+	len = strlen(key);
+	while (len > 0 && strchr(" \t\r\n", key[len - 1]))
+		len--;
+	if (msb__header_unsafe(key, len))
+		return msb__error_set(MSB_EINVAL, "openai backend: the API key in %s holds a CR, LF "
+		    "or NUL byte: it would inject headers", be->key_env);
+	*out_key = key;
+	*out_len = len;
+	return 0;
+}
+
+static int make_headers(oa *be, const msb_openai_options *o, int read_env)
+{
+	const char *key = NULL;
+	size_t i, key_len = 0;
 	int rc;
 
 	if ((rc = add_header(be, "Content-Type: application/json")) ||
@@ -171,12 +238,16 @@ static int make_headers(oa *be, const msb_openai_options *o)
 		if ((rc = add_header(be, o->headers[i])))
 			return rc;
 	}
-	if (key && *key) {
+	if (read_env && (rc = read_key(be, &key, &key_len)))
+		return rc;
+	if (key && key_len) {
 		msb_buf b = MSB_BUF_INIT;
 		char *h;
-		if (!(be->key = msb__strdup(key)))
+		if (!(be->key = msb__malloc(key_len + 1)))
 			return MSB_ENOMEM;
-		msb_buf_printf(&b, "Authorization: Bearer %s", key);
+		memcpy(be->key, key, key_len);
+		be->key[key_len] = '\0';
+		msb_buf_printf(&b, "Authorization: Bearer %s", be->key);
 		if (!(h = msb_buf_detach(&b)))
 			return MSB_ENOMEM;
 		rc = add_header(be, h);
@@ -227,10 +298,10 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 		msb__free(be);
 		return msb__error_set(MSB_ERROR, "openai backend: cannot create a mutex");
 	}
-	/* a version 1 struct ends before ca_file; be->o is zeroed, so those stay NULL */
-	memcpy(&be->o, opts, opts->version >= 2 ? sizeof *opts :
-	    offsetof(msb_openai_options, ca_file));
-	fill_defaults(&be->o);
+	/* an older struct is shorter; be->o is zeroed, so later fields stay 0 */
+	memcpy(&be->o, opts, opts->version >= 3 ? sizeof *opts : opts->version == 2 ?
+	    offsetof(msb_openai_options, insecure_skip_verify) : offsetof(msb_openai_options, ca_file));
+	fill_defaults(&be->o, opts->version);
 	be->o.base_url = be->o.model = be->o.api_key_env = NULL;
 	be->o.headers = NULL;
 	if ((rc = copy_ca(&be->ca_file, be->o.ca_file, "ca_file", R_OK)) ||
@@ -243,14 +314,19 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	msb__aimd_init(&be->aimd, be->o.max_in_flight);
 	msb__bucket_init(&be->rpm, be->o.requests_per_minute, msb__now_ms());
 	msb__bucket_init(&be->tpm, be->o.tokens_per_minute, msb__now_ms());
-	if (!(be->model = msb__strdup(opts->model)) ||
-	    !(be->key_env = msb__strdup(opts->api_key_env ? opts->api_key_env : "OPENAI_API_KEY"))) {
-		rc = MSB_ENOMEM;
-		goto fail;
+	{
+		const char *base = opts->base_url ? opts->base_url : "https://api.openai.com/v1";
+		/* the default variable goes to OpenAI only: a local server never gets it unasked */
+		int named = opts->api_key_env && *opts->api_key_env;
+		if (!(be->model = msb__strdup(opts->model)) ||
+		    !(be->key_env = msb__strdup(named ? opts->api_key_env : "OPENAI_API_KEY"))) {
+			rc = MSB_ENOMEM;
+			goto fail;
+		}
+		if ((rc = make_urls(be, base)) || (rc = make_identity(be)) ||
+		    (rc = make_headers(be, opts, named || is_openai_host(base))))
+			goto fail;
 	}
-	if ((rc = make_urls(be, opts->base_url ? opts->base_url : "https://api.openai.com/v1")) ||
-	    (rc = make_identity(be)) || (rc = make_headers(be, opts)))
-		goto fail;
 	be->timer_due = -1;
 	be->epfd = epoll_create1(EPOLL_CLOEXEC);
 	be->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/jsonmem.h"
+#include "core/redact.h"
 #include "config/node.h"
 #include "config/schema.h"
 
@@ -138,12 +139,20 @@ static int add_pair(json_t *obj, const msb__cnode *kid, const msb__skey *k)
 	const msb__skey *ks = kid_schema(k, kid->key);
 	json_t *j;
 
+	size_t kl = strlen(kid->key);
+
 	if (k && k->type == MSB__T_STRMAP)
-		j = secret_header(kid->key) ? json_string(REDACTED)
-		    : kid->text ? json_string(kid->text) : json_null();
+		/* every header value but those of harmless names (Accept, ...): see core/redact.c */
+		j = secret_header(kid->key) || !msb__redact_header_harmless(kid->key) ?
+		    json_string(REDACTED) : kid->text ? json_string(kid->text) : json_null();
 	else if (msb__schema_secret_name(kid->key) || (ks && ks->type == MSB__T_SECRET))
 		j = json_string(REDACTED);
-	else
+	else if (kl >= 3 && !strcasecmp(kid->key + kl - 3, "url") && kid->text) {
+		/* a URL's user:password and query values (?api-key=) are credentials */
+		char *clean = msb__redact_url(kid->text);
+		j = clean ? json_string(clean) : NULL;
+		msb__free(clean);
+	} else
 		j = node_json(kid, ks);
 	if (!j || json_object_set_new(obj, kid->key, j) < 0)
 		return -1;

@@ -64,8 +64,8 @@ static const msb__skey dataset_keys[] = {
 	{ "split", MSB__T_STRLIST, NULL, NOLIM, NULL },
 	{ "sources", MSB__T_STRLIST, NULL, NOLIM, NULL },
 	{ "principles", MSB__T_INTLIST, NULL, 0, 9, NULL },
-	{ "limit", MSB__T_INT, NULL, 0, BIG, NULL },
-	{ "sample", MSB__T_INT, NULL, 0, BIG, NULL },
+	{ "limit", MSB__T_INT, NULL, 1, BIG, NULL }, /* 0 is refused, as --limit 0 is: leave it out for all */
+	{ "sample", MSB__T_INT, NULL, 1, BIG, NULL },
 	{ "seed", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "shard", MSB__T_SHARD, NULL, NOLIM, NULL },
 	{ "columns", MSB__T_SECTION, columns_keys, NOLIM, NULL },

@@ -1,105 +1,56 @@
-/* lib/core/sha256.c - SHA-256 after FIPS 180-4, and FNV-1a. */
+/*
+ * lib/core/sha256.c - SHA-256 through OpenSSL's EVP interface (libcrypto
+ * picks SHA-NI or its best assembly for the CPU; libcurl brings libcrypto
+ * anyway), and FNV-1a.
+ */
+#include <pthread.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "medsafety/common.h"
+#include "core/error.h"
 #include "core/sha256.h"
 
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static EVP_MD *md_fetched;
 
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void compress(uint32_t h[8], const unsigned char *p)
+/* Fetch the algorithm once: an implicit fetch on every digest costs a lookup each time. */
+static void md_init(void)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
-	int i;
+	md_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		hh = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+static const EVP_MD *sha256_md(void)
+{
+	pthread_once(&md_once, md_init);
+	return md_fetched ? md_fetched : EVP_sha256();
 }
 
 void msb_sha256_init(msb_sha256 *s)
 {
-	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-	memcpy(s->h, iv, sizeof iv);
-	s->total = 0;
-	s->used = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	s->ctx = c;
+	s->failed = !c || EVP_DigestInit_ex(c, sha256_md(), NULL) != 1;
 }
 
 void msb_sha256_update(msb_sha256 *s, const void *data, size_t len)
 {
-	const unsigned char *p = data;
-
-	s->total += len;
-	if (s->used) {
-		size_t take = 64 - s->used < len ? 64 - s->used : len;
-		memcpy(s->block + s->used, p, take);
-		s->used += take;
-		p += take;
-		len -= take;
-		if (s->used < 64)
-			return;
-		compress(s->h, s->block);
-		s->used = 0;
-	}
-	while (len >= 64) {
-		compress(s->h, p);
-		p += 64;
-		len -= 64;
-	}
-	if (len) {
-		memcpy(s->block, p, len);
-		s->used = len;
-	}
+	if (!s->failed && len && EVP_DigestUpdate(s->ctx, data, len) != 1)
+		s->failed = 1;
 }
 
 void msb_sha256_final(msb_sha256 *s, unsigned char digest[32])
 {
-	uint64_t bits = s->total * 8;
-	int i;
+	unsigned int n = 0;
 
-	s->block[s->used++] = 0x80;
-	if (s->used > 56) {
-		memset(s->block + s->used, 0, 64 - s->used);
-		compress(s->h, s->block);
-		s->used = 0;
+	if (s->failed || EVP_DigestFinal_ex(s->ctx, digest, &n) != 1 || n != 32) {
+		memset(digest, 0, 32);
+		msb__error_set(MSB_ENOMEM, "SHA-256: libcrypto failed (out of memory)");
 	}
-	memset(s->block + s->used, 0, 56 - s->used);
-	for (i = 0; i < 8; i++)
-		s->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(s->h, s->block);
-	for (i = 0; i < 8; i++) {
-		digest[4 * i] = (unsigned char)(s->h[i] >> 24);
-		digest[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		digest[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		digest[4 * i + 3] = (unsigned char)s->h[i];
-	}
+	EVP_MD_CTX_free(s->ctx);
+	s->ctx = NULL;
 }
 
 void msb_sha256_tohex(const unsigned char digest[32], char hex[65])
@@ -116,12 +67,13 @@ void msb_sha256_tohex(const unsigned char digest[32], char hex[65])
 
 void msb_sha256_hex(const void *data, size_t len, char hex[65])
 {
-	msb_sha256 s;
 	unsigned char d[32];
+	unsigned int n = 0;
 
-	msb_sha256_init(&s);
-	msb_sha256_update(&s, data, len);
-	msb_sha256_final(&s, d);
+	if (EVP_Digest(data, len, d, &n, sha256_md(), NULL) != 1 || n != 32) {
+		memset(d, 0, sizeof d);
+		msb__error_set(MSB_ENOMEM, "SHA-256: libcrypto failed (out of memory)");
+	}
 	msb_sha256_tohex(d, hex);
 }
 

@@ -1,15 +1,23 @@
-/* lib/core/sha256.h - SHA-256 (FIPS 180-4) for cache keys, checksums and provenance. */
+/*
+ * lib/core/sha256.h - SHA-256 (FIPS 180-4) for cache keys, checksums and
+ * provenance, computed by OpenSSL's libcrypto (EVP: SHA-NI or the best
+ * code for the CPU), and FNV-1a.
+ */
 #ifndef MSB_CORE_SHA256_H
 #define MSB_CORE_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A streaming hash: msb_sha256_init, any number of msb_sha256_update,
+ * then msb_sha256_final, which also releases it (always call it). When
+ * libcrypto cannot allocate its context (out of memory), the digest is
+ * all zeros and the thread's last error says so.
+ */
 typedef struct msb_sha256 {
-	uint32_t h[8];
-	uint64_t total;
-	unsigned char block[64];
-	size_t used;
+	void *ctx; /* EVP_MD_CTX */
+	int failed;
 } msb_sha256;
 
 void msb_sha256_init(msb_sha256 *s);

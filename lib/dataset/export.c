@@ -109,6 +109,7 @@ static int export_item(msb_buf *b, const msb_item *it, const msb_dataset_export_
 int msb_dataset_export_string(char **out, const msb_dataset *ds, const msb_dataset_export_options *opts)
 {
 	msb_buf b = MSB_BUF_INIT;
+	msb_dataset_export_options zeroed;
 	size_t i;
 	int rc;
 
@@ -121,6 +122,12 @@ int msb_dataset_export_string(char **out, const msb_dataset *ds, const msb_datas
 		return rc;
 	if (!opts)
 		opts = &default_export;
+	if (opts->format == MSB_FORMAT_AUTO) {
+		/* a zeroed struct means the defaults: JSONL (issue #15 item 1) */
+		zeroed = *opts;
+		zeroed.format = MSB_FORMAT_JSONL;
+		opts = &zeroed;
+	}
 	if (opts->format != MSB_FORMAT_JSONL && opts->format != MSB_FORMAT_CSV &&
 	    opts->format != MSB_FORMAT_OPENAI_CHAT && opts->format != MSB_FORMAT_ALPACA)
 		return msb__error_set(MSB_EINVAL,

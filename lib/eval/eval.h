@@ -54,6 +54,9 @@ typedef struct msb__journal {
 	int error;            /* first write error (MSB_EIO) */
 	int fsync_interval_ms;
 	struct msb_eval *ev;
+	/* what the writer thread knows (its errors are thread-local): for the run's own message */
+	size_t written;       /* units whose records are in the file, this session */
+	char error_msg[256];  /* the first error's message */
 } msb__journal;
 
 int msb__journal_start(msb__journal *j, struct msb_eval *ev, int fd);

@@ -191,8 +191,10 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	return rc;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* *done: bytes written, also when it fails part way (a full disk). */
+static int write_all(int fd, const char *p, size_t n, size_t *done)
 {
+	*done = 0;
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0) {
@@ -202,8 +204,22 @@ static int write_all(int fd, const char *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		*done += (size_t)w;
 	}
 	return 0;
+}
+
+/* Complete records (lines) in the first n bytes of a batch. */
+static size_t lines_in(const char *p, size_t n)
+{
+	size_t k = 0;
+	const char *e = p + n;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
 }
 
 static void deadline_in(struct timespec *ts, int ms)
@@ -217,10 +233,21 @@ static void deadline_in(struct timespec *ts, int ms)
 	}
 }
 
+/*
+ * The first error of the writer thread, with its message: errors are
+ * thread-local, so the runner could not otherwise say what failed.
+ */
+static void keep_error(msb__journal *j, int rc)
+{
+	snprintf(j->error_msg, sizeof j->error_msg, "%s", msb_error_last()->message);
+	__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
+}
+
 static void *writer(void *arg)
 {
 	msb__journal *j = arg;
 	msb_buf buf = MSB_BUF_INIT;
+	size_t n_units;
 	int dirty = 0;
 	double last_sync = msb__now_ms();
 
@@ -247,23 +274,30 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&j->mu);
 
 		msb_buf_clear(&buf);
+		n_units = 0;
 		while ((t = msb__taskq_pop(&got))) {
 			int rc = msb__record_json(&buf, j->ev, t);
 			msb__task_free(t);
 			__atomic_sub_fetch(&j->ev->live, 1, __ATOMIC_SEQ_CST);
 			if (rc && !j->error)
-				__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
+				keep_error(j, rc);
+			else if (!rc)
+				n_units++;
 		}
 		if (buf.len && !j->error) {
-			int rc = write_all(j->fd, buf.ptr, buf.len);
+			size_t done;
+			int rc = write_all(j->fd, buf.ptr, buf.len, &done);
 			if (rc)
-				__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
+				keep_error(j, rc);
+			/* each unit is one line: count those that reached the file */
+			__atomic_add_fetch(&j->written, rc ? lines_in(buf.ptr, done) : n_units,
+			    __ATOMIC_SEQ_CST);
 			dirty = 1;
 		}
 		if (dirty && (quit || msb__now_ms() - last_sync >= j->fsync_interval_ms)) {
 			if (fsync(j->fd) < 0 && !j->error)
-				__atomic_store_n(&j->error, msb__error_set(MSB_EIO, "results.jsonl: fsync failed: %s",
-				    strerror(errno)), __ATOMIC_SEQ_CST);
+				keep_error(j, msb__error_set(MSB_EIO, "results.jsonl: fsync failed: %s",
+				    strerror(errno)));
 			dirty = 0;
 			last_sync = msb__now_ms();
 		}

@@ -14,6 +14,8 @@
 #include <jansson.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
+#include "core/jsonmem.h"
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/lines.h"
@@ -35,7 +37,117 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
-/* The config_hash in run.json, if there is one. */
+/* Append "what (was A, now B)" to a list of differences. */
+static void differ(msb_buf *b, const char *what, const char *was, const char *now)
+{
+	msb_buf_printf(b, "%s%s (was %.80s, now %.80s)", b->len ? "; " : "", what,
+	    was ? was : "none", now ? now : "none");
+}
+
+static void differ_json(msb_buf *b, const char *what, json_t *was, json_t *now)
+{
+	char *w = was ? json_dumps(was, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	char *n = now ? json_dumps(now, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+
+	differ(b, what, w, n);
+	msb__json_free(w);
+	msb__json_free(n);
+}
+
+/* The dataset selection keys (filters, shard) of the two configurations that differ. */
+static void differ_selection(msb_buf *b, json_t *was_cfg, json_t *now_cfg)
+{
+	json_t *was = json_object_get(was_cfg, "dataset"), *now = json_object_get(now_cfg, "dataset");
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(was) || !json_is_object(now))
+		return;
+	json_object_foreach(now, k, v) {
+		if (!json_equal(v, json_object_get(was, k))) {
+			char what[96];
+			snprintf(what, sizeof what, "dataset.%s", k);
+			differ_json(b, what, json_object_get(was, k), v);
+		}
+	}
+	json_object_foreach(was, k, v) {
+		if (!json_object_get(now, k)) {
+			char what[96];
+			snprintf(what, sizeof what, "dataset.%s", k);
+			differ_json(b, what, v, NULL);
+		}
+	}
+}
+
+/*
+ * Resume continues the same run only: the same dataset selection (its
+ * hash covers filters, sample and shard) and the same configuration hash
+ * (model, generation settings, judge). Anything else would mix two runs
+ * in one journal, so the message says what differs.
+ */
+static int resume_check_config(msb_eval *ev, json_t *root, const char *path)
+{
+	const char *h = json_string_value(json_object_get(root, "config_hash"));
+	json_t *ds = json_object_get(root, "dataset"), *model = json_object_get(root, "model");
+	json_t *judge = json_object_get(root, "judge");
+	const char *dh = json_string_value(json_object_get(ds, "hash"));
+	msb_buf b = MSB_BUF_INIT;
+	int rc = 0;
+
+	if (dh && strcmp(dh, ev->dataset_hash)) {
+		char was[64], now[64];
+		snprintf(was, sizeof was, "%.12s, %lld items", dh,
+		    (long long)json_integer_value(json_object_get(ds, "items")));
+		snprintf(now, sizeof now, "%.12s, %zu items", ev->dataset_hash, ev->n_items);
+		differ(&b, "dataset selection (dataset, filters, sample or shard)", was, now);
+		differ_selection(&b, json_object_get(root, "config"), ev->config);
+	}
+	if (h && strcmp(h, ev->config_hash)) {
+		const char *jn = ev->judge ? msb_judge_name(ev->judge) : NULL;
+		const char *jh = ev->judge ? msb_judge_config_hash(ev->judge) : NULL;
+		const char *s;
+		size_t before = b.len;
+		json_t *now;
+
+		s = json_string_value(json_object_get(model, "identity"));
+		if (s && strcmp(s, msb_backend_identity(ev->backend)))
+			differ(&b, "model", s, msb_backend_identity(ev->backend));
+		s = json_string_value(json_object_get(model, "system_prompt"));
+		if (s && strcmp(s, ev->system_prompt))
+			differ(&b, "system prompt", "another", "this one");
+#define SETTING(name, val) \
+		now = val; \
+		if (json_object_get(model, name) && !json_equal(json_object_get(model, name), now)) \
+			differ_json(&b, name, json_object_get(model, name), now); \
+		json_decref(now)
+		SETTING("max_tokens", json_integer(ev->o.max_tokens));
+		SETTING("temperature", json_real(ev->o.temperature));
+		SETTING("top_p", json_real(ev->o.top_p));
+		SETTING("epochs", json_integer(ev->o.epochs));
+		SETTING("seed", (ev->o.has_seed || ev->o.epochs > 1) ? json_integer(ev->o.seed) :
+		    json_null());
+#undef SETTING
+		s = json_string_value(json_object_get(judge, "name"));
+		if ((s || jn) && (!s || !jn || strcmp(s, jn)))
+			differ(&b, "judge", s, jn);
+		else if ((s = json_string_value(json_object_get(judge, "config_hash"))) && jh &&
+		    strcmp(s, jh))
+			differ(&b, "judge configuration (prompt, policy or settings)", s, jh);
+		if (b.len == before)
+			differ(&b, "configuration hash", h, ev->config_hash);
+	}
+	if (b.failed) {
+		rc = MSB_ENOMEM;
+	} else if (b.len) {
+		rc = msb__error_set(MSB_EMISMATCH, "%s: cannot resume: this is another run: %s "
+		    "(resume needs the same dataset selection, model, settings and judge; use "
+		    "another folder, or force to start over)", path, b.ptr);
+	}
+	msb_buf_dispose(&b);
+	return rc;
+}
+
+/* Check run.json against this run and keep its start time. */
 static int check_runinfo(msb_eval *ev)
 {
 	char *path = join(ev->out_dir, "run.json"), *text = NULL;
@@ -50,13 +162,8 @@ static int check_runinfo(msb_eval *ev)
 	}
 	root = json_loads(text, 0, NULL);
 	if (root) {
-		const char *h = json_string_value(json_object_get(root, "config_hash"));
 		const char *st = json_string_value(json_object_get(root, "start_time"));
-		if (h && strcmp(h, ev->config_hash) && !ev->o.force)
-			rc = msb__error_set(MSB_EMISMATCH,
-			    "%s: the run was made with configuration %.12s, this one is %.12s "
-			    "(model, generation settings or judge differ; force to continue anyway)",
-			    path, h, ev->config_hash);
+		rc = resume_check_config(ev, root, path);
 		if (st && strlen(st) < sizeof ev->first_start_time)
 			strcpy(ev->first_start_time, st);
 		json_decref(root);
@@ -91,10 +198,11 @@ static int scan_line(scan *s, const char *line, size_t len)
 	id = json_string_value(json_object_get(o, "id"));
 	hash = json_string_value(json_object_get(o, "config_hash"));
 	sample = (int)json_integer_value(json_object_get(o, "sample"));
-	if (hash && strcmp(hash, ev->config_hash) && !ev->o.force) {
+	if (hash && strcmp(hash, ev->config_hash)) {
 		rc = msb__error_set(MSB_EMISMATCH,
-		    "%s/results.jsonl: records of configuration %.12s, this run is %.12s "
-		    "(force to continue anyway)", ev->out_dir, hash, ev->config_hash);
+		    "%s/results.jsonl: cannot resume: records of configuration %.12s, this run is "
+		    "%.12s (use another folder, or force to start over)", ev->out_dir, hash,
+		    ev->config_hash);
 		json_decref(o);
 		return rc;
 	}
@@ -155,6 +263,12 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 	s.ev = ev;
 	if (!path || !runinfo) {
 		rc = MSB_ENOMEM;
+		goto out;
+	}
+	if (ev->o.resume && ev->o.force) {
+		/* force starts over; continuing a run while overriding its checks mixed runs */
+		rc = msb__error_set(MSB_EINVAL, "resume and force cannot be combined: force starts "
+		    "the run over, resume continues the same run");
 		goto out;
 	}
 	had = exists(path) || exists(runinfo);

@@ -223,8 +223,15 @@ int msb_eval_run(msb_eval *ev)
 	if (!ev->abandoned)
 		msb__pool_stop(ev);
 	rc = msb__journal_stop(&ev->journal);
-	if (rc && !ev->stop_rc)
+	if (rc) {
+		/*
+		 * The journal failed (a full disk): it is what failed first, and
+		 * only what reached it counts as done; say so before anything else
+		 * (summary.json will fail on that disk too).
+		 */
+		ev->st.done = ev->st.resumed + __atomic_load_n(&ev->journal.written, __ATOMIC_SEQ_CST);
 		ev->stop_rc = rc;
+	}
 	progress(ev, 1);
 	ev->st.elapsed_s = (msb__now_ms() - ev->t_start) / 1000.0;
 	if (ev->stop_rc)
@@ -248,6 +255,10 @@ int msb_eval_run(msb_eval *ev)
 	if (rc == MSB_ELIMIT)
 		return msb__error_set(rc, "%s: budget reached after %zu of %zu units (resume to finish)",
 		    ev->out_dir, ev->st.done, ev->total);
+	if (ev->journal.error)
+		return msb__error_set(ev->journal.error, "%s/results.jsonl: the journal could not be "
+		    "written (%s); %zu of %zu units are in it: make room, then resume to finish",
+		    ev->out_dir, ev->journal.error_msg, ev->st.done, ev->total);
 	if (rc == MSB_ENOMEM)
 		return msb__error_set(rc, "%s: out of memory during the run", ev->out_dir);
 	return rc;

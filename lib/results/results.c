@@ -103,12 +103,17 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	size_t at;
 	int existed = 0, oom = 0;
 
+	/* the line's number: empty lines (one byte each) are not passed on, so count them here */
+	r->line_no += 1 + (off > r->next_off ? off - r->next_off : 0);
+	r->next_off = off + len + 1;
 	/* a line jansson could not hold in memory is not a corrupt line: fail, do not skip it */
 	if (!o && json_error_code(&jerr) == json_error_out_of_memory)
 		return msb__error_set(MSB_ENOMEM, "%s: out of memory reading the record at byte %zu",
 		    r->path, off);
 	if (!o || !json_is_object(o) || !json_string_value(json_object_get(o, "id")) ||
 	    !valid_numbers(o)) {
+		if (r->skipped < MSB_RESULTS_SKIPPED_KEPT)
+			r->skipped_at[r->skipped] = r->line_no;
 		r->skipped++;
 		json_decref(o);
 		return 0;
@@ -253,6 +258,11 @@ const msb_record *msb_results_find(const msb_results *r, const char *id, int sam
 size_t msb_results_skipped_lines(const msb_results *r)
 {
 	return r ? r->skipped : 0;
+}
+
+size_t msb_results_skipped_line(const msb_results *r, size_t i)
+{
+	return r && i < r->skipped && i < MSB_RESULTS_SKIPPED_KEPT ? r->skipped_at[i] : 0;
 }
 
 const char *msb_results_config_hash(const msb_results *r)

@@ -30,6 +30,9 @@ struct msb_results {
 	char *path; /* the results.jsonl read */
 	/* the last distinct values of repetitive fields: records share one copy */
 	const char *last[5];
+	/* line numbers: the current line, and the first skipped ones (corrupt-line warnings) */
+	size_t line_no, next_off;
+	size_t skipped_at[MSB_RESULTS_SKIPPED_KEPT];
 };
 
 /*

@@ -744,7 +744,7 @@ static void test_options(void **state)
 	o.base_url = "https://example.invalid/openai/deployments/d1/?api-version=2024-10-21";
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	assert_string_equal(msb_backend_identity(be),
-	    "openai:m@https://example.invalid/openai/deployments/d1?api-version=2024-10-21");
+	    "openai:m@https://example.invalid/openai/deployments/d1?api-version=<redacted>");
 	msb_backend_free(be);
 	o.prompt_format = 42;
 	assert_int_equal(msb_backend_openai_new(&be, &o), MSB_EINVAL);

@@ -163,10 +163,37 @@ static void test_no_verify(void **state)
 	(void)state;
 
 	opts(&o, url, sizeof url, "https", px.h2_port, "noverify");
-	o.tls_verify = 0;
+	o.insecure_skip_verify = 1;
 	expect_ok(&o, "verification off");
 	tls_proxy_count(&px, "t=noverify", 1, &n);
 	assert_int_equal(n.http2, 1);
+}
+
+/*
+ * Options version 3: tls_verify = 0 (a zeroed field) no longer turns
+ * verification off; version 2 keeps its meaning.
+ */
+static void test_tls_verify_zero(void **state)
+{
+	msb_openai_options o;
+	msb_backend *be;
+	msb_completion *c;
+	char url[128];
+	(void)state;
+
+	opts(&o, url, sizeof url, "https", px.h2_port, "zero3");
+	o.tls_verify = 0;
+	o.max_retries = -1;
+	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
+	assert_int_equal(gen(be, "zero3", &c), MSB_EHTTP);
+	assert_string_equal(msb_completion_error_kind(c), "tls");
+	msb_completion_free(c);
+	msb_backend_free(be);
+
+	opts(&o, url, sizeof url, "https", px.h2_port, "zero2");
+	o.version = 2;
+	o.tls_verify = 0;
+	expect_ok(&o, "version 2: tls_verify = 0 is off");
 }
 
 /* A version 1 caller's struct ends before ca_file: nothing past it is read or written. */
@@ -334,7 +361,7 @@ static void test_http2_off(void **state)
 
 	opts(&o, url, sizeof url, "https", px.h2_port, "h2off");
 	o.ca_file = px.ca_file;
-	o.http2 = 0;
+	o.http2 = -1; /* version 3: 0 is the default (on) */
 	expect_ok(&o, "http2 option off");
 	tls_proxy_count(&px, "t=h2off", 1, &n);
 	assert_int_equal(n.http11, 1);
@@ -398,6 +425,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_ca_file_missing),
 		cmocka_unit_test(test_no_verify),
 		cmocka_unit_test(test_options_version_1),
+		cmocka_unit_test(test_tls_verify_zero),
 		cmocka_unit_test(test_faults_over_http2),
 		cmocka_unit_test(test_http2_multiplexed),
 		cmocka_unit_test(test_http11_when_not_offered),

@@ -47,7 +47,9 @@ cases = [
     (["--run-retries", "3"], "run.retries", 3),
     (["--judge-tokens-per-minute", "9000"], "judge.tokens_per_minute", 9000.0),
     (["--judge-max-in-flight", "4"], "judge.max_in_flight", 4),
-    (["--judge-header", "X-Team: safety"], "judge.headers.X-Team", "safety"),
+    # every header value is redacted but those of harmless names (core/redact.c)
+    (["--judge-header", "X-Team: safety"], "judge.headers.X-Team", "<redacted>"),
+    (["--judge-header", "OpenAI-Beta: v2"], "judge.headers.OpenAI-Beta", "v2"),
     (["--judge-endpoint", "completions"], "judge.endpoint", "completions"),
     (["--judge-prompt-format", "mistral"], "judge.prompt_format", "mistral"),
     (["--judge-connect-timeout", "1.5"], "judge.connect_timeout", 1.5),
@@ -68,7 +70,7 @@ for args, path, want in cases:
 
 # --judge-* reach every judge of a jury
 cfg = printed(["-j", "openai/a", "-j", "openai/b", "--judge-header", "X-K: 1", "--judge-no-http2"])
-check([j["headers"] for j in cfg["judge"]] == [{"X-K": "1"}] * 2
+check([j["headers"] for j in cfg["judge"]] == [{"X-K": "<redacted>"}] * 2
       and [j["http2"] for j in cfg["judge"]] == [False, False], "--judge-* apply to each judge", cfg)
 
 with TempDir() as tmp:
@@ -77,14 +79,14 @@ with TempDir() as tmp:
     with open(f, "w") as fh:
         fh.write("model:\n  spec: openai/m\n  omit_temperature: true\n  tls_verify: false\n"
                  "  connect_timeout: 9\n  backoff: 2\njudge:\n  spec: openai/j\n  http2: false\n"
-                 "  headers:\n    X-Old: a\nrun:\n  retries: 1\n")
+                 "  headers:\n    Accept-Language: a\nrun:\n  retries: 1\n")
     cfg = printed(["--no-omit-temperature", "--tls-verify", "--connect-timeout", "4", "--backoff",
-                   "0.5", "--judge-http2", "--judge-header", "X-New: b", "--run-retries", "2"], f)
+                   "0.5", "--judge-http2", "--judge-header", "X-Title: b", "--run-retries", "2"], f)
     m, j = cfg["model"], cfg["judge"]
     check(m["omit_temperature"] is False and m["tls_verify"] is True and m["connect_timeout"] == 4.0
           and m["backoff"] == 0.5 and j["http2"] is True and cfg["run"]["retries"] == 2,
           "flags override the file's values", cfg)
-    check(j["headers"] == {"X-Old": "a", "X-New": "b"}, "--judge-header adds to the file's headers", j)
+    check(j["headers"] == {"Accept-Language": "a", "X-Title": "b"}, "--judge-header adds to the file's headers", j)
 
 # bad values: one line, exit 2, naming the flag
 bad = [

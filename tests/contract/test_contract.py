@@ -325,13 +325,15 @@ def check_server(tmp, offline_dir):
         out = os.path.join(tmp, "srv")
         args = ["run", data, "--principle-column", "principle", "--model", "openai/target",
                 "--retries", "1", "--backoff", "0.01", "--judge", "openai/judge",
-                "--judge-retries", "0", "--out", out, "-n", "1"]
+                "--judge-retries", "0", "--out", out, "-n", "1",
+                # a server that is not OpenAI's gets the key only when its variable is named
+                "--api-key-env", "OPENAI_API_KEY", "--judge-api-key-env", "OPENAI_API_KEY"]
         r = t.run(args, env=env)
         t.check(r.rc == 0, "server run with an LLM judge (some items failing) exits 0", r)
         with urllib.request.urlopen(srv.url.rsplit("/v1", 1)[0] + "/_stats") as resp:
             st = json.load(resp)
         t.check(st["authorization"] == "Bearer " + KEY and st["auth_requests"] >= 6,
-                "OPENAI_BASE_URL and OPENAI_API_KEY reach the server", st)
+                "OPENAI_BASE_URL and (named) OPENAI_API_KEY reach the server", st)
         check_no_key(out, r.out + r.err)
         recs, rj = check_run_folder(out)
         by = {r["prompt"]: r for r in recs}

@@ -121,14 +121,21 @@ static void test_config_mismatch(void **state)
 	o.resume = 1;
 	o.max_tokens = 100; /* another generation setting: another configuration */
 	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EMISMATCH);
-	assert_non_null(strstr(msb_error_last()->message, "configuration"));
+	assert_non_null(strstr(msb_error_last()->message, "max_tokens (was 512, now 100)"));
+	/* resume + force used to relabel the old records: now refused (issue #15 item 4) */
 	o.force = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
-	assert_int_equal(st.resumed, 5);
-	o.force = 0;
+	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EINVAL);
 	o.max_tokens = 512;
+	o.force = 0;
 	o.temperature = 0.7;
 	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EMISMATCH);
+	assert_non_null(strstr(msb_error_last()->message, "temperature"));
+	/* force alone starts over */
+	o.resume = 0;
+	o.force = 1;
+	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(st.resumed, 0);
+	assert_int_equal(st.finished, 20);
 	msb_backend_free(b);
 	msb_dataset_free(ds);
 	fake_rmrf(dir);

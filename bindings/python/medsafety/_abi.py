@@ -246,6 +246,8 @@ class msb_openai_options(Structure):
         # version 2
         ("ca_file", c_char_p),
         ("ca_path", c_char_p),
+        # version 3 (the binding still passes version 2: tls_verify and http2 keep their meaning)
+        ("insecure_skip_verify", c_int),
     ]
 
 

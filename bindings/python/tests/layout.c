@@ -154,6 +154,7 @@ int main(void)
 	F(msb_openai_options, http2);
 	F(msb_openai_options, ca_file);
 	F(msb_openai_options, ca_path);
+	F(msb_openai_options, insecure_skip_verify);
 	end();
 #endif
 #ifdef MSB_LLM_JUDGE_OPTIONS_VERSION
