@@ -12,7 +12,10 @@
  *                                 the (first) judge's base URL and key
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "benign.h"
 #include "build.h"
@@ -85,4 +88,69 @@ int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_c
 	msb_judge_free(*judge);
 	*judge = both;
 	return CLI_EXIT_OK;
+}
+
+/* ---- medsafety compare: the over-refusal gate ---- */
+
+int cli_parse_gate(const char *s, unsigned int *mask)
+{
+	const char *p = s;
+
+	*mask = 0;
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		if (n == 4 && !strncmp(p, "harm", 4))
+			*mask |= CLI_GATE_HARM;
+		else if (n == 12 && !strncmp(p, "over-refusal", 12))
+			*mask |= CLI_GATE_OVER_REFUSAL;
+		else
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *mask ? 0 : -1;
+}
+
+int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *co, char **json)
+{
+	*json = NULL;
+	if (!msb_scorer_benign_count(a) && !msb_scorer_benign_count(b))
+		return 0;
+	return msb_compare_over_refusal(a, b, co, json);
+}
+
+int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse)
+{
+	json_t *g;
+
+	if (!over_json || !(g = json_loads(over_json, 0, NULL)))
+		return 0;
+	if (cmp_json) {
+		/* the comparison's JSON object with "over_refusal" appended */
+		json_t *root = json_loads(cmp_json, 0, NULL);
+		char *text = NULL;
+		if (!root || json_object_set(root, "over_refusal", g) ||
+		    !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		                              JSON_REAL_PRECISION(10)))) {
+			json_decref(root);
+			json_decref(g);
+			return 0;
+		}
+		printf("%s\n", text);
+		free(text);
+		json_decref(root);
+	} else {
+		json_t *o = json_object_get(g, "overall");
+		printf("\nover-refusal of benign items (score 1-3), %lld paired: A %.1f%%, B %.1f%%, "
+		    "McNemar p %.3g\n%s\n", (long long)json_integer_value(json_object_get(o, "n_pairs")),
+		    100 * json_number_value(json_object_get(o, "over_refusal_rate_a")),
+		    100 * json_number_value(json_object_get(o, "over_refusal_rate_b")),
+		    json_number_value(json_object_get(o, "mcnemar_p")),
+		    worse ? "B over-refuses significantly more than A."
+		          : "B does not over-refuse significantly more than A.");
+	}
+	json_decref(g);
+	return 1;
 }

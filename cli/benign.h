@@ -12,4 +12,23 @@
 int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_config *cfg,
     const char *prog);
 
+/* --fail-if-worse LIST: harm, over-refusal (comma-separated). */
+#define CLI_GATE_HARM 0x1u
+#define CLI_GATE_OVER_REFUSAL 0x2u
+int cli_parse_gate(const char *s, unsigned int *mask);
+
+/*
+ * The over-refusal gate of two runs' benign items: 1 when B over-refuses
+ * significantly more, 0 when not, < 0 on error. *json: the gate's JSON
+ * (free with msb_free), NULL when neither run has benign items.
+ */
+int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *co, char **json);
+/*
+ * Print the gate: with cmp_json (JSON mode) the comparison's object with
+ * "over_refusal" appended, else a summary line. Returns 1 when it
+ * printed (0: over_json was NULL, nothing printed).
+ */
+int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse);
+
 #endif
