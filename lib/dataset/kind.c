@@ -79,6 +79,15 @@ int msb__load_set_xstest(msb_dataset *ds, const char *note)
 	return 0;
 }
 
+int msb__load_set_rationale(msb_dataset *ds, const char *s)
+{
+	msb_item *it = msb__dataset_last(ds);
+
+	if (it && *s && !(it->rationale = msb_arena_strdup(&ds->arena, s)))
+		return MSB_ENOMEM;
+	return 0;
+}
+
 int msb_dataset_set_kind(msb_dataset *ds, int kind)
 {
 	size_t i;
