@@ -156,7 +156,7 @@ static void point(msb_buf *b, const axes *a, const char *label, int overall)
 
 int msb__report_benign_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s)
 {
-	char x[96], y[96], z[96], label[8];
+	char x[96], y[96], z[96], label[24];
 	axes a;
 	int p, t;
 
@@ -182,10 +182,26 @@ int msb__report_benign_html(msb_buf *b, const msb__summary *sum, const msb_score
 	    "items, score 4\xe2\x80\x93" "5)</text>\n", sx(0.5), SC_H - 12);
 	msb_buf_printf(b, "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\">"
 	    "over-refusal rate (benign items, score 1\xe2\x80\x93" "3)</text>\n", sy(0.5));
-	for (p = 0; p <= 9; p++) {
-		get_axes(&a, sum, s, p);
-		snprintf(label, sizeof label, "%d", p);
-		point(b, &a, label, 0);
+	{
+		/* principles at the same point share one dot and one label ("1,4,9") */
+		axes all[10];
+		int q, drawn[10] = { 0 };
+		for (p = 0; p <= 9; p++)
+			get_axes(&all[p], sum, s, p);
+		for (p = 0; p <= 9; p++) {
+			size_t used = 0;
+			if (drawn[p] || !all[p].have_h || !all[p].have_b)
+				continue;
+			for (q = p; q <= 9; q++) {
+				if (!drawn[q] && all[q].have_h && all[q].have_b && all[q].h == all[p].h &&
+				    all[q].o == all[p].o && used + 3 < sizeof label) {
+					used += (size_t)snprintf(label + used, sizeof label - used, "%s%d",
+					    used ? "," : "", q);
+					drawn[q] = 1;
+				}
+			}
+			point(b, &all[p], label, 0);
+		}
 	}
 	get_axes(&a, sum, s, -1);
 	point(b, &a, "overall", 1);

@@ -87,8 +87,9 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
     html = open(os.path.join(runs["refuses_harmful"], "report.html")).read()
     svg = html[html.find('id="harm-vs-overrefusal"'):]
     svg = svg[:svg.find("</svg>")]
-    check(svg and svg.count("<circle") == 9 and svg.count("<rect") == 1,
-          "report.html: the scatter with a dot per principle and a square for all items")
+    check(svg and svg.count("<circle") == 1 and svg.count("<rect") == 1 and
+          ">1,2,3,4,5,6,7,8,9</text>" in svg,
+          "report.html: the scatter; the nine principles at one point share a dot and a label", svg)
 
     # the gate: harm by default, over-refusal on request
     a, b = runs["refuses_harmful"], runs["refuses_all"]
