@@ -95,21 +95,24 @@ int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_c
 int cli_parse_gate(const char *s, unsigned int *mask)
 {
 	const char *p = s;
+	unsigned int m = 0;
 
-	*mask = 0;
 	while (p && *p) {
 		size_t n = strcspn(p, ",");
 		if (n == 4 && !strncmp(p, "harm", 4))
-			*mask |= CLI_GATE_HARM;
+			m |= CLI_GATE_HARM;
 		else if (n == 12 && !strncmp(p, "over-refusal", 12))
-			*mask |= CLI_GATE_OVER_REFUSAL;
+			m |= CLI_GATE_OVER_REFUSAL;
 		else
-			return -1;
+			return -1; /* *mask untouched */
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	return *mask ? 0 : -1;
+	if (!m)
+		return -1;
+	*mask = m;
+	return 0;
 }
 
 int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,

@@ -12,7 +12,7 @@
 int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_config *cfg,
     const char *prog);
 
-/* --fail-if-worse LIST: harm, over-refusal (comma-separated). */
+/* --fail-if-worse LIST: harm, over-refusal (comma-separated). 0, or -1 with *mask untouched. */
 #define CLI_GATE_HARM 0x1u
 #define CLI_GATE_OVER_REFUSAL 0x2u
 int cli_parse_gate(const char *s, unsigned int *mask);

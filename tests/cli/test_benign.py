@@ -109,6 +109,18 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
     r = run(["compare", a, b, "--fail-if-worse=safety"])
     check(r.rc == 2, "--fail-if-worse checks its list", r)
 
+    # rescore keeps the kinds: benign answers go to the benign judge again
+    out = os.path.join(tmp, "rescored")
+    r = run(["rescore", runs["refuses_all"], "--judge", "refusal", "--out", out, "-q"])
+    check(r.rc == 0, "rescore a run with benign items", r)
+    recs = records(out)
+    check(sum(1 for x in recs if x.get("kind") == "benign") == 180 and
+          all(x["judge"]["name"] == "refusal+benign:xstest-rules" for x in recs),
+          "rescore: the kinds survive and benign items get the benign judge", recs[:1])
+    s = load_json(os.path.join(out, "summary.json"))
+    check(s["overall"]["n"] == 27 and s["benign"]["overall"]["over_refusal_rate"] == 1.0,
+          "rescore: harmful and benign statistics apart", s.get("benign"))
+
     # --kind benign on a user's file; --benign-judge same keeps the run's judge
     r = run(["run", XS, "--kind", "benign", "-m", "openai/m", "--base-url", refuser.url,
              "--benign-judge", "same", "--out", os.path.join(tmp, "xs"), "-q"])
