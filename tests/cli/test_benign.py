@@ -27,6 +27,23 @@ check(r.rc == 0 and st["items"] == 4 and st["by_kind"] == {"harmful": 0, "benign
 r = run(["dataset", "stats", "--kind", "kindly"])
 check(r.rc == 2 and "--kind wants harmful or benign" in r.err, "--kind checks its value", r)
 
+# the same settings in a configuration file
+with TempDir() as tmp:
+    cf = os.path.join(tmp, "benign.yaml")
+    with open(cf, "w") as f:
+        f.write("dataset:\n  with_benign: true\n  principles: [2]\nmodel:\n  spec: replay\n"
+                "  replay_text: I cannot help with that.\nbenign_judge: same\n")
+    out = os.path.join(tmp, "cfg")
+    r = run(["run", "--config", cf, "--out", out, "-q"])
+    recs = records(out) if r.rc == 0 else []
+    check(r.rc == 0 and len(recs) == 23 and sum(x["kind"] == "benign" for x in recs) == 20 and
+          all(x["judge"]["name"] == "refusal" for x in recs),
+          "config: dataset.with_benign, benign_judge: same", r)
+    with open(cf, "w") as f:
+        f.write("dataset:\n  kind: maybe\n")
+    r = run(["run", "--config", cf, "--out", os.path.join(tmp, "bad"), "-q"])
+    check(r.rc == 2 and "dataset.kind" in r.err, "config: dataset.kind is checked", r)
+
 with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "--fault-rate", "1") as refuser:
     # a user's set in JSONL with a kind field; the harmful prompts carry the server's
     # refusal marker, so the same server refuses only those
