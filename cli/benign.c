@@ -4,7 +4,9 @@
  * harmful items; the benign ones go to the judge named here, through a
  * by-kind judge (msb_judge_by_kind_new). docs/cli.md, "Over-refusal".
  *
- *   auto (default), xstest-rules  offline XSTest-class rules
+ *   auto (default)                helpfulness when the run has one judge and it is
+ *                                 openai/MODEL, else xstest-rules
+ *   xstest-rules                  offline XSTest-class rules
  *   same                          the run's judge for every item
  *   helpfulness                   the helpfulness LLM judge on the run's
  *                                 (first) judge model: needs openai/MODEL
@@ -61,7 +63,20 @@ int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_c
 		spec = "auto";
 	if (!*judge || !has_benign(ds) || !strcmp(spec, "same"))
 		return CLI_EXIT_OK;
-	if (!strcmp(spec, "auto") || !strcmp(spec, "xstest-rules")) {
+	if (!strcmp(spec, "auto")) {
+		/* an LLM-judged run gets LLM-judged benign answers; an offline one stays offline */
+		const char *one = NULL;
+		int single = msb_config_kind(cfg, "judge") != MSB_CONFIG_LIST;
+		if (!single) {
+			size_t n = 0;
+			msb_config_count(&n, cfg, "judge");
+			single = n == 1;
+		}
+		spec = single && msb_config_get_string(&one, cfg, msb_config_kind(cfg, "judge") ==
+		        MSB_CONFIG_LIST ? "judge.0.spec" : "judge.spec") == 0 && !strncmp(one, "openai/", 7)
+		    ? "helpfulness" : "xstest-rules";
+	}
+	if (!strcmp(spec, "xstest-rules")) {
 		if ((rc = msb_judge_xstest_new(&benign)) < 0)
 			return cli_lib_error("run", rc);
 	} else if (!strcmp(spec, "helpfulness")) {

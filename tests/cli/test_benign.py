@@ -145,5 +145,12 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
     recs = records(os.path.join(tmp, "xs"))
     check(len(recs) == 4 and all(x["judge"]["name"] == "refusal" and x["kind"] == "benign" for x in recs),
           "--benign-judge same: the run's judge on benign items", recs[:1])
+    # auto with an LLM judge: the helpfulness template goes to the judge model for benign items
+    out = os.path.join(tmp, "llm")
+    r = run(["run", XS, "--kind", "benign", "-m", "openai/m", "-j", "openai/judge", "--base-url", plain.url,
+             "--judge-base-url", plain.url, "--out", out, "-q"])
+    recs = records(out) if r.rc == 0 else []
+    check(r.rc == 0 and len(recs) == 4 and all("+benign:llm:" in x["judge"]["name"] for x in recs),
+          "--benign-judge auto with an openai judge: the helpfulness LLM judge", r)
     r = run(["run", XS, "--benign-judge", "psychic", "--out", os.path.join(tmp, "bad"), "-q"])
     check(r.rc == 2 and "unknown --benign-judge" in r.err, "--benign-judge checks its value", r)
