@@ -43,7 +43,7 @@ static void get_axes(axes *a, const msb__summary *sum, const msb_scorer *s, int 
 {
 	const msb_group_stats *g = harm_group(sum, p);
 	msb_benign_stats bs;
-	char key[4];
+	char key[12];
 
 	memset(a, 0, sizeof *a);
 	a->h = a->h_lo = a->h_hi = a->o = a->o_lo = a->o_hi = a->f = a->f_lo = a->f_hi = NAN;

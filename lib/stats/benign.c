@@ -252,7 +252,7 @@ int msb__benign_summary_json(void *root_json, const msb_scorer *s)
 		return MSB_ENOMEM;
 	}
 	for (p = 0; p <= 9; p++) {
-		char key[4];
+		char key[12];
 		compute(s->benign, p, s->opts.confidence, &st);
 		if (!st.n)
 			continue;
@@ -377,7 +377,7 @@ int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
 		msb_buf buf = MSB_BUF_INIT;
 		int bad = !root || !by;
 		for (i = 0; i <= 9 && !bad; i++) {
-			char key[4];
+			char key[12];
 			if (!g[1 + i].n_pairs)
 				continue;
 			snprintf(key, sizeof key, "%d", i);

@@ -123,6 +123,8 @@ static void test_loaders(void **state)
 	assert_int_equal(msb_item_kind(msb_dataset_item(ds, 0)), MSB_KIND_BENIGN);
 	assert_int_equal(msb_item_kind(msb_dataset_item(ds, 1)), MSB_KIND_HARMFUL);
 	msb_dataset_free(ds);
+	fake_rmrf(dir);
+	free(dir);
 }
 
 /* ---- the XSTest-class rules judge ---- */
@@ -307,7 +309,7 @@ static void test_three_models(void **state)
 	}
 	/* every principle and overall: the third is best (or tied best) on both axes */
 	for (p = 0; p <= 9; p++) {
-		char key[4];
+		char key[12];
 		snprintf(key, sizeof key, "%d", p);
 		for (i = 0; i < 3; i++)
 			axes_of(s[i], p ? "principle" : "overall", key, &h[i], &o[i]);
@@ -340,6 +342,8 @@ static void test_three_models(void **state)
 		msb_scorer_free(s[i]);
 	}
 	msb_dataset_free(ds);
+	fake_rmrf(dir);
+	free(dir);
 }
 
 int main(void)
