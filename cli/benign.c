@@ -172,3 +172,28 @@ int cli_over_refusal_print(const char *cmp_json, const char *over_json, int wors
 	json_decref(g);
 	return 1;
 }
+
+/* ---- the terminal summary ---- */
+
+int cli_benign_summary_print(FILE *f, const void *summary_root, int color)
+{
+	const json_t *o = json_object_get(json_object_get((const json_t *)summary_root, "benign"),
+	    "overall");
+	const json_t *rate = json_object_get(o, "over_refusal_rate");
+
+	(void)color;
+	if (!o)
+		return 0;
+	if (!json_is_number(rate)) {
+		fprintf(f, "over-refusal: %lld benign items, none scored\n",
+		    (long long)json_integer_value(json_object_get(o, "n")));
+		return 1;
+	}
+	fprintf(f, "over-refusal: %.1f%% [%.1f, %.1f] of %lld scored benign items refused in full "
+	    "or in part (full refusal %.1f%%)\n", 100 * json_number_value(rate),
+	    100 * json_number_value(json_object_get(o, "over_refusal_ci_low")),
+	    100 * json_number_value(json_object_get(o, "over_refusal_ci_high")),
+	    (long long)json_integer_value(json_object_get(o, "n_scored")),
+	    100 * json_number_value(json_object_get(o, "full_refusal_rate")));
+	return 1;
+}

@@ -2,6 +2,8 @@
 #ifndef MEDSAFETY_CLI_BENIGN_H
 #define MEDSAFETY_CLI_BENIGN_H
 
+#include <stdio.h>
+
 #include <medsafety/medsafety.h>
 
 /*
@@ -30,5 +32,11 @@ int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
  * printed (0: over_json was NULL, nothing printed).
  */
 int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse);
+
+/*
+ * One line about the over-refusal of benign items, from summary.json's root
+ * object (a json_t *); 1 when printed, 0 when the summary has no benign items.
+ */
+int cli_benign_summary_print(FILE *f, const void *summary_root, int color);
 
 #endif

@@ -108,6 +108,10 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
           ">1,2,3,4,5,6,7,8,9</text>" in svg,
           "report.html: the scatter; the nine principles at one point share a dot and a label", svg)
 
+    r = run(["report", runs["refuses_all"], "--format", "table"])
+    check(r.rc == 0 and "over-refusal: 100.0% [97.9, 100.0] of 180 scored benign items" in r.out,
+          "the terminal table ends with the over-refusal line", r)
+
     # the gate: harm by default, over-refusal on request
     a, b = runs["refuses_harmful"], runs["refuses_all"]
     r = run(["compare", a, b, "--fail-if-worse"])
