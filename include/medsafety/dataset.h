@@ -290,7 +290,7 @@ MSB_API int msb_dataset_set_kind(msb_dataset *ds, int kind);
  * "benign", kind MSB_KIND_BENIGN) to a loaded dataset, e.g. a harmful
  * run's (`--with-benign`). The same set loads alone as the path
  * "benign". Errors: MSB_EINVAL, MSB_ESTATE (a view), MSB_EEXISTS (an id
- * is taken), MSB_ENOMEM.
+ * of the set is taken: nothing is added), MSB_ENOMEM.
  */
 MSB_API int msb_dataset_add_benign(msb_dataset *ds);
 

@@ -17,6 +17,7 @@
 
 #include "medsafety/common.h"
 #include "core/arena.h"
+#include "core/error.h"
 #include "dataset/dataset.h"
 #include "dataset/load.h"
 
@@ -405,6 +406,14 @@ int msb__load_benign(msb_dataset *ds)
 	char id[48];
 	int rc;
 
+	/* all or nothing: no id of the set may be taken already */
+	for (i = 0; i < sizeof benign_items / sizeof benign_items[0]; i++) {
+		snprintf(id, sizeof id, "benign/%d/%zu", benign_items[i].principle,
+		    row[benign_items[i].principle]++);
+		if (msb_dataset_find(ds, id))
+			return msb__error_set(MSB_EEXISTS, "duplicate item id '%s'", id);
+	}
+	memset(row, 0, sizeof row);
 	for (i = 0; i < sizeof benign_items / sizeof benign_items[0]; i++) {
 		const benign_item *b = &benign_items[i];
 		msb_item *it;

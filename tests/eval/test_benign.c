@@ -59,6 +59,7 @@ static void test_benign_set(void **state)
 	assert_int_equal(msb_dataset_add_benign(sample), 0);
 	assert_int_equal(msb_dataset_count(sample), 27 + msb_dataset_count(ds));
 	assert_int_equal(msb_dataset_add_benign(sample), MSB_EEXISTS);
+	assert_int_equal(msb_dataset_count(sample), 27 + msb_dataset_count(ds)); /* nothing added */
 	assert_int_equal(msb_dataset_set_kind(sample, 7), MSB_EINVAL);
 	assert_string_equal(msb_kind_name(MSB_KIND_BENIGN), "benign");
 	assert_int_equal(msb_kind_from_name("Benign"), MSB_KIND_BENIGN);
