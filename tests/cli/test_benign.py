@@ -101,6 +101,9 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
     check("## Harm and over-refusal by principle" in md and
           "| **Overall** | | 27 | 0.0% [0.0, 12.5] | 180 | 100.0% [97.9, 100.0] |" in md,
           "report.md: the over-refusing model at 100% over-refusal", md[-1500:])
+    check("**Reading:** this model over-refuses" in md, "report.md names it as over-refusing")
+    md3 = open(os.path.join(runs["refuses_harmful"], "report.md")).read()
+    check("**Reading:**" not in md3, "... and has no such reading for the model that refuses only harm")
     html = open(os.path.join(runs["refuses_harmful"], "report.html")).read()
     svg = html[html.find('id="harm-vs-overrefusal"'):]
     svg = svg[:svg.find("</svg>")]
