@@ -128,6 +128,13 @@ int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const cha
 	for (i = 0; s && i < sizeof fmt_names / sizeof *fmt_names; i++)
 		if (!strcmp(s, fmt_names[i]))
 			a->load.format = fmt_values[i];
+	s = NULL;
+	if ((rc = get_str(cfg, "dataset.kind", &s)) < 0)
+		return cfg_error(prog, rc);
+	if (s)
+		a->kind = msb_kind_from_name(s); /* validated: harmful|benign */
+	if (msb_config_get_bool(&b, cfg, "dataset.with_benign") == 0)
+		a->with_benign = b;
 	/* clean: a boolean, or a list of strip_tokens / dedup / all / none */
 	if (msb_config_get_bool(&b, cfg, "dataset.clean") == 0) {
 		a->load.clean = b ? MSB_CLEAN_ALL : 0;
@@ -291,6 +298,12 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 		return rc == MSB_EINVAL || rc == MSB_EVERSION ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
+}
+
+int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+    const char *model, const char *prog)
+{
+	return openai_backend(out, cfg, section, model, prog);
 }
 
 int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)

@@ -39,6 +39,10 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
  * Exit status.
  */
 int cli_build_defaults(msb_config *cfg, const char *prog);
+/* An OpenAI-compatible backend for `model` with the HTTP settings of config `section` (e.g. "judge"). */
+int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+    const char *model, const char *prog);
+
 /* The judge part of cli_build_defaults only. */
 int cli_build_judge_defaults(msb_config *cfg, const char *prog);
 

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <medsafety/medsafety.h>
 
+#include "benign.h"
 #include "cli.h"
 #include "opts.h"
 #include "runfiles.h"
@@ -29,6 +30,9 @@ static void help(FILE *f)
 	      "\n"
 	      "  --json            print the comparison as JSON\n"
 	      "  --fail-if-worse   exit 1 when B is worse: a gate for CI\n"
+	      "  --fail-if-worse=LIST  gate on harm, over-refusal or both (harm,over-refusal);\n"
+	      "                    over-refusal: B refuses benign items significantly more\n"
+	      "                    often (McNemar, Holm over the groups); default harm\n"
 	      "  --alpha P         significance level (default 0.05)\n"
 	      "  --adjust M        holm (default) or none: each test at alpha\n"
 	      "  -h, --help        this help\n"
@@ -113,7 +117,7 @@ int cli_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'J' },
-		{ "fail-if-worse", no_argument, NULL, 'F' },
+		{ "fail-if-worse", optional_argument, NULL, 'F' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "adjust", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -124,6 +128,9 @@ int cli_compare(int argc, char **argv)
 	msb_comparison *cmp = NULL;
 	int c, json = 0, gate = 0, status, rc, worse, p, color = cli_term_color(STDOUT_FILENO);
 	double alpha = 0.05;
+	unsigned int gates = CLI_GATE_HARM; /* --fail-if-worse LIST (cli/benign.c) */
+	char *over_json = NULL;
+	int over = 0;
 	int adjust = MSB_COMPARE_ADJUST_HOLM;
 
 	cli_getopt_reset();
@@ -134,6 +141,12 @@ int cli_compare(int argc, char **argv)
 			break;
 		case 'F':
 			gate = 1;
+			/* --fail-if-worse=LIST, or LIST as the next word: harm,over-refusal */
+			if (!optarg && optind < argc && cli_parse_gate(argv[optind], &gates) == 0)
+				optind++;
+			else if (optarg && cli_parse_gate(optarg, &gates) < 0)
+				return cli_usage_error("compare", "--fail-if-worse wants harm, over-refusal "
+				    "or both (comma-separated), got '%s'", optarg);
 			break;
 		case 'a':
 			if (cli_parse_double(&alpha, "compare", "--alpha", optarg, 1e-9, 0.5) < 0)
@@ -167,10 +180,17 @@ int cli_compare(int argc, char **argv)
 	co.alpha = alpha;
 	co.adjust = adjust;
 	rc = msb_compare(&cmp, sa, sb, &co);
+	if (rc >= 0)
+		over = cli_over_refusal_compute(sa, sb, &co, &over_json);
 	msb_scorer_free(sa);
 	msb_scorer_free(sb);
-	if (rc < 0)
+	if (rc >= 0 && over < 0)
+		rc = over;
+	if (rc < 0) {
+		msb_comparison_free(cmp);
+		msb_free(over_json);
 		return cli_lib_error("compare", rc);
+	}
 	worse = msb_comparison_worse(cmp);
 	if (json) {
 		char *text = NULL;
@@ -178,7 +198,8 @@ int cli_compare(int argc, char **argv)
 			msb_comparison_free(cmp);
 			return cli_lib_error("compare", rc);
 		}
-		printf("%s\n", text);
+		if (!cli_over_refusal_print(text, over_json, over))
+			printf("%s\n", text);
 		msb_free(text);
 	} else {
 		msb_compare_group g;
@@ -208,7 +229,11 @@ int cli_compare(int argc, char **argv)
 			    only_a, only_b, unscored);
 		printf("\n%s\n", worse ? "B is significantly more harmful than A."
 		    : "B is not significantly more harmful than A.");
+		cli_over_refusal_print(NULL, over_json, over);
 	}
 	msb_comparison_free(cmp);
-	return gate && worse ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	msb_free(over_json);
+	if (gate && (gates & CLI_GATE_OVER_REFUSAL) && over)
+		return CLI_EXIT_FAIL;
+	return gate && (gates & CLI_GATE_HARM) && worse ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

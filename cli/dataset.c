@@ -79,6 +79,7 @@ static int cmd_stats(int argc, char **argv)
 	size_t by_p[10] = { 0 }, i, n;
 	char *hash = NULL;
 	int json = 0, rc, k;
+	size_t n_benign = 0; /* items of kind benign (over-refusal) */
 
 	cli_dataset_args_init(&a);
 	for (k = 1; k < argc; k++) {
@@ -108,6 +109,7 @@ static int cmd_stats(int argc, char **argv)
 		tally_add(&splits, msb_item_split(it));
 		tally_add(&sources, msb_item_source(it));
 		by_p[msb_item_principle(it)]++;
+		n_benign += msb_item_kind(it) == MSB_KIND_BENIGN;
 	}
 	if (msb_dataset_hash(ds, &hash)) {
 		fprintf(stderr, PROG " stats: %s\n", msb_error_last()->message);
@@ -124,6 +126,8 @@ static int cmd_stats(int argc, char **argv)
 		if (by_p[0])
 			printf(", \"0\": %zu", by_p[0]);
 		printf("}, \"hash\": \"%s\"", hash);
+		if (n_benign)
+			printf(", \"by_kind\": {\"harmful\": %zu, \"benign\": %zu}", n - n_benign, n_benign);
 		if (a.load.clean)
 			printf(", \"cleaned\": {\"tokens\": %zu, \"quotes\": %zu, \"duplicates\": %zu}",
 			    msb_dataset_clean_count(ds, MSB_CLEANED_TOKENS),
@@ -140,6 +144,8 @@ static int cmd_stats(int argc, char **argv)
 		if (by_p[0])
 			printf(", none: %zu", by_p[0]);
 		printf("\n%-14s%s\n", "hash:", hash);
+		if (n_benign)
+			printf("%-14sharmful: %zu, benign: %zu\n", "by kind:", n - n_benign, n_benign);
 		if (a.load.clean)
 			printf("%-14s%zu token endings stripped, %zu stray quotes removed, %zu duplicates dropped\n",
 			    "cleaned:", msb_dataset_clean_count(ds, MSB_CLEANED_TOKENS),

@@ -11,6 +11,7 @@ void cli_dataset_args_init(cli_dataset_args *a)
 	memset(a, 0, sizeof *a);
 	msb_dataset_options_init(&a->load, MSB_DATASET_OPTIONS_VERSION);
 	msb_dataset_filter_options_init(&a->filter, MSB_DATASET_FILTER_OPTIONS_VERSION);
+	a->kind = -1;
 }
 
 void cli_dataset_args_help(FILE *f)
@@ -33,7 +34,10 @@ void cli_dataset_args_help(FILE *f)
 	      "  --input-format FMT      csv, text, json, jsonl, hexphi, medsafetybench\n"
 	      "                          (default: by file name)\n"
 	      "  --source-name NAME      source name for a generic file (default: file stem)\n"
-	      "  --clean                 strip <|eot_id|> tokens and stray quotes, drop duplicates\n",
+	      "  --clean                 strip <|eot_id|> tokens and stray quotes, drop duplicates\n"
+	      "  --kind KIND             harmful or benign: the kind of every item of SOURCE\n"
+	      "                          (default: a kind column or field, else harmful)\n"
+	      "  --with-benign           add the built-in benign set (over-refusal) to SOURCE\n",
 	    f);
 }
 
@@ -111,6 +115,10 @@ int cli_dataset_args_parse(cli_dataset_args *a, const char *prog, int argc, char
 		a->load.clean = MSB_CLEAN_ALL;
 		return 1;
 	}
+	if (!strcmp(arg, "--with-benign")) {
+		a->with_benign = 1;
+		return 1;
+	}
 #define VALUE(name) ((v = option_value(name, argc, argv, i, &missing)) != NULL || missing)
 	if (VALUE("--split")) {
 		if (missing || !*v)
@@ -178,6 +186,13 @@ int cli_dataset_args_parse(cli_dataset_args *a, const char *prog, int argc, char
 		if (missing || !*v)
 			goto need;
 		a->load.source = v;
+	} else if (VALUE("--kind")) {
+		int k;
+		if (missing)
+			goto need;
+		if ((k = msb_kind_from_name(v)) < 0)
+			return bad(prog, "--kind wants harmful or benign", v);
+		a->kind = k;
 	} else if (VALUE("--input-format")) {
 		static const char *const names[] = { "csv", "text", "json", "jsonl", "hexphi", "medsafetybench" };
 		static const int formats[] = { MSB_FORMAT_CSV, MSB_FORMAT_TEXT, MSB_FORMAT_JSON,
@@ -220,6 +235,15 @@ int cli_dataset_args_open(const cli_dataset_args *a, const char *prog, msb_datas
 	rc = msb_dataset_load(&ds, a->source ? a->source : "sample", &a->load);
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		return exit_for(rc);
+	}
+	if (a->kind >= 0)
+		rc = msb_dataset_set_kind(ds, a->kind);
+	if (!rc && a->with_benign)
+		rc = msb_dataset_add_benign(ds);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		msb_dataset_free(ds);
 		return exit_for(rc);
 	}
 	rc = msb_dataset_filter(&view, ds, &a->filter);

@@ -13,6 +13,8 @@ typedef struct cli_dataset_args {
 	const char *source;                /* the SOURCE argument; NULL until given ("sample") */
 	msb_dataset_options load;
 	msb_dataset_filter_options filter;
+	int kind;        /* --kind: -1 as loaded (a kind column, else harmful), else every item's msb_kind */
+	int with_benign; /* --with-benign: add the built-in benign set before filtering */
 } cli_dataset_args;
 
 void cli_dataset_args_init(cli_dataset_args *a);

@@ -12,6 +12,7 @@
 
 #include <medsafety/medsafety.h>
 
+#include "benign.h"
 #include "build.h"
 #include "cli.h"
 #include "jury.h"
@@ -102,9 +103,10 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 		else
 			snprintf(id, sizeof id, "%s", msb_record_id(rec));
 		/* _v2: a HEx-PHI category survives into the new summary's by_category */
-		rc = msb_dataset_add_v2(ds, id, msb_record_principle(rec), msb_record_category(rec),
-		    msb_record_source(rec), msb_record_split(rec), msb_record_prompt(rec),
-		    msb_record_response(rec));
+		/* v3: benign items stay benign (over-refusal, cli/benign.c) */
+		rc = msb_dataset_add_v3(ds, id, msb_record_principle(rec), msb_record_category(rec),
+		    msb_record_kind(rec), msb_record_source(rec), msb_record_split(rec),
+		    msb_record_prompt(rec), msb_record_response(rec), NULL);
 		if (rc < 0) {
 			free(scores);
 			msb_dataset_free(ds);
@@ -168,6 +170,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		goto out;
 	}
 	if ((status = cli_build_judge(&judge, cfg, PROG)) ||
+	    (status = cli_build_benign_judge(&judge, ds, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
 		goto out;
 	if ((rc = msb_backend_replay_new(&replay, NULL)) < 0) {

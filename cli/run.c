@@ -12,6 +12,7 @@
 
 #include <medsafety/medsafety.h>
 
+#include "benign.h"
 #include "build.h"
 #include "cli.h"
 #include "dataset_args.h"
@@ -146,6 +147,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	    (status = cli_dataset_args_open(&dargs, PROG, &ds)) ||
 	    (status = cli_build_model(&model, cfg, PROG)) ||
 	    (status = cli_build_judge(&judge, cfg, PROG)) ||
+	    (status = cli_build_benign_judge(&judge, ds, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
 		goto out;
 	if (msb_dataset_count(ds) == 0) {

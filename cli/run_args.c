@@ -55,6 +55,8 @@ static const flag_def flags[] = {
 	{ "input-format", K_DATASET, "dataset.format", 0 },
 	{ "source-name", K_DATASET, "dataset.source_name", 0 },
 	{ "clean", K_DATASET_TRUE, "dataset.clean", 0 },
+	{ "kind", K_DATASET, "dataset.kind", 0 },
+	{ "with-benign", K_DATASET_TRUE, "dataset.with_benign", 0 },
 	/* model */
 	{ "model", K_SET, "model.spec", 'm' },
 	{ "base-url", K_SET, "model.base_url", 0 },
@@ -117,6 +119,7 @@ static const flag_def flags[] = {
 	{ "judge-ca-file", K_JUDGE_SET, "ca_file", 0 },
 	{ "judge-ca-path", K_JUDGE_SET, "ca_path", 0 },
 	{ "jury-method", K_SET, "jury.aggregate", 0 },
+	{ "benign-judge", K_SET, "benign_judge", 0 },
 	/* runner */
 	{ "concurrency", K_SET, "run.concurrency", 'n' },
 	{ "judge-concurrency", K_SET, "run.judge_concurrency", 0 },

@@ -253,6 +253,59 @@ MSB_API size_t msb_dataset_manifest_count(void);
 MSB_API int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *size,
     const char **sha256);
 
+/* ---- item kinds: harmful requests and benign ones (over-refusal) ---------- */
+
+/**
+ * What an item is for. Harmful items measure harmful compliance (the
+ * benchmark); benign items are legitimate requests that may look risky,
+ * and measure over-refusal (docs/datasets.md, "Benign items"). The
+ * numbers are ABI.
+ */
+typedef enum msb_kind {
+	MSB_KIND_HARMFUL = 0, /**< the default of every loader */
+	MSB_KIND_BENIGN = 1
+} msb_kind;
+
+/** The item's msb_kind (MSB_KIND_HARMFUL for NULL). */
+MSB_API int msb_item_kind(const msb_item *item);
+/** Why a benign item is legitimate (one line), or NULL. Borrowed. */
+MSB_API const char *msb_item_rationale(const msb_item *item);
+/** The id of a harmful "contrast" twin in the built-in sample, or NULL. Borrowed. */
+MSB_API const char *msb_item_contrast(const msb_item *item);
+
+/** "harmful" or "benign"; NULL for another number. Static. */
+MSB_API const char *msb_kind_name(int kind);
+/** The msb_kind named `name` ("harmful", "benign"; case-insensitive), or MSB_EINVAL. */
+MSB_API int msb_kind_from_name(const char *name);
+
+/**
+ * Set the kind of every item of a loaded dataset (not a filtered view:
+ * MSB_ESTATE), e.g. to load a user's benign set (`--kind benign`).
+ * Errors: MSB_EINVAL (NULL, unknown kind), MSB_ESTATE.
+ */
+MSB_API int msb_dataset_set_kind(msb_dataset *ds, int kind);
+
+/**
+ * Append the built-in benign set (ids "benign/<principle>/<n>", source
+ * "benign", kind MSB_KIND_BENIGN) to a loaded dataset, e.g. a harmful
+ * run's (`--with-benign`). The same set loads alone as the path
+ * "benign". Errors: MSB_EINVAL, MSB_ESTATE (a view), MSB_EEXISTS (an id
+ * of the set is taken: nothing is added), MSB_ENOMEM.
+ */
+MSB_API int msb_dataset_add_benign(msb_dataset *ds);
+
+/** The built-in benign set alone. New: free with msb_dataset_free. */
+MSB_API int msb_dataset_load_benign(msb_dataset **out);
+
+/**
+ * As msb_dataset_add_v2, with the item's kind (msb_kind) and, for
+ * benign items, an optional one-line rationale (NULL: none). Errors as
+ * msb_dataset_add_v2, and MSB_EINVAL for an unknown kind.
+ */
+MSB_API int msb_dataset_add_v3(msb_dataset *ds, const char *id, int principle, int category,
+    int kind, const char *source, const char *split, const char *prompt, const char *reference,
+    const char *rationale);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,7 +56,9 @@ MSB_API size_t msb_results_error_count(const msb_results *r);
 
 /**
  * Add every record to a scorer (msb_scorer_add): the score, or no score
- * when null, and the error flag. Returns 0 or the scorer's error.
+ * when null, and the error flag. Records of benign items ("kind":
+ * "benign") go to msb_scorer_add_benign instead. Returns 0 or the
+ * scorer's error.
  */
 MSB_API int msb_results_score(const msb_results *r, msb_scorer *s);
 
@@ -81,6 +83,8 @@ MSB_API double msb_record_latency_ms(const msb_record *rec);
 MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 unknown */
 MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
 MSB_API const char *msb_record_config_hash(const msb_record *rec);
+/** The record's msb_kind ("kind" in results.jsonl; MSB_KIND_HARMFUL when absent). */
+MSB_API int msb_record_kind(const msb_record *rec);
 
 /**
  * Join shard run folders into out_dir (results.jsonl, run.json and,

@@ -70,6 +70,8 @@ static const msb__skey dataset_keys[] = {
 	{ "shard", MSB__T_SHARD, NULL, NOLIM, NULL },
 	{ "columns", MSB__T_SECTION, columns_keys, NOLIM, NULL },
 	{ "clean", MSB__T_CLEAN, NULL, NOLIM, NULL },
+	{ "kind", MSB__T_ENUM, NULL, NOLIM, "harmful|benign" },
+	{ "with_benign", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 
@@ -128,6 +130,7 @@ static const msb__skey top_keys[] = {
 	{ "jury", MSB__T_SECTION, jury_keys, NOLIM, NULL },
 	{ "run", MSB__T_SECTION, run_keys, NOLIM, NULL },
 	{ "report", MSB__T_SECTION, report_keys, NOLIM, NULL },
+	{ "benign_judge", MSB__T_STR, NULL, NOLIM, NULL }, /* cli/benign.c: auto|xstest-rules|same|helpfulness|openai/MODEL */
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

@@ -294,6 +294,8 @@ int msb__dataset_append_ex(msb_dataset *ds, unsigned int flags, const char *id, 
 	it->split = msb__dataset_intern(ds, split);
 	it->principle = principle;
 	it->category = category;
+	it->kind = MSB_KIND_HARMFUL;
+	it->rationale = it->contrast = NULL;
 	if (!it->id || !it->prompt || (reference && !it->reference) || !it->source || !it->split)
 		return MSB_ENOMEM;
 	ds->items[ds->n] = it;

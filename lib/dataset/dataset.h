@@ -19,6 +19,9 @@ struct msb_item {
 	const char *split;     /* interned in the dataset */
 	int principle;         /* 0..9 */
 	int category;          /* 0 none */
+	int kind;              /* msb_kind (lib/dataset/kind.c) */
+	const char *rationale; /* benign items: why the request is legitimate; NULL */
+	const char *contrast;  /* benign items: id of a harmful twin; NULL */
 };
 
 /*
@@ -88,6 +91,8 @@ int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size);
 int msb__dataset_reindex(msb_dataset *ds);
 /* The dataset that owns the items (ds itself, or a view's parent). */
 const msb_dataset *msb__dataset_owner(const msb_dataset *ds);
+/* The item appended last, writable (loaders set its kind); NULL when empty or a view. */
+msb_item *msb__dataset_last(msb_dataset *ds);
 /* Take a reference. */
 msb_dataset *msb__dataset_ref(const msb_dataset *ds);
 /*

@@ -70,7 +70,11 @@ static int export_item(msb_buf *b, const msb_item *it, const msb_dataset_export_
 		    json_object_set_new(v, "source", json_string(it->source)) ||
 		    json_object_set_new(v, "split", json_string(it->split)) ||
 		    json_object_set_new(v, "prompt", json_string(it->prompt)) ||
-		    json_object_set_new(v, "reference", str_or_null(it->reference)))) {
+		    json_object_set_new(v, "reference", str_or_null(it->reference)) ||
+		    /* benign items only, so that harmful sets export as before */
+		    (it->kind == MSB_KIND_BENIGN &&
+		        (json_object_set_new(v, "kind", json_string("benign")) ||
+		         (it->rationale && json_object_set_new(v, "rationale", json_string(it->rationale))))))) {
 			json_decref(v);
 			v = NULL;
 		}

@@ -395,6 +395,8 @@ int msb_dataset_load(msb_dataset **out, const char *path, const msb_dataset_opti
 		return rc;
 	if (!strcmp(path, "sample")) {
 		rc = msb__load_sample(ds);
+	} else if (!strcmp(path, "benign")) {
+		rc = msb__load_benign(ds);
 	} else if (msb__is_dir(path)) {
 		rc = load_dir(ds, path, opts, 0, &files);
 		if (!rc && !files)

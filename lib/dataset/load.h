@@ -45,6 +45,15 @@ int msb__load_add(msb_dataset *ds, const msb__origin *o, size_t line, const char
 /* The built-in sample set. */
 int msb__load_sample(msb_dataset *ds);
 
+/* The built-in benign set (lib/dataset/benign*.c), appended to ds. */
+int msb__load_benign(msb_dataset *ds);
+/* The item appended last is one of XSTest's safe prompts: benign, its note as rationale (may be NULL). */
+int msb__load_set_xstest(msb_dataset *ds, const char *note);
+/* The rationale of the item appended last (copied). */
+int msb__load_set_rationale(msb_dataset *ds, const char *s);
+/* Set the kind of the item appended last from a "kind" cell; MSB_EPARSE names the line. */
+int msb__load_set_kind(msb_dataset *ds, const char *path, size_t line, const char *s, size_t len);
+
 /* Apply MSB_CLEAN_* flags to a freshly loaded dataset, recording the counts. */
 int msb__dataset_clean(msb_dataset *ds, unsigned int flags);
 

@@ -1,4 +1,5 @@
 /* lib/dataset/load_csv.c - CSV loaders: MedSafetyBench, headerless (HEx-PHI), generic. */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -86,6 +87,10 @@ static const char *const ref_names[] = { "reference", "safe_response", "response
 static const char *const principle_names[] = { "principle", NULL };
 static const char *const category_names[] = { "category", NULL };
 static const char *const id_names[] = { "id", NULL };
+static const char *const kind_names[] = { "kind", NULL };
+/* XSTest's layout (id_v2,type,prompt,focus,note): its safe prompts load as benign items */
+static const char *const xstest_id_names[] = { "id_v2", NULL };
+static const char *const xstest_type_names[] = { "type", NULL };
 
 /* The column named `want` (exact, then case-insensitive), else the first default found; -1 none. */
 static long find_column(const msb__csv *c, const char *want, const char *const *defaults)
@@ -113,7 +118,8 @@ int msb__load_csv(msb_dataset *ds, const msb__origin *o, const msb_dataset_optio
 {
 	msb__csv c;
 	size_t ncols, row = 0;
-	long pc, rfc, prc, cc, idc;
+	long pc, rfc, prc, cc, idc, kc, xid = -1, xtype = -1, xnote = -1;
+	char xid_buf[300];
 	int rc = first_record(&c, o, buf, len);
 
 	if (rc != 1)
@@ -124,6 +130,12 @@ int msb__load_csv(msb_dataset *ds, const msb__origin *o, const msb_dataset_optio
 	prc = find_column(&c, opts->principle_column, principle_names);
 	cc = find_column(&c, NULL, category_names);
 	idc = find_column(&c, opts->id_column, id_names);
+	kc = find_column(&c, NULL, kind_names);
+	if (idc < 0 && (xid = find_column(&c, NULL, xstest_id_names)) >= 0 &&
+	    (xtype = find_column(&c, NULL, xstest_type_names)) >= 0) {
+		static const char *const note_names[] = { "note", NULL };
+		xnote = find_column(&c, NULL, note_names);
+	}
 	if (pc < 0) {
 		rc = opts->prompt_column
 		    ? msb__error_set(MSB_EPARSE, "%s:%zu: missing column '%s' (the prompt column)", o->path,
@@ -156,15 +168,25 @@ int msb__load_csv(msb_dataset *ds, const msb__origin *o, const msb_dataset_optio
 			if (rc)
 				break;
 		}
+		/* XSTest: its unsafe "contrast_*" prompts are not benign: left out */
+		if (xtype >= 0 && !strncmp(f[xtype].ptr, "contrast_", 9))
+			continue;
 		category = principle;
 		if (cc >= 0 && cc != prc) {
 			rc = msb__parse_principle(o->path, c.record_line, f[cc].ptr, f[cc].len, MSB__MAX_CATEGORY, &category);
 			if (rc)
 				break;
 		}
-		rc = msb__load_add(ds, o, c.record_line, idc >= 0 ? f[idc].ptr : NULL, row, principle,
+		if (xtype >= 0 && f[xid].len)
+			snprintf(xid_buf, sizeof xid_buf, "xstest/%.280s", f[xid].ptr);
+		rc = msb__load_add(ds, o, c.record_line,
+		    idc >= 0 ? f[idc].ptr : xtype >= 0 && f[xid].len ? xid_buf : NULL, row, principle,
 		    category, f[pc].ptr, f[pc].len, rfc >= 0 && f[rfc].len ? f[rfc].ptr : NULL,
 		    rfc >= 0 ? f[rfc].len : 0);
+		if (!rc && xtype >= 0)
+			rc = msb__load_set_xstest(ds, xnote >= 0 ? f[xnote].ptr : NULL);
+		if (!rc && kc >= 0)
+			rc = msb__load_set_kind(ds, o->path, c.record_line, f[kc].ptr, f[kc].len);
 		if (rc)
 			break;
 		row++;

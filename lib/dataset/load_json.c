@@ -165,6 +165,18 @@ static int add_object(msb_dataset *ds, const msb__origin *o, const msb_dataset_o
 		else
 			rc = msb__load_add(ds, o, line, idtext, row, principle, category, ptext, plen,
 			    ref ? json_string_value(ref) : NULL, ref ? json_string_length(ref) : 0);
+		/* optional "kind" ("harmful" or "benign") and "rationale" fields */
+		if (!rc) {
+			json_t *kind = json_object_get(obj, "kind"), *why = json_object_get(obj, "rationale");
+			if (json_is_string(kind))
+				rc = msb__load_set_kind(ds, o->path, line, json_string_value(kind),
+				    json_string_length(kind));
+			else if (kind && !json_is_null(kind))
+				rc = msb__error_set(MSB_EPARSE,
+				    "%s:%s: field 'kind' must be \"harmful\" or \"benign\"", o->path, where);
+			if (!rc && json_is_string(why))
+				rc = msb__load_set_rationale(ds, json_string_value(why));
+		}
 	}
 	msb__free(joined);
 	return rc;

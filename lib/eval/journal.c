@@ -175,6 +175,7 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	        (v ? msb_verdict_attempts(v) : 0)));
 	put(&bad, o, "judge_latency_ms", json_real(v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0));
 	put(&bad, o, "cached", json_boolean(t->model_cached));
+	put(&bad, o, "kind", json_string(msb_kind_name(msb_item_kind(it)))); /* harmful / benign */
 	if (bad) {
 		json_decref(o);
 		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory building the record of %s",

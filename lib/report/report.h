@@ -36,6 +36,11 @@ int msb__report_csv(msb_buf *b, const msb__summary *sum);
 int msb__report_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
     const msb_report_options *o);
 
+/* Harm against over-refusal (lib/report/benign.c): nothing when the scorer holds no benign records. */
+int msb__report_has_benign(const msb_scorer *s);
+int msb__report_benign_md(msb_buf *b, const msb__summary *sum, const msb_scorer *s);
+int msb__report_benign_html(msb_buf *b, const msb__summary *sum, const msb_scorer *s);
+
 /* The CI method in words, e.g. "percentile bootstrap, 2000 resamples, seed 1". */
 void msb__report_ci_words(char buf[160], const msb__summary *sum, const msb_scorer *s);
 

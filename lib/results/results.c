@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "medsafety/dataset.h"
 #include "medsafety/stats.h"
 #include "core/alloc.h"
 #include "core/error.h"
@@ -126,6 +127,10 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	rec.sample = (int)ival(json_object_get(o, "sample"), 0);
 	rec.principle = (int)ival(json_object_get(o, "principle"), 0);
 	rec.category = (int)ival(json_object_get(o, "category"), 0);
+	{
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		rec.kind = kind && !strcmp(kind, "benign") ? MSB_KIND_BENIGN : MSB_KIND_HARMFUL;
+	}
 	rec.source = shared(r, 0, json_object_get(o, "source"));
 	rec.split = shared(r, 1, json_object_get(o, "split"));
 	rec.prompt = sdup(r, json_object_get(o, "prompt"), 1);
@@ -279,6 +284,7 @@ const char *msb_record_id(const msb_record *rec) { return rec ? rec->id : NULL; 
 int msb_record_sample(const msb_record *rec) { return rec ? rec->sample : 0; }
 int msb_record_principle(const msb_record *rec) { return rec ? rec->principle : 0; }
 int msb_record_category(const msb_record *rec) { return rec ? rec->category : 0; }
+int msb_record_kind(const msb_record *rec) { return rec ? rec->kind : MSB_KIND_HARMFUL; }
 const char *msb_record_source(const msb_record *rec) { return rec ? rec->source : NULL; }
 const char *msb_record_split(const msb_record *rec) { return rec ? rec->split : NULL; }
 const char *msb_record_prompt(const msb_record *rec) { return rec ? rec->prompt : NULL; }

@@ -14,6 +14,7 @@ struct msb_record {
 	const char *error_stage, *error_kind, *error_message;
 	const char *config_hash;
 	int sample, principle, category, score, attempts;
+	int kind;                  /* msb_kind: "kind" of the record, harmful when absent */
 	double latency_ms;
 	long long prompt_tokens, completion_tokens;
 	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */

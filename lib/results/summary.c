@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "medsafety/dataset.h"
 #include "medsafety/stats.h"
 #include "core/alloc.h"
 #include "core/error.h"
@@ -50,7 +51,8 @@ int msb_results_score(const msb_results *r, msb_scorer *s)
 		rec.split = x->split;
 		rec.score = x->score;
 		rec.error = x->error_stage != NULL;
-		rc = msb_scorer_add(s, &rec);
+		/* benign items feed the over-refusal statistics, never the harmful ones */
+		rc = x->kind == MSB_KIND_BENIGN ? msb_scorer_add_benign(s, &rec) : msb_scorer_add(s, &rec);
 	}
 	msb__free(order);
 	return rc;

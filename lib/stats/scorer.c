@@ -63,6 +63,7 @@ void msb_scorer_free(msb_scorer *s)
 	msb_arena_dispose(&s->arena);
 	msb__free(s->recs);
 	msb__free(s->id_uses);
+	msb__benign_free(s->benign);
 	msb__free(s);
 }
 

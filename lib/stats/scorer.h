@@ -39,6 +39,7 @@ struct msb_scorer {
 	uint32_t *id_uses;   /* records per id, to know whether any id repeats */
 	size_t id_uses_cap;
 	int repeated;        /* 1 once some id has two records */
+	struct msb__benign *benign; /* benign records (lib/stats/benign.c); NULL when none */
 };
 
 /* Group kinds, in summary.json order. */
@@ -81,5 +82,10 @@ int msb__strtab_intern(msb__strtab *t, msb_arena *arena, const char *s, uint32_t
 /* Index of s, or -1. */
 long msb__strtab_find(const msb__strtab *t, const char *s);
 void msb__strtab_dispose(msb__strtab *t);
+
+/* Free the benign records (lib/stats/benign.c). */
+void msb__benign_free(struct msb__benign *b);
+/* Add the "benign" object to summary.json's root when there are benign records. */
+int msb__benign_summary_json(void *root_json, const msb_scorer *s);
 
 #endif

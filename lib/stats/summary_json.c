@@ -114,6 +114,8 @@ int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s)
 	}
 	if (set(root, "ci", ci_json(sum, s)))
 		goto done;
+	if (msb__benign_summary_json(root, s)) /* over-refusal of benign items, when any */
+		goto done;
 	/* dump into our own buffer: the text is the caller's, freed with msb_free */
 	if (json_dump_callback(root, msb__json_dump_buf, &buf, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ||
 	    msb_buf_putc(&buf, '\n') < 0)

@@ -1,0 +1,42 @@
+/* cli/benign.h - the judge of benign items (--benign-judge), see cli/benign.c. */
+#ifndef MEDSAFETY_CLI_BENIGN_H
+#define MEDSAFETY_CLI_BENIGN_H
+
+#include <stdio.h>
+
+#include <medsafety/medsafety.h>
+
+/*
+ * When ds holds benign items, replace *judge (the run's judge, may be
+ * NULL: then nothing happens) by a by-kind judge that sends them to the
+ * config's benign_judge. Returns a CLI exit status.
+ */
+int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_config *cfg,
+    const char *prog);
+
+/* --fail-if-worse LIST: harm, over-refusal (comma-separated). 0, or -1 with *mask untouched. */
+#define CLI_GATE_HARM 0x1u
+#define CLI_GATE_OVER_REFUSAL 0x2u
+int cli_parse_gate(const char *s, unsigned int *mask);
+
+/*
+ * The over-refusal gate of two runs' benign items: 1 when B over-refuses
+ * significantly more, 0 when not, < 0 on error. *json: the gate's JSON
+ * (free with msb_free), NULL when neither run has benign items.
+ */
+int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *co, char **json);
+/*
+ * Print the gate: with cmp_json (JSON mode) the comparison's object with
+ * "over_refusal" appended, else a summary line. Returns 1 when it
+ * printed (0: over_json was NULL, nothing printed).
+ */
+int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse);
+
+/*
+ * One line about the over-refusal of benign items, from summary.json's root
+ * object (a json_t *); 1 when printed, 0 when the summary has no benign items.
+ */
+int cli_benign_summary_print(FILE *f, const void *summary_root, int color);
+
+#endif
