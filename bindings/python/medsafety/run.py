@@ -93,6 +93,8 @@ _PYTHON_WORDS = (
     ("the folder holds a run; resume or force",
      "the folder holds a run: pass resume=True to continue it, or force=True to start over"),
     ("force to continue anyway", "pass force=True to continue anyway"),
+    ("another folder, or force to start over",
+     "another folder (out=...), or pass force=True to start over"),
 )
 
 
