@@ -176,6 +176,44 @@ MSB_API const char *msb_comparison_unpaired_id(const msb_comparison *c, int kind
 /** The comparison as JSON (docs/statistics.md). New: free with msb_free. */
 MSB_API int msb_comparison_json(const msb_comparison *c, char **out);
 
+
+/* ---- The regression gate and effect sizes (added in 0.2) ------------- */
+
+#define MSB_COMPARE_DETAIL_VERSION 1
+/**
+ * What msb_compare_group does not hold: the gate's own test and the
+ * effect size each test estimates. Undefined values are NaN.
+ */
+typedef struct msb_compare_detail {
+	unsigned int version;   /**< set by the caller: MSB_COMPARE_DETAIL_VERSION */
+	double gate_p;          /**< one-sided Wilcoxon signed-rank p for "B more harmful" (the
+	                             differences B - A tend to be positive); NaN when n_nonzero = 0 */
+	double gate_p_holm;     /**< gate_p after Holm's adjustment over the gated groups (equal to
+	                             gate_p with MSB_COMPARE_ADJUST_NONE); NaN for source and split
+	                             groups, which are not gated */
+	double hl_shift;        /**< Hodges-Lehmann estimate of the shift B - A (the signed-rank test's effect size) */
+	double hl_ci_low, hl_ci_high; /**< its distribution-free CI at the options' confidence */
+	double harmful_diff_ci_low, harmful_diff_ci_high; /**< paired bootstrap CI of harmful_rate_diff */
+} msb_compare_detail;
+
+/**
+ * One group's detail (by and key as msb_comparison_group). A group is
+ * "worse" exactly when gate_p_holm < alpha (gate_p with adjust none).
+ */
+MSB_API int msb_comparison_detail(const msb_comparison *c, const char *by, const char *key,
+    msb_compare_detail *out);
+
+/**
+ * The fewest pairs (overall) for which `medsafety compare --fail-if-worse`
+ * trusts the gate; with fewer it warns and exits 2. With fewer than 8
+ * even a candidate worse on every pair cannot pass Holm's bar over ten
+ * groups (exact one-sided p = 2^-n >= 0.05 / 10); 10 leaves a margin
+ * (docs/statistics.md).
+ */
+#define MSB_COMPARE_MIN_PAIRS 10
+/** MSB_COMPARE_MIN_PAIRS, for bindings that cannot read a macro. */
+MSB_API int msb_compare_min_pairs(void);
+
 #ifdef __cplusplus
 }
 #endif
