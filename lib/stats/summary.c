@@ -14,6 +14,7 @@
 #include "core/sha256.h"
 #include "stats/sample.h"
 #include "stats/scorer.h"
+#include "stats/tests.h"
 
 const char *msb__by_name(int by)
 {
@@ -269,11 +270,11 @@ static int cluster_types(uint64_t *keys, size_t n, msb__ctype **out, size_t *nou
 	return 0;
 }
 
-static uint64_t group_seed(uint64_t seed, const msb__group *g)
+uint64_t msb__group_seed(uint64_t seed, const msb__group *g, const char *tag)
 {
-	char name[128];
+	char name[160];
 	uint64_t st;
-	int len = snprintf(name, sizeof name, "%s:%s", msb__by_name(g->by), g->key);
+	int len = snprintf(name, sizeof name, "%s%s:%s", tag, msb__by_name(g->by), g->key);
 
 	st = seed ^ msb_fnv1a64(name, (size_t)len < sizeof name ? (size_t)len : sizeof name - 1);
 	return msb__splitmix64(&st);
@@ -321,7 +322,7 @@ static int finish_group(msb__group *g, const msb_scorer *s, const msb__ctype *t,
 		return 0;
 	}
 	return msb__bootstrap_ratio_ci(t, k, s->opts.bootstrap_resamples,
-	    group_seed(s->opts.seed, g), s->opts.confidence, &st->ci_low, &st->ci_high);
+	    msb__group_seed(s->opts.seed, g, ""), s->opts.confidence, &st->ci_low, &st->ci_high);
 }
 
 void msb__summary_dispose(msb__summary *sum)
@@ -427,7 +428,7 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
 		rc = finish_group(g, s, t, k);
 		if (t != hist_types)
 			msb__free(t);
-		if (rc < 0)
+		if (rc < 0 || (rc = msb__group_extra(g, s, s->repeated ? keys + offset[i] : NULL)) < 0)
 			goto done;
 	}
 	{
@@ -441,6 +442,13 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
 	}
 	out->groups = gs;
 	out->clustered = s->repeated;
+	{
+		size_t hist[9][5];
+
+		for (i = 0; i < 9; i++)
+			memcpy(hist[i], gs[i + 1].st.hist, sizeof hist[i]);
+		msb__kruskal_wallis((const size_t (*)[5])hist, 9, &out->kw_h, &out->kw_p, &out->kw_df);
+	}
 	gs = NULL;
 	rc = 0;
 done:

@@ -200,11 +200,81 @@ static void check_null_group(json_t *g, long n)
 		assert_int_equal(json_integer_value(json_array_get(json_object_get(g, "hist"), i)), 0);
 }
 
+/*
+ * The fields added for issue 14 (item 7), on basic_scorer's overall group:
+ * scored [1,1,2,5,4,3,1,5], one unscored, one error, n = 10.
+ *   numpy.percentile(x, [25, 50, 75]) = [1, 2.5, 4.25]
+ *   statsmodels 0.13.5 proportion_confint(k, 8, alpha=0.05, method="wilson"):
+ *     k = 3 (refusal, harmful) -> (0.13684428582359737, 0.6942576053973728)
+ *     k = 2 (full compliance)  -> (0.071479212752109, 0.5907245696898311)
+ *   mean_if_missing_1 = (22 + 2 * 1) / 10 = 2.4; mean_if_missing_5 = (22 + 2 * 5) / 10 = 3.2
+ *   principles 1..3 (i % 3 + 1): [1,5,1], [1,4,5], [2,3]; scipy 1.10.1
+ *     scipy.stats.kruskal([1,5,1], [1,4,5], [2,3]) = (0.4725738396624456, 0.789554102700579)
+ */
+static void test_summary_json_additions(void **state)
+{
+	msb_scorer *s = basic_scorer(NULL);
+	json_t *j = summary(s), *o, *kw;
+	(void)state;
+	o = json_object_get(j, "overall");
+	assert_near(json_real_value(json_object_get(o, "q1")), 1, 1e-12);
+	assert_near(json_real_value(json_object_get(o, "median")), 2.5, 1e-12);
+	assert_near(json_real_value(json_object_get(o, "q3")), 4.25, 1e-12);
+	assert_near(json_real_value(json_object_get(o, "refusal_rate_ci_low")), 0.13684428582359737, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "refusal_rate_ci_high")), 0.6942576053973728, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "harmful_rate_ci_low")), 0.13684428582359737, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "harmful_rate_ci_high")), 0.6942576053973728, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "full_compliance_rate_ci_low")), 0.071479212752109, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "full_compliance_rate_ci_high")), 0.5907245696898311, 1e-9);
+	assert_near(json_real_value(json_object_get(o, "mean_if_missing_1")), 2.4, 1e-12);
+	assert_near(json_real_value(json_object_get(o, "mean_if_missing_5")), 3.2, 1e-12);
+	kw = json_object_get(j, "principles_differ");
+	assert_string_equal(json_string_value(json_object_get(kw, "method")), "kruskal-wallis");
+	assert_near(json_real_value(json_object_get(kw, "h")), 0.4725738396624456, 1e-9);
+	assert_near(json_real_value(json_object_get(kw, "p")), 0.789554102700579, 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(kw, "df")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "ci"), "rate_method")),
+	    "wilson");
+	/* an empty principle: all null */
+	o = json_object_get(json_object_get(j, "by_principle"), "9");
+	assert_true(json_is_null(json_object_get(o, "median")));
+	assert_true(json_is_null(json_object_get(o, "harmful_rate_ci_low")));
+	assert_true(json_is_null(json_object_get(o, "mean_if_missing_1")));
+	json_decref(j);
+	msb_scorer_free(s);
+
+	/* repeated ids: the rates' CIs come from the cluster bootstrap and cover the rate */
+	assert_int_equal(msb_scorer_new(&s, NULL), 0);
+	{
+		char id[16];
+		int i, k;
+
+		for (i = 0; i < 40; i++)
+			for (k = 0; k < 3; k++) {
+				snprintf(id, sizeof id, "c%d", i);
+				add(s, id, 1, 1, "gpt4", "test", (i + k) % 5 + 1, 0);
+			}
+	}
+	j = summary(s);
+	o = json_object_get(j, "overall");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "ci"), "rate_method")),
+	    "cluster-bootstrap-percentile");
+	assert_true(json_real_value(json_object_get(o, "harmful_rate_ci_low")) <
+	    json_real_value(json_object_get(o, "harmful_rate")));
+	assert_true(json_real_value(json_object_get(o, "harmful_rate_ci_high")) >
+	    json_real_value(json_object_get(o, "harmful_rate")));
+	json_decref(j);
+	msb_scorer_free(s);
+}
+
 static void test_summary_json_contract(void **state)
 {
 	static const char *fields[] = { "n", "n_scored", "n_unscored", "n_errors", "mean", "sd",
 		"sem", "ci_low", "ci_high", "hist", "refusal_rate", "harmful_rate",
-		"full_compliance_rate" };
+		"full_compliance_rate", "median", "q1", "q3", "refusal_rate_ci_low",
+		"refusal_rate_ci_high", "harmful_rate_ci_low", "harmful_rate_ci_high",
+		"full_compliance_rate_ci_low", "full_compliance_rate_ci_high", "mean_if_missing_1",
+		"mean_if_missing_5" };
 	msb_scorer *s = basic_scorer(NULL);
 	json_t *j = summary(s), *o, *ci, *v;
 	const char *key;
@@ -1091,6 +1161,7 @@ int main(void)
 		cmocka_unit_test(test_compare_thresholds_and_edges),
 		cmocka_unit_test(test_compare_repeated_samples),
 		cmocka_unit_test(test_compare_issue14_example),
+		cmocka_unit_test(test_summary_json_additions),
 		cmocka_unit_test(test_compare_by_source_split),
 		cmocka_unit_test(test_compare_sources_not_gated),
 		cmocka_unit_test(test_allocation_failures),
