@@ -214,6 +214,15 @@ MSB_API int msb_comparison_detail(const msb_comparison *c, const char *by, const
 /** MSB_COMPARE_MIN_PAIRS, for bindings that cannot read a macro. */
 MSB_API int msb_compare_min_pairs(void);
 
+/**
+ * The largest share of a run's records that may be unscored (the judge's
+ * verdict unreadable) before `medsafety run` fails (exit 1): 5%. A run
+ * with more says little, however its numbers look (docs/statistics.md).
+ */
+#define MSB_MAX_UNSCORED_DEFAULT 0.05
+/** MSB_MAX_UNSCORED_DEFAULT, for bindings that cannot read a macro. */
+MSB_API double msb_max_unscored_default(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -625,6 +625,11 @@ int msb_compare_min_pairs(void)
 	return MSB_COMPARE_MIN_PAIRS;
 }
 
+double msb_max_unscored_default(void)
+{
+	return MSB_MAX_UNSCORED_DEFAULT;
+}
+
 size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind)
 {
 	if (!c || kind < 0 || kind > 2)
