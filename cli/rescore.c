@@ -120,7 +120,8 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 }
 
 static int write_agreement(const char *dir, const char *run, const char *old_judge,
-    const char *new_judge, size_t pairs, double exact, double kappa)
+    const char *new_judge, size_t pairs, double exact, double kappa, const int *a, const int *b,
+    size_t n)
 {
 	json_t *o = json_object();
 	char path[4200];
@@ -134,6 +135,7 @@ static int write_agreement(const char *dir, const char *run, const char *old_jud
 	json_object_set_new(o, "n_pairs", json_integer((json_int_t)pairs));
 	json_object_set_new(o, "exact", isnan(exact) ? json_null() : json_real(exact));
 	json_object_set_new(o, "kappa_quadratic", isnan(kappa) ? json_null() : json_real(kappa));
+	cli_agreement_more(o, a, b, n, NULL); /* CI of kappa, Krippendorff's alpha, confusion matrix */
 	snprintf(path, sizeof path, "%s/agreement.json", dir);
 	rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -224,7 +226,8 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		new_scores[i] = rec ? msb_record_score(rec) : 0;
 	}
 	msb_agreement(&exact, &kappa, &pairs, old_scores, new_scores, n);
-	write_agreement(eo.out_dir, run, old_judge, msb_judge_name(judge), pairs, exact, kappa);
+	write_agreement(eo.out_dir, run, old_judge, msb_judge_name(judge), pairs, exact, kappa,
+	    old_scores, new_scores, n);
 	if (!quiet) {
 		putchar('\n');
 		cli_print_summary(eo.out_dir);

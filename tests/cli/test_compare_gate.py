@@ -94,3 +94,15 @@ with TempDir() as tmp:
     check(abs(c["overall"]["gate_p"] - 0.9999971840842456) < 1e-9
           and abs(c["overall"]["hl_shift"] + 1 / 3) < 1e-9 and c["worse"] is False,
           "issue 14's example: gate p and the Hodges-Lehmann shift -1/3", c["overall"])
+
+    # rescore (issue 14 item 7): agreement.json holds the CI of kappa, Krippendorff's alpha and the
+    # 5x5 confusion matrix. The candidate b (27 answers, all complying) judged again by the same
+    # judge: every pair (5, 5), so confusion[4][4] = 27 and the rest 0; kappa and alpha are
+    # undefined (a single category: no expected disagreement), hence null.
+    rs = os.path.join(tmp, "rs")
+    r = run(["rescore", b, "--judge", "refusal", "--out", rs, "-q"])
+    ag = load_json(os.path.join(rs, "agreement.json"))
+    check(r.rc == 0 and ag["confusion"][4][4] == 27
+          and sum(map(sum, ag["confusion"])) == 27 and ag["alpha_ordinal"] is None
+          and "kappa_ci_low" in ag and "kappa_ci_high" in ag,
+          "rescore: agreement.json has the confusion matrix, alpha and the CI of kappa", ag)
