@@ -25,4 +25,7 @@ int cli_jury_agreement(const char *dir, const char *prog, int quiet);
  */
 void cli_agreement_more(json_t *o, const int *a, const int *b, size_t n, msb_agreement_stats *st);
 
+/* " [low, high], Krippendorff's alpha (ordinal) A" and a newline, leaving out what is NaN. */
+void cli_agreement_print(const msb_agreement_stats *st);
+
 #endif
