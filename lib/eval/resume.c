@@ -102,7 +102,7 @@ static int scan_line(scan *s, const char *line, size_t len)
 	    !json_is_null(json_object_get(o, "error")) && json_object_get(o, "error")) {
 		keep = 0;
 		s->dropped++;
-	} else if ((ev->o.retry_errors & MSB_EVAL_RETRY_UNSCORED) &&
+	} else if ((ev->o.retry_errors & MSB_EVAL_RETRY_UNSCORED) && ev->judge &&
 	    json_is_null(json_object_get(o, "error")) && json_is_null(json_object_get(o, "score"))) {
 		/* --retry-unscored: no error, but the judge's verdict could not be read */
 		keep = 0;
