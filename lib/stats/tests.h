@@ -11,7 +11,7 @@
 /* Up to this many non-zero differences the signed-rank p is exact (ties too). */
 #define MSB__WILCOXON_EXACT_MAX 50
 /* The Hodges-Lehmann estimate is left undefined above this many distinct differences. */
-#define MSB__HL_MAX_DISTINCT 4000
+#define MSB__HL_MAX_DISTINCT 1000
 
 typedef struct msb__wilcoxon {
 	size_t n_nonzero;   /* differences left after dropping zeros */
