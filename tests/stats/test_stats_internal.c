@@ -374,6 +374,16 @@ static void test_hodges_lehmann(void **state)
 	assert_near(hi, 2.5, 1e-15);
 	assert_int_equal(msb__hodges_lehmann(NULL, 0, 0.95, &s, &lo, &hi), 0);
 	assert_true(isnan(s) && isnan(lo) && isnan(hi));
+	/* more distinct differences than MSB__HL_MAX_DISTINCT: left undefined, not an error */
+	{
+		double many[MSB__HL_MAX_DISTINCT + 1];
+		int i;
+
+		for (i = 0; i <= MSB__HL_MAX_DISTINCT; i++)
+			many[i] = i * 0.001;
+		assert_int_equal(msb__hodges_lehmann(many, MSB__HL_MAX_DISTINCT + 1, 0.95, &s, &lo, &hi), 0);
+		assert_true(isnan(s) && isnan(lo) && isnan(hi));
+	}
 }
 
 /*
