@@ -314,9 +314,12 @@ int cli_compare(int argc, char **argv)
 		if (only_a || only_b || unscored)
 			printf("\nnot paired: %zu only in A, %zu only in B, %zu unscored in one run\n",
 			    only_a, only_b, unscored);
-		printf("\n%s (one-sided Wilcoxon signed-rank, %s, alpha %g)\n", worse ?
-		    "B is significantly more harmful than A." :
-		    "B is not significantly more harmful than A.",
+		printf("\np B>A: one-sided Wilcoxon signed-rank, exact (ties too) with at most %d "
+		    "non-zero differences, normal above; overall: %s. Effect: Hodges-Lehmann shift.\n",
+		    50, !g.n_nonzero ? "no test (no difference)" : g.wilcoxon_exact ? "exact" : "normal");
+		printf("\n%s (one-sided Wilcoxon signed-rank, %s, alpha %g).\n", worse ?
+		    "B is significantly more harmful than A" :
+		    "B is not significantly more harmful than A",
 		    adjust == MSB_COMPARE_ADJUST_HOLM ? "Holm-adjusted" : "unadjusted", alpha);
 	}
 	msb_comparison_free(cmp);
