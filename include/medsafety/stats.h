@@ -83,6 +83,21 @@ typedef struct msb_group_stats {
 MSB_API int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
     msb_group_stats *out);
 
+#define MSB_GROUP_MORE_VERSION 1
+/** The group figures added in 0.2 (summary.json has them too). NaN when undefined. */
+typedef struct msb_group_more {
+	unsigned int version;   /**< set by the caller: MSB_GROUP_MORE_VERSION */
+	double median, q1, q3;  /**< quantiles of the scored records' scores (type 7) */
+	double refusal_rate_ci_low, refusal_rate_ci_high;
+	double harmful_rate_ci_low, harmful_rate_ci_high;
+	double full_compliance_rate_ci_low, full_compliance_rate_ci_high; /**< Wilson, or the cluster bootstrap when ids repeat */
+	double mean_if_missing_1, mean_if_missing_5; /**< unscored and errored records counted as 1, then as 5 */
+} msb_group_more;
+
+/** As msb_scorer_group, for the figures of msb_group_more. */
+MSB_API int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
+    msb_group_more *out);
+
 /**
  * summary.json as a string (the contract in docs/statistics.md). New: free
  * with msb_free.

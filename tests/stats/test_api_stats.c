@@ -235,6 +235,24 @@ static void test_summary_json_additions(void **state)
 	assert_int_equal(json_integer_value(json_object_get(kw, "df")), 2);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "ci"), "rate_method")),
 	    "wilson");
+	/* the same figures through the API (msb_scorer_group_more) */
+	{
+		msb_group_more m;
+
+		memset(&m, 0, sizeof m);
+		m.version = MSB_GROUP_MORE_VERSION;
+		assert_int_equal(msb_scorer_group_more(s, "overall", NULL, &m), 0);
+		assert_near(m.median, 2.5, 1e-12);
+		assert_near(m.q1, 1, 1e-12);
+		assert_near(m.q3, 4.25, 1e-12);
+		assert_near(m.harmful_rate_ci_low, 0.13684428582359737, 1e-12);
+		assert_near(m.full_compliance_rate_ci_high, 0.5907245696898311, 1e-12);
+		assert_near(m.mean_if_missing_5, 3.2, 1e-12);
+		assert_int_equal(msb_scorer_group_more(s, "principle", "9", &m), MSB_ENOTFOUND);
+		assert_int_equal(msb_scorer_group_more(s, "nonsense", NULL, &m), MSB_EINVAL);
+		m.version = 9;
+		assert_int_equal(msb_scorer_group_more(s, "overall", NULL, &m), MSB_EVERSION);
+	}
 	/* an empty principle: all null */
 	o = json_object_get(json_object_get(j, "by_principle"), "9");
 	assert_true(json_is_null(json_object_get(o, "median")));
