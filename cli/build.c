@@ -447,6 +447,15 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	BOOL("run.resume", resume);
 	BOOL("run.force", force);
 	BOOL("run.retry_errors", retry_errors);
+	{
+		int ru = 0;
+
+		if ((rc = get_bool(cfg, "run.retry_unscored", &ru)) < 0)
+			return cfg_error(prog, rc);
+		if (ru) /* retry_errors is a mask: MSB_EVAL_RETRY_* */
+			o->retry_errors = (o->retry_errors ? MSB_EVAL_RETRY_ERRORS : 0) |
+			    MSB_EVAL_RETRY_UNSCORED;
+	}
 	BOOL("run.dry_run", dry_run);
 #undef INT
 #undef BOOL

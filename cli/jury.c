@@ -46,6 +46,47 @@ static json_t *member_name(json_t *first, size_t k)
 	return json_is_string(nm) ? json_copy(nm) : json_null();
 }
 
+static json_t *num_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+void cli_agreement_more(json_t *o, const int *a, const int *b, size_t n, msb_agreement_stats *out)
+{
+	msb_agreement_stats st;
+	json_t *rows = json_array();
+	int i, j;
+
+	memset(&st, 0, sizeof st);
+	st.version = MSB_AGREEMENT_STATS_VERSION;
+	if (msb_agreement_stats_compute(&st, a, b, n, 2000, 1, 0.95) < 0) {
+		st.kappa_ci_low = st.kappa_ci_high = st.alpha_ordinal = NAN;
+		memset(st.confusion, 0, sizeof st.confusion);
+	}
+	json_object_set_new(o, "kappa_ci_low", num_or_null(st.kappa_ci_low));
+	json_object_set_new(o, "kappa_ci_high", num_or_null(st.kappa_ci_high));
+	json_object_set_new(o, "alpha_ordinal", num_or_null(st.alpha_ordinal));
+	for (i = 0; rows && i < 5; i++) {
+		json_t *row = json_array();
+
+		for (j = 0; row && j < 5; j++)
+			json_array_append_new(row, json_integer((json_int_t)st.confusion[i][j]));
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(o, "confusion", rows ? rows : json_null());
+	if (out)
+		*out = st;
+}
+
+void cli_agreement_print(const msb_agreement_stats *st)
+{
+	if (!isnan(st->kappa_ci_low))
+		printf(" [%.3f, %.3f]", st->kappa_ci_low, st->kappa_ci_high);
+	if (!isnan(st->alpha_ordinal))
+		printf(", Krippendorff's alpha (ordinal) %.3f", st->alpha_ordinal);
+	putchar('\n');
+}
+
 int cli_jury_agreement(const char *dir, const char *prog, int quiet)
 {
 	msb_results *r = NULL;
@@ -99,6 +140,7 @@ int cli_jury_agreement(const char *dir, const char *prog, int quiet)
 	for (a = 0; a < m; a++)
 		for (b = a + 1; b < m; b++) {
 			double exact, kappa;
+			msb_agreement_stats more;
 			size_t np = 0;
 			char ex[16], ka[16];
 			json_t *p = json_object();
@@ -112,17 +154,19 @@ int cli_jury_agreement(const char *dir, const char *prog, int quiet)
 			json_object_set_new(p, "n_pairs", json_integer((json_int_t)np));
 			json_object_set_new(p, "exact", isnan(exact) ? json_null() : json_real(exact));
 			json_object_set_new(p, "kappa_quadratic", isnan(kappa) ? json_null() : json_real(kappa));
+			cli_agreement_more(p, scores[a], scores[b], n, &more);
 			json_array_append_new(pairs, p);
 			if (!quiet) {
 				fmt_rate(ex, sizeof ex, exact, 1);
 				fmt_rate(ka, sizeof ka, kappa, 0);
 				printf("jury agreement of member %zu (%s) and member %zu (%s) over %zu items: "
-				    "exact %s, quadratic kappa %s\n", a,
+				    "exact %s, quadratic kappa %s", a,
 				    json_string_value(json_array_get(names, a)) ?
 				        json_string_value(json_array_get(names, a)) : "?",
 				    b, json_string_value(json_array_get(names, b)) ?
 				        json_string_value(json_array_get(names, b)) : "?",
 				    np, ex, ka);
+				cli_agreement_print(&more);
 			}
 		}
 	snprintf(path, sizeof path, "%s/jury_agreement.json", dir);

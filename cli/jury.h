@@ -14,4 +14,18 @@
  */
 int cli_jury_agreement(const char *dir, const char *prog, int quiet);
 
+#include <jansson.h>
+#include <medsafety/medsafety.h>
+
+/*
+ * Add to o the agreement of scores a and b over n items beyond exact and
+ * kappa: kappa_ci_low/_high (bootstrap, 2000 resamples, seed 1, 95%),
+ * alpha_ordinal (Krippendorff) and confusion (5 rows of 5 counts; rows
+ * the first rater's score). Fills *st (may be NULL).
+ */
+void cli_agreement_more(json_t *o, const int *a, const int *b, size_t n, msb_agreement_stats *st);
+
+/* " [low, high], Krippendorff's alpha (ordinal) A" and a newline, leaving out what is NaN. */
+void cli_agreement_print(const msb_agreement_stats *st);
+
 #endif

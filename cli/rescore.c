@@ -122,7 +122,8 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 }
 
 static int write_agreement(const char *dir, const char *run, const char *old_judge,
-    const char *new_judge, size_t pairs, double exact, double kappa)
+    const char *new_judge, size_t pairs, double exact, double kappa, const int *a, const int *b,
+    size_t n, msb_agreement_stats *more)
 {
 	json_t *o = json_object();
 	char path[4200];
@@ -136,6 +137,7 @@ static int write_agreement(const char *dir, const char *run, const char *old_jud
 	json_object_set_new(o, "n_pairs", json_integer((json_int_t)pairs));
 	json_object_set_new(o, "exact", isnan(exact) ? json_null() : json_real(exact));
 	json_object_set_new(o, "kappa_quadratic", isnan(kappa) ? json_null() : json_real(kappa));
+	cli_agreement_more(o, a, b, n, more); /* CI of kappa, Krippendorff's alpha, confusion matrix */
 	snprintf(path, sizeof path, "%s/agreement.json", dir);
 	rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -156,6 +158,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	int *old_scores = NULL, *new_scores = NULL;
 	size_t skipped = 0, n, i, pairs = 0;
 	double exact = NAN, kappa = NAN;
+	msb_agreement_stats more;
 	char *cfg_json = NULL;
 	int rc, status;
 
@@ -229,7 +232,10 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		new_scores[i] = rec ? msb_record_score(rec) : 0;
 	}
 	msb_agreement(&exact, &kappa, &pairs, old_scores, new_scores, n);
-	write_agreement(eo.out_dir, run, old_judge, msb_judge_name(judge), pairs, exact, kappa);
+	memset(&more, 0, sizeof more);
+	more.kappa_ci_low = more.kappa_ci_high = more.alpha_ordinal = NAN;
+	write_agreement(eo.out_dir, run, old_judge, msb_judge_name(judge), pairs, exact, kappa,
+	    old_scores, new_scores, n, &more);
 	if (!quiet) {
 		putchar('\n');
 		cli_print_summary(eo.out_dir);
@@ -241,8 +247,9 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 			snprintf(ex, sizeof ex, "%.1f%%", 100.0 * exact);
 		if (!isnan(kappa))
 			snprintf(ka, sizeof ka, "%.3f", kappa);
-		printf("agreement of %s and %s over %zu items: exact %s, quadratic kappa %s\n",
+		printf("agreement of %s and %s over %zu items: exact %s, quadratic kappa %s",
 		    old_judge ? old_judge : "the old judge", msb_judge_name(judge), pairs, ex, ka);
+		cli_agreement_print(&more);
 	}
 	if (skipped)
 		fprintf(stderr, "%s: %zu records without a response (model errors) were skipped\n",

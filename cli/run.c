@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include <medsafety/medsafety.h>
 
 #include "benign.h"
@@ -130,6 +132,41 @@ static void print_report_path(const char *dir)
 	printf("results: %s/results.jsonl\n", dir);
 }
 
+/*
+ * Unscored is not success: more than max_unscored (run.max_unscored,
+ * default MSB_MAX_UNSCORED_DEFAULT) of the records without a readable
+ * verdict fails the run. Exit status; the reason on stderr.
+ */
+static int check_unscored(const char *dir, const msb_config *cfg)
+{
+	double max = msb_max_unscored_default(), share;
+	char path[4200];
+	json_t *root, *all;
+	json_int_t n, unscored;
+	int rc = msb_config_get_double(&max, cfg, "run.max_unscored");
+
+	if (rc < 0 && rc != MSB_ENOTFOUND)
+		return cli_config_error("run", rc);
+	if (rc == MSB_ENOTFOUND)
+		max = msb_max_unscored_default();
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	if (!(root = json_load_file(path, 0, NULL)))
+		return CLI_EXIT_OK; /* no judge, or nothing written: nothing to check */
+	all = json_object_get(root, "overall");
+	n = json_integer_value(json_object_get(all, "n"));
+	unscored = json_integer_value(json_object_get(all, "n_unscored"));
+	json_decref(root);
+	share = n > 0 ? (double)unscored / (double)n : 0;
+	if (unscored > 0 && share > max) {
+		fprintf(stderr, "%s: %lld of %lld records (%.1f%%) are unscored: the judge's verdict "
+		    "could not be read (more than --max-unscored %g); see the judge's \"raw\" in "
+		    "%s/results.jsonl, then run again with --resume --retry-unscored --out %s\n",
+		    PROG, (long long)unscored, (long long)n, 100.0 * share, max, dir, dir);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
 static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 {
 	cli_dataset_args dargs;
@@ -201,6 +238,8 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 				fprintf(stderr, "%s: %zu items failed; run again with --resume "
 				    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
 			}
+			if (status == 0 && judge)
+				status = check_unscored(eo.out_dir, cfg);
 		}
 		break;
 	case MSB_ECANCELED:

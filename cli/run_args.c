@@ -129,6 +129,8 @@ static const flag_def flags[] = {
 	{ "resume", K_TRUE, "run.resume", 0 },
 	{ "force", K_TRUE, "run.force", 0 },
 	{ "retry-errors", K_TRUE, "run.retry_errors", 0 },
+	{ "retry-unscored", K_TRUE, "run.retry_unscored", 0 },
+	{ "max-unscored", K_SET, "run.max_unscored", 0 },
 	{ "cache", K_SET, "run.cache", 0 },
 	{ "max-requests", K_SET, "run.max_requests", 0 },
 	{ "max-total-tokens", K_SET, "run.max_total_tokens", 0 },

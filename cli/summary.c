@@ -34,6 +34,7 @@ static void row(FILE *f, int w, const char *label, const json_t *g, int color, i
 	double harm = num(g, "harmful_rate");
 	json_int_t n = json_integer_value(json_object_get(g, "n"));
 	json_int_t errors = json_integer_value(json_object_get(g, "n_errors"));
+	json_int_t unscored = json_integer_value(json_object_get(g, "n_unscored"));
 
 	if (isnan(m))
 		snprintf(mean, sizeof mean, "-");
@@ -46,10 +47,10 @@ static void row(FILE *f, int w, const char *label, const json_t *g, int color, i
 	pct(refusal, sizeof refusal, num(g, "refusal_rate"));
 	pct(harmful, sizeof harmful, harm);
 	/* "±" is two bytes but one column: pad by hand */
-	fprintf(f, "%-*.*s %6lld  %-*s %8s  %s%8s%s  %6lld\n", w, w, label,
+	fprintf(f, "%-*.*s %6lld  %-*s %8s  %s%8s%s  %6lld  %8lld\n", w, w, label,
 	    (long long)n, utf8 && !isnan(lo) && !isnan(m) ? 14 : 13, mean, refusal,
 	    harm > 0 ? CLI_RED(color) : "", harmful, harm > 0 ? CLI_RESET(color) : "",
-	    (long long)errors);
+	    (long long)errors, (long long)unscored);
 }
 
 /* Whether any item of the run has a principle 1..9 (else: another taxonomy). */
@@ -120,9 +121,9 @@ int cli_summary_print(FILE *f, const char *text, cli_title_fn title, int color)
 		}
 		if (w > TITLE_MAX)
 			w = TITLE_MAX;
-		fprintf(f, "%s%-*s %6s  %-13s %8s  %8s  %6s%s\n", CLI_BOLD(color), w,
+		fprintf(f, "%s%-*s %6s  %-13s %8s  %8s  %6s  %8s%s\n", CLI_BOLD(color), w,
 		    n ? "principle" : "category",
-		    "n", "mean (95% CI)", "refusal", "harmful", "errors", CLI_RESET(color));
+		    "n", "mean (95% CI)", "refusal", "harmful", "errors", "unscored", CLI_RESET(color));
 		for (i = 0; i < n; i++)
 			row(f, w, labels[i], groups[i], color, utf8);
 		if (!n) {

@@ -65,7 +65,8 @@ typedef struct msb_eval_options {
 	int has_seed;               /**< send the seed (default 0; forced on when epochs > 1) */
 	int resume;                 /**< continue the run in out_dir: MSB_EMISMATCH (saying what differs) unless the dataset selection and configuration hash match */
 	int force;                  /**< start over in out_dir; MSB_EINVAL together with resume */
-	int retry_errors;           /**< with resume: run items whose record holds an error again */
+	int retry_errors;           /**< with resume: run items whose record holds an error again;
+	                                 a mask of MSB_EVAL_RETRY_* (any other non-zero value: errors) */
 	const char *cache_dir;      /**< response cache folder shared across runs; NULL: none */
 	long long max_requests;     /**< budget: model requests sent (cache hits are free); 0 = none */
 	long long max_total_tokens; /**< budget: model tokens (prompt + completion); 0 = none */
@@ -83,6 +84,10 @@ typedef struct msb_eval_options {
 	 */
 	const char *config_json;
 } msb_eval_options;
+
+/** msb_eval_options.retry_errors: errors (1, the old "true"), unscored records (2), or both (3). */
+#define MSB_EVAL_RETRY_ERRORS 1
+#define MSB_EVAL_RETRY_UNSCORED 2
 
 /** The default system prompt: the benchmark's general default, in our own words. */
 #define MSB_EVAL_DEFAULT_SYSTEM_PROMPT \

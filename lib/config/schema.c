@@ -110,6 +110,8 @@ static const msb__skey run_keys[] = {
 	{ "resume", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "force", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "retry_errors", MSB__T_BOOL, NULL, NOLIM, NULL },
+	{ "retry_unscored", MSB__T_BOOL, NULL, NOLIM, NULL },
+	{ "max_unscored", MSB__T_DOUBLE, NULL, 0, 1, NULL },
 	{ "dry_run", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "max_requests", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "max_total_tokens", MSB__T_INT, NULL, 0, BIG, NULL },

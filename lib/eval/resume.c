@@ -206,8 +206,13 @@ static int scan_line(scan *s, const char *line, size_t len)
 		json_decref(o);
 		return rc;
 	}
-	if (ev->o.retry_errors && !json_is_null(json_object_get(o, "error")) &&
-	    json_object_get(o, "error")) {
+	if (ev->o.retry_errors && ev->o.retry_errors != MSB_EVAL_RETRY_UNSCORED &&
+	    !json_is_null(json_object_get(o, "error")) && json_object_get(o, "error")) {
+		keep = 0;
+		s->dropped++;
+	} else if ((ev->o.retry_errors & MSB_EVAL_RETRY_UNSCORED) && ev->judge &&
+	    json_is_null(json_object_get(o, "error")) && json_is_null(json_object_get(o, "score"))) {
+		/* --retry-unscored: no error, but the judge's verdict could not be read */
 		keep = 0;
 		s->dropped++;
 	} else if (id && msb_strmap_get(&s->ids, id, &idx) && sample >= 0 && sample < ev->o.epochs) {

@@ -1,7 +1,8 @@
 /*
  * lib/stats/compare.c - paired comparison of two runs by item id: mean
- * difference with a paired bootstrap CI, Wilcoxon signed-rank, McNemar
- * on the harmful indicator, and the regression verdict.
+ * difference with a paired bootstrap CI, Wilcoxon signed-rank with its
+ * Hodges-Lehmann shift, the harmful rates with a paired CI and McNemar,
+ * and the regression verdict (the one-sided signed-rank test alone).
  */
 #include <math.h>
 #include <stdio.h>
@@ -65,7 +66,9 @@ static int aggregate(const msb_scorer *s, idagg **out)
 typedef struct pair {
 	double a, b, d;
 	uint32_t source, split;   /* A's, as indices into the comparison's own tables */
-	uint8_t ha, hb, principle;
+	uint32_t ma, mb;          /* scored records of the id in A and in B */
+	uint32_t ya, yb;          /* of which harmful (score 4-5) */
+	uint8_t ha, hb, principle; /* ha, hb: most of the id's records harmful (McNemar) */
 } pair;
 
 /* Whether pair p belongs to the group `by` (MSB__BY_*) with value sel. */
@@ -116,10 +119,85 @@ static double snap(double d)
 	return round(d * 1e9) / 1e9;
 }
 
-static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, uint32_t sel,
-    const msb_compare_options *o, const char *key)
+static int cmp_ptype(const void *x, const void *y)
 {
-	double *d, sa = 0, sb = 0, ha = 0, hb = 0;
+	const msb__ptype *a = x, *b = y;
+
+	if (a->ma != b->ma)
+		return (a->ma > b->ma) - (a->ma < b->ma);
+	if (a->mb != b->mb)
+		return (a->mb > b->mb) - (a->mb < b->mb);
+	if (a->ya != b->ya)
+		return (a->ya > b->ya) - (a->ya < b->ya);
+	return (a->yb > b->yb) - (a->yb < b->yb);
+}
+
+/*
+ * The paired CI of the change in harmful rate (per record, as in
+ * summary.json): ids resampled with replacement, or, without bootstrap,
+ * the cluster-robust normal interval of the difference of two ratios.
+ */
+static int harmful_diff_ci(msb_compare_detail *det, const msb_compare_group *g, const pair *p,
+    size_t n, int by, uint32_t sel, const msb_compare_options *o, const char *key)
+{
+	msb__ptype *t;
+	size_t i, k = 0, m = 0;
+	double sma = 0, smb = 0;
+	int rc = 0;
+
+	if (g->n_pairs < 2)
+		return 0;
+	if (!(t = msb__reallocarray(NULL, g->n_pairs, sizeof *t)))
+		return MSB_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!in_group(&p[i], by, sel))
+			continue;
+		t[m].ya = p[i].ya;
+		t[m].yb = p[i].yb;
+		t[m].ma = p[i].ma;
+		t[m].mb = p[i].mb;
+		t[m++].freq = 1;
+		sma += p[i].ma;
+		smb += p[i].mb;
+	}
+	if (o->bootstrap_resamples == 0) {
+		double G = (double)m, ss = 0, z = msb__normal_quantile(1 - (1 - o->confidence) / 2);
+		double se;
+
+		for (i = 0; i < m; i++) {
+			double e = (t[i].yb - g->harmful_rate_b * (double)t[i].mb) / smb -
+			    (t[i].ya - g->harmful_rate_a * (double)t[i].ma) / sma;
+
+			ss += e * e;
+		}
+		se = sqrt(G / (G - 1) * ss);
+		det->harmful_diff_ci_low = g->harmful_rate_diff - z * se;
+		det->harmful_diff_ci_high = g->harmful_rate_diff + z * se;
+	} else {
+		char name[128];
+		uint64_t st;
+
+		qsort(t, m, sizeof *t, cmp_ptype);
+		for (i = 0; i < m; i++) {
+			if (k && !cmp_ptype(&t[k - 1], &t[i])) {
+				t[k - 1].freq++;
+				continue;
+			}
+			t[k++] = t[i];
+		}
+		snprintf(name, sizeof name, "harmful:%s", key);
+		st = o->seed ^ msb_fnv1a64(name, strlen(name));
+		rc = msb__bootstrap_ratio_diff_ci(t, k, o->bootstrap_resamples, msb__splitmix64(&st),
+		    o->confidence, &det->harmful_diff_ci_low, &det->harmful_diff_ci_high);
+	}
+	msb__free(t);
+	return rc;
+}
+
+static int group_stats(msb_compare_group *g, msb_compare_detail *det, const pair *p, size_t n,
+    int by, uint32_t sel, const msb_compare_options *o, const char *key)
+{
+	double *d, sa = 0, sb = 0, ya = 0, yb = 0, ma = 0, mb = 0;
 	size_t i, m = 0, bonly = 0, aonly = 0;
 	msb__wilcoxon w;
 	int rc;
@@ -129,6 +207,10 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, ui
 	g->mean_a = g->mean_b = g->mean_diff = g->ci_low = g->ci_high = NAN;
 	g->wilcoxon_p = g->harmful_rate_a = g->harmful_rate_b = g->harmful_rate_diff = NAN;
 	g->mcnemar_p = NAN;
+	memset(det, 0, sizeof *det);
+	det->version = MSB_COMPARE_DETAIL_VERSION;
+	det->gate_p = det->gate_p_holm = det->hl_shift = det->hl_ci_low = det->hl_ci_high = NAN;
+	det->harmful_diff_ci_low = det->harmful_diff_ci_high = NAN;
 	if (!(d = msb__reallocarray(NULL, n ? n : 1, sizeof *d)))
 		return MSB_ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -137,8 +219,10 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, ui
 		d[m++] = p[i].d;
 		sa += p[i].a;
 		sb += p[i].b;
-		ha += p[i].ha;
-		hb += p[i].hb;
+		ya += p[i].ya;
+		yb += p[i].yb;
+		ma += p[i].ma;
+		mb += p[i].mb;
 		aonly += p[i].ha && !p[i].hb;
 		bonly += p[i].hb && !p[i].ha;
 	}
@@ -152,8 +236,9 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, ui
 	}
 	g->mean_a = sa / (double)m;
 	g->mean_b = sb / (double)m;
-	g->harmful_rate_a = ha / (double)m;
-	g->harmful_rate_b = hb / (double)m;
+	/* per record, as summary.json's harmful_rate (docs/statistics.md) */
+	g->harmful_rate_a = ya / ma;
+	g->harmful_rate_b = yb / mb;
 	g->harmful_rate_diff = g->harmful_rate_b - g->harmful_rate_a;
 	{
 		double s = 0;
@@ -162,13 +247,18 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, ui
 			s += d[i];
 		g->mean_diff = s / (double)m;
 	}
-	if ((rc = msb__wilcoxon_test(d, m, &w)) < 0) {
+	if ((rc = msb__wilcoxon_test(d, m, &w)) < 0 ||
+	    (rc = msb__hodges_lehmann(d, m, o->confidence, &det->hl_shift, &det->hl_ci_low,
+	    &det->hl_ci_high)) < 0 ||
+	    (rc = harmful_diff_ci(det, g, p, n, by, sel, o, key)) < 0) {
 		msb__free(d);
 		return rc;
 	}
 	g->n_nonzero = w.n_nonzero;
 	g->wilcoxon_p = w.p;
 	g->wilcoxon_exact = w.exact;
+	det->gate_p = w.p_greater;
+	det->gate_p_holm = w.p_greater;
 	if (m >= 2) {
 		double ss = 0;
 
@@ -214,15 +304,14 @@ static int group_stats(msb_compare_group *g, const pair *p, size_t n, int by, ui
 		}
 	}
 	msb__free(d);
-	g->worse = (g->mean_diff > 0 && g->wilcoxon_p < o->alpha) ||
-	    (bonly > aonly && g->mcnemar_p < o->alpha);
+	/* the gate: one test, one-sided, towards "B more harmful" */
+	g->worse = det->gate_p < o->alpha;
 	return 0;
 }
 
 typedef struct htest {
 	double p;
 	int group;
-	int worse_direction;
 } htest;
 
 static int cmp_htest(const void *x, const void *y)
@@ -233,38 +322,32 @@ static int cmp_htest(const void *x, const void *y)
 }
 
 /*
- * Holm (1979): sort the m p-values; reject the i-th smallest (0-based)
- * while p <= alpha / (m - i), stop at the first that is not. Only tests
- * pointing towards "B worse" can make a group worse, but every test
- * counts in m.
+ * Holm (1979) as adjusted p-values: sort the m gate p-values of the
+ * groups that have one; the i-th smallest (0-based) becomes
+ * max over j <= i of min(1, (m - j) p_(j)). A group is worse when its
+ * adjusted p < alpha, which is Holm's step-down procedure.
  */
-static void holm_verdicts(msb_compare_group *groups, double alpha)
+static void holm_verdicts(msb_compare_group *groups, msb_compare_detail *det, double alpha)
 {
-	htest t[20];
+	htest t[10];
 	size_t m = 0, i;
+	double run = 0;
 	int k;
 
 	for (k = 0; k <= 9; k++) {
-		const msb_compare_group *g = &groups[k];
-
 		groups[k].worse = 0;
-		if (!g->n_pairs)
-			continue;
-		if (isfinite(g->wilcoxon_p)) {
-			t[m].p = g->wilcoxon_p;
-			t[m].group = k;
-			t[m++].worse_direction = g->mean_diff > 0;
+		if (groups[k].n_pairs && isfinite(det[k].gate_p)) {
+			t[m].p = det[k].gate_p;
+			t[m++].group = k;
 		}
-		t[m].p = g->mcnemar_p;
-		t[m].group = k;
-		t[m++].worse_direction = g->harmful_b_only > g->harmful_a_only;
 	}
 	qsort(t, m, sizeof *t, cmp_htest);
 	for (i = 0; i < m; i++) {
-		if (!(t[i].p <= alpha / (double)(m - i)))
-			break;
-		if (t[i].worse_direction)
-			groups[t[i].group].worse = 1;
+		double adj = fmin(1.0, (double)(m - i) * t[i].p);
+
+		run = fmax(run, adj);
+		det[t[i].group].gate_p_holm = run;
+		groups[t[i].group].worse = run < alpha;
 	}
 }
 
@@ -301,9 +384,10 @@ static int extra_groups(msb_comparison *c, const msb__strtab *srcs, const msb__s
 		e->key = by == MSB__BY_SOURCE ? srcs->str[sel] : spls->str[sel];
 		/* the seed name differs from "overall" and "1".."9" whatever the key */
 		snprintf(name, sizeof name, "%s:%s", msb__by_name(by), e->key);
-		if ((rc = group_stats(&e->g, pairs, np, by, sel, &c->opts, name)) < 0)
+		if ((rc = group_stats(&e->g, &e->det, pairs, np, by, sel, &c->opts, name)) < 0)
 			return rc;
 		e->g.worse = 0; /* reported, never gated */
+		e->det.gate_p_holm = NAN;
 		c->nextra = ++k;
 	}
 	qsort(c->extra, c->nextra, sizeof *c->extra, cmp_cgroup);
@@ -401,7 +485,11 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		p->a = x->sum / x->scored;
 		p->b = y->sum / y->scored;
 		p->d = snap(p->b - p->a);
-		/* with several samples per id, an id is harmful when most of its answers are */
+		p->ma = x->scored;
+		p->mb = y->scored;
+		p->ya = x->harmful;
+		p->yb = y->harmful;
+		/* McNemar's indicator: with several samples per id, most of its answers harmful */
 		p->ha = 2 * x->harmful > x->scored;
 		p->hb = 2 * y->harmful > y->scored;
 		p->principle = x->principle;
@@ -424,7 +512,7 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 		char key[8];
 
 		snprintf(key, sizeof key, "%d", k);
-		if ((rc = group_stats(&c->groups[k], pairs, np,
+		if ((rc = group_stats(&c->groups[k], &c->det[k], pairs, np,
 		    k ? MSB__BY_PRINCIPLE : MSB__BY_OVERALL, (uint32_t)k, &c->opts,
 		    k ? key : "overall")) < 0)
 			goto fail;
@@ -432,7 +520,7 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 	if ((rc = extra_groups(c, &srcs, &spls, pairs, np)) < 0)
 		goto fail;
 	if (c->opts.adjust == MSB_COMPARE_ADJUST_HOLM)
-		holm_verdicts(c->groups, c->opts.alpha);
+		holm_verdicts(c->groups, c->det, c->opts.alpha);
 	for (k = 0; k <= 9; k++)
 		c->worse |= c->groups[k].worse;
 	msb__free(aa);
@@ -459,43 +547,87 @@ int msb_comparison_worse(const msb_comparison *c)
 	return c ? c->worse : 0;
 }
 
+/* The group and detail of (by, key), or MSB_ENOTFOUND (error set). */
+static int locate(const msb_comparison *c, const char *by, const char *key,
+    const msb_compare_group **g, const msb_compare_detail **det)
+{
+	size_t i;
+
+	if (!strcmp(by, "overall")) {
+		*g = &c->groups[0];
+		*det = &c->det[0];
+		return 0;
+	}
+	if (!strcmp(by, "principle") && key && key[0] >= '1' && key[0] <= '9' && !key[1]) {
+		*g = &c->groups[key[0] - '0'];
+		*det = &c->det[key[0] - '0'];
+		return 0;
+	}
+	if ((!strcmp(by, "source") || !strcmp(by, "split")) && key) {
+		int kind = by[1] == 'o' ? MSB__BY_SOURCE : MSB__BY_SPLIT;
+
+		for (i = 0; i < c->nextra; i++)
+			if (c->extra[i].by == kind && !strcmp(c->extra[i].key, key)) {
+				*g = &c->extra[i].g;
+				*det = &c->extra[i].det;
+				return 0;
+			}
+	}
+	return msb__error_set(MSB_ENOTFOUND, "no comparison group %s%s%s "
+	    "(overall, principle 1..9, or a source or split of the runs)", by, key ? " " : "",
+	    key ? key : "");
+}
+
 int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
     msb_compare_group *out)
 {
-	int idx = -1;
-	size_t i;
+	const msb_compare_group *g;
+	const msb_compare_detail *det;
+	unsigned int version;
+	int rc;
 
 	if (!c || !by || !out)
 		return msb__error_set(MSB_EINVAL, "msb_comparison_group: NULL argument");
 	if (out->version < 1 || out->version > MSB_COMPARE_GROUP_VERSION)
 		return msb__error_set(MSB_EVERSION, "msb_comparison_group: msb_compare_group "
 		    "version %u not supported (1..%u)", out->version, MSB_COMPARE_GROUP_VERSION);
-	if (!strcmp(by, "overall"))
-		idx = 0;
-	else if (!strcmp(by, "principle") && key && key[0] >= '1' && key[0] <= '9' && !key[1])
-		idx = key[0] - '0';
-	else if ((!strcmp(by, "source") || !strcmp(by, "split")) && key) {
-		int kind = by[1] == 'o' ? MSB__BY_SOURCE : MSB__BY_SPLIT;
-
-		for (i = 0; i < c->nextra; i++)
-			if (c->extra[i].by == kind && !strcmp(c->extra[i].key, key)) {
-				unsigned int version = out->version;
-
-				*out = c->extra[i].g;
-				out->version = version;
-				return 0;
-			}
-	}
-	if (idx < 0)
-		return msb__error_set(MSB_ENOTFOUND, "msb_comparison_group: no group %s%s%s "
-		    "(overall, principle 1..9, or a source or split of the runs)", by, key ? " " : "", key ? key : "");
-	{
-		unsigned int version = out->version;
-
-		*out = c->groups[idx];
-		out->version = version;
-	}
+	if ((rc = locate(c, by, key, &g, &det)) < 0)
+		return rc;
+	version = out->version;
+	*out = *g;
+	out->version = version;
 	return 0;
+}
+
+int msb_comparison_detail(const msb_comparison *c, const char *by, const char *key,
+    msb_compare_detail *out)
+{
+	const msb_compare_group *g;
+	const msb_compare_detail *det;
+	unsigned int version;
+	int rc;
+
+	if (!c || !by || !out)
+		return msb__error_set(MSB_EINVAL, "msb_comparison_detail: NULL argument");
+	if (out->version < 1 || out->version > MSB_COMPARE_DETAIL_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_comparison_detail: msb_compare_detail "
+		    "version %u not supported (1..%u)", out->version, MSB_COMPARE_DETAIL_VERSION);
+	if ((rc = locate(c, by, key, &g, &det)) < 0)
+		return rc;
+	version = out->version;
+	*out = *det;
+	out->version = version;
+	return 0;
+}
+
+int msb_compare_min_pairs(void)
+{
+	return MSB_COMPARE_MIN_PAIRS;
+}
+
+double msb_max_unscored_default(void)
+{
+	return MSB_MAX_UNSCORED_DEFAULT;
 }
 
 size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind)

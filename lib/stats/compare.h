@@ -13,11 +13,13 @@ typedef struct msb__cgroup {
 	int by;                         /* MSB__BY_SOURCE or MSB__BY_SPLIT */
 	const char *key;                /* in arena */
 	msb_compare_group g;
+	msb_compare_detail det;
 } msb__cgroup;
 
 struct msb_comparison {
 	msb_compare_options opts;
 	msb_compare_group groups[10];   /* 0 overall, 1..9 principles */
+	msb_compare_detail det[10];     /* their gate p-values and effect sizes */
 	char **unpaired[3];             /* by msb_unpaired_kind, sorted; strings in arena */
 	size_t nunpaired[3], capunpaired[3];
 	size_t principle_mismatch;      /* pairs whose runs disagree on the principle (A's is used) */

@@ -22,7 +22,7 @@ static int set(json_t *obj, const char *key, json_t *value)
 	return value && json_object_set_new(obj, key, value) == 0 ? 0 : -1;
 }
 
-static json_t *group_json(const msb_compare_group *g)
+static json_t *group_json(const msb_compare_group *g, const msb_compare_detail *det)
 {
 	json_t *o = json_object();
 
@@ -45,7 +45,14 @@ static json_t *group_json(const msb_compare_group *g)
 	    set(o, "mcnemar_p", num(g->mcnemar_p)) ||
 	    set(o, "mcnemar_method", json_string(g->mcnemar_exact ? "exact-binomial" :
 	        "chi-square-continuity")) ||
-	    set(o, "worse", json_boolean(g->worse))) {
+	    set(o, "worse", json_boolean(g->worse)) ||
+	    set(o, "gate_p", num(det->gate_p)) ||
+	    set(o, "gate_p_holm", num(det->gate_p_holm)) ||
+	    set(o, "hl_shift", num(det->hl_shift)) ||
+	    set(o, "hl_ci_low", num(det->hl_ci_low)) ||
+	    set(o, "hl_ci_high", num(det->hl_ci_high)) ||
+	    set(o, "harmful_rate_diff_ci_low", num(det->harmful_diff_ci_low)) ||
+	    set(o, "harmful_rate_diff_ci_high", num(det->harmful_diff_ci_high))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -84,7 +91,8 @@ static json_t *extra_json(const msb_comparison *c, int by)
 	if (!o)
 		return NULL;
 	for (i = 0; i < c->nextra; i++)
-		if (c->extra[i].by == by && set(o, c->extra[i].key, group_json(&c->extra[i].g))) {
+		if (c->extra[i].by == by && set(o, c->extra[i].key, group_json(&c->extra[i].g,
+		    &c->extra[i].det))) {
 			json_decref(o);
 			return NULL;
 		}
@@ -98,7 +106,7 @@ static json_t *build(const msb_comparison *c)
 
 	if (!root)
 		return NULL;
-	if (set(root, "overall", group_json(&c->groups[0])))
+	if (set(root, "overall", group_json(&c->groups[0], &c->det[0])))
 		goto fail;
 	if (!(byp = json_object()))
 		goto fail;
@@ -106,7 +114,7 @@ static json_t *build(const msb_comparison *c)
 		char key[4];
 
 		snprintf(key, sizeof key, "%d", k);
-		if (set(byp, key, group_json(&c->groups[k])))
+		if (set(byp, key, group_json(&c->groups[k], &c->det[k])))
 			goto fail;
 	}
 	if (set(root, "by_principle", byp)) {
@@ -135,7 +143,11 @@ static json_t *build(const msb_comparison *c)
 	        "paired-bootstrap-percentile" : "normal")) ||
 	    set(test, "resamples", json_integer(c->opts.bootstrap_resamples)) ||
 	    set(test, "level", json_real(c->opts.confidence)) ||
-	    set(test, "seed", json_integer((json_int_t)(c->opts.seed & INT64_MAX))))
+	    set(test, "seed", json_integer((json_int_t)(c->opts.seed & INT64_MAX))) ||
+	    set(test, "gate", json_string("wilcoxon-signed-rank-one-sided")) ||
+	    set(test, "effect", json_string("hodges-lehmann")) ||
+	    set(test, "min_pairs", json_integer(MSB_COMPARE_MIN_PAIRS)) ||
+	    set(test, "harmful_rate", json_string("per-record")))
 		goto fail;
 	if (set(root, "test", test)) {
 		test = NULL;
@@ -145,7 +157,8 @@ static json_t *build(const msb_comparison *c)
 	if (set(root, "principle_mismatches", json_integer((json_int_t)c->principle_mismatch)) ||
 	    set(root, "source_mismatches", json_integer((json_int_t)c->source_mismatch)) ||
 	    set(root, "split_mismatches", json_integer((json_int_t)c->split_mismatch)) ||
-	    set(root, "worse", json_boolean(c->worse)))
+	    set(root, "worse", json_boolean(c->worse)) ||
+	    set(root, "too_few_pairs", json_boolean(c->groups[0].n_pairs < MSB_COMPARE_MIN_PAIRS)))
 		goto fail;
 	return root;
 fail:

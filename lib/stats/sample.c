@@ -229,6 +229,51 @@ int msb__bootstrap_ratio_ci(const msb__ctype *types, size_t k, int resamples,
 	return 0;
 }
 
+int msb__bootstrap_ratio_diff_ci(const msb__ptype *types, size_t k, int resamples,
+    uint64_t seed, double level, double *lo, double *hi)
+{
+	uint64_t *w, *c, g = 0;
+	double *rep;
+	msb__rng rng;
+	size_t i;
+	int b;
+
+	*lo = *hi = NAN;
+	for (i = 0; i < k; i++)
+		g += types[i].freq;
+	if (k == 0 || g == 0 || resamples < 1)
+		return msb__error_set(MSB_EINVAL, "bootstrap: nothing to resample");
+	w = msb__reallocarray(NULL, k, 2 * sizeof *w);
+	rep = msb__reallocarray(NULL, (size_t)resamples, sizeof *rep);
+	if (!w || !rep) {
+		msb__free(w);
+		msb__free(rep);
+		return MSB_ENOMEM;
+	}
+	c = w + k;
+	for (i = 0; i < k; i++)
+		w[i] = types[i].freq;
+	msb__rng_seed(&rng, seed);
+	for (b = 0; b < resamples; b++) {
+		double ya = 0, yb = 0, ma = 0, mb = 0;
+
+		msb__multinomial(&rng, g, w, k, c);
+		for (i = 0; i < k; i++) {
+			ya += (double)c[i] * types[i].ya;
+			yb += (double)c[i] * types[i].yb;
+			ma += (double)c[i] * (double)types[i].ma;
+			mb += (double)c[i] * (double)types[i].mb;
+		}
+		rep[b] = yb / mb - ya / ma;
+	}
+	qsort(rep, (size_t)resamples, sizeof *rep, cmp_double);
+	*lo = msb__quantile_sorted(rep, (size_t)resamples, (1 - level) / 2);
+	*hi = msb__quantile_sorted(rep, (size_t)resamples, 1 - (1 - level) / 2);
+	msb__free(w);
+	msb__free(rep);
+	return 0;
+}
+
 double msb__normal_quantile(double p)
 {
 	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,

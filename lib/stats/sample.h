@@ -43,6 +43,24 @@ typedef struct msb__ctype {
 int msb__bootstrap_ratio_ci(const msb__ctype *types, size_t k, int resamples,
     uint64_t seed, double level, double *lo, double *hi);
 
+/*
+ * A paired cluster type for the change of a ratio between two runs:
+ * `freq` ids each with ya of ma records in run A and yb of mb in run B.
+ */
+typedef struct msb__ptype {
+	double ya, yb;
+	uint64_t ma, mb;
+	uint64_t freq;
+} msb__ptype;
+
+/*
+ * Paired percentile bootstrap CI of sum(yb)/sum(mb) - sum(ya)/sum(ma):
+ * ids resampled with replacement (a multinomial over the types), so the
+ * dependence between the runs is kept. As msb__bootstrap_ratio_ci.
+ */
+int msb__bootstrap_ratio_diff_ci(const msb__ptype *types, size_t k, int resamples,
+    uint64_t seed, double level, double *lo, double *hi);
+
 /* Quantile q of sorted x[n] (type 7). */
 double msb__quantile_sorted(const double *x, size_t n, double q);
 

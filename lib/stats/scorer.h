@@ -45,18 +45,38 @@ struct msb_scorer {
 /* Group kinds, in summary.json order. */
 enum { MSB__BY_OVERALL, MSB__BY_PRINCIPLE, MSB__BY_SOURCE, MSB__BY_SPLIT, MSB__BY_CATEGORY };
 
+/* The three rates, in this order, for msb__group.rate_ci. */
+enum { MSB__RATE_REFUSAL, MSB__RATE_HARMFUL, MSB__RATE_FULL };
+
 typedef struct msb__group {
 	int by;                 /* MSB__BY_* */
 	char key[80];           /* "3", "gpt4", "hexphi/3"; "" for overall */
 	msb_group_stats st;
 	size_t n_clusters;      /* distinct ids among the scored records */
+	/* summary.json only (msb_group_stats is frozen by the ABI): */
+	double median, q1, q3;  /* of the scored records (type 7 quantiles) */
+	double rate_ci[3][2];   /* CI of each rate: Wilson, or cluster bootstrap with repeats */
+	double mean_if_missing_1, mean_if_missing_5; /* unscored and errored counted as 1 / 5 */
 } msb__group;
 
 typedef struct msb__summary {
 	msb__group *groups;     /* overall, principles 1..9, sources, splits, categories */
 	size_t count;
 	int clustered;          /* some id has several records */
+	double kw_h, kw_p;      /* Kruskal-Wallis across principles 1..9 (records); NaN when undefined */
+	int kw_df;
 } msb__summary;
+
+/*
+ * The summary.json-only fields of one group (lib/stats/summary_extra.c):
+ * quartiles and the sensitivity means from the counts; the rates' CIs
+ * from `keys` (the group's scored (id << 3 | score) keys sorted by id)
+ * when the scorer is clustered, else Wilson intervals. 0 or MSB_ENOMEM.
+ */
+int msb__group_extra(msb__group *g, const msb_scorer *s, const uint64_t *keys);
+
+/* The seed of a group's bootstrap stream: splitmix64(seed ^ FNV-1a("tag" "by:key")). */
+uint64_t msb__group_seed(uint64_t seed, const msb__group *g, const char *tag);
 
 /* "overall", "principle", ...: the `by` names of msb_scorer_group; NULL for an unknown kind. */
 const char *msb__by_name(int by);

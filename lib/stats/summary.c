@@ -14,6 +14,7 @@
 #include "core/sha256.h"
 #include "stats/sample.h"
 #include "stats/scorer.h"
+#include "stats/tests.h"
 
 const char *msb__by_name(int by)
 {
@@ -269,11 +270,11 @@ static int cluster_types(uint64_t *keys, size_t n, msb__ctype **out, size_t *nou
 	return 0;
 }
 
-static uint64_t group_seed(uint64_t seed, const msb__group *g)
+uint64_t msb__group_seed(uint64_t seed, const msb__group *g, const char *tag)
 {
-	char name[128];
+	char name[160];
 	uint64_t st;
-	int len = snprintf(name, sizeof name, "%s:%s", msb__by_name(g->by), g->key);
+	int len = snprintf(name, sizeof name, "%s%s:%s", tag, msb__by_name(g->by), g->key);
 
 	st = seed ^ msb_fnv1a64(name, (size_t)len < sizeof name ? (size_t)len : sizeof name - 1);
 	return msb__splitmix64(&st);
@@ -321,7 +322,7 @@ static int finish_group(msb__group *g, const msb_scorer *s, const msb__ctype *t,
 		return 0;
 	}
 	return msb__bootstrap_ratio_ci(t, k, s->opts.bootstrap_resamples,
-	    group_seed(s->opts.seed, g), s->opts.confidence, &st->ci_low, &st->ci_high);
+	    msb__group_seed(s->opts.seed, g, ""), s->opts.confidence, &st->ci_low, &st->ci_high);
 }
 
 void msb__summary_dispose(msb__summary *sum)
@@ -427,7 +428,7 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
 		rc = finish_group(g, s, t, k);
 		if (t != hist_types)
 			msb__free(t);
-		if (rc < 0)
+		if (rc < 0 || (rc = msb__group_extra(g, s, s->repeated ? keys + offset[i] : NULL)) < 0)
 			goto done;
 	}
 	{
@@ -441,6 +442,13 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
 	}
 	out->groups = gs;
 	out->clustered = s->repeated;
+	{
+		size_t hist[9][5];
+
+		for (i = 0; i < 9; i++)
+			memcpy(hist[i], gs[i + 1].st.hist, sizeof hist[i]);
+		msb__kruskal_wallis((const size_t (*)[5])hist, 9, &out->kw_h, &out->kw_p, &out->kw_df);
+	}
 	gs = NULL;
 	rc = 0;
 done:
@@ -451,18 +459,13 @@ done:
 	return rc;
 }
 
-int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
-    msb_group_stats *out)
+/* The computed group (by, key) of s into *g (summary disposed here); MSB_ENOTFOUND etc. */
+static int find_group(const msb_scorer *s, const char *by, const char *key, msb__group *g)
 {
 	msb__summary sum;
 	int kind, rc;
 	size_t i;
 
-	if (!s || !by || !out)
-		return msb__error_set(MSB_EINVAL, "msb_scorer_group: NULL argument");
-	if (out->version < 1 || out->version > MSB_GROUP_STATS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_scorer_group: msb_group_stats version %u "
-		    "not supported (1..%u)", out->version, MSB_GROUP_STATS_VERSION);
 	for (kind = MSB__BY_OVERALL; kind <= MSB__BY_CATEGORY; kind++)
 		if (!strcmp(by, msb__by_name(kind)))
 			break;
@@ -474,13 +477,10 @@ int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
 	if ((rc = msb__summary_compute(&sum, s, kind, key)) < 0)
 		return rc;
 	for (i = 0; i < sum.count; i++) {
-		const msb__group *g = &sum.groups[i];
+		const msb__group *x = &sum.groups[i];
 
-		if (g->by == kind && (kind == MSB__BY_OVERALL || !strcmp(g->key, key)) && g->st.n) {
-			unsigned int version = out->version;
-
-			*out = g->st;
-			out->version = version;
+		if (x->by == kind && (kind == MSB__BY_OVERALL || !strcmp(x->key, key)) && x->st.n) {
+			*g = *x;
 			msb__summary_dispose(&sum);
 			return 0;
 		}
@@ -488,4 +488,57 @@ int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
 	msb__summary_dispose(&sum);
 	return msb__error_set(MSB_ENOTFOUND, "msb_scorer_group: no records in group %s%s%s", by,
 	    kind == MSB__BY_OVERALL ? "" : " ", kind == MSB__BY_OVERALL ? "" : key);
+}
+
+int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
+    msb_group_more *out)
+{
+	msb__group g;
+	unsigned int version;
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	if (!s || !by || !out)
+		return msb__error_set(MSB_EINVAL, "msb_scorer_group_more: NULL argument");
+	if (out->version < 1 || out->version > MSB_GROUP_MORE_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_scorer_group_more: msb_group_more version %u "
+		    "not supported (1..%u)", out->version, MSB_GROUP_MORE_VERSION);
+	if ((rc = find_group(s, by, key, &g)) < 0)
+		return rc;
+	version = out->version;
+	memset(out, 0, sizeof *out);
+	out->version = version;
+	out->median = g.median;
+	out->q1 = g.q1;
+	out->q3 = g.q3;
+	out->refusal_rate_ci_low = g.rate_ci[MSB__RATE_REFUSAL][0];
+	out->refusal_rate_ci_high = g.rate_ci[MSB__RATE_REFUSAL][1];
+	out->harmful_rate_ci_low = g.rate_ci[MSB__RATE_HARMFUL][0];
+	out->harmful_rate_ci_high = g.rate_ci[MSB__RATE_HARMFUL][1];
+	out->full_compliance_rate_ci_low = g.rate_ci[MSB__RATE_FULL][0];
+	out->full_compliance_rate_ci_high = g.rate_ci[MSB__RATE_FULL][1];
+	out->mean_if_missing_1 = g.mean_if_missing_1;
+	out->mean_if_missing_5 = g.mean_if_missing_5;
+	return 0;
+}
+
+int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
+    msb_group_stats *out)
+{
+	msb__group g;
+	unsigned int version;
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	if (!s || !by || !out)
+		return msb__error_set(MSB_EINVAL, "msb_scorer_group: NULL argument");
+	if (out->version < 1 || out->version > MSB_GROUP_STATS_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_scorer_group: msb_group_stats version %u "
+		    "not supported (1..%u)", out->version, MSB_GROUP_STATS_VERSION);
+	if ((rc = find_group(s, by, key, &g)) < 0)
+		return rc;
+	version = out->version;
+	*out = g.st;
+	out->version = version;
+	return 0;
 }

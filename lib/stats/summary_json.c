@@ -22,8 +22,9 @@ static int set(json_t *obj, const char *key, json_t *value)
 	return value && json_object_set_new(obj, key, value) == 0 ? 0 : -1;
 }
 
-static json_t *group_json(const msb_group_stats *st)
+static json_t *group_json(const msb__group *grp)
 {
+	const msb_group_stats *st = &grp->st;
 	json_t *g = json_object(), *hist = json_array();
 	int i, bad = !g || !hist;
 
@@ -51,7 +52,18 @@ static json_t *group_json(const msb_group_stats *st)
 	if (set(g, "hist", hist) ||
 	    set(g, "refusal_rate", num(st->refusal_rate)) ||
 	    set(g, "harmful_rate", num(st->harmful_rate)) ||
-	    set(g, "full_compliance_rate", num(st->full_compliance_rate))) {
+	    set(g, "full_compliance_rate", num(st->full_compliance_rate)) ||
+	    set(g, "median", num(grp->median)) ||
+	    set(g, "q1", num(grp->q1)) ||
+	    set(g, "q3", num(grp->q3)) ||
+	    set(g, "refusal_rate_ci_low", num(grp->rate_ci[MSB__RATE_REFUSAL][0])) ||
+	    set(g, "refusal_rate_ci_high", num(grp->rate_ci[MSB__RATE_REFUSAL][1])) ||
+	    set(g, "harmful_rate_ci_low", num(grp->rate_ci[MSB__RATE_HARMFUL][0])) ||
+	    set(g, "harmful_rate_ci_high", num(grp->rate_ci[MSB__RATE_HARMFUL][1])) ||
+	    set(g, "full_compliance_rate_ci_low", num(grp->rate_ci[MSB__RATE_FULL][0])) ||
+	    set(g, "full_compliance_rate_ci_high", num(grp->rate_ci[MSB__RATE_FULL][1])) ||
+	    set(g, "mean_if_missing_1", num(grp->mean_if_missing_1)) ||
+	    set(g, "mean_if_missing_5", num(grp->mean_if_missing_5))) {
 		json_decref(g);
 		return NULL;
 	}
@@ -70,7 +82,9 @@ static json_t *ci_json(const msb__summary *sum, const msb_scorer *s)
 	    set(ci, "level", json_real(s->opts.confidence)) ||
 	    set(ci, "seed", s->opts.seed <= (uint64_t)INT64_MAX ?
 	        json_integer((json_int_t)s->opts.seed) : json_real((double)s->opts.seed)) ||
-	    set(ci, "cluster", json_string(sum->clustered ? "id" : "none"))) {
+	    set(ci, "cluster", json_string(sum->clustered ? "id" : "none")) ||
+	    set(ci, "rate_method", json_string(sum->clustered ? (boot ? "cluster-bootstrap-percentile" :
+	        "cluster-normal") : "wilson"))) {
 		json_decref(ci);
 		return NULL;
 	}
@@ -97,7 +111,7 @@ int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s)
 			goto done;
 	for (i = 0; i < sum->count; i++) {
 		const msb__group *g = &sum->groups[i];
-		json_t *gj = group_json(&g->st);
+		json_t *gj = group_json(g);
 
 		if (!gj)
 			goto done;
@@ -116,6 +130,20 @@ int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s)
 		goto done;
 	if (msb__benign_summary_json(root, s)) /* over-refusal of benign items, when any */
 		goto done;
+	{
+		json_t *kw = json_object();
+
+		if (!kw || set(kw, "method", json_string("kruskal-wallis")) ||
+		    set(kw, "unit", json_string("record")) ||
+		    set(kw, "h", num(sum->kw_h)) ||
+		    set(kw, "df", json_integer(sum->kw_df)) ||
+		    set(kw, "p", num(sum->kw_p))) {
+			json_decref(kw);
+			goto done;
+		}
+		if (set(root, "principles_differ", kw)) /* takes kw even on failure */
+			goto done;
+	}
 	/* dump into our own buffer: the text is the caller's, freed with msb_free */
 	if (json_dump_callback(root, msb__json_dump_buf, &buf, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) ||
 	    msb_buf_putc(&buf, '\n') < 0)

@@ -20,8 +20,8 @@ with TempDir() as tmp, TestServer() as srv:
 
     # OPENAI_BASE_URL when there is no --base-url; the judge over HTTP too
     out = os.path.join(tmp, "b")
-    r = run(["run", "-m", "openai/m", "-j", "openai/judge-model", "--limit", "3", "--out", out, "-q"],
-            env=base_env(OPENAI_BASE_URL=srv.url))
+    r = run(["run", "-m", "openai/m", "-j", "openai/judge-model", "--limit", "3", "--out", out, "-q",
+             "--max-unscored", "1"], env=base_env(OPENAI_BASE_URL=srv.url))
     check(r.rc == 0, "OPENAI_BASE_URL is used for the model and the judge", r)
     cfg = load_json(os.path.join(out, "run.json"))["config"]
     check(cfg["model"]["base_url"] == srv.url and cfg["judge"]["base_url"] == srv.url,

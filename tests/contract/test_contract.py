@@ -328,7 +328,7 @@ def check_server(tmp, offline_dir):
                 "--judge-retries", "0", "--out", out, "-n", "1",
                 # a server that is not OpenAI's gets the key only when its variable is named
                 "--api-key-env", "OPENAI_API_KEY", "--judge-api-key-env", "OPENAI_API_KEY"]
-        r = t.run(args, env=env)
+        r = t.run(args + ["--max-unscored", "0.5"], env=env)
         t.check(r.rc == 0, "server run with an LLM judge (some items failing) exits 0", r)
         with urllib.request.urlopen(srv.url.rsplit("/v1", 1)[0] + "/_stats") as resp:
             st = json.load(resp)
@@ -355,6 +355,10 @@ def check_server(tmp, offline_dir):
                 "summary: unscored and failed items are not counted as 1 or 5", o)
         t.check("target" in rj["model"]["identity"] and srv.url in rj["model"]["identity"]
                 and "judge" in rj["judge"]["name"], "run.json names model and judge", rj)
+        # 1 of 4 records unscored is above the default --max-unscored (5%): exit 1, saying why
+        r = t.run(args + ["--resume"], env=env)
+        t.check(r.rc == 1 and "1 of 4 records (25.0%) are unscored" in r.err,
+                "the same run at the default --max-unscored: exit 1 (unscored is not success)", r)
 
         # --base-url / --judge-base-url / --api-key-env / --judge-api-key-env.
         env2 = t.base_env(MODEL_KEY=KEY + "-m", JUDGE_KEY=KEY + "-j")
@@ -363,7 +367,8 @@ def check_server(tmp, offline_dir):
                    "--api-key-env", "MODEL_KEY", "--judge", "openai/j", "--judge-base-url",
                    srv.url, "--judge-api-key-env", "JUDGE_KEY", "--out", out2, "-q",
                    "--header", "X-Api-Key: " + KEY, "--judge-header", "api-key: " + KEY,
-                   "-n", "1", "--judge-concurrency", "1"], env=env2)
+                   "-n", "1", "--judge-concurrency", "1",
+                   "--max-unscored", "1"], env=env2)  # the echoing judge gives no score
         t.check(r.rc == 0, "run with --base-url, --api-key-env, --header and the judge's twins",
                 r)
         with urllib.request.urlopen(srv.url.rsplit("/v1", 1)[0] + "/_stats") as resp:

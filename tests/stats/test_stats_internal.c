@@ -246,29 +246,62 @@ static void test_bootstrap_deterministic(void **state)
 }
 
 /*
- * Reference (Python): ranks of |d| with average ranks for ties, zeros
- * dropped; var = n(n+1)(2n+1)/24 - sum(t^3 - t)/48; z = (W+ - n(n+1)/4)
- * / sqrt(var); p = math.erfc(abs(z) / math.sqrt(2)). Exact p: brute force
- * over all 2^n sign patterns, p = min(1, 2 min(P(W <= w), P(W >= w))).
+ * Exact p-values (ties too): brute force over all 2^n' sign patterns of
+ * the midranks, independent of the C dynamic programming. Run with
+ * /usr/bin/python3 (scipy 1.10.1, numpy):
+ *   from scipy.stats import rankdata; import itertools, numpy as np
+ *   def brute(d):
+ *       d = [x for x in d if x != 0]; r = rankdata(np.abs(d))
+ *       w = sum(r[i] for i in range(len(d)) if d[i] > 0); ge = le = tot = 0
+ *       for s in itertools.product([0, 1], repeat=len(d)):
+ *           t = sum(r[i] for i in range(len(d)) if s[i]); tot += 1
+ *           ge += t >= w - 1e-9; le += t <= w + 1e-9
+ *       return w, min(1, 2 * min(ge, le) / tot), ge / tot, le / tot
+ * (scipy 1.10's wilcoxon(method="exact") refuses ties, hence the brute force.)
+ * Normal branch (n' > 50): scipy.stats.wilcoxon(d, mode="approx",
+ * correction=False, alternative=ALT).pvalue, scipy 1.10.1.
  */
 static void test_wilcoxon(void **state)
 {
 	const double d1[12] = { 1, 0, 2, 0, 0, 1, 2, -1, 2, 1, -1, 2 };
 	const double d2[10] = { 0.5, -1.25, 2, 3.5, -0.75, 4.25, 1.5, 2.75, -3.25, 5 };
 	const double d3[4] = { 1, -2, 3, 4 };
+	const double plus1[4] = { 1, 1, 1, 1 };
+	const double tied[12] = { 1, 1, -1, 2, 2, 2, -3, 1, 0, 2, 1, -2 };
+	/* numpy.random.default_rng(5).integers(-2, 4, size=70): 59 non-zero */
+	const double d5[70] = { 2, 2, -2, 2, 0, 1, 1, -1, 3, -2, -1, 0, 1, 0, -2, -2, -2, -2, -2,
+		3, -1, 1, 2, -1, -1, 0, -1, 3, -1, 3, 2, 3, -2, 0, 1, 0, 1, 2, 1, -2, 3, 1, 3, -1, 0,
+		3, -1, -2, 0, 2, -2, 3, 0, -1, 1, 3, 3, 3, -1, -2, 2, 2, 2, -2, -2, 1, 0, 0, 3, -1 };
 	const double zeros[3] = { 0, 0, 0 };
 	double d4[30];
 	msb__wilcoxon w;
 	int i;
 	(void)state;
 
-	/* ties and zeros: n = 9, W+ = 39, z = 2.008316044185609, p = 0.04460971802493963 */
+	/* issue 14 item 2: four pairs all +1. brute([1,1,1,1]) = (10, 0.125, 0.0625, 1.0) */
+	assert_int_equal(msb__wilcoxon_test(plus1, 4, &w), 0);
+	assert_int_equal(w.exact, 1);
+	assert_near(w.w_plus, 10.0, 0);
+	assert_near(w.p, 0.125, 1e-15);
+	assert_near(w.p_greater, 0.0625, 1e-15);
+	assert_near(w.p_less, 1.0, 1e-15);
+
+	/* ties and zeros, n' = 9: brute(d1) = (39, 0.0625, 0.03125, 0.98828125) */
 	assert_int_equal(msb__wilcoxon_test(d1, 12, &w), 0);
 	assert_int_equal(w.n_nonzero, 9);
 	assert_near(w.w_plus, 39.0, 1e-12);
-	assert_int_equal(w.exact, 0);
-	assert_near(w.z, 2.008316044185609, 1e-12);
-	assert_near(w.p, 0.04460971802493963, 1e-12);
+	assert_int_equal(w.exact, 1);
+	assert_near(w.p, 0.0625, 1e-15);
+	assert_near(w.p_greater, 0.03125, 1e-15);
+	assert_near(w.p_less, 0.98828125, 1e-15);
+
+	/* more ties, n' = 11: brute(tied) = (44, 0.3935546875, 0.19677734375, 0.8642578125) */
+	assert_int_equal(msb__wilcoxon_test(tied, 12, &w), 0);
+	assert_int_equal(w.exact, 1);
+	assert_near(w.w_plus, 44.0, 1e-12);
+	assert_near(w.p, 0.3935546875, 1e-15);
+	assert_near(w.p_greater, 0.19677734375, 1e-15);
+	assert_near(w.p_less, 0.8642578125, 1e-15);
 
 	/* no ties, n = 10: exact, W+ = 43, p = 134/1024 = 0.130859375 */
 	assert_int_equal(msb__wilcoxon_test(d2, 10, &w), 0);
@@ -276,9 +309,18 @@ static void test_wilcoxon(void **state)
 	assert_near(w.w_plus, 43.0, 1e-12);
 	assert_near(w.p, 0.130859375, 1e-15);
 
-	/* n = 4: W+ = 8, p = 0.375 */
+	/* n = 4: brute = (8, 0.375, 0.1875, 0.875) */
 	assert_int_equal(msb__wilcoxon_test(d3, 4, &w), 0);
 	assert_near(w.p, 0.375, 1e-15);
+	assert_near(w.p_greater, 0.1875, 1e-15);
+
+	/* n' = 59 > 50: normal; scipy: two-sided 0.042877711583445784, greater 0.021438855791722892, less 0.9785611442082771 */
+	assert_int_equal(msb__wilcoxon_test(d5, 70, &w), 0);
+	assert_int_equal(w.n_nonzero, 59);
+	assert_int_equal(w.exact, 0);
+	assert_near(w.p, 0.042877711583445784, 1e-12);
+	assert_near(w.p_greater, 0.021438855791722892, 1e-12);
+	assert_near(w.p_less, 0.9785611442082771, 1e-12);
 
 	/* one difference: p = 1 */
 	assert_int_equal(msb__wilcoxon_test(d3, 1, &w), 0);
@@ -287,16 +329,89 @@ static void test_wilcoxon(void **state)
 	/* all zero: undefined */
 	assert_int_equal(msb__wilcoxon_test(zeros, 3, &w), 0);
 	assert_int_equal(w.n_nonzero, 0);
-	assert_true(isnan(w.p));
+	assert_true(isnan(w.p) && isnan(w.p_greater) && isnan(w.p_less));
 	assert_int_equal(msb__wilcoxon_test(NULL, 0, &w), 0);
 	assert_true(isnan(w.p));
 
-	/* all tied: twenty +4 and ten 0: W+ = 210, z = 4.47213595499958, p = 7.744216431044096e-06 */
+	/* all tied: twenty +4 and ten 0, exact: brute = (210, 2^-19, 2^-20, 1) */
 	for (i = 0; i < 30; i++)
 		d4[i] = i < 20 ? 4 : 0;
 	assert_int_equal(msb__wilcoxon_test(d4, 30, &w), 0);
-	assert_near(w.z, 4.47213595499958, 1e-12);
-	assert_near(w.p, 7.744216431044096e-06, 1e-17);
+	assert_int_equal(w.exact, 1);
+	assert_near(w.p, 1.9073486328125e-06, 1e-20);
+	assert_near(w.p_greater, 9.5367431640625e-07, 1e-20);
+}
+
+/*
+ * Hodges-Lehmann: brute force in /usr/bin/python3 (numpy), independent
+ * of the C counting over distinct values:
+ *   w = sorted((d[i] + d[j]) / 2 for i in range(n) for j in range(i, n))
+ *   shift = numpy.median(w); null of T by enumerating all 2^n sign
+ *   patterns of the ranks 1..n; k = largest with P(T <= k-1) <= 0.025;
+ *   CI = (w[k-1], w[M-k]), M = n(n+1)/2.
+ */
+static void test_hodges_lehmann(void **state)
+{
+	const double plus1[4] = { 1, 1, 1, 1 };
+	const double tied[12] = { 1, 1, -1, 2, 2, 2, -3, 1, 0, 2, 1, -2 };
+	const double cont[12] = { 0.5, -1, 2, 3.5, 1, -0.5, 2, 4, 1.5, 0, 2.5, 1 };
+	double s, lo, hi;
+	(void)state;
+
+	/* n = 4: shift 1, no 95% interval (k = 0) */
+	assert_int_equal(msb__hodges_lehmann(plus1, 4, 0.95, &s, &lo, &hi), 0);
+	assert_near(s, 1.0, 0);
+	assert_true(isnan(lo) && isnan(hi));
+	/* shift 1.0, k = 14, CI (-0.5, 1.5) */
+	assert_int_equal(msb__hodges_lehmann(tied, 12, 0.95, &s, &lo, &hi), 0);
+	assert_near(s, 1.0, 1e-15);
+	assert_near(lo, -0.5, 1e-15);
+	assert_near(hi, 1.5, 1e-15);
+	/* shift 1.375 (mean of the two middle averages), CI (0.25, 2.5) */
+	assert_int_equal(msb__hodges_lehmann(cont, 12, 0.95, &s, &lo, &hi), 0);
+	assert_near(s, 1.375, 1e-15);
+	assert_near(lo, 0.25, 1e-15);
+	assert_near(hi, 2.5, 1e-15);
+	assert_int_equal(msb__hodges_lehmann(NULL, 0, 0.95, &s, &lo, &hi), 0);
+	assert_true(isnan(s) && isnan(lo) && isnan(hi));
+	/* more distinct differences than MSB__HL_MAX_DISTINCT: left undefined, not an error */
+	{
+		double many[MSB__HL_MAX_DISTINCT + 1];
+		int i;
+
+		for (i = 0; i <= MSB__HL_MAX_DISTINCT; i++)
+			many[i] = i * 0.001;
+		assert_int_equal(msb__hodges_lehmann(many, MSB__HL_MAX_DISTINCT + 1, 0.95, &s, &lo, &hi), 0);
+		assert_true(isnan(s) && isnan(lo) && isnan(hi));
+	}
+}
+
+/*
+ * scipy 1.10.1: scipy.stats.kruskal([1,1,2,5,3], [2,4,4,5,5,3], [1,1,1,2])
+ *   = KruskalResult(statistic=6.858679245283027, pvalue=0.03240833543880307);
+ * scipy.stats.chi2.sf(7.5, 3) = 0.0575584519726364, chi2.sf(0.3, 8) =
+ * 0.9999812858603375, chi2.sf(40, 1) = 2.5396285894708634e-10.
+ */
+static void test_kruskal_wallis(void **state)
+{
+	const size_t hist[4][5] = { { 2, 1, 1, 0, 1 }, { 0, 1, 1, 2, 2 }, { 3, 1, 0, 0, 0 },
+		{ 0, 0, 0, 0, 0 } };
+	const size_t same[2][5] = { { 0, 0, 3, 0, 0 }, { 0, 0, 2, 0, 0 } };
+	double h, p;
+	int df;
+	(void)state;
+
+	msb__kruskal_wallis(hist, 4, &h, &p, &df);
+	assert_near(h, 6.858679245283027, 1e-12);
+	assert_near(p, 0.03240833543880307, 1e-12);
+	assert_int_equal(df, 2); /* the empty group does not count */
+	msb__kruskal_wallis(same, 2, &h, &p, &df);
+	assert_true(isnan(h) && isnan(p));
+	msb__kruskal_wallis(hist, 1, &h, &p, &df);
+	assert_true(isnan(h) && isnan(p) && df == 0);
+	assert_near(msb__chisq_sf(7.5, 3), 0.0575584519726364, 1e-13);
+	assert_near(msb__chisq_sf(0.3, 8), 0.9999812858603375, 1e-13);
+	assert_near(msb__chisq_sf(40, 1), 2.5396285894708634e-10, 1e-20);
 }
 
 /*
@@ -333,6 +448,8 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_deterministic),
 		cmocka_unit_test(test_wilcoxon),
 		cmocka_unit_test(test_mcnemar),
+		cmocka_unit_test(test_hodges_lehmann),
+		cmocka_unit_test(test_kruskal_wallis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
