@@ -16,5 +16,6 @@
 #include "report.h"
 #include "eval.h"
 #include "results.h"
+#include "mcq.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
