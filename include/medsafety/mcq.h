@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "judge.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,6 +117,52 @@ MSB_API int msb_mcq_n_options(const msb_mcq_set *set, size_t i);
 MSB_API const char *msb_mcq_option(const msb_mcq_set *set, size_t i, int k);
 /** The right option's index (0 = A). */
 MSB_API int msb_mcq_answer(const msb_mcq_set *set, size_t i);
+
+/* ------------------------------------------------------------- prompts */
+
+/** The instruction that opens every prompt (our own words). */
+#define MSB_MCQ_DEFAULT_INSTRUCTION \
+	"The following are multiple-choice questions about medicine. Answer with the letter of " \
+	"the one best option."
+
+#define MSB_MCQ_PROMPT_OPTIONS_VERSION 1
+typedef struct msb_mcq_prompt_options {
+	unsigned int version;      /**< MSB_MCQ_PROMPT_OPTIONS_VERSION */
+	int shots;                 /**< solved examples before the question (k-shot); default 0 */
+	unsigned long long seed;   /**< which examples: drawn from the set (never the question
+	                                itself) by a generator seeded with seed and the question's
+	                                id, so a question gets the same examples in every run */
+	const char *instruction;   /**< NULL: MSB_MCQ_DEFAULT_INSTRUCTION; "" for none */
+} msb_mcq_prompt_options;
+
+#define MSB_MCQ_PROMPT_OPTIONS_INIT { MSB_MCQ_PROMPT_OPTIONS_VERSION, 0, 0, NULL }
+MSB_API int msb_mcq_prompt_options_init(msb_mcq_prompt_options *opts, unsigned int version);
+
+/**
+ * The prompt for question i: the instruction, `shots` solved examples
+ * ("Question: ...", the context when there is one, "A. ...", "Answer: C"),
+ * then the question, its options and "Answer:". Works for chat (as the
+ * user message) and completions (as the prompt). *out is new: free with
+ * msb_free. MSB_EINVAL (i out of range, shots < 0 or more than the set's
+ * other questions), MSB_ENOMEM.
+ */
+MSB_API int msb_mcq_render_prompt(char **out, const msb_mcq_set *set, size_t i,
+    const msb_mcq_prompt_options *opts);
+
+/* -------------------------------------------------------------- judge */
+
+/**
+ * A judge that scores answers to the set's questions, for the runner
+ * (msb_eval_*), so that mcq runs get its concurrency, journal, resume
+ * and progress unchanged. The judge input's id names the question.
+ * Verdict: score 1 when the answer (msb_mcq_parse_answer_options) is the
+ * right option, 5 when it is another option, no score (0) when there is
+ * no answer; raw is the chosen letter ("" when none); reason says
+ * "chose B, right C". An id not in the set is a judge error. The judge
+ * holds a reference on the set (free both in any order). New: free with
+ * msb_judge_free. MSB_EINVAL, MSB_ENOMEM.
+ */
+MSB_API int msb_mcq_judge_new(msb_judge **out, msb_mcq_set *set);
 
 #ifdef __cplusplus
 }

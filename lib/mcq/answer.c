@@ -73,8 +73,11 @@ static int rest_of_line_blank(const char *p)
  */
 static int lone_letter(const char *p, int decorated)
 {
-	unsigned char c = (unsigned char)p[0], n = (unsigned char)p[1];
-	if (!is_alpha(c) || is_alnum(n))
+	unsigned char c = (unsigned char)p[0], n;
+	if (!is_alpha(c))
+		return 0; /* before reading p[1]: p may point at the final NUL */
+	n = (unsigned char)p[1];
+	if (is_alnum(n))
 		return 0;
 	/* "I'm", "A-fib": a word, not a letter */
 	if ((n == '\'' || n == '-') && is_alpha((unsigned char)p[2]))
@@ -157,7 +160,8 @@ static void pass_decorated(const char *text, int n_options, found *f)
 	for (p = text; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		const char *o = c ? strchr(open, (char)c) : NULL;
-		if (o && (p == text || !is_alnum((unsigned char)p[-1]))) {
+		if (o && (p == text || c == '{' || !is_alnum((unsigned char)p[-1]))) {
+			/* '{' may follow a word: \\boxed{B} */
 			/* a run of the same opener (**B**), the letter, the same closer */
 			const char *q = p;
 			size_t run = 0;
@@ -168,9 +172,9 @@ static void pass_decorated(const char *text, int n_options, found *f)
 			if (is_alpha((unsigned char)*q) && q[1] == close[o - open]) {
 				size_t i;
 				int ok = 1;
-				for (i = 0; i < run; i++)
+				for (i = 0; i < run && ok; i++)
 					if (q[1 + i] != close[o - open])
-						ok = 0;
+						ok = 0; /* stops at the NUL too */
 				if (ok && !is_alnum((unsigned char)q[1 + run]))
 					note(f, (unsigned char)*q, n_options);
 			}

@@ -31,7 +31,11 @@ typedef struct msb__mcq_question {
 struct msb_mcq_set {
 	msb__mcq_question *q;
 	size_t n, cap;
+	int refs; /* the caller's and every judge's (atomic) */
 };
+
+/* Take a reference (a judge over the set holds one); msb_mcq_set_free releases it. */
+msb_mcq_set *msb__mcq_set_ref(msb_mcq_set *set);
 
 /* Append a zeroed question; NULL on ENOMEM (error set). */
 msb__mcq_question *msb__mcq_push(msb_mcq_set *set);

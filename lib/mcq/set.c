@@ -21,6 +21,8 @@ msb_mcq_set *msb__mcq_set_new(void)
 	msb_mcq_set *s = msb__calloc(1, sizeof *s);
 	if (!s)
 		msb__error_set(MSB_ENOMEM, "mcq: out of memory");
+	else
+		s->refs = 1;
 	return s;
 }
 
@@ -61,12 +63,18 @@ static void question_dispose(msb__mcq_question *q)
 MSB_API void msb_mcq_set_free(msb_mcq_set *set)
 {
 	size_t i;
-	if (!set)
+	if (!set || __atomic_sub_fetch(&set->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (i = 0; i < set->n; i++)
 		question_dispose(&set->q[i]);
 	msb__free(set->q);
 	msb__free(set);
+}
+
+msb_mcq_set *msb__mcq_set_ref(msb_mcq_set *set)
+{
+	__atomic_add_fetch(&set->refs, 1, __ATOMIC_ACQ_REL);
+	return set;
 }
 
 MSB_API size_t msb_mcq_count(const msb_mcq_set *set)
