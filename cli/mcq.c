@@ -197,6 +197,33 @@ static int config_json(char **out, const msb_config *cfg, const mcq_args *a)
 	return *out ? 0 : cli_lib_error("mcq", MSB_ENOMEM);
 }
 
+/*
+ * The runner's config hash does not cover the questions' prompts, so a
+ * resume with other mcq settings (shots, seed, format, instruction)
+ * would mix prompts in one run: compare with run.json's "mcq" object.
+ * Exit status.
+ */
+static int check_resume(const char *dir, const char *cfg_json, int force)
+{
+	char path[4200];
+	json_t *old = NULL, *now = json_loads(cfg_json, 0, NULL);
+	int status = 0;
+
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	old = json_load_file(path, 0, NULL);
+	if (old && now && !force) {
+		json_t *a = json_object_get(json_object_get(old, "config"), "mcq");
+		json_t *b = json_object_get(now, "mcq");
+		if (!a || !json_equal(a, b))
+			status = cli_usage_error("mcq", "%s was run with other mcq settings (%s); resume with "
+			    "the same SOURCE, --shots, --shot-seed, --mcq-format, --cop-base and --instruction, "
+			    "or --force", dir, a ? "see run.json" : "not an mcq run");
+	}
+	json_decref(old);
+	json_decref(now);
+	return status;
+}
+
 static int on_progress(const msb_eval_progress *p, void *userdata)
 {
 	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s, p->elapsed_s);
@@ -243,6 +270,8 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 		status = cli_lib_error("mcq", rc);
 		goto out;
 	}
+	if (eo.resume && !eo.dry_run && (status = check_resume(eo.out_dir, cfg_json, eo.force)))
+		goto out;
 	if (!eo.dry_run && !eo.resume && !eo.force && cli_holds_run(eo.out_dir)) {
 		status = cli_already_holds_run(PROG, eo.out_dir);
 		goto out;
