@@ -17,5 +17,6 @@
 #include "eval.h"
 #include "results.h"
 #include "mcq.h"
+#include "paper.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */
