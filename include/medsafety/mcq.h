@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "dataset.h"
 #include "judge.h"
 
 #ifdef __cplusplus
@@ -117,6 +118,25 @@ MSB_API int msb_mcq_n_options(const msb_mcq_set *set, size_t i);
 MSB_API const char *msb_mcq_option(const msb_mcq_set *set, size_t i, int k);
 /** The right option's index (0 = A). */
 MSB_API int msb_mcq_answer(const msb_mcq_set *set, size_t i);
+
+/* --------------------------------------------------------------- fetch */
+
+/** PubMedQA (pubmedqa/pubmedqa on GitHub) at the commit msb_mcq_fetch pins. */
+#define MSB_MCQ_PUBMEDQA_COMMIT "1cbae8e92f72f20c8d3747cbb3bf5bc53554d997"
+#define MSB_MCQ_PUBMEDQA_BASE_URL \
+	"https://raw.githubusercontent.com/pubmedqa/pubmedqa/" MSB_MCQ_PUBMEDQA_COMMIT
+
+/**
+ * Download a public question set, pinned and checked by SHA-256 as
+ * msb_dataset_fetch does: "pubmedqa" is PubMedQA's expert-labelled 1k
+ * set (data/ori_pqal.json under opts->base_url, default
+ * MSB_MCQ_PUBMEDQA_BASE_URL), into opts->dir (default
+ * $XDG_CACHE_HOME/medsafety/pubmedqa). *out_path (may be NULL) is new:
+ * the downloaded file, free with msb_free. Needs msb_init. Errors:
+ * MSB_ENOTFOUND (unknown name), MSB_EHTTP, MSB_ETIMEOUT, MSB_ECHECKSUM,
+ * MSB_EIO.
+ */
+MSB_API int msb_mcq_fetch(char **out_path, const char *name, const msb_dataset_fetch_options *opts);
 
 /* ------------------------------------------------------------- prompts */
 

@@ -150,3 +150,28 @@ with TempDir() as tmp, TestServer() as srv:
     r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--shots", "1",
              "--resume", "--out", rb, "-q"])
     check(r.rc != 0, "resume with other mcq settings is refused", r)
+
+# dataset fetch pubmedqa: pinned by SHA-256, so a different file is refused (served here, by a
+# thread of this script on 127.0.0.1, is our own fixture, not the real set)
+import http.server
+import threading
+
+with TempDir() as tmp:
+    site = os.path.join(tmp, "site", "data")
+    os.makedirs(site)
+    shutil.copy(os.path.join(FIXTURES, "mcq", "ori_pqal.json"), os.path.join(site, "ori_pqal.json"))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a, **k: Quiet(*a, directory=os.path.join(tmp, "site"), **k))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    dest = os.path.join(tmp, "pq")
+    r = run(["dataset", "fetch", "pubmedqa", "--base-url", "http://127.0.0.1:%d" % srv.server_address[1],
+             "--dir", dest])
+    srv.shutdown()
+    check(r.rc == 1 and "ori_pqal.json" in r.err and ("size" in r.err or "SHA-256" in r.err),
+          "fetch pubmedqa refuses a file that is not the pinned one", r)
+    check(not os.path.exists(os.path.join(dest, "data", "ori_pqal.json")), "and keeps nothing")
