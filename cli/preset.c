@@ -104,3 +104,8 @@ void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_
 	o->medical_policy_text = paper_o.medical_policy_text;
 	o->general_policy_text = paper_o.general_policy_text;
 }
+
+const char *cli_preset_text(const msb_config *cfg, int id)
+{
+	return paper && is_paper(cfg) ? msb_paper_text(paper, id) : NULL;
+}

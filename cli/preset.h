@@ -24,4 +24,7 @@ int cli_preset_apply(msb_config *cfg, const char *prog);
  */
 void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_options *o);
 
+/* A text of the paper's protocol when the preset is on (after cli_preset_apply), else NULL. */
+const char *cli_preset_text(const msb_config *cfg, int id);
+
 #endif
