@@ -8,7 +8,6 @@
  * interval at 95%.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,17 +75,35 @@ static json_t *group_json(const group *g)
 	return o;
 }
 
-/* Add a record to the group `key` of `by` (a JSON object holding group pointers as integers). */
-static group *group_of(json_t *by, const char *key)
+/* Named groups (subjects, sources): a small growable array, searched linearly. */
+typedef struct named {
+	char *key;
+	group g;
+} named;
+
+typedef struct groups {
+	named *v;
+	size_t n, cap;
+} groups;
+
+static group *group_of(groups *gs, const char *key)
 {
-	json_t *v = json_object_get(by, key);
-	group *g;
-	if (v)
-		return (group *)(uintptr_t)json_integer_value(v);
-	if (!(g = calloc(1, sizeof *g)))
+	size_t i;
+	for (i = 0; i < gs->n; i++)
+		if (!strcmp(gs->v[i].key, key))
+			return &gs->v[i].g;
+	if (gs->n == gs->cap) {
+		size_t cap = gs->cap ? 2 * gs->cap : 16;
+		named *v = realloc(gs->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		gs->v = v;
+		gs->cap = cap;
+	}
+	if (!(gs->v[gs->n].key = strdup(key)))
 		return NULL;
-	json_object_set_new(by, key, json_integer((json_int_t)(uintptr_t)g));
-	return g;
+	memset(&gs->v[gs->n].g, 0, sizeof gs->v[gs->n].g);
+	return &gs->v[gs->n++].g;
 }
 
 static void count(group *g, const msb_record *r)
@@ -101,15 +118,17 @@ static void count(group *g, const msb_record *r)
 	}
 }
 
-static json_t *groups_json(json_t *by)
+/* The groups as a JSON object; frees them. */
+static json_t *groups_json(groups *gs)
 {
-	json_t *out = json_object(), *v;
-	const char *k;
-	json_object_foreach(by, k, v) {
-		group *g = (group *)(uintptr_t)json_integer_value(v);
-		json_object_set_new(out, k, group_json(g));
-		free(g);
+	json_t *out = json_object();
+	size_t i;
+	for (i = 0; i < gs->n; i++) {
+		json_object_set_new(out, gs->v[i].key, group_json(&gs->v[i].g));
+		free(gs->v[i].key);
 	}
+	free(gs->v);
+	memset(gs, 0, sizeof *gs);
 	return out;
 }
 
@@ -232,7 +251,8 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	char path[4200], *text;
 	msb_results *res = NULL;
 	subj_index x = { set, NULL };
-	json_t *by_subject = json_object(), *by_source = json_object(), *root, *v;
+	groups by_subject = { NULL, 0, 0 }, by_source = { NULL, 0, 0 };
+	json_t *root, *v;
 	group overall = { 0, 0, 0, 0 };
 	size_t i, n = msb_mcq_count(set);
 	const char *k;
@@ -241,8 +261,6 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	snprintf(path, sizeof path, "%s/results.jsonl", dir);
 	if ((rc = msb_results_open(&res, path, MSB_RESULTS_NO_TEXT)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
-		json_decref(by_subject);
-		json_decref(by_source);
 		return CLI_EXIT_FAIL;
 	}
 	if (!(x.order = malloc((n ? n : 1) * sizeof *x.order))) {
@@ -258,9 +276,9 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 		const char *source = msb_record_source(r);
 		group *g;
 		count(&overall, r);
-		if (subject && subject[0] && (g = group_of(by_subject, subject)))
+		if (subject && subject[0] && (g = group_of(&by_subject, subject)))
 			count(g, r);
-		if ((g = group_of(by_source, source ? source : "")))
+		if ((g = group_of(&by_source, source ? source : "")))
 			count(g, r);
 	}
 	free(x.order);
@@ -268,10 +286,8 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	root = json_object();
 	json_object_set_new(root, "kind", json_string("mcq"));
 	json_object_set_new(root, "overall", group_json(&overall));
-	json_object_set_new(root, "by_subject", groups_json(by_subject));
-	json_object_set_new(root, "by_source", groups_json(by_source));
-	json_decref(by_subject);
-	json_decref(by_source);
+	json_object_set_new(root, "by_subject", groups_json(&by_subject));
+	json_object_set_new(root, "by_source", groups_json(&by_source));
 	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	if (!text || write_atomic(path, text) != 0) {
