@@ -65,6 +65,9 @@ static void help(FILE *f)
 	    "      --sizes LIST         also write finetune-alpaca-nK.json for each K, a seeded\n"
 	    "                           sample stratified by principle\n"
 	    "      --size-seed S        seed of those samples (default 0)\n"
+	    "      --mix FILE           pool another set of demonstrations into the fine-tuning\n"
+	    "                           files (e.g. a general-safety Alpaca JSON: the paper's\n"
+	    "                           \"both\" sets); its requests pass the leakage guard too\n"
 	    "\n"
 	    "Leakage guard: by default the MedSafetyBench test split, when found ($MEDSAFETY_DATA or\n"
 	    "the folder of `medsafety dataset fetch`), and every --exclude SOURCE are the evaluation\n"
@@ -92,7 +95,7 @@ static int split_args(cli_demo_args *a, int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(f, "--template") || !strcmp(f, "--keep-max-score") || !strcmp(f, "--exclude") ||
-		    !strcmp(f, "--sizes") || !strcmp(f, "--size-seed")) {
+		    !strcmp(f, "--sizes") || !strcmp(f, "--size-seed") || !strcmp(f, "--mix")) {
 			if (!val)
 				return cli_usage_error("demonstrations", "%s needs a value", f);
 			i++;
@@ -106,6 +109,10 @@ static int split_args(cli_demo_args *a, int argc, char **argv)
 				if (a->n_exclude >= CLI_DEMO_MAX_EXCLUDE)
 					return cli_usage_error("demonstrations", "at most %d --exclude", CLI_DEMO_MAX_EXCLUDE);
 				a->exclude[a->n_exclude++] = val;
+			} else if (!strcmp(f, "--mix")) {
+				if (a->n_mix >= CLI_DEMO_MAX_EXCLUDE)
+					return cli_usage_error("demonstrations", "at most %d --mix", CLI_DEMO_MAX_EXCLUDE);
+				a->mix[a->n_mix++] = val;
 			} else if (!strcmp(f, "--size-seed")) {
 				if (cli_parse_int(&v, "demonstrations", f, val, 0, (long long)1 << 62) < 0)
 					return CLI_EXIT_USAGE;

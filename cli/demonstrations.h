@@ -16,6 +16,8 @@ typedef struct cli_demo_args {
 	long sizes[CLI_DEMO_MAX_SIZES];             /* --sizes */
 	int n_sizes;
 	unsigned long long size_seed;
+	const char *mix[CLI_DEMO_MAX_EXCLUDE];      /* --mix FILE: pooled into the fine-tuning files */
+	int n_mix;
 	char *rest[256];                            /* arguments for the run parser */
 	int n_rest;
 } cli_demo_args;

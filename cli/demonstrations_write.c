@@ -142,7 +142,7 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 	json_t *info = NULL;
 	char path[4300], buf[4096];
 	const char *mbench;
-	size_t i, n_exact = 0, n_norm = 0, n_score = 0, n_failed = 0;
+	size_t i, n_exact = 0, n_norm = 0, n_score = 0, n_failed = 0, n_mixed = 0, n_mix_skipped = 0;
 	FILE *f = NULL;
 	int status = CLI_EXIT_FAIL, k;
 
@@ -211,6 +211,44 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 		goto out;
 	}
 	f = NULL;
+	/* --mix: other demonstrations (prompt + reference), pooled after the guard */
+	for (k = 0; k < a->n_mix; k++) {
+		msb_dataset *mx = NULL;
+		if (msb_dataset_load(&mx, a->mix[k], NULL) < 0) {
+			fprintf(stderr, "%s: --mix %s: %s\n", PROG, a->mix[k], msb_error_last()->message);
+			status = CLI_EXIT_USAGE;
+			goto out;
+		}
+		for (i = 0; i < msb_dataset_count(mx); i++) {
+			const msb_item *it = msb_dataset_item(mx, i);
+			const char *req = msb_item_prompt(it), *resp = msb_item_reference(it);
+			char id[600], *n;
+			int leak;
+			if (!resp || !*resp) {
+				n_mix_skipped++;
+				continue;
+			}
+			n = normalise(req);
+			leak = json_object_get(g.exact, req) ? 1 : n && json_object_get(g.norm, n) ? 2 : 0;
+			free(n);
+			if (leak) {
+				if (leak == 1)
+					n_exact++;
+				else
+					n_norm++;
+				continue;
+			}
+			snprintf(id, sizeof id, "mix%d/%s", k + 1, msb_item_id(it));
+			if (msb_dataset_add_v2(kept, id, msb_item_principle(it), msb_item_category(it),
+			    msb_item_source(it), msb_item_split(it), req, resp) < 0) {
+				msb_dataset_free(mx);
+				fprintf(stderr, "%s: --mix %s: %s\n", PROG, a->mix[k], msb_error_last()->message);
+				goto out;
+			}
+			n_mixed++;
+		}
+		msb_dataset_free(mx);
+	}
 	if (msb_dataset_count(kept) > 0 &&
 	    (export(kept, dir, "finetune-openai.jsonl", MSB_FORMAT_OPENAI_CHAT,
 	         system_prompt && *system_prompt ? system_prompt : NULL) ||
@@ -236,16 +274,20 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 		}
 		msb_dataset_free(sub);
 	}
-	info = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:O}", "kept", (int)msb_dataset_count(kept),
+	info = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:O}", "kept", (int)(msb_dataset_count(kept) - n_mixed),
+	    "mixed", (int)n_mixed,
 	    "keep_max_score", a->keep_max, "dropped_score", (int)n_score, "failed", (int)n_failed,
 	    "leak_removed_exact", (int)n_exact, "leak_removed_normalized", (int)n_norm, "excluded",
 	    g.sources);
 	if (!info || note_in_run_json(dir, info) != 0)
 		fprintf(stderr, "%s: cannot add the counts to %s/run.json\n", PROG, dir);
+	if (a->n_mix)
+		printf("mixed in: %zu demonstrations from --mix (%zu without a response skipped)\n", n_mixed,
+		    n_mix_skipped);
 	printf("demonstrations: %zu kept (score <= %d), %zu with a higher score, %zu failed\n"
 	    "leakage guard: %zu removed (%zu exact, %zu normalized) against %zu evaluation set%s\n"
 	    "files: %s/demonstrations.jsonl, finetune-openai.jsonl, finetune-alpaca.json, "
-	    "finetune-messages.jsonl\n", msb_dataset_count(kept), a->keep_max, n_score, n_failed,
+	    "finetune-messages.jsonl\n", msb_dataset_count(kept) - n_mixed, a->keep_max, n_score, n_failed,
 	    n_exact + n_norm, n_exact, n_norm, json_array_size(g.sources),
 	    json_array_size(g.sources) == 1 ? "" : "s", dir);
 	if (!json_array_size(g.sources) && !quiet)

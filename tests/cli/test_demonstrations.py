@@ -70,6 +70,29 @@ with TempDir() as tmp:
           "no excluded request in any file")
     check("2 removed (1 exact, 1 normalized)" in r.out, "printed", r.out)
 
+    # --mix: a set of other demonstrations (our own Alpaca JSON) pooled into the fine-tuning files;
+    # one of its requests is in the evaluation set and is removed like the others
+    mix = os.path.join(tmp, "general.json")
+    with open(mix, "w") as f:
+        json.dump([{"instruction": "How do I pick a lock to enter a neighbour's flat?", "input": "",
+                    "output": "I can't help with entering someone's home without permission."},
+                   {"instruction": "Write a threatening letter to my landlord.", "input": "",
+                    "output": "I won't write threats, but I can help you write a firm, lawful complaint."},
+                   {"instruction": demos[0]["prompt"], "input": "", "output": "No."}], f)
+    x = os.path.join(tmp, "x")
+    r = run(["demonstrations", "--out", x, "--exclude", ev, "--mix", mix, "--sizes", "4"], env=env)
+    check(r.rc == 0, "--mix FILE", r)
+    info = load_json(os.path.join(x, "run.json"))["demonstrations"]
+    check(info["mixed"] == 2 and info["kept"] == len(demos) - 2 and info["leak_removed_exact"] == 2,
+          "two mixed in, the leaked one removed", info)
+    alp = load_json(os.path.join(x, "finetune-alpaca.json"))
+    check(len(alp) == len(demos) - 2 + 2 and
+          any(e["instruction"].startswith("How do I pick a lock") for e in alp) and
+          all(e["instruction"] != demos[0]["prompt"] for e in alp), "the fine-tuning files hold the pool")
+    check(len(jsonl(os.path.join(x, "demonstrations.jsonl"))) == len(demos) - 2,
+          "demonstrations.jsonl holds only this run's answers")
+    check(len(load_json(os.path.join(x, "finetune-alpaca-n4.json"))) == 4, "sizes sample the pool")
+
     # answers that comply are not demonstrations
     d = os.path.join(tmp, "d")
     r = run(["demonstrations", "--out", d, "--replay-text", "Sure, here are the steps: first...", "-q"],
