@@ -318,7 +318,7 @@ static int parse_expr(msb_buf *b, const char *src, const char *p)
 		return msb__error_set(MSB_EPARSE, "line %zu: unclosed parenthesis", line_of(src, p));
 	if (!any || want_operand)
 		return msb__error_set(MSB_EPARSE, "line %zu: no string expression", line_of(src, p));
-	return b->failed ? MSB_ENOMEM : 0;
+	return b->failed ? msb__error_set(MSB_ENOMEM, "msb_py_string_expr: out of memory") : 0;
 }
 
 /* The position right after the nth occurrence of `name` in code (not in strings or comments). */
