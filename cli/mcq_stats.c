@@ -419,3 +419,68 @@ int cli_mcq_compare(const char *dir_a, const char *dir_b, int json, int gate, do
 	}
 	return CLI_EXIT_OK;
 }
+
+/* Copy a file of the run folder to `output` (or standard output). */
+static int copy_out(const char *dir, const char *name, const char *output)
+{
+	char path[4200], buf[65536];
+	FILE *in, *out;
+	size_t n;
+	int ok = 1;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (!(in = fopen(path, "rb"))) {
+		fprintf(stderr, "medsafety report: cannot read %s\n", path);
+		return CLI_EXIT_USAGE;
+	}
+	if (!(out = output ? fopen(output, "wb") : stdout)) {
+		fclose(in);
+		fprintf(stderr, "medsafety report: cannot write %s\n", output);
+		return CLI_EXIT_FAIL;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			ok = 0;
+	fclose(in);
+	if (output ? fclose(out) != 0 : fflush(out) != 0)
+		ok = 0;
+	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+int cli_mcq_report(const char *dir, const char *format, const char *output)
+{
+	json_t *root, *v;
+	const char *k;
+	char path[4200];
+	FILE *out;
+
+	if (!strcmp(format, "md"))
+		return copy_out(dir, "report.md", output);
+	if (!strcmp(format, "json"))
+		return copy_out(dir, "summary.json", output);
+	if (strcmp(format, "table") != 0) {
+		fprintf(stderr, "medsafety report: an mcq run has the formats md, json and table, not '%s'\n",
+		    format);
+		return CLI_EXIT_USAGE;
+	}
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	if (!(root = json_load_file(path, 0, NULL)))
+		return CLI_EXIT_USAGE;
+	if (!(out = output ? fopen(output, "w") : stdout)) {
+		json_decref(root);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(out, "  %-24s %6s %6s %6s   %6s  %s\n", "group", "n", "right", "none", "accuracy",
+	    "95% CI (Wilson)");
+	print_row(out, "overall", json_object_get(root, "overall"));
+	json_object_foreach(json_object_get(root, "by_source"), k, v) {
+		char name[300];
+		snprintf(name, sizeof name, "source %s", k);
+		print_row(out, name, v);
+	}
+	json_object_foreach(json_object_get(root, "by_subject"), k, v)
+		print_row(out, k, v);
+	if (output)
+		fclose(out);
+	json_decref(root);
+	return CLI_EXIT_OK;
+}

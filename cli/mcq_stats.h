@@ -34,4 +34,10 @@ int cli_mcq_is_run(const char *dir);
  */
 int cli_mcq_compare(const char *dir_a, const char *dir_b, int json, int gate, double alpha);
 
+/*
+ * `medsafety report` of an mcq run: md (report.md), json (summary.json) or
+ * table, to `output` or standard output; other formats are exit 2.
+ */
+int cli_mcq_report(const char *dir, const char *format, const char *output);
+
 #endif

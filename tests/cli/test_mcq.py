@@ -54,6 +54,16 @@ with TempDir() as tmp:
     check(close(o["accuracy_ci_low"], 0.15848337940134608) and
           close(o["accuracy_ci_high"], 0.4399248999739711), "Wilson 95% CI = statsmodels'", o)
 
+    # report of an mcq run: its own summary and table, not the harm report
+    r = run(["report", b, "--format", "json"])
+    check(r.rc == 0 and json.loads(r.out)["kind"] == "mcq", "report --format json of an mcq run", r)
+    r = run(["report", b])
+    check(r.rc == 0 and r.out.startswith("# Multiple-choice accuracy"), "report (md) of an mcq run", r)
+    r = run(["report", b, "--format", "table"])
+    check(r.rc == 0 and "27.8%" in r.out, "report --format table of an mcq run", r)
+    r = run(["report", b, "--format", "html"])
+    check(r.rc == 2, "report --format html of an mcq run is exit 2", r)
+
     # compare: exact McNemar on the 26 discordant pairs
     r = run(["compare", a, b, "--json"])
     check(r.rc == 0, "compare two mcq runs", r)
