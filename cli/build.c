@@ -7,6 +7,7 @@
 
 #include "build.h"
 #include "run_args.h"
+#include "preset.h"
 #include "cli.h"
 
 /* Report a configuration error (the message holds FILE:LINE:COL). */
@@ -376,6 +377,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 		o.policy_file = policy; /* anything else is a file */
 	}
 #undef P
+	cli_preset_judge(cfg, section, &o); /* --preset paper: cli/preset.c */
 	if ((status = openai_backend(&be, cfg, section, spec + 7, prog)) != 0)
 		return status;
 	rc = msb_judge_llm_new(out, be, &o);

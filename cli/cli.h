@@ -22,5 +22,7 @@ int cli_compare(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_rescore(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_mcq(int argc, char **argv);
+int cli_demonstrations(int argc, char **argv);
 
 #endif

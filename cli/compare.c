@@ -10,6 +10,7 @@
 
 #include "benign.h"
 #include "cli.h"
+#include "mcq_stats.h"
 #include "opts.h"
 #include "runfiles.h"
 #include "term.h"
@@ -278,6 +279,8 @@ int cli_compare(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cli_usage_error("compare", "give two runs: RUN_A (baseline) and RUN_B");
+	if (cli_mcq_is_run(argv[optind]) || cli_mcq_is_run(argv[optind + 1])) /* cli/mcq_stats.c */
+		return cli_mcq_compare(argv[optind], argv[optind + 1], json, gate, alpha);
 	if ((status = cli_score_run(&sa, argv[optind], PROG)) != 0)
 		return status;
 	if ((status = cli_score_run(&sb, argv[optind + 1], PROG)) != 0) {

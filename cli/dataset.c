@@ -253,7 +253,7 @@ static int cmd_fetch(int argc, char **argv)
 {
 	msb_dataset_fetch_options fo;
 	char *dir = NULL;
-	int rc, k;
+	int rc, k, paper = 0; /* target: 0 MedSafetyBench, 1 paper-protocol, 2 pubmedqa */
 
 	msb_dataset_fetch_options_init(&fo, MSB_DATASET_FETCH_OPTIONS_VERSION);
 	fo.progress = on_file;
@@ -286,10 +286,16 @@ static int cmd_fetch(int argc, char **argv)
 			fo.base_url = arg + 11;
 			continue;
 		}
+		if (k == 1 && (!strcmp(arg, "paper-protocol") || !strcmp(arg, "medsafetybench") ||
+		    !strcmp(arg, "pubmedqa"))) {
+			paper = !strcmp(arg, "paper-protocol") ? 1 : !strcmp(arg, "pubmedqa") ? 2 : 0;
+			continue;
+		}
 		fprintf(stderr, PROG " fetch: unknown argument '%s' (see --help)\n", arg);
 		return CLI_EXIT_USAGE;
 	}
-	rc = msb_dataset_fetch(&dir, &fo);
+	rc = paper == 1 ? msb_paper_fetch(&dir, &fo) : paper == 2 ? msb_mcq_fetch(&dir, "pubmedqa", &fo)
+	    : msb_dataset_fetch(&dir, &fo);
 	if (rc) {
 		fprintf(stderr, PROG " fetch: %s\n", msb_error_last()->message);
 		return rc == MSB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;

@@ -51,10 +51,16 @@ static void export_help(FILE *f)
 
 static void fetch_help(FILE *f)
 {
-	fputs("usage: medsafety dataset fetch [--base-url URL] [--dir DIR] [--quiet]\n"
+	fputs("usage: medsafety dataset fetch [medsafetybench|paper-protocol|pubmedqa] [--base-url URL]\n"
+	      "                               [--dir DIR] [--quiet]\n"
 	      "\n"
 	      "Download MedSafetyBench into a cache folder and verify the SHA-256 of every file;\n"
 	      "files already there and intact are kept. Prints the folder.\n"
+	      "paper-protocol downloads instead the four scripts of the paper's protocol (exps/ of\n"
+	      "the upstream repository at the pinned commit; default folder\n"
+	      "$XDG_CACHE_HOME/medsafety/paper-protocol) for `medsafety run --preset paper`.\n"
+	      "pubmedqa downloads PubMedQA's expert-labelled 1k set (ori_pqal.json, pinned commit)\n"
+	      "for `medsafety mcq`, and prints the file.\n"
 	      "\n"
 	      "      --base-url URL      where the files are (default: the benchmark's repository)\n"
 	      "      --dir DIR           the folder (default: $XDG_CACHE_HOME/medsafety/medsafetybench,\n"
@@ -65,6 +71,8 @@ static void fetch_help(FILE *f)
 	      "examples:\n"
 	      "  medsafety dataset fetch\n"
 	      "  medsafety dataset fetch --dir data/medsafetybench\n"
+	      "  medsafety dataset fetch paper-protocol\n"
+	      "  medsafety mcq \"$(medsafety dataset fetch pubmedqa -q)\" -m openai/my-model\n"
 	      "  medsafety run \"$(medsafety dataset fetch -q)\" --split test --limit 20\n"
 	      "\n"
 	      "exit status: 0 success, 1 the work failed, 2 bad usage or input\n", f);
@@ -74,7 +82,7 @@ static void dataset_help(FILE *f)
 {
 	fputs("usage: medsafety dataset stats [SOURCE] [options] [--json]\n"
 	      "       medsafety dataset export [SOURCE] [options] --format jsonl|csv|openai-chat|alpaca -o FILE\n"
-	      "       medsafety dataset fetch [--base-url URL] [--dir DIR]\n"
+	      "       medsafety dataset fetch [medsafetybench|paper-protocol|pubmedqa] [--base-url URL] [--dir DIR]\n"
 	      "\n"
 	      "stats   count items by split, source and principle\n"
 	      "export  write the (filtered) items; -o - writes to standard output\n"
@@ -87,6 +95,8 @@ static void dataset_help(FILE *f)
 	      "examples:\n"
 	      "  medsafety dataset stats\n"
 	      "  medsafety dataset fetch --dir data/medsafetybench\n"
+	      "  medsafety dataset fetch paper-protocol\n"
+	      "  medsafety mcq \"$(medsafety dataset fetch pubmedqa -q)\" -m openai/my-model\n"
 	      "  medsafety dataset stats data/medsafetybench/datasets --json\n"
 	      "  medsafety dataset export data/medsafetybench/datasets --split test -o test.jsonl\n"
 	      "\n"

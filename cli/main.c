@@ -18,6 +18,8 @@ static const cli_command commands[] = {
 	{ "status", "how far the shards of a run are (read-only, safe while they run)", cli_status },
 	{ "rescore", "judge the responses of a run again with another judge", cli_rescore },
 	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
+	{ "mcq", "multiple-choice medical questions: accuracy (the medical-performance check)", cli_mcq },
+	{ "demonstrations", "safety demonstrations and fine-tuning files (the paper's exp03)", cli_demonstrations },
 	{ NULL, NULL, NULL },
 };
 

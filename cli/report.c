@@ -7,6 +7,7 @@
 #include <medsafety/medsafety.h>
 
 #include "cli.h"
+#include "mcq_stats.h"
 #include "opts.h"
 #include "runfiles.h"
 #include "summary.h"
@@ -120,6 +121,8 @@ int cli_report(int argc, char **argv)
 		return cli_usage_error("report", "one run at a time ('%s' is one too many)",
 		    argv[optind + 1]);
 	run = argv[optind];
+	if (cli_mcq_is_run(run)) /* an mcq run: its own summary and report (cli/mcq_stats.c) */
+		return cli_mcq_report(run, fmt_name, output);
 	if (!strcmp(fmt_name, "table"))
 		table = 1;
 	else if (msb_report_format_from_name(&fmt, fmt_name) < 0)

@@ -21,6 +21,7 @@
 #include "dryrun.h"
 #include "jury.h"
 #include "opts.h"
+#include "preset.h"
 #include "progress.h"
 #include "run_args.h"
 #include "rundir.h"
@@ -284,6 +285,8 @@ int cli_run(int argc, char **argv)
 	if ((status = cli_run_args_config(&cfg, &ra)) != 0)
 		goto out;
 	if ((status = cli_build_defaults(cfg, PROG)) != 0)
+		goto out;
+	if ((status = cli_preset_apply(cfg, PROG)) != 0) /* --preset paper: cli/preset.c */
 		goto out;
 	if (msb_config_validate(cfg) < 0) {
 		status = cli_config_error("run", MSB_EINVAL);

@@ -136,6 +136,8 @@ static const flag_def flags[] = {
 	{ "max-total-tokens", K_SET, "run.max_total_tokens", 0 },
 	{ "dry-run", K_TRUE, "run.dry_run", 0 },
 	{ "run-retries", K_SET, "run.retries", 0 },
+	{ "preset", K_SET, "run.preset", 0 },
+	{ "paper-files", K_SET, "run.paper_files", 0 },
 	{ "format", K_APPEND, "report.formats", 0 },
 	{ "quiet", K_QUIET, NULL, 'q' },
 	{ "print-config", K_PRINT, NULL, 0 },

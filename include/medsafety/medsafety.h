@@ -16,5 +16,7 @@
 #include "report.h"
 #include "eval.h"
 #include "results.h"
+#include "mcq.h"
+#include "paper.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

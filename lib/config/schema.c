@@ -116,6 +116,8 @@ static const msb__skey run_keys[] = {
 	{ "max_requests", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "max_total_tokens", MSB__T_INT, NULL, 0, BIG, NULL },
 	{ "retries", MSB__T_INT, NULL, 0, 100, NULL },
+	{ "preset", MSB__T_ENUM, NULL, NOLIM, "paper" },
+	{ "paper_files", MSB__T_PATH, NULL, NOLIM, NULL },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

@@ -266,3 +266,55 @@ out:
 	msb_buf_dispose(&base);
 	return rc;
 }
+
+/*
+ * Another set of files the same way (msb_paper_fetch): `files` under
+ * `base` into opts->dir, default $XDG_CACHE_HOME/medsafety/<cache_name>
+ * (else ~/.cache/medsafety/<cache_name>). *out_dir: the folder (new).
+ */
+int msb__fetch_files(char **out_dir, const msb_dataset_fetch_options *opts, const char *default_base,
+    const char *cache_name, const msb__manifest_entry *files, size_t n)
+{
+	msb_buf dir = MSB_BUF_INIT, base = MSB_BUF_INIT;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	size_t i;
+	int rc;
+
+	if (out_dir)
+		*out_dir = NULL;
+	if ((rc = msb__check_version(opts, MSB_DATASET_FETCH_OPTIONS_VERSION, "msb_dataset_fetch_options")))
+		return rc;
+	if (!opts)
+		opts = &default_fetch;
+	if (msb__init_count() <= 0)
+		return msb__error_set(MSB_ESTATE, "fetch: call msb_init() first");
+	if (opts->dir && *opts->dir)
+		rc = msb_buf_puts(&dir, opts->dir);
+	else if (xdg && xdg[0] == '/')
+		rc = msb_buf_printf(&dir, "%s/medsafety/%s", xdg, cache_name);
+	else if (home && *home)
+		rc = msb_buf_printf(&dir, "%s/.cache/medsafety/%s", home, cache_name);
+	else
+		rc = msb__error_set(MSB_EINVAL, "fetch: no cache folder (set XDG_CACHE_HOME or HOME, or name a folder)");
+	if (!rc)
+		rc = msb_buf_puts(&base, opts->base_url && *opts->base_url ? opts->base_url : default_base);
+	if (rc)
+		goto out;
+	while (dir.len > 1 && dir.ptr[dir.len - 1] == '/')
+		dir.ptr[--dir.len] = '\0';
+	while (base.len && base.ptr[base.len - 1] == '/')
+		base.ptr[--base.len] = '\0';
+	if (strncmp(base.ptr, "http://", 7) && strncmp(base.ptr, "https://", 8)) {
+		rc = msb__error_set(MSB_EINVAL, "fetch: base URL '%s' is not http:// or https://", base.ptr);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = fetch_entry(base.ptr, dir.ptr, &files[i], opts)))
+			goto out;
+	if (out_dir && !(*out_dir = msb_buf_detach(&dir)))
+		rc = MSB_ENOMEM;
+out:
+	msb_buf_dispose(&dir);
+	msb_buf_dispose(&base);
+	return rc;
+}

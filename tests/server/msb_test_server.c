@@ -451,6 +451,11 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 			free(big);
 		} else if (strstr(text, "[[echo]]")) {
 			json_object_set_new(msg, "content", json_string(text));
+		} else if (strstr(text, "[[say:") && strstr(strstr(text, "[[say:"), "]]")) {
+			/* [[say:TEXT]]: answer TEXT (tests of answer parsing, e.g. mcq) */
+			const char *say = strstr(text, "[[say:") + 6;
+			json_object_set_new(msg, "content",
+			    json_stringn(say, (size_t)(strstr(say, "]]") - say)));
 		} else if (!strcmp(fault, "refusal")) {
 			json_object_set_new(msg, "content", json_null());
 			json_object_set_new(msg, "refusal", json_string("I can't help with that."));

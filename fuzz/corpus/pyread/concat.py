@@ -1,0 +1,5 @@
+x = "a" \
+    + f"""b {y} {{c}}
+  d""" # note
+sys_prompt = ("one "
+  'two')

@@ -1,0 +1,3 @@
+x = b"bytes"
+rubric = "\N{BULLET}"
+x = "unterminated
