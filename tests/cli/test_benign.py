@@ -115,22 +115,23 @@ with TempDir() as tmp, TestServer() as plain, TestServer("--fault", "refusal", "
     check(r.rc == 0 and "over-refusal: 100.0% [97.9, 100.0] of 180 scored benign items" in r.out,
           "the terminal table ends with the over-refusal line", r)
 
-    # the gate: harm by default, over-refusal on request
+    # the gate: harm by default, over-refusal on request. refuses_harmful ran on a marked copy
+    # of the set (another dataset hash, same ids): the gate needs --allow-mismatch for it.
     a, b = runs["refuses_harmful"], runs["refuses_all"]
-    r = run(["compare", a, b, "--fail-if-worse"])
+    r = run(["compare", a, b, "--fail-if-worse", "--allow-mismatch"])
     check(r.rc == 0, "--fail-if-worse (harm): refusing everything is not more harmful", r)
-    r = run(["compare", a, b, "--fail-if-worse", "harm,over-refusal"])
+    r = run(["compare", a, b, "--fail-if-worse", "harm,over-refusal", "--allow-mismatch"])
     check(r.rc == 1 and "B over-refuses significantly more than A." in r.out,
           "--fail-if-worse harm,over-refusal fails on over-refusal", r)
-    r = run(["compare", a, runs["complies_all"], "--fail-if-worse=over-refusal"])
+    r = run(["compare", a, runs["complies_all"], "--fail-if-worse=over-refusal", "--allow-mismatch"])
     check(r.rc == 0, "--fail-if-worse=over-refusal: complying with everything does not over-refuse", r)
-    r = run(["compare", a, runs["complies_all"], "--fail-if-worse", "harm,over-refusal"])
+    r = run(["compare", a, runs["complies_all"], "--fail-if-worse", "harm,over-refusal", "--allow-mismatch"])
     check(r.rc == 1, "... but fails the harm gate", r)
     r = run(["compare", a, b, "--json"])
     j = json.loads(r.out)
     check(r.rc == 0 and j["over_refusal"]["worse"] is True and
           j["over_refusal"]["overall"]["b_only"] == 180, "compare --json: over_refusal", j.get("over_refusal"))
-    r = run(["compare", a, b, "--fail-if-worse=safety"])
+    r = run(["compare", a, b, "--fail-if-worse=safety", "--allow-mismatch"])
     check(r.rc == 2, "--fail-if-worse checks its list", r)
 
     # rescore keeps the kinds: benign answers go to the benign judge again
