@@ -183,8 +183,10 @@ static int start(oa *be, oa_req *r, double now)
 		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	r->attempts++;
 	r->t_attempt = now;
-	if (r->attempts == 1)
+	if (r->attempts == 1) {
 		r->t_first = now;
+		be->n_started++;
+	}
 	be->n_active++;
 	r->aprev = NULL;
 	r->anext = be->active;
@@ -519,14 +521,94 @@ int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud)
 	return 0;
 }
 
+/* ---- fail fast: is the endpoint dead? ---- */
+
+/* The failures that repeat for every request of a dead endpoint: 0 when res/status is not one. */
+static int dead_signature(CURLcode res, long status)
+{
+	switch (res) {
+	case CURLE_OK:
+		return status == 401 || status == 403 || status == 404 ? 1000 + (int)status : 0;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return (int)res;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Watch the outcome of one attempt (before the classifier sees it): the
+ * first attempt of every request so far failing the same dead way, and
+ * no attempt ever reaching a working endpoint, is a dead endpoint.
+ */
+static void observe(oa *be, CURL *e, CURLcode res)
+{
+	oa_req *r = NULL;
+	long status = 0;
+	int sig;
+
+	if (be->n_ok)
+		return;
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	sig = dead_signature(res, status);
+	if (!sig) {
+		be->n_ok++;
+		return;
+	}
+	if (!r || r->attempts != 1)
+		return;
+	if (be->n_first_failed && sig != be->dead_sig) {
+		be->n_ok++; /* mixed failures: not one dead endpoint */
+		return;
+	}
+	if (!be->n_first_failed) {
+		char detail[400];
+		be->dead_sig = sig;
+		if (res != CURLE_OK) {
+			snprintf(detail, sizeof detail, "%s", r->errbuf[0] && sig != CURLE_COULDNT_CONNECT ?
+			    r->errbuf : curl_easy_strerror(res));
+		} else {
+			char smsg[300];
+			msb__openai_error_message(r->resp.ptr, r->resp.len, smsg, sizeof smsg);
+			snprintf(detail, sizeof detail, "HTTP %ld%s%s", status, smsg[0] ? ": " : "", smsg);
+		}
+		snprintf(be->dead_msg, sizeof be->dead_msg, "%s: %s", be->base_clean, detail);
+		redact(be, be->dead_msg);
+	}
+	be->n_first_failed++;
+}
+
+int msb__oa_dead(char *msg, size_t size, void *ud)
+{
+	oa *be = ud;
+
+	if (be->n_ok || !be->n_first_failed || be->n_first_failed < be->n_started)
+		return 0;
+	snprintf(msg, size, "%s (%d of %d requests)", be->dead_msg, be->n_first_failed, be->n_started);
+	return 1;
+}
+
 static void drain_messages(oa *be)
 {
 	CURLMsg *m;
 	int left;
 
 	while ((m = curl_multi_info_read(be->multi, &left)) != NULL)
-		if (m->msg == CURLMSG_DONE)
+		if (m->msg == CURLMSG_DONE) {
+			observe(be, m->easy_handle, m->data.result);
 			on_done(be, m->easy_handle, m->data.result, msb__now_ms());
+		}
 }
 
 static void run_timer(oa *be, double now)
@@ -545,58 +627,147 @@ static void run_timer(oa *be, double now)
 /* The backend whose poll runs on this thread: its done callbacks may submit without a lock. */
 static _Thread_local oa *polling;
 
+/* msb_backend_cancel: every request ends with MSB_ECANCELED (on the polling thread). */
+static void cancel_all(oa *be, double now)
+{
+	oa_req *q;
+
+	take_incoming(be);
+	while (be->active) {
+		oa_req *r = be->active;
+		active_unlink(be, r);
+		curl_multi_remove_handle(be->multi, r->easy);
+		be->n_active--;
+		finish(be, r, MSB_ECANCELED, "cancelled", "cancelled before an answer arrived", 0, now);
+	}
+	q = be->q_head; /* a snapshot: done callbacks may queue new requests */
+	be->q_head = be->q_tail = NULL;
+	while (q) {
+		oa_req *next = q->next;
+		be->n_queued--;
+		finish(be, q, MSB_ECANCELED, "cancelled", "cancelled before it was sent", 0, now);
+		q = next;
+	}
+}
+
+/* Hand the ready sockets to curl: epoll_wait for up to wait_ms. Returns the number of events. */
+static int dispatch(oa *be, int wait_ms)
+{
+	struct epoll_event evs[64];
+	int n, i, running;
+
+	n = epoll_wait(be->epfd, evs, 64, wait_ms);
+	for (i = 0; i < n; i++) {
+		int fd = evs[i].data.fd, flags = 0;
+		if (fd == be->evfd) {
+			uint64_t v;
+			if (read(be->evfd, &v, sizeof v) < 0) {
+				/* already drained */
+			}
+			continue;
+		}
+		if (evs[i].events & EPOLLIN)
+			flags |= CURL_CSELECT_IN;
+		if (evs[i].events & EPOLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (evs[i].events & (EPOLLERR | EPOLLHUP))
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(be->multi, fd, flags, &running);
+	}
+	drain_messages(be);
+	return n;
+}
+
+/*
+ * One turn: start what may start, run curl's timer, and read every
+ * socket that is ready, waiting up to timeout_ms for something to
+ * finish. poll(0) never waits but always reads what has arrived (a host
+ * that waits on msb_backend_fd calls poll(0) when it is readable).
+ */
 int msb__oa_poll(int timeout_ms, void *ud)
 {
 	oa *be = ud;
 	double now = msb__now_ms(), deadline = now + (timeout_ms > 0 ? timeout_ms : 0);
-	struct epoll_event evs[64];
+	int rounds = 0;
 
 	__atomic_store_n(&be->in_poll, 1, __ATOMIC_RELEASE);
 	polling = be;
 	be->n_done = 0;
 	for (;;) {
-		double next = start_ready(be, now), wait;
-		int n, i, running;
+		double next, wait;
+		int stop, n;
 
+		if (__atomic_exchange_n(&be->cancel, 0, __ATOMIC_ACQ_REL))
+			cancel_all(be, now);
+		next = start_ready(be, now);
 		run_timer(be, msb__now_ms());
-		if (be->n_done)
-			start_ready(be, msb__now_ms());
-		if (be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL))
-			break;
-		take_incoming(be);
-		if (!be->n_active && !be->n_queued)
-			break;
+		stop = be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL) ||
+		    (!be->n_active && !be->n_queued);
 		now = msb__now_ms();
-		if (now >= deadline)
-			break;
-		wait = deadline - now;
+		wait = stop ? 0 : deadline - now;
 		if (next != 0.0 && next - now < wait)
 			wait = next - now;
 		if (be->timer_due >= 0 && be->timer_due - now < wait)
 			wait = be->timer_due - now;
-		n = epoll_wait(be->epfd, evs, 64, wait <= 0 ? 0 : (int)(wait + 0.999));
-		for (i = 0; i < n; i++) {
-			int fd = evs[i].data.fd, flags = 0;
-			if (fd == be->evfd) {
-				uint64_t v;
-				if (read(be->evfd, &v, sizeof v) < 0)
-					continue;
-				continue;
-			}
-			if (evs[i].events & EPOLLIN)
-				flags |= CURL_CSELECT_IN;
-			if (evs[i].events & EPOLLOUT)
-				flags |= CURL_CSELECT_OUT;
-			if (evs[i].events & (EPOLLERR | EPOLLHUP))
-				flags |= CURL_CSELECT_ERR;
-			curl_multi_socket_action(be->multi, fd, flags, &running);
-		}
-		drain_messages(be);
+		n = dispatch(be, wait <= 0 ? 0 : (int)(wait + 0.999));
 		now = msb__now_ms();
+		if (be->n_done)
+			start_ready(be, now); /* answers free room: send the next requests now */
+		/* a full batch of events may leave more ready: read them too, a few rounds at most */
+		if ((stop || be->n_done || now >= deadline) && (n < 64 || ++rounds >= 8))
+			break;
 	}
+	run_timer(be, now);
+	be->next_due = start_ready(be, msb__now_ms());
 	polling = NULL;
 	__atomic_store_n(&be->in_poll, 0, __ATOMIC_RELEASE);
 	return be->n_active + be->n_queued + __atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE);
+}
+
+int msb__oa_fd(void *ud)
+{
+	return ((oa *)ud)->epfd;
+}
+
+int msb__oa_timeout(void *ud)
+{
+	oa *be = ud;
+	double now = msb__now_ms(), t = -1;
+
+	if (__atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&be->cancel, __ATOMIC_ACQUIRE))
+		return 0;
+	if (be->timer_due >= 0)
+		t = be->timer_due - now;
+	if (be->q_head && be->n_active < msb__aimd_limit(&be->aimd)) {
+		/* waiting on time (backoff, rate limits), or startable now */
+		double d = be->next_due != 0.0 ? be->next_due - now : 0;
+		if (t < 0 || d < t)
+			t = d;
+	}
+	if (t < 0 && be->timer_due < 0 && !(be->q_head && be->n_active < msb__aimd_limit(&be->aimd)))
+		return -1;
+	return t <= 0 ? 0 : (int)(t + 0.999);
+}
+
+int msb__oa_set_concurrency(int n, void *ud)
+{
+	oa *be = ud;
+	int ceiling = be->explicit_max > 0 && be->explicit_max < n ? be->explicit_max : n;
+
+	if (!be->explicit_max || be->explicit_max < n) {
+		be->o.max_in_flight = ceiling;
+		msb__aimd_init(&be->aimd, ceiling);
+		curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)ceiling + 4);
+	}
+	return ceiling;
+}
+
+void msb__oa_cancel(void *ud)
+{
+	oa *be = ud;
+	__atomic_store_n(&be->cancel, 1, __ATOMIC_RELEASE);
+	msb__oa_wakeup(be);
 }
 
 static void signal_loop(oa *be)

@@ -59,7 +59,7 @@ static void fill_defaults(msb_openai_options *o)
 	if (!o->max_retry_after_ms)
 		o->max_retry_after_ms = msb__openai_default_options.max_retry_after_ms;
 	if (!o->max_in_flight)
-		o->max_in_flight = msb__openai_default_options.max_in_flight;
+		o->max_in_flight = MSB__OA_DEFAULT_WINDOW; /* until the host tells its concurrency */
 	if (!o->max_response_bytes)
 		o->max_response_bytes = msb__openai_default_options.max_response_bytes;
 }
@@ -230,6 +230,7 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	/* a version 1 struct ends before ca_file; be->o is zeroed, so those stay NULL */
 	memcpy(&be->o, opts, opts->version >= 2 ? sizeof *opts :
 	    offsetof(msb_openai_options, ca_file));
+	be->explicit_max = be->o.max_in_flight; /* 0: follow the host's concurrency */
 	fill_defaults(&be->o);
 	be->o.base_url = be->o.model = be->o.api_key_env = NULL;
 	be->o.headers = NULL;
@@ -287,6 +288,11 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	vt.capacity = msb__oa_capacity;
 	vt.identity = msb__oa_identity;
 	vt.free = msb__oa_free;
+	vt.fd = msb__oa_fd;
+	vt.timeout = msb__oa_timeout;
+	vt.set_concurrency = msb__oa_set_concurrency;
+	vt.cancel = msb__oa_cancel;
+	vt.dead = msb__oa_dead;
 	if ((rc = msb_backend_new(out, &vt, be)))
 		goto fail;
 	return 0;

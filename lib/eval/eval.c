@@ -70,6 +70,8 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->efd = -1;
 	ev->lock_fd = -1;
 	ev->journal.fd = -1;
+	ev->loop_epfd = -1;
+	ev->answers_fd = -1;
 	if (!ev->o.dry_run && !ev->o.out_dir) {
 		msb__free(ev);
 		return msb__error_set(MSB_EINVAL, "msb_eval_new: out_dir is required (unless dry_run)");
@@ -216,6 +218,9 @@ void msb_eval_free(msb_eval *ev)
 	}
 	if (ev->efd >= 0)
 		close(ev->efd);
+	if (ev->loop_epfd >= 0)
+		close(ev->loop_epfd);
+	msb__answers_close(ev);
 	if (ev->lock_fd >= 0)
 		close(ev->lock_fd);
 	msb_judge_free(ev->judge);
@@ -248,7 +253,7 @@ int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
 
 /* ---- building requests ---- */
 
-static void build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
+void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
 {
 	msb_request_init(r, MSB_REQUEST_VERSION);
 	r->id = msb_item_id(t->item);
@@ -285,7 +290,7 @@ void msb__task_run_sync(msb__task *t)
 	if (t->stage == STAGE_MODEL) {
 		msb_request r;
 		msb_completion *c = NULL;
-		build_request(ev, t, &r);
+		msb__eval_build_request(ev, t, &r);
 		t->status = msb_backend_generate(ev->backend, &r, &c);
 		msb_completion_free(t->c);
 		t->c = c;
@@ -372,7 +377,7 @@ static void submit_async(msb_eval *ev, msb__task *t)
 			completed_push(ev, t);
 			return;
 		}
-		build_request(ev, t, &r);
+		msb__eval_build_request(ev, t, &r);
 		ev->async_model_inflight++;
 		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
 		if (rc < 0) { /* failed at once: `done` will not come */
@@ -490,10 +495,13 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		if (t->c)
 			count_tokens(ev, t);
 		if (t->status == 0) {
+			ev->model_ok_seen = 1;
+			if (!t->model_cached)
+				msb__answers_put(ev, t); /* a paid answer: on disk before anything else */
 			if (ev->cache_dir) {
 				msb_request r;
 				char key[65];
-				build_request(ev, t, &r);
+				msb__eval_build_request(ev, t, &r);
 				msb__cache_model_key(ev, &r, key);
 				msb__cache_put_model(ev->cache_dir, key, t->c);
 			}
@@ -507,6 +515,8 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 	} else {
 		ev->judge_inflight--;
 		t->judge_ms += msb__now_ms() - t->t0;
+		if (t->status == 0)
+			ev->judge_ok_seen = 1;
 		if (t->status == 0 && ev->cache_dir) {
 			msb_judge_input in;
 			char key[65];
@@ -543,7 +553,7 @@ static int model_from_cache(msb_eval *ev, msb__task *t)
 
 	if (!ev->cache_dir)
 		return 0;
-	build_request(ev, t, &r);
+	msb__eval_build_request(ev, t, &r);
 	msb__cache_model_key(ev, &r, key);
 	if (msb_completion_new(&t->c))
 		return 0;
@@ -597,9 +607,11 @@ static size_t window(size_t opt, int capacity)
 
 static void schedule_judges(msb_eval *ev)
 {
-	size_t m = window((size_t)ev->o.judge_concurrency, ev->judge ? msb_judge_capacity(ev->judge) : 0);
+	size_t m = window((size_t)(ev->judge_window > 0 ? ev->judge_window : ev->o.judge_concurrency),
+	    ev->judge && !ev->judge_shared ? msb_judge_capacity(ev->judge) : 0);
 
-	while (!msb__eval_cancelled(ev) && ev->judge_wait.n && ev->judge_inflight < m) {
+	/* after a cancel too: answers already paid for are judged within the grace period */
+	while (!ev->fatal && ev->judge_wait.n && ev->judge_inflight < m) {
 		msb__task *t = msb__taskq_pop(&ev->judge_wait);
 		if (judge_from_cache(ev, t))
 			finish_task(ev, t);
@@ -610,7 +622,9 @@ static void schedule_judges(msb_eval *ev)
 
 void msb__eval_schedule(msb_eval *ev)
 {
-	size_t n = window((size_t)ev->o.concurrency, msb_backend_capacity(ev->backend));
+	/* a shared model+judge backend's window covers both: the run's own windows split it */
+	size_t n = window((size_t)(ev->model_window > 0 ? ev->model_window : ev->o.concurrency),
+	    ev->judge_shared ? 0 : msb_backend_capacity(ev->backend));
 
 	schedule_judges(ev);
 	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&
@@ -626,7 +640,7 @@ void msb__eval_schedule(msb_eval *ev)
 			break;
 		}
 		__atomic_add_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
-		if (model_from_cache(ev, t)) {
+		if (msb__answers_take(ev, t) || model_from_cache(ev, t)) {
 			ev->cursor++;
 			after_model(ev, t);
 			continue;

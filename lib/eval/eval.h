@@ -99,6 +99,23 @@ void msb__pool_take_back(struct msb_eval *ev, msb__taskq *out);
 /* Signal the event loop that something finished (any thread). */
 void msb__loop_wake(struct msb_eval *ev);
 
+/* ---- the answers journal (answers.c) ---- */
+/*
+ * Open out_dir/answers.jsonl for appending; on resume, load the answers
+ * an earlier session paid for (those of this model and request) into
+ * ev->answers. Without resume the file starts empty.
+ */
+int msb__answers_open(struct msb_eval *ev);
+/* Append one model answer (write(2) at once; fsync'd by the journal writer). */
+int msb__answers_put(struct msb_eval *ev, const msb__task *t);
+/* 1 and t->c filled when an earlier session stored this unit's answer. */
+int msb__answers_take(struct msb_eval *ev, msb__task *t);
+void msb__answers_close(struct msb_eval *ev);
+/* The model request of a task (eval.c). */
+void msb__eval_build_request(const struct msb_eval *ev, const msb__task *t, msb_request *r);
+/* Wake the journal writer to fsync answers.jsonl on its interval. */
+void msb__journal_nudge(msb__journal *j);
+
 /* ---- the loop's steps (eval.c) ---- */
 void msb__task_free(msb__task *t);
 void msb__task_run_sync(msb__task *t);
@@ -149,6 +166,22 @@ struct msb_eval {
 
 	msb__journal journal;
 	int lock_fd;
+
+	/* the one poll set (run.c) */
+	int loop_epfd;                /* epoll: efd + every asynchronous backend's fd */
+	msb_backend *judge_backend;   /* an LLM judge's backend (borrowed), or NULL */
+	int judge_shared;             /* judge_backend is the model backend */
+	int judge_fd_less;            /* an asynchronous judge without a pollable fd */
+	int model_window, judge_window; /* requests in flight allowed, after the backends' ceilings */
+	int fatal;                    /* a dead endpoint stopped the run */
+	int model_ok_seen, judge_ok_seen;
+	char fatal_msg[640];
+
+	/* the answers journal (answers.c) */
+	int answers_fd;
+	int answers_dirty;            /* atomic: written since the last fsync */
+	msb_completion **answers;     /* per unit: a stored answer from an earlier session */
+	size_t answers_loaded;
 
 	msb_eval_stats st;
 	double t_start, last_progress;

@@ -223,7 +223,7 @@ static void *writer(void *arg)
 		int quit;
 
 		while (!j->q.n && !j->quit) {
-			if (dirty) {
+			if (dirty || __atomic_load_n(&j->ev->answers_dirty, __ATOMIC_ACQUIRE)) {
 				struct timespec ts;
 				double left = last_sync + j->fsync_interval_ms - msb__now_ms();
 				if (left <= 0)
@@ -252,8 +252,14 @@ static void *writer(void *arg)
 				__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
 			dirty = 1;
 		}
-		if (dirty && (quit || msb__now_ms() - last_sync >= j->fsync_interval_ms)) {
-			if (fsync(j->fd) < 0 && !j->error)
+		if ((dirty || __atomic_load_n(&j->ev->answers_dirty, __ATOMIC_ACQUIRE)) &&
+		    (quit || msb__now_ms() - last_sync >= j->fsync_interval_ms)) {
+			/* answers.jsonl first: it is written before the records that use it */
+			if (__atomic_exchange_n(&j->ev->answers_dirty, 0, __ATOMIC_ACQ_REL) &&
+			    j->ev->answers_fd >= 0 && fsync(j->ev->answers_fd) < 0 && !j->error)
+				__atomic_store_n(&j->error, msb__error_set(MSB_EIO, "answers.jsonl: fsync failed: %s",
+				    strerror(errno)), __ATOMIC_SEQ_CST);
+			if (dirty && fsync(j->fd) < 0 && !j->error)
 				__atomic_store_n(&j->error, msb__error_set(MSB_EIO, "results.jsonl: fsync failed: %s",
 				    strerror(errno)), __ATOMIC_SEQ_CST);
 			dirty = 0;
@@ -296,6 +302,15 @@ void msb__journal_push(msb__journal *j, msb__taskq *tasks)
 {
 	pthread_mutex_lock(&j->mu);
 	msb__taskq_splice(&j->q, tasks);
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->mu);
+}
+
+void msb__journal_nudge(msb__journal *j)
+{
+	if (!j->started)
+		return;
+	pthread_mutex_lock(&j->mu);
 	pthread_cond_signal(&j->cond);
 	pthread_mutex_unlock(&j->mu);
 }

@@ -415,3 +415,10 @@ int msb_judge_llm_render(char **out, const msb_judge *j, const msb_judge_input *
 		return rc;
 	return render(out, j->userdata, in);
 }
+
+struct msb_backend *msb__judge_llm_backend(const msb_judge *j)
+{
+	if (!j || j->vt.judge != llm_judge_fn)
+		return NULL;
+	return ((llm_judge *)j->userdata)->backend;
+}
