@@ -54,7 +54,7 @@ static int load_line(const char *line, size_t len, size_t off, void *ud)
 	text = json_string_value(json_object_get(o, "response"));
 	sample = json_integer_value(json_object_get(o, "sample"));
 	if (!id || !key || !text || sample < 0 || sample >= ev->o.epochs ||
-	    msb_strmap_get(&lc->ids, id, &idx))
+	    !msb_strmap_get(&lc->ids, id, &idx))
 		goto skip;
 	unit = idx * (size_t)ev->o.epochs + (size_t)sample;
 	if (ev->done[unit] || ev->answers[unit])
