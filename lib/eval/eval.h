@@ -113,6 +113,8 @@ int msb__answers_take(struct msb_eval *ev, msb__task *t);
 void msb__answers_close(struct msb_eval *ev);
 /* The model request of a task (eval.c). */
 void msb__eval_build_request(const struct msb_eval *ev, const msb__task *t, msb_request *r);
+/* Size the backends' windows to the run's concurrency (run.c; by msb_eval_new). */
+int msb__eval_windows(struct msb_eval *ev);
 /* Wake the journal writer to fsync answers.jsonl on its interval. */
 void msb__journal_nudge(msb__journal *j);
 

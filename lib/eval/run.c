@@ -67,20 +67,14 @@ static int add_fd(msb_eval *ev, int fd)
 }
 
 /*
- * One epoll set for the whole run: the eventfd (workers, the journal
- * writer, cancel from a signal handler) and the fd of every asynchronous
- * backend (the model's; an LLM judge's, unless it is the same object).
- * Also size each backend's window to the run's concurrency.
+ * Size each asynchronous backend's window to the run's concurrency (an
+ * explicit lower max_in_flight wins): called by msb_eval_new, so the
+ * host can show the numbers (msb_eval_in_flight) before the run.
  */
-static int poll_set_open(msb_eval *ev)
+int msb__eval_windows(msb_eval *ev)
 {
-	int rc, fd, n;
+	int rc, n;
 
-	ev->loop_epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (ev->loop_epfd < 0)
-		return msb__error_set(MSB_EIO, "run: epoll_create1: %s", strerror(errno));
-	if ((rc = add_fd(ev, ev->efd)))
-		return rc;
 	ev->model_window = ev->o.concurrency;
 	ev->judge_window = ev->o.judge_concurrency;
 	if (ev->judge_async)
@@ -95,17 +89,35 @@ static int poll_set_open(msb_eval *ev)
 			if (ev->judge_shared && rc < ev->o.judge_concurrency)
 				ev->judge_window = rc;
 		}
-		if ((fd = msb_backend_fd(ev->backend)) >= 0 && (rc = add_fd(ev, fd)))
-			return rc;
 	}
 	if (ev->judge_backend && !ev->judge_shared) {
 		if ((rc = msb_backend_set_concurrency(ev->judge_backend, ev->o.judge_concurrency)) < 0)
 			return rc;
 		if (rc > 0 && rc < ev->o.judge_concurrency)
 			ev->judge_window = rc;
-		if ((fd = msb_backend_fd(ev->judge_backend)) >= 0 && (rc = add_fd(ev, fd)))
-			return rc;
 	}
+	return 0;
+}
+
+/*
+ * One epoll set for the whole run: the eventfd (workers, the journal
+ * writer, cancel from a signal handler) and the fd of every asynchronous
+ * backend (the model's; an LLM judge's, unless it is the same object).
+ */
+static int poll_set_open(msb_eval *ev)
+{
+	int rc, fd;
+
+	ev->loop_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ev->loop_epfd < 0)
+		return msb__error_set(MSB_EIO, "run: epoll_create1: %s", strerror(errno));
+	if ((rc = add_fd(ev, ev->efd)))
+		return rc;
+	if (ev->backend_async && (fd = msb_backend_fd(ev->backend)) >= 0 && (rc = add_fd(ev, fd)))
+		return rc;
+	if (ev->judge_backend && !ev->judge_shared && (fd = msb_backend_fd(ev->judge_backend)) >= 0 &&
+	    (rc = add_fd(ev, fd)))
+		return rc;
 	ev->judge_fd_less = ev->judge_async && (!ev->judge_backend || msb_backend_fd(ev->judge_backend) < 0);
 	return 0;
 }
@@ -406,4 +418,15 @@ int msb_eval_run(msb_eval *ev)
 	if (ev->fatal)
 		return msb__error_set(rc, "%s", ev->fatal_msg);
 	return rc;
+}
+
+int msb_eval_in_flight(const msb_eval *ev, int *model, int *judge)
+{
+	if (!ev)
+		return msb__error_set(MSB_EINVAL, "msb_eval_in_flight: NULL handle");
+	if (model)
+		*model = ev->model_window;
+	if (judge)
+		*judge = ev->judge ? ev->judge_window : 0;
+	return 0;
 }
