@@ -173,7 +173,7 @@ struct msb_eval {
 	int loop_epfd;                /* epoll: efd + every asynchronous backend's fd */
 	msb_backend *judge_backend;   /* an LLM judge's backend (borrowed), or NULL */
 	int judge_shared;             /* judge_backend is the model backend */
-	int judge_fd_less;            /* an asynchronous judge without a pollable fd */
+	int model_fd_less, judge_fd_less; /* asynchronous, without a pollable fd (old vtables) */
 	int model_window, judge_window; /* requests in flight allowed, after the backends' ceilings */
 	int fatal;                    /* a dead endpoint stopped the run */
 	int model_ok_seen, judge_ok_seen;

@@ -17,7 +17,7 @@
 #include "eval/eval.h"
 #include "judge/llm.h"
 
-/* An asynchronous judge without a pollable fd (an old vtable) is polled this often. */
+/* An asynchronous backend or judge without a pollable fd (an old vtable) is polled this often. */
 #define FD_LESS_WAIT_MS 5
 
 static void drain_efd(msb_eval *ev)
@@ -113,12 +113,17 @@ static int poll_set_open(msb_eval *ev)
 		return msb__error_set(MSB_EIO, "run: epoll_create1: %s", strerror(errno));
 	if ((rc = add_fd(ev, ev->efd)))
 		return rc;
-	if (ev->backend_async && (fd = msb_backend_fd(ev->backend)) >= 0 && (rc = add_fd(ev, fd)))
-		return rc;
-	if (ev->judge_backend && !ev->judge_shared && (fd = msb_backend_fd(ev->judge_backend)) >= 0 &&
-	    (rc = add_fd(ev, fd)))
-		return rc;
-	ev->judge_fd_less = ev->judge_async && (!ev->judge_backend || msb_backend_fd(ev->judge_backend) < 0);
+	if (ev->backend_async) {
+		if ((fd = msb_backend_fd(ev->backend)) >= 0 && (rc = add_fd(ev, fd)))
+			return rc;
+		ev->model_fd_less = fd < 0;
+	}
+	if (ev->judge_async && !ev->judge_shared) {
+		fd = ev->judge_backend ? msb_backend_fd(ev->judge_backend) : msb_judge_fd(ev->judge);
+		if (fd >= 0 && (rc = add_fd(ev, fd)))
+			return rc;
+		ev->judge_fd_less = fd < 0;
+	}
 	return 0;
 }
 
@@ -143,10 +148,15 @@ static void check_dead(msb_eval *ev, msb_backend *b, const char *who)
 	msb_backend_cancel(b);
 }
 
+static void poll_backend_t(msb_eval *ev, msb_backend *b, int timeout_ms)
+{
+	if (msb_backend_poll(b, timeout_ms) < 0 && !ev->stop_rc)
+		ev->stop_rc = msb__error_code() ? msb__error_code() : MSB_ERROR;
+}
+
 static void poll_backend(msb_eval *ev, msb_backend *b)
 {
-	if (msb_backend_poll(b, 0) < 0 && !ev->stop_rc)
-		ev->stop_rc = msb__error_code() ? msb__error_code() : MSB_ERROR;
+	poll_backend_t(ev, b, 0);
 }
 
 /*
@@ -154,36 +164,70 @@ static void poll_backend(msb_eval *ev, msb_backend *b)
  * journal, a cancel) or the nearest timer, then drive every asynchronous
  * backend with poll(0): one wait, no alternating short polls.
  */
+static void poll_judge(msb_eval *ev, int timeout_ms)
+{
+	int rc = ev->judge_backend ? msb_backend_poll(ev->judge_backend, timeout_ms)
+	                           : msb_judge_poll(ev->judge, timeout_ms);
+	if (rc < 0 && !ev->stop_rc)
+		ev->stop_rc = msb__error_code() ? msb__error_code() : MSB_ERROR;
+}
+
+static int judge_timeout(msb_eval *ev)
+{
+	return ev->judge_backend ? msb_backend_timeout(ev->judge_backend) : msb_judge_timeout(ev->judge);
+}
+
+/*
+ * An old (version 1) asynchronous backend or judge without a fd, alone
+ * in flight: block inside its own poll, as 0.1.0 did (workers and cancel
+ * wake it through its wakeup slot).
+ */
+static void wait_inside(msb_eval *ev, int t, int judge)
+{
+	__atomic_store_n(&ev->in_async_poll, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&ev->mu);
+	if (ev->completed.n) /* a worker finished before the flag was up */
+		t = 0;
+	pthread_mutex_unlock(&ev->mu);
+	if (msb__eval_cancelled(ev))
+		t = 0;
+	if (judge)
+		poll_judge(ev, t);
+	else
+		poll_backend_t(ev, ev->backend, t);
+	__atomic_store_n(&ev->in_async_poll, 0, __ATOMIC_SEQ_CST);
+	drain_efd(ev);
+}
+
 static void wait_events(msb_eval *ev, int timeout_ms)
 {
 	struct epoll_event evs[8];
 	int pending, t = timeout_ms;
+	int model_on = ev->backend_async &&
+	    (ev->async_model_inflight || (ev->judge_shared && ev->async_judge_inflight));
+	int judge_on = ev->async_judge_inflight && !ev->judge_shared;
 
 	pthread_mutex_lock(&ev->mu);
 	pending = ev->completed.n > 0;
 	pthread_mutex_unlock(&ev->mu);
 	if (pending || msb__eval_cancelled(ev))
 		t = 0;
-	if (ev->backend_async && ev->async_model_inflight)
-		t = min_timeout(t, msb_backend_timeout(ev->backend));
-	if (ev->async_judge_inflight) {
-		if (ev->judge_backend && !ev->judge_shared)
-			t = min_timeout(t, msb_backend_timeout(ev->judge_backend));
-		else if (ev->judge_shared)
-			t = min_timeout(t, msb_backend_timeout(ev->backend));
-		if (ev->judge_fd_less)
-			t = min_timeout(t, FD_LESS_WAIT_MS);
-	}
-	if (epoll_wait(ev->loop_epfd, evs, 8, t) < 0 && errno != EINTR && !ev->stop_rc)
-		ev->stop_rc = msb__error_set(MSB_EIO, "run: epoll_wait: %s", strerror(errno));
-	drain_efd(ev);
-	if (ev->backend_async && (ev->async_model_inflight || (ev->judge_shared && ev->async_judge_inflight)))
-		poll_backend(ev, ev->backend);
-	if (ev->async_judge_inflight && !ev->judge_shared) {
-		if (ev->judge_backend)
-			poll_backend(ev, ev->judge_backend);
-		else if (msb_judge_poll(ev->judge, 0) < 0 && !ev->stop_rc)
-			ev->stop_rc = msb__error_code() ? msb__error_code() : MSB_ERROR;
+	if (model_on && ev->model_fd_less && !judge_on) {
+		wait_inside(ev, t, 0);
+	} else if (judge_on && ev->judge_fd_less && !model_on) {
+		wait_inside(ev, t, 1);
+	} else {
+		if (model_on)
+			t = min_timeout(t, ev->model_fd_less ? FD_LESS_WAIT_MS : msb_backend_timeout(ev->backend));
+		if (judge_on)
+			t = min_timeout(t, ev->judge_fd_less ? FD_LESS_WAIT_MS : judge_timeout(ev));
+		if (epoll_wait(ev->loop_epfd, evs, 8, t) < 0 && errno != EINTR && !ev->stop_rc)
+			ev->stop_rc = msb__error_set(MSB_EIO, "run: epoll_wait: %s", strerror(errno));
+		drain_efd(ev);
+		if (model_on)
+			poll_backend(ev, ev->backend);
+		if (judge_on)
+			poll_judge(ev, 0);
 	}
 	if (ev->backend_async && !ev->model_ok_seen)
 		check_dead(ev, ev->backend, "model");

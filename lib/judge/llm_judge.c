@@ -306,6 +306,16 @@ static int llm_capacity(void *ud)
 	return msb_backend_capacity(((llm_judge *)ud)->backend);
 }
 
+static int llm_fd(void *ud)
+{
+	return msb_backend_fd(((llm_judge *)ud)->backend);
+}
+
+static int llm_timeout(void *ud)
+{
+	return msb_backend_timeout(((llm_judge *)ud)->backend);
+}
+
 static const char *llm_name(void *ud)
 {
 	return ((llm_judge *)ud)->name;
@@ -392,6 +402,8 @@ int msb_judge_llm_new(msb_judge **out, msb_backend *backend, const msb_llm_judge
 		vt.poll = llm_poll;
 		vt.wakeup = llm_wakeup;
 		vt.capacity = llm_capacity;
+		vt.fd = llm_fd;
+		vt.timeout = llm_timeout;
 	}
 	vt.name = llm_name;
 	vt.config_hash = llm_config_hash;
