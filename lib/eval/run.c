@@ -19,6 +19,8 @@
 
 /* An asynchronous backend or judge without a pollable fd (an old vtable) is polled this often. */
 #define FD_LESS_WAIT_MS 5
+/* ... and alone in flight, the loop blocks in its poll at most this long. */
+#define LEGACY_WAIT_MS 20
 
 static void drain_efd(msb_eval *ev)
 {
@@ -191,6 +193,8 @@ static void wait_inside(msb_eval *ev, int t, int judge)
 	pthread_mutex_unlock(&ev->mu);
 	if (msb__eval_cancelled(ev))
 		t = 0;
+	if (t > LEGACY_WAIT_MS) /* a cancel from a signal handler cannot wake its poll */
+		t = LEGACY_WAIT_MS;
 	if (judge)
 		poll_judge(ev, t);
 	else
