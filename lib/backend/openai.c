@@ -387,8 +387,7 @@ static void classify_transport(oa *be, oa_req *r, CURLcode res, outcome *o)
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 		break;
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION: /* not CURLE_SSL_CONNECT_ERROR: a handshake may fail by chance */
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
@@ -532,8 +531,7 @@ static int dead_signature(CURLcode res, long status)
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_COULDNT_CONNECT:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION: /* not CURLE_SSL_CONNECT_ERROR: a handshake may fail by chance */
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
@@ -783,7 +781,7 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 {
 	oa *be = ud;
 	oa_req *r;
-	int rc;
+	int rc, first;
 
 	r = msb__calloc(1, sizeof *r);
 	if (!r)
@@ -807,9 +805,14 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 	}
 	pthread_mutex_lock(&be->in_lock);
 	queue_push(&be->in_head, &be->in_tail, r);
-	__atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL);
+	first = __atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL) == 1;
 	pthread_mutex_unlock(&be->in_lock);
-	if (__atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
+	/*
+	 * The first submission since the queue was last taken makes the fd
+	 * readable: a host waiting on msb_backend_fd in another thread, or a
+	 * poll in progress, wakes up (later ones find it awake).
+	 */
+	if (first || __atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
 		signal_loop(be);
 	return 0;
 }
