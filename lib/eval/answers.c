@@ -159,13 +159,17 @@ static void put(int *bad, json_t *o, const char *k, json_t *v)
 		*bad = 1;
 }
 
+/*
+ * Append one model answer to the loop's batch; msb__answers_flush writes
+ * the batch with one write(2) before the loop waits again, so an answer
+ * is in the kernel within the loop turn that read it.
+ */
 int msb__answers_put(msb_eval *ev, const msb__task *t)
 {
 	const msb_completion *c = t->c;
 	json_t *o;
 	msb_request r;
 	char key[65], *s;
-	size_t len, done = 0;
 	int bad = 0, rc = 0;
 
 	if (ev->answers_fd < 0 || !c || !msb_completion_text(c))
@@ -192,10 +196,21 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 	json_decref(o);
 	if (!s)
 		return MSB_ENOMEM;
-	len = strlen(s);
-	s[len++] = '\n'; /* over the NUL: the line is written by length */
+	if (msb_buf_puts(&ev->answers_buf, s) || msb_buf_putc(&ev->answers_buf, '\n'))
+		rc = MSB_ENOMEM;
+	msb__json_free(s);
+	return rc;
+}
+
+int msb__answers_flush(msb_eval *ev)
+{
+	size_t done = 0, len = ev->answers_buf.len;
+	int rc = 0;
+
+	if (ev->answers_fd < 0 || !len)
+		return 0;
 	while (done < len) {
-		ssize_t w = write(ev->answers_fd, s + done, len - done);
+		ssize_t w = write(ev->answers_fd, ev->answers_buf.ptr + done, len - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
@@ -207,7 +222,7 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 		}
 		done += (size_t)w;
 	}
-	msb__json_free(s);
+	msb_buf_clear(&ev->answers_buf);
 	if (!rc && !__atomic_exchange_n(&ev->answers_dirty, 1, __ATOMIC_ACQ_REL))
 		msb__journal_nudge(&ev->journal);
 	return rc;
@@ -218,6 +233,7 @@ void msb__answers_close(msb_eval *ev)
 	size_t i;
 
 	if (ev->answers_fd >= 0) {
+		msb__answers_flush(ev);
 		if (__atomic_exchange_n(&ev->answers_dirty, 0, __ATOMIC_ACQ_REL))
 			fsync(ev->answers_fd);
 		close(ev->answers_fd);
@@ -229,4 +245,5 @@ void msb__answers_close(msb_eval *ev)
 		msb__free(ev->answers);
 		ev->answers = NULL;
 	}
+	msb_buf_dispose(&ev->answers_buf);
 }

@@ -129,6 +129,8 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->judge = judge ? msb__judge_ref(judge) : NULL;
 	ev->backend_async = msb_backend_is_async(backend);
 	ev->judge_async = judge && msb_judge_is_async(judge);
+	ev->judge_inline = judge && !ev->judge_async && (judge->vt.flags & MSB_JUDGE_INLINE) &&
+	    (judge->vt.flags & MSB_JUDGE_THREADSAFE);
 	ev->n_items = msb_dataset_count(ds);
 	ev->total = ev->n_items * (size_t)ev->o.epochs;
 	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
@@ -443,10 +445,14 @@ static void start_stage(msb_eval *ev, msb__task *t)
 		t->judge_attempts++;
 		ev->st.judge_requests++;
 		ev->judge_inflight++;
-		if (ev->judge_async)
+		if (ev->judge_async) {
 			submit_async(ev, t);
-		else
+		} else if (ev->judge_inline) {
+			msb__task_run_sync(t); /* a fast judge: no hop to a worker and back */
+			completed_push(ev, t);
+		} else {
 			msb__pool_push(ev, t);
+		}
 	}
 }
 
@@ -498,7 +504,7 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		if (t->status == 0) {
 			ev->model_ok_seen = 1;
 			if (!t->model_cached)
-				msb__answers_put(ev, t); /* a paid answer: on disk before anything else */
+				msb__answers_put(ev, t); /* a paid answer: in the kernel within this loop turn */
 			if (ev->cache_dir) {
 				msb_request r;
 				char key[65];
@@ -627,6 +633,7 @@ void msb__eval_schedule(msb_eval *ev)
 	size_t n = window((size_t)(ev->model_window > 0 ? ev->model_window : ev->o.concurrency),
 	    ev->judge_shared ? 0 : msb_backend_capacity(ev->backend));
 
+	__atomic_store_n(&ev->cap_blocked, 0, __ATOMIC_SEQ_CST);
 	schedule_judges(ev);
 	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&
 	    live(ev) < ev->cap) {
@@ -654,5 +661,7 @@ void msb__eval_schedule(msb_eval *ev)
 		ev->cursor++;
 		start_stage(ev, t);
 	}
+	if (ev->cursor < ev->total && live(ev) >= ev->cap)
+		__atomic_store_n(&ev->cap_blocked, 1, __ATOMIC_SEQ_CST); /* the writer wakes us */
 	schedule_judges(ev);
 }

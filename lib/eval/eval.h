@@ -106,8 +106,10 @@ void msb__loop_wake(struct msb_eval *ev);
  * ev->answers. Without resume the file starts empty.
  */
 int msb__answers_open(struct msb_eval *ev);
-/* Append one model answer (write(2) at once; fsync'd by the journal writer). */
+/* Add one model answer to the loop turn's batch (msb__answers_flush writes it). */
 int msb__answers_put(struct msb_eval *ev, const msb__task *t);
+/* Write the batch with write(2) (fsync'd by the journal writer on its interval). */
+int msb__answers_flush(struct msb_eval *ev);
 /* 1 and t->c filled when an earlier session stored this unit's answer. */
 int msb__answers_take(struct msb_eval *ev, msb__task *t);
 void msb__answers_close(struct msb_eval *ev);
@@ -134,6 +136,7 @@ struct msb_eval {
 	msb_backend *backend;
 	msb_judge *judge;             /* may be NULL */
 	int backend_async, judge_async;
+	int judge_inline;             /* MSB_JUDGE_INLINE: judged on the loop thread */
 	size_t n_items, total;        /* total = n_items * epochs */
 	char config_hash[65];
 	char dataset_hash[65];
@@ -155,6 +158,7 @@ struct msb_eval {
 	int abandoned;                /* tasks left in flight after a cancel's grace */
 	int budget_hit, stop_rc;
 	size_t cap;                   /* most tasks alive at once */
+	int cap_blocked;              /* atomic: the loop waits for the journal to free tasks */
 
 	pthread_mutex_t mu;           /* guards the fields below */
 	msb__taskq completed;         /* from workers and async callbacks */
@@ -181,6 +185,7 @@ struct msb_eval {
 
 	/* the answers journal (answers.c) */
 	int answers_fd;
+	msb_buf answers_buf;          /* answers read in this loop turn, written before the next wait */
 	int answers_dirty;            /* atomic: written since the last fsync */
 	msb_completion **answers;     /* per unit: a stored answer from an earlier session */
 	size_t answers_loaded;

@@ -265,7 +265,9 @@ static void *writer(void *arg)
 			dirty = 0;
 			last_sync = msb__now_ms();
 		}
-		msb__loop_wake(j->ev); /* room for new tasks */
+		/* room for new tasks, when the loop waits for it (or an error to see) */
+		if (__atomic_exchange_n(&j->ev->cap_blocked, 0, __ATOMIC_SEQ_CST) || j->error)
+			msb__loop_wake(j->ev);
 		pthread_mutex_lock(&j->mu);
 		if (quit && !j->q.n)
 			break;

@@ -203,7 +203,7 @@ static void wait_inside(msb_eval *ev, int t, int judge)
 	drain_efd(ev);
 }
 
-static void wait_events(msb_eval *ev, int timeout_ms)
+static void wait_events_now(msb_eval *ev, int timeout_ms)
 {
 	struct epoll_event evs[8];
 	int pending, t = timeout_ms;
@@ -216,6 +216,9 @@ static void wait_events(msb_eval *ev, int timeout_ms)
 	pthread_mutex_unlock(&ev->mu);
 	if (pending || msb__eval_cancelled(ev))
 		t = 0;
+	if (__atomic_load_n(&ev->cap_blocked, __ATOMIC_SEQ_CST) &&
+	    __atomic_load_n(&ev->live, __ATOMIC_SEQ_CST) < ev->cap)
+		t = 0; /* the journal freed tasks before it saw the flag */
 	if (model_on && ev->model_fd_less && !judge_on) {
 		wait_inside(ev, t, 0);
 	} else if (judge_on && ev->judge_fd_less && !model_on) {
@@ -237,6 +240,12 @@ static void wait_events(msb_eval *ev, int timeout_ms)
 		check_dead(ev, ev->backend, "model");
 	if (ev->judge_backend && !ev->judge_ok_seen)
 		check_dead(ev, ev->judge_backend, "judge");
+}
+
+static void wait_events(msb_eval *ev, int timeout_ms)
+{
+	msb__answers_flush(ev); /* answers read in this turn reach the kernel before any wait */
+	wait_events_now(ev, timeout_ms);
 }
 
 /* After a dead endpoint: nothing more is journaled (the run stays resumable), paid answers are kept. */
@@ -422,17 +431,18 @@ int msb_eval_run(msb_eval *ev)
 	workers = ev->o.workers;
 	if (workers <= 0) {
 		workers = (ev->backend_async ? 0 : ev->o.concurrency) +
-		    (ev->judge && !ev->judge_async ? ev->o.judge_concurrency : 0);
+		    (ev->judge && !ev->judge_async && !ev->judge_inline ? ev->o.judge_concurrency : 0);
 		if (workers > 256)
 			workers = 256;
 	}
-	if ((!ev->backend_async || (ev->judge && !ev->judge_async)) && workers <= 0)
+	if ((!ev->backend_async || (ev->judge && !ev->judge_async && !ev->judge_inline)) && workers <= 0)
 		workers = 1;
 	if (workers > 0 && (rc = msb__pool_start(ev, workers))) {
 		msb__journal_stop(&ev->journal);
 		return rc;
 	}
 	loop(ev);
+	msb__answers_flush(ev);
 	if (!ev->abandoned)
 		msb__pool_stop(ev);
 	rc = msb__journal_stop(&ev->journal);
