@@ -4,6 +4,9 @@ Model and judge are two msb_test_server processes; each logs the arrival time of
 completion request (--log, CLOCK_MONOTONIC seconds, the clock of Python's time.monotonic on
 Linux). Behaviour, not speed: every check compares orders of events or counts.
 """
+import signal
+import urllib.request
+
 from clitest import *
 
 
@@ -84,13 +87,68 @@ with TempDir() as tmp:
         judged = len(records(out))
         check(kept > judged, "answers.jsonl kept answers not yet judged (%d answers, %d records)"
               % (kept, judged))
-        r = run(args + ["--resume"])
+        # (concurrency is not part of the configuration: a resume may change it)
+        r = run(args + ["--resume", "--judge-concurrency", "16"])
         check(r.rc == 0 and len(records(out)) == 108, "--resume finishes the run", r)
         total = len(times(mlog))
         check(total <= 108 + 6, "the model was asked at most N + in flight times (%d <= 114)"
               % total)
         ids = [(x["id"], x["sample"]) for x in records(out)]
         check(len(set(ids)) == 108, "every unit once in results.jsonl")
+
+    # ---- Ctrl-C: answers waiting for the judge are still judged within the grace period,
+    # the rest are kept in answers.jsonl; --resume asks the model only for the others
+    m, mlog = logged_server(tmp, "model3", "--latency-ms", "20")
+    j, jlog = logged_server(tmp, "judge3", "--latency-ms", "150")
+    with m, j:
+        out = os.path.join(tmp, "int")
+        args = ["run", "-m", "openai/m", "--base-url", m.url, "-j", "openai/judge",
+                "--judge-base-url", j.url, "--epochs", "4", "--concurrency", "8",
+                "--judge-concurrency", "2", "--out", out, "-q"]
+        p = subprocess.Popen([BIN] + args, env=base_env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline and len(times(mlog)) < 60 and p.poll() is None:
+            time.sleep(0.02)
+        judge_before = len(times(jlog))
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=30)
+        check(p.returncode == 1, "SIGINT: exit 1")
+        judge_after = len(times(jlog))
+        kept = lines(os.path.join(out, "answers.jsonl"))
+        recs = len(records(out))
+        check(judge_after > judge_before,
+              "SIGINT: answers waiting for the judge are still sent to it (%d -> %d judge requests)"
+              % (judge_before, judge_after))
+        check(kept > recs, "SIGINT: answers not judged in time are kept (%d answers, %d records)"
+              % (kept, recs))
+        asked = len(times(mlog))
+        r = run(args + ["--resume", "--judge-concurrency", "16"])
+        check(r.rc == 0 and len(records(out)) == 108, "--resume after SIGINT finishes", r)
+        check(len(times(mlog)) - asked == 108 - kept,
+              "--resume asks the model only for units without a stored answer (%d)"
+              % (len(times(mlog)) - asked))
+
+    # ---- an explicit lower --max-in-flight wins over --concurrency and is shown
+    with TestServer("--latency-ms", "50") as srv:
+        out = os.path.join(tmp, "mif")
+        r = run(["run", "-m", "openai/m", "--base-url", srv.url, "--concurrency", "8",
+                 "--max-in-flight", "3", "--out", out])
+        check(r.rc == 0 and "model requests in flight: 3 (max_in_flight), not 8" in r.err,
+              "--max-in-flight 3 with --concurrency 8: said on the terminal", r)
+        info = load_json(os.path.join(out, "run.json"))
+        check(info["options"]["model_in_flight"] == 3, "run.json: model_in_flight 3",
+              info["options"])
+    # ... and --concurrency above 64 is not capped at 64 (a 300 ms server, 100 at once)
+    with TestServer("--latency-ms", "300") as srv:
+        out = os.path.join(tmp, "c100")
+        r = run(["run", "-m", "openai/m", "--base-url", srv.url, "--epochs", "4",
+                 "--concurrency", "100", "--out", out, "-q"])
+        check(r.rc == 0, "--concurrency 100 runs", r)
+        with urllib.request.urlopen(srv.url.replace("/v1", "/_stats"), timeout=10) as f:
+            st = json.load(f)
+        check(st["max_open_connections"] >= 100,
+              "--concurrency 100: 100 requests in flight at once, not 64", st)
 
     # ---- fail fast on a refused port: one message with the endpoint, exit 1, resumable
     out = os.path.join(tmp, "dead")
