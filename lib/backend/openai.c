@@ -128,7 +128,12 @@ static CURL *easy_get(oa *be)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, be->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, be->o.timeout_ms);
+	/*
+	 * No CURLOPT_TIMEOUT_MS: curl checks it before reading a socket, so an
+	 * answer that arrived while the host was busy would fail as a timeout.
+	 * The backend times attempts itself, after reading (expire()).
+	 */
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
 	if (be->ca_file)
@@ -183,6 +188,8 @@ static int start(oa *be, oa_req *r, double now)
 		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	r->attempts++;
 	r->t_attempt = now;
+	if (be->o.timeout_ms > 0 && (be->next_expiry == 0.0 || now + (double)be->o.timeout_ms < be->next_expiry))
+		be->next_expiry = now + (double)be->o.timeout_ms;
 	if (r->attempts == 1) {
 		r->t_first = now;
 		be->n_started++;
@@ -625,6 +632,29 @@ static void run_timer(oa *be, double now)
 /* The backend whose poll runs on this thread: its done callbacks may submit without a lock. */
 static _Thread_local oa *polling;
 
+/*
+ * Attempts older than timeout_ms end as curl's own timeout would
+ * (CURLE_OPERATION_TIMEDOUT through on_done: classified and retried the
+ * same way), but only after every ready socket was read.
+ */
+static void expire(oa *be, double now)
+{
+	oa_req *r, *next;
+	double soonest = 0;
+
+	if (be->next_expiry == 0.0 || now < be->next_expiry)
+		return;
+	for (r = be->active; r; r = next) {
+		double due = r->t_attempt + (double)be->o.timeout_ms;
+		next = r->anext;
+		if (due <= now)
+			on_done(be, r->easy, CURLE_OPERATION_TIMEDOUT, now);
+		else if (soonest == 0.0 || due < soonest)
+			soonest = due;
+	}
+	be->next_expiry = soonest;
+}
+
 /* msb_backend_cancel: every request ends with MSB_ECANCELED (on the polling thread). */
 static void cancel_all(oa *be, double now)
 {
@@ -698,7 +728,6 @@ int msb__oa_poll(int timeout_ms, void *ud)
 		if (__atomic_exchange_n(&be->cancel, 0, __ATOMIC_ACQ_REL))
 			cancel_all(be, now);
 		next = start_ready(be, now);
-		run_timer(be, msb__now_ms());
 		stop = be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL) ||
 		    (!be->n_active && !be->n_queued);
 		now = msb__now_ms();
@@ -707,8 +736,16 @@ int msb__oa_poll(int timeout_ms, void *ud)
 			wait = next - now;
 		if (be->timer_due >= 0 && be->timer_due - now < wait)
 			wait = be->timer_due - now;
+		if (be->next_expiry != 0.0 && be->next_expiry - now < wait)
+			wait = be->next_expiry - now;
+		/*
+		 * Sockets first, then curl's timer: a response that arrived while the
+		 * host was busy is read before its transfer's timeout is checked.
+		 */
 		n = dispatch(be, wait <= 0 ? 0 : (int)(wait + 0.999));
+		run_timer(be, msb__now_ms());
 		now = msb__now_ms();
+		expire(be, now);
 		if (be->n_done)
 			start_ready(be, now); /* answers free room: send the next requests now */
 		/* a full batch of events may leave more ready: read them too, a few rounds at most */
@@ -737,13 +774,16 @@ int msb__oa_timeout(void *ud)
 		return 0;
 	if (be->timer_due >= 0)
 		t = be->timer_due - now;
+	if (be->next_expiry != 0.0 && (t < 0 || be->next_expiry - now < t))
+		t = be->next_expiry - now;
 	if (be->q_head && be->n_active < msb__aimd_limit(&be->aimd)) {
 		/* waiting on time (backoff, rate limits), or startable now */
 		double d = be->next_due != 0.0 ? be->next_due - now : 0;
 		if (t < 0 || d < t)
 			t = d;
 	}
-	if (t < 0 && be->timer_due < 0 && !(be->q_head && be->n_active < msb__aimd_limit(&be->aimd)))
+	if (t < 0 && be->timer_due < 0 && be->next_expiry == 0.0 &&
+	    !(be->q_head && be->n_active < msb__aimd_limit(&be->aimd)))
 		return -1;
 	return t <= 0 ? 0 : (int)(t + 0.999);
 }

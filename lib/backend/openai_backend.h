@@ -73,6 +73,7 @@ struct oa {
 	/* the engine: one poll set, window, cancel, fail fast (openai.c) */
 	int explicit_max;        /* max_in_flight as given; 0: follow set_concurrency */
 	double next_due;         /* when a waiting request may start (0: none waits on time) */
+	double next_expiry;      /* the soonest attempt timeout (0: none) */
 	int cancel;              /* atomic: end every request in the next poll */
 	int n_started;           /* distinct requests whose first attempt started */
 	int n_first_failed;      /* of those: first attempts failed the same dead way */

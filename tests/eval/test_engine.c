@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -182,6 +183,48 @@ static void test_host_driven_loop(void **state)
 	test_server_stop(&s);
 }
 
+/*
+ * Timeouts measure the request, not the host: an answer that arrived while
+ * the host was busy elsewhere (not polling) past the request's timeout is
+ * read, not failed with "Timeout was reached".
+ */
+static void test_busy_host_reads_arrived_answer(void **state)
+{
+	const char *args[] = { "--latency-ms", "100", NULL };
+	test_server s;
+	msb_openai_options o;
+	msb_backend *b = NULL;
+	msb_completion *c;
+	msb_request r = MSB_REQUEST_INIT;
+	host_count n = { 0, 0 };
+	struct timespec busy = { 0, 600 * 1000000L };
+	int i;
+	(void)state;
+
+	assert_int_equal(test_server_start(&s, server_path, args), 0);
+	msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION);
+	o.base_url = s.url;
+	o.model = "m";
+	o.api_key_env = "MSB_TEST_NO_SUCH_KEY";
+	o.timeout_ms = 400;
+	o.max_retries = -1;
+	assert_int_equal(msb_backend_openai_new(&b, &o), 0);
+	r.prompt = "busy host";
+	assert_int_equal(msb_completion_new(&c), 0);
+	assert_int_equal(msb_backend_submit(b, &r, c, host_done, &n), 0);
+	for (i = 0; i < 5; i++) /* sent: the server answers after 100 ms */
+		assert_true(msb_backend_poll(b, 5) >= 0);
+	assert_int_equal(n.done, 0);
+	nanosleep(&busy, NULL); /* busy elsewhere: past the 400 ms timeout */
+	assert_true(msb_backend_poll(b, 0) >= 0);
+	assert_int_equal(n.done, 1);
+	assert_int_equal(msb_completion_error_code(c), 0);
+	assert_non_null(msb_completion_text(c));
+	msb_completion_free(c);
+	msb_backend_free(b);
+	test_server_stop(&s);
+}
+
 /* A refused port and a 404 on every request stop the run at once; a failure after a success does not. */
 static void test_fail_fast(void **state)
 {
@@ -251,6 +294,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_backend_model_and_judge),
 		cmocka_unit_test(test_host_driven_loop),
+		cmocka_unit_test(test_busy_host_reads_arrived_answer),
 		cmocka_unit_test(test_fail_fast),
 	};
 
