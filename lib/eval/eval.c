@@ -612,10 +612,21 @@ static size_t window(size_t opt, int capacity)
 	return capacity > 0 && (size_t)capacity < opt ? (size_t)capacity : opt;
 }
 
+/* The room a backend's own window leaves to one stage, when model and judge share it. */
+static int shared_room(msb_eval *ev, size_t other_inflight)
+{
+	int cap = msb_backend_capacity(ev->backend);
+
+	if (cap <= 0)
+		return 0;
+	return (size_t)cap > other_inflight ? cap - (int)other_inflight : 1;
+}
+
 static void schedule_judges(msb_eval *ev)
 {
 	size_t m = window((size_t)(ev->judge_window > 0 ? ev->judge_window : ev->o.judge_concurrency),
-	    ev->judge && !ev->judge_shared ? msb_judge_capacity(ev->judge) : 0);
+	    !ev->judge ? 0 : ev->judge_shared ? shared_room(ev, ev->model_inflight)
+	                                      : msb_judge_capacity(ev->judge));
 
 	/* after a cancel too: answers already paid for are judged within the grace period */
 	while (!ev->fatal && ev->judge_wait.n && ev->judge_inflight < m) {
@@ -629,9 +640,9 @@ static void schedule_judges(msb_eval *ev)
 
 void msb__eval_schedule(msb_eval *ev)
 {
-	/* a shared model+judge backend's window covers both: the run's own windows split it */
+	/* a model+judge backend's own window (AIMD) covers both stages */
 	size_t n = window((size_t)(ev->model_window > 0 ? ev->model_window : ev->o.concurrency),
-	    ev->judge_shared ? 0 : msb_backend_capacity(ev->backend));
+	    ev->judge_shared ? shared_room(ev, ev->judge_inflight) : msb_backend_capacity(ev->backend));
 
 	__atomic_store_n(&ev->cap_blocked, 0, __ATOMIC_SEQ_CST);
 	schedule_judges(ev);
