@@ -506,16 +506,22 @@ int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
 	struct epoll_event ev;
 
 	(void)e;
-	(void)sockp;
 	if (what == CURL_POLL_REMOVE) {
 		epoll_ctl(be->epfd, EPOLL_CTL_DEL, s, NULL);
-		return 0;
+		return 0; /* curl forgets the socket's assigned pointer now */
 	}
 	memset(&ev, 0, sizeof ev);
 	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
 	ev.data.fd = s;
-	if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
-		epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+	/* sockp (curl_multi_assign) marks a socket in the set: one epoll_ctl, not a failed MOD and an ADD */
+	if (sockp) {
+		if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+			epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+		return 0;
+	}
+	if (epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev) && errno == EEXIST)
+		epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev);
+	curl_multi_assign(be->multi, s, be);
 	return 0;
 }
 
