@@ -136,6 +136,7 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
 	ev->st.version = MSB_EVAL_STATS_VERSION;
 	ev->st.total = ev->total;
+	msb__cache_key_base(ev);
 	if ((rc = set_dataset_hash(ev, ds)) || (rc = msb__eval_config_hash(ev)) ||
 	    (rc = msb__eval_windows(ev))) {
 		msb_eval_free(ev);

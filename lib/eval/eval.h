@@ -9,6 +9,7 @@
 #include "medsafety/sys/backend.h"
 #include "medsafety/sys/judge.h"
 #include "core/buf.h"
+#include "core/sha256.h"
 #include "core/strmap.h"
 
 enum { STAGE_MODEL = 1, STAGE_JUDGE = 2, STAGE_DONE = 3 };
@@ -76,6 +77,8 @@ int msb__journal_open(struct msb_eval *ev, int *fd);
 
 /* ---- the response cache (cache.c) ---- */
 void msb__cache_model_key(const struct msb_eval *ev, const msb_request *req, char key[65]);
+/* Hash the fields every model key of the run starts with, once (msb_eval_new). */
+void msb__cache_key_base(struct msb_eval *ev);
 void msb__cache_judge_key(const struct msb_eval *ev, const msb_judge_input *in, char key[65]);
 /* 1 and a filled completion/verdict on a hit, 0 on a miss (or an unreadable entry). */
 int msb__cache_get_model(const char *dir, const char *key, msb_completion *c);
@@ -184,6 +187,9 @@ struct msb_eval {
 	char fatal_msg[640];
 
 	/* the answers journal (answers.c) */
+	msb_sha256 model_key_base;    /* the model key's first fields (cache.c) */
+	const char *model_key_system;
+	int model_key_base_ok;
 	int answers_fd;
 	msb_buf answers_buf;          /* answers read in this loop turn, written before the next wait */
 	int answers_dirty;            /* atomic: written since the last fsync */
