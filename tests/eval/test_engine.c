@@ -212,8 +212,10 @@ static void test_busy_host_reads_arrived_answer(void **state)
 	r.prompt = "busy host";
 	assert_int_equal(msb_completion_new(&c), 0);
 	assert_int_equal(msb_backend_submit(b, &r, c, host_done, &n), 0);
-	for (i = 0; i < 5; i++) /* sent: the server answers after 100 ms */
+	/* poll until the server has the request (it answers 100 ms later) */
+	for (i = 0; i < 400 && stat_of(&s, "completions") < 1; i++)
 		assert_true(msb_backend_poll(b, 5) >= 0);
+	assert_int_equal(stat_of(&s, "completions"), 1);
 	assert_int_equal(n.done, 0);
 	nanosleep(&busy, NULL); /* busy elsewhere: past the 400 ms timeout */
 	assert_true(msb_backend_poll(b, 0) >= 0);
