@@ -213,6 +213,8 @@ void msb_eval_free(msb_eval *ev)
 	}
 	if (ev->backend || ev->judge) {
 		free_queue(&ev->judge_wait);
+		free_queue(&ev->held_model);
+		free_queue(&ev->held_judge);
 		free_queue(&ev->finished);
 		free_queue(&ev->completed);
 		free_queue(&ev->jobs);
@@ -484,6 +486,43 @@ static void count_tokens(msb_eval *ev, const msb__task *t)
 	ev->st.completion_tokens += c;
 }
 
+/*
+ * Until a stage has had one success, its failures are held back from the
+ * journal: if they turn out to be a dead endpoint (fail fast), the run
+ * stops without records for them and resumes as it was; otherwise they
+ * are written as soon as one call of that stage succeeds, or at the end.
+ */
+static void release(msb_eval *ev, msb__taskq *q)
+{
+	msb__task *t;
+
+	while ((t = msb__taskq_pop(q)))
+		finish_task(ev, t);
+}
+
+static void finish_failed(msb_eval *ev, msb__task *t, int judge)
+{
+	msb__taskq *q = judge ? &ev->held_judge : &ev->held_model;
+	int *over = judge ? &ev->judge_hold_over : &ev->model_hold_over;
+	size_t most = 2 * (size_t)(judge ? ev->o.judge_concurrency : ev->o.concurrency) + 64;
+
+	if (*over || (judge ? !ev->judge_backend || ev->judge_ok_seen : !ev->backend_async || ev->model_ok_seen)) {
+		finish_task(ev, t);
+		return;
+	}
+	msb__taskq_push(q, t);
+	if (q->n > most) { /* far more than the first requests: not a dead endpoint, write them */
+		*over = 1;
+		release(ev, q);
+	}
+}
+
+void msb__eval_release_held(msb_eval *ev)
+{
+	release(ev, &ev->held_model);
+	release(ev, &ev->held_judge);
+}
+
 /* Put a model response on its way: the judge, or the journal. */
 static void after_model(msb_eval *ev, msb__task *t)
 {
@@ -504,6 +543,7 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 			count_tokens(ev, t);
 		if (t->status == 0) {
 			ev->model_ok_seen = 1;
+			release(ev, &ev->held_model);
 			if (!t->model_cached)
 				msb__answers_put(ev, t); /* a paid answer: in the kernel within this loop turn */
 			if (ev->cache_dir) {
@@ -517,14 +557,16 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		} else if (t->model_attempts <= ev->o.retries && !msb__eval_stopping(ev) && budget_left(ev)) {
 			start_stage(ev, t);
 		} else {
-			finish_task(ev, t);
+			finish_failed(ev, t, 0);
 		}
 		budget_left(ev);
 	} else {
 		ev->judge_inflight--;
 		t->judge_ms += msb__now_ms() - t->t0;
-		if (t->status == 0)
+		if (t->status == 0) {
 			ev->judge_ok_seen = 1;
+			release(ev, &ev->held_judge);
+		}
 		if (t->status == 0 && ev->cache_dir) {
 			msb_judge_input in;
 			char key[65];
@@ -534,6 +576,8 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		}
 		if (t->status < 0 && t->judge_attempts <= ev->o.retries && !msb__eval_cancelled(ev))
 			start_stage(ev, t);
+		else if (t->status < 0)
+			finish_failed(ev, t, 1);
 		else
 			finish_task(ev, t);
 	}

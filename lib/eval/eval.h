@@ -128,6 +128,8 @@ void msb__task_free(msb__task *t);
 void msb__task_run_sync(msb__task *t);
 void msb__eval_schedule(struct msb_eval *ev);
 void msb__eval_handle(struct msb_eval *ev, msb__task *t);
+/* Write the failures held back before a first success (at the end of a run that was not stopped by a dead endpoint). */
+void msb__eval_release_held(struct msb_eval *ev);
 int msb__eval_stopping(const struct msb_eval *ev);
 int msb__eval_cancelled(const struct msb_eval *ev);
 
@@ -156,6 +158,8 @@ struct msb_eval {
 	size_t model_inflight, judge_inflight;
 	size_t async_model_inflight, async_judge_inflight;
 	msb__taskq judge_wait;        /* responses waiting for a judge slot */
+	msb__taskq held_model, held_judge; /* failures before a stage's first success (eval.c) */
+	int model_hold_over, judge_hold_over; /* so many failures that holding them stopped */
 	msb__taskq finished;          /* loop-local: to hand to the journal */
 	msb__task *async_head;        /* tasks inside asynchronous backends/judges */
 	int abandoned;                /* tasks left in flight after a cancel's grace */

@@ -311,11 +311,15 @@ static void loop(msb_eval *ev)
 			else
 				msb__eval_handle(ev, t);
 		}
-		if (ev->fatal)
-			while ((t = msb__taskq_pop(&ev->judge_wait))) {
-				__atomic_sub_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
-				msb__task_free(t);
-			}
+		if (ev->fatal) {
+			msb__taskq *qs[3] = { &ev->judge_wait, &ev->held_model, &ev->held_judge };
+			int i;
+			for (i = 0; i < 3; i++)
+				while ((t = msb__taskq_pop(qs[i]))) {
+					__atomic_sub_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
+					msb__task_free(t);
+				}
+		}
 		if (!ev->stop_rc)
 			ev->stop_rc = __atomic_load_n(&ev->journal.error, __ATOMIC_SEQ_CST);
 		msb__eval_schedule(ev);
@@ -363,6 +367,12 @@ static void loop(msb_eval *ev)
 			break;
 		}
 		wait_events(ev, ev->o.progress ? ev->o.progress_interval_ms : 1000);
+	}
+	/* failures held back while no call had succeeded: written now, unless the endpoint was dead */
+	if (!ev->fatal) {
+		msb__eval_release_held(ev);
+		if (ev->finished.n)
+			msb__journal_push(&ev->journal, &ev->finished);
 	}
 }
 

@@ -260,9 +260,31 @@ static void test_fail_fast(void **state)
 	assert_int_equal(msb_eval_run(ev), MSB_EHTTP);
 	assert_non_null(strstr(msb_error_last()->message, "model endpoint "));
 	assert_non_null(strstr(msb_error_last()->message, ": HTTP 404"));
+	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	assert_int_equal(st.done, 0); /* failures before any success are held back, then dropped */
 	msb_eval_free(ev);
 	msb_backend_free(b);
 	test_server_stop(&s);
+
+	/* failures that are not a dead endpoint (HTTP 500 on every request, no retries) are all
+	 * journaled: past the first requests (more than 2N + 64 held) and at the end */
+	{
+		const char *args500[] = { "--fault", "500", "--fault-rate", "1", NULL };
+		msb_dataset *big = fake_dataset(200, 0);
+		assert_int_equal(test_server_start(&s, server_path, args500), 0);
+		fake_rmrf(dir);
+		b = openai(s.url, 0, -1);
+		assert_int_equal(msb_eval_new(&ev, big, b, NULL, &o), 0);
+		assert_int_equal(msb_eval_run(ev), 0);
+		msb_eval_free(ev);
+		journal_read(&jv, dir, 200);
+		assert_int_equal(jv.lines, 200);
+		assert_int_equal(jv.model_errors, 200);
+		journal_free(&jv);
+		msb_backend_free(b);
+		test_server_stop(&s);
+		msb_dataset_free(big);
+	}
 
 	/* after a success, the same failures are ordinary errors of their items */
 	msb_dataset_free(ds);
