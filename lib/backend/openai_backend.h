@@ -98,6 +98,10 @@ int msb__oa_timeout(void *ud);
 int msb__oa_set_concurrency(int n, void *ud);
 void msb__oa_cancel(void *ud);
 int msb__oa_dead(char *msg, size_t size, void *ud);
+/* Watch one finished attempt for the fail-fast rule, before on_done classifies it (openai_engine.c). */
+void msb__oa_observe(oa *be, CURL *e, CURLcode res);
+/* Replace the API key in msg, should a server echo it (openai.c). */
+void msb__oa_redact(const oa *be, char *msg);
 void msb__oa_free(void *ud);
 /* curl's socket and timer callbacks (socket_action interface). */
 int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp);
