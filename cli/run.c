@@ -212,6 +212,17 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	if (!quiet && !eo.dry_run)
 		fprintf(stderr, "%s: %zu items, %s; writing to %s\n", PROG, msb_dataset_count(ds),
 		    subtitle, eo.out_dir);
+	if (!quiet && !eo.dry_run) {
+		/* an explicit lower max_in_flight wins over --concurrency: say so */
+		int mi = 0, ji = 0;
+		msb_eval_in_flight(ev, &mi, &ji);
+		if (eo.concurrency > 0 && mi > 0 && mi < eo.concurrency)
+			fprintf(stderr, "%s: model requests in flight: %d (max_in_flight), not %d\n", PROG,
+			    mi, eo.concurrency);
+		if (judge && eo.judge_concurrency > 0 && ji > 0 && ji < eo.judge_concurrency)
+			fprintf(stderr, "%s: judge requests in flight: %d (judge max_in_flight), not %d\n",
+			    PROG, ji, eo.judge_concurrency);
+	}
 	cli_signals_install(cancel_eval, ev);
 	rc = msb_eval_run(ev);
 	cli_signals_restore();

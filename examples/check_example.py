@@ -4,6 +4,7 @@
     check_example.py minimal|custom_judge|host PROGRAM
     check_example.py evaluate.py SCRIPT
     check_example.py openai_eval PROGRAM TEST_SERVER
+    check_example.py event_loop PROGRAM TEST_SERVER
 """
 
 import json
@@ -90,6 +91,26 @@ def main():
             with open(os.path.join(run_dir, "run.json"), encoding="utf-8") as f:
                 if "target-model" not in f.read():
                     fail("run.json should name the model")
+        elif kind == "event_loop":
+            # the test server logs each completion request; 27 model + 27 judge requests
+            log = os.path.join(d, "server.log")
+            server = subprocess.Popen([sys.argv[3], "--exit-on-stdin-eof", "--latency-ms", "20",
+                                       "--log", log], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+            try:
+                port = int(server.stdout.readline())
+                env = dict(os.environ, OPENAI_BASE_URL=f"http://127.0.0.1:{port}/v1")
+                env.pop("OPENAI_API_KEY", None)
+                out = run([prog, "target-model"], d, env)
+            finally:
+                server.stdin.close()
+                server.wait(timeout=10)
+            if not re.search(r"^27 answers, 27 verdicts, 0 failed$", out, re.M):
+                fail("every sample item should be answered and judged")
+            with open(log) as f:
+                n = sum(1 for line in f if line.strip())
+            if n != 54:
+                fail(f"one server should see 27 model and 27 judge requests, saw {n}")
         else:
             fail(f"unknown example {kind}")
     print("ok")

@@ -153,6 +153,13 @@ MSB_API void msb_eval_cancel(msb_eval *ev);
 /** Fill *out (out->version must be set). 0 or MSB_EINVAL/MSB_EVERSION. */
 MSB_API int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out);
 
+/**
+ * The requests in flight the run will keep, model and judge (either
+ * pointer may be NULL): its concurrency options, lowered by a backend's
+ * explicit smaller max_in_flight. Judge 0 without a judge. 0 or MSB_EINVAL.
+ */
+MSB_API int msb_eval_in_flight(const msb_eval *ev, int *model, int *judge);
+
 /** The run's configuration hash (64 hex digits). Borrowed from ev. */
 MSB_API const char *msb_eval_config_hash(const msb_eval *ev);
 

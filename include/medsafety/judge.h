@@ -74,6 +74,11 @@ MSB_API double msb_verdict_latency_ms(const msb_verdict *v);
 typedef int (*msb_judge_fn)(const msb_judge_input *in, msb_verdict *out, void *userdata);
 
 #define MSB_JUDGE_THREADSAFE 0x1u
+/**
+ * Fast and never blocks (microseconds, no I/O): the eval runner calls it
+ * on its event loop thread instead of handing it to a worker thread.
+ */
+#define MSB_JUDGE_INLINE 0x2u
 
 /** A judge over a host function; name copied (NULL: "callback"); userdata not owned. New. */
 MSB_API int msb_judge_from_callback(msb_judge **out, const char *name, msb_judge_fn fn,

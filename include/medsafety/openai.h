@@ -72,7 +72,13 @@ typedef struct msb_openai_options {
 	long backoff_base_ms;         /**< first retry delay under overload, default 500 (doubles, with jitter; random faults: a tenth) */
 	long backoff_max_ms;          /**< cap of one delay, default 30000 */
 	long max_retry_after_ms;      /**< longest Retry-After honoured, default 120000; a longer one fails the request at once */
-	int max_in_flight;            /**< ceiling of the adaptive (AIMD) limit, default 64 */
+	/**
+	 * Ceiling of the adaptive (AIMD) limit. Default 0: the host's
+	 * concurrency (msb_backend_set_concurrency; the eval runner sets it
+	 * to its concurrency), 64 until told. An explicit value lower than
+	 * the host's concurrency wins.
+	 */
+	int max_in_flight;
 	double requests_per_minute;   /**< 0: no limit */
 	double tokens_per_minute;     /**< 0: no limit (estimated: prompt bytes / 4 + max_tokens) */
 	/** Up to version 2: default 1; 0 turns verification off. Ignored from version 3: see insecure_skip_verify. */
@@ -101,7 +107,7 @@ typedef struct msb_openai_options {
 } msb_openai_options;
 
 #define MSB_OPENAI_OPTIONS_INIT { MSB_OPENAI_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, \
-	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 64, \
+	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 0, \
 	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL, 0 }
 MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int version);
 

@@ -221,6 +221,46 @@ int msb_backend_capacity(msb_backend *b)
 	return b->vt.capacity(b->userdata);
 }
 
+int msb_backend_fd(msb_backend *b)
+{
+	if (!b || !b->vt.fd)
+		return -1;
+	return b->vt.fd(b->userdata);
+}
+
+int msb_backend_timeout(msb_backend *b)
+{
+	if (!b || !b->vt.timeout)
+		return -1;
+	return b->vt.timeout(b->userdata);
+}
+
+int msb_backend_set_concurrency(msb_backend *b, int n)
+{
+	if (!b)
+		return msb__error_set(MSB_EINVAL, "msb_backend_set_concurrency: NULL backend");
+	if (n <= 0)
+		return msb__error_set(MSB_EINVAL, "msb_backend_set_concurrency: %d is not > 0", n);
+	if (!b->vt.set_concurrency)
+		return 0;
+	return b->vt.set_concurrency(n, b->userdata);
+}
+
+void msb_backend_cancel(msb_backend *b)
+{
+	if (b && b->vt.cancel)
+		b->vt.cancel(b->userdata);
+}
+
+int msb_backend_dead(msb_backend *b, char *msg, size_t size)
+{
+	if (msg && size)
+		msg[0] = '\0';
+	if (!b || !b->vt.dead || !msg || !size)
+		return 0;
+	return b->vt.dead(msg, size, b->userdata) > 0;
+}
+
 /* ---- host callback backend ---- */
 
 typedef struct {

@@ -99,6 +99,11 @@ static void redact(const oa *be, char *msg)
 	}
 }
 
+void msb__oa_redact(const oa *be, char *msg)
+{
+	redact(be, msg);
+}
+
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	oa_req *r = ud;
@@ -130,7 +135,12 @@ static CURL *easy_get(oa *be)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, be->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, be->o.timeout_ms);
+	/*
+	 * No CURLOPT_TIMEOUT_MS: curl checks it before reading a socket, so an
+	 * answer that arrived while the host was busy would fail as a timeout.
+	 * The backend times attempts itself, after reading (expire()).
+	 */
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
 	if (be->ca_file)
@@ -185,8 +195,12 @@ static int start(oa *be, oa_req *r, double now)
 		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	r->attempts++;
 	r->t_attempt = now;
-	if (r->attempts == 1)
+	if (be->o.timeout_ms > 0 && (be->next_expiry == 0.0 || now + (double)be->o.timeout_ms < be->next_expiry))
+		be->next_expiry = now + (double)be->o.timeout_ms;
+	if (r->attempts == 1) {
 		r->t_first = now;
+		be->n_started++;
+	}
 	be->n_active++;
 	r->aprev = NULL;
 	r->anext = be->active;
@@ -407,16 +421,22 @@ int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
 	struct epoll_event ev;
 
 	(void)e;
-	(void)sockp;
 	if (what == CURL_POLL_REMOVE) {
 		epoll_ctl(be->epfd, EPOLL_CTL_DEL, s, NULL);
-		return 0;
+		return 0; /* curl forgets the socket's assigned pointer now */
 	}
 	memset(&ev, 0, sizeof ev);
 	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
 	ev.data.fd = s;
-	if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
-		epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+	/* sockp (curl_multi_assign) marks a socket in the set: one epoll_ctl, not a failed MOD and an ADD */
+	if (sockp) {
+		if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+			epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
+		return 0;
+	}
+	if (epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev) && errno == EEXIST)
+		epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev);
+	curl_multi_assign(be->multi, s, be);
 	return 0;
 }
 
@@ -434,8 +454,10 @@ static void drain_messages(oa *be)
 	int left;
 
 	while ((m = curl_multi_info_read(be->multi, &left)) != NULL)
-		if (m->msg == CURLMSG_DONE)
+		if (m->msg == CURLMSG_DONE) {
+			msb__oa_observe(be, m->easy_handle, m->data.result);
 			on_done(be, m->easy_handle, m->data.result, msb__now_ms());
+		}
 }
 
 static void run_timer(oa *be, double now)
@@ -454,55 +476,128 @@ static void run_timer(oa *be, double now)
 /* The backend whose poll runs on this thread: its done callbacks may submit without a lock. */
 static _Thread_local oa *polling;
 
+/*
+ * Attempts older than timeout_ms end as curl's own timeout would
+ * (CURLE_OPERATION_TIMEDOUT through on_done: classified and retried the
+ * same way), but only after every ready socket was read.
+ */
+static void expire(oa *be, double now)
+{
+	oa_req *r, *next;
+	double soonest = 0;
+
+	if (be->next_expiry == 0.0 || now < be->next_expiry)
+		return;
+	for (r = be->active; r; r = next) {
+		double due = r->t_attempt + (double)be->o.timeout_ms;
+		next = r->anext;
+		if (due <= now)
+			on_done(be, r->easy, CURLE_OPERATION_TIMEDOUT, now);
+		else if (soonest == 0.0 || due < soonest)
+			soonest = due;
+	}
+	be->next_expiry = soonest;
+}
+
+/* msb_backend_cancel: every request ends with MSB_ECANCELED (on the polling thread). */
+static void cancel_all(oa *be, double now)
+{
+	oa_req *q;
+
+	take_incoming(be);
+	while (be->active) {
+		oa_req *r = be->active;
+		active_unlink(be, r);
+		curl_multi_remove_handle(be->multi, r->easy);
+		be->n_active--;
+		finish(be, r, MSB_ECANCELED, "cancelled", "cancelled before an answer arrived", 0, now);
+	}
+	q = be->q_head; /* a snapshot: done callbacks may queue new requests */
+	be->q_head = be->q_tail = NULL;
+	while (q) {
+		oa_req *next = q->next;
+		be->n_queued--;
+		finish(be, q, MSB_ECANCELED, "cancelled", "cancelled before it was sent", 0, now);
+		q = next;
+	}
+}
+
+/* Hand the ready sockets to curl: epoll_wait for up to wait_ms. Returns the number of events. */
+static int dispatch(oa *be, int wait_ms)
+{
+	struct epoll_event evs[64];
+	int n, i, running;
+
+	n = epoll_wait(be->epfd, evs, 64, wait_ms);
+	for (i = 0; i < n; i++) {
+		int fd = evs[i].data.fd, flags = 0;
+		if (fd == be->evfd) {
+			uint64_t v;
+			if (read(be->evfd, &v, sizeof v) < 0) {
+				/* already drained */
+			}
+			continue;
+		}
+		if (evs[i].events & EPOLLIN)
+			flags |= CURL_CSELECT_IN;
+		if (evs[i].events & EPOLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (evs[i].events & (EPOLLERR | EPOLLHUP))
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(be->multi, fd, flags, &running);
+	}
+	drain_messages(be);
+	return n;
+}
+
+/*
+ * One turn: start what may start, run curl's timer, and read every
+ * socket that is ready, waiting up to timeout_ms for something to
+ * finish. poll(0) never waits but always reads what has arrived (a host
+ * that waits on msb_backend_fd calls poll(0) when it is readable).
+ */
 int msb__oa_poll(int timeout_ms, void *ud)
 {
 	oa *be = ud;
 	double now = msb__now_ms(), deadline = now + (timeout_ms > 0 ? timeout_ms : 0);
-	struct epoll_event evs[64];
+	int rounds = 0;
 
 	__atomic_store_n(&be->in_poll, 1, __ATOMIC_RELEASE);
 	polling = be;
 	be->n_done = 0;
 	for (;;) {
-		double next = start_ready(be, now), wait;
-		int n, i, running;
+		double next, wait;
+		int stop, n;
 
-		run_timer(be, msb__now_ms());
-		if (be->n_done)
-			start_ready(be, msb__now_ms());
-		if (be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL))
-			break;
-		take_incoming(be);
-		if (!be->n_active && !be->n_queued)
-			break;
+		if (__atomic_exchange_n(&be->cancel, 0, __ATOMIC_ACQ_REL))
+			cancel_all(be, now);
+		next = start_ready(be, now);
+		stop = be->n_done || __atomic_exchange_n(&be->woken, 0, __ATOMIC_ACQ_REL) ||
+		    (!be->n_active && !be->n_queued);
 		now = msb__now_ms();
-		if (now >= deadline)
-			break;
-		wait = deadline - now;
+		wait = stop ? 0 : deadline - now;
 		if (next != 0.0 && next - now < wait)
 			wait = next - now;
 		if (be->timer_due >= 0 && be->timer_due - now < wait)
 			wait = be->timer_due - now;
-		n = epoll_wait(be->epfd, evs, 64, wait <= 0 ? 0 : (int)(wait + 0.999));
-		for (i = 0; i < n; i++) {
-			int fd = evs[i].data.fd, flags = 0;
-			if (fd == be->evfd) {
-				uint64_t v;
-				if (read(be->evfd, &v, sizeof v) < 0)
-					continue;
-				continue;
-			}
-			if (evs[i].events & EPOLLIN)
-				flags |= CURL_CSELECT_IN;
-			if (evs[i].events & EPOLLOUT)
-				flags |= CURL_CSELECT_OUT;
-			if (evs[i].events & (EPOLLERR | EPOLLHUP))
-				flags |= CURL_CSELECT_ERR;
-			curl_multi_socket_action(be->multi, fd, flags, &running);
-		}
-		drain_messages(be);
+		if (be->next_expiry != 0.0 && be->next_expiry - now < wait)
+			wait = be->next_expiry - now;
+		/*
+		 * Sockets first, then curl's timer: a response that arrived while the
+		 * host was busy is read before its transfer's timeout is checked.
+		 */
+		n = dispatch(be, wait <= 0 ? 0 : (int)(wait + 0.999));
+		run_timer(be, msb__now_ms());
 		now = msb__now_ms();
+		expire(be, now);
+		if (be->n_done)
+			start_ready(be, now); /* answers free room: send the next requests now */
+		/* a full batch of events may leave more ready: read them too, a few rounds at most */
+		if ((stop || be->n_done || now >= deadline) && (n < 64 || ++rounds >= 8))
+			break;
 	}
+	run_timer(be, now);
+	be->next_due = start_ready(be, msb__now_ms());
 	polling = NULL;
 	__atomic_store_n(&be->in_poll, 0, __ATOMIC_RELEASE);
 	return be->n_active + be->n_queued + __atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE);
@@ -521,7 +616,7 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 {
 	oa *be = ud;
 	oa_req *r;
-	int rc;
+	int rc, first;
 
 	r = msb__calloc(1, sizeof *r);
 	if (!r)
@@ -545,9 +640,14 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 	}
 	pthread_mutex_lock(&be->in_lock);
 	queue_push(&be->in_head, &be->in_tail, r);
-	__atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL);
+	first = __atomic_add_fetch(&be->n_incoming, 1, __ATOMIC_ACQ_REL) == 1;
 	pthread_mutex_unlock(&be->in_lock);
-	if (__atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
+	/*
+	 * The first submission since the queue was last taken makes the fd
+	 * readable: a host waiting on msb_backend_fd in another thread, or a
+	 * poll in progress, wakes up (later ones find it awake).
+	 */
+	if (first || __atomic_load_n(&be->in_poll, __ATOMIC_ACQUIRE))
 		signal_loop(be);
 	return 0;
 }

@@ -69,7 +69,20 @@ struct oa {
 	CURL **pool;
 	int n_pool, cap_pool;
 	unsigned int rng;
+
+	/* the engine: one poll set, window, cancel, fail fast (openai.c) */
+	int explicit_max;        /* max_in_flight as given; 0: follow set_concurrency */
+	double next_due;         /* when a waiting request may start (0: none waits on time) */
+	double next_expiry;      /* the soonest attempt timeout (0: none) */
+	int cancel;              /* atomic: end every request in the next poll */
+	int n_started;           /* distinct requests whose first attempt started */
+	int n_first_failed;      /* of those: first attempts failed the same dead way */
+	int n_ok;                /* attempts that reached a working endpoint */
+	int dead_sig;            /* signature of the dead failure (CURLcode, or 1000 + HTTP status) */
+	char dead_msg[512];      /* its message, without secrets */
 };
+
+#define MSB__OA_DEFAULT_WINDOW 64
 
 extern const msb_openai_options msb__openai_default_options;
 
@@ -80,6 +93,15 @@ int msb__oa_poll(int timeout_ms, void *ud);
 void msb__oa_wakeup(void *ud);
 int msb__oa_capacity(void *ud);
 const char *msb__oa_identity(void *ud);
+int msb__oa_fd(void *ud);
+int msb__oa_timeout(void *ud);
+int msb__oa_set_concurrency(int n, void *ud);
+void msb__oa_cancel(void *ud);
+int msb__oa_dead(char *msg, size_t size, void *ud);
+/* Watch one finished attempt for the fail-fast rule, before on_done classifies it (openai_engine.c). */
+void msb__oa_observe(oa *be, CURL *e, CURLcode res);
+/* Replace the API key in msg, should a server echo it (openai.c). */
+void msb__oa_redact(const oa *be, char *msg);
 void msb__oa_free(void *ud);
 /* curl's socket and timer callbacks (socket_action interface). */
 int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp);

@@ -89,7 +89,7 @@ static void fill_defaults(msb_openai_options *o, unsigned int version)
 	if (!o->max_retry_after_ms)
 		o->max_retry_after_ms = msb__openai_default_options.max_retry_after_ms;
 	if (!o->max_in_flight)
-		o->max_in_flight = msb__openai_default_options.max_in_flight;
+		o->max_in_flight = MSB__OA_DEFAULT_WINDOW; /* until the host tells its concurrency */
 	if (!o->max_response_bytes)
 		o->max_response_bytes = msb__openai_default_options.max_response_bytes;
 }
@@ -301,6 +301,7 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	/* an older struct is shorter; be->o is zeroed, so later fields stay 0 */
 	memcpy(&be->o, opts, opts->version >= 3 ? sizeof *opts : opts->version == 2 ?
 	    offsetof(msb_openai_options, insecure_skip_verify) : offsetof(msb_openai_options, ca_file));
+	be->explicit_max = be->o.max_in_flight; /* 0: follow the host's concurrency */
 	fill_defaults(&be->o, opts->version);
 	be->o.base_url = be->o.model = be->o.api_key_env = NULL;
 	be->o.headers = NULL;
@@ -363,6 +364,11 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	vt.capacity = msb__oa_capacity;
 	vt.identity = msb__oa_identity;
 	vt.free = msb__oa_free;
+	vt.fd = msb__oa_fd;
+	vt.timeout = msb__oa_timeout;
+	vt.set_concurrency = msb__oa_set_concurrency;
+	vt.cancel = msb__oa_cancel;
+	vt.dead = msb__oa_dead;
 	if ((rc = msb_backend_new(out, &vt, be)))
 		goto fail;
 	return 0;

@@ -66,16 +66,30 @@ static void put_num(msb_sha256 *s, const char *tag, double v)
 	msb_sha256_update(s, b, (size_t)n);
 }
 
+void msb__cache_key_base(msb_eval *ev)
+{
+	ev->model_key_system = ev->system_prompt[0] ? ev->system_prompt : NULL;
+	msb_sha256_init(&ev->model_key_base);
+	put_str(&ev->model_key_base, "kind", "generation/1");
+	put_model(&ev->model_key_base, msb_backend_identity(ev->backend));
+	put_str(&ev->model_key_base, "system", ev->model_key_system);
+	ev->model_key_base_ok = 1;
+}
+
 void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65])
 {
 	msb_sha256 s;
 	unsigned char d[32];
 	size_t i;
 
-	msb_sha256_init(&s);
-	put_str(&s, "kind", "generation/1");
-	put_model(&s, msb_backend_identity(ev->backend));
-	put_str(&s, "system", r->system);
+	if (ev->model_key_base_ok && r->system == ev->model_key_system) {
+		s = ev->model_key_base; /* the same first fields in every request of the run */
+	} else {
+		msb_sha256_init(&s);
+		put_str(&s, "kind", "generation/1");
+		put_model(&s, msb_backend_identity(ev->backend));
+		put_str(&s, "system", r->system);
+	}
 	put_str(&s, "prompt", r->prompt);
 	put_str(&s, "reference", r->reference);
 	put_num(&s, "max_tokens", r->max_tokens);

@@ -70,6 +70,8 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->efd = -1;
 	ev->lock_fd = -1;
 	ev->journal.fd = -1;
+	ev->loop_epfd = -1;
+	ev->answers_fd = -1;
 	if (!ev->o.dry_run && !ev->o.out_dir) {
 		msb__free(ev);
 		return msb__error_set(MSB_EINVAL, "msb_eval_new: out_dir is required (unless dry_run)");
@@ -127,12 +129,16 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev->judge = judge ? msb__judge_ref(judge) : NULL;
 	ev->backend_async = msb_backend_is_async(backend);
 	ev->judge_async = judge && msb_judge_is_async(judge);
+	ev->judge_inline = judge && !ev->judge_async && (judge->vt.flags & MSB_JUDGE_INLINE) &&
+	    (judge->vt.flags & MSB_JUDGE_THREADSAFE);
 	ev->n_items = msb_dataset_count(ds);
 	ev->total = ev->n_items * (size_t)ev->o.epochs;
 	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
 	ev->st.version = MSB_EVAL_STATS_VERSION;
 	ev->st.total = ev->total;
-	if ((rc = set_dataset_hash(ev, ds)) || (rc = msb__eval_config_hash(ev))) {
+	msb__cache_key_base(ev);
+	if ((rc = set_dataset_hash(ev, ds)) || (rc = msb__eval_config_hash(ev)) ||
+	    (rc = msb__eval_windows(ev))) {
 		msb_eval_free(ev);
 		return rc;
 	}
@@ -207,6 +213,8 @@ void msb_eval_free(msb_eval *ev)
 	}
 	if (ev->backend || ev->judge) {
 		free_queue(&ev->judge_wait);
+		free_queue(&ev->held_model);
+		free_queue(&ev->held_judge);
 		free_queue(&ev->finished);
 		free_queue(&ev->completed);
 		free_queue(&ev->jobs);
@@ -216,6 +224,9 @@ void msb_eval_free(msb_eval *ev)
 	}
 	if (ev->efd >= 0)
 		close(ev->efd);
+	if (ev->loop_epfd >= 0)
+		close(ev->loop_epfd);
+	msb__answers_close(ev);
 	if (ev->lock_fd >= 0)
 		close(ev->lock_fd);
 	msb_judge_free(ev->judge);
@@ -248,7 +259,7 @@ int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
 
 /* ---- building requests ---- */
 
-static void build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
+void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
 {
 	msb_request_init(r, MSB_REQUEST_VERSION);
 	r->id = msb_item_id(t->item);
@@ -285,7 +296,7 @@ void msb__task_run_sync(msb__task *t)
 	if (t->stage == STAGE_MODEL) {
 		msb_request r;
 		msb_completion *c = NULL;
-		build_request(ev, t, &r);
+		msb__eval_build_request(ev, t, &r);
 		t->status = msb_backend_generate(ev->backend, &r, &c);
 		msb_completion_free(t->c);
 		t->c = c;
@@ -372,7 +383,7 @@ static void submit_async(msb_eval *ev, msb__task *t)
 			completed_push(ev, t);
 			return;
 		}
-		build_request(ev, t, &r);
+		msb__eval_build_request(ev, t, &r);
 		ev->async_model_inflight++;
 		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
 		if (rc < 0) { /* failed at once: `done` will not come */
@@ -437,10 +448,14 @@ static void start_stage(msb_eval *ev, msb__task *t)
 		t->judge_attempts++;
 		ev->st.judge_requests++;
 		ev->judge_inflight++;
-		if (ev->judge_async)
+		if (ev->judge_async) {
 			submit_async(ev, t);
-		else
+		} else if (ev->judge_inline) {
+			msb__task_run_sync(t); /* a fast judge: no hop to a worker and back */
+			completed_push(ev, t);
+		} else {
 			msb__pool_push(ev, t);
+		}
 	}
 }
 
@@ -471,6 +486,43 @@ static void count_tokens(msb_eval *ev, const msb__task *t)
 	ev->st.completion_tokens += c;
 }
 
+/*
+ * Until a stage has had one success, its failures are held back from the
+ * journal: if they turn out to be a dead endpoint (fail fast), the run
+ * stops without records for them and resumes as it was; otherwise they
+ * are written as soon as one call of that stage succeeds, or at the end.
+ */
+static void release(msb_eval *ev, msb__taskq *q)
+{
+	msb__task *t;
+
+	while ((t = msb__taskq_pop(q)))
+		finish_task(ev, t);
+}
+
+static void finish_failed(msb_eval *ev, msb__task *t, int judge)
+{
+	msb__taskq *q = judge ? &ev->held_judge : &ev->held_model;
+	int *over = judge ? &ev->judge_hold_over : &ev->model_hold_over;
+	size_t most = 2 * (size_t)(judge ? ev->o.judge_concurrency : ev->o.concurrency) + 64;
+
+	if (*over || (judge ? !ev->judge_backend || ev->judge_ok_seen : !ev->backend_async || ev->model_ok_seen)) {
+		finish_task(ev, t);
+		return;
+	}
+	msb__taskq_push(q, t);
+	if (q->n > most) { /* far more than the first requests: not a dead endpoint, write them */
+		*over = 1;
+		release(ev, q);
+	}
+}
+
+void msb__eval_release_held(msb_eval *ev)
+{
+	release(ev, &ev->held_model);
+	release(ev, &ev->held_judge);
+}
+
 /* Put a model response on its way: the judge, or the journal. */
 static void after_model(msb_eval *ev, msb__task *t)
 {
@@ -490,10 +542,14 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		if (t->c)
 			count_tokens(ev, t);
 		if (t->status == 0) {
+			ev->model_ok_seen = 1;
+			release(ev, &ev->held_model);
+			if (!t->model_cached)
+				msb__answers_put(ev, t); /* a paid answer: in the kernel within this loop turn */
 			if (ev->cache_dir) {
 				msb_request r;
 				char key[65];
-				build_request(ev, t, &r);
+				msb__eval_build_request(ev, t, &r);
 				msb__cache_model_key(ev, &r, key);
 				msb__cache_put_model(ev->cache_dir, key, t->c);
 			}
@@ -501,12 +557,16 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		} else if (t->model_attempts <= ev->o.retries && !msb__eval_stopping(ev) && budget_left(ev)) {
 			start_stage(ev, t);
 		} else {
-			finish_task(ev, t);
+			finish_failed(ev, t, 0);
 		}
 		budget_left(ev);
 	} else {
 		ev->judge_inflight--;
 		t->judge_ms += msb__now_ms() - t->t0;
+		if (t->status == 0) {
+			ev->judge_ok_seen = 1;
+			release(ev, &ev->held_judge);
+		}
 		if (t->status == 0 && ev->cache_dir) {
 			msb_judge_input in;
 			char key[65];
@@ -516,6 +576,8 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		}
 		if (t->status < 0 && t->judge_attempts <= ev->o.retries && !msb__eval_cancelled(ev))
 			start_stage(ev, t);
+		else if (t->status < 0)
+			finish_failed(ev, t, 1);
 		else
 			finish_task(ev, t);
 	}
@@ -543,7 +605,7 @@ static int model_from_cache(msb_eval *ev, msb__task *t)
 
 	if (!ev->cache_dir)
 		return 0;
-	build_request(ev, t, &r);
+	msb__eval_build_request(ev, t, &r);
 	msb__cache_model_key(ev, &r, key);
 	if (msb_completion_new(&t->c))
 		return 0;
@@ -595,11 +657,24 @@ static size_t window(size_t opt, int capacity)
 	return capacity > 0 && (size_t)capacity < opt ? (size_t)capacity : opt;
 }
 
+/* The room a backend's own window leaves to one stage, when model and judge share it. */
+static int shared_room(msb_eval *ev, size_t other_inflight)
+{
+	int cap = msb_backend_capacity(ev->backend);
+
+	if (cap <= 0)
+		return 0;
+	return (size_t)cap > other_inflight ? cap - (int)other_inflight : 1;
+}
+
 static void schedule_judges(msb_eval *ev)
 {
-	size_t m = window((size_t)ev->o.judge_concurrency, ev->judge ? msb_judge_capacity(ev->judge) : 0);
+	size_t m = window((size_t)(ev->judge_window > 0 ? ev->judge_window : ev->o.judge_concurrency),
+	    !ev->judge ? 0 : ev->judge_shared ? shared_room(ev, ev->model_inflight)
+	                                      : msb_judge_capacity(ev->judge));
 
-	while (!msb__eval_cancelled(ev) && ev->judge_wait.n && ev->judge_inflight < m) {
+	/* after a cancel too: answers already paid for are judged within the grace period */
+	while (!ev->fatal && ev->judge_wait.n && ev->judge_inflight < m) {
 		msb__task *t = msb__taskq_pop(&ev->judge_wait);
 		if (judge_from_cache(ev, t))
 			finish_task(ev, t);
@@ -610,8 +685,11 @@ static void schedule_judges(msb_eval *ev)
 
 void msb__eval_schedule(msb_eval *ev)
 {
-	size_t n = window((size_t)ev->o.concurrency, msb_backend_capacity(ev->backend));
+	/* a model+judge backend's own window (AIMD) covers both stages */
+	size_t n = window((size_t)(ev->model_window > 0 ? ev->model_window : ev->o.concurrency),
+	    ev->judge_shared ? shared_room(ev, ev->judge_inflight) : msb_backend_capacity(ev->backend));
 
+	__atomic_store_n(&ev->cap_blocked, 0, __ATOMIC_SEQ_CST);
 	schedule_judges(ev);
 	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&
 	    live(ev) < ev->cap) {
@@ -626,7 +704,7 @@ void msb__eval_schedule(msb_eval *ev)
 			break;
 		}
 		__atomic_add_fetch(&ev->live, 1, __ATOMIC_SEQ_CST);
-		if (model_from_cache(ev, t)) {
+		if (msb__answers_take(ev, t) || model_from_cache(ev, t)) {
 			ev->cursor++;
 			after_model(ev, t);
 			continue;
@@ -639,5 +717,7 @@ void msb__eval_schedule(msb_eval *ev)
 		ev->cursor++;
 		start_stage(ev, t);
 	}
+	if (ev->cursor < ev->total && live(ev) >= ev->cap)
+		__atomic_store_n(&ev->cap_blocked, 1, __ATOMIC_SEQ_CST); /* the writer wakes us */
 	schedule_judges(ev);
 }

@@ -9,6 +9,7 @@
 #include "medsafety/sys/backend.h"
 #include "medsafety/sys/judge.h"
 #include "core/buf.h"
+#include "core/sha256.h"
 #include "core/strmap.h"
 
 enum { STAGE_MODEL = 1, STAGE_JUDGE = 2, STAGE_DONE = 3 };
@@ -79,6 +80,8 @@ int msb__journal_open(struct msb_eval *ev, int *fd);
 
 /* ---- the response cache (cache.c) ---- */
 void msb__cache_model_key(const struct msb_eval *ev, const msb_request *req, char key[65]);
+/* Hash the fields every model key of the run starts with, once (msb_eval_new). */
+void msb__cache_key_base(struct msb_eval *ev);
 void msb__cache_judge_key(const struct msb_eval *ev, const msb_judge_input *in, char key[65]);
 /* 1 and a filled completion/verdict on a hit, 0 on a miss (or an unreadable entry). */
 int msb__cache_get_model(const char *dir, const char *key, msb_completion *c);
@@ -102,11 +105,34 @@ void msb__pool_take_back(struct msb_eval *ev, msb__taskq *out);
 /* Signal the event loop that something finished (any thread). */
 void msb__loop_wake(struct msb_eval *ev);
 
+/* ---- the answers journal (answers.c) ---- */
+/*
+ * Open out_dir/answers.jsonl for appending; on resume, load the answers
+ * an earlier session paid for (those of this model and request) into
+ * ev->answers. Without resume the file starts empty.
+ */
+int msb__answers_open(struct msb_eval *ev);
+/* Add one model answer to the loop turn's batch (msb__answers_flush writes it). */
+int msb__answers_put(struct msb_eval *ev, const msb__task *t);
+/* Write the batch with write(2) (fsync'd by the journal writer on its interval). */
+int msb__answers_flush(struct msb_eval *ev);
+/* 1 and t->c filled when an earlier session stored this unit's answer. */
+int msb__answers_take(struct msb_eval *ev, msb__task *t);
+void msb__answers_close(struct msb_eval *ev);
+/* The model request of a task (eval.c). */
+void msb__eval_build_request(const struct msb_eval *ev, const msb__task *t, msb_request *r);
+/* Size the backends' windows to the run's concurrency (run.c; by msb_eval_new). */
+int msb__eval_windows(struct msb_eval *ev);
+/* Wake the journal writer to fsync answers.jsonl on its interval. */
+void msb__journal_nudge(msb__journal *j);
+
 /* ---- the loop's steps (eval.c) ---- */
 void msb__task_free(msb__task *t);
 void msb__task_run_sync(msb__task *t);
 void msb__eval_schedule(struct msb_eval *ev);
 void msb__eval_handle(struct msb_eval *ev, msb__task *t);
+/* Write the failures held back before a first success (at the end of a run that was not stopped by a dead endpoint). */
+void msb__eval_release_held(struct msb_eval *ev);
 int msb__eval_stopping(const struct msb_eval *ev);
 int msb__eval_cancelled(const struct msb_eval *ev);
 
@@ -118,6 +144,7 @@ struct msb_eval {
 	msb_backend *backend;
 	msb_judge *judge;             /* may be NULL */
 	int backend_async, judge_async;
+	int judge_inline;             /* MSB_JUDGE_INLINE: judged on the loop thread */
 	size_t n_items, total;        /* total = n_items * epochs */
 	char config_hash[65];
 	char dataset_hash[65];
@@ -134,11 +161,14 @@ struct msb_eval {
 	size_t model_inflight, judge_inflight;
 	size_t async_model_inflight, async_judge_inflight;
 	msb__taskq judge_wait;        /* responses waiting for a judge slot */
+	msb__taskq held_model, held_judge; /* failures before a stage's first success (eval.c) */
+	int model_hold_over, judge_hold_over; /* so many failures that holding them stopped */
 	msb__taskq finished;          /* loop-local: to hand to the journal */
 	msb__task *async_head;        /* tasks inside asynchronous backends/judges */
 	int abandoned;                /* tasks left in flight after a cancel's grace */
 	int budget_hit, stop_rc;
 	size_t cap;                   /* most tasks alive at once */
+	int cap_blocked;              /* atomic: the loop waits for the journal to free tasks */
 
 	pthread_mutex_t mu;           /* guards the fields below */
 	msb__taskq completed;         /* from workers and async callbacks */
@@ -152,6 +182,26 @@ struct msb_eval {
 
 	msb__journal journal;
 	int lock_fd;
+
+	/* the one poll set (run.c) */
+	int loop_epfd;                /* epoll: efd + every asynchronous backend's fd */
+	msb_backend *judge_backend;   /* an LLM judge's backend (borrowed), or NULL */
+	int judge_shared;             /* judge_backend is the model backend */
+	int model_fd_less, judge_fd_less; /* asynchronous, without a pollable fd (old vtables) */
+	int model_window, judge_window; /* requests in flight allowed, after the backends' ceilings */
+	int fatal;                    /* a dead endpoint stopped the run */
+	int model_ok_seen, judge_ok_seen;
+	char fatal_msg[640];
+
+	/* the answers journal (answers.c) */
+	msb_sha256 model_key_base;    /* the model key's first fields (cache.c) */
+	const char *model_key_system;
+	int model_key_base_ok;
+	int answers_fd;
+	msb_buf answers_buf;          /* answers read in this loop turn, written before the next wait */
+	int answers_dirty;            /* atomic: written since the last fsync */
+	msb_completion **answers;     /* per unit: a stored answer from an earlier session */
+	size_t answers_loaded;
 
 	msb_eval_stats st;
 	double t_start, last_progress;

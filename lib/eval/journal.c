@@ -259,7 +259,7 @@ static void *writer(void *arg)
 		int quit;
 
 		while (!j->q.n && !j->quit) {
-			if (dirty) {
+			if (dirty || __atomic_load_n(&j->ev->answers_dirty, __ATOMIC_ACQUIRE)) {
 				struct timespec ts;
 				double left = last_sync + j->fsync_interval_ms - msb__now_ms();
 				if (left <= 0)
@@ -295,14 +295,22 @@ static void *writer(void *arg)
 			    __ATOMIC_SEQ_CST);
 			dirty = 1;
 		}
-		if (dirty && (quit || msb__now_ms() - last_sync >= j->fsync_interval_ms)) {
-			if (fsync(j->fd) < 0 && !j->error)
+		if ((dirty || __atomic_load_n(&j->ev->answers_dirty, __ATOMIC_ACQUIRE)) &&
+		    (quit || msb__now_ms() - last_sync >= j->fsync_interval_ms)) {
+			/* answers.jsonl first: it is written before the records that use it */
+			if (__atomic_exchange_n(&j->ev->answers_dirty, 0, __ATOMIC_ACQ_REL) &&
+			    j->ev->answers_fd >= 0 && fsync(j->ev->answers_fd) < 0 && !j->error)
+				keep_error(j, msb__error_set(MSB_EIO, "answers.jsonl: fsync failed: %s",
+				    strerror(errno)));
+			if (dirty && fsync(j->fd) < 0 && !j->error)
 				keep_error(j, msb__error_set(MSB_EIO, "results.jsonl: fsync failed: %s",
 				    strerror(errno)));
 			dirty = 0;
 			last_sync = msb__now_ms();
 		}
-		msb__loop_wake(j->ev); /* room for new tasks */
+		/* room for new tasks, when the loop waits for it (or an error to see) */
+		if (__atomic_exchange_n(&j->ev->cap_blocked, 0, __ATOMIC_SEQ_CST) || j->error)
+			msb__loop_wake(j->ev);
 		pthread_mutex_lock(&j->mu);
 		if (quit && !j->q.n)
 			break;
@@ -339,6 +347,15 @@ void msb__journal_push(msb__journal *j, msb__taskq *tasks)
 {
 	pthread_mutex_lock(&j->mu);
 	msb__taskq_splice(&j->q, tasks);
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->mu);
+}
+
+void msb__journal_nudge(msb__journal *j)
+{
+	if (!j->started)
+		return;
+	pthread_mutex_lock(&j->mu);
 	pthread_cond_signal(&j->cond);
 	pthread_mutex_unlock(&j->mu);
 }

@@ -111,6 +111,8 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(o, "judge", judge);
 	json_object_set_new(opt, "concurrency", json_integer(ev->o.concurrency));
 	json_object_set_new(opt, "judge_concurrency", json_integer(ev->o.judge_concurrency));
+	json_object_set_new(opt, "model_in_flight", json_integer(ev->model_window));
+	json_object_set_new(opt, "judge_in_flight", json_integer(ev->judge ? ev->judge_window : 0));
 	json_object_set_new(opt, "workers", json_integer(ev->o.workers));
 	json_object_set_new(opt, "retries", json_integer(ev->o.retries));
 	json_object_set_new(opt, "resume", json_boolean(ev->o.resume));

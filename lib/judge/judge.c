@@ -210,6 +210,16 @@ int msb_judge_capacity(msb_judge *j)
 	return j && j->vt.capacity ? j->vt.capacity(j->userdata) : 0;
 }
 
+int msb_judge_fd(msb_judge *j)
+{
+	return j && j->vt.fd ? j->vt.fd(j->userdata) : -1;
+}
+
+int msb_judge_timeout(msb_judge *j)
+{
+	return j && j->vt.timeout ? j->vt.timeout(j->userdata) : -1;
+}
+
 /* ---- host callback judge ---- */
 
 typedef struct {

@@ -10,4 +10,13 @@
  */
 int msb__template_render(msb_buf *b, const char *tmpl, const char *const values[4]);
 
+/*
+ * The backend an LLM judge sends its requests through (borrowed), or
+ * NULL for any other judge: the runner polls it in its one poll set, and
+ * it may be the very model backend (one server, one connection pool).
+ */
+struct msb_judge;
+struct msb_backend;
+struct msb_backend *msb__judge_llm_backend(const struct msb_judge *j);
+
 #endif

@@ -306,6 +306,16 @@ static int llm_capacity(void *ud)
 	return msb_backend_capacity(((llm_judge *)ud)->backend);
 }
 
+static int llm_fd(void *ud)
+{
+	return msb_backend_fd(((llm_judge *)ud)->backend);
+}
+
+static int llm_timeout(void *ud)
+{
+	return msb_backend_timeout(((llm_judge *)ud)->backend);
+}
+
 static const char *llm_name(void *ud)
 {
 	return ((llm_judge *)ud)->name;
@@ -392,6 +402,8 @@ int msb_judge_llm_new(msb_judge **out, msb_backend *backend, const msb_llm_judge
 		vt.poll = llm_poll;
 		vt.wakeup = llm_wakeup;
 		vt.capacity = llm_capacity;
+		vt.fd = llm_fd;
+		vt.timeout = llm_timeout;
 	}
 	vt.name = llm_name;
 	vt.config_hash = llm_config_hash;
@@ -414,4 +426,11 @@ int msb_judge_llm_render(char **out, const msb_judge *j, const msb_judge_input *
 	if ((rc = msb__judge_input_check(in)))
 		return rc;
 	return render(out, j->userdata, in);
+}
+
+struct msb_backend *msb__judge_llm_backend(const msb_judge *j)
+{
+	if (!j || j->vt.judge != llm_judge_fn)
+		return NULL;
+	return ((llm_judge *)j->userdata)->backend;
 }

@@ -256,7 +256,7 @@ int msb_judge_refusal_new(msb_judge **out)
 	memset(&vt, 0, sizeof vt);
 	vt.version = MSB_JUDGE_VTABLE_VERSION;
 	vt.struct_size = sizeof vt;
-	vt.flags = MSB_JUDGE_THREADSAFE;
+	vt.flags = MSB_JUDGE_THREADSAFE | MSB_JUDGE_INLINE; /* string matching: run on the loop thread */
 	vt.judge = refusal_judge_fn;
 	vt.name = refusal_name;
 	vt.config_hash = refusal_hash;

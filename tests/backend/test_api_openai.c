@@ -725,7 +725,7 @@ static void test_options(void **state)
 
 	assert_int_equal(msb_openai_options_init(&o, 99), MSB_EVERSION);
 	assert_int_equal(msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION), 0);
-	assert_int_equal(o.max_in_flight, 64);
+	assert_int_equal(o.max_in_flight, 0); /* 0: the host's concurrency (msb_backend_set_concurrency) */
 	assert_int_equal(o.tls_verify, 1);
 	assert_int_equal(msb_backend_openai_new(&be, &o), MSB_EINVAL); /* no model */
 	assert_null(be);

@@ -59,7 +59,8 @@ static struct {
 	unsigned int seed;
 	double max_seconds;
 	int stdin_eof;
-} opt = { 0, 0, 0, 0, "500", 1, 16u << 20, 1, 0, 0 };
+	FILE *log;            /* --log FILE: one line per completion request (arrival, CLOCK_MONOTONIC s) */
+} opt = { 0, 0, 0, 0, "500", 1, 16u << 20, 1, 0, 0, NULL };
 
 /*
  * --fault mix: each injected fault is one of the transient kinds, which a
@@ -398,6 +399,10 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 		return;
 	}
 	stats.completions++;
+	if (opt.log) {
+		fprintf(opt.log, "%.6f\n", now_ms() / 1000.0);
+		fflush(opt.log);
+	}
 	h = fnv1a64(text, strlen(text));
 	seen_n = seen_bump(h);
 	if ((mark = strstr(text, "[[latency:")) != NULL)
@@ -658,7 +663,7 @@ static void usage(void)
 	    "usage: msb_test_server [--port N] [--latency-ms MS] [--latency-jitter-ms MS]\n"
 	    "         [--fault-rate R] [--fault KIND|mix]\n"
 	    "         [--retry-after S] [--huge-bytes N] [--seed N] [--max-seconds S]\n"
-	    "         [--exit-on-stdin-eof]\n"
+	    "         [--exit-on-stdin-eof] [--log FILE]\n"
 	    "         [--body FILE [--body-status N] [--body-header 'Name: value']\n"
 	    "          [--body-content-type TYPE] [--body-times K]] [--fault-mix K1,K2,...]\n"
 	    "KIND: 429 429ra 500 503 400 401echo drop truncate badjson error200 hang huge\n"
@@ -707,7 +712,10 @@ int main(int argc, char **argv)
 			set_mix(argv[i]);
 		else if (fixed_body_option(a, v) == 1)
 			continue;
-		else
+		else if (!strcmp(a, "--log")) {
+			if (!(opt.log = fopen(v, "a")))
+				usage();
+		} else
 			usage();
 	}
 	signal(SIGPIPE, SIG_IGN);

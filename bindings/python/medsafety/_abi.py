@@ -26,8 +26,8 @@ OPENAI_OPTIONS_VERSION = 2
 LLM_JUDGE_OPTIONS_VERSION = 1
 COMPARE_OPTIONS_VERSION = 1
 REPORT_OPTIONS_VERSION = 1
-BACKEND_VTABLE_VERSION = 1
-JUDGE_VTABLE_VERSION = 1
+BACKEND_VTABLE_VERSION = 2
+JUDGE_VTABLE_VERSION = 2
 
 BACKEND_THREADSAFE = 0x1
 JUDGE_THREADSAFE = 0x1
@@ -124,6 +124,12 @@ class msb_backend_vtable(Structure):
         ("capacity", c_void_p),
         ("identity", NAME_FN),
         ("free", FREE_FN),
+        # version 2 (one poll set; the binding's backends are synchronous: left NULL)
+        ("fd", c_void_p),
+        ("timeout", c_void_p),
+        ("set_concurrency", c_void_p),
+        ("cancel", c_void_p),
+        ("dead", c_void_p),
     ]
 
 
@@ -140,6 +146,9 @@ class msb_judge_vtable(Structure):
         ("name", NAME_FN),
         ("config_hash", c_void_p),
         ("free", FREE_FN),
+        # version 2 (left NULL: the binding's judges are synchronous)
+        ("fd", c_void_p),
+        ("timeout", c_void_p),
     ]
 
 

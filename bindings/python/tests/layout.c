@@ -89,6 +89,8 @@ int main(void)
 	F(msb_backend_vtable, flags); F(msb_backend_vtable, generate); F(msb_backend_vtable, submit);
 	F(msb_backend_vtable, poll); F(msb_backend_vtable, wakeup); F(msb_backend_vtable, capacity);
 	F(msb_backend_vtable, identity); F(msb_backend_vtable, free);
+	F(msb_backend_vtable, fd); F(msb_backend_vtable, timeout);
+	F(msb_backend_vtable, set_concurrency); F(msb_backend_vtable, cancel); F(msb_backend_vtable, dead);
 	end();
 
 	S(msb_judge_vtable);
@@ -96,6 +98,7 @@ int main(void)
 	F(msb_judge_vtable, judge); F(msb_judge_vtable, submit); F(msb_judge_vtable, poll);
 	F(msb_judge_vtable, wakeup); F(msb_judge_vtable, capacity); F(msb_judge_vtable, name);
 	F(msb_judge_vtable, config_hash); F(msb_judge_vtable, free);
+	F(msb_judge_vtable, fd); F(msb_judge_vtable, timeout);
 	end();
 
 #ifdef MSB_SCORER_OPTIONS_VERSION

@@ -1,0 +1,140 @@
+/*
+ * lib/backend/openai_engine.c - the HTTP backend's side of the request
+ * engine (issue #12): its pollable fd and next timeout for one poll set,
+ * its window sized to the host's concurrency, cancel, and the fail-fast
+ * watch of a dead endpoint. The event loop itself is in openai.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "core/clock.h"
+#include "backend/openai.h"
+#include "backend/openai_backend.h"
+
+/* ---- fail fast: is the endpoint dead? ---- */
+
+/* The failures that repeat for every request of a dead endpoint: 0 when res/status is not one. */
+static int dead_signature(CURLcode res, long status)
+{
+	switch (res) {
+	case CURLE_OK:
+		return status == 401 || status == 403 || status == 404 ? 1000 + (int)status : 0;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_PEER_FAILED_VERIFICATION: /* not CURLE_SSL_CONNECT_ERROR: a handshake may fail by chance */
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return (int)res;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Watch the outcome of one attempt (before the classifier sees it): the
+ * first attempt of every request so far failing the same dead way, and
+ * no attempt ever reaching a working endpoint, is a dead endpoint.
+ */
+void msb__oa_observe(oa *be, CURL *e, CURLcode res)
+{
+	oa_req *r = NULL;
+	long status = 0;
+	int sig;
+
+	if (be->n_ok)
+		return;
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	sig = dead_signature(res, status);
+	if (!sig) {
+		be->n_ok++;
+		return;
+	}
+	if (!r || r->attempts != 1)
+		return;
+	if (be->n_first_failed && sig != be->dead_sig) {
+		be->n_ok++; /* mixed failures: not one dead endpoint */
+		return;
+	}
+	if (!be->n_first_failed) {
+		char detail[400];
+		be->dead_sig = sig;
+		if (res != CURLE_OK) {
+			snprintf(detail, sizeof detail, "%s", r->errbuf[0] && sig != CURLE_COULDNT_CONNECT ?
+			    r->errbuf : curl_easy_strerror(res));
+		} else {
+			char smsg[300];
+			msb__openai_error_message(r->resp.ptr, r->resp.len, smsg, sizeof smsg);
+			snprintf(detail, sizeof detail, "HTTP %ld%s%s", status, smsg[0] ? ": " : "", smsg);
+		}
+		snprintf(be->dead_msg, sizeof be->dead_msg, "%s: %s", be->base_clean, detail);
+		msb__oa_redact(be, be->dead_msg);
+	}
+	be->n_first_failed++;
+}
+
+int msb__oa_dead(char *msg, size_t size, void *ud)
+{
+	oa *be = ud;
+
+	if (be->n_ok || !be->n_first_failed || be->n_first_failed < be->n_started)
+		return 0;
+	snprintf(msg, size, "%s (%d of %d requests)", be->dead_msg, be->n_first_failed, be->n_started);
+	return 1;
+}
+
+int msb__oa_fd(void *ud)
+{
+	return ((oa *)ud)->epfd;
+}
+
+int msb__oa_timeout(void *ud)
+{
+	oa *be = ud;
+	double now = msb__now_ms(), t = -1;
+
+	if (__atomic_load_n(&be->n_incoming, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&be->cancel, __ATOMIC_ACQUIRE))
+		return 0;
+	if (be->timer_due >= 0)
+		t = be->timer_due - now;
+	if (be->next_expiry != 0.0 && (t < 0 || be->next_expiry - now < t))
+		t = be->next_expiry - now;
+	if (be->q_head && be->n_active < msb__aimd_limit(&be->aimd)) {
+		/* waiting on time (backoff, rate limits), or startable now */
+		double d = be->next_due != 0.0 ? be->next_due - now : 0;
+		if (t < 0 || d < t)
+			t = d;
+	}
+	if (t < 0 && be->timer_due < 0 && be->next_expiry == 0.0 &&
+	    !(be->q_head && be->n_active < msb__aimd_limit(&be->aimd)))
+		return -1;
+	return t <= 0 ? 0 : (int)(t + 0.999);
+}
+
+int msb__oa_set_concurrency(int n, void *ud)
+{
+	oa *be = ud;
+	int ceiling = be->explicit_max > 0 && be->explicit_max < n ? be->explicit_max : n;
+
+	if (!be->explicit_max || be->explicit_max < n) {
+		be->o.max_in_flight = ceiling;
+		msb__aimd_init(&be->aimd, ceiling);
+		curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)ceiling + 4);
+	}
+	return ceiling;
+}
+
+void msb__oa_cancel(void *ud)
+{
+	oa *be = ud;
+	__atomic_store_n(&be->cancel, 1, __ATOMIC_RELEASE);
+	msb__oa_wakeup(be);
+}
