@@ -53,6 +53,20 @@ void msb_sha256_final(msb_sha256 *s, unsigned char digest[32])
 	s->ctx = NULL;
 }
 
+void msb_sha256_copy(msb_sha256 *dst, const msb_sha256 *src)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	dst->ctx = c;
+	dst->failed = src->failed || !c || !src->ctx || EVP_MD_CTX_copy_ex(c, src->ctx) != 1;
+}
+
+void msb_sha256_discard(msb_sha256 *s)
+{
+	EVP_MD_CTX_free(s->ctx);
+	s->ctx = NULL;
+}
+
 void msb_sha256_tohex(const unsigned char digest[32], char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";

@@ -23,6 +23,15 @@ typedef struct msb_sha256 {
 void msb_sha256_init(msb_sha256 *s);
 void msb_sha256_update(msb_sha256 *s, const void *data, size_t len);
 void msb_sha256_final(msb_sha256 *s, unsigned char digest[32]);
+/*
+ * dst = a copy of the state of src (a prefix hashed once, continued many
+ * times). The state holds a libcrypto context: a struct copy would share
+ * it, so copy with this and end each copy with msb_sha256_final or
+ * msb_sha256_discard. Reading src from several threads at once is safe.
+ */
+void msb_sha256_copy(msb_sha256 *dst, const msb_sha256 *src);
+/* Release a state without computing its digest. */
+void msb_sha256_discard(msb_sha256 *s);
 /* One-shot: writes 64 lowercase hex digits and a NUL into hex[65]. */
 void msb_sha256_hex(const void *data, size_t len, char hex[65]);
 void msb_sha256_tohex(const unsigned char digest[32], char hex[65]);

@@ -68,6 +68,8 @@ static void put_num(msb_sha256 *s, const char *tag, double v)
 
 void msb__cache_key_base(msb_eval *ev)
 {
+	if (ev->model_key_base_ok)
+		msb_sha256_discard(&ev->model_key_base);
 	ev->model_key_system = ev->system_prompt[0] ? ev->system_prompt : NULL;
 	msb_sha256_init(&ev->model_key_base);
 	put_str(&ev->model_key_base, "kind", "generation/1");
@@ -83,7 +85,8 @@ void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65]
 	size_t i;
 
 	if (ev->model_key_base_ok && r->system == ev->model_key_system) {
-		s = ev->model_key_base; /* the same first fields in every request of the run */
+		/* the same first fields in every request of the run: hashed once, copied */
+		msb_sha256_copy(&s, &ev->model_key_base);
 	} else {
 		msb_sha256_init(&s);
 		put_str(&s, "kind", "generation/1");

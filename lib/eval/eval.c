@@ -227,6 +227,8 @@ void msb_eval_free(msb_eval *ev)
 	if (ev->loop_epfd >= 0)
 		close(ev->loop_epfd);
 	msb__answers_close(ev);
+	if (ev->model_key_base_ok)
+		msb_sha256_discard(&ev->model_key_base);
 	if (ev->lock_fd >= 0)
 		close(ev->lock_fd);
 	msb_judge_free(ev->judge);
