@@ -21,5 +21,6 @@ int cli_report(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_rescore(int argc, char **argv);
+int cli_view(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
 	{ "merge", "join the run folders of shards into one run", cli_merge },
 	{ "rescore", "judge the responses of a run again with another judge", cli_rescore },
 	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
+	{ "view", "write an HTML page to browse a run's records (or two runs side by side)", cli_view },
 	{ NULL, NULL, NULL },
 };
 

@@ -73,6 +73,8 @@ MSB_API double msb_record_latency_ms(const msb_record *rec);
 MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 unknown */
 MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
 MSB_API const char *msb_record_config_hash(const msb_record *rec);
+/** The model's reasoning text ("reasoning" in the journal), NULL when absent. Borrowed. */
+MSB_API const char *msb_record_reasoning(const msb_record *rec);
 
 /**
  * Join shard run folders into out_dir (results.jsonl, run.json and,

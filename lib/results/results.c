@@ -125,6 +125,7 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	rec.split = shared(r, 1, json_object_get(o, "split"));
 	rec.prompt = sdup(r, json_object_get(o, "prompt"), 1);
 	rec.response = sdup(r, json_object_get(o, "response"), 1);
+	rec.reasoning = sdup(r, json_object_get(o, "reasoning"), 1);
 	rec.score = (int)ival(json_object_get(o, "score"), 0);
 	if (rec.score < 0 || rec.score > 5)
 		rec.score = 0;
@@ -154,6 +155,7 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	    (!(r->flags & MSB_RESULTS_NO_TEXT) &&
 	        (lost(json_object_get(o, "prompt"), rec.prompt) ||
 	            lost(json_object_get(o, "response"), rec.response) ||
+	            lost(json_object_get(o, "reasoning"), rec.reasoning) ||
 	            lost(json_object_get(j, "reason"), rec.judge_reason) ||
 	            lost(json_object_get(j, "raw"), rec.judge_raw)));
 	json_decref(o);
@@ -285,3 +287,4 @@ double msb_record_latency_ms(const msb_record *rec) { return rec ? rec->latency_
 long long msb_record_prompt_tokens(const msb_record *rec) { return rec ? rec->prompt_tokens : -1; }
 long long msb_record_completion_tokens(const msb_record *rec) { return rec ? rec->completion_tokens : -1; }
 const char *msb_record_config_hash(const msb_record *rec) { return rec ? rec->config_hash : NULL; }
+const char *msb_record_reasoning(const msb_record *rec) { return rec ? rec->reasoning : NULL; }
