@@ -415,3 +415,26 @@ int msb_judge_llm_render(char **out, const msb_judge *j, const msb_judge_input *
 		return rc;
 	return render(out, j->userdata, in);
 }
+
+int msb__llm_judge_hashes(const msb_judge *j, char template_hex[65], char policy_hex[65])
+{
+	const llm_judge *lj;
+	unsigned char digest[32];
+	char kind[32];
+	msb_sha256 s;
+
+	if (!j || j->vt.config_hash != llm_config_hash)
+		return 0;
+	lj = j->userdata;
+	msb_sha256_hex(lj->tmpl, strlen(lj->tmpl), template_hex);
+	msb_sha256_init(&s);
+	snprintf(kind, sizeof kind, "policy=%d", lj->policy);
+	hash_field(&s, kind);
+	hash_field(&s, lj->policy == MSB_POLICY_CUSTOM || lj->policy == MSB_POLICY_GENERAL ? NULL : lj->medical);
+	hash_field(&s, lj->policy == MSB_POLICY_CUSTOM || lj->policy == MSB_POLICY_MEDICAL ? NULL : lj->general);
+	hash_field(&s, lj->custom);
+	hash_field(&s, lj->rubric);
+	msb_sha256_final(&s, digest);
+	msb_sha256_tohex(digest, policy_hex);
+	return 1;
+}

@@ -18,7 +18,7 @@
 #include "report/meta.h"
 
 /* "https://user:key@host/v1?api_key=x" -> "https://host/v1" */
-static void redact(char *dst, size_t size, const char *src)
+void msb__redact_urls(char *dst, size_t size, const char *src)
 {
 	size_t o = 0;
 	const char *p = src;
@@ -60,7 +60,7 @@ static int add(msb__meta *m, const char *label, const char *value)
 	if (!value || !*value || m->n >= MSB__META_MAX)
 		return 0;
 	snprintf(m->rows[m->n].label, sizeof m->rows[m->n].label, "%s", label);
-	redact(m->rows[m->n].value, sizeof m->rows[m->n].value, value);
+	msb__redact_urls(m->rows[m->n].value, sizeof m->rows[m->n].value, value);
 	m->n++;
 	return 1;
 }
@@ -78,7 +78,7 @@ static void add_num(msb__meta *m, const char *label, json_t *v, int allow_negati
 	add(m, label, buf);
 }
 
-int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum)
+int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum, const msb_scorer *s)
 {
 	char *text = NULL, path[4096], buf[512], now[32], hex[65];
 	size_t len, off = 0;
@@ -122,9 +122,16 @@ int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum)
 	add_num(m, "Max tokens", json_object_get(model, "max_tokens"), 0);
 	add_num(m, "Samples per item", json_object_get(model, "epochs"), 0);
 	if (json_is_integer(json_object_get(model, "seed")))
-		add_num(m, "Seed", json_object_get(model, "seed"), 1);
+		add_num(m, "Generation seed", json_object_get(model, "seed"), 1);
 	else
-		add(m, "Seed", "none (not set)");
+		add(m, "Generation seed", "none (not set)");
+	add_num(m, "Dataset sampling seed",
+	    json_object_get(json_object_get(json_object_get(run, "config"), "dataset"), "seed"), 1);
+	if (s->opts.bootstrap_resamples > 0) {
+		snprintf(buf, sizeof buf, "%llu (%d resamples)", (unsigned long long)s->opts.seed,
+		    s->opts.bootstrap_resamples);
+		add(m, "Bootstrap seed (CI)", buf);
+	}
 	if ((sp = sval(model, "system_prompt_hash", NULL)) != NULL) {
 		add(m, "System prompt hash (SHA-256)", sp);
 	} else if ((sp = sval(model, "system_prompt", NULL)) != NULL) {

@@ -21,8 +21,11 @@ typedef struct msb__meta {
 	size_t n;
 } msb__meta;
 
-/* Read DIR/run.json into label/value rows (secrets-free); 0 rows when there is none. */
-int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum);
+/* src with every URL's user information and query string left out (a key could hide there). */
+void msb__redact_urls(char *dst, size_t size, const char *src);
+
+/* Read DIR/run.json (and the scorer's CI seed) into label/value rows, secrets-free; 0 rows without run.json. */
+int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum, const msb_scorer *s);
 /* The "Run metadata" section: a Markdown table, an HTML table. Nothing without rows. */
 void msb__meta_markdown(msb_buf *b, const msb__meta *m);
 void msb__meta_html(msb_buf *b, const msb__meta *m);

@@ -295,7 +295,7 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 		return rc;
 	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
 		return rc;
-	msb__meta_load(&meta, dir, &sum);
+	msb__meta_load(&meta, dir, &sum, s);
 	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
 		msb_buf path = MSB_BUF_INIT;
 		char *text = NULL;
