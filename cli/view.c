@@ -86,10 +86,31 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* [score|null, response, reasoning, judge, reason, raw, err stage, err kind, err message] */
-static json_t *run_part(const msb_record *rec)
+/*
+ * The model's reasoning ("reasoning" in the journal), which the reader does
+ * not model: from the record's own line (msb_results_record_json). NULL
+ * when there is none; new reference.
+ */
+static json_t *reasoning(const msb_results *r, const msb_record *rec)
 {
-	json_t *a;
+	json_t *o, *v = NULL;
+	char *line = NULL;
+
+	if (msb_results_record_json(&line, r, rec) < 0)
+		return NULL;
+	if (strstr(line, "\"reasoning\"") && (o = json_loads(line, 0, NULL)) != NULL) {
+		v = json_object_get(o, "reasoning");
+		v = json_is_string(v) ? json_incref(v) : NULL;
+		json_decref(o);
+	}
+	msb_free(line);
+	return v;
+}
+
+/* [score|null, response, reasoning, judge, reason, raw, err stage, err kind, err message] */
+static json_t *run_part(const msb_results *r, const msb_record *rec)
+{
+	json_t *a, *why;
 	int sc;
 
 	if (!rec)
@@ -100,7 +121,7 @@ static json_t *run_part(const msb_record *rec)
 		return NULL;
 	if (json_array_append_new(a, sc ? json_integer(sc) : json_null()) ||
 	    json_array_append_new(a, str_or_null(msb_record_response(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_reasoning(rec))) ||
+	    json_array_append_new(a, (why = reasoning(r, rec)) ? why : json_null()) ||
 	    json_array_append_new(a, str_or_null(msb_record_judge_name(rec))) ||
 	    json_array_append_new(a, str_or_null(msb_record_judge_reason(rec))) ||
 	    json_array_append_new(a, str_or_null(msb_record_judge_raw(rec))) ||
@@ -114,7 +135,8 @@ static json_t *run_part(const msb_record *rec)
 }
 
 /* [id, sample, principle, source, split, prompt, A, B] */
-static json_t *item(const msb_record *common, const msb_record *a, const msb_record *b)
+static json_t *item(const msb_record *common, const msb_results *ra, const msb_record *a,
+    const msb_results *rb, const msb_record *b)
 {
 	json_t *v = json_array();
 	const char *prompt = msb_record_prompt(common);
@@ -129,67 +151,61 @@ static json_t *item(const msb_record *common, const msb_record *a, const msb_rec
 	    json_array_append_new(v, str_or_null(msb_record_source(common))) ||
 	    json_array_append_new(v, str_or_null(msb_record_split(common))) ||
 	    json_array_append_new(v, str_or_null(prompt)) ||
-	    json_array_append_new(v, run_part(a)) ||
-	    json_array_append_new(v, run_part(b))) {
+	    json_array_append_new(v, run_part(ra, a)) ||
+	    json_array_append_new(v, run_part(rb, b))) {
 		json_decref(v);
 		return NULL;
 	}
 	return v;
 }
 
-static json_t *header(const char *const *paths, msb_results *const *runs, size_t n)
+static json_t *titles_json(void)
 {
-	json_t *h = json_object(), *titles = json_object(), *rs = json_array();
+	json_t *titles = json_object();
 	char key[4];
-	size_t i;
-	int p, bad = !h || !titles || !rs;
+	int p;
 
-	for (p = 1; !bad && p <= 9; p++) {
+	for (p = 1; titles && p <= 9; p++) {
 		snprintf(key, sizeof key, "%d", p);
-		bad = json_object_set_new(titles, key, json_string(msb_principle_title(p))) != 0;
+		if (json_object_set_new(titles, key, json_string(msb_principle_title(p)))) {
+			json_decref(titles);
+			return NULL;
+		}
 	}
-	for (i = 0; !bad && i < n; i++) {
+	return titles;
+}
+
+static json_t *runs_json(const char *const *paths, msb_results *const *runs, size_t n)
+{
+	json_t *rs = json_array();
+	size_t i;
+
+	for (i = 0; rs && i < n; i++) {
 		json_t *r = json_pack("{s:s, s:I}", "path", paths[i], "count",
 		    (json_int_t)msb_results_count(runs[i]));
-		bad = !r || json_array_append_new(rs, r) != 0;
+		if (!r || json_array_append_new(rs, r)) {
+			json_decref(rs);
+			return NULL;
+		}
 	}
-	if (!bad)
-		bad = json_object_set_new(h, "generator", json_string(msb_version())) ||
-		    json_object_set(h, "titles", titles) || json_object_set(h, "runs", rs);
-	json_decref(titles);
-	json_decref(rs);
-	if (bad) {
-		json_decref(h);
-		return NULL;
-	}
-	return h;
+	return rs;
 }
 
 /* The data: {"generator", "titles", "runs", "items": [...]}, streamed item by item. */
 static int write_data(FILE *f, const char *const *paths, msb_results *const *runs, size_t n)
 {
-	json_t *h = header(paths, runs, n);
-	size_t i, len;
-	char *head;
+	size_t i;
 
-	if (!h)
+	if (fputs("{\"generator\":", f) < 0 || dump(f, json_string(msb_version())) < 0 ||
+	    fputs(",\"titles\":", f) < 0 || dump(f, titles_json()) < 0 ||
+	    fputs(",\"runs\":", f) < 0 || dump(f, runs_json(paths, runs, n)) < 0 ||
+	    fputs(",\"items\":[", f) < 0)
 		return -1;
-	head = json_dumps(h, JSON_COMPACT);
-	json_decref(h);
-	if (!head)
-		return -1;
-	/* the header object without its closing brace, then the items array */
-	len = strlen(head);
-	if (put_escaped(head, len - 1, f) < 0 || fputs(",\"items\":[", f) < 0) {
-		free(head);
-		return -1;
-	}
-	free(head);
 	for (i = 0; i < msb_results_count(runs[0]); i++) {
 		const msb_record *a = msb_results_record(runs[0], i), *b = NULL;
 		if (n > 1)
 			b = msb_results_find(runs[1], msb_record_id(a), msb_record_sample(a));
-		if ((i && fputc(',', f) == EOF) || dump(f, item(a, a, b)) < 0)
+		if ((i && fputc(',', f) == EOF) || dump(f, item(a, runs[0], a, n > 1 ? runs[1] : NULL, b)) < 0)
 			return -1;
 	}
 	for (i = 0; n > 1 && i < msb_results_count(runs[1]); i++) {
@@ -197,7 +213,7 @@ static int write_data(FILE *f, const char *const *paths, msb_results *const *run
 		if (msb_results_find(runs[0], msb_record_id(b), msb_record_sample(b)))
 			continue;
 		if (((i || msb_results_count(runs[0])) && fputc(',', f) == EOF) ||
-		    dump(f, item(b, NULL, b)) < 0)
+		    dump(f, item(b, runs[0], NULL, runs[1], b)) < 0)
 			return -1;
 	}
 	return fputs("]}", f) < 0 ? -1 : 0;

@@ -16,7 +16,6 @@ struct msb_record {
 	int sample, principle, category, score, attempts;
 	double latency_ms;
 	long long prompt_tokens, completion_tokens;
-	const char *reasoning; /* the model's reasoning text, when the journal kept it */
 	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */
 };
 
