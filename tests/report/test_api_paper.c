@@ -3,7 +3,8 @@
  * papers, through the public API: report.tex (booktabs, LaTeX specials of
  * the title escaped, the numbers), figures/NAME.svg, and the run metadata
  * block taken from run.json (absent without one; URLs without user
- * information and query strings).
+ * information and query strings). Also msb_results_record_json, which the
+ * viewer (medsafety view) reads the model's reasoning with.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,11 +170,42 @@ static void test_metadata_block(void **state)
 	cleanup(dir);
 }
 
+static void test_record_json(void **state)
+{
+	char dir[] = "/tmp/msb-paper-XXXXXX", *line = NULL;
+	const char *l1 = "{\"id\":\"a\",\"principle\":1,\"score\":2,\"reasoning\":\"think\"}";
+	const char *l2 = "{\"id\":\"b\",\"principle\":2,\"score\":null}";
+	msb_results *r, *r2;
+	char text[256];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(text, sizeof text, "%s\nnot json\n%s\n", l1, l2);
+	put(dir, "results.jsonl", text);
+	assert_int_equal(msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT), 0);
+	assert_int_equal(msb_results_count(r), 2);
+	assert_int_equal(msb_results_record_json(&line, r, msb_results_record(r, 0)), 0);
+	assert_string_equal(line, l1);
+	msb_free(line);
+	assert_int_equal(msb_results_record_json(&line, r, msb_results_find(r, "b", 0)), 0);
+	assert_string_equal(line, l2);
+	msb_free(line);
+	/* a record of other results, or none */
+	assert_int_equal(msb_results_open(&r2, dir, 0), 0);
+	assert_int_equal(msb_results_record_json(&line, r, msb_results_record(r2, 0)), MSB_EINVAL);
+	assert_null(line);
+	assert_int_equal(msb_results_record_json(&line, r, NULL), MSB_EINVAL);
+	msb_results_free(r2);
+	msb_results_free(r);
+	cleanup(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_latex_and_figures),
 		cmocka_unit_test(test_metadata_block),
+		cmocka_unit_test(test_record_json),
 	};
 
 	msb_init();
