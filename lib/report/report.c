@@ -313,3 +313,27 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 	msb__summary_dispose(&sum);
 	return rc;
 }
+
+int msb_report_render_latex(char **out, const msb_scorer *s, const msb_report_options *opts)
+{
+	msb_buf b = MSB_BUF_INIT;
+	msb__summary sum;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_report_render_latex: NULL out");
+	*out = NULL;
+	if ((rc = check_args(s, MSB_REPORT_JSON, opts, "msb_report_render_latex")) < 0)
+		return rc;
+	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
+		return rc;
+	rc = msb__report_latex(&b, &sum, s, opts);
+	msb__summary_dispose(&sum);
+	if (rc == 0 && b.failed)
+		rc = MSB_ENOMEM;
+	if (rc < 0 || !(*out = msb_buf_detach(&b))) {
+		msb_buf_dispose(&b);
+		return msb__error_set(MSB_ENOMEM, "report: out of memory");
+	}
+	return 0;
+}

@@ -127,6 +127,12 @@ with TempDir() as tmp, TestServer() as srv:
               rows[p - 1])
     check(rows[9][2] == str(len(recs)), "report.tex overall n")
 
+    r = run(["report", mixed, "--format", "tex"])
+    check(r.rc == 0 and r.out == tex, "report --format tex prints the run's report.tex", r)
+    out_tex = os.path.join(tmp, "t.tex")
+    r = run(["report", mixed, "--format", "tex", "-o", out_tex])
+    check(r.rc == 0 and r.out == "" and read(out_tex) == tex, "report --format tex -o FILE", r)
+
     if shutil.which("pdflatex"):
         p = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
                            cwd=mixed, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
