@@ -111,6 +111,16 @@ static void test_latex_and_figures(void **state)
 	/* principles without records are rows too */
 	assert_non_null(strstr(tex, "\n9 & Access to care for all & 0 & 0 & n/a & n/a & n/a \\\\\n"));
 	assert_non_null(strstr(tex, "\n & Overall & 6 & 5 & "));
+	/* the same document through msb_report_render_latex */
+	{
+		char *t = NULL;
+		assert_int_equal(msb_report_render_latex(&t, s, &o), 0);
+		assert_string_equal(t, tex);
+		msb_free(t);
+		assert_int_equal(msb_report_render_latex(NULL, s, &o), MSB_EINVAL);
+		assert_int_equal(msb_report_render_latex(&t, NULL, &o), MSB_EINVAL);
+		assert_null(t);
+	}
 	/* no run.json: no metadata block */
 	assert_non_null(md = slurp(dir, "report.md"));
 	assert_null(strstr(md, "Run metadata"));
