@@ -168,6 +168,9 @@ with TempDir() as tmp:
     check(count(d) == (n, n), "large run: all 76,174 items counted", count(d))
     check(0 < len(rows(d)) < 200, "large run: only the visible rows are in the DOM (%d)" % len(rows(d)))
     check("<h3>Raw judge output</h3><pre>#score: 1</pre>" in detail(d), "the raw judge output is shown")
+    d = dom(os.path.join(big, "view.html"), "item=big/50000", tmp)
+    check("big/50000" in rows(d) and '<h2 id="d-id">big/50000</h2>' in d and len(rows(d)) < 200,
+          "large run: #item=big/50000 scrolls the list to it and shows it")
     d = dom(os.path.join(big, "view.html"), "principle=9&score=5", tmp)
     # i % 9 == 8 and i % 5 == 4 <=> i % 45 == 44 (Chinese remainder): 76174 // 45 = 1692 such i
     check(want9 == 1692 and count(d) == (want9, n), "large run: #principle=9&score=5 gives 1692")
