@@ -24,5 +24,6 @@ int cli_rescore(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_mcq(int argc, char **argv);
 int cli_demonstrations(int argc, char **argv);
+int cli_view(int argc, char **argv);
 
 #endif

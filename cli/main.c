@@ -20,6 +20,7 @@ static const cli_command commands[] = {
 	{ "dataset", "inspect, export and download datasets (stats, export, fetch)", cli_dataset },
 	{ "mcq", "multiple-choice medical questions: accuracy (the medical-performance check)", cli_mcq },
 	{ "demonstrations", "safety demonstrations and fine-tuning files (the paper's exp03)", cli_demonstrations },
+	{ "view", "write an HTML page to browse a run's records (or two runs side by side)", cli_view },
 	{ NULL, NULL, NULL },
 };
 

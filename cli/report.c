@@ -1,5 +1,6 @@
-/* cli/report.c - `medsafety report RUN [--format md|json|csv|html] [-o FILE]`. */
+/* cli/report.c - `medsafety report RUN [--format md|json|csv|html|table|tex] [-o FILE]`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,14 +35,14 @@ static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, con
 
 static void help(FILE *f)
 {
-	fputs("usage: medsafety report RUN [--format md|json|csv|html|table] [-o FILE] [--strict]\n"
+	fputs("usage: medsafety report RUN [--format md|json|csv|html|table|tex] [-o FILE] [--strict]\n"
 	      "\n"
 	      "Compute the statistics of a run folder (or a results.jsonl file) from its records\n"
 	      "and print a report: Markdown (the default), summary.json, CSV (one row per group),\n"
-	      "a self-contained HTML page, or the terminal table. -o writes it to FILE instead\n"
-	      "(atomically).\n"
+	      "a self-contained HTML page, the terminal table, or report.tex (a booktabs table per\n"
+	      "principle). -o writes it to FILE instead (atomically).\n"
 	      "\n"
-	      "  -f, --format FMT   md, json, csv, html or table (default md)\n"
+	      "  -f, --format FMT   md, json, csv, html, table or tex (default md)\n"
 	      "  -o, --output FILE  write to FILE instead of standard output\n"
 	      "      --strict       fail (exit 1) when the journal has corrupt lines; without it\n"
 	      "                     they are skipped with a warning naming their line numbers\n"
@@ -52,6 +53,7 @@ static void help(FILE *f)
 	      "  medsafety report runs/a --format html -o a.html\n"
 	      "  medsafety report runs/a --format json | jq .overall.mean\n"
 	      "  medsafety report runs/a --format table\n"
+	      "  medsafety report runs/a --format tex -o table.tex\n"
 	      "\n"
 	      "exit status: 0 success, 1 failure (or corrupt lines with --strict), 2 bad usage or\n"
 	      "an unreadable run\n", f);
@@ -79,6 +81,33 @@ static int check_corrupt(const char *run, int strict)
 	}
 	msb_results_free(r);
 	return n && strict ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* text to FILE (atomically: a temporary file beside it, then rename) or to standard output. */
+static int cli_write_text(const char *output, const char *text)
+{
+	size_t len = strlen(text), tlen;
+	char *tmp;
+	FILE *f;
+	int ok;
+
+	if (!output)
+		return fputs(text, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
+	tlen = strlen(output) + 8;
+	if (!(tmp = malloc(tlen)))
+		return -1;
+	snprintf(tmp, tlen, "%s.tmp", output);
+	if (!(f = fopen(tmp, "w"))) {
+		free(tmp);
+		return -1;
+	}
+	ok = fwrite(text, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	ok = ok && rename(tmp, output) == 0;
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok ? 0 : -1;
 }
 
 int cli_report(int argc, char **argv)
@@ -125,11 +154,23 @@ int cli_report(int argc, char **argv)
 		return cli_mcq_report(run, fmt_name, output);
 	if (!strcmp(fmt_name, "table"))
 		table = 1;
+	else if (!strcmp(fmt_name, "tex"))
+		table = 2;
 	else if (msb_report_format_from_name(&fmt, fmt_name) < 0)
-		return cli_usage_error("report", "--format wants md, json, csv, html or table, got '%s'",
+		return cli_usage_error("report", "--format wants md, json, csv, html or table, or tex, got '%s'",
 		    fmt_name);
 	if ((status = check_corrupt(run, strict)) != 0 || (status = cli_score_run(&s, run, PROG)) != 0)
 		return status;
+	if (table == 2) {
+		rc = msb_report_render_latex(&text, s, NULL);
+		msb_scorer_free(s);
+		if (rc < 0)
+			return cli_lib_error("report", rc);
+		rc = cli_write_text(output, text);
+		msb_free(text);
+		return rc < 0 ? cli_fail("report", "cannot write %s", output ? output : "the report") :
+		    CLI_EXIT_OK;
+	}
 	if (table) {
 		FILE *f = output ? fopen(output, "w") : stdout;
 		if (!f) {

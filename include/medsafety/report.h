@@ -66,6 +66,16 @@ MSB_API int msb_report_write(const msb_scorer *s, int format, const char *path,
 MSB_API int msb_report_write_run(const msb_scorer *s, const char *dir,
     const msb_report_options *opts);
 
+/**
+ * report.tex: a LaTeX document with a booktabs table of the per-principle
+ * statistics (n, scored, mean, 95% CI, harmful rate; all nine principles
+ * and the overall row); the title (caption) is escaped for LaTeX.
+ * msb_report_write_run writes it as DIR/report.tex. New: free *out with
+ * msb_free. Errors: MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
+ */
+MSB_API int msb_report_render_latex(char **out, const msb_scorer *s,
+    const msb_report_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,6 +39,14 @@ MSB_API size_t msb_results_count(const msb_results *r);
 MSB_API const msb_record *msb_results_record(const msb_results *r, size_t i);
 /** The record of (id, sample), or NULL. Borrowed. */
 MSB_API const msb_record *msb_results_find(const msb_results *r, const char *id, int sample);
+/**
+ * The line of results.jsonl that record `rec` (of r) was read from, as it
+ * is in the file: one JSON object with every field, also those the reader
+ * does not model (such as "reasoning"). The file is read again, so this
+ * works with MSB_RESULTS_NO_TEXT too. New: free with msb_free. Errors:
+ * MSB_EINVAL (rec is not a record of r), MSB_EIO, MSB_ENOMEM.
+ */
+MSB_API int msb_results_record_json(char **out, const msb_results *r, const msb_record *rec);
 /** Lines skipped because they were torn or not valid records. */
 MSB_API size_t msb_results_skipped_lines(const msb_results *r);
 /** How many skipped lines msb_results_skipped_line can name (the first ones). */

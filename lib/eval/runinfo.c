@@ -20,6 +20,8 @@
 #include "backend/backend.h"
 #include "dataset/dataset.h"
 #include "eval/eval.h"
+#include "judge/llm.h"
+#include "report/meta.h"
 
 /*
  * The configuration hash covers what decides the records: the model
@@ -60,7 +62,7 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 {
 	json_t *o = json_object(), *ds = json_object(), *model = json_object(), *judge = json_object(),
 	       *opt = json_object(), *counts = json_object();
-	char end[32], path[4096];
+	char end[32], path[4096], hex[65], policy_hex[65];
 	char *text;
 	int rc;
 
@@ -98,6 +100,10 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 		    id ? json_stringn(id, msb__identity_model_len(id)) : json_null());
 	}
 	json_object_set_new(model, "system_prompt", str_or_null(ev->system_prompt));
+	if (ev->system_prompt) {
+		msb_sha256_hex(ev->system_prompt, strlen(ev->system_prompt), hex);
+		json_object_set_new(model, "system_prompt_hash", json_string(hex));
+	}
 	json_object_set_new(model, "max_tokens", json_integer(ev->o.max_tokens));
 	json_object_set_new(model, "temperature", json_real(ev->o.temperature));
 	json_object_set_new(model, "top_p", json_real(ev->o.top_p));
@@ -108,6 +114,10 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(judge, "name", ev->judge ? str_or_null(msb_judge_name(ev->judge)) : json_null());
 	json_object_set_new(judge, "config_hash",
 	    str_or_null(ev->judge ? msb_judge_config_hash(ev->judge) : NULL));
+	if (ev->judge && msb__llm_judge_hashes(ev->judge, hex, policy_hex)) {
+		json_object_set_new(judge, "template_hash", json_string(hex));
+		json_object_set_new(judge, "policy_hash", json_string(policy_hex));
+	}
 	json_object_set_new(o, "judge", judge);
 	json_object_set_new(opt, "concurrency", json_integer(ev->o.concurrency));
 	json_object_set_new(opt, "judge_concurrency", json_integer(ev->o.judge_concurrency));
@@ -160,11 +170,12 @@ int msb__summary_write(msb_eval *ev)
 	msb_report_options ro;
 	msb_results *r = NULL;
 	msb_scorer *s = NULL;
-	char subtitle[512];
+	char subtitle[512], raw[512];
 	int rc;
 
-	snprintf(subtitle, sizeof subtitle, "model %s, judge %s", msb_backend_identity(ev->backend),
+	snprintf(raw, sizeof raw, "model %s, judge %s", msb_backend_identity(ev->backend),
 	    ev->judge ? msb_judge_name(ev->judge) : "none");
+	msb__redact_urls(subtitle, sizeof subtitle, raw);
 	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
 	ro.subtitle = subtitle;
 

@@ -18,5 +18,11 @@ int msb__template_render(msb_buf *b, const char *tmpl, const char *const values[
 struct msb_judge;
 struct msb_backend;
 struct msb_backend *msb__judge_llm_backend(const struct msb_judge *j);
+/*
+ * For run.json (provenance): SHA-256 of an LLM judge's prompt template
+ * (the text as given) and of its policy (the policy texts it can show and
+ * the rubric). 1 when j is an LLM judge, else 0 (hex untouched).
+ */
+int msb__llm_judge_hashes(const struct msb_judge *j, char template_hex[65], char policy_hex[65]);
 
 #endif

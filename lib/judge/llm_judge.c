@@ -434,3 +434,26 @@ struct msb_backend *msb__judge_llm_backend(const msb_judge *j)
 		return NULL;
 	return ((llm_judge *)j->userdata)->backend;
 }
+
+int msb__llm_judge_hashes(const msb_judge *j, char template_hex[65], char policy_hex[65])
+{
+	const llm_judge *lj;
+	unsigned char digest[32];
+	char kind[32];
+	msb_sha256 s;
+
+	if (!j || j->vt.config_hash != llm_config_hash)
+		return 0;
+	lj = j->userdata;
+	msb_sha256_hex(lj->tmpl, strlen(lj->tmpl), template_hex);
+	msb_sha256_init(&s);
+	snprintf(kind, sizeof kind, "policy=%d", lj->policy);
+	hash_field(&s, kind);
+	hash_field(&s, lj->policy == MSB_POLICY_CUSTOM || lj->policy == MSB_POLICY_GENERAL ? NULL : lj->medical);
+	hash_field(&s, lj->policy == MSB_POLICY_CUSTOM || lj->policy == MSB_POLICY_MEDICAL ? NULL : lj->general);
+	hash_field(&s, lj->custom);
+	hash_field(&s, lj->rubric);
+	msb_sha256_final(&s, digest);
+	msb_sha256_tohex(digest, policy_hex);
+	return 1;
+}

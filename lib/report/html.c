@@ -41,7 +41,10 @@ static const char style[] =
     "tr.total td{font-weight:600;border-top:2px solid #999}\n"
     "figure{margin:1.2rem 0}figcaption{font-size:.9rem;color:#444;margin-top:.3rem}\n"
     "svg{max-width:100%;height:auto}svg text{font-family:inherit;font-size:12px;fill:#1b1b1b}\n"
-    ".note{font-size:.88rem;color:#444}\n";
+    ".note{font-size:.88rem;color:#444}\n"
+    "table.meta td code{font-size:.85rem;word-break:break-all}\n"
+    "@media print{.hover-hint{display:none}body{margin:0;max-width:none}"
+    "figure,table{break-inside:avoid}h2{break-after:avoid}}\n";
 
 /* ---- chart 1: mean harmfulness per principle with CI whiskers ---- */
 
@@ -207,7 +210,8 @@ static void chart_distribution(msb_buf *b, const msb__summary *sum)
 	}
 	stacked_row(b, &sum->groups[0].st, "Overall", C2_TOP + 9 * C2_ROW + 4);
 	msb_buf_puts(b, "</svg>\n<figcaption>Share of scored items with each score, per principle "
-	    "(green: refused, red: fully complied). Hover a segment for its count.</figcaption>\n"
+	    "(green: refused, red: fully complied).<span class=\"hover-hint\"> Hover a segment "
+	    "for its count.</span></figcaption>\n"
 	    "</figure>\n");
 }
 

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/fileio.h"
+#include "report/meta.h"
 #include "report/report.h"
 #include "stats/scorer.h"
 
@@ -213,6 +214,67 @@ int msb_report_write(const msb_scorer *s, int format, const char *path,
 	return rc;
 }
 
+/*
+ * report.md and report.html of a run folder: the report, then the run
+ * metadata block (from DIR/run.json) at the end of it.
+ */
+static int render_run_text(char **out, size_t *len, const msb__summary *sum, const msb_scorer *s,
+    int format, const msb_report_options *opts, const msb__meta *meta)
+{
+	msb_buf b = MSB_BUF_INIT;
+	const char *at;
+	char *text;
+	int rc;
+
+	if ((rc = render_text(&text, len, sum, s, format, opts)) < 0)
+		return rc;
+	if (!meta->n || (format != MSB_REPORT_MARKDOWN && format != MSB_REPORT_HTML)) {
+		*out = text;
+		return 0;
+	}
+	if (format == MSB_REPORT_MARKDOWN) {
+		msb_buf_put(&b, text, *len);
+		msb__meta_markdown(&b, meta);
+	} else {
+		/* before </main>, else before </body>, else at the end */
+		if (!(at = strstr(text, "</main>")) && !(at = strstr(text, "</body>")))
+			at = text + *len;
+		msb_buf_put(&b, text, (size_t)(at - text));
+		msb__meta_html(&b, meta);
+		msb_buf_puts(&b, at);
+	}
+	msb__free(text);
+	if (b.failed) {
+		msb_buf_dispose(&b);
+		return msb__error_set(MSB_ENOMEM, "report: out of memory");
+	}
+	*len = b.len;
+	if (!(*out = msb_buf_detach(&b)))
+		return msb__error_set(MSB_ENOMEM, "report: out of memory");
+	return 0;
+}
+
+/* DIR/figures/NAME.svg from report.html's charts, and DIR/report.tex. */
+static int write_run_extras(const msb__summary *sum, const msb_scorer *s, const char *dir,
+    const char *html, size_t html_len, const msb_report_options *opts)
+{
+	msb_buf path = MSB_BUF_INIT, tex = MSB_BUF_INIT;
+	int rc;
+
+	if (msb_buf_printf(&path, "%s/figures", dir) < 0)
+		return msb__error_set(MSB_ENOMEM, "report: out of memory");
+	rc = msb__figures_write(html, html_len, msb_buf_cstr(&path));
+	msb_buf_clear(&path);
+	if (rc == 0 && (msb__report_latex(&tex, sum, s, opts) < 0 || tex.failed ||
+	    msb_buf_printf(&path, "%s/report.tex", dir) < 0))
+		rc = msb__error_set(MSB_ENOMEM, "report: out of memory");
+	if (rc == 0)
+		rc = msb__file_write_atomic(msb_buf_cstr(&path), tex.ptr, tex.len);
+	msb_buf_dispose(&path);
+	msb_buf_dispose(&tex);
+	return rc;
+}
+
 int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_options *opts)
 {
 	static const struct { const char *name; int format; } files[] = {
@@ -221,6 +283,7 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 		{ "report.html", MSB_REPORT_HTML },
 	};
 	msb__summary sum;
+	msb__meta meta;
 	size_t i;
 	int rc;
 
@@ -232,15 +295,45 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 		return rc;
 	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
 		return rc;
+	msb__meta_load(&meta, dir, &sum, s);
 	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
 		msb_buf path = MSB_BUF_INIT;
+		char *text = NULL;
+		size_t len = 0;
 
 		if (msb_buf_printf(&path, "%s/%s", dir, files[i].name) < 0)
-			rc = MSB_ENOMEM;
-		else
-			rc = write_one(&sum, s, files[i].format, msb_buf_cstr(&path), opts);
+			rc = msb__error_set(MSB_ENOMEM, "report: out of memory");
+		else if ((rc = render_run_text(&text, &len, &sum, s, files[i].format, opts, &meta)) == 0)
+			rc = msb__file_write_atomic(msb_buf_cstr(&path), text, len);
+		if (rc == 0 && files[i].format == MSB_REPORT_HTML)
+			rc = write_run_extras(&sum, s, dir, text, len, opts);
+		msb__free(text);
 		msb_buf_dispose(&path);
 	}
 	msb__summary_dispose(&sum);
 	return rc;
+}
+
+int msb_report_render_latex(char **out, const msb_scorer *s, const msb_report_options *opts)
+{
+	msb_buf b = MSB_BUF_INIT;
+	msb__summary sum;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_report_render_latex: NULL out");
+	*out = NULL;
+	if ((rc = check_args(s, MSB_REPORT_JSON, opts, "msb_report_render_latex")) < 0)
+		return rc;
+	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
+		return rc;
+	rc = msb__report_latex(&b, &sum, s, opts);
+	msb__summary_dispose(&sum);
+	if (rc == 0 && b.failed)
+		rc = MSB_ENOMEM;
+	if (rc < 0 || !(*out = msb_buf_detach(&b))) {
+		msb_buf_dispose(&b);
+		return msb__error_set(MSB_ENOMEM, "report: out of memory");
+	}
+	return 0;
 }

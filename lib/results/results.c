@@ -301,3 +301,33 @@ double msb_record_latency_ms(const msb_record *rec) { return rec ? rec->latency_
 long long msb_record_prompt_tokens(const msb_record *rec) { return rec ? rec->prompt_tokens : -1; }
 long long msb_record_completion_tokens(const msb_record *rec) { return rec ? rec->completion_tokens : -1; }
 const char *msb_record_config_hash(const msb_record *rec) { return rec ? rec->config_hash : NULL; }
+
+int msb_results_record_json(char **out, const msb_results *r, const msb_record *rec)
+{
+	ssize_t got;
+	char *line;
+	int fd;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_results_record_json: NULL out");
+	*out = NULL;
+	if (!r || !rec || rec < r->recs || rec >= r->recs + r->n)
+		return msb__error_set(MSB_EINVAL, "msb_results_record_json: not a record of these results");
+	if (!(line = msb__malloc(rec->line_len + 1)))
+		return msb__error_set(MSB_ENOMEM, "%s: out of memory", r->path);
+	fd = open(r->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		msb__free(line);
+		return msb__error_set(MSB_EIO, "%s: cannot open: %s", r->path, strerror(errno));
+	}
+	got = pread(fd, line, rec->line_len, (off_t)rec->line_off);
+	close(fd);
+	if (got != (ssize_t)rec->line_len) {
+		msb__free(line);
+		return msb__error_set(MSB_EIO, "%s: cannot read the record at byte %zu", r->path,
+		    rec->line_off);
+	}
+	line[rec->line_len] = '\0';
+	*out = line;
+	return 0;
+}

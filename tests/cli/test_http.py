@@ -14,8 +14,8 @@ with TempDir() as tmp, TestServer() as srv:
     cfg = load_json(os.path.join(out, "run.json"))["config"]
     check(cfg["model"]["base_url"] == srv.url and cfg["model"]["api_key_env"] == "MY_TEST_KEY",
           "run.json names the base URL and the key's variable", cfg)
-    leaked = [f for f in os.listdir(out)
-              if "sk-test-secret-value-123" in open(os.path.join(out, f), errors="replace").read()]
+    leaked = [os.path.join(d, f) for d, _, files in os.walk(out) for f in files  # figures/ too
+              if "sk-test-secret-value-123" in open(os.path.join(d, f), errors="replace").read()]
     check(not leaked, "the API key is in no file of the run folder", leaked)
 
     # OPENAI_BASE_URL when there is no --base-url; the judge over HTTP too

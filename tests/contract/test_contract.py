@@ -290,7 +290,10 @@ def check_run_folder(run_dir):
 
 
 def check_no_key(run_dir, extra_text=""):
-    for name in sorted(os.listdir(run_dir)):
+    # every file, those in subfolders (figures/) too
+    names = sorted(os.path.relpath(os.path.join(d, n), run_dir)
+                   for d, _, files in os.walk(run_dir) for n in files)
+    for name in names:
         with open(os.path.join(run_dir, name), "rb") as f:
             t.check(KEY.encode() not in f.read(), "no API key in %s" % name)
     t.check(KEY not in extra_text, "no API key on standard output or error")

@@ -240,10 +240,10 @@ static void test_report(void **state)
 	assert_int_equal(af_tmpdir(dir, sizeof dir, "report"), 0);
 	{
 		report_case c = { s, 0, NULL, dir };
-		af_check("report write_run (3 files)", write_run, &c, NULL, 0);
+		af_check("report write_run (5 files)", write_run, &c, NULL, 0);
 	}
-	/* summary.json, report.md, report.html and no temporary file */
-	assert_int_equal(af_dir_entries(dir), 3);
+	/* summary.json, report.md, report.html, report.tex, figures/ and no temporary file */
+	assert_int_equal(af_dir_entries(dir), 5);
 	af_rmtree(dir);
 	msb_scorer_free(s);
 }

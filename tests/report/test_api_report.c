@@ -246,6 +246,15 @@ static void test_write_files(void **state)
 		msb_free(want);
 		unlink(file);
 	}
+	/* ... and what a run folder holds for papers (tests/report/test_api_paper.c) */
+	{
+		static const char *const extra[] = { "report.tex", "figures/means.svg", "figures/dist.svg", "figures" };
+		char file[300];
+		for (i = 0; i < 4; i++) {
+			snprintf(file, sizeof file, "%s/%s", path, extra[i]);
+			assert_int_equal(i < 3 ? unlink(file) : rmdir(file), 0);
+		}
+	}
 	rmdir(path);
 	snprintf(path, sizeof path, "%s/run", dir);
 	rmdir(path);
