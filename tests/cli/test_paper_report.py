@@ -70,6 +70,7 @@ with TempDir() as tmp, TestServer() as srv:
     key, in_url = "sk-paper-secret-4242", "sk-in-the-url-77"
     r = run(["run", "-m", "openai/m", "-j", "openai/judge-model", "--judge-template", tmpl,
              "--generation-seed", "7", "--sample", "20", "--seed", "11", "--temperature", "0.5",
+             "--max-unscored", "1",  # the test server's judge answers carry no score
              "--out", b, "-q"],
             env=base_env(OPENAI_BASE_URL="http://u:%s@127.0.0.1:%d/v1?key=%s" % (in_url, srv.port, in_url),
                          OPENAI_API_KEY=key))
@@ -77,6 +78,7 @@ with TempDir() as tmp, TestServer() as srv:
         # the URL with user information may be refused by the backend: the plain URL then
         r = run(["run", "-m", "openai/m", "-j", "openai/judge-model", "--judge-template", tmpl,
                  "--generation-seed", "7", "--sample", "20", "--seed", "11", "--temperature", "0.5",
+             "--max-unscored", "1",  # the test server's judge answers carry no score
                  "--out", b, "-q", "--force"],
                 env=base_env(OPENAI_BASE_URL=srv.url, OPENAI_API_KEY=key))
     check(r.rc == 0, "run over HTTP with an LLM judge, a template file and a seed", r)
