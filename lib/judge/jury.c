@@ -214,12 +214,13 @@ int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t n, int 
 		msb_sha256_update(&s, h ? h : "", h ? strlen(h) + 1 : 1);
 	}
 	msb_buf_putc(&name, ')');
+	/* final releases the hash state (a libcrypto context): before any early return */
+	msb_sha256_final(&s, digest);
+	msb_sha256_tohex(digest, j->hash);
 	if (!(j->name = msb_buf_detach(&name))) {
 		jury_free(j);
 		return MSB_ENOMEM;
 	}
-	msb_sha256_final(&s, digest);
-	msb_sha256_tohex(digest, j->hash);
 	memset(&vt, 0, sizeof vt);
 	vt.version = MSB_JUDGE_VTABLE_VERSION;
 	vt.struct_size = sizeof vt;
