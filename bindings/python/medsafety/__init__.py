@@ -21,9 +21,9 @@ from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Erro
                      InvalidArgument, IOFailure, LibraryError, LimitExceeded, Mismatch, NotFound,
                      OutOfMemory, ParseError, RunFailed, StateError, Timeout, TooManyUnscored,
                      Unsupported, VersionError)
-from .dataset import Dataset, Item
+from .dataset import Dataset, Item, kind_name, kind_number
 from .backend import Backend, Completion, Request
-from .judge import Judge, Verdict, parse_score
+from .judge import HELPFULNESS_RUBRIC, HELPFULNESS_TEMPLATE, Judge, Verdict, parse_score
 from .results import Results, compare
 from .run import Progress, evaluate
 
@@ -38,4 +38,5 @@ __all__ = [
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
+    "kind_name", "kind_number", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
 ]

@@ -51,7 +51,11 @@ def _record(r: int) -> Dict[str, Any]:
             "completion_tokens": LIB.msb_record_completion_tokens(r),
         },
         "config_hash": to_str(LIB.msb_record_config_hash(r)),
+        "kind": "benign" if _HAS_KIND and LIB.msb_record_kind(r) == 1 else "harmful",
     }
+
+
+_HAS_KIND = LIB.has("msb_record_kind")
 
 
 def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
