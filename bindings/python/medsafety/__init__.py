@@ -25,6 +25,7 @@ from .dataset import Dataset, Item, kind_name, kind_number
 from .backend import Backend, Completion, Request
 from .judge import HELPFULNESS_RUBRIC, HELPFULNESS_TEMPLATE, Judge, Verdict, parse_score
 from .results import Results, compare
+from .mcq import MCQ_FORMATS, McqSet, Question, parse_mcq_answer
 from .run import Progress, evaluate
 
 #: The loaded library's version ("X.Y.Z") and its file.
@@ -38,5 +39,5 @@ __all__ = [
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
-    "kind_name", "kind_number", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
+    "kind_name", "kind_number", "McqSet", "Question", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
 ]
