@@ -24,7 +24,7 @@ from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Erro
 from .dataset import Dataset, Item, kind_name, kind_number
 from .backend import Backend, Completion, Request
 from .judge import HELPFULNESS_RUBRIC, HELPFULNESS_TEMPLATE, Judge, Verdict, parse_score
-from .results import Results, compare
+from .results import COMPARE_MIN_PAIRS, Results, compare, compare_over_refusal, merge
 from .mcq import MCQ_FORMATS, McqSet, Question, parse_mcq_answer
 from .run import Progress, evaluate
 
@@ -34,10 +34,10 @@ library_path: str = _LIB.path
 
 __all__ = [
     "parse_score", "Dataset", "Item", "Backend", "Request", "Completion", "Judge", "Verdict",
-    "evaluate", "Progress", "Results", "compare",
+    "evaluate", "Progress", "Results", "compare", "merge",
     "Error", "LibraryError", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError",
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
-    "kind_name", "kind_number", "McqSet", "Question", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
+    "kind_name", "kind_number", "McqSet", "Question", "COMPARE_MIN_PAIRS", "compare_over_refusal", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
 ]
