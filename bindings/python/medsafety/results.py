@@ -168,7 +168,7 @@ class Results(Handle):
         ``principle`` (the AMA principle's short title, None for 0), the judge,
         error and usage objects flattened (``judge_name``, ``judge_reason``,
         ``judge_raw``, ``error_stage``, ``error_kind``, ``error_message``,
-        ``prompt_tokens``, ``completion_tokens``). ``score`` is a nullable
+        ``prompt_tokens``, ``completion_tokens``), ``kind`` last. ``score`` is a nullable
         integer column (``<NA>`` when unscored). Needs pandas.
         """
         pd = _pandas("to_pandas")
@@ -186,7 +186,7 @@ class Results(Handle):
                 "attempts": r["attempts"], "latency_ms": r["latency_ms"],
                 "prompt_tokens": usage["prompt_tokens"],
                 "completion_tokens": usage["completion_tokens"],
-                "config_hash": r["config_hash"],
+                "config_hash": r["config_hash"], "kind": r["kind"],
             })
         df = pd.DataFrame(rows, columns=_RECORD_COLUMNS)
         df["score"] = df["score"].astype("Int64")
@@ -238,7 +238,7 @@ _RECORD_COLUMNS = [
     "id", "sample", "principle", "principle_title", "category", "source", "split", "prompt",
     "response", "score", "judge_name", "judge_reason", "judge_raw", "error_stage",
     "error_kind", "error_message", "attempts", "latency_ms", "prompt_tokens",
-    "completion_tokens", "config_hash",
+    "completion_tokens", "config_hash", "kind",
 ]
 
 

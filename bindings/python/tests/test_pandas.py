@@ -49,7 +49,8 @@ class PandasTest(unittest.TestCase):
                 ms.Judge.from_callable(lambda p, r: 4 if "d" in p.split()[-1] else 1) as j, \
                 TempDir() as d:
             res = ms.evaluate(ds, b, j, out=os.path.join(d, "run"))
-            df = res.to_pandas()
+            # records come in the order they finished (concurrent): sort by id
+            df = res.to_pandas().sort_values("id").reset_index(drop=True)
             st = res.stats_frame()
         self.assertEqual(len(df), 4)
         self.assertEqual(list(df["id"]), ["q1", "q2", "q3", "q4"])
@@ -60,6 +61,8 @@ class PandasTest(unittest.TestCase):
         self.assertTrue(df.loc[df["id"] == "q3", "principle_title"].isna().item())
         self.assertEqual(set(df["judge_name"]), {"python:<lambda>"})
         self.assertTrue(df["error_kind"].isna().all())
+        self.assertEqual(list(df.columns)[-1], "kind")
+        self.assertEqual(set(df["kind"]), {"harmful"})
         # a row per group; all nine principles listed, n = 0 where there is none
         overall = st[st["group"] == "overall"].iloc[0]
         self.assertEqual((overall["key"], overall["n"], overall["mean"]), ("all", 4, 1.75))
