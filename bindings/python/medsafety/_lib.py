@@ -231,6 +231,11 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_mcq_prompt_options_init": (I, [POINTER(_abi.msb_mcq_prompt_options), U]),
     "msb_mcq_render_prompt": (I, [PP, P, Z, POINTER(_abi.msb_mcq_prompt_options)]),
     "msb_mcq_judge_new": (I, [PP, P]),
+    # the paper's protocol (paper.h)
+    "msb_paper_load": (I, [PP, S]),
+    "msb_paper_free": (V, [P]),
+    "msb_paper_text": (S, [P, I]),
+    "msb_paper_judge_options": (I, [P, POINTER(_abi.msb_llm_judge_options)]),
 }
 
 
