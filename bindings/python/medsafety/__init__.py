@@ -24,7 +24,8 @@ from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Erro
 from .dataset import Dataset, Item, kind_name, kind_number
 from .backend import Backend, Completion, Request
 from .judge import HELPFULNESS_RUBRIC, HELPFULNESS_TEMPLATE, Judge, Verdict, parse_score
-from .results import COMPARE_MIN_PAIRS, Results, compare, compare_over_refusal, merge
+from .results import (COMPARE_MIN_PAIRS, Results, compare, compare_over_refusal, merge,
+                      wilson_interval)
 from .mcq import MCQ_FORMATS, McqSet, Question, parse_mcq_answer
 from .paper import PAPER_TEXTS, Paper
 from .run import Progress, evaluate
@@ -40,5 +41,5 @@ __all__ = [
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
-    "kind_name", "kind_number", "McqSet", "Question", "Paper", "PAPER_TEXTS", "COMPARE_MIN_PAIRS", "compare_over_refusal", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
+    "kind_name", "kind_number", "McqSet", "Question", "Paper", "PAPER_TEXTS", "COMPARE_MIN_PAIRS", "compare_over_refusal", "wilson_interval", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
 ]

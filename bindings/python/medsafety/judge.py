@@ -7,13 +7,17 @@ from __future__ import annotations
 import ctypes
 from ctypes import POINTER, byref, c_int, c_void_p, cast
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple, Union
 
 from . import _abi, _callbacks
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .backend import Backend
 from .errors import error_for_code
+
+if TYPE_CHECKING:  # annotations only: mcq imports dataset, which must not import judge
+    from .dataset import Dataset
+    from .mcq import McqSet
 
 __all__ = ["Judge", "Verdict", "parse_score", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE"]
 
@@ -196,7 +200,7 @@ class Judge(Handle):
         return obj
 
     @classmethod
-    def by_kind(cls, harmful: "Judge", benign: "Judge", dataset: Any) -> "Judge":
+    def by_kind(cls, harmful: "Judge", benign: "Judge", dataset: "Dataset") -> "Judge":
         """A judge that sends each item to ``harmful`` or ``benign`` by the
         item's kind in ``dataset`` (``msb_judge_by_kind_new``; looked up by
         item id, an unknown id goes to ``harmful``), e.g.
@@ -212,7 +216,7 @@ class Judge(Handle):
         return obj
 
     @classmethod
-    def mcq(cls, questions: Any) -> "Judge":
+    def mcq(cls, questions: "McqSet") -> "Judge":
         """A judge of answers to multiple-choice questions (``msb_mcq_judge_new``;
         ``questions`` a :class:`medsafety.McqSet`), for :func:`evaluate` over
         ``questions.to_dataset()``: score 1 when the answer is the right option,

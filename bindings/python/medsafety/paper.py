@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 from ctypes import byref, c_void_p
-from typing import Any, Union
+from typing import TYPE_CHECKING, Union
 
 from . import _abi
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .errors import Error
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .judge import Judge
 
 __all__ = ["Paper", "PAPER_TEXTS"]
 
@@ -55,7 +59,7 @@ class Paper(Handle):
             raise KeyError(f"no paper text {name!r} (one of {', '.join(PAPER_TEXTS)})")
         return to_str(LIB.msb_paper_text(self._handle, PAPER_TEXTS[name])) or ""
 
-    def judge(self, backend: Any) -> Any:
+    def judge(self, backend: "Backend") -> "Judge":
         """The paper's LLM judge on ``backend`` (``msb_paper_judge_options``):
         its template, rubric, per-item medical or general policy, system
         prompt, temperature 0 and 512 tokens."""

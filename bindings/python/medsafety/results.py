@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import byref, c_char_p, c_int, c_void_p
-from typing import Any, Dict, Iterator, List, Optional, Union
+from ctypes import byref, c_char_p, c_double, c_int, c_void_p
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _abi
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .errors import Error
 
-__all__ = ["Results", "compare", "merge", "compare_over_refusal", "COMPARE_MIN_PAIRS"]
+__all__ = ["Results", "compare", "merge", "compare_over_refusal", "COMPARE_MIN_PAIRS",
+           "wilson_interval"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -355,7 +356,7 @@ def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Op
             r.close()
 
 
-def merge(run_dirs: "list[PathLike]", out: PathLike, *,
+def merge(run_dirs: "Sequence[PathLike]", out: PathLike, *,
           allow_partial: Optional[bool] = None) -> Results:
     """Join the shard runs in ``run_dirs`` into the folder ``out``
     (``msb_results_merge_v2``; ``medsafety merge``) and open the result.
@@ -421,3 +422,13 @@ def compare_over_refusal(a: Union[Results, PathLike], b: Union[Results, PathLike
                 r.close()
     except Error as e:
         raise e.with_traceback(None) from None
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> Tuple[float, float]:
+    """The Wilson score interval of ``k`` successes in ``n`` trials
+    (``msb_wilson_interval``; statsmodels' ``proportion_confint(k, n,
+    method="wilson")``): the intervals of the over-refusal rates. NaN bounds
+    when n is 0; InvalidArgument when k > n or confidence is not in (0, 1)."""
+    lo, hi = c_double(), c_double()
+    LIB.call(LIB.msb_wilson_interval, byref(lo), byref(hi), int(k), int(n), float(confidence))
+    return lo.value, hi.value

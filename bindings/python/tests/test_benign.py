@@ -88,6 +88,20 @@ class KindsTest(unittest.TestCase):
         copy.close()
 
 
+class WilsonTest(unittest.TestCase):
+    def test_against_the_formula(self):
+        for k, n in ((0, 10), (3, 10), (10, 10), (80, 180)):
+            lo, hi = ms.wilson_interval(k, n)
+            wlo, whi = wilson(k, n)
+            self.assertAlmostEqual(lo, wlo, places=12)
+            self.assertAlmostEqual(hi, whi, places=12)
+        lo, hi = ms.wilson_interval(3, 10, 0.9)
+        self.assertAlmostEqual(lo, wilson(3, 10, 0.9)[0], places=12)
+        self.assertTrue(math.isnan(ms.wilson_interval(0, 0)[0]))
+        with self.assertRaises(ms.InvalidArgument):
+            ms.wilson_interval(4, 3)
+
+
 class XSTestJudgeTest(unittest.TestCase):
     def test_three_classes(self):
         with ms.Judge.xstest() as j:
