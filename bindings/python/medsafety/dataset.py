@@ -303,19 +303,22 @@ class Dataset(Handle):
     @classmethod
     def from_pandas(cls, df: Any, *, prompt: str = "prompt", principle: Optional[str] = None,
                     id: Optional[str] = None, reference: Optional[str] = None,
-                    source: Optional[str] = None, split: Optional[str] = None) -> "Dataset":
+                    source: Optional[str] = None, split: Optional[str] = None,
+                    kind: Optional[str] = None,
+                    rationale: Optional[str] = None) -> "Dataset":
         """A dataset from a pandas DataFrame: one item per row.
 
         Each keyword names the column holding that field: ``prompt`` (required,
         default ``"prompt"``), ``principle`` (integers 0..9; missing values
         are 0), ``id`` (default ``item/N``), ``reference``, ``source``,
-        ``split``. A column that does not exist raises KeyError naming it and
+        ``split``, ``kind`` ("harmful" / "benign"; missing values are
+        harmful), ``rationale``. A column that does not exist raises KeyError naming it and
         the columns there are.
         """
         if not _is_frame(df):
             raise TypeError(f"from_pandas needs a pandas DataFrame, not {type(df).__name__}")
         cols = {"prompt": prompt, "principle": principle, "id": id, "reference": reference,
-                "source": source, "split": split}
+                "source": source, "split": split, "kind": kind, "rationale": rationale}
         for field, col in cols.items():
             if col is not None and col not in df.columns:
                 raise KeyError(f"from_pandas: no column {col!r} for {field} (the columns: "

@@ -35,6 +35,13 @@ class PandasTest(unittest.TestCase):
         self.assertEqual([it.principle for it in items], [1, 4, 0, 9])  # missing: 0
         self.assertEqual([it.reference for it in items], ["no", None, "no", "no"])
 
+    def test_from_pandas_kind_and_rationale(self):
+        df = pd.DataFrame({"prompt": ["a", "b", "c"], "k": ["benign", None, "harmful"],
+                           "why": ["legit", None, None]})
+        with ms.Dataset.from_pandas(df, kind="k", rationale="why") as ds:
+            self.assertEqual([(it.kind, it.rationale) for it in ds],
+                             [("benign", "legit"), ("harmful", None), ("harmful", None)])
+
     def test_from_pandas_names_a_missing_column(self):
         with self.assertRaisesRegex(KeyError, r"no column 'prompt' for prompt.*question"):
             ms.Dataset.from_pandas(self.frame())
