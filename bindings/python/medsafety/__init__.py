@@ -21,10 +21,13 @@ from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Erro
                      InvalidArgument, IOFailure, LibraryError, LimitExceeded, Mismatch, NotFound,
                      OutOfMemory, ParseError, RunFailed, StateError, Timeout, TooManyUnscored,
                      Unsupported, VersionError)
-from .dataset import Dataset, Item
+from .dataset import Dataset, Item, kind_name, kind_number
 from .backend import Backend, Completion, Request
-from .judge import Judge, Verdict, parse_score
-from .results import Results, compare
+from .judge import HELPFULNESS_RUBRIC, HELPFULNESS_TEMPLATE, Judge, Verdict, parse_score
+from .results import (COMPARE_MIN_PAIRS, Results, compare, compare_over_refusal, merge,
+                      wilson_interval)
+from .mcq import MCQ_FORMATS, McqSet, Question, parse_mcq_answer
+from .paper import PAPER_TEXTS, Paper
 from .run import Progress, evaluate
 
 #: The loaded library's version ("X.Y.Z") and its file.
@@ -33,9 +36,10 @@ library_path: str = _LIB.path
 
 __all__ = [
     "parse_score", "Dataset", "Item", "Backend", "Request", "Completion", "Judge", "Verdict",
-    "evaluate", "Progress", "Results", "compare",
+    "evaluate", "Progress", "Results", "compare", "merge",
     "Error", "LibraryError", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError",
     "NotFound", "Canceled", "HTTPError", "Timeout", "CallbackError", "AlreadyExists",
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
+    "kind_name", "kind_number", "McqSet", "Question", "Paper", "PAPER_TEXTS", "COMPARE_MIN_PAIRS", "compare_over_refusal", "wilson_interval", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
 ]

@@ -28,6 +28,11 @@ COMPARE_OPTIONS_VERSION = 1
 REPORT_OPTIONS_VERSION = 1
 BACKEND_VTABLE_VERSION = 2
 JUDGE_VTABLE_VERSION = 2
+BENIGN_STATS_VERSION = 1
+COMPARE_DETAIL_VERSION = 1
+RESULTS_MERGE_OPTIONS_VERSION = 1
+MCQ_LOAD_OPTIONS_VERSION = 1
+MCQ_PROMPT_OPTIONS_VERSION = 1
 
 BACKEND_THREADSAFE = 0x1
 JUDGE_THREADSAFE = 0x1
@@ -299,6 +304,66 @@ class msb_report_options(Structure):
     ]
 
 
+class msb_benign_stats(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("n", c_size_t),
+        ("n_scored", c_size_t),
+        ("n_unscored", c_size_t),
+        ("n_errors", c_size_t),
+        ("hist", c_size_t * 5),
+        ("n_full_refusal", c_size_t),
+        ("n_partial_refusal", c_size_t),
+        ("full_refusal_rate", c_double),
+        ("full_refusal_ci_low", c_double),
+        ("full_refusal_ci_high", c_double),
+        ("partial_refusal_rate", c_double),
+        ("over_refusal_rate", c_double),
+        ("over_refusal_ci_low", c_double),
+        ("over_refusal_ci_high", c_double),
+        ("compliance_rate", c_double),
+    ]
+
+
+class msb_compare_detail(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("gate_p", c_double),
+        ("gate_p_holm", c_double),
+        ("hl_shift", c_double),
+        ("hl_ci_low", c_double),
+        ("hl_ci_high", c_double),
+        ("harmful_diff_ci_low", c_double),
+        ("harmful_diff_ci_high", c_double),
+    ]
+
+
+class msb_results_merge_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("allow_partial", c_int),
+    ]
+
+
+class msb_mcq_load_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("source", c_char_p),
+        ("subject", c_char_p),
+        ("cop_base", c_int),
+    ]
+
+
+class msb_mcq_prompt_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("shots", c_int),
+        ("seed", ctypes.c_ulonglong),
+        ("instruction", c_char_p),
+    ]
+
+
 # Every struct the layout test compares with the C compiler's view.
 STRUCTS = {
     "msb_error": msb_error,
@@ -317,4 +382,9 @@ STRUCTS = {
     "msb_llm_judge_options": msb_llm_judge_options,
     "msb_compare_options": msb_compare_options,
     "msb_report_options": msb_report_options,
+    "msb_benign_stats": msb_benign_stats,
+    "msb_compare_detail": msb_compare_detail,
+    "msb_results_merge_options": msb_results_merge_options,
+    "msb_mcq_load_options": msb_mcq_load_options,
+    "msb_mcq_prompt_options": msb_mcq_prompt_options,
 }

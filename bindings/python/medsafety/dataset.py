@@ -14,7 +14,7 @@ from ._handle import Handle
 from .errors import Error
 from ._lib import LIB, to_bytes, to_str
 
-__all__ = ["Dataset", "Item", "FORMATS", "CLEAN"]
+__all__ = ["Dataset", "Item", "FORMATS", "CLEAN", "kind_name", "kind_number"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -28,7 +28,33 @@ FORMATS = {
 CLEAN = {"strip_tokens": 0x1, "dedup": 0x2}
 
 
-_ITEM_KEYS = frozenset(("prompt", "id", "principle", "source", "split", "reference"))
+_ITEM_KEYS = frozenset(("prompt", "id", "principle", "source", "split", "reference", "kind",
+                        "rationale"))
+
+
+def kind_name(kind: int) -> str:
+    """The name of an item kind number (``msb_kind_name``): 0 "harmful", 1 "benign".
+    InvalidArgument for another number."""
+    name = LIB.msb_kind_name(int(kind))
+    if name is None:
+        from .errors import InvalidArgument
+        raise InvalidArgument(f"unknown item kind {kind!r}", -2)
+    return name.decode()
+
+
+def kind_number(kind: Union[str, int]) -> int:
+    """An item kind as the library's number: "harmful" / "benign" (any case,
+    ``msb_kind_from_name``) or a valid number. InvalidArgument otherwise."""
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        kind_name(kind)
+        return kind
+    if not isinstance(kind, str):
+        raise TypeError(f"an item kind is a name or a number, not {type(kind).__name__}")
+    LIB.msb_error_clear()
+    rc = LIB.msb_kind_from_name(kind.encode())
+    if rc < 0:
+        raise LIB.last_error(rc)
+    return rc
 
 
 def _is_frame(obj: Any) -> bool:
@@ -59,11 +85,17 @@ class Item:
     split: str              #: "test", "train", "generated", ...
     prompt: str             #: the harmful request
     reference: Optional[str]  #: a reference safe response, or None
+    kind: str = "harmful"     #: "harmful" (the benchmark) or "benign" (measures over-refusal)
+    rationale: Optional[str] = None  #: why a benign item is legitimate, or None
+    contrast: Optional[str] = None   #: id of a benign item's harmful twin in "sample", or None
 
 
 def _item(ptr: int, _L=LIB) -> Item:
     # positional and through local names: this runs once per item of a 76k-item set
     ref = _L.msb_item_reference(ptr)
+    kind = _L.msb_item_kind(ptr) if _HAS_KINDS else 0
+    why = _L.msb_item_rationale(ptr) if kind else None
+    twin = _L.msb_item_contrast(ptr) if kind else None
     return Item(
         (_L.msb_item_id(ptr) or b"").decode("utf-8", "replace"),
         _L.msb_item_principle(ptr),
@@ -72,7 +104,13 @@ def _item(ptr: int, _L=LIB) -> Item:
         (_L.msb_item_split(ptr) or b"").decode("utf-8", "replace"),
         (_L.msb_item_prompt(ptr) or b"").decode("utf-8", "replace"),
         None if ref is None else ref.decode("utf-8", "replace"),
+        "benign" if kind == 1 else ("harmful" if kind == 0 else str(kind)),
+        None if why is None else why.decode("utf-8", "replace"),
+        None if twin is None else twin.decode("utf-8", "replace"),
     )
+
+
+_HAS_KINDS = LIB.has("msb_item_kind")
 
 
 def _names(value: Union[str, Iterable[str], None]) -> Optional[bytes]:
@@ -146,7 +184,9 @@ class Dataset(Handle):
              id_column: Optional[str] = None,
              source_name: Optional[str] = None,
              split_name: Optional[str] = None,
-             clean: Union[bool, str, Iterable[str]] = False) -> "Dataset":
+             clean: Union[bool, str, Iterable[str]] = False,
+             kind: Union[str, int, None] = None,
+             with_benign: bool = False) -> "Dataset":
         """Load ``"sample"`` (the built-in set) or a file or folder, then filter.
 
         ``path``: a MedSafetyBench ``datasets/`` folder or any part of it, a CSV,
@@ -160,6 +200,11 @@ class Dataset(Handle):
         ``source_name`` and ``split_name`` (the names their items get),
         ``format`` (a key of :data:`FORMATS`).
         ``clean``: True for every cleaning step, or names from :data:`CLEAN`.
+        ``kind``: the kind of every loaded item (``"benign"`` for a set of
+        your own legitimate requests; the CLI's ``--kind``); ``with_benign``:
+        append the built-in benign set (``--with-benign``; see
+        :meth:`add_benign`). Both apply before the filters. ``"benign"`` as
+        the path loads the built-in benign set alone.
 
         Raises NotFound, ParseError (the message names file and line), IOFailure,
         InvalidArgument; ValueError when the filters leave no item.
@@ -167,7 +212,7 @@ class Dataset(Handle):
         try:
             return cls._load(path, split, source, principle, limit, sample, seed, shard, format,
                              prompt_column, reference_column, principle_column, id_column,
-                             source_name, split_name, clean)
+                             source_name, split_name, clean, kind, with_benign)
         except (Error, ValueError) as e:
             # the traceback ends here, in the function the caller called
             raise e.with_traceback(None) from None
@@ -178,7 +223,8 @@ class Dataset(Handle):
               format: str, prompt_column: Optional[str], reference_column: Optional[str],
               principle_column: Optional[str], id_column: Optional[str],
               source_name: Optional[str], split_name: Optional[str],
-              clean: Union[bool, str, Iterable[str]]) -> "Dataset":
+              clean: Union[bool, str, Iterable[str]], kind: Union[str, int, None] = None,
+              with_benign: bool = False) -> "Dataset":
         opts = _abi.msb_dataset_options()
         LIB.call(LIB.msb_dataset_options_init, byref(opts), _abi.DATASET_OPTIONS_VERSION)
         try:
@@ -201,6 +247,14 @@ class Dataset(Handle):
         ptr = c_void_p()
         LIB.call(LIB.msb_dataset_load, byref(ptr), to_bytes(path), byref(opts))
         ds = cls(ptr)
+        try:
+            if kind is not None:
+                ds.set_kind(kind)
+            if with_benign:
+                ds.add_benign()
+        except BaseException:
+            ds.close()
+            raise
         if any(v is not None for v in (split, source, principle, limit, sample, shard)):
             with ds:
                 return ds.filter(split=split, source=source, principle=principle,
@@ -225,7 +279,9 @@ class Dataset(Handle):
             for n, it in enumerate(items):
                 if isinstance(it, Item):
                     ds.add(it.prompt, id=it.id, principle=it.principle, source=it.source,
-                           split=it.split, reference=it.reference)
+                           split=it.split, reference=it.reference,
+                           kind=None if it.kind == "harmful" else it.kind,
+                           rationale=it.rationale)
                 elif isinstance(it, Mapping):
                     unknown = set(it) - _ITEM_KEYS
                     if unknown or "prompt" not in it:
@@ -247,19 +303,22 @@ class Dataset(Handle):
     @classmethod
     def from_pandas(cls, df: Any, *, prompt: str = "prompt", principle: Optional[str] = None,
                     id: Optional[str] = None, reference: Optional[str] = None,
-                    source: Optional[str] = None, split: Optional[str] = None) -> "Dataset":
+                    source: Optional[str] = None, split: Optional[str] = None,
+                    kind: Optional[str] = None,
+                    rationale: Optional[str] = None) -> "Dataset":
         """A dataset from a pandas DataFrame: one item per row.
 
         Each keyword names the column holding that field: ``prompt`` (required,
         default ``"prompt"``), ``principle`` (integers 0..9; missing values
         are 0), ``id`` (default ``item/N``), ``reference``, ``source``,
-        ``split``. A column that does not exist raises KeyError naming it and
+        ``split``, ``kind`` ("harmful" / "benign"; missing values are
+        harmful), ``rationale``. A column that does not exist raises KeyError naming it and
         the columns there are.
         """
         if not _is_frame(df):
             raise TypeError(f"from_pandas needs a pandas DataFrame, not {type(df).__name__}")
         cols = {"prompt": prompt, "principle": principle, "id": id, "reference": reference,
-                "source": source, "split": split}
+                "source": source, "split": split, "kind": kind, "rationale": rationale}
         for field, col in cols.items():
             if col is not None and col not in df.columns:
                 raise KeyError(f"from_pandas: no column {col!r} for {field} (the columns: "
@@ -286,11 +345,43 @@ class Dataset(Handle):
 
     def add(self, prompt: str, *, id: Optional[str] = None, principle: int = 0,
             source: Optional[str] = None, split: Optional[str] = None,
-            reference: Optional[str] = None) -> None:
+            reference: Optional[str] = None, kind: Union[str, int, None] = None,
+            rationale: Optional[str] = None) -> None:
         """Append an item (id None: "item/N"). AlreadyExists for a duplicate id,
-        StateError on a filtered dataset, InvalidArgument for a principle outside 0..9."""
-        LIB.call(LIB.msb_dataset_add, self._handle, to_bytes(id), int(principle),
-                 to_bytes(source), to_bytes(split), to_bytes(prompt), to_bytes(reference))
+        StateError on a filtered dataset, InvalidArgument for a principle outside 0..9.
+        ``kind``: "harmful" (default) or "benign"; ``rationale``: for a benign
+        item, one line saying why the request is legitimate."""
+        if kind is None and rationale is None:
+            LIB.call(LIB.msb_dataset_add, self._handle, to_bytes(id), int(principle),
+                     to_bytes(source), to_bytes(split), to_bytes(prompt), to_bytes(reference))
+            return
+        k = kind_number("harmful" if kind is None else kind)
+        LIB.call(LIB.msb_dataset_add_v3, self._handle, to_bytes(id), int(principle),
+                 int(principle), k, to_bytes(source), to_bytes(split), to_bytes(prompt),
+                 to_bytes(reference), to_bytes(rationale))
+
+    @classmethod
+    def benign(cls) -> "Dataset":
+        """The built-in benign set alone (``msb_dataset_load_benign``):
+        legitimate medical requests that may look risky, kind "benign",
+        source "benign", ids "benign/<principle>/<n>", each with a rationale.
+        Judge the answers with :meth:`Judge.xstest` or :meth:`Judge.helpfulness`."""
+        ptr = c_void_p()
+        LIB.call(LIB.msb_dataset_load_benign, byref(ptr))
+        return cls(ptr)
+
+    def add_benign(self) -> None:
+        """Append the built-in benign set (``msb_dataset_add_benign``; the CLI's
+        ``--with-benign``), so that one run measures harmful compliance and
+        over-refusal. All or nothing: AlreadyExists when one of its ids is
+        taken; StateError on a filtered dataset."""
+        LIB.call(LIB.msb_dataset_add_benign, self._handle)
+
+    def set_kind(self, kind: Union[str, int]) -> None:
+        """Set the kind of every item ("harmful" or "benign"; ``msb_dataset_set_kind``),
+        e.g. to use a file of your own legitimate requests as a benign set.
+        StateError on a filtered dataset."""
+        LIB.call(LIB.msb_dataset_set_kind, self._handle, kind_number(kind))
 
     def filter(self, *, split: Union[str, Iterable[str], None] = None,
                source: Union[str, Iterable[str], None] = None,

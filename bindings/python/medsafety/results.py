@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from ctypes import byref, c_int, c_void_p
-from typing import Any, Dict, Iterator, List, Optional, Union
+from ctypes import byref, c_char_p, c_double, c_int, c_void_p
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _abi
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .errors import Error
 
-__all__ = ["Results", "compare"]
+__all__ = ["Results", "compare", "merge", "compare_over_refusal", "COMPARE_MIN_PAIRS",
+           "wilson_interval"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -51,7 +52,11 @@ def _record(r: int) -> Dict[str, Any]:
             "completion_tokens": LIB.msb_record_completion_tokens(r),
         },
         "config_hash": to_str(LIB.msb_record_config_hash(r)),
+        "kind": "benign" if _HAS_KIND and LIB.msb_record_kind(r) == 1 else "harmful",
     }
+
+
+_HAS_KIND = LIB.has("msb_record_kind")
 
 
 def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
@@ -164,7 +169,7 @@ class Results(Handle):
         ``principle`` (the AMA principle's short title, None for 0), the judge,
         error and usage objects flattened (``judge_name``, ``judge_reason``,
         ``judge_raw``, ``error_stage``, ``error_kind``, ``error_message``,
-        ``prompt_tokens``, ``completion_tokens``). ``score`` is a nullable
+        ``prompt_tokens``, ``completion_tokens``), ``kind`` last. ``score`` is a nullable
         integer column (``<NA>`` when unscored). Needs pandas.
         """
         pd = _pandas("to_pandas")
@@ -182,7 +187,7 @@ class Results(Handle):
                 "attempts": r["attempts"], "latency_ms": r["latency_ms"],
                 "prompt_tokens": usage["prompt_tokens"],
                 "completion_tokens": usage["completion_tokens"],
-                "config_hash": r["config_hash"],
+                "config_hash": r["config_hash"], "kind": r["kind"],
             })
         df = pd.DataFrame(rows, columns=_RECORD_COLUMNS)
         df["score"] = df["score"].astype("Int64")
@@ -234,7 +239,7 @@ _RECORD_COLUMNS = [
     "id", "sample", "principle", "principle_title", "category", "source", "split", "prompt",
     "response", "score", "judge_name", "judge_reason", "judge_raw", "error_stage",
     "error_kind", "error_message", "attempts", "latency_ms", "prompt_tokens",
-    "completion_tokens", "config_hash",
+    "completion_tokens", "config_hash", "kind",
 ]
 
 
@@ -349,3 +354,81 @@ def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Op
     finally:
         for r in opened:
             r.close()
+
+
+def merge(run_dirs: "Sequence[PathLike]", out: PathLike, *,
+          allow_partial: Optional[bool] = None) -> Results:
+    """Join the shard runs in ``run_dirs`` into the folder ``out``
+    (``msb_results_merge_v2``; ``medsafety merge``) and open the result.
+
+    The shards must be exactly 0..N-1 of one N cut from one dataset selection
+    and configuration, each finished; otherwise Mismatch, with every problem
+    in the message. ``allow_partial=True`` merges missing, unfinished or
+    incomplete shards anyway and the result says so (run.json "partial" and
+    "coverage", summary.json "partial"); differences of shard count,
+    selection or configuration, and a shard given twice, are refused always.
+    None takes the library's default (``msb_results_merge_options_init``:
+    strict). AlreadyExists when ``out`` holds a run.
+    """
+    try:
+        opts = _abi.msb_results_merge_options()
+        LIB.call(LIB.msb_results_merge_options_init, byref(opts),
+                 _abi.RESULTS_MERGE_OPTIONS_VERSION)
+        if allow_partial is not None:
+            opts.allow_partial = 1 if allow_partial else 0
+        dirs = [to_bytes(os.fspath(d)) for d in run_dirs]
+        arr = (c_char_p * max(len(dirs), 1))(*dirs)
+        LIB.call(LIB.msb_results_merge_v2, to_bytes(out), arr, len(dirs), byref(opts))
+        return Results.open(out)
+    except Error as e:
+        raise e.with_traceback(None) from None
+
+
+#: The fewest pairs (overall) for which ``medsafety compare --fail-if-worse``
+#: trusts the gate (``msb_compare_min_pairs``); compare()'s ``too_few_pairs``
+#: says when a comparison has fewer. None with a library older than 0.2.
+COMPARE_MIN_PAIRS: Optional[int] = (LIB.msb_compare_min_pairs()
+                                    if LIB.has("msb_compare_min_pairs") else None)
+
+
+def compare_over_refusal(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
+                         alpha: Optional[float] = None,
+                         holm: Optional[bool] = None) -> Dict[str, Any]:
+    """Whether run B over-refuses benign items significantly more often than
+    run A (``msb_compare_over_refusal``): exact McNemar test on the benign
+    ids scored in both runs, overall and per principle, Holm-adjusted unless
+    ``holm=False``. Returns ``{"worse": bool, "overall": G, "by_principle":
+    {...}}`` with per group ``n_pairs``, ``over_refusal_rate_a`` / ``_b``,
+    ``a_only``, ``b_only``, ``mcnemar_p``, ``mcnemar_exact``, ``worse``. Options left at None are the
+    library's (``msb_compare_options_init``)."""
+    try:
+        opened: List[Results] = []
+        try:
+            ra = a if isinstance(a, Results) else opened.append(Results.open(a)) or opened[-1]
+            rb = b if isinstance(b, Results) else opened.append(Results.open(b)) or opened[-1]
+            opts = _abi.msb_compare_options()
+            LIB.call(LIB.msb_compare_options_init, byref(opts), _abi.COMPARE_OPTIONS_VERSION)
+            if alpha is not None:
+                opts.alpha = float(alpha)
+            if holm is not None:
+                opts.adjust = 1 if holm else 0
+            with _Scorer(ra) as sa, _Scorer(rb) as sb:
+                out = c_void_p()
+                LIB.call(LIB.msb_compare_over_refusal, sa, sb, byref(opts), byref(out))
+                text = LIB.take_string(out)
+            return json.loads(text or "{}")
+        finally:
+            for r in opened:
+                r.close()
+    except Error as e:
+        raise e.with_traceback(None) from None
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> Tuple[float, float]:
+    """The Wilson score interval of ``k`` successes in ``n`` trials
+    (``msb_wilson_interval``; statsmodels' ``proportion_confint(k, n,
+    method="wilson")``): the intervals of the over-refusal rates. NaN bounds
+    when n is 0; InvalidArgument when k > n or confidence is not in (0, 1)."""
+    lo, hi = c_double(), c_double()
+    LIB.call(LIB.msb_wilson_interval, byref(lo), byref(hi), int(k), int(n), float(confidence))
+    return lo.value, hi.value

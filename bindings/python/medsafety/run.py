@@ -42,9 +42,11 @@ class Progress:
     elapsed_s: float
 
 
-#: The share of unscored records above which evaluate() raises TooManyUnscored.
-#: The C options have no such threshold yet; this mirrors the documented 5 %.
-DEFAULT_MAX_UNSCORED = 0.05
+#: The share of unscored records above which evaluate() raises TooManyUnscored:
+#: the library's msb_max_unscored_default() (MSB_MAX_UNSCORED_DEFAULT, the CLI's
+#: threshold too); the documented 5 % with a library older than 0.2.
+DEFAULT_MAX_UNSCORED = (LIB.msb_max_unscored_default() if LIB.has("msb_max_unscored_default")
+                        else 0.05)
 
 
 class _RunState:

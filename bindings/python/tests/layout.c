@@ -18,6 +18,9 @@
 #  if __has_include(<medsafety/openai.h>)
 #    include <medsafety/openai.h>
 #  endif
+#  if __has_include(<medsafety/mcq.h>)
+#    include <medsafety/mcq.h>
+#  endif
 #endif
 
 static int first_struct = 1, first_field;
@@ -182,6 +185,41 @@ int main(void)
 #ifdef MSB_REPORT_OPTIONS_VERSION
 	S(msb_report_options);
 	F(msb_report_options, version); F(msb_report_options, title); F(msb_report_options, subtitle);
+	end();
+#endif
+#ifdef MSB_BENIGN_STATS_VERSION
+	S(msb_benign_stats);
+	F(msb_benign_stats, version); F(msb_benign_stats, n); F(msb_benign_stats, n_scored);
+	F(msb_benign_stats, n_unscored); F(msb_benign_stats, n_errors); F(msb_benign_stats, hist);
+	F(msb_benign_stats, n_full_refusal); F(msb_benign_stats, n_partial_refusal);
+	F(msb_benign_stats, full_refusal_rate); F(msb_benign_stats, full_refusal_ci_low);
+	F(msb_benign_stats, full_refusal_ci_high); F(msb_benign_stats, partial_refusal_rate);
+	F(msb_benign_stats, over_refusal_rate); F(msb_benign_stats, over_refusal_ci_low);
+	F(msb_benign_stats, over_refusal_ci_high); F(msb_benign_stats, compliance_rate);
+	end();
+#endif
+#ifdef MSB_COMPARE_DETAIL_VERSION
+	S(msb_compare_detail);
+	F(msb_compare_detail, version); F(msb_compare_detail, gate_p);
+	F(msb_compare_detail, gate_p_holm); F(msb_compare_detail, hl_shift);
+	F(msb_compare_detail, hl_ci_low); F(msb_compare_detail, hl_ci_high);
+	F(msb_compare_detail, harmful_diff_ci_low); F(msb_compare_detail, harmful_diff_ci_high);
+	end();
+#endif
+#ifdef MSB_RESULTS_MERGE_OPTIONS_VERSION
+	S(msb_results_merge_options);
+	F(msb_results_merge_options, version); F(msb_results_merge_options, allow_partial);
+	end();
+#endif
+#ifdef MSB_MCQ_LOAD_OPTIONS_VERSION
+	S(msb_mcq_load_options);
+	F(msb_mcq_load_options, version); F(msb_mcq_load_options, format);
+	F(msb_mcq_load_options, source); F(msb_mcq_load_options, subject);
+	F(msb_mcq_load_options, cop_base);
+	end();
+	S(msb_mcq_prompt_options);
+	F(msb_mcq_prompt_options, version); F(msb_mcq_prompt_options, shots);
+	F(msb_mcq_prompt_options, seed); F(msb_mcq_prompt_options, instruction);
 	end();
 #endif
 	printf("\n}\n");

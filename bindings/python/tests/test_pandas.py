@@ -35,6 +35,13 @@ class PandasTest(unittest.TestCase):
         self.assertEqual([it.principle for it in items], [1, 4, 0, 9])  # missing: 0
         self.assertEqual([it.reference for it in items], ["no", None, "no", "no"])
 
+    def test_from_pandas_kind_and_rationale(self):
+        df = pd.DataFrame({"prompt": ["a", "b", "c"], "k": ["benign", None, "harmful"],
+                           "why": ["legit", None, None]})
+        with ms.Dataset.from_pandas(df, kind="k", rationale="why") as ds:
+            self.assertEqual([(it.kind, it.rationale) for it in ds],
+                             [("benign", "legit"), ("harmful", None), ("harmful", None)])
+
     def test_from_pandas_names_a_missing_column(self):
         with self.assertRaisesRegex(KeyError, r"no column 'prompt' for prompt.*question"):
             ms.Dataset.from_pandas(self.frame())
@@ -49,7 +56,8 @@ class PandasTest(unittest.TestCase):
                 ms.Judge.from_callable(lambda p, r: 4 if "d" in p.split()[-1] else 1) as j, \
                 TempDir() as d:
             res = ms.evaluate(ds, b, j, out=os.path.join(d, "run"))
-            df = res.to_pandas()
+            # records come in the order they finished (concurrent): sort by id
+            df = res.to_pandas().sort_values("id").reset_index(drop=True)
             st = res.stats_frame()
         self.assertEqual(len(df), 4)
         self.assertEqual(list(df["id"]), ["q1", "q2", "q3", "q4"])
@@ -60,6 +68,8 @@ class PandasTest(unittest.TestCase):
         self.assertTrue(df.loc[df["id"] == "q3", "principle_title"].isna().item())
         self.assertEqual(set(df["judge_name"]), {"python:<lambda>"})
         self.assertTrue(df["error_kind"].isna().all())
+        self.assertEqual(list(df.columns)[-1], "kind")
+        self.assertEqual(set(df["kind"]), {"harmful"})
         # a row per group; all nine principles listed, n = 0 where there is none
         overall = st[st["group"] == "overall"].iloc[0]
         self.assertEqual((overall["key"], overall["n"], overall["mean"]), ("all", 4, 1.75))

@@ -126,7 +126,8 @@ class ReadmeShellTest(unittest.TestCase):
         self.assertIn("MEDSAFETY(1)", out)  # man medsafety found the installed page
         self.assertRegex(out, r"(?m)^report: \./medsafety-runs/\d{8}-\d{6}-replay/report\.html$")
         self.assertIn("27 judge requests", out)  # the --dry-run line
-        self.assertIn("B is not significantly more harmful than A.", out)
+        # the verdict line (cli/compare.c goes on with the test used: "... A (one-sided ...)")
+        self.assertIn("B is not significantly more harmful than A", out)
         self.assertRegex(out, r"(?m)^1\.0$")  # the Python block's mean
         self.assertTrue(os.path.isfile(os.path.join(clone, "run-dir", "results.jsonl")))
         # the installed binary uses the installed library, not the clone's build tree
