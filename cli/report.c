@@ -12,6 +12,7 @@
 #include "runfiles.h"
 #include "summary.h"
 #include "term.h"
+#include "tradeoff.h"
 
 #define PROG "medsafety report"
 
@@ -96,6 +97,8 @@ int cli_report(int argc, char **argv)
 	char *text = NULL, partial[256];
 	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status, strict = 0;
 
+	if (cli_tradeoff_wanted(argc, argv)) /* four runs: cli/tradeoff.c */
+		return cli_tradeoff(argc, argv);
 	cli_getopt_reset();
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "report")) != -1) {
 		switch (c) {
