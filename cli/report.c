@@ -36,6 +36,7 @@ static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, con
 static void help(FILE *f)
 {
 	fputs("usage: medsafety report RUN [--format md|json|csv|html|table] [-o FILE] [--strict]\n"
+	      "       medsafety report --tradeoff BEFORE_SAFETY AFTER_SAFETY BEFORE_MCQ AFTER_MCQ ...\n"
 	      "\n"
 	      "Compute the statistics of a run folder (or a results.jsonl file) from its records\n"
 	      "and print a report: Markdown (the default), summary.json, CSV (one row per group),\n"

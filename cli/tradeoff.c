@@ -393,6 +393,54 @@ static int accuracy_json(json_t **out, const char *before, const char *after)
 	return 0;
 }
 
+/* ------------------------------------------------------------ warnings */
+
+static json_t *run_info(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	return json_load_file(path, 0, NULL);
+}
+
+/*
+ * A before/after pair says something only when the runs asked the same
+ * questions in the same way (and, for safety, of the same judge): warn on
+ * stderr per difference, as `medsafety compare` does (run.json).
+ */
+static void warn_mismatch(const char *before, const char *after, int mcq)
+{
+	static const char *const what[][3] = {
+		{ "judge", "name", "judge" },
+		{ "judge", "config_hash", "judge template, policy or settings" },
+		{ "dataset", "hash", "dataset" },
+		{ "model", "system_prompt", "system prompt" },
+	};
+	json_t *a = run_info(before), *b = run_info(after);
+	size_t i;
+
+	if (!a || !b) {
+		fprintf(stderr, PROG ": warning: no run.json in %s: cannot check that the runs are "
+		    "comparable\n", !a ? before : after);
+	} else if (mcq) {
+		json_t *x = json_object_get(json_object_get(a, "config"), "mcq");
+		json_t *y = json_object_get(json_object_get(b, "config"), "mcq");
+		if (!json_equal(x, y))
+			fprintf(stderr, PROG ": warning: the mcq runs %s and %s differ in their question "
+			    "set or prompt settings (run.json config.mcq)\n", before, after);
+	} else {
+		for (i = 0; i < sizeof what / sizeof what[0]; i++) {
+			json_t *x = json_object_get(json_object_get(a, what[i][0]), what[i][1]);
+			json_t *y = json_object_get(json_object_get(b, what[i][0]), what[i][1]);
+			if (x && y && !json_equal(x, y))
+				fprintf(stderr, PROG ": warning: the safety runs %s and %s differ in %s "
+				    "(%s.%s)\n", before, after, what[i][2], what[i][0], what[i][1]);
+		}
+	}
+	json_decref(a);
+	json_decref(b);
+}
+
 /* ------------------------------------------------------------- command */
 
 static int emit(const char *text, const char *output)
@@ -457,6 +505,8 @@ int cli_tradeoff(int argc, char **argv)
 			return cli_usage_error("report", "--tradeoff: %s is an mcq run; the first two runs "
 			    "are safety runs (BEFORE_SAFETY AFTER_SAFETY BEFORE_MCQ AFTER_MCQ)",
 			    argv[optind + i]);
+	warn_mismatch(argv[optind], argv[optind + 1], 0);
+	warn_mismatch(argv[optind + 2], argv[optind + 3], 1);
 	if ((status = harm_json(&harm, argv[optind], argv[optind + 1])) != 0)
 		return status;
 	if ((status = accuracy_json(&acc, argv[optind + 2], argv[optind + 3])) != 0) {

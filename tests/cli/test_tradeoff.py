@@ -97,6 +97,9 @@ with TempDir() as tmp, TestServer() as srv:
     check(r.rc == 0, "report --tradeoff --format json", r)
     t = json.loads(r.out)
     check(t["kind"] == "tradeoff" and t["runs"]["after_mcq"] == d["after_mcq"], "kind and runs", t)
+    # the before and after files differ (on purpose here): said, as compare says it
+    check("differ in dataset (dataset.hash)" in r.err and "config.mcq" in r.err,
+          "warnings: the safety datasets and the mcq settings differ", r.err)
 
     # harm, by hand (see the top)
     h = t["harm"]
@@ -171,6 +174,13 @@ with TempDir() as tmp, TestServer() as srv:
               "headless Chromium parses the page: 7 rows, 7 points", (p.returncode, p.stderr[-500:]))
     else:
         print("SKIP: no chromium: the HTML page was not checked in a browser")
+
+    # the question set moved away: no subject rows, the overall row stays
+    os.rename(os.path.join(tmp, "before", "questions.jsonl"), os.path.join(tmp, "moved.jsonl"))
+    r = run(["report", "--tradeoff"] + four + ["--format", "json"])
+    t = json.loads(r.out) if r.rc == 0 else {}
+    check(r.rc == 0 and t["accuracy"]["by_subject"] == {} and
+          t["accuracy"]["overall"]["n_paired"] == 13, "no question set: no subject rows", r)
 
     # usage
     r = run(["report", "--tradeoff", d["before_safety"], d["after_safety"], d["before_mcq"]])
