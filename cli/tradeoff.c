@@ -308,6 +308,11 @@ static pairs *subject_pairs(subj **v, size_t *n, const char *key)
 	return &w[(*n)++].t;
 }
 
+static int cmp_subj(const void *a, const void *b)
+{
+	return strcmp(((const subj *)a)->key, ((const subj *)b)->key);
+}
+
 static int open_mcq(msb_results **out, const char *dir)
 {
 	char path[4200];
@@ -377,6 +382,8 @@ static int accuracy_json(json_t **out, const char *before, const char *after)
 	o = json_object();
 	json_object_set_new(o, "overall", pairs_json(&all));
 	by = json_object();
+	if (n_subj) /* rows in name order, whatever the journal's order */
+		qsort(subjects, n_subj, sizeof *subjects, cmp_subj);
 	for (i = 0; i < n_subj; i++) {
 		json_object_set_new(by, subjects[i].key, pairs_json(&subjects[i].t));
 		free(subjects[i].key);

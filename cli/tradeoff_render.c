@@ -101,16 +101,26 @@ static void pct(char *buf, size_t size, double v)
 		snprintf(buf, size, "%.1f%%", 100 * v);
 }
 
+/* v rounded to `digits` decimals without a "-0" */
+static double tidy(double v, int digits)
+{
+	return fabs(v) < 0.5 * pow(10, -digits) ? 0 : v;
+}
+
 static void change(char *buf, size_t size, double d, double lo, double hi, double scale,
     const char *unit)
 {
+	int dg = scale > 1 ? 1 : 2;
+
+	d = tidy(scale * d, dg);
+	lo = tidy(scale * lo, dg);
+	hi = tidy(scale * hi, dg);
 	if (isnan(d))
 		snprintf(buf, size, "-");
 	else if (isnan(lo) || isnan(hi))
-		snprintf(buf, size, "%+.*f%s", scale > 1 ? 1 : 2, scale * d, unit);
+		snprintf(buf, size, "%+.*f%s", dg, d, unit);
 	else
-		snprintf(buf, size, "%+.*f%s [%+.*f, %+.*f]", scale > 1 ? 1 : 2, scale * d, unit,
-		    scale > 1 ? 1 : 2, scale * lo, scale > 1 ? 1 : 2, scale * hi);
+		snprintf(buf, size, "%+.*f%s [%+.*f, %+.*f]", dg, d, unit, dg, lo, dg, hi);
 }
 
 /* Text for XML (HTML and SVG). */
