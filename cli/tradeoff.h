@@ -25,10 +25,12 @@ int cli_tradeoff(int argc, char **argv);
  */
 void cli_tradeoff_newcombe(double *lo, double *hi, long a, long b, long c, long d);
 
-/* Render the trade-off JSON (cli/tradeoff_render.c): Markdown, HTML with an inline SVG. */
+/*
+ * Render the trade-off JSON (cli/tradeoff_render.c): Markdown and a
+ * self-contained HTML page, each with the table and the inline SVG chart.
+ * New strings (free), NULL when out of memory.
+ */
 char *cli_tradeoff_markdown(json_t *t);
 char *cli_tradeoff_html(json_t *t);
-/* The SVG chart alone (the HTML embeds it). */
-char *cli_tradeoff_svg(json_t *t);
 
 #endif

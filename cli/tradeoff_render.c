@@ -305,19 +305,6 @@ static char *finish(FILE *f, char **buf)
 	return *buf;
 }
 
-char *cli_tradeoff_svg(json_t *t)
-{
-	row r[256];
-	size_t n = rows_of(t, r, sizeof r / sizeof r[0]), len;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	svg(f, r, n);
-	return finish(f, &buf);
-}
-
 char *cli_tradeoff_markdown(json_t *t)
 {
 	row r[256];
