@@ -13,6 +13,7 @@
 #include "runfiles.h"
 #include "summary.h"
 #include "term.h"
+#include "tradeoff.h"
 
 #define PROG "medsafety report"
 
@@ -36,6 +37,7 @@ static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, con
 static void help(FILE *f)
 {
 	fputs("usage: medsafety report RUN [--format md|json|csv|html|table|tex] [-o FILE] [--strict]\n"
+	      "       medsafety report --tradeoff BEFORE_SAFETY AFTER_SAFETY BEFORE_MCQ AFTER_MCQ ...\n"
 	      "\n"
 	      "Compute the statistics of a run folder (or a results.jsonl file) from its records\n"
 	      "and print a report: Markdown (the default), summary.json, CSV (one row per group),\n"
@@ -125,6 +127,8 @@ int cli_report(int argc, char **argv)
 	char *text = NULL, partial[256];
 	int c, fmt = MSB_REPORT_MARKDOWN, table = 0, rc, status, strict = 0;
 
+	if (cli_tradeoff_wanted(argc, argv)) /* four runs: cli/tradeoff.c */
+		return cli_tradeoff(argc, argv);
 	cli_getopt_reset();
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "report")) != -1) {
 		switch (c) {
