@@ -31,5 +31,8 @@ with TempDir() as tmp, TestServer() as srv:
           and len(records(out)) == 4,
           "--resume --retry-unscored asks the judge again for the 4 items (no duplicate records)",
           (r, info["session"]))
+    # the answers journal (answers.jsonl) keeps the paid answers: only the judge is asked again
+    check(info["session"].get("model_requests") == 0,
+          "--retry-unscored does not ask the model again (answers.jsonl)", info["session"])
     r = run(["run", "--max-unscored", "2", "--out", os.path.join(tmp, "x")])
     check(r.rc == 2 and "max_unscored" in r.err, "--max-unscored outside 0..1: exit 2", r)
