@@ -9,10 +9,11 @@ def snapshot(dirs):
     """Every file of the folders with its content hash and mtime: status must change none."""
     out = {}
     for d in dirs:
-        for name in sorted(os.listdir(d)):
-            p = os.path.join(d, name)
-            with open(p, "rb") as f:
-                out[p] = (hashlib.sha256(f.read()).hexdigest(), os.stat(p).st_mtime_ns)
+        for root, _, names in os.walk(d):  # a run folder has subfolders (figures/)
+            for name in sorted(names):
+                p = os.path.join(root, name)
+                with open(p, "rb") as f:
+                    out[p] = (hashlib.sha256(f.read()).hexdigest(), os.stat(p).st_mtime_ns)
     return out
 
 
