@@ -3,7 +3,8 @@
 
 usage: embed.py INPUT.html OUTPUT.c SYMBOL
 Writes `const unsigned char SYMBOL[]` and `const unsigned long SYMBOL_len` (its length),
-so that the page stays an ordinary file in the source tree.
+so that the page stays an ordinary file in the source tree. The array ends with a NUL byte
+that the length does not count, so the page may be read as a C string (strstr).
 """
 import sys
 
@@ -18,6 +19,7 @@ def main():
            "const unsigned char %s[] = {" % sym]
     for i in range(0, len(data), 16):
         out.append("\t" + ", ".join("0x%02x" % b for b in data[i:i + 16]) + ",")
+    out.append("\t0x00,  /* a C string: not counted in the length */")
     out.append("};")
     out.append("const unsigned long %s_len = %dUL;" % (sym, len(data)))
     with open(dst, "w") as f:
