@@ -77,6 +77,9 @@ static int load_line(const char *line, size_t len, size_t off, void *ud)
 		msb_completion_set_finish_reason(c, json_string_value(json_object_get(o, "finish_reason")));
 	msb_completion_set_usage(c, tokens_of(json_object_get(o, "prompt_tokens")),
 	    tokens_of(json_object_get(o, "completion_tokens")));
+	if (json_is_integer(json_object_get(o, "attempts")) &&
+	    json_integer_value(json_object_get(o, "attempts")) > 0)
+		msb_completion_set_attempts(c, (int)json_integer_value(json_object_get(o, "attempts")));
 	ev->answers[unit] = c;
 	ev->answers_loaded++;
 skip:

@@ -201,7 +201,8 @@ int msb__cache_get_model(const char *dir, const char *key, msb_completion *c)
 		const char *f = json_string_value(json_object_get(o, "finish_reason"));
 		ok = !(r && msb_completion_set_reasoning(c, r)) && !(f && msb_completion_set_finish_reason(c, f));
 		msb_completion_set_usage(c, tok(o, "prompt_tokens"), tok(o, "completion_tokens"));
-		msb_completion_set_attempts(c, 0);
+		/* the attempts the answer took when it was paid for (0: an entry without them) */
+		msb_completion_set_attempts(c, tok(o, "attempts") > 0 ? (int)tok(o, "attempts") : 0);
 	}
 	json_decref(o);
 	return ok;
@@ -222,7 +223,7 @@ int msb__cache_get_judge(const char *dir, const char *key, msb_verdict *v)
 		ok = !msb_verdict_set_score(v, (int)json_integer_value(score)) &&
 		    !(r && msb_verdict_set_reason(v, r)) && !(raw && msb_verdict_set_raw(v, raw));
 		msb_verdict_set_usage(v, tok(o, "prompt_tokens"), tok(o, "completion_tokens"));
-		msb_verdict_set_attempts(v, 0);
+		msb_verdict_set_attempts(v, tok(o, "attempts") > 0 ? (int)tok(o, "attempts") : 0);
 	}
 	json_decref(o);
 	return ok;
@@ -249,6 +250,8 @@ void msb__cache_put_model(const char *dir, const char *key, const msb_completion
 		json_object_set_new(o, "prompt_tokens", json_integer(msb_completion_prompt_tokens(c)));
 	if (msb_completion_completion_tokens(c) >= 0)
 		json_object_set_new(o, "completion_tokens", json_integer(msb_completion_completion_tokens(c)));
+	if (msb_completion_attempts(c) > 0)
+		json_object_set_new(o, "attempts", json_integer(msb_completion_attempts(c)));
 	store(dir, key, o);
 	json_decref(o);
 }
@@ -266,6 +269,8 @@ void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v
 		json_object_set_new(o, "prompt_tokens", json_integer(msb_verdict_prompt_tokens(v)));
 	if (msb_verdict_completion_tokens(v) >= 0)
 		json_object_set_new(o, "completion_tokens", json_integer(msb_verdict_completion_tokens(v)));
+	if (msb_verdict_attempts(v) > 0)
+		json_object_set_new(o, "attempts", json_integer(msb_verdict_attempts(v)));
 	store(dir, key, o);
 	json_decref(o);
 }

@@ -145,9 +145,13 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	put(&bad, judge, "raw", str_or_null(v ? msb_verdict_raw(v) : NULL));
 	put(&bad, o, "judge", judge);
 	put(&bad, o, "error", err);
+	/*
+	 * attempts the answer took; for a stored one (cache, answers.jsonl) the
+	 * count from when it was paid for ("cached": true says this run sent none)
+	 */
 	put(&bad, o, "attempts",
-	    json_integer(t->model_cached ? 0 : (t->model_attempts > 0 ? t->model_attempts - 1 : 0) +
-	        (c ? msb_completion_attempts(c) : 0)));
+	    json_integer(t->model_cached ? (c ? msb_completion_attempts(c) : 0) :
+	        (t->model_attempts > 0 ? t->model_attempts - 1 : 0) + (c ? msb_completion_attempts(c) : 0)));
 	put(&bad, o, "latency_ms", json_real(c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0));
 	usage = json_object();
 	put(&bad, usage, "prompt_tokens", tokens(c ? msb_completion_prompt_tokens(c) : -1));
@@ -171,8 +175,8 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	if (c && msb__completion_text_repaired(c))
 		put(&bad, o, "text_repaired", json_true());
 	put(&bad, o, "judge_attempts",
-	    json_integer(t->judge_cached ? 0 : (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) +
-	        (v ? msb_verdict_attempts(v) : 0)));
+	    json_integer(t->judge_cached ? (v ? msb_verdict_attempts(v) : 0) :
+	        (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb_verdict_attempts(v) : 0)));
 	put(&bad, o, "judge_latency_ms", json_real(v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0));
 	put(&bad, o, "cached", json_boolean(t->model_cached));
 	put(&bad, o, "kind", json_string(msb_kind_name(msb_item_kind(it)))); /* harmful / benign */
