@@ -133,7 +133,7 @@ def main():
                 epochs = max(1, int(SECONDS * n / LAT / 27))
                 units = 27 * epochs
                 m.reset(); j.reset()
-                wall, cpu, _ = cli(["run", "-m", "openai/m", "--base-url", m.url, "-j", "openai/j",
+                wall, cpu, _ = cli(["run", "-m", "openai/m", "--base-url", m.url, "-j", "openai/j", "--max-unscored", "1",
                                   "--judge-base-url", j.url, "--epochs", str(epochs),
                                   "--concurrency", str(n), "--judge-concurrency", str(n)],
                                  os.path.join(tmp, "p%d" % n))
