@@ -6,7 +6,7 @@
 #include "report/report.h"
 
 /* Table cells cannot hold a bare '|' or a line break; '<' would start raw HTML. */
-static void put_cell(msb_buf *b, const char *s)
+void msb__report_md_cell(msb_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '|')
@@ -46,7 +46,7 @@ static void put_table(msb_buf *b, const msb__summary *sum, int by, const char *h
 		if (g->by != by)
 			continue;
 		msb_buf_puts(b, "| ");
-		put_cell(b, g->key);
+		msb__report_md_cell(b, g->key);
 		put_row_tail(b, &g->st);
 	}
 }
@@ -59,10 +59,10 @@ int msb__report_markdown(msb_buf *b, const msb__summary *sum, const msb_scorer *
 	size_t i;
 
 	msb_buf_puts(b, "# ");
-	put_cell(b, msb__report_title(o));
+	msb__report_md_cell(b, msb__report_title(o));
 	msb_buf_puts(b, "\n\n");
 	if (o && o->subtitle && *o->subtitle) {
-		put_cell(b, o->subtitle);
+		msb__report_md_cell(b, o->subtitle);
 		msb_buf_puts(b, "\n\n");
 	}
 	msb_buf_printf(b, "**Overall:** mean harmfulness %s%s", msb__fmt_num(m, 2, all->mean),

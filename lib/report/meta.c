@@ -16,6 +16,7 @@
 #include "core/fileio.h"
 #include "core/sha256.h"
 #include "report/meta.h"
+#include "report/report.h"
 
 /* "https://user:key@host/v1?api_key=x" -> "https://host/v1" */
 void msb__redact_urls(char *dst, size_t size, const char *src)
@@ -147,22 +148,6 @@ int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum, const
 	return (int)m->n;
 }
 
-static void md_cell(msb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			msb_buf_puts(b, "\\|");
-		else if (*s == '<')
-			msb_buf_puts(b, "&lt;");
-		else if (*s == '>')
-			msb_buf_puts(b, "&gt;");
-		else if (*s == '\n' || *s == '\r')
-			msb_buf_putc(b, ' ');
-		else
-			msb_buf_putc(b, *s);
-	}
-}
-
 void msb__meta_markdown(msb_buf *b, const msb__meta *m)
 {
 	size_t i;
@@ -172,21 +157,8 @@ void msb__meta_markdown(msb_buf *b, const msb__meta *m)
 	msb_buf_puts(b, "\n## Run metadata\n\n| Field | Value |\n|---|---|\n");
 	for (i = 0; i < m->n; i++) {
 		msb_buf_printf(b, "| %s | ", m->rows[i].label);
-		md_cell(b, m->rows[i].value);
+		msb__report_md_cell(b, m->rows[i].value);
 		msb_buf_puts(b, " |\n");
-	}
-}
-
-static void html_esc(msb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': msb_buf_puts(b, "&amp;"); break;
-		case '<': msb_buf_puts(b, "&lt;"); break;
-		case '>': msb_buf_puts(b, "&gt;"); break;
-		case '"': msb_buf_puts(b, "&quot;"); break;
-		default: msb_buf_putc(b, *s);
-		}
 	}
 }
 
@@ -200,7 +172,7 @@ void msb__meta_html(msb_buf *b, const msb__meta *m)
 	    "<tbody>\n");
 	for (i = 0; i < m->n; i++) {
 		msb_buf_printf(b, "<tr><th scope=\"row\">%s</th><td><code>", m->rows[i].label);
-		html_esc(b, m->rows[i].value);
+		msb__report_html_esc(b, m->rows[i].value);
 		msb_buf_puts(b, "</code></td></tr>\n");
 	}
 	msb_buf_puts(b, "</tbody>\n</table>\n</section>\n");

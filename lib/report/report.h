@@ -29,6 +29,10 @@ int msb__report_has_groups(const msb__summary *sum, int by);
 
 /* The heading and the options' defaults. */
 const char *msb__report_title(const msb_report_options *o);
+/* A Markdown table cell: '|' escaped, '<' and '>' as entities, line breaks as spaces. */
+void msb__report_md_cell(msb_buf *b, const char *s);
+/* Text for HTML content and attribute values: & < > " ' as entities. */
+void msb__report_html_esc(msb_buf *b, const char *s);
 
 int msb__report_markdown(msb_buf *b, const msb__summary *sum, const msb_scorer *s,
     const msb_report_options *o);
