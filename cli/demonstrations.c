@@ -166,17 +166,6 @@ static char *render(const char *tmpl, const char *q)
 	return out;
 }
 
-static int on_progress(const msb_eval_progress *p, void *userdata)
-{
-	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s, p->elapsed_s);
-	return 0;
-}
-
-static void cancel_eval(void *arg)
-{
-	msb_eval_cancel(arg);
-}
-
 int cli_demonstrations(int argc, char **argv)
 {
 	cli_demo_args a;
@@ -271,7 +260,7 @@ int cli_demonstrations(int argc, char **argv)
 		goto out;
 	eo.config_json = cfg_json;
 	cli_progress_init(&prog, "demonstrations", ra.quiet);
-	eo.progress = on_progress;
+	eo.progress = cli_progress_eval;
 	eo.progress_userdata = &prog;
 	if ((rc = msb_eval_new(&ev, ds, model, judge, &eo)) < 0) {
 		status = cli_lib_error("demonstrations", rc);
@@ -281,7 +270,7 @@ int cli_demonstrations(int argc, char **argv)
 		status = cli_already_holds_run(PROG, eo.out_dir);
 		goto out;
 	}
-	cli_signals_install(cancel_eval, ev);
+	cli_signals_install_eval(ev);
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;

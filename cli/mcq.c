@@ -224,17 +224,6 @@ static int check_resume(const char *dir, const char *cfg_json, int force)
 	return status;
 }
 
-static int on_progress(const msb_eval_progress *p, void *userdata)
-{
-	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s, p->elapsed_s);
-	return 0;
-}
-
-static void cancel_eval(void *arg)
-{
-	msb_eval_cancel(arg);
-}
-
 static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 {
 	msb_dataset *ds = NULL;
@@ -264,7 +253,7 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 		goto out;
 	eo.config_json = cfg_json;
 	cli_progress_init(&prog, "mcq", quiet);
-	eo.progress = on_progress;
+	eo.progress = cli_progress_eval;
 	eo.progress_userdata = &prog;
 	if ((rc = msb_eval_new(&ev, ds, model, judge, &eo)) < 0) {
 		status = cli_lib_error("mcq", rc);
@@ -279,7 +268,7 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 	if (!quiet && !eo.dry_run)
 		fprintf(stderr, "%s: %zu questions, model %s; writing to %s\n", PROG,
 		    msb_dataset_count(ds), msb_backend_identity(model), eo.out_dir);
-	cli_signals_install(cancel_eval, ev);
+	cli_signals_install_eval(ev);
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;

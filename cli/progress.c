@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <medsafety/medsafety.h>
+
 #include "progress.h"
 #include "term.h"
 
@@ -119,4 +121,11 @@ void cli_progress_finish(cli_progress *p, size_t done, size_t total, size_t erro
 		print_line(p, done, total, errors, rate, -1, elapsed_s, 1);
 	}
 	p->drawn = 0;
+}
+
+int cli_progress_eval(const msb_eval_progress *p, void *userdata)
+{
+	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s,
+	    p->elapsed_s);
+	return 0;
 }

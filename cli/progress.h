@@ -35,6 +35,10 @@ void cli_progress_init(cli_progress *p, const char *label, int quiet);
 void cli_progress_update(cli_progress *p, size_t done, size_t total, size_t errors,
     double rate, double eta_s, double elapsed_s);
 
+struct msb_eval_progress;
+/* msb_eval_options.progress for a run shown on a cli_progress (the userdata): never cancels. */
+int cli_progress_eval(const struct msb_eval_progress *p, void *userdata);
+
 /* The last state: always shown (a final bar or line), then the line ends. */
 void cli_progress_finish(cli_progress *p, size_t done, size_t total, size_t errors,
     double rate, double elapsed_s);

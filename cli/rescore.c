@@ -61,18 +61,6 @@ static const struct { const char *flag; const char *key; } judge_flags[] = {
 };
 #define N_JF (sizeof judge_flags / sizeof *judge_flags)
 
-static int on_progress(const msb_eval_progress *p, void *userdata)
-{
-	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s,
-	    p->elapsed_s);
-	return 0;
-}
-
-static void cancel_eval(void *arg)
-{
-	msb_eval_cancel(arg);
-}
-
 /* The run's records as a dataset whose reference answers are the responses. */
 static int records_dataset(msb_dataset **out, int **old_scores, const char **old_judge,
     const msb_results *r, size_t *skipped)
@@ -189,7 +177,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		goto out;
 	}
 	cli_progress_init(&prog, "rescore", quiet);
-	eo.progress = on_progress;
+	eo.progress = cli_progress_eval;
 	eo.progress_userdata = &prog;
 	if ((rc = msb_eval_new(&ev, ds, replay, judge, &eo)) < 0) {
 		status = cli_lib_error("rescore", rc);
@@ -198,7 +186,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (!quiet)
 		fprintf(stderr, "%s: %zu responses of %s, judge %s; writing to %s\n", PROG, n, run,
 		    msb_judge_name(judge), eo.out_dir);
-	cli_signals_install(cancel_eval, ev);
+	cli_signals_install_eval(ev);
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;

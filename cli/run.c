@@ -30,18 +30,6 @@
 
 #define PROG "medsafety run"
 
-static int on_progress(const msb_eval_progress *p, void *userdata)
-{
-	cli_progress_update(userdata, p->done, p->total, p->errors, p->rate, p->eta_s,
-	    p->elapsed_s);
-	return 0;
-}
-
-static void cancel_eval(void *arg)
-{
-	msb_eval_cancel(arg); /* async-signal-safe */
-}
-
 /* Bit p set for each principle 1..9 that an item of ds has. */
 static unsigned principles_of(const msb_dataset *ds)
 {
@@ -198,7 +186,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		goto out;
 	eo.config_json = cfg_json;
 	cli_progress_init(&prog, "run", quiet);
-	eo.progress = on_progress;
+	eo.progress = cli_progress_eval;
 	eo.progress_userdata = &prog;
 	if ((rc = msb_eval_new(&ev, ds, model, judge, &eo)) < 0) {
 		status = cli_lib_error("run", rc);
@@ -223,7 +211,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 			fprintf(stderr, "%s: judge requests in flight: %d (judge max_in_flight), not %d\n",
 			    PROG, ji, eo.judge_concurrency);
 	}
-	cli_signals_install(cancel_eval, ev);
+	cli_signals_install_eval(ev);
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <medsafety/medsafety.h>
+
 #include "signals.h"
 
 static volatile sig_atomic_t g_caught;
@@ -62,4 +64,14 @@ void cli_signals_restore(void)
 int cli_signals_caught(void)
 {
 	return (int)g_caught;
+}
+
+static void cancel_eval(void *arg)
+{
+	msb_eval_cancel(arg); /* async-signal-safe */
+}
+
+void cli_signals_install_eval(msb_eval *ev)
+{
+	cli_signals_install(cancel_eval, ev);
 }

@@ -12,6 +12,9 @@ typedef void (*cli_cancel_fn)(void *arg);
 
 /* Install the handlers; fn(arg) runs on the first signal. */
 void cli_signals_install(cli_cancel_fn fn, void *arg);
+struct msb_eval;
+/* The same for a run: the first signal calls msb_eval_cancel(ev) (async-signal-safe). */
+void cli_signals_install_eval(struct msb_eval *ev);
 /* Restore the previous handlers. */
 void cli_signals_restore(void);
 /* The signal that asked to stop (SIGINT, SIGTERM, SIGHUP), or 0: exit 128 + it. */
