@@ -52,14 +52,15 @@ int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *
 }
 
 /* $XDG_CACHE_HOME/medsafety/medsafetybench, else ~/.cache/medsafety/medsafetybench. */
-static int default_dir(msb_buf *b)
+/* $XDG_CACHE_HOME/medsafety/NAME, else ~/.cache/medsafety/NAME. */
+static int default_dir(msb_buf *b, const char *cache_name)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 
 	if (xdg && xdg[0] == '/')
-		return msb_buf_printf(b, "%s/medsafety/medsafetybench", xdg);
+		return msb_buf_printf(b, "%s/medsafety/%s", xdg, cache_name);
 	if (home && *home)
-		return msb_buf_printf(b, "%s/.cache/medsafety/medsafetybench", home);
+		return msb_buf_printf(b, "%s/.cache/medsafety/%s", home, cache_name);
 	return msb__error_set(MSB_EINVAL, "fetch: no cache folder (set XDG_CACHE_HOME or HOME, or name a folder)");
 }
 
@@ -224,47 +225,29 @@ out:
 
 int msb_dataset_fetch(char **out_dir, const msb_dataset_fetch_options *opts)
 {
-	msb_buf dir = MSB_BUF_INIT, base = MSB_BUF_INIT;
-	size_t i;
+	char *dir = NULL;
+	size_t n;
 	int rc;
 
 	if (out_dir)
 		*out_dir = NULL;
 	if ((rc = msb__check_version(opts, MSB_DATASET_FETCH_OPTIONS_VERSION, "msb_dataset_fetch_options")))
 		return rc;
-	if (!opts)
-		opts = &default_fetch;
 	if (msb__init_count() <= 0)
 		return msb__error_set(MSB_ESTATE, "msb_dataset_fetch: call msb_init() first");
-	if (opts->dir && *opts->dir)
-		rc = msb_buf_puts(&dir, opts->dir);
-	else
-		rc = default_dir(&dir);
-	if (!rc)
-		rc = msb_buf_puts(&base, opts->base_url && *opts->base_url ? opts->base_url
-									   : MSB_DATASET_FETCH_DEFAULT_BASE_URL);
-	if (rc)
-		goto out;
-	while (dir.len > 1 && dir.ptr[dir.len - 1] == '/')
-		dir.ptr[--dir.len] = '\0';
-	while (base.len && base.ptr[base.len - 1] == '/')
-		base.ptr[--base.len] = '\0';
-	if (strncmp(base.ptr, "http://", 7) && strncmp(base.ptr, "https://", 8)) {
-		rc = msb__error_set(MSB_EINVAL, "fetch: base URL '%s' is not http:// or https://", base.ptr);
-		goto out;
+	rc = msb__fetch_files(out_dir ? &dir : NULL, opts, MSB_DATASET_FETCH_DEFAULT_BASE_URL,
+	    "medsafetybench", msb__manifest, msb__manifest_count);
+	if (rc || !out_dir)
+		return rc;
+	/* the loaders want the datasets/ folder inside it */
+	n = strlen(dir) + sizeof "/datasets";
+	if (!(*out_dir = msb__malloc(n))) {
+		msb__free(dir);
+		return MSB_ENOMEM;
 	}
-	for (i = 0; i < msb__manifest_count; i++)
-		if ((rc = fetch_entry(base.ptr, dir.ptr, &msb__manifest[i], opts)))
-			goto out;
-	if (out_dir) {
-		msb_buf_puts(&dir, "/datasets");
-		if (!(*out_dir = msb_buf_detach(&dir)))
-			rc = MSB_ENOMEM;
-	}
-out:
-	msb_buf_dispose(&dir);
-	msb_buf_dispose(&base);
-	return rc;
+	snprintf(*out_dir, n, "%s/datasets", dir);
+	msb__free(dir);
+	return 0;
 }
 
 /*
@@ -276,7 +259,6 @@ int msb__fetch_files(char **out_dir, const msb_dataset_fetch_options *opts, cons
     const char *cache_name, const msb__manifest_entry *files, size_t n)
 {
 	msb_buf dir = MSB_BUF_INIT, base = MSB_BUF_INIT;
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	size_t i;
 	int rc;
 
@@ -290,12 +272,8 @@ int msb__fetch_files(char **out_dir, const msb_dataset_fetch_options *opts, cons
 		return msb__error_set(MSB_ESTATE, "fetch: call msb_init() first");
 	if (opts->dir && *opts->dir)
 		rc = msb_buf_puts(&dir, opts->dir);
-	else if (xdg && xdg[0] == '/')
-		rc = msb_buf_printf(&dir, "%s/medsafety/%s", xdg, cache_name);
-	else if (home && *home)
-		rc = msb_buf_printf(&dir, "%s/.cache/medsafety/%s", home, cache_name);
 	else
-		rc = msb__error_set(MSB_EINVAL, "fetch: no cache folder (set XDG_CACHE_HOME or HOME, or name a folder)");
+		rc = default_dir(&dir, cache_name);
 	if (!rc)
 		rc = msb_buf_puts(&base, opts->base_url && *opts->base_url ? opts->base_url : default_base);
 	if (rc)
