@@ -85,33 +85,6 @@ static int check_corrupt(const char *run, int strict)
 	return n && strict ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-/* text to FILE (atomically: a temporary file beside it, then rename) or to standard output. */
-static int cli_write_text(const char *output, const char *text)
-{
-	size_t len = strlen(text), tlen;
-	char *tmp;
-	FILE *f;
-	int ok;
-
-	if (!output)
-		return fputs(text, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
-	tlen = strlen(output) + 8;
-	if (!(tmp = malloc(tlen)))
-		return -1;
-	snprintf(tmp, tlen, "%s.tmp", output);
-	if (!(f = fopen(tmp, "w"))) {
-		free(tmp);
-		return -1;
-	}
-	ok = fwrite(text, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
-	ok = ok && rename(tmp, output) == 0;
-	if (!ok)
-		unlink(tmp);
-	free(tmp);
-	return ok ? 0 : -1;
-}
-
 int cli_report(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -37,6 +37,12 @@ int cli_holds_run(const char *dir);
 /* Print that message; returns 2. */
 int cli_already_holds_run(const char *prog, const char *dir);
 
+/*
+ * text to the file `output` atomically (a temporary file beside it, then
+ * rename), or to standard output when output is NULL. 0, or -1 (errno set).
+ */
+int cli_write_text(const char *output, const char *text);
+
 /* Print the summary table of DIR/summary.json on stdout. */
 void cli_print_summary(const char *dir);
 

@@ -18,6 +18,7 @@
 #include <medsafety/medsafety.h>
 
 #include "cli.h"
+#include "runfiles.h"
 #include "mcq_stats.h"
 #include "opts.h"
 #include "runfiles.h"
@@ -450,24 +451,6 @@ static void warn_mismatch(const char *before, const char *after, int mcq)
 
 /* ------------------------------------------------------------- command */
 
-static int emit(const char *text, const char *output)
-{
-	char tmp[4300];
-	FILE *f;
-
-	if (!output)
-		return fputs(text, stdout) < 0 || fflush(stdout) != 0 ? -1 : 0;
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", output, (long)getpid()) >= sizeof tmp)
-		return -1;
-	if (!(f = fopen(tmp, "w")))
-		return -1;
-	if (fputs(text, f) < 0 || fclose(f) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return rename(tmp, output);
-}
-
 int cli_tradeoff(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -544,7 +527,7 @@ int cli_tradeoff(int argc, char **argv)
 	json_decref(t);
 	if (!text)
 		return cli_lib_error("report", MSB_ENOMEM);
-	status = emit(text, output);
+	status = cli_write_text(output, text);
 	free(text);
 	if (status != 0)
 		return cli_fail("report", "cannot write %s", output ? output : "the report");
