@@ -348,7 +348,7 @@ def check_server(tmp, offline_dir):
                 "an unparsed verdict: score null, raw kept, no error", u)
         m = by["[[fault:400]] the model fails"]
         t.check(m["response"] is None and m["score"] is None and m["error"]["stage"] == "model"
-                and "400" in m["error"]["message"], "a model failure: stage model", m)
+                and "HTTP 400" in m["error"]["message"], "a model failure: stage model", m)
         j = by["[[echo]] [[fault:500*1]] the judge fails"]
         t.check(j["response"] is not None and j["score"] is None
                 and j["error"]["stage"] == "judge", "a judge failure: stage judge", j)
