@@ -365,7 +365,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	v = o.max_tokens;
 	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
 		return cfg_error(prog, rc);
-	o.max_tokens = (int)v;
+	o.max_tokens = v == 0 ? -1 : (int)v; /* 0 in the configuration: the server's limit (-1 in version 2) */
 	if (!policy || !strcmp(policy, "auto"))
 		o.policy = MSB_POLICY_AUTO;
 	else if (!strcmp(policy, "medical"))
@@ -467,6 +467,10 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	} else if (rc != MSB_ENOTFOUND) {
 		return cfg_error(prog, rc);
 	}
+	if (o->max_tokens == 0) /* model.max_tokens 0: the server's limit (-1 in version 2) */
+		o->max_tokens = -1;
+	if (msb_config_kind(cfg, "model.top_p") != MSB_CONFIG_NONE)
+		o->has_top_p = 1; /* a top_p given is sent, 0 too (version 2) */
 	if ((rc = get_dbl(cfg, "model.temperature", &o->temperature)) < 0 ||
 	    (rc = get_dbl(cfg, "model.top_p", &o->top_p)) < 0 ||
 	    (rc = get_str(cfg, "model.system_prompt", &o->system_prompt)) < 0 ||

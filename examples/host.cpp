@@ -82,7 +82,11 @@ int main(int argc, char **argv)
 		return fail();
 	Handle<msb_judge, msb_judge_free> judge(judge_raw);
 
-	msb_eval_options opts = MSB_EVAL_OPTIONS_INIT;
+	// The *_INIT macros are C99 designated initializers (C++20 has them);
+	// C++11 fills the struct with the init function instead.
+	msb_eval_options opts;
+	if (msb_eval_options_init(&opts, MSB_EVAL_OPTIONS_VERSION) < 0)
+		return fail();
 	opts.out_dir = out_dir;
 	opts.force = 1;
 	if (msb_eval_run_simple(ds.get(), model.get(), judge.get(), &opts, nullptr) < 0)

@@ -50,7 +50,7 @@ static void read_journal(const char *path, unsigned int flags)
 	(void)msb_results_config_hash(r);
 	(void)msb_results_skipped_lines(r);
 	/* the normal approximation: bootstrap resampling would only slow the fuzzer */
-	so.bootstrap_resamples = 0;
+	so.bootstrap_resamples = MSB_BOOTSTRAP_NONE;
 	if (msb_scorer_new(&s, &so) == 0) {
 		char *json = NULL;
 		if (msb_results_score(r, s) == 0 && msb_scorer_count(s) != n)

@@ -41,7 +41,8 @@ typedef struct msb_request {
 	int sample_index;         /**< which of K samples of the same prompt (0-based) */
 } msb_request;
 
-#define MSB_REQUEST_INIT { MSB_REQUEST_VERSION, NULL, NULL, NULL, NULL, 512, 0.0, -1.0, 0, 0, NULL, 0, 0 }
+#define MSB_REQUEST_INIT { .version = MSB_REQUEST_VERSION, .max_tokens = 512, \
+	.top_p = -1.0 } /* a request, not options: its -1 and 512 are what backends read */
 MSB_API int msb_request_init(msb_request *req, unsigned int version);
 
 /* ---- completions ---- */

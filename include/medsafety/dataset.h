@@ -56,7 +56,7 @@ typedef struct msb_dataset_options {
 	unsigned int clean;            /**< MSB_CLEAN_* flags */
 } msb_dataset_options;
 
-#define MSB_DATASET_OPTIONS_INIT { MSB_DATASET_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define MSB_DATASET_OPTIONS_INIT { .version = MSB_DATASET_OPTIONS_VERSION }
 MSB_API int msb_dataset_options_init(msb_dataset_options *opts, unsigned int version);
 
 /**
@@ -151,7 +151,7 @@ typedef struct msb_dataset_filter_options {
 	unsigned int shard_count; /**< number of shards (by a hash of the id); 0 or 1: no sharding */
 } msb_dataset_filter_options;
 
-#define MSB_DATASET_FILTER_OPTIONS_INIT { MSB_DATASET_FILTER_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, 0, 0, 0 }
+#define MSB_DATASET_FILTER_OPTIONS_INIT { .version = MSB_DATASET_FILTER_OPTIONS_VERSION }
 MSB_API int msb_dataset_filter_options_init(msb_dataset_filter_options *opts, unsigned int version);
 
 /**
@@ -187,7 +187,8 @@ typedef struct msb_dataset_export_options {
 	const char *system_prompt; /**< OpenAI chat: an optional system message first */
 } msb_dataset_export_options;
 
-#define MSB_DATASET_EXPORT_OPTIONS_INIT { MSB_DATASET_EXPORT_OPTIONS_VERSION, MSB_FORMAT_JSONL, NULL }
+#define MSB_DATASET_EXPORT_OPTIONS_INIT { .version = MSB_DATASET_EXPORT_OPTIONS_VERSION, \
+	.format = MSB_FORMAT_JSONL } /* 0 (MSB_FORMAT_AUTO) means JSONL too */
 MSB_API int msb_dataset_export_options_init(msb_dataset_export_options *opts, unsigned int version);
 
 /**
@@ -224,7 +225,7 @@ typedef struct msb_dataset_fetch_options {
 	void *userdata;
 } msb_dataset_fetch_options;
 
-#define MSB_DATASET_FETCH_OPTIONS_INIT { MSB_DATASET_FETCH_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
+#define MSB_DATASET_FETCH_OPTIONS_INIT { .version = MSB_DATASET_FETCH_OPTIONS_VERSION }
 MSB_API int msb_dataset_fetch_options_init(msb_dataset_fetch_options *opts, unsigned int version);
 
 /**

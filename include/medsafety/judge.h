@@ -36,7 +36,7 @@ typedef struct msb_judge_input {
 	const char *source;    /**< e.g. "gpt4", "hexphi"; NULL unknown */
 } msb_judge_input;
 
-#define MSB_JUDGE_INPUT_INIT { MSB_JUDGE_INPUT_VERSION, NULL, NULL, NULL, 0, 0, NULL }
+#define MSB_JUDGE_INPUT_INIT { .version = MSB_JUDGE_INPUT_VERSION }
 MSB_API int msb_judge_input_init(msb_judge_input *in, unsigned int version);
 
 /* ---- verdicts ---- */
@@ -122,11 +122,13 @@ MSB_API int msb_judge_parse_reason(char **out, const char *text);
 
 /* ---- the LLM judge ---- */
 
-#define MSB_LLM_JUDGE_OPTIONS_VERSION 1
+#define MSB_LLM_JUDGE_OPTIONS_VERSION 2
 /**
  * Options of the LLM judge. Every text may instead be given as a file,
  * read exactly as it is (no trimming, no newline added); giving both the
- * text and the file of one thing is MSB_EINVAL. Strings are copied.
+ * text and the file of one thing is MSB_EINVAL. Strings are copied. A
+ * zeroed struct with its version set means the defaults from version 2
+ * (version 2 changed only what max_tokens 0 means; same layout).
  */
 typedef struct msb_llm_judge_options {
 	unsigned int version;         /**< MSB_LLM_JUDGE_OPTIONS_VERSION */
@@ -145,8 +147,12 @@ typedef struct msb_llm_judge_options {
 	const char *rubric_file;
 	/** System prompt. NULL: msb_judge_system_default(); "": none is sent. */
 	const char *system;
-	double temperature;           /**< default 0 (the paper's) */
-	int max_tokens;               /**< default 512 (the paper's) */
+	double temperature;           /**< default 0 (the paper's; 0.0 is sent); < 0 leaves it out */
+	/**
+	 * Default 512 (the paper's). Version 2: 0 = the default; -1 (< 0)
+	 * leaves it to the server. Version 1: <= 0 leaves it to the server.
+	 */
+	int max_tokens;
 	/** Replace the built-in medical / general policy (used by AUTO, MEDICAL, GENERAL). */
 	const char *medical_policy_text;
 	const char *medical_policy_file;
@@ -154,8 +160,8 @@ typedef struct msb_llm_judge_options {
 	const char *general_policy_file;
 } msb_llm_judge_options;
 
-#define MSB_LLM_JUDGE_OPTIONS_INIT { MSB_LLM_JUDGE_OPTIONS_VERSION, NULL, NULL, MSB_POLICY_AUTO, \
-	NULL, NULL, NULL, NULL, NULL, 0.0, 512, NULL, NULL, NULL, NULL }
+#define MSB_LLM_JUDGE_OPTIONS_INIT { .version = MSB_LLM_JUDGE_OPTIONS_VERSION }
+/** Fills the defaults, max_tokens explicit (512): equal in meaning to MSB_LLM_JUDGE_OPTIONS_INIT. */
 MSB_API int msb_llm_judge_options_init(msb_llm_judge_options *opts, unsigned int version);
 
 /**

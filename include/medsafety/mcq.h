@@ -85,7 +85,7 @@ typedef struct msb_mcq_load_options {
 #define MSB_MCQ_COP_ONE  1
 #define MSB_MCQ_COP_ZERO 2
 
-#define MSB_MCQ_LOAD_OPTIONS_INIT { MSB_MCQ_LOAD_OPTIONS_VERSION, 0, NULL, NULL, 0 }
+#define MSB_MCQ_LOAD_OPTIONS_INIT { .version = MSB_MCQ_LOAD_OPTIONS_VERSION }
 MSB_API int msb_mcq_load_options_init(msb_mcq_load_options *opts, unsigned int version);
 
 /**
@@ -155,7 +155,7 @@ typedef struct msb_mcq_prompt_options {
 	const char *instruction;   /**< NULL: MSB_MCQ_DEFAULT_INSTRUCTION; "" for none */
 } msb_mcq_prompt_options;
 
-#define MSB_MCQ_PROMPT_OPTIONS_INIT { MSB_MCQ_PROMPT_OPTIONS_VERSION, 0, 0, NULL }
+#define MSB_MCQ_PROMPT_OPTIONS_INIT { .version = MSB_MCQ_PROMPT_OPTIONS_VERSION }
 MSB_API int msb_mcq_prompt_options_init(msb_mcq_prompt_options *opts, unsigned int version);
 
 /**

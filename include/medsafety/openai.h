@@ -106,9 +106,7 @@ typedef struct msb_openai_options {
 	int insecure_skip_verify;
 } msb_openai_options;
 
-#define MSB_OPENAI_OPTIONS_INIT { MSB_OPENAI_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, \
-	MSB_OPENAI_CHAT, MSB_PROMPT_PLAIN, 0, 0, 10000, 120000, 5, 500, 30000, 120000, 0, \
-	0.0, 0.0, 1, 8u << 20, 1, NULL, NULL, 0 }
+#define MSB_OPENAI_OPTIONS_INIT { .version = MSB_OPENAI_OPTIONS_VERSION }
 MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int version);
 
 /**

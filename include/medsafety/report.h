@@ -33,7 +33,7 @@ typedef struct msb_report_options {
 	const char *subtitle;  /**< a line under the heading (e.g. model and judge); NULL: none */
 } msb_report_options;
 
-#define MSB_REPORT_OPTIONS_INIT { MSB_REPORT_OPTIONS_VERSION, NULL, NULL }
+#define MSB_REPORT_OPTIONS_INIT { .version = MSB_REPORT_OPTIONS_VERSION }
 MSB_API int msb_report_options_init(msb_report_options *opts, unsigned int version);
 
 /**

@@ -111,7 +111,7 @@ typedef struct msb_results_merge_options {
 	int allow_partial;    /**< merge what is there: missing or unfinished shards are allowed */
 } msb_results_merge_options;
 
-#define MSB_RESULTS_MERGE_OPTIONS_INIT { MSB_RESULTS_MERGE_OPTIONS_VERSION, 0 }
+#define MSB_RESULTS_MERGE_OPTIONS_INIT { .version = MSB_RESULTS_MERGE_OPTIONS_VERSION }
 MSB_API int msb_results_merge_options_init(msb_results_merge_options *opts, unsigned int version);
 
 /**

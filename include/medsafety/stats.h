@@ -20,15 +20,34 @@ extern "C" {
 
 typedef struct msb_scorer msb_scorer;
 
-#define MSB_SCORER_OPTIONS_VERSION 1
+#define MSB_SCORER_OPTIONS_VERSION 2
+/**
+ * Options of a scorer. From version 2 a zeroed struct with its version set
+ * means the defaults: 0 in a field is its default. Version 1 (0.1.0) keeps
+ * its meaning: every field as given.
+ */
 typedef struct msb_scorer_options {
 	unsigned int version;   /**< MSB_SCORER_OPTIONS_VERSION */
-	int bootstrap_resamples; /**< for the 95% CI; default 2000; 0 = normal approximation */
-	uint64_t seed;          /**< bootstrap seed; default 1 */
-	double confidence;      /**< default 0.95 */
+	/**
+	 * Resamples of the percentile bootstrap behind the CIs. Version 2: 0 =
+	 * the default, 2000; MSB_BOOTSTRAP_NONE (-1) = the normal approximation
+	 * (mean +- z SEM). Version 1: default 2000; 0 = the normal approximation.
+	 */
+	int bootstrap_resamples;
+	/** Bootstrap seed, default 1. Version 2: 0 = the default unless has_seed is set. */
+	uint64_t seed;
+	/** CI level in (0, 1), default 0.95. Version 2: 0 = the default. */
+	double confidence;
+	/* version 2 */
+	/** 1: use seed as given, also 0 (version 2; a non-zero seed is used anyway). */
+	int has_seed;
 } msb_scorer_options;
 
-#define MSB_SCORER_OPTIONS_INIT { MSB_SCORER_OPTIONS_VERSION, 2000, 1, 0.95 }
+/** msb_scorer_options / msb_compare_options bootstrap_resamples (version 2): no bootstrap. */
+#define MSB_BOOTSTRAP_NONE (-1)
+
+#define MSB_SCORER_OPTIONS_INIT { .version = MSB_SCORER_OPTIONS_VERSION }
+/** Fills the defaults, explicit: 2000 resamples, seed 1, confidence 0.95 (equal in meaning to MSB_SCORER_OPTIONS_INIT). */
 MSB_API int msb_scorer_options_init(msb_scorer_options *opts, unsigned int version);
 
 #define MSB_SCORE_RECORD_VERSION 1
@@ -44,7 +63,7 @@ typedef struct msb_score_record {
 	int error;             /**< non-zero when the model or judge call failed: counted in n_errors, score ignored */
 } msb_score_record;
 
-#define MSB_SCORE_RECORD_INIT { MSB_SCORE_RECORD_VERSION, NULL, 0, 0, NULL, NULL, 0, 0 }
+#define MSB_SCORE_RECORD_INIT { .version = MSB_SCORE_RECORD_VERSION }
 MSB_API int msb_score_record_init(msb_score_record *rec, unsigned int version);
 
 /** A new scorer; NULL opts for defaults. Free with msb_scorer_free. */
@@ -109,21 +128,45 @@ MSB_API int msb_scorer_summary_json(const msb_scorer *s, char **out);
 /** A paired comparison of run A (baseline) and run B (candidate). */
 typedef struct msb_comparison msb_comparison;
 
-#define MSB_COMPARE_OPTIONS_VERSION 1
+#define MSB_COMPARE_OPTIONS_VERSION 2
+/**
+ * Options of a comparison. From version 2 a zeroed struct with its version
+ * set means the defaults: 0 in a field is its default. Version 1 (0.1.0)
+ * keeps its meaning: every field as given (adjust 0 = none).
+ */
 typedef struct msb_compare_options {
 	unsigned int version;     /**< MSB_COMPARE_OPTIONS_VERSION */
-	double alpha;             /**< significance level of the "worse" verdict; default 0.05 */
-	int bootstrap_resamples;  /**< paired bootstrap of the mean difference; default 2000; 0 = normal approximation */
-	uint64_t seed;            /**< bootstrap seed; default 1 */
-	double confidence;        /**< CI level; default 0.95 */
-	int adjust;               /**< multiple-testing adjustment of the verdict: MSB_COMPARE_ADJUST_*; default Holm */
+	double alpha;             /**< significance level of the "worse" verdict in (0, 1); default 0.05; version 2: 0 = the default */
+	/**
+	 * Paired bootstrap of the mean difference. Version 2: 0 = the default,
+	 * 2000; MSB_BOOTSTRAP_NONE (-1) = the normal approximation. Version 1:
+	 * default 2000; 0 = the normal approximation.
+	 */
+	int bootstrap_resamples;
+	uint64_t seed;            /**< bootstrap seed; default 1; version 2: 0 = the default unless has_seed */
+	double confidence;        /**< CI level in (0, 1); default 0.95; version 2: 0 = the default */
+	/**
+	 * Multiple-testing adjustment of the verdict, MSB_COMPARE_ADJUST_*.
+	 * Version 2: 0 (MSB_COMPARE_ADJUST_DEFAULT) = Holm, MSB_COMPARE_ADJUST_HOLM,
+	 * or MSB_COMPARE_ADJUST_NONE. Version 1: 0 = none, 1 = Holm (default).
+	 */
+	int adjust;
+	/* version 2 */
+	/** 1: use seed as given, also 0 (version 2; a non-zero seed is used anyway). */
+	int has_seed;
 } msb_compare_options;
 
 /** The "worse" verdict tests up to 20 hypotheses (2 tests x 10 groups). */
-#define MSB_COMPARE_ADJUST_NONE 0 /**< each test at alpha (the plain reading of the gate) */
-#define MSB_COMPARE_ADJUST_HOLM 1 /**< Holm's step-down: family-wise error rate <= alpha */
+#define MSB_COMPARE_ADJUST_DEFAULT 0 /**< version 2: the default, Holm (version 1: none) */
+#define MSB_COMPARE_ADJUST_HOLM 1    /**< Holm's step-down: family-wise error rate <= alpha */
+/**
+ * Each test at alpha (the plain reading of the gate). -1 from version 2 of
+ * the options, where 0 is the default; a version-1 struct says none with 0.
+ */
+#define MSB_COMPARE_ADJUST_NONE (-1)
 
-#define MSB_COMPARE_OPTIONS_INIT { MSB_COMPARE_OPTIONS_VERSION, 0.05, 2000, 1, 0.95, MSB_COMPARE_ADJUST_HOLM }
+#define MSB_COMPARE_OPTIONS_INIT { .version = MSB_COMPARE_OPTIONS_VERSION }
+/** Fills the defaults, explicit: alpha 0.05, 2000 resamples, seed 1, confidence 0.95, Holm. */
 MSB_API int msb_compare_options_init(msb_compare_options *opts, unsigned int version);
 
 /**

@@ -35,7 +35,25 @@
 
 #include "backend/openai_backend.h"
 
-const msb_openai_options msb__openai_default_options = MSB_OPENAI_OPTIONS_INIT;
+/*
+ * What msb_openai_options_init fills in, every default explicit (also the
+ * tls_verify and http2 of versions 1 and 2, where 0 meant "off"); a
+ * zeroed version-3 struct (MSB_OPENAI_OPTIONS_INIT) means the same.
+ */
+const msb_openai_options msb__openai_default_options = {
+	.version = MSB_OPENAI_OPTIONS_VERSION,
+	.endpoint = MSB_OPENAI_CHAT,
+	.prompt_format = MSB_PROMPT_PLAIN,
+	.connect_timeout_ms = 10000,
+	.timeout_ms = 120000,
+	.max_retries = 5,
+	.backoff_base_ms = 500,
+	.backoff_max_ms = 30000,
+	.max_retry_after_ms = 120000,
+	.tls_verify = 1,
+	.max_response_bytes = 8u << 20,
+	.http2 = 1,
+};
 
 int msb_openai_options_init(msb_openai_options *opts, unsigned int version)
 {

@@ -64,9 +64,7 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev = msb__calloc(1, sizeof *ev);
 	if (!ev)
 		return MSB_ENOMEM;
-	msb_eval_options_init(&ev->o, MSB_EVAL_OPTIONS_VERSION);
-	if (opts) /* version 1 is the only layout so far; a version 2 will copy by version */
-		memcpy(&ev->o, opts, sizeof ev->o);
+	msb__eval_options_effective(&ev->o, opts); /* options.c: by version, every field explicit */
 	ev->efd = -1;
 	ev->lock_fd = -1;
 	ev->journal.fd = -1;

@@ -43,6 +43,15 @@ msb__task *msb__taskq_pop(msb__taskq *q);
 /* Move all of src to the end of dst. */
 void msb__taskq_splice(msb__taskq *dst, msb__taskq *src);
 
+/*
+ * The run's options as the runner uses them (options.c): *out = opts read
+ * by its version (NULL: the defaults), every field explicit in version 1's
+ * meaning (max_tokens <= 0 = the server's, top_p < 0 = left out, fsync 0 =
+ * every write, cancel grace 0 = none). Strings are borrowed from opts.
+ * 0 or MSB_EVERSION.
+ */
+int msb__eval_options_effective(msb_eval_options *out, const msb_eval_options *opts);
+
 /* ---- the journal writer (journal.c) ---- */
 typedef struct msb__journal {
 	int fd;

@@ -278,7 +278,7 @@ int msb_judge_helpfulness_new(msb_judge **out, msb_backend *backend,
 		return msb__error_set(MSB_EINVAL, "msb_judge_helpfulness_new: NULL out");
 	*out = NULL;
 	if (opts) {
-		if (opts->version != MSB_LLM_JUDGE_OPTIONS_VERSION)
+		if (opts->version < 1 || opts->version > MSB_LLM_JUDGE_OPTIONS_VERSION)
 			return msb_judge_llm_new(out, backend, opts); /* reports the version error */
 		o = *opts;
 	} else {

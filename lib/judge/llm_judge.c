@@ -26,7 +26,13 @@
 #include "judge/parse.h"
 #include "judge/verdict.h"
 
-static const msb_llm_judge_options default_options = MSB_LLM_JUDGE_OPTIONS_INIT;
+/* What msb_llm_judge_options_init fills in: every default explicit. */
+static const msb_llm_judge_options default_options = {
+	.version = MSB_LLM_JUDGE_OPTIONS_VERSION,
+	.policy = MSB_POLICY_AUTO,
+	.temperature = 0.0,
+	.max_tokens = 512,
+};
 
 int msb_llm_judge_options_init(msb_llm_judge_options *opts, unsigned int version)
 {
@@ -342,7 +348,9 @@ static int load_settings(llm_judge *lj, const msb_llm_judge_options *o)
 		return msb__error_set(MSB_EINVAL, "LLM judge: MSB_POLICY_CUSTOM needs policy_text or policy_file");
 	lj->policy = has_custom ? MSB_POLICY_CUSTOM : o->policy;
 	lj->temperature = o->temperature;
-	lj->max_tokens = o->max_tokens;
+	/* version 2: 0 is the default, < 0 the server's; version 1: as given (<= 0 the server's) */
+	lj->max_tokens = o->version < 2 ? o->max_tokens
+	    : o->max_tokens == 0 ? default_options.max_tokens : o->max_tokens < 0 ? 0 : o->max_tokens;
 	if ((rc = load_text(&lj->tmpl, o->template_text, o->template_file,
 	         msb_judge_template_default(), "template")) ||
 	    (rc = load_text(&lj->custom, o->policy_text, o->policy_file, NULL, "policy")) ||
@@ -363,7 +371,7 @@ static int load_settings(llm_judge *lj, const msb_llm_judge_options *o)
 
 int msb_judge_llm_new(msb_judge **out, msb_backend *backend, const msb_llm_judge_options *opts)
 {
-	msb_llm_judge_options o = MSB_LLM_JUDGE_OPTIONS_INIT;
+	msb_llm_judge_options o = default_options;
 	msb_judge_vtable vt;
 	msb_buf name = MSB_BUF_INIT;
 	llm_judge *lj;
@@ -376,7 +384,7 @@ int msb_judge_llm_new(msb_judge **out, msb_backend *backend, const msb_llm_judge
 	if ((rc = msb__check_version(opts, MSB_LLM_JUDGE_OPTIONS_VERSION, "msb_llm_judge_options")))
 		return rc;
 	if (opts)
-		memcpy(&o, opts, sizeof o); /* version 1 is the whole struct */
+		memcpy(&o, opts, sizeof o); /* versions 1 and 2 have one layout; load_settings reads the version */
 	if (!(lj = msb__calloc(1, sizeof *lj)))
 		return MSB_ENOMEM;
 	lj->backend = msb__backend_ref(backend);

@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "stats/options.h"
 #include "stats/sample.h"
 #include "stats/scorer.h"
 #include "stats/tests.h"
@@ -329,9 +330,10 @@ static json_t *gate_json(const gate_group *g)
 }
 
 int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *opts, char **json)
+    const msb_compare_options *opts_in, char **json)
 {
-	static const msb_compare_options defaults = MSB_COMPARE_OPTIONS_INIT;
+	msb_compare_options eff;
+	const msb_compare_options *opts = &eff;
 	gate_group g[11]; /* 0 overall, 1 + p for principle p (0..9) */
 	id_tally *ta = NULL, *tb = NULL;
 	int order[11], m = 0, i, worse = 0, rc;
@@ -341,10 +343,9 @@ int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
 		*json = NULL;
 	if (!a || !b)
 		return msb__error_set(MSB_EINVAL, "msb_compare_over_refusal: NULL scorer");
-	if ((rc = msb__check_version(opts, MSB_COMPARE_OPTIONS_VERSION, "msb_compare_options")) < 0)
+	/* stats/options.c: by version, every field explicit (alpha and adjust are read here) */
+	if ((rc = msb__compare_options_effective(&eff, opts_in, "msb_compare_over_refusal")) < 0)
 		return rc;
-	if (!opts)
-		opts = &defaults;
 	memset(g, 0, sizeof g);
 	if (a->benign && b->benign) {
 		ta = tally_ids(a->benign);

@@ -16,16 +16,16 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "stats/compare.h"
+#include "stats/options.h"
 #include "stats/sample.h"
 #include "stats/scorer.h"
 #include "stats/tests.h"
 
 int msb_compare_options_init(msb_compare_options *opts, unsigned int version)
 {
-	static const msb_compare_options defaults = MSB_COMPARE_OPTIONS_INIT;
-
-	return msb__options_init(opts, sizeof *opts, &defaults, version,
-	    MSB_COMPARE_OPTIONS_VERSION, "msb_compare_options");
+	/* an older caller's struct is shorter: write only its fields (stats/options.c) */
+	return msb__options_init(opts, msb__compare_options_size(version), &msb__compare_defaults,
+	    version, MSB_COMPARE_OPTIONS_VERSION, "msb_compare_options");
 }
 
 /* One id of one run: its scored records folded together. */
@@ -416,7 +416,7 @@ void msb_comparison_free(msb_comparison *c)
 int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
     const msb_compare_options *opts)
 {
-	static const msb_compare_options defaults = MSB_COMPARE_OPTIONS_INIT;
+	msb_compare_options eff;
 	msb_comparison *c = NULL;
 	idagg *aa = NULL, *ba = NULL;
 	uint8_t *b_seen = NULL;
@@ -434,18 +434,12 @@ int msb_compare(msb_comparison **out, const msb_scorer *a, const msb_scorer *b,
 	*out = NULL;
 	if (!a || !b)
 		return msb__error_set(MSB_EINVAL, "msb_compare: NULL scorer");
-	if ((rc = msb__check_version(opts, MSB_COMPARE_OPTIONS_VERSION, "msb_compare_options")) < 0)
+	/* stats/options.c: by version, every field explicit */
+	if ((rc = msb__compare_options_effective(&eff, opts, "msb_compare")) < 0)
 		return rc;
-	if (opts && (!(opts->alpha > 0 && opts->alpha < 1) ||
-	    !(opts->confidence > 0 && opts->confidence < 1) ||
-	    opts->bootstrap_resamples < 0 || opts->bootstrap_resamples > 1000000 ||
-	    opts->adjust < MSB_COMPARE_ADJUST_NONE || opts->adjust > MSB_COMPARE_ADJUST_HOLM))
-		return msb__error_set(MSB_EINVAL, "msb_compare: alpha and confidence must be in (0, 1), "
-		    "bootstrap_resamples in 0..1000000, adjust MSB_COMPARE_ADJUST_NONE or _HOLM");
 	if (!(c = msb__calloc(1, sizeof *c)))
 		return MSB_ENOMEM;
-	c->opts = opts ? *opts : defaults;
-	c->opts.version = MSB_COMPARE_OPTIONS_VERSION;
+	c->opts = eff;
 	if ((rc = aggregate(a, &aa)) < 0 || (rc = aggregate(b, &ba)) < 0)
 		goto fail;
 	b_seen = msb__calloc(b->ids.count ? b->ids.count : 1, 1);

@@ -6,14 +6,14 @@
 #include "core/abi.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "stats/options.h"
 #include "stats/scorer.h"
 
 int msb_scorer_options_init(msb_scorer_options *opts, unsigned int version)
 {
-	static const msb_scorer_options defaults = MSB_SCORER_OPTIONS_INIT;
-
-	return msb__options_init(opts, sizeof *opts, &defaults, version,
-	    MSB_SCORER_OPTIONS_VERSION, "msb_scorer_options");
+	/* an older caller's struct is shorter: write only its fields (stats/options.c) */
+	return msb__options_init(opts, msb__scorer_options_size(version), &msb__scorer_defaults,
+	    version, MSB_SCORER_OPTIONS_VERSION, "msb_scorer_options");
 }
 
 int msb_score_record_init(msb_score_record *rec, unsigned int version)
@@ -26,29 +26,19 @@ int msb_score_record_init(msb_score_record *rec, unsigned int version)
 
 int msb_scorer_new(msb_scorer **out, const msb_scorer_options *opts)
 {
-	static const msb_scorer_options defaults = MSB_SCORER_OPTIONS_INIT;
+	msb_scorer_options eff;
 	msb_scorer *s;
 	int rc;
 
 	if (!out)
 		return msb__error_set(MSB_EINVAL, "msb_scorer_new: NULL out");
 	*out = NULL;
-	if ((rc = msb__check_version(opts, MSB_SCORER_OPTIONS_VERSION, "msb_scorer_options")) < 0)
+	/* stats/options.c: by version, every field explicit */
+	if ((rc = msb__scorer_options_effective(&eff, opts, "msb_scorer_new")) < 0)
 		return rc;
-	if (opts) {
-		if (opts->bootstrap_resamples < 0 || opts->bootstrap_resamples > 1000000)
-			return msb__error_set(MSB_EINVAL,
-			    "msb_scorer_new: bootstrap_resamples %d outside 0..1000000",
-			    opts->bootstrap_resamples);
-		if (!(opts->confidence > 0 && opts->confidence < 1))
-			return msb__error_set(MSB_EINVAL,
-			    "msb_scorer_new: confidence %g outside (0, 1)", opts->confidence);
-	}
 	if (!(s = msb__calloc(1, sizeof *s)))
 		return MSB_ENOMEM;
-	/* version 1 is the only layout so far; later versions copy by version */
-	s->opts = opts ? *opts : defaults;
-	s->opts.version = MSB_SCORER_OPTIONS_VERSION;
+	s->opts = eff;
 	*out = s;
 	return 0;
 }

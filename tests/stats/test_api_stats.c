@@ -77,7 +77,7 @@ static void test_options_and_errors(void **state)
 	o.confidence = 1.5;
 	assert_int_equal(msb_scorer_new(&s, &o), MSB_EINVAL);
 	o.confidence = 0.9;
-	o.bootstrap_resamples = -1;
+	o.bootstrap_resamples = -2; /* -1 is MSB_BOOTSTRAP_NONE from version 2 */
 	assert_int_equal(msb_scorer_new(&s, &o), MSB_EINVAL);
 	assert_int_equal(msb_scorer_new(NULL, NULL), MSB_EINVAL);
 
@@ -453,9 +453,9 @@ static void test_clustered(void **state)
 	msb_scorer_free(s2);
 	msb_scorer_free(s);
 
-	/* normal approximation when bootstrap_resamples = 0: mean +- z SEM,
+	/* normal approximation when bootstrap_resamples = MSB_BOOTSTRAP_NONE: mean +- z SEM,
 	 * z = statistics.NormalDist().inv_cdf(0.975) == 1.9599639845400536 */
-	o.bootstrap_resamples = 0;
+	o.bootstrap_resamples = MSB_BOOTSTRAP_NONE;
 	s = basic_scorer(&o);
 	g = group(s, "overall", NULL);
 	assert_near(g.ci_low, 2.75 - 1.9599639845400536 * 0.6196196990320526, 1e-9);
@@ -588,7 +588,7 @@ static void test_compare_reference(void **state)
 	assert_int_equal(msb_compare_min_pairs(), MSB_COMPARE_MIN_PAIRS);
 	/* the normal CI of the harmful-rate change, against the formula in numpy */
 	assert_int_equal(msb_compare_options_init(&o, MSB_COMPARE_OPTIONS_VERSION), 0);
-	o.bootstrap_resamples = 0;
+	o.bootstrap_resamples = MSB_BOOTSTRAP_NONE;
 	assert_int_equal(msb_compare(&c, a, b, &o), 0);
 	{
 		msb_compare_detail d;

@@ -13,6 +13,10 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_
                     c_size_t, c_uint, c_uint64, c_void_p)
 
 # Versions of the structs as this binding knows them (the *_VERSION macros).
+# Eval, scorer, compare and LLM judge options stay at version 1 on purpose: from
+# version 2 a 0 means "the default" (include/medsafety/*.h), while this binding's
+# arguments keep version 1's meaning (bootstrap_resamples=0: normal approximation,
+# holm=False: adjust 0, max_tokens=0: the server's) and it works with older libraries.
 REQUEST_VERSION = 1
 JUDGE_INPUT_VERSION = 1
 DATASET_OPTIONS_VERSION = 1
@@ -200,6 +204,9 @@ class msb_eval_options(Structure):
         ("fsync_interval_ms", c_int),
         ("cancel_grace_ms", c_int),
         ("config_json", c_char_p),
+        # version 2 (the binding passes version 1: its 0s keep their meaning, and it
+        # works with a library that knows only version 1)
+        ("has_top_p", c_int),
     ]
 
 
@@ -230,6 +237,8 @@ class msb_scorer_options(Structure):
         ("bootstrap_resamples", c_int),
         ("seed", c_uint64),
         ("confidence", c_double),
+        # version 2 (the binding passes version 1: bootstrap_resamples 0 = normal approximation)
+        ("has_seed", c_int),
     ]
 
 
@@ -293,6 +302,8 @@ class msb_compare_options(Structure):
         ("seed", c_uint64),
         ("confidence", c_double),
         ("adjust", c_int),
+        # version 2 (the binding passes version 1: adjust 0 = none, 1 = Holm)
+        ("has_seed", c_int),
     ]
 
 

@@ -108,6 +108,7 @@ int main(void)
 	S(msb_scorer_options);
 	F(msb_scorer_options, version); F(msb_scorer_options, bootstrap_resamples);
 	F(msb_scorer_options, seed); F(msb_scorer_options, confidence);
+	F(msb_scorer_options, has_seed);
 	end();
 #endif
 
@@ -131,7 +132,7 @@ int main(void)
 	F(msb_eval_options, retries); F(msb_eval_options, progress);
 	F(msb_eval_options, progress_userdata); F(msb_eval_options, progress_interval_ms);
 	F(msb_eval_options, fsync_interval_ms); F(msb_eval_options, cancel_grace_ms);
-	F(msb_eval_options, config_json);
+	F(msb_eval_options, config_json); F(msb_eval_options, has_top_p);
 	end();
 
 	S(msb_eval_stats);
@@ -180,6 +181,7 @@ int main(void)
 	F(msb_compare_options, version); F(msb_compare_options, alpha);
 	F(msb_compare_options, bootstrap_resamples); F(msb_compare_options, seed);
 	F(msb_compare_options, confidence); F(msb_compare_options, adjust);
+	F(msb_compare_options, has_seed);
 	end();
 #endif
 #ifdef MSB_REPORT_OPTIONS_VERSION
