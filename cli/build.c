@@ -365,7 +365,8 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	v = o.max_tokens;
 	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
 		return cfg_error(prog, rc);
-	o.max_tokens = v == 0 ? -1 : (int)v; /* 0 in the configuration: the server's limit (-1 in version 2) */
+	/* 0 in the configuration: the server's limit (-1 in version 2) */
+	o.max_tokens = v == 0 ? -1 : (int)v;
 	if (!policy || !strcmp(policy, "auto"))
 		o.policy = MSB_POLICY_AUTO;
 	else if (!strcmp(policy, "medical"))

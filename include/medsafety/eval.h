@@ -59,8 +59,8 @@ typedef int (*msb_eval_progress_fn)(const msb_eval_progress *p, void *userdata);
 typedef struct msb_eval_options {
 	unsigned int version;       /**< MSB_EVAL_OPTIONS_VERSION */
 	const char *out_dir;        /**< the run folder (created); required unless dry_run */
-	int concurrency;            /**< model requests in flight (N); default 16; <= 0: the default */
-	int judge_concurrency;      /**< judge requests in flight (M); default 16; <= 0: the default */
+	int concurrency;            /**< model requests in flight (N); default 16 (also <= 0) */
+	int judge_concurrency;      /**< judge requests in flight (M); default 16 (also <= 0) */
 	int workers;                /**< threads for synchronous callbacks; 0 = auto (N + M, at most 256) */
 	const char *system_prompt;  /**< NULL: MSB_EVAL_DEFAULT_SYSTEM_PROMPT; "" for none */
 	/**

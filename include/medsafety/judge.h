@@ -147,7 +147,7 @@ typedef struct msb_llm_judge_options {
 	const char *rubric_file;
 	/** System prompt. NULL: msb_judge_system_default(); "": none is sent. */
 	const char *system;
-	double temperature;           /**< default 0 (the paper's; 0.0 is sent); < 0 leaves it out */
+	double temperature;           /**< default 0 (the paper's; 0.0 is sent); < 0: left out */
 	/**
 	 * Default 512 (the paper's). Version 2: 0 = the default; -1 (< 0)
 	 * leaves it to the server. Version 1: <= 0 leaves it to the server.
