@@ -47,7 +47,10 @@ typedef struct msb_scorer_options {
 #define MSB_BOOTSTRAP_NONE (-1)
 
 #define MSB_SCORER_OPTIONS_INIT { .version = MSB_SCORER_OPTIONS_VERSION }
-/** Fills the defaults, explicit: 2000 resamples, seed 1, confidence 0.95 (equal in meaning to MSB_SCORER_OPTIONS_INIT). */
+/**
+ * Fills the defaults, explicit: 2000 resamples, seed 1, confidence 0.95
+ * (equal in meaning to MSB_SCORER_OPTIONS_INIT).
+ */
 MSB_API int msb_scorer_options_init(msb_scorer_options *opts, unsigned int version);
 
 #define MSB_SCORE_RECORD_VERSION 1
@@ -136,14 +139,15 @@ typedef struct msb_comparison msb_comparison;
  */
 typedef struct msb_compare_options {
 	unsigned int version;     /**< MSB_COMPARE_OPTIONS_VERSION */
-	double alpha;             /**< significance level of the "worse" verdict in (0, 1); default 0.05; version 2: 0 = the default */
+	/** Significance level of the "worse" verdict in (0, 1); default 0.05; version 2: 0 = the default. */
+	double alpha;
 	/**
 	 * Paired bootstrap of the mean difference. Version 2: 0 = the default,
 	 * 2000; MSB_BOOTSTRAP_NONE (-1) = the normal approximation. Version 1:
 	 * default 2000; 0 = the normal approximation.
 	 */
 	int bootstrap_resamples;
-	uint64_t seed;            /**< bootstrap seed; default 1; version 2: 0 = the default unless has_seed */
+	uint64_t seed;            /**< bootstrap seed; default 1; version 2: 0 = default unless has_seed */
 	double confidence;        /**< CI level in (0, 1); default 0.95; version 2: 0 = the default */
 	/**
 	 * Multiple-testing adjustment of the verdict, MSB_COMPARE_ADJUST_*.
