@@ -675,7 +675,7 @@ static int shared_room(msb_eval *ev, size_t other_inflight)
  * no server works on them). A backend shared by model and judge is
  * counted whole (its parked requests are not split by stage).
  */
-static size_t flying(const msb_eval *ev, size_t inflight, const msb_backend *b)
+size_t msb__eval_flying(const msb_eval *ev, size_t inflight, const msb_backend *b)
 {
 	size_t parked = b && !ev->judge_shared ? (size_t)msb__backend_parked(b) : 0;
 
@@ -689,7 +689,7 @@ static void schedule_judges(msb_eval *ev)
 	                                      : msb_judge_capacity(ev->judge));
 
 	/* after a cancel too: answers already paid for are judged within the grace period */
-	while (!ev->fatal && ev->judge_wait.n && flying(ev, ev->judge_inflight, ev->judge_backend) < m) {
+	while (!ev->fatal && ev->judge_wait.n && msb__eval_flying(ev, ev->judge_inflight, ev->judge_backend) < m) {
 		msb__task *t = msb__taskq_pop(&ev->judge_wait);
 		if (judge_from_cache(ev, t))
 			finish_task(ev, t);
@@ -707,7 +707,7 @@ void msb__eval_schedule(msb_eval *ev)
 	__atomic_store_n(&ev->cap_blocked, 0, __ATOMIC_SEQ_CST);
 	schedule_judges(ev);
 	while (!msb__eval_stopping(ev) &&
-	    flying(ev, ev->model_inflight, ev->backend_async ? ev->backend : NULL) < n &&
+	    msb__eval_flying(ev, ev->model_inflight, ev->backend_async ? ev->backend : NULL) < n &&
 	    ev->cursor < ev->total &&
 	    live(ev) < ev->cap) {
 		msb__task *t;
