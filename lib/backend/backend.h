@@ -36,4 +36,11 @@ int msb__completion_settle(msb_completion *c, int rc);
  */
 size_t msb__identity_model_len(const char *identity);
 
+/*
+ * Requests the backend holds back for a retry time (backoff, Retry-After):
+ * taken but not in flight; the runner does not count them against its
+ * window. 0 for a backend that does not say (openai_engine.c).
+ */
+int msb__backend_parked(const msb_backend *b);
+
 #endif

@@ -213,8 +213,9 @@ static int start(oa *be, oa_req *r, double now)
 		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	r->attempts++;
 	r->t_attempt = now;
-	if (be->o.timeout_ms > 0 && (be->next_expiry == 0.0 || now + (double)be->o.timeout_ms < be->next_expiry))
-		be->next_expiry = now + (double)be->o.timeout_ms;
+	r->deadline = msb__oa_attempt_deadline(be, r, now);
+	if (r->deadline > 0 && (be->next_expiry == 0.0 || r->deadline < be->next_expiry))
+		be->next_expiry = r->deadline;
 	if (r->attempts == 1) {
 		r->t_first = now;
 		be->n_started++;
@@ -296,6 +297,8 @@ static double start_ready(oa *be, double now)
 		if (be->q_tail == r)
 			be->q_tail = prev;
 		be->n_queued--;
+		if (r->attempts)
+			be->n_parked--;
 		msb__bucket_take(&be->rpm, 1, now);
 		msb__bucket_take(&be->tpm, r->est_tokens, now);
 		if (start(be, r, now)) {
@@ -401,6 +404,7 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 
 	if (o.code == 0) {
 		msb__aimd_success(&be->aimd);
+		msb__oa_latency_seen(be, now - r->t_attempt);
 		finish(be, r, 0, NULL, NULL, o.status, now);
 		return;
 	}
@@ -423,6 +427,7 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 	r->due_ms = now + delay;
 	queue_push(&be->q_head, &be->q_tail, r);
 	be->n_queued++;
+	be->n_parked++; /* not in flight while it waits: the host may send another (msb__backend_parked) */
 }
 
 /* ---- the event loop: curl's socket interface over our own epoll set ---- */
@@ -495,7 +500,8 @@ static void run_timer(oa *be, double now)
 static _Thread_local oa *polling;
 
 /*
- * Attempts older than timeout_ms end as curl's own timeout would
+ * Attempts past their deadline (timeout_ms, or the sooner straggler
+ * deadline of openai_engine.c) end as curl's own timeout would
  * (CURLE_OPERATION_TIMEDOUT through on_done: classified and retried the
  * same way), but only after every ready socket was read.
  */
@@ -507,12 +513,16 @@ static void expire(oa *be, double now)
 	if (be->next_expiry == 0.0 || now < be->next_expiry)
 		return;
 	for (r = be->active; r; r = next) {
-		double due = r->t_attempt + (double)be->o.timeout_ms;
+		double due = r->deadline;
 		next = r->anext;
-		if (due <= now)
+		if (due <= 0)
+			continue;
+		if (due <= now) {
+			r->cut |= be->o.timeout_ms <= 0 || due < r->t_attempt + (double)be->o.timeout_ms;
 			on_done(be, r->easy, CURLE_OPERATION_TIMEDOUT, now);
-		else if (soonest == 0.0 || due < soonest)
+		} else if (soonest == 0.0 || due < soonest) {
 			soonest = due;
+		}
 	}
 	be->next_expiry = soonest;
 }
@@ -535,6 +545,8 @@ static void cancel_all(oa *be, double now)
 	while (q) {
 		oa_req *next = q->next;
 		be->n_queued--;
+		if (q->attempts)
+			be->n_parked--;
 		finish(be, q, MSB_ECANCELED, "cancelled", "cancelled before it was sent", 0, now);
 		q = next;
 	}

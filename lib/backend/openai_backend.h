@@ -14,6 +14,9 @@
 typedef struct oa oa;
 typedef struct oa_req oa_req;
 
+/* How many recent successful attempts the straggler deadline looks at. */
+#define MSB__OA_LAT_RING 128
+
 struct oa_req {
 	oa *be;
 	oa_req *next;
@@ -28,6 +31,8 @@ struct oa_req {
 	double t_first;      /* start of the first attempt */
 	double t_attempt;    /* start of this attempt */
 	double due_ms;       /* not before (retry backoff) */
+	double deadline;     /* this attempt ends as a timeout at this time (0: never) */
+	int cut;             /* an attempt of it was cut as a straggler: later ones get the full timeout */
 	double est_tokens;
 	int attempts;
 	int too_large;
@@ -80,6 +85,12 @@ struct oa {
 	int n_ok;                /* attempts that reached a working endpoint */
 	int dead_sig;            /* signature of the dead failure (CURLcode, or 1000 + HTTP status) */
 	char dead_msg[512];      /* its message, without secrets */
+
+	/* stragglers and parked retries (openai_engine.c) */
+	int n_parked;            /* queued requests waiting for a retry: not in flight */
+	double lat[MSB__OA_LAT_RING]; /* durations of the last successful attempts (ms) */
+	int n_lat, i_lat;
+	double lat_p95;          /* their 95th percentile, refreshed every 16 */
 };
 
 #define MSB__OA_DEFAULT_WINDOW 64
@@ -100,6 +111,13 @@ void msb__oa_cancel(void *ud);
 int msb__oa_dead(char *msg, size_t size, void *ud);
 /* Watch one finished attempt for the fail-fast rule, before on_done classifies it (openai_engine.c). */
 void msb__oa_observe(oa *be, CURL *e, CURLcode res);
+/*
+ * Stragglers (openai_engine.c): when the current attempt of r started at now
+ * must end (0: never): the request timeout, or sooner a straggler deadline.
+ */
+double msb__oa_attempt_deadline(const oa *be, const oa_req *r, double now);
+/* A successful attempt took ms: remembered for the straggler deadline. */
+void msb__oa_latency_seen(oa *be, double ms);
 /* Replace the API key in msg, should a server echo it (openai.c). */
 void msb__oa_redact(const oa *be, char *msg);
 void msb__oa_free(void *ud);

@@ -2,16 +2,86 @@
  * lib/backend/openai_engine.c - the HTTP backend's side of the request
  * engine (issue #12): its pollable fd and next timeout for one poll set,
  * its window sized to the host's concurrency, cancel, and the fail-fast
- * watch of a dead endpoint. The event loop itself is in openai.c.
+ * watch of a dead endpoint, stragglers and parked retries. The event loop
+ * itself is in openai.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
 #include "core/clock.h"
+#include "backend/backend.h"
 #include "backend/openai.h"
 #include "backend/openai_backend.h"
+
+/*
+ * Stragglers. A request that hangs (the server took it and will never
+ * answer) looks like a slow answer until the request timeout, and holds
+ * one of the N slots all that time: under 20% random faults, the 2% of
+ * hung requests held more slot-time than all the others together. An
+ * attempt is therefore cut early, and tried again, once it has run
+ * STRAGGLER_FACTOR times the 95th percentile of the last
+ * MSB__OA_LAT_RING successful attempts (at least STRAGGLER_FLOOR_MS): far
+ * beyond what this server does. Only when a retry is left, and only once
+ * per request: the next attempt gets the full timeout, so an answer that
+ * is just slow costs at most one extra attempt and never fails a request
+ * that the timeout alone would have let through. Until
+ * STRAGGLER_MIN_SEEN attempts succeeded there is no cut (nothing known).
+ */
+#define STRAGGLER_FACTOR 4.0
+#define STRAGGLER_FLOOR_MS 250.0
+#define STRAGGLER_MIN_SEEN 32
+
+double msb__oa_attempt_deadline(const oa *be, const oa_req *r, double now)
+{
+	double full = be->o.timeout_ms > 0 ? now + (double)be->o.timeout_ms : 0, cut;
+
+	if (r->cut || r->attempts > be->o.max_retries || be->n_lat < STRAGGLER_MIN_SEEN)
+		return full;
+	cut = STRAGGLER_FACTOR * be->lat_p95;
+	if (cut < STRAGGLER_FLOOR_MS)
+		cut = STRAGGLER_FLOOR_MS;
+	return full == 0.0 || now + cut < full ? now + cut : full;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+void msb__oa_latency_seen(oa *be, double ms)
+{
+	double v[MSB__OA_LAT_RING];
+	int n;
+
+	be->lat[be->i_lat] = ms;
+	be->i_lat = (be->i_lat + 1) % MSB__OA_LAT_RING;
+	if (be->n_lat < MSB__OA_LAT_RING)
+		be->n_lat++;
+	if (be->n_lat < STRAGGLER_MIN_SEEN || be->i_lat % 16)
+		return; /* the percentile is refreshed every 16 successes: a sort of 128 values */
+	n = be->n_lat;
+	memcpy(v, be->lat, (size_t)n * sizeof *v);
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	be->lat_p95 = v[(n * 95) / 100];
+}
+
+/*
+ * Parked retries: a request waiting for its retry time (backoff,
+ * Retry-After) is not in flight; the runner does not count it against
+ * its window (--concurrency), so that the wait of one unlucky request does
+ * not idle a slot. The backend's own window (at most N on the wire) is
+ * unchanged. Read on the thread that polls the backend.
+ */
+int msb__backend_parked(const msb_backend *b)
+{
+	if (!b || b->vt.poll != msb__oa_poll)
+		return 0;
+	return ((const oa *)b->userdata)->n_parked;
+}
 
 /* ---- fail fast: is the endpoint dead? ---- */
 

@@ -667,6 +667,19 @@ static int shared_room(msb_eval *ev, size_t other_inflight)
 	return (size_t)cap > other_inflight ? cap - (int)other_inflight : 1;
 }
 
+/*
+ * A stage's requests in flight: those the runner handed to the backend,
+ * less those the backend holds back for a retry time (parked: they wait,
+ * no server works on them). A backend shared by model and judge is
+ * counted whole (its parked requests are not split by stage).
+ */
+size_t msb__eval_flying(const msb_eval *ev, size_t inflight, const msb_backend *b)
+{
+	size_t parked = b && !ev->judge_shared ? (size_t)msb__backend_parked(b) : 0;
+
+	return inflight > parked ? inflight - parked : 0;
+}
+
 static void schedule_judges(msb_eval *ev)
 {
 	size_t m = window((size_t)(ev->judge_window > 0 ? ev->judge_window : ev->o.judge_concurrency),
@@ -674,7 +687,7 @@ static void schedule_judges(msb_eval *ev)
 	                                      : msb_judge_capacity(ev->judge));
 
 	/* after a cancel too: answers already paid for are judged within the grace period */
-	while (!ev->fatal && ev->judge_wait.n && ev->judge_inflight < m) {
+	while (!ev->fatal && ev->judge_wait.n && msb__eval_flying(ev, ev->judge_inflight, ev->judge_backend) < m) {
 		msb__task *t = msb__taskq_pop(&ev->judge_wait);
 		if (judge_from_cache(ev, t))
 			finish_task(ev, t);
@@ -691,7 +704,9 @@ void msb__eval_schedule(msb_eval *ev)
 
 	__atomic_store_n(&ev->cap_blocked, 0, __ATOMIC_SEQ_CST);
 	schedule_judges(ev);
-	while (!msb__eval_stopping(ev) && ev->model_inflight < n && ev->cursor < ev->total &&
+	while (!msb__eval_stopping(ev) &&
+	    msb__eval_flying(ev, ev->model_inflight, ev->backend_async ? ev->backend : NULL) < n &&
+	    ev->cursor < ev->total &&
 	    live(ev) < ev->cap) {
 		msb__task *t;
 		size_t unit = ev->cursor;

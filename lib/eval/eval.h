@@ -144,6 +144,8 @@ void msb__eval_handle(struct msb_eval *ev, msb__task *t);
 void msb__eval_release_held(struct msb_eval *ev);
 int msb__eval_stopping(const struct msb_eval *ev);
 int msb__eval_cancelled(const struct msb_eval *ev);
+/* A stage's requests in flight: inflight less those backend b holds back for a retry time. */
+size_t msb__eval_flying(const struct msb_eval *ev, size_t inflight, const msb_backend *b);
 
 struct msb_eval {
 	msb_eval_options o;           /* strings below are owned copies */

@@ -45,8 +45,9 @@ static void progress(msb_eval *ev, int final)
 	p.total = ev->total;
 	p.errors = ev->st.errors;
 	p.resumed = ev->st.resumed;
-	p.in_flight_model = ev->model_inflight;
-	p.in_flight_judge = ev->judge_inflight;
+	/* in flight: not those an HTTP backend holds back for a retry time (they hold no slot) */
+	p.in_flight_model = msb__eval_flying(ev, ev->model_inflight, ev->backend_async ? ev->backend : NULL);
+	p.in_flight_judge = msb__eval_flying(ev, ev->judge_inflight, ev->judge_backend);
 	p.elapsed_s = (now - ev->t_start) / 1000.0;
 	p.rate = p.elapsed_s > 0 ? (double)ev->st.finished / p.elapsed_s : 0;
 	p.eta_s = p.rate > 0 ? (double)(ev->total - ev->st.done) / p.rate : -1;
