@@ -31,10 +31,11 @@ def main():
             t0 = time.time()
             b.open(url)
             wall = time.time() - t0
-            b.wait("document.body && document.body.getAttribute('data-loaded') === '1'")
+            # the load event (awaited by open) comes after the page's last script
+            b.wait("document.body && document.body.getAttribute('data-ready') === '1'")
             fcp = b.eval("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: -1}).startTime")
             ready = b.eval("+document.body.getAttribute('data-ready-ms')")
-            marks = b.eval("document.body.getAttribute('data-marks')")
+            marks = b.eval("document.body.getAttribute('data-marks')")  # absent before 0.2
             load = b.eval("Math.round(performance.getEntriesByType('navigation')[0].loadEventStart)")
             heap = b.eval("performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : -1")
             print("run %d: ready %d ms, first paint %d ms, load event %d ms (wall %.1f s), JS heap %d MB, marks %s" %
