@@ -211,6 +211,8 @@ class Browser:
             self.ws.sock.settimeout(max(0.1, deadline - time.time()))
             try:
                 msg = json.loads(self.ws.recv())
+            except socket.timeout:
+                raise CDPError("no %s event within %d s" % (method, timeout or self.timeout)) from None
             finally:
                 self.ws.sock.settimeout(self.timeout)
             if "method" in msg:

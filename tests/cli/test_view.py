@@ -189,3 +189,7 @@ with TempDir() as tmp:
     d = dom(os.path.join(big, "view.html"), "principle=9&score=5", tmp)
     # i % 9 == 8 and i % 5 == 4 <=> i % 45 == 44 (Chinese remainder): 76174 // 45 = 1692 such i
     check(want9 == 1692 and count(d) == (want9, n), "large run: #principle=9&score=5 gives 1692")
+    d = dom(os.path.join(big, "view.html"), "sort=score-desc", tmp)
+    # score i % 5 + 1: the 5s are i = 4, 9, 14, ... in journal order (ties keep it)
+    check(count(d) == (n, n) and rows(d)[:3] == ["big/4", "big/9", "big/14"],
+          "large run: sort=score-desc is sorted over all blocks", rows(d)[:3])

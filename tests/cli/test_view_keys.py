@@ -119,7 +119,7 @@ with TempDir() as tmp:
     page = os.path.join(big, "view.html")
     check(r.rc == 0, "view of the 76,174-record run", r)
     print("     page size: %.1f MB for 76,174 records" % (os.path.getsize(page) / 1e6))
-    with Browser() as b:
+    with Browser(timeout=600) as b:  # reading 149 MB on a loaded machine can take a minute
         loaded(b, "file://" + page)
         ready = b.eval("+document.body.getAttribute('data-ready-ms')")
         marks = json.loads(b.eval("document.body.getAttribute('data-marks')"))
