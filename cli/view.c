@@ -2,8 +2,10 @@
  * cli/view.c - `medsafety view RUN [RUN2] [-o FILE]`: one self-contained
  * HTML page to browse a run's records (or the items of two runs side by
  * side). The page (cli/view/viewer.html, embedded at build time) holds the
- * records as JSON in a <script type="application/json"> block; every "<"
- * in that JSON is written as \u003c, so no text of a record can close the
+ * records as JSON in <script type="application/json"> blocks of about 256 KiB,
+ * each followed by a call that takes it in, so the page shows its first
+ * screen before the browser has read the whole file (see write_item); every
+ * "<" in that JSON is written as \u003c, so no text of a record can close a
  * block. The records are read with the public results reader and streamed
  * one by one, so the memory is the reader's, not a second copy.
  */
@@ -35,10 +37,10 @@ static void help(FILE *f)
 	      "Write one self-contained HTML page to browse the records of a run folder (or a\n"
 	      "results.jsonl file): filter by principle, source, split, score, error and unscored,\n"
 	      "search the text, read prompt, response, reasoning, judge reason and raw judge output,\n"
-	      "sort by score, move with j/k or the arrow keys (/ searches). With RUN2 the page shows\n"
-	      "both runs side by side and can list only the items whose score changed. The page\n"
-	      "needs no network and opens from file://. Filters can be given in the URL hash,\n"
-	      "e.g. view.html#principle=3&score=5&q=dose.\n"
+	      "sort by score, move with j/k or the arrow keys (/ searches, Enter reads the item,\n"
+	      "Esc goes back). With RUN2 the page shows both runs side by side and can list only\n"
+	      "the items whose score changed. The page needs no network and opens from file://.\n"
+	      "Filters can be given in the URL hash, e.g. view.html#principle=3&score=5&q=dose.\n"
 	      "\n"
 	      "  -o, --output FILE  write the page to FILE (default RUN/view.html)\n"
 	      "  -h, --help         this help\n"
@@ -50,33 +52,53 @@ static void help(FILE *f)
 	      "exit status: 0 success, 1 failure, 2 bad usage or an unreadable run\n", f);
 }
 
-/* json_dump_callback into a FILE, writing "<" as \u003c (only strings can hold it). */
+/*
+ * The page's data is written through this: a FILE and the bytes written so
+ * far, so that write_data can cut the records into blocks of about
+ * CHUNK_BYTES without asking the stream where it is.
+ */
+struct out {
+	FILE *f;
+	size_t bytes;
+};
+
+static int put(struct out *o, const char *s, size_t n)
+{
+	if (n && fwrite(s, 1, n, o->f) != n)
+		return -1;
+	o->bytes += n;
+	return 0;
+}
+
+static int puts_out(struct out *o, const char *s)
+{
+	return put(o, s, strlen(s));
+}
+
+/* json_dump_callback into a struct out, writing "<" as \u003c (only strings can hold it). */
 static int put_escaped(const char *buf, size_t size, void *data)
 {
-	FILE *f = data;
+	struct out *o = data;
 	size_t i, from = 0;
 
 	for (i = 0; i < size; i++) {
 		if (buf[i] != '<')
 			continue;
-		if (i > from && fwrite(buf + from, 1, i - from, f) != i - from)
-			return -1;
-		if (fputs("\\u003c", f) < 0)
+		if (put(o, buf + from, i - from) < 0 || puts_out(o, "\\u003c") < 0)
 			return -1;
 		from = i + 1;
 	}
-	if (size > from && fwrite(buf + from, 1, size - from, f) != size - from)
-		return -1;
-	return 0;
+	return put(o, buf + from, size - from);
 }
 
-static int dump(FILE *f, json_t *v)
+/* Write v (a new reference, released here; NULL is a failure) as compact JSON. */
+static int dump(struct out *o, json_t *v)
 {
 	int rc;
 
 	if (!v)
 		return -1;
-	rc = json_dump_callback(v, put_escaped, f, JSON_COMPACT | JSON_ENCODE_ANY);
+	rc = json_dump_callback(v, put_escaped, o, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
 	json_decref(v);
 	return rc;
 }
@@ -191,32 +213,134 @@ static json_t *runs_json(const char *const *paths, msb_results *const *runs, siz
 	return rs;
 }
 
-/* The data: {"generator", "titles", "runs", "items": [...]}, streamed item by item. */
-static int write_data(FILE *f, const char *const *paths, msb_results *const *runs, size_t n)
+/* The items in page order: run A's records, then (with two runs) B's that A lacks. */
+typedef int (*item_fn)(void *ctx, const msb_record *common, const msb_record *a,
+    const msb_record *b);
+
+static int for_each_item(msb_results *const *runs, size_t n, item_fn fn, void *ctx)
 {
 	size_t i;
+	int rc;
 
-	if (fputs("{\"generator\":", f) < 0 || dump(f, json_string(msb_version())) < 0 ||
-	    fputs(",\"titles\":", f) < 0 || dump(f, titles_json()) < 0 ||
-	    fputs(",\"runs\":", f) < 0 || dump(f, runs_json(paths, runs, n)) < 0 ||
-	    fputs(",\"items\":[", f) < 0)
-		return -1;
 	for (i = 0; i < msb_results_count(runs[0]); i++) {
 		const msb_record *a = msb_results_record(runs[0], i), *b = NULL;
 		if (n > 1)
 			b = msb_results_find(runs[1], msb_record_id(a), msb_record_sample(a));
-		if ((i && fputc(',', f) == EOF) || dump(f, item(a, runs[0], a, n > 1 ? runs[1] : NULL, b)) < 0)
-			return -1;
+		if ((rc = fn(ctx, a, a, b)) < 0)
+			return rc;
 	}
 	for (i = 0; n > 1 && i < msb_results_count(runs[1]); i++) {
 		const msb_record *b = msb_results_record(runs[1], i);
 		if (msb_results_find(runs[0], msb_record_id(b), msb_record_sample(b)))
 			continue;
-		if (((i || msb_results_count(runs[0])) && fputc(',', f) == EOF) ||
-		    dump(f, item(b, runs[0], NULL, runs[1], b)) < 0)
-			return -1;
+		if ((rc = fn(ctx, b, NULL, b)) < 0)
+			return rc;
 	}
-	return fputs("]}", f) < 0 ? -1 : 0;
+	return 0;
+}
+
+/* {"principle": {"1": n, ...}, "source": {...}, "split": {...}} and the item count */
+struct facets {
+	json_t *by[3];
+	size_t total;
+};
+
+static int count_in(json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (!key)
+		return 0;
+	v = json_object_get(obj, key);
+	return json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+static int facet_item(void *ctx, const msb_record *common, const msb_record *a,
+    const msb_record *b)
+{
+	struct facets *fc = ctx;
+	char p[16];
+
+	(void)a;
+	(void)b;
+	snprintf(p, sizeof p, "%d", msb_record_principle(common));
+	fc->total++;
+	return (count_in(fc->by[0], p) || count_in(fc->by[1], msb_record_source(common)) ||
+	    count_in(fc->by[2], msb_record_split(common))) ? -1 : 0;
+}
+
+/*
+ * The items go out in blocks: the first holds FIRST_ITEMS items, so that the
+ * page can show its first screen while the browser still reads the rest;
+ * the next ones about CHUNK_BYTES each. Each block is a <script
+ * type="application/json" class="msb-chunk"> followed by a call that takes
+ * it in. One big block was slower to read in Chromium (its parser appends to
+ * the block's text as the file arrives) and showed nothing until the end.
+ */
+#define FIRST_ITEMS 200
+#define CHUNK_BYTES ((size_t)256 * 1024)
+#define CHUNK_OPEN "<script type=\"application/json\" class=\"msb-chunk\">["
+#define CHUNK_CLOSE "]</script><script>MSB.chunk()</script>\n"
+
+struct writer {
+	struct out *o;
+	const msb_results *ra, *rb;
+	size_t in_chunk, chunk_start, chunks;
+};
+
+static int write_item(void *ctx, const msb_record *common, const msb_record *a,
+    const msb_record *b)
+{
+	struct writer *w = ctx;
+	int full = w->chunks == 1 ? w->in_chunk >= FIRST_ITEMS :
+	    w->o->bytes - w->chunk_start >= CHUNK_BYTES;
+
+	if (w->in_chunk && full) {
+		if (puts_out(w->o, CHUNK_CLOSE) < 0)
+			return -1;
+		w->in_chunk = 0;
+	}
+	if (!w->in_chunk) {
+		w->chunk_start = w->o->bytes;
+		w->chunks++;
+		if (puts_out(w->o, CHUNK_OPEN) < 0)
+			return -1;
+	} else if (puts_out(w->o, ",") < 0) {
+		return -1;
+	}
+	w->in_chunk++;
+	return dump(w->o, item(common, w->ra, a, w->rb, b));
+}
+
+/*
+ * The data: a meta block ({"generator", "titles", "runs", "total", "facets"})
+ * and MSB.start(), then the items in blocks (see write_item). The page's
+ * MSB.done() after the marker ends the loading.
+ */
+static int write_data(FILE *f, const char *const *paths, msb_results *const *runs, size_t n)
+{
+	struct out o = { f, 0 };
+	struct facets fc = { { json_object(), json_object(), json_object() }, 0 };
+	struct writer w = { &o, runs[0], n > 1 ? runs[1] : NULL, 0, 0, 0 };
+	json_t *meta = NULL;
+	int rc = -1;
+
+	if (!fc.by[0] || !fc.by[1] || !fc.by[2] || for_each_item(runs, n, facet_item, &fc) < 0)
+		goto out;
+	meta = json_pack("{s:s, s:o, s:o, s:I, s:{s:O, s:O, s:O}}", "generator", msb_version(),
+	    "titles", titles_json(), "runs", runs_json(paths, runs, n), "total", (json_int_t)fc.total,
+	    "facets", "principle", fc.by[0], "source", fc.by[1], "split", fc.by[2]);
+	if (puts_out(&o, "<script type=\"application/json\" id=\"msb-meta\">") < 0 ||
+	    dump(&o, meta) < 0 || puts_out(&o, "</script><script>MSB.start()</script>\n") < 0 ||
+	    for_each_item(runs, n, write_item, &w) < 0 ||
+	    (w.in_chunk && puts_out(&o, CHUNK_CLOSE) < 0))
+		goto out;
+	rc = 0;
+out:
+	json_decref(fc.by[0]);
+	json_decref(fc.by[1]);
+	json_decref(fc.by[2]);
+	return rc;
 }
 
 /* Write the page to path atomically (a temporary file beside it, then rename). */

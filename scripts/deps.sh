@@ -12,6 +12,8 @@ pkgs=(
 )
 # Debian's Python modules the binding's tests use under /usr/bin/python3 (pandas, tqdm)
 pkgs+=(python3-pandas python3-tqdm)
+# a real Jupyter kernel for the binding's notebook test (bindings/python/tests/test_notebook.py)
+pkgs+=(python3-ipykernel python3-jupyter-client)
 # Extra sets for scripts that are not part of scripts/check:
 # MSB_DEPS="fuzz valgrind" scripts/deps.sh (scripts/fuzz-all, scripts/valgrind).
 case " ${MSB_DEPS:-} " in *" fuzz "*) pkgs+=(clang clang-14 libclang-rt-14-dev) ;; esac

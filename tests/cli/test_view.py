@@ -12,16 +12,23 @@ import shutil
 from clitest import *
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DATA_RE = re.compile(r'<script type="application/json" id="msb-data">(.*?)</script>', re.S)
+META_RE = re.compile(r'<script type="application/json" id="msb-meta">(.*?)</script>', re.S)
+CHUNK_RE = re.compile(r'<script type="application/json" class="msb-chunk">(.*?)</script>'
+                      r'<script>MSB.chunk\(\)</script>', re.S)
 
 
 def page_data(path):
+    """The page's meta block with "items": the items of all its blocks, in order."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    m = DATA_RE.search(text)
-    check(m is not None, "%s: the data block is there and ends at its own </script>" %
+    m = META_RE.search(text)
+    check(m is not None, "%s: the meta block is there and ends at its own </script>" %
           os.path.basename(path))
-    return text, json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    data["items"] = [it for c in CHUNK_RE.findall(text) for it in json.loads(c)]
+    check(len(data["items"]) == data["total"], "%s: the item blocks hold the %d items the meta "
+          "block counts" % (os.path.basename(path), data["total"]))
+    return text, data
 
 
 def dom(path, hash_, tmp):
@@ -46,7 +53,7 @@ def rows(d):
 
 
 def detail(d):
-    m = re.search(r'<div id="detail">(.*?)</div>\s*</main>', d, re.S)
+    m = re.search(r'<div id="detail"[^>]*>(.*?)</div>\s*</main>', d, re.S)
     return m.group(1) if m else ""
 
 
@@ -164,6 +171,14 @@ with TempDir() as tmp:
     r = run(["view", big], timeout=300)
     check(r.rc == 0 and os.path.getsize(os.path.join(big, "view.html")) > 76174 * 100,
           "view of a 76,174-record run", r)
+    _, data = page_data(os.path.join(big, "view.html"))
+    check(data["total"] == n and data["facets"]["principle"] == {str(p): len(range(p - 1, n, 9)) for p in range(1, 10)},
+          "large run: the meta block counts the items and the principles (facets)")
+    with open(os.path.join(big, "view.html"), encoding="utf-8") as f:
+        blocks = CHUNK_RE.findall(f.read())
+    check(len(json.loads(blocks[0])) == 200 and len(blocks) > 20 and
+          max(len(b) for b in blocks) < 300 * 1024,
+          "large run: the items come in blocks (the first of 200 items, then about 256 KiB each: %d blocks)" % len(blocks))
     d = dom(os.path.join(big, "view.html"), "", tmp)
     check(count(d) == (n, n), "large run: all 76,174 items counted", count(d))
     check(0 < len(rows(d)) < 200, "large run: only the visible rows are in the DOM (%d)" % len(rows(d)))
@@ -174,3 +189,7 @@ with TempDir() as tmp:
     d = dom(os.path.join(big, "view.html"), "principle=9&score=5", tmp)
     # i % 9 == 8 and i % 5 == 4 <=> i % 45 == 44 (Chinese remainder): 76174 // 45 = 1692 such i
     check(want9 == 1692 and count(d) == (want9, n), "large run: #principle=9&score=5 gives 1692")
+    d = dom(os.path.join(big, "view.html"), "sort=score-desc", tmp)
+    # score i % 5 + 1: the 5s are i = 4, 9, 14, ... in journal order (ties keep it)
+    check(count(d) == (n, n) and rows(d)[:3] == ["big/4", "big/9", "big/14"],
+          "large run: sort=score-desc is sorted over all blocks", rows(d)[:3])

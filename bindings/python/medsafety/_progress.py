@@ -1,7 +1,10 @@
 """The progress display of evaluate(progress=True): a tqdm bar when tqdm can be
-imported (tqdm.auto picks the notebook widget in Jupyter), else one plain line
-rewritten in place on stderr (a carriage return, which terminals and Jupyter's
-output area both honour)."""
+imported, else one plain line rewritten in place on stderr (a carriage return).
+In a Jupyter kernel: tqdm's notebook widget when ipywidgets is there too; else
+one plain line in the cell's output, updated in place through an IPython
+display handle (tqdm.auto without ipywidgets warns "IProgress not found" and
+falls back to carriage-return text, which piles up in saved notebooks and in
+nbconvert/papermill output: tests/test_notebook.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +24,30 @@ def wanted(stream: Optional[TextIO] = None) -> bool:
     return "ipykernel" in sys.modules
 
 
+def _in_kernel() -> bool:
+    return "ipykernel" in sys.modules
+
+
 def _tqdm() -> Any:
     try:
+        if _in_kernel():
+            import ipywidgets  # type: ignore[import-not-found]  # noqa: F401  (the widget)
+            from tqdm.notebook import tqdm as nb_tqdm  # type: ignore[import-not-found]
+            return nb_tqdm
         from tqdm.auto import tqdm  # type: ignore[import-not-found]
         return tqdm
     except Exception:  # not installed, or broken: the plain line will do
+        return None
+
+
+def _display_handle() -> Any:
+    """IPython's display function in a kernel (None elsewhere or without it)."""
+    if not _in_kernel():
+        return None
+    try:
+        from IPython.display import display  # type: ignore[import-not-found]
+        return display
+    except Exception:
         return None
 
 
@@ -42,13 +64,16 @@ class Display:
     """Receives Progress snapshots (from the run's thread) and shows them."""
 
     def __init__(self, stream: Optional[TextIO] = None, use_tqdm: Optional[bool] = None) -> None:
-        self.stream = stream or sys.stderr
         tqdm = _tqdm() if use_tqdm is not False else None
+        # in a notebook without the widget: a display updated in place (not for a given stream)
+        self._display = _display_handle() if tqdm is None and stream is None else None
+        self.stream = stream or sys.stderr
         self.bar: Any = None
         self._tqdm = tqdm
+        self._handle: Any = None
         self._last = 0.0
         self._width = 0
-        self.kind = "tqdm" if tqdm is not None else "line"
+        self.kind = "tqdm" if tqdm is not None else "notebook" if self._display else "line"
 
     def __call__(self, p: Any) -> None:
         if self.kind == "tqdm":
@@ -72,6 +97,12 @@ class Display:
             text += f", {p.rate:.1f}/s"
         if p.eta_s is not None and p.done < p.total:
             text += f", {_duration(p.eta_s)} left"
+        if self.kind == "notebook":
+            if self._handle is None:
+                self._handle = self._display({"text/plain": text}, raw=True, display_id=True)
+            else:
+                self._handle.update({"text/plain": text}, raw=True)
+            return
         pad = " " * max(0, self._width - len(text))
         self._width = len(text)
         self.stream.write("\r" + text + pad)
