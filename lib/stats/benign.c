@@ -189,6 +189,25 @@ int msb_scorer_benign_group(const msb_scorer *s, const char *by, const char *key
 	return 0;
 }
 
+size_t msb__benign_groups(const msb_scorer *s, msb_benign_stats out[11], int principle[11])
+{
+	size_t k = 0;
+	int p;
+
+	if (!s->benign || !s->benign->n)
+		return 0;
+	out[k].version = MSB_BENIGN_STATS_VERSION;
+	compute(s->benign, -1, s->opts.confidence, &out[k]);
+	principle[k++] = -1;
+	for (p = 0; p <= 9; p++) {
+		out[k].version = MSB_BENIGN_STATS_VERSION;
+		compute(s->benign, p, s->opts.confidence, &out[k]);
+		if (out[k].n)
+			principle[k++] = p;
+	}
+	return k;
+}
+
 /* ---- summary.json ---- */
 
 static json_t *num(double x)
