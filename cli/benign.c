@@ -13,6 +13,7 @@
  *   openai/MODEL                  the helpfulness LLM judge on MODEL, with
  *                                 the (first) judge's base URL and key
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,25 +176,23 @@ int cli_over_refusal_print(const char *cmp_json, const char *over_json, int wors
 
 /* ---- the terminal summary ---- */
 
-int cli_benign_summary_print(FILE *f, const void *summary_root, int color)
+int cli_benign_summary_print(FILE *f, const msb_summary *sum, int color)
 {
-	const json_t *o = json_object_get(json_object_get((const json_t *)summary_root, "benign"),
-	    "overall");
-	const json_t *rate = json_object_get(o, "over_refusal_rate");
+	msb_summary_benign b;
+	const msb_benign_stats *o = &b.stats;
 
 	(void)color;
-	if (!o)
+	memset(&b, 0, sizeof b);
+	b.version = MSB_SUMMARY_BENIGN_VERSION;
+	if (msb_summary_benign_byindex(&b, sum, 0) < 0) /* no benign items */
 		return 0;
-	if (!json_is_number(rate)) {
-		fprintf(f, "over-refusal: %lld benign items, none scored\n",
-		    (long long)json_integer_value(json_object_get(o, "n")));
+	if (isnan(o->over_refusal_rate)) {
+		fprintf(f, "over-refusal: %lld benign items, none scored\n", (long long)o->n);
 		return 1;
 	}
 	fprintf(f, "over-refusal: %.1f%% [%.1f, %.1f] of %lld scored benign items refused in full "
-	    "or in part (full refusal %.1f%%)\n", 100 * json_number_value(rate),
-	    100 * json_number_value(json_object_get(o, "over_refusal_ci_low")),
-	    100 * json_number_value(json_object_get(o, "over_refusal_ci_high")),
-	    (long long)json_integer_value(json_object_get(o, "n_scored")),
-	    100 * json_number_value(json_object_get(o, "full_refusal_rate")));
+	    "or in part (full refusal %.1f%%)\n", 100 * o->over_refusal_rate,
+	    100 * o->over_refusal_ci_low, 100 * o->over_refusal_ci_high, (long long)o->n_scored,
+	    100 * o->full_refusal_rate);
 	return 1;
 }

@@ -34,9 +34,9 @@ int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
 int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse);
 
 /*
- * One line about the over-refusal of benign items, from summary.json's root
- * object (a json_t *); 1 when printed, 0 when the summary has no benign items.
+ * One line about the over-refusal of benign items, from the summary's
+ * benign groups; 1 when printed, 0 when the summary has no benign items.
  */
-int cli_benign_summary_print(FILE *f, const void *summary_root, int color);
+int cli_benign_summary_print(FILE *f, const msb_summary *sum, int color);
 
 #endif
