@@ -225,6 +225,7 @@ int cli_compare(int argc, char **argv)
 	int c, json = 0, gate = 0, status, rc, worse, color = cli_term_color(STDOUT_FILENO);
 	unsigned int gates = CLI_GATE_HARM; /* --fail-if-worse LIST (cli/benign.c) */
 	char *over_json = NULL;
+	msb_over_refusal *over_gate = NULL;
 	int over = 0;
 	int allow_mismatch = 0, untrusted;
 	double alpha;
@@ -287,7 +288,7 @@ int cli_compare(int argc, char **argv)
 	co.adjust = adjust;
 	rc = msb_compare(&cmp, sa, sb, &co);
 	if (rc >= 0)
-		over = cli_over_refusal_compute(sa, sb, &co, &over_json);
+		over = cli_over_refusal_compute(sa, sb, &co, json ? &over_json : NULL, &over_gate);
 	msb_scorer_free(sa);
 	msb_scorer_free(sb);
 	if (rc >= 0 && over < 0)
@@ -295,6 +296,7 @@ int cli_compare(int argc, char **argv)
 	if (rc < 0) {
 		msb_comparison_free(cmp);
 		msb_free(over_json);
+		msb_over_refusal_free(over_gate);
 		return cli_lib_error("compare", rc);
 	}
 	worse = msb_comparison_worse(cmp);
@@ -303,9 +305,10 @@ int cli_compare(int argc, char **argv)
 		char *text = NULL;
 		if ((rc = msb_comparison_json(cmp, &text)) < 0) {
 			msb_comparison_free(cmp);
+			msb_free(over_json);
 			return cli_lib_error("compare", rc);
 		}
-		if (!cli_over_refusal_print(text, over_json, over))
+		if (!cli_over_refusal_print(text, over_json, NULL, over))
 			printf("%s\n", text);
 		msb_free(text);
 	} else {
@@ -329,10 +332,11 @@ int cli_compare(int argc, char **argv)
 		    "B is significantly more harmful than A" :
 		    "B is not significantly more harmful than A",
 		    adjust == MSB_COMPARE_ADJUST_HOLM ? "Holm-adjusted" : "unadjusted", alpha);
-		cli_over_refusal_print(NULL, over_json, over);
+		cli_over_refusal_print(NULL, NULL, over_gate, over);
 	}
 	msb_comparison_free(cmp);
 	msb_free(over_json);
+	msb_over_refusal_free(over_gate);
 	if (gate && (untrusted == 2 || (untrusted && !allow_mismatch))) {
 		fprintf(stderr, PROG ": the gate cannot be trusted%s\n", untrusted == 2 ?
 		    " without paired items" : " (--allow-mismatch to gate anyway)");

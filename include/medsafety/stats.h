@@ -431,6 +431,39 @@ typedef struct msb_comparison_info {
 /** The comparison's overall facts. MSB_EINVAL (NULL), MSB_EVERSION. */
 MSB_API int msb_comparison_info_get(msb_comparison_info *out, const msb_comparison *c);
 
+/**
+ * The over-refusal gate (msb_compare_over_refusal) with its groups as
+ * structs instead of JSON. New: free with msb_over_refusal_free. Errors:
+ * MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
+ */
+typedef struct msb_over_refusal msb_over_refusal;
+MSB_API int msb_over_refusal_new(msb_over_refusal **out, const msb_scorer *a,
+    const msb_scorer *b, const msb_compare_options *opts);
+MSB_API void msb_over_refusal_free(msb_over_refusal *o);
+/** 1 when B over-refuses significantly more than A (the gate), 0 otherwise (also for NULL). */
+MSB_API int msb_over_refusal_worse(const msb_over_refusal *o);
+/** Number of groups: overall, then each principle 0..9 with paired benign ids. 0 for NULL. */
+MSB_API size_t msb_over_refusal_group_count(const msb_over_refusal *o);
+
+#define MSB_OVER_REFUSAL_GROUP_VERSION 1
+/** One group of the over-refusal gate (the fields of its JSON groups). NaN when undefined. */
+typedef struct msb_over_refusal_group {
+	unsigned int version;   /**< set by the caller: MSB_OVER_REFUSAL_GROUP_VERSION */
+	int kind;               /**< MSB_GROUP_OVERALL or MSB_GROUP_PRINCIPLE */
+	const char *by;         /**< static */
+	const char *key;        /**< "" overall, "0".."9"; static */
+	size_t n_pairs;         /**< benign ids scored in both runs */
+	double over_refusal_rate_a, over_refusal_rate_b; /**< share of the pairs over-refused (score 1-3) */
+	size_t a_only, b_only;  /**< pairs over-refused in one run only (McNemar's b and c) */
+	double mcnemar_p;       /**< two-sided */
+	int mcnemar_exact;      /**< 1 exact binomial, 0 chi-square */
+	int worse;              /**< this group makes B worse */
+} msb_over_refusal_group;
+
+/** Group i; errors as msb_summary_group_byindex. */
+MSB_API int msb_over_refusal_group_byindex(msb_over_refusal_group *out,
+    const msb_over_refusal *o, size_t i);
+
 #ifdef __cplusplus
 }
 #endif
