@@ -126,7 +126,8 @@ MSB_API void msb_free(void *ptr);
  * Sub-structs shared by the info getters of a completion, a verdict and a
  * results record (added in 0.2): the one shape of "how did the call go".
  * They are members of versioned structs, never passed alone, so they
- * carry no version of their own.
+ * carry no version of their own, and they never grow: a field added later
+ * goes into the versioned struct that holds them.
  */
 
 /** An error of a call; all zero / NULL when there was none. */

@@ -304,6 +304,11 @@ MSB_API double msb_max_unscored_default(void);
 /* ---- The result model: groups by count and index (added in 0.2) ------ */
 
 /*
+ * The out-structs below embed the group structs of 0.1 (msb_group_stats,
+ * msb_group_more, msb_compare_group, msb_compare_detail,
+ * msb_benign_stats) by value: those are frozen, and figures added later go
+ * into new members appended to the outer struct (a new version).
+ *
  * A summary is a computed snapshot of a scorer: every group of
  * summary.json with its figures, listed by count and index (libgit2's
  * git_status_list_entrycount / git_status_byindex), so that a program
@@ -425,7 +430,13 @@ typedef struct msb_comparison_info {
 	size_t n_pairs;             /**< overall */
 	size_t only_a, only_b, unscored; /**< msb_comparison_unpaired_count of each kind */
 	size_t principle_mismatches, source_mismatches, split_mismatches; /**< pairs whose runs disagree (A's is used) */
-	msb_compare_options options; /**< the options the comparison ran with (defaults filled in) */
+	/* the options the comparison ran with (defaults filled in); copied field by field so
+	 * that msb_compare_options can grow without moving these */
+	double alpha;
+	int adjust;               /**< MSB_COMPARE_ADJUST_* */
+	int bootstrap_resamples;
+	uint64_t seed;
+	double confidence;
 } msb_comparison_info;
 
 /** The comparison's overall facts. MSB_EINVAL (NULL), MSB_EVERSION. */

@@ -74,7 +74,11 @@ int msb_comparison_info_get(msb_comparison_info *out, const msb_comparison *c)
 	info.principle_mismatches = c->principle_mismatch;
 	info.source_mismatches = c->source_mismatch;
 	info.split_mismatches = c->split_mismatch;
-	info.options = c->opts;
+	info.alpha = c->opts.alpha;
+	info.adjust = c->opts.adjust;
+	info.bootstrap_resamples = c->opts.bootstrap_resamples;
+	info.seed = c->opts.seed;
+	info.confidence = c->opts.confidence;
 	*out = info;
 	return 0;
 }

@@ -389,8 +389,11 @@ static void test_comparison_groups(void **state)
 	assert_int_equal(info.only_b, 1);
 	assert_int_equal(info.unscored, 1);
 	assert_int_equal(info.principle_mismatches, 0);
-	assert_int_equal(info.options.bootstrap_resamples, 0);
-	assert_int_equal(info.options.adjust, MSB_COMPARE_ADJUST_HOLM);
+	assert_int_equal(info.bootstrap_resamples, 0);
+	assert_int_equal(info.adjust, MSB_COMPARE_ADJUST_HOLM);
+	assert_near(info.alpha, 0.05, 1e-15);
+	assert_near(info.confidence, 0.95, 1e-15);
+	assert_int_equal(info.seed, 1);
 	assert_int_equal(msb_comparison_info_get(&info, NULL), MSB_EINVAL);
 	info.version = 0;
 	assert_int_equal(msb_comparison_info_get(&info, cmp), MSB_EVERSION);

@@ -531,7 +531,11 @@ class msb_comparison_info(Structure):
         ("principle_mismatches", c_size_t),
         ("source_mismatches", c_size_t),
         ("split_mismatches", c_size_t),
-        ("options", msb_compare_options),
+        ("alpha", c_double),
+        ("adjust", c_int),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
     ]
 
 

@@ -292,7 +292,9 @@ int main(void)
 	F(msb_comparison_info, only_a); F(msb_comparison_info, only_b);
 	F(msb_comparison_info, unscored); F(msb_comparison_info, principle_mismatches);
 	F(msb_comparison_info, source_mismatches); F(msb_comparison_info, split_mismatches);
-	F(msb_comparison_info, options);
+	F(msb_comparison_info, alpha); F(msb_comparison_info, adjust);
+	F(msb_comparison_info, bootstrap_resamples); F(msb_comparison_info, seed);
+	F(msb_comparison_info, confidence);
 	end();
 #endif
 	printf("\n}\n");
