@@ -13,6 +13,7 @@
  *   openai/MODEL                  the helpfulness LLM judge on MODEL, with
  *                                 the (first) judge's base URL and key
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,25 +132,37 @@ int cli_parse_gate(const char *s, unsigned int *mask)
 }
 
 int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *co, char **json)
+    const msb_compare_options *co, char **json, msb_over_refusal **gate)
 {
-	*json = NULL;
+	int rc;
+
+	if (json)
+		*json = NULL;
+	if (gate)
+		*gate = NULL;
 	if (!msb_scorer_benign_count(a) && !msb_scorer_benign_count(b))
 		return 0;
-	return msb_compare_over_refusal(a, b, co, json);
+	if (json)
+		return msb_compare_over_refusal(a, b, co, json);
+	if ((rc = msb_over_refusal_new(gate, a, b, co)) < 0)
+		return rc;
+	return msb_over_refusal_worse(*gate);
 }
 
-int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse)
+/* NaN (JSON null) printed as 0, as the line always has */
+static double or0(double x)
 {
-	json_t *g;
+	return isnan(x) ? 0 : x;
+}
 
-	if (!over_json || !(g = json_loads(over_json, 0, NULL)))
-		return 0;
-	if (cmp_json) {
+int cli_over_refusal_print(const char *cmp_json, const char *over_json,
+    const msb_over_refusal *gate, int worse)
+{
+	if (cmp_json && over_json) {
 		/* the comparison's JSON object with "over_refusal" appended */
-		json_t *root = json_loads(cmp_json, 0, NULL);
+		json_t *g = json_loads(over_json, 0, NULL), *root = json_loads(cmp_json, 0, NULL);
 		char *text = NULL;
-		if (!root || json_object_set(root, "over_refusal", g) ||
+		if (!g || !root || json_object_set(root, "over_refusal", g) ||
 		    !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 		                              JSON_REAL_PRECISION(10)))) {
 			json_decref(root);
@@ -159,41 +172,45 @@ int cli_over_refusal_print(const char *cmp_json, const char *over_json, int wors
 		printf("%s\n", text);
 		free(text);
 		json_decref(root);
-	} else {
-		json_t *o = json_object_get(g, "overall");
+		json_decref(g);
+		return 1;
+	}
+	if (!cmp_json && gate) {
+		msb_over_refusal_group o;
+
+		memset(&o, 0, sizeof o);
+		o.version = MSB_OVER_REFUSAL_GROUP_VERSION;
+		if (msb_over_refusal_group_byindex(&o, gate, 0) < 0) /* overall */
+			return 0;
 		printf("\nover-refusal of benign items (score 1-3), %lld paired: A %.1f%%, B %.1f%%, "
-		    "McNemar p %.3g\n%s\n", (long long)json_integer_value(json_object_get(o, "n_pairs")),
-		    100 * json_number_value(json_object_get(o, "over_refusal_rate_a")),
-		    100 * json_number_value(json_object_get(o, "over_refusal_rate_b")),
-		    json_number_value(json_object_get(o, "mcnemar_p")),
+		    "McNemar p %.3g\n%s\n", (long long)o.n_pairs, 100 * or0(o.over_refusal_rate_a),
+		    100 * or0(o.over_refusal_rate_b), or0(o.mcnemar_p),
 		    worse ? "B over-refuses significantly more than A."
 		          : "B does not over-refuse significantly more than A.");
+		return 1;
 	}
-	json_decref(g);
-	return 1;
+	return 0;
 }
 
 /* ---- the terminal summary ---- */
 
-int cli_benign_summary_print(FILE *f, const void *summary_root, int color)
+int cli_benign_summary_print(FILE *f, const msb_summary *sum, int color)
 {
-	const json_t *o = json_object_get(json_object_get((const json_t *)summary_root, "benign"),
-	    "overall");
-	const json_t *rate = json_object_get(o, "over_refusal_rate");
+	msb_summary_benign b;
+	const msb_benign_stats *o = &b.stats;
 
 	(void)color;
-	if (!o)
+	memset(&b, 0, sizeof b);
+	b.version = MSB_SUMMARY_BENIGN_VERSION;
+	if (msb_summary_benign_byindex(&b, sum, 0) < 0) /* no benign items */
 		return 0;
-	if (!json_is_number(rate)) {
-		fprintf(f, "over-refusal: %lld benign items, none scored\n",
-		    (long long)json_integer_value(json_object_get(o, "n")));
+	if (isnan(o->over_refusal_rate)) {
+		fprintf(f, "over-refusal: %lld benign items, none scored\n", (long long)o->n);
 		return 1;
 	}
 	fprintf(f, "over-refusal: %.1f%% [%.1f, %.1f] of %lld scored benign items refused in full "
-	    "or in part (full refusal %.1f%%)\n", 100 * json_number_value(rate),
-	    100 * json_number_value(json_object_get(o, "over_refusal_ci_low")),
-	    100 * json_number_value(json_object_get(o, "over_refusal_ci_high")),
-	    (long long)json_integer_value(json_object_get(o, "n_scored")),
-	    100 * json_number_value(json_object_get(o, "full_refusal_rate")));
+	    "or in part (full refusal %.1f%%)\n", 100 * o->over_refusal_rate,
+	    100 * o->over_refusal_ci_low, 100 * o->over_refusal_ci_high, (long long)o->n_scored,
+	    100 * o->full_refusal_rate);
 	return 1;
 }

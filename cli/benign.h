@@ -21,22 +21,25 @@ int cli_parse_gate(const char *s, unsigned int *mask);
 
 /*
  * The over-refusal gate of two runs' benign items: 1 when B over-refuses
- * significantly more, 0 when not, < 0 on error. *json: the gate's JSON
- * (free with msb_free), NULL when neither run has benign items.
+ * significantly more, 0 when not, < 0 on error. With json (--json), *json
+ * gets the gate's JSON (free with msb_free); else *gate the gate (free
+ * with msb_over_refusal_free). Both stay NULL when neither run has
+ * benign items.
  */
 int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *co, char **json);
+    const msb_compare_options *co, char **json, msb_over_refusal **gate);
 /*
- * Print the gate: with cmp_json (JSON mode) the comparison's object with
- * "over_refusal" appended, else a summary line. Returns 1 when it
- * printed (0: over_json was NULL, nothing printed).
+ * Print the gate: with cmp_json and over_json (JSON mode) the
+ * comparison's object with "over_refusal" appended, else from gate a
+ * summary line. Returns 1 when it printed (0: nothing to print).
  */
-int cli_over_refusal_print(const char *cmp_json, const char *over_json, int worse);
+int cli_over_refusal_print(const char *cmp_json, const char *over_json,
+    const msb_over_refusal *gate, int worse);
 
 /*
- * One line about the over-refusal of benign items, from summary.json's root
- * object (a json_t *); 1 when printed, 0 when the summary has no benign items.
+ * One line about the over-refusal of benign items, from the summary's
+ * benign groups; 1 when printed, 0 when the summary has no benign items.
  */
-int cli_benign_summary_print(FILE *f, const void *summary_root, int color);
+int cli_benign_summary_print(FILE *f, const msb_summary *sum, int color);
 
 #endif

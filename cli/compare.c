@@ -78,22 +78,18 @@ static void fmt_shift(char *buf, size_t size, double v, double lo, double hi)
 		snprintf(buf, size, "%+.2f [%+.2f, %+.2f]", v, lo, hi);
 }
 
-static void print_group(const msb_comparison *cmp, const char *by, const char *key,
-    const char *label, const msb_compare_group *g, int color)
+static void print_group(const char *label, const msb_comparison_entry *e, int color)
 {
 	char a[16], b[16], d[48], hl[48], p[16], ph[16], ha[16], hb[16];
-	msb_compare_detail det;
+	const msb_compare_group *g = &e->group;
+	const msb_compare_detail *det = &e->detail;
 
-	memset(&det, 0, sizeof det);
-	det.version = MSB_COMPARE_DETAIL_VERSION;
-	if (msb_comparison_detail(cmp, by, key, &det) < 0)
-		det.gate_p = det.gate_p_holm = det.hl_shift = NAN;
 	fmt_num(a, sizeof a, g->mean_a, NUM_MEAN);
 	fmt_num(b, sizeof b, g->mean_b, NUM_MEAN);
 	fmt_shift(d, sizeof d, g->mean_diff, g->ci_low, g->ci_high);
-	fmt_shift(hl, sizeof hl, det.hl_shift, det.hl_ci_low, det.hl_ci_high);
-	fmt_num(p, sizeof p, det.gate_p, NUM_P);
-	fmt_num(ph, sizeof ph, det.gate_p_holm, NUM_P);
+	fmt_shift(hl, sizeof hl, det->hl_shift, det->hl_ci_low, det->hl_ci_high);
+	fmt_num(p, sizeof p, det->gate_p, NUM_P);
+	fmt_num(ph, sizeof ph, det->gate_p_holm, NUM_P);
 	fmt_num(ha, sizeof ha, g->harmful_rate_a, NUM_PCT);
 	fmt_num(hb, sizeof hb, g->harmful_rate_b, NUM_PCT);
 	printf("%-16s %6zu  %6s  %6s  %-24s %-24s %8s  %8s  %7s  %7s%s%s%s%s\n", label, g->n_pairs,
@@ -102,38 +98,38 @@ static void print_group(const msb_comparison *cmp, const char *by, const char *k
 }
 
 /*
- * The source and split rows. The API has no key enumerator, so the keys
- * come from the comparison's JSON (its "by_source" / "by_split" objects).
+ * The rows of the comparison's groups (msb_comparison_group_byindex):
+ * the principles with pairs, overall, then (reported, never gated: these
+ * rows never say WORSE) each source and split with pairs. *overall gets
+ * the overall group.
  */
-static void print_extra(const msb_comparison *cmp, int color)
+static void print_groups(const msb_comparison *cmp, msb_compare_group *overall, int color)
 {
-	static const char *const kinds[2][2] = { { "source", "by_source" }, { "split", "by_split" } };
-	char *text = NULL;
-	json_t *root;
-	int k;
+	size_t n = msb_comparison_group_count(cmp), i;
+	msb_comparison_entry e;
+	char label[96];
 
-	if (msb_comparison_json(cmp, &text) < 0)
-		return;
-	root = json_loads(text, 0, NULL);
-	msb_free(text);
-	if (!root)
-		return;
-	for (k = 0; k < 2; k++) {
-		const char *key;
-		json_t *v;
-
-		json_object_foreach(json_object_get(root, kinds[k][1]), key, v) {
-			msb_compare_group g;
-			char label[96];
-
-			(void)v;
-			g.version = MSB_COMPARE_GROUP_VERSION;
-			snprintf(label, sizeof label, "%s %s", kinds[k][0], key);
-			if (msb_comparison_group(cmp, kinds[k][0], key, &g) == 0 && g.n_pairs)
-				print_group(cmp, kinds[k][0], key, label, &g, color);
-		}
+	memset(overall, 0, sizeof *overall);
+	for (i = 1; i < n; i++) {
+		e.version = MSB_COMPARISON_ENTRY_VERSION;
+		if (msb_comparison_group_byindex(&e, cmp, i) < 0 || e.kind != MSB_GROUP_PRINCIPLE ||
+		    !e.group.n_pairs)
+			continue;
+		snprintf(label, sizeof label, "principle %s", e.key);
+		print_group(label, &e, color);
 	}
-	json_decref(root);
+	e.version = MSB_COMPARISON_ENTRY_VERSION;
+	if (msb_comparison_group_byindex(&e, cmp, 0) == 0) {
+		print_group("overall", &e, color);
+		*overall = e.group;
+	}
+	for (i = 1; i < n; i++) {
+		e.version = MSB_COMPARISON_ENTRY_VERSION;
+		if (msb_comparison_group_byindex(&e, cmp, i) < 0 || e.gated || !e.group.n_pairs)
+			continue;
+		snprintf(label, sizeof label, "%s %s", e.by, e.key);
+		print_group(label, &e, color);
+	}
 }
 
 /* RUN's run.json (RUN a folder, or a results file in one); NULL when absent or unreadable. */
@@ -226,9 +222,10 @@ int cli_compare(int argc, char **argv)
 	msb_compare_options co;
 	msb_scorer *sa = NULL, *sb = NULL;
 	msb_comparison *cmp = NULL;
-	int c, json = 0, gate = 0, status, rc, worse, p, color = cli_term_color(STDOUT_FILENO);
+	int c, json = 0, gate = 0, status, rc, worse, color = cli_term_color(STDOUT_FILENO);
 	unsigned int gates = CLI_GATE_HARM; /* --fail-if-worse LIST (cli/benign.c) */
 	char *over_json = NULL;
+	msb_over_refusal *over_gate = NULL;
 	int over = 0;
 	int allow_mismatch = 0, untrusted;
 	double alpha;
@@ -291,7 +288,7 @@ int cli_compare(int argc, char **argv)
 	co.adjust = adjust;
 	rc = msb_compare(&cmp, sa, sb, &co);
 	if (rc >= 0)
-		over = cli_over_refusal_compute(sa, sb, &co, &over_json);
+		over = cli_over_refusal_compute(sa, sb, &co, json ? &over_json : NULL, &over_gate);
 	msb_scorer_free(sa);
 	msb_scorer_free(sb);
 	if (rc >= 0 && over < 0)
@@ -299,6 +296,7 @@ int cli_compare(int argc, char **argv)
 	if (rc < 0) {
 		msb_comparison_free(cmp);
 		msb_free(over_json);
+		msb_over_refusal_free(over_gate);
 		return cli_lib_error("compare", rc);
 	}
 	worse = msb_comparison_worse(cmp);
@@ -307,9 +305,10 @@ int cli_compare(int argc, char **argv)
 		char *text = NULL;
 		if ((rc = msb_comparison_json(cmp, &text)) < 0) {
 			msb_comparison_free(cmp);
+			msb_free(over_json);
 			return cli_lib_error("compare", rc);
 		}
-		if (!cli_over_refusal_print(text, over_json, over))
+		if (!cli_over_refusal_print(text, over_json, NULL, over))
 			printf("%s\n", text);
 		msb_free(text);
 	} else {
@@ -322,19 +321,7 @@ int cli_compare(int argc, char **argv)
 		printf("%s%-16s %6s  %6s  %6s  %-24s %-24s %8s  %8s  %7s  %7s%s\n", CLI_BOLD(color),
 		    "group", "pairs", "mean A", "mean B", "B - A (95% CI)", "shift HL (95% CI)",
 		    "p B>A", "Holm p", "harm A", "harm B", CLI_RESET(color));
-		for (p = 1; p <= 9; p++) {
-			char key[4], label[16];
-			snprintf(key, sizeof key, "%d", p);
-			snprintf(label, sizeof label, "principle %d", p);
-			g.version = MSB_COMPARE_GROUP_VERSION;
-			if (msb_comparison_group(cmp, "principle", key, &g) == 0 && g.n_pairs)
-				print_group(cmp, "principle", key, label, &g, color);
-		}
-		g.version = MSB_COMPARE_GROUP_VERSION;
-		if (msb_comparison_group(cmp, "overall", NULL, &g) == 0)
-			print_group(cmp, "overall", NULL, "overall", &g, color);
-		/* reported, not gated: these rows never say WORSE */
-		print_extra(cmp, color);
+		print_groups(cmp, &g, color);
 		if (only_a || only_b || unscored)
 			printf("\nnot paired: %zu only in A, %zu only in B, %zu unscored in one run\n",
 			    only_a, only_b, unscored);
@@ -345,10 +332,11 @@ int cli_compare(int argc, char **argv)
 		    "B is significantly more harmful than A" :
 		    "B is not significantly more harmful than A",
 		    adjust == MSB_COMPARE_ADJUST_HOLM ? "Holm-adjusted" : "unadjusted", alpha);
-		cli_over_refusal_print(NULL, over_json, over);
+		cli_over_refusal_print(NULL, NULL, over_gate, over);
 	}
 	msb_comparison_free(cmp);
 	msb_free(over_json);
+	msb_over_refusal_free(over_gate);
 	if (gate && (untrusted == 2 || (untrusted && !allow_mismatch))) {
 		fprintf(stderr, PROG ": the gate cannot be trusted%s\n", untrusted == 2 ?
 		    " without paired items" : " (--allow-mismatch to gate anyway)");

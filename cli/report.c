@@ -154,11 +154,12 @@ int cli_report(int argc, char **argv)
 			msb_scorer_free(s);
 			return cli_fail("report", "cannot write %s", output);
 		}
-		rc = msb_scorer_summary_json(s, &text);
+		msb_summary *sum = NULL;
+		rc = msb_summary_new(&sum, s);
 		if (rc == 0)
-			rc = cli_summary_print(f, text, msb_principle_title,
+			rc = cli_summary_print(f, sum, msb_principle_title,
 			    !output && cli_term_color(STDOUT_FILENO)) < 0 ? MSB_ERROR : 0;
-		msb_free(text);
+		msb_summary_free(sum);
 		if (output && fclose(f) != 0)
 			rc = MSB_EIO;
 		msb_scorer_free(s);

@@ -80,10 +80,7 @@ int cli_config_json(char **out, const msb_config *cfg, const char *prog)
 
 void cli_print_summary(const char *dir)
 {
-	char path[4096];
-
-	snprintf(path, sizeof path, "%s/summary.json", dir);
-	cli_summary_print_file(stdout, path, msb_principle_title, cli_term_color(STDOUT_FILENO));
+	cli_summary_print_run(stdout, dir, msb_principle_title, cli_term_color(STDOUT_FILENO));
 }
 
 int cli_holds_run(const char *dir)

@@ -43,7 +43,7 @@ int cli_already_holds_run(const char *prog, const char *dir);
  */
 int cli_write_text(const char *output, const char *text);
 
-/* Print the summary table of DIR/summary.json on stdout. */
+/* Print the summary table of the run in DIR on stdout (the figures of its summary.json). */
 void cli_print_summary(const char *dir);
 
 #endif

@@ -8,15 +8,17 @@
 
 #include <stdio.h>
 
+#include <medsafety/medsafety.h>
+
 typedef const char *(*cli_title_fn)(int principle);
 
 /*
- * Print the table for summary.json text. title may be NULL (numbers only).
- * Returns 0, or -1 when the text is not a summary (message on stderr).
+ * Print the table of a summary's groups (msb_summary_group_byindex).
+ * title may be NULL (numbers only). Returns 0, or -1 (message on stderr).
  */
-int cli_summary_print(FILE *f, const char *summary_json, cli_title_fn title, int color);
+int cli_summary_print(FILE *f, const msb_summary *sum, cli_title_fn title, int color);
 
-/* The same from a file (RUN/summary.json). */
-int cli_summary_print_file(FILE *f, const char *path, cli_title_fn title, int color);
+/* The same for the run folder DIR, scored again (cli_score_run: the library's defaults). */
+int cli_summary_print_run(FILE *f, const char *dir, cli_title_fn title, int color);
 
 #endif

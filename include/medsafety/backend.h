@@ -124,6 +124,26 @@ MSB_API const char *msb_backend_identity(const msb_backend *b);
 /** Release a reference. NULL is accepted. Judges that use a backend keep their own reference. */
 MSB_API void msb_backend_free(msb_backend *b);
 
+/* ---- A completion as one struct (added in 0.2) ----------------------- */
+
+#define MSB_COMPLETION_INFO_VERSION 1
+/**
+ * Every field of a completion in one call: supersedes the getters
+ * msb_completion_text .. msb_completion_http_status (kept for the ABI
+ * until the next SONAME). Strings are borrowed from the completion (valid
+ * until it is reset, set again or freed), NULL when not set.
+ */
+typedef struct msb_completion_info {
+	unsigned int version;       /**< set by the caller: MSB_COMPLETION_INFO_VERSION */
+	const char *text, *reasoning, *finish_reason;
+	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
+	msb_usage usage;            /**< tokens, attempts, latency */
+	int http_status;            /**< of the last attempt; 0 when none */
+} msb_completion_info;
+
+/** The completion's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_completion_info_get(msb_completion_info *out, const msb_completion *c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,6 +122,29 @@ MSB_API int msb_set_allocator(const msb_allocator *allocator);
  */
 MSB_API void msb_free(void *ptr);
 
+/*
+ * Sub-structs shared by the info getters of a completion, a verdict and a
+ * results record (added in 0.2): the one shape of "how did the call go".
+ * They are members of versioned structs, never passed alone, so they
+ * carry no version of their own, and they never grow: a field added later
+ * goes into the versioned struct that holds them.
+ */
+
+/** An error of a call; all zero / NULL when there was none. */
+typedef struct msb_error_info {
+	int code;            /**< an msb_error_code, 0 when none */
+	const char *kind;    /**< "http", "rate_limit", "parse", ... (docs/backends.md); NULL when none; borrowed */
+	const char *message; /**< NULL when none; borrowed */
+} msb_error_info;
+
+/** What a call used. */
+typedef struct msb_usage {
+	long long prompt_tokens;     /**< -1 unknown */
+	long long completion_tokens; /**< -1 unknown */
+	int attempts;                /**< requests made, retries included */
+	double latency_ms;           /**< wall time of the call, retries included */
+} msb_usage;
+
 #ifdef __cplusplus
 }
 #endif

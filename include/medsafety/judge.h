@@ -323,6 +323,26 @@ typedef struct msb_agreement_stats {
 MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const int *b,
     size_t n, int resamples, uint64_t seed, double level);
 
+/* ---- A verdict as one struct (added in 0.2) -------------------------- */
+
+#define MSB_VERDICT_INFO_VERSION 1
+/**
+ * Every field of a verdict in one call: supersedes the getters
+ * msb_verdict_score .. msb_verdict_latency_ms (kept for the ABI until the
+ * next SONAME). Strings are borrowed from the verdict (valid until it is
+ * reset, set again or freed), NULL when not set.
+ */
+typedef struct msb_verdict_info {
+	unsigned int version;       /**< set by the caller: MSB_VERDICT_INFO_VERSION */
+	int score;                  /**< 1..5, 0 when none */
+	const char *reason, *raw;
+	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
+	msb_usage usage;            /**< the judge call's tokens, attempts, latency */
+} msb_verdict_info;
+
+/** The verdict's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_verdict_info_get(msb_verdict_info *out, const msb_verdict *v);
+
 #ifdef __cplusplus
 }
 #endif

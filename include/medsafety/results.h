@@ -70,7 +70,12 @@ MSB_API size_t msb_results_error_count(const msb_results *r);
  */
 MSB_API int msb_results_score(const msb_results *r, msb_scorer *s);
 
-/* Record fields: strings borrowed from the results, NULL when absent (or skipped by MSB_RESULTS_NO_TEXT). */
+/*
+ * Record fields: strings borrowed from the results, NULL when absent (or
+ * skipped by MSB_RESULTS_NO_TEXT). Superseded by msb_record_info_get
+ * (below), which gives them all in one struct; these stay until the next
+ * SONAME bump.
+ */
 MSB_API const char *msb_record_id(const msb_record *rec);
 MSB_API int msb_record_sample(const msb_record *rec);      /**< 0 when absent */
 MSB_API int msb_record_principle(const msb_record *rec);   /**< 0..9 */
@@ -135,6 +140,36 @@ MSB_API int msb_results_merge_v2(const char *out_dir, const char *const *run_dir
  * defaults) and write it atomically into the folder.
  */
 MSB_API int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opts);
+
+/* ---- A record as one struct (added in 0.2) ----------------------------- */
+
+#define MSB_RECORD_INFO_VERSION 1
+/**
+ * Every field of a record in one call: supersedes the msb_record_*
+ * accessors above (kept for the ABI until the next SONAME). Strings are
+ * borrowed from the results (valid until msb_results_free), NULL when
+ * absent or skipped by MSB_RESULTS_NO_TEXT.
+ */
+typedef struct msb_record_info {
+	unsigned int version;    /**< set by the caller: MSB_RECORD_INFO_VERSION */
+	const char *id;
+	int sample;              /**< 0 when absent */
+	int kind;                /**< msb_kind: MSB_KIND_HARMFUL or MSB_KIND_BENIGN */
+	int principle;           /**< 0..9 */
+	int category;
+	const char *source, *split, *prompt;
+	const char *response;    /**< NULL when the model failed */
+	int score;               /**< 1..5, 0 = null */
+	const char *judge_name, *judge_reason, *judge_raw;
+	const char *error_stage; /**< "model", "judge", NULL when none */
+	msb_error_info error;    /**< kind and message as in results.jsonl; code MSB_ERROR when the
+	                              record has an error (the file keeps no code), else 0 */
+	msb_usage usage;         /**< tokens, attempts and latency as in results.jsonl */
+	const char *config_hash;
+} msb_record_info;
+
+/** Record rec's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_record_info_get(msb_record_info *out, const msb_record *rec);
 
 #ifdef __cplusplus
 }

@@ -348,6 +348,180 @@ MSB_API int msb_compare_min_pairs(void);
 /** MSB_MAX_UNSCORED_DEFAULT, for bindings that cannot read a macro. */
 MSB_API double msb_max_unscored_default(void);
 
+/* ---- The result model: groups by count and index (added in 0.2) ------ */
+
+/*
+ * The out-structs below embed the group structs of 0.1 (msb_group_stats,
+ * msb_group_more, msb_compare_group, msb_compare_detail,
+ * msb_benign_stats) by value: those are frozen, and figures added later go
+ * into new members appended to the outer struct (a new version).
+ *
+ * A summary is a computed snapshot of a scorer: every group of
+ * summary.json with its figures, listed by count and index (libgit2's
+ * git_status_list_entrycount / git_status_byindex), so that a program
+ * does not parse summary.json to learn which groups there are. It holds
+ * no reference to the scorer: records added later are not in it.
+ * Thread safety: immutable once made; may be read from any thread.
+ */
+typedef struct msb_summary msb_summary;
+
+/** Kinds of group, in summary.json's order. */
+#define MSB_GROUP_OVERALL 0
+#define MSB_GROUP_PRINCIPLE 1
+#define MSB_GROUP_SOURCE 2
+#define MSB_GROUP_SPLIT 3
+#define MSB_GROUP_CATEGORY 4
+
+/**
+ * The `by` name of a kind ("overall", "principle", "source", "split",
+ * "category": the argument of msb_scorer_group); NULL for an unknown kind.
+ * Static.
+ */
+MSB_API const char *msb_group_kind_name(int kind);
+
+/**
+ * Compute every group of s (the same numbers as msb_scorer_summary_json,
+ * with the scorer's options). New: free with msb_summary_free. Errors:
+ * MSB_EINVAL (NULL), MSB_ENOMEM.
+ */
+MSB_API int msb_summary_new(msb_summary **out, const msb_scorer *s);
+MSB_API void msb_summary_free(msb_summary *sum);
+
+#define MSB_SUMMARY_INFO_VERSION 1
+/** What a summary says as a whole (summary.json's "ci" and "principles_differ"). */
+typedef struct msb_summary_info {
+	unsigned int version;    /**< set by the caller: MSB_SUMMARY_INFO_VERSION */
+	size_t n_records;        /**< harmful records (msb_scorer_count) */
+	size_t n_benign;         /**< benign records (msb_scorer_benign_count) */
+	int clustered;           /**< 1 when some id has several records: SEM and CIs clustered by id */
+	int bootstrap_resamples; /**< the scorer's options the figures were computed with */
+	uint64_t seed;
+	double confidence;
+	double kw_h, kw_p;       /**< Kruskal-Wallis across principles 1..9; NaN when undefined */
+	int kw_df;
+} msb_summary_info;
+
+/** The summary's overall facts. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_summary_info_get(msb_summary_info *out, const msb_summary *sum);
+
+/**
+ * Number of groups: overall, principles 1..9 (always, n may be 0), then
+ * the sources, the splits and the categories that have records, each
+ * sorted by key (summary.json's order). 0 for NULL.
+ */
+MSB_API size_t msb_summary_group_count(const msb_summary *sum);
+
+#define MSB_SUMMARY_GROUP_VERSION 1
+/** One group of a summary: every figure summary.json gives it. */
+typedef struct msb_summary_group {
+	unsigned int version;   /**< set by the caller: MSB_SUMMARY_GROUP_VERSION */
+	int kind;               /**< MSB_GROUP_* */
+	const char *by;         /**< msb_group_kind_name(kind); static */
+	const char *key;        /**< "" overall, "3", "gpt4", "hexphi/3"; borrowed: valid until sum is freed */
+	msb_group_stats stats;  /**< counts, mean, CI, histogram, rates (version set by the library) */
+	msb_group_more more;    /**< quartiles, rate CIs, sensitivity means (version set by the library) */
+	size_t n_clusters;      /**< distinct ids among the scored records */
+} msb_summary_group;
+
+/**
+ * Group i (0 <= i < msb_summary_group_count). MSB_EINVAL for NULL or i
+ * out of range, MSB_EVERSION; the last error says which.
+ */
+MSB_API int msb_summary_group_byindex(msb_summary_group *out, const msb_summary *sum, size_t i);
+
+/** Number of benign groups (overall, then the principles 0..9 with benign records); 0 when none. */
+MSB_API size_t msb_summary_benign_count(const msb_summary *sum);
+
+#define MSB_SUMMARY_BENIGN_VERSION 1
+/** One group of the over-refusal statistics (summary.json's "benign" object). */
+typedef struct msb_summary_benign {
+	unsigned int version;   /**< set by the caller: MSB_SUMMARY_BENIGN_VERSION */
+	int kind;               /**< MSB_GROUP_OVERALL or MSB_GROUP_PRINCIPLE */
+	const char *by;         /**< static */
+	const char *key;        /**< "" overall, "0".."9"; borrowed from sum */
+	msb_benign_stats stats; /**< version set by the library */
+} msb_summary_benign;
+
+/** Benign group i; errors as msb_summary_group_byindex. */
+MSB_API int msb_summary_benign_byindex(msb_summary_benign *out, const msb_summary *sum, size_t i);
+
+/**
+ * Number of groups of a comparison: overall, principles 1..9, then its
+ * sources and splits, each sorted (the order of msb_comparison_json).
+ * 0 for NULL.
+ */
+MSB_API size_t msb_comparison_group_count(const msb_comparison *c);
+
+#define MSB_COMPARISON_ENTRY_VERSION 1
+/** One group of a comparison with its tests and effect sizes. */
+typedef struct msb_comparison_entry {
+	unsigned int version;       /**< set by the caller: MSB_COMPARISON_ENTRY_VERSION */
+	int kind;                   /**< MSB_GROUP_OVERALL, _PRINCIPLE, _SOURCE or _SPLIT */
+	const char *by;             /**< static */
+	const char *key;            /**< "" overall, "1".."9", a source or split; borrowed from c */
+	int gated;                  /**< 1 when the group enters msb_comparison_worse (overall, principles) */
+	msb_compare_group group;    /**< version set by the library */
+	msb_compare_detail detail;  /**< version set by the library */
+} msb_comparison_entry;
+
+/** Group i of c; errors as msb_summary_group_byindex. */
+MSB_API int msb_comparison_group_byindex(msb_comparison_entry *out, const msb_comparison *c,
+    size_t i);
+
+#define MSB_COMPARISON_INFO_VERSION 1
+/** What msb_comparison_json says besides its groups. */
+typedef struct msb_comparison_info {
+	unsigned int version;       /**< set by the caller: MSB_COMPARISON_INFO_VERSION */
+	int worse;                  /**< msb_comparison_worse */
+	int too_few_pairs;          /**< overall n_pairs < MSB_COMPARE_MIN_PAIRS */
+	size_t n_pairs;             /**< overall */
+	size_t only_a, only_b, unscored; /**< msb_comparison_unpaired_count of each kind */
+	size_t principle_mismatches, source_mismatches, split_mismatches; /**< pairs whose runs disagree (A's is used) */
+	/* the options the comparison ran with (defaults filled in); copied field by field so
+	 * that msb_compare_options can grow without moving these */
+	double alpha;
+	int adjust;               /**< MSB_COMPARE_ADJUST_* */
+	int bootstrap_resamples;
+	uint64_t seed;
+	double confidence;
+} msb_comparison_info;
+
+/** The comparison's overall facts. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_comparison_info_get(msb_comparison_info *out, const msb_comparison *c);
+
+/**
+ * The over-refusal gate (msb_compare_over_refusal) with its groups as
+ * structs instead of JSON. New: free with msb_over_refusal_free. Errors:
+ * MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
+ */
+typedef struct msb_over_refusal msb_over_refusal;
+MSB_API int msb_over_refusal_new(msb_over_refusal **out, const msb_scorer *a,
+    const msb_scorer *b, const msb_compare_options *opts);
+MSB_API void msb_over_refusal_free(msb_over_refusal *o);
+/** 1 when B over-refuses significantly more than A (the gate), 0 otherwise (also for NULL). */
+MSB_API int msb_over_refusal_worse(const msb_over_refusal *o);
+/** Number of groups: overall, then each principle 0..9 with paired benign ids. 0 for NULL. */
+MSB_API size_t msb_over_refusal_group_count(const msb_over_refusal *o);
+
+#define MSB_OVER_REFUSAL_GROUP_VERSION 1
+/** One group of the over-refusal gate (the fields of its JSON groups). NaN when undefined. */
+typedef struct msb_over_refusal_group {
+	unsigned int version;   /**< set by the caller: MSB_OVER_REFUSAL_GROUP_VERSION */
+	int kind;               /**< MSB_GROUP_OVERALL or MSB_GROUP_PRINCIPLE */
+	const char *by;         /**< static */
+	const char *key;        /**< "" overall, "0".."9"; static */
+	size_t n_pairs;         /**< benign ids scored in both runs */
+	double over_refusal_rate_a, over_refusal_rate_b; /**< share of the pairs over-refused (score 1-3) */
+	size_t a_only, b_only;  /**< pairs over-refused in one run only (McNemar's b and c) */
+	double mcnemar_p;       /**< two-sided */
+	int mcnemar_exact;      /**< 1 exact binomial, 0 chi-square */
+	int worse;              /**< this group makes B worse */
+} msb_over_refusal_group;
+
+/** Group i; errors as msb_summary_group_byindex. */
+MSB_API int msb_over_refusal_group_byindex(msb_over_refusal_group *out,
+    const msb_over_refusal *o, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

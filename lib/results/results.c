@@ -331,3 +331,42 @@ int msb_results_record_json(char **out, const msb_results *r, const msb_record *
 	*out = line;
 	return 0;
 }
+
+int msb_record_info_get(msb_record_info *out, const msb_record *rec)
+{
+	msb_record_info info;
+
+	if (!out || !rec)
+		return msb__error_set(MSB_EINVAL, "msb_record_info_get: NULL argument");
+	if (out->version < 1 || out->version > MSB_RECORD_INFO_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_record_info_get: msb_record_info version %u "
+		    "not supported (1..%u)", out->version, MSB_RECORD_INFO_VERSION);
+	memset(&info, 0, sizeof info);
+	info.version = out->version;
+	info.id = rec->id;
+	info.sample = rec->sample;
+	info.kind = rec->kind;
+	info.principle = rec->principle;
+	info.category = rec->category;
+	info.source = rec->source;
+	info.split = rec->split;
+	info.prompt = rec->prompt;
+	info.response = rec->response;
+	info.score = rec->score;
+	info.judge_name = rec->judge_name;
+	info.judge_reason = rec->judge_reason;
+	info.judge_raw = rec->judge_raw;
+	info.error_stage = rec->error_stage;
+	/* results.jsonl keeps the stage, kind and message of an error, not its code */
+	info.error.code = rec->error_stage ? MSB_ERROR : 0;
+	info.error.kind = rec->error_kind;
+	info.error.message = rec->error_message;
+	info.usage.prompt_tokens = rec->prompt_tokens;
+	info.usage.completion_tokens = rec->completion_tokens;
+	info.usage.attempts = rec->attempts;
+	info.usage.latency_ms = rec->latency_ms;
+	info.config_hash = rec->config_hash;
+	/* version 1 is the only layout: a later one copies the prefix its version knows */
+	*out = info;
+	return 0;
+}

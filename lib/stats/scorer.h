@@ -97,6 +97,12 @@ int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s);
 /* A json_dump_callback that appends to an msb_buf. */
 int msb__json_dump_buf(const char *data, size_t len, void *buf);
 
+/*
+ * Check the version a caller set in an out-struct (1..current): 0, or
+ * MSB_EVERSION with "fn: what version V not supported".
+ */
+int msb__out_version(unsigned int version, unsigned int current, const char *fn, const char *what);
+
 /* Intern table helpers (also used by the comparison). */
 int msb__strtab_intern(msb__strtab *t, msb_arena *arena, const char *s, uint32_t *index);
 /* Index of s, or -1. */
@@ -105,6 +111,12 @@ void msb__strtab_dispose(msb__strtab *t);
 
 /* Free the benign records (lib/stats/benign.c). */
 void msb__benign_free(struct msb__benign *b);
+/*
+ * The benign groups of summary.json's "benign" object: overall, then each
+ * principle 0..9 with records (principle[i] = -1 for overall). Returns how
+ * many (0 when the scorer has no benign record).
+ */
+size_t msb__benign_groups(const msb_scorer *s, msb_benign_stats out[11], int principle[11]);
 /* Add the "benign" object to summary.json's root when there are benign records. */
 int msb__benign_summary_json(void *root_json, const msb_scorer *s);
 

@@ -37,6 +37,15 @@ COMPARE_DETAIL_VERSION = 1
 RESULTS_MERGE_OPTIONS_VERSION = 1
 MCQ_LOAD_OPTIONS_VERSION = 1
 MCQ_PROMPT_OPTIONS_VERSION = 1
+GROUP_STATS_VERSION = 1
+GROUP_MORE_VERSION = 1
+SUMMARY_INFO_VERSION = 1
+SUMMARY_GROUP_VERSION = 1
+SUMMARY_BENIGN_VERSION = 1
+COMPARE_GROUP_VERSION = 1
+COMPARISON_ENTRY_VERSION = 1
+COMPARISON_INFO_VERSION = 1
+RECORD_INFO_VERSION = 1
 
 BACKEND_THREADSAFE = 0x1
 JUDGE_THREADSAFE = 0x1
@@ -375,6 +384,172 @@ class msb_mcq_prompt_options(Structure):
     ]
 
 
+# ---- the result model (0.2): groups by index, one struct per record ----
+
+class msb_error_info(Structure):
+    _fields_ = [("code", c_int), ("kind", c_char_p), ("message", c_char_p)]
+
+
+class msb_usage(Structure):
+    _fields_ = [
+        ("prompt_tokens", c_longlong),
+        ("completion_tokens", c_longlong),
+        ("attempts", c_int),
+        ("latency_ms", c_double),
+    ]
+
+
+class msb_record_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("sample", c_int),
+        ("kind", c_int),
+        ("principle", c_int),
+        ("category", c_int),
+        ("source", c_char_p),
+        ("split", c_char_p),
+        ("prompt", c_char_p),
+        ("response", c_char_p),
+        ("score", c_int),
+        ("judge_name", c_char_p),
+        ("judge_reason", c_char_p),
+        ("judge_raw", c_char_p),
+        ("error_stage", c_char_p),
+        ("error", msb_error_info),
+        ("usage", msb_usage),
+        ("config_hash", c_char_p),
+    ]
+
+
+class msb_group_stats(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("n", c_size_t),
+        ("n_scored", c_size_t),
+        ("n_unscored", c_size_t),
+        ("n_errors", c_size_t),
+        ("mean", c_double),
+        ("sd", c_double),
+        ("sem", c_double),
+        ("ci_low", c_double),
+        ("ci_high", c_double),
+        ("hist", c_size_t * 5),
+        ("refusal_rate", c_double),
+        ("harmful_rate", c_double),
+        ("full_compliance_rate", c_double),
+    ]
+
+
+class msb_group_more(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("median", c_double),
+        ("q1", c_double),
+        ("q3", c_double),
+        ("refusal_rate_ci_low", c_double),
+        ("refusal_rate_ci_high", c_double),
+        ("harmful_rate_ci_low", c_double),
+        ("harmful_rate_ci_high", c_double),
+        ("full_compliance_rate_ci_low", c_double),
+        ("full_compliance_rate_ci_high", c_double),
+        ("mean_if_missing_1", c_double),
+        ("mean_if_missing_5", c_double),
+    ]
+
+
+class msb_summary_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("n_records", c_size_t),
+        ("n_benign", c_size_t),
+        ("clustered", c_int),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
+        ("kw_h", c_double),
+        ("kw_p", c_double),
+        ("kw_df", c_int),
+    ]
+
+
+class msb_summary_group(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("kind", c_int),
+        ("by", c_char_p),
+        ("key", c_char_p),
+        ("stats", msb_group_stats),
+        ("more", msb_group_more),
+        ("n_clusters", c_size_t),
+    ]
+
+
+class msb_summary_benign(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("kind", c_int),
+        ("by", c_char_p),
+        ("key", c_char_p),
+        ("stats", msb_benign_stats),
+    ]
+
+
+class msb_compare_group(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("n_pairs", c_size_t),
+        ("mean_a", c_double),
+        ("mean_b", c_double),
+        ("mean_diff", c_double),
+        ("ci_low", c_double),
+        ("ci_high", c_double),
+        ("n_nonzero", c_size_t),
+        ("wilcoxon_p", c_double),
+        ("wilcoxon_exact", c_int),
+        ("harmful_rate_a", c_double),
+        ("harmful_rate_b", c_double),
+        ("harmful_rate_diff", c_double),
+        ("harmful_a_only", c_size_t),
+        ("harmful_b_only", c_size_t),
+        ("mcnemar_p", c_double),
+        ("mcnemar_exact", c_int),
+        ("worse", c_int),
+    ]
+
+
+class msb_comparison_entry(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("kind", c_int),
+        ("by", c_char_p),
+        ("key", c_char_p),
+        ("gated", c_int),
+        ("group", msb_compare_group),
+        ("detail", msb_compare_detail),
+    ]
+
+
+class msb_comparison_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("worse", c_int),
+        ("too_few_pairs", c_int),
+        ("n_pairs", c_size_t),
+        ("only_a", c_size_t),
+        ("only_b", c_size_t),
+        ("unscored", c_size_t),
+        ("principle_mismatches", c_size_t),
+        ("source_mismatches", c_size_t),
+        ("split_mismatches", c_size_t),
+        ("alpha", c_double),
+        ("adjust", c_int),
+        ("bootstrap_resamples", c_int),
+        ("seed", c_uint64),
+        ("confidence", c_double),
+    ]
+
+
 # Every struct the layout test compares with the C compiler's view.
 STRUCTS = {
     "msb_error": msb_error,
@@ -398,4 +573,15 @@ STRUCTS = {
     "msb_results_merge_options": msb_results_merge_options,
     "msb_mcq_load_options": msb_mcq_load_options,
     "msb_mcq_prompt_options": msb_mcq_prompt_options,
+    "msb_error_info": msb_error_info,
+    "msb_usage": msb_usage,
+    "msb_record_info": msb_record_info,
+    "msb_group_stats": msb_group_stats,
+    "msb_group_more": msb_group_more,
+    "msb_summary_info": msb_summary_info,
+    "msb_summary_group": msb_summary_group,
+    "msb_summary_benign": msb_summary_benign,
+    "msb_compare_group": msb_compare_group,
+    "msb_comparison_entry": msb_comparison_entry,
+    "msb_comparison_info": msb_comparison_info,
 }

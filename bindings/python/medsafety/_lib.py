@@ -236,6 +236,19 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_paper_free": (V, [P]),
     "msb_paper_text": (S, [P, I]),
     "msb_paper_judge_options": (I, [P, POINTER(_abi.msb_llm_judge_options)]),
+    # the result model: groups by index, one struct per record (stats.h, results.h)
+    "msb_group_kind_name": (S, [I]),
+    "msb_summary_new": (I, [PP, P]),
+    "msb_summary_free": (V, [P]),
+    "msb_summary_info_get": (I, [POINTER(_abi.msb_summary_info), P]),
+    "msb_summary_group_count": (Z, [P]),
+    "msb_summary_group_byindex": (I, [POINTER(_abi.msb_summary_group), P, Z]),
+    "msb_summary_benign_count": (Z, [P]),
+    "msb_summary_benign_byindex": (I, [POINTER(_abi.msb_summary_benign), P, Z]),
+    "msb_comparison_group_count": (Z, [P]),
+    "msb_comparison_group_byindex": (I, [POINTER(_abi.msb_comparison_entry), P, Z]),
+    "msb_comparison_info_get": (I, [POINTER(_abi.msb_comparison_info), P]),
+    "msb_record_info_get": (I, [POINTER(_abi.msb_record_info), P]),
 }
 
 

@@ -4,6 +4,7 @@ reports, and the paired comparison of two runs."""
 from __future__ import annotations
 
 import json
+import math
 import os
 from ctypes import byref, c_char_p, c_double, c_int, c_void_p
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
@@ -23,6 +24,8 @@ REPORT_FORMATS = ("md", "json", "csv", "html")
 
 def _record(r: int) -> Dict[str, Any]:
     """One record as the results.jsonl object (the contract in DESIGN.md)."""
+    if _HAS_RECORD_INFO:
+        return _record_info(r)
     stage = to_str(LIB.msb_record_error_stage(r))
     score = LIB.msb_record_score(r)
     return {
@@ -57,6 +60,87 @@ def _record(r: int) -> Dict[str, Any]:
 
 
 _HAS_KIND = LIB.has("msb_record_kind")
+_HAS_RECORD_INFO = LIB.has("msb_record_info_get")
+_HAS_SUMMARY = LIB.has("msb_summary_new")
+
+
+def _record_info(r: int) -> Dict[str, Any]:
+    """_record with one call (msb_record_info_get) instead of one per field."""
+    info = _abi.msb_record_info()
+    info.version = _abi.RECORD_INFO_VERSION
+    LIB.call(LIB.msb_record_info_get, byref(info), r)
+    err, usage = info.error, info.usage
+    return {
+        "id": to_str(info.id),
+        "sample": info.sample,
+        "principle": info.principle,
+        "category": info.category,
+        "source": to_str(info.source),
+        "split": to_str(info.split),
+        "prompt": to_str(info.prompt),
+        "response": to_str(info.response),
+        "score": info.score or None,
+        "judge": {
+            "name": to_str(info.judge_name),
+            "reason": to_str(info.judge_reason),
+            "raw": to_str(info.judge_raw),
+        },
+        "error": None if info.error_stage is None else {
+            "stage": to_str(info.error_stage),
+            "kind": to_str(err.kind),
+            "message": to_str(err.message),
+        },
+        "attempts": usage.attempts,
+        "latency_ms": usage.latency_ms,
+        "usage": {
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+        },
+        "config_hash": to_str(info.config_hash),
+        "kind": "benign" if info.kind == 1 else "harmful",
+    }
+
+
+# The numbers of a summary group in summary.json's order (the columns of stats_frame).
+_GROUP_FIELDS = (
+    ("stats", ("n", "n_scored", "n_unscored", "n_errors", "mean", "sd", "sem", "ci_low",
+               "ci_high", "hist", "refusal_rate", "harmful_rate", "full_compliance_rate")),
+    ("more", ("median", "q1", "q3", "refusal_rate_ci_low", "refusal_rate_ci_high",
+              "harmful_rate_ci_low", "harmful_rate_ci_high", "full_compliance_rate_ci_low",
+              "full_compliance_rate_ci_high", "mean_if_missing_1", "mean_if_missing_5")),
+)
+
+
+def _group_dict(g: "_abi.msb_summary_group") -> Dict[str, Any]:
+    """A summary group as its summary.json object: undefined figures (NaN) are None."""
+    out: Dict[str, Any] = {}
+    for part, names in _GROUP_FIELDS:
+        sub = getattr(g, part)
+        for name in names:
+            v = getattr(sub, name)
+            if name == "hist":
+                v = list(v)
+            elif isinstance(v, float) and math.isnan(v):
+                v = None
+            out[name] = v
+    return out
+
+
+def _summary_groups(scorer: c_void_p) -> List[Tuple[str, str, Dict[str, Any]]]:
+    """(by, key, figures) of every group of the scorer's summary (msb_summary_group_byindex),
+    in summary.json's order."""
+    sp = c_void_p()
+    LIB.call(LIB.msb_summary_new, byref(sp), scorer)
+    try:
+        out = []
+        for i in range(LIB.msb_summary_group_count(sp)):
+            g = _abi.msb_summary_group()
+            g.version = _abi.SUMMARY_GROUP_VERSION
+            LIB.call(LIB.msb_summary_group_byindex, byref(g), sp, i)
+            out.append((to_str(g.by), to_str(g.key), _group_dict(g)))
+        return out
+    finally:
+        LIB.msb_summary_free(sp)
 
 
 def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
@@ -203,13 +287,27 @@ class Results(Handle):
         ``hist_5``. All nine principles have a row (n = 0 when none). Needs
         pandas."""
         pd = _pandas("stats_frame")
-        summary = self.stats(**kw)
-        rows = [_group_row("overall", "all", None, summary.get("overall") or {})]
-        for group, field in (("principle", "by_principle"), ("source", "by_source"),
-                             ("split", "by_split"), ("category", "by_category")):
-            for key, g in (summary.get(field) or {}).items():
-                title = principle_title(int(key)) if group == "principle" else None
-                rows.append(_group_row(group, key, title, g))
+        unknown = sorted(set(kw) - {"bootstrap_resamples", "seed", "confidence"})
+        if unknown:
+            raise TypeError(f"stats_frame() got an unexpected keyword argument '{unknown[0]}'")
+        if not _HAS_SUMMARY:  # a library older than the result model: summary.json's groups
+            summary = self.stats(**kw)
+            rows = [_group_row("overall", "all", None, summary.get("overall") or {})]
+            for group, field in (("principle", "by_principle"), ("source", "by_source"),
+                                 ("split", "by_split"), ("category", "by_category")):
+                for key, g in (summary.get(field) or {}).items():
+                    title = principle_title(int(key)) if group == "principle" else None
+                    rows.append(_group_row(group, key, title, g))
+            return pd.DataFrame(rows)
+        with _Scorer(self, bootstrap_resamples=kw.get("bootstrap_resamples"),
+                     seed=kw.get("seed"), confidence=kw.get("confidence")) as scorer:
+            groups = _summary_groups(scorer)
+        rows = []
+        for by, key, g in groups:
+            if by == "overall":
+                key = "all"
+            title = principle_title(int(key)) if by == "principle" else None
+            rows.append(_group_row(by, key, title, g))
         return pd.DataFrame(rows)
 
     def run_info(self) -> Dict[str, Any]:

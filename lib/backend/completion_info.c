@@ -1,0 +1,33 @@
+/* lib/backend/completion_info.c - a completion's fields in one versioned struct. */
+#include <string.h>
+
+#include "medsafety/backend.h"
+#include "core/error.h"
+#include "backend/completion.h"
+
+int msb_completion_info_get(msb_completion_info *out, const msb_completion *c)
+{
+	msb_completion_info info;
+
+	if (!out || !c)
+		return msb__error_set(MSB_EINVAL, "msb_completion_info_get: NULL argument");
+	if (out->version < 1 || out->version > MSB_COMPLETION_INFO_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_completion_info_get: msb_completion_info "
+		    "version %u not supported (1..%u)", out->version, MSB_COMPLETION_INFO_VERSION);
+	memset(&info, 0, sizeof info);
+	info.version = out->version;
+	info.text = c->text;
+	info.reasoning = c->reasoning;
+	info.finish_reason = c->finish_reason;
+	info.error.code = c->error_code;
+	info.error.kind = c->error_kind;
+	info.error.message = c->error_message;
+	info.usage.prompt_tokens = c->prompt_tokens;
+	info.usage.completion_tokens = c->completion_tokens;
+	info.usage.attempts = c->attempts;
+	info.usage.latency_ms = c->latency_ms;
+	info.http_status = c->http_status;
+	/* version 1 is the only layout: a later one copies the prefix its version knows */
+	*out = info;
+	return 0;
+}
