@@ -38,38 +38,13 @@ static void help(FILE *f)
 /* run.json's "partial" line of a partial merge into text ("" when complete). */
 static void read_partial(const char *out, char *text, size_t size)
 {
-	char path[4200];
-	json_t *ri;
+	msb_run_info *ri = NULL;
 	const char *t;
 
-	snprintf(path, sizeof path, "%s/run.json", out);
-	ri = json_load_file(path, 0, NULL);
-	t = json_string_value(json_object_get(ri, "partial"));
+	msb_run_info_open(&ri, out);
+	t = msb_run_info_string(ri, "partial");
 	snprintf(text, size, "%s", t ? t : "");
-	json_decref(ri);
-}
-
-/*
- * The library marked summary.json partial, but the reports (summary.json
- * too) were written again here: mark it once more. Atomic: a temporary
- * file, then rename.
- */
-static int mark_summary(const char *out, const char *text)
-{
-	char path[4200], tmp[4300];
-	json_t *sum;
-	int rc = 0;
-
-	snprintf(path, sizeof path, "%s/summary.json", out);
-	snprintf(tmp, sizeof tmp, "%s.partial.tmp", path);
-	sum = json_load_file(path, 0, NULL);
-	if (!json_is_object(sum) || json_object_set_new(sum, "partial", json_string(text)) ||
-	    json_dump_file(sum, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || rename(tmp, path)) {
-		fprintf(stderr, "%s: %s: cannot mark the summary partial\n", PROG, path);
-		rc = -1;
-	}
-	json_decref(sum);
-	return rc;
+	msb_run_info_free(ri);
 }
 
 int cli_merge(int argc, char **argv)
@@ -114,12 +89,10 @@ int cli_merge(int argc, char **argv)
 	rc = msb_results_merge_v2(out, (const char *const *)(argv + optind), (size_t)n, &mo);
 	if (rc < 0)
 		return cli_lib_error("merge", rc);
-	/* the reports carry the partial line as their subtitle */
-	read_partial(out, partial, sizeof partial);
-	if ((status = cli_write_reports(out, NULL, partial[0] ? partial : NULL, 1, PROG)) != 0)
+	/* summary.json and the reports (a partial merge's line their subtitle) */
+	if ((status = cli_write_reports(out, NULL, NULL, PROG)) != 0)
 		return status;
-	if (partial[0] && mark_summary(out, partial))
-		return CLI_EXIT_FAIL;
+	read_partial(out, partial, sizeof partial);
 	if (!quiet) {
 		cli_print_summary(out);
 		putchar('\n');

@@ -20,18 +20,17 @@
 /* A partial merge (medsafety merge --allow-partial) says so under the report's title. */
 static void partial_subtitle(msb_report_options *ro, char *buf, size_t size, const char *run)
 {
-	char path[4200];
-	json_t *ri;
+	msb_run_info *ri = NULL;
 	const char *t;
 
-	snprintf(path, sizeof path, "%s/run.json", run);
-	ri = json_load_file(path, 0, NULL);
-	t = json_string_value(json_object_get(ri, "partial"));
+	if (msb_run_info_open(&ri, run) < 0)
+		return;
+	t = msb_run_info_string(ri, "partial");
 	if (t) {
 		snprintf(buf, size, "%s", t);
 		ro->subtitle = buf;
 	}
-	json_decref(ri);
+	msb_run_info_free(ri);
 }
 
 static void help(FILE *f)

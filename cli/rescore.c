@@ -198,6 +198,10 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		status = cli_already_holds_run(PROG, eo.out_dir);
 		goto out;
 	}
+	/* the runner stopped at the journal: summary.json and the reports, once */
+	if ((rc == 0 || rc == MSB_ECANCELED || rc == MSB_ELIMIT) &&
+	    (status = cli_write_reports(eo.out_dir, NULL, NULL, PROG)) != 0)
+		goto out;
 	if (rc < 0) {
 		status = rc == MSB_ECANCELED ? cli_fail("rescore", "stopped; continue with --resume")
 		    : cli_lib_error("rescore", rc);

@@ -83,8 +83,7 @@ static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
 	    j ? msb_judge_name(j) : "none");
 }
 
-static int finish_folder(const char *dir, const msb_config *cfg, const char *subtitle,
-    int quiet)
+static int finish_folder(const char *dir, const msb_config *cfg, int quiet)
 {
 	char **formats = NULL;
 	int status, rc;
@@ -92,7 +91,8 @@ static int finish_folder(const char *dir, const msb_config *cfg, const char *sub
 	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
-	status = cli_write_reports(dir, (const char *const *)formats, subtitle, 0, PROG);
+	/* the runner stopped at the journal: summary.json and the reports, once */
+	status = cli_write_reports(dir, (const char *const *)formats, NULL, PROG);
 	msb_free(formats);
 	if (status)
 		return status;
@@ -225,7 +225,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	}
 	switch (rc) {
 	case 0:
-		status = finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		status = finish_folder(eo.out_dir, cfg, quiet);
 		if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
 			status = CLI_EXIT_FAIL;
 		if (status == 0) {
@@ -245,7 +245,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	case MSB_ECANCELED:
 	case MSB_ELIMIT:
 		/* what finished is in the journal: report it, say how to go on */
-		finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		finish_folder(eo.out_dir, cfg, quiet);
 		fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety run --resume "
 		    "--out %s (and the same options)\n", PROG,
 		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,

@@ -35,33 +35,19 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
 }
 
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    int run_files, const char *prog)
+    const char *prog)
 {
-	msb_report_options ro;
-	msb_scorer *s;
-	char path[4096];
+	msb_run_summary_options so;
 	size_t i;
-	int status, rc = 0, extra = 0;
 
+	msb_run_summary_options_init(&so, MSB_RUN_SUMMARY_OPTIONS_VERSION);
+	so.subtitle = subtitle;
 	for (i = 0; formats && formats[i]; i++) {
 		int fmt;
 		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
-			extra = 1; /* json, md and html are always there */
+			so.csv = 1; /* json, md and html are always there */
 	}
-	if (!run_files && !extra)
-		return CLI_EXIT_OK;
-	if ((status = cli_score_run(&s, dir, prog)) != 0)
-		return status;
-	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
-	ro.subtitle = subtitle;
-	if (run_files)
-		rc = msb_report_write_run(s, dir, &ro);
-	if (rc == 0 && extra) {
-		snprintf(path, sizeof path, "%s/report.csv", dir);
-		rc = msb_report_write(s, MSB_REPORT_CSV, path, &ro);
-	}
-	msb_scorer_free(s);
-	if (rc < 0) {
+	if (msb_run_write_summary(dir, &so) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
 		return CLI_EXIT_FAIL;
 	}

@@ -9,14 +9,14 @@
 #include <medsafety/medsafety.h>
 
 /*
- * Score DIR's results.jsonl and write DIR/summary.json, report.md and
- * report.html when run_files is set (folders the runner did not write:
- * merge), and report.csv when `formats` (NULL-terminated, may be NULL)
- * names csv; subtitle (e.g. the model and judge) may be NULL. Exit status
- * (message printed).
+ * Finish a run folder once the runner returned (it writes no summary):
+ * msb_run_write_summary scores DIR's results.jsonl once and writes
+ * summary.json, report.md and report.html, and report.csv when `formats`
+ * (NULL-terminated, may be NULL) names csv; subtitle NULL: run.json's
+ * "model M, judge J". Exit status (message printed).
  */
 int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    int run_files, const char *prog);
+    const char *prog);
 
 /* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
 int cli_score_run(msb_scorer **out, const char *dir, const char *prog);

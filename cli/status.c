@@ -77,12 +77,6 @@ static time_t parse_utc(const char *s)
 	return timegm(&tm);
 }
 
-static long long int_at(json_t *o, const char *key, long long dflt)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
-}
-
 static void mtime_max(time_t *t, const char *dir, const char *name)
 {
 	char path[4200];
@@ -93,47 +87,28 @@ static void mtime_max(time_t *t, const char *dir, const char *name)
 		*t = st.st_mtime;
 }
 
+/* run.json through the library's reader (msb_run_info; 0.1.0's shard "I/N" too). */
 static void read_runinfo(shard_status *s)
 {
-	char path[4200];
-	json_t *ri, *ds, *sh, *session;
-	long long epochs, sel;
+	msb_run_info *ri = NULL;
+	msb_run_fields f = { .version = MSB_RUN_FIELDS_VERSION };
 
-	snprintf(path, sizeof path, "%s/run.json", s->dir);
-	ri = json_load_file(path, 0, NULL);
-	if (!json_is_object(ri)) {
-		json_decref(ri);
+	if (msb_run_info_open(&ri, s->dir) < 0 || msb_run_info_fields(ri, &f) < 0) {
+		msb_run_info_free(ri);
 		return;
 	}
 	s->has_runinfo = 1;
-	snprintf(s->status, sizeof s->status, "%s",
-	    json_string_value(json_object_get(ri, "status")) ? json_string_value(json_object_get(ri, "status")) : "?");
-	ds = json_object_get(ri, "dataset");
-	s->total = int_at(ds, "units", -1);
-	sh = json_object_get(ds, "shard");
-	if (json_is_object(sh) && int_at(sh, "count", 0) >= 1 && int_at(sh, "index", -1) >= 0 &&
-	    int_at(sh, "index", -1) < int_at(sh, "count", 0) && int_at(sh, "count", 0) <= 1000000) {
+	snprintf(s->status, sizeof s->status, "%s", f.status ? f.status : "?");
+	s->total = f.units;
+	if (f.shard_recorded) {
 		s->has_shard = 1;
-		s->index = (unsigned int)int_at(sh, "index", 0);
-		s->count = (unsigned int)int_at(sh, "count", 1);
-	} else {
-		/* run.json of 0.1.0: the shard only in the recorded configuration ("I/N") */
-		const char *cs = json_string_value(json_object_get(json_object_get(json_object_get(ri, "config"),
-		    "dataset"), "shard"));
-		unsigned int i, n;
-		if (cs && sscanf(cs, "%u/%u", &i, &n) == 2 && n >= 1 && i < n && n <= 1000000) {
-			s->has_shard = 1;
-			s->index = i;
-			s->count = n;
-		}
+		s->index = f.shard_index;
+		s->count = f.shard_count;
 	}
-	epochs = int_at(json_object_get(ri, "model"), "epochs", 1);
-	sel = int_at(ds, "selection_items", -1);
-	s->sel_units = sel >= 0 ? sel * (epochs > 0 ? epochs : 1) : -1;
-	session = json_object_get(ri, "session");
-	s->resumed = int_at(session, "resumed", 0);
-	s->session_start = parse_utc(json_string_value(json_object_get(ri, "session_start_time")));
-	json_decref(ri);
+	s->sel_units = f.selection_items >= 0 ? f.selection_items * f.epochs : -1;
+	s->resumed = f.resumed;
+	s->session_start = parse_utc(f.session_start_time);
+	msb_run_info_free(ri);
 }
 
 /* Exit status (message printed). */

@@ -170,7 +170,9 @@ MSB_API int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *bac
  * set, MSB_EMISMATCH when resuming a run of another configuration,
  * MSB_ESTATE when another process is running in out_dir or this handle
  * already ran, MSB_EIO on a write failure. After any of these the folder
- * can be resumed. Only once per handle.
+ * can be resumed. Only once per handle. Writes results.jsonl,
+ * answers.jsonl and run.json only: summary.json and the reports are
+ * msb_run_write_summary's (runfolder.h), called after this.
  */
 MSB_API int msb_eval_run(msb_eval *ev);
 
@@ -204,7 +206,11 @@ MSB_API const char *msb_eval_config_hash(const msb_eval *ev);
  */
 MSB_API void msb_eval_free(msb_eval *ev);
 
-/** new + run + free in one call; stats may be NULL. Returns msb_eval_run's result. */
+/**
+ * new + run + msb_run_write_summary + free in one call; stats may be NULL.
+ * Returns msb_eval_run's result, or the summary's error when the run
+ * returned 0.
+ */
 MSB_API int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
     const msb_eval_options *opts, msb_eval_stats *stats);
 

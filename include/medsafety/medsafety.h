@@ -18,5 +18,6 @@
 #include "results.h"
 #include "mcq.h"
 #include "paper.h"
+#include "runfolder.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -14,76 +14,55 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "core/alloc.h"
 #include "core/error.h"
-#include "core/jsonmem.h"
-#include "core/lines.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
+#include "runfolder/runfolder.h"
 
 typedef struct {
 	msb_eval *ev;
 	msb_strmap ids;
 } load_ctx;
 
-static long long tokens_of(json_t *v)
-{
-	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
-}
-
-static int load_line(const char *line, size_t len, size_t off, void *ud)
+static int load_line(const msb__rf_line *l, void *ud)
 {
 	load_ctx *lc = ud;
 	msb_eval *ev = lc->ev;
-	json_t *o = json_loadb(line, len, 0, NULL);
-	const char *id, *key, *text;
+	msb__rf_answer a;
 	msb_completion *c = NULL;
 	msb_request r;
 	msb__task probe;
 	char want[65];
 	size_t idx, unit;
-	json_int_t sample;
 
-	(void)off;
-	if (!json_is_object(o))
-		goto skip; /* a damaged line: that unit is asked again */
-	id = json_string_value(json_object_get(o, "id"));
-	key = json_string_value(json_object_get(o, "key"));
-	text = json_string_value(json_object_get(o, "response"));
-	sample = json_integer_value(json_object_get(o, "sample"));
-	if (!id || !key || !text || sample < 0 || sample >= ev->o.epochs ||
-	    !msb_strmap_get(&lc->ids, id, &idx))
-		goto skip;
-	unit = idx * (size_t)ev->o.epochs + (size_t)sample;
+	/* a damaged or unusable line: that unit is asked again */
+	if (!l->obj || msb__rf_answer_parse(l->obj, &a) || a.sample >= ev->o.epochs ||
+	    !msb_strmap_get(&lc->ids, a.id, &idx))
+		return 0;
+	unit = idx * (size_t)ev->o.epochs + (size_t)a.sample;
 	if (ev->done[unit] || ev->answers[unit])
-		goto skip;
+		return 0;
 	memset(&probe, 0, sizeof probe);
 	probe.item = msb_dataset_item(ev->ds, idx);
-	probe.sample = (int)sample;
+	probe.sample = a.sample;
 	msb__eval_build_request(ev, &probe, &r);
 	msb__cache_model_key(ev, &r, want);
-	if (strcmp(want, key))
-		goto skip; /* another model or other settings: not this run's answer */
-	if (msb_completion_new(&c) || msb_completion_set_text(c, text)) {
+	if (strcmp(want, a.key))
+		return 0; /* another model or other settings: not this run's answer */
+	if (msb_completion_new(&c) || msb_completion_set_text(c, a.response)) {
 		msb_completion_free(c);
-		json_decref(o);
 		return MSB_ENOMEM;
 	}
-	if (json_is_string(json_object_get(o, "reasoning")))
-		msb_completion_set_reasoning(c, json_string_value(json_object_get(o, "reasoning")));
-	if (json_is_string(json_object_get(o, "finish_reason")))
-		msb_completion_set_finish_reason(c, json_string_value(json_object_get(o, "finish_reason")));
-	msb_completion_set_usage(c, tokens_of(json_object_get(o, "prompt_tokens")),
-	    tokens_of(json_object_get(o, "completion_tokens")));
-	if (json_is_integer(json_object_get(o, "attempts")) &&
-	    json_integer_value(json_object_get(o, "attempts")) > 0)
-		msb_completion_set_attempts(c, (int)json_integer_value(json_object_get(o, "attempts")));
+	if (a.reasoning)
+		msb_completion_set_reasoning(c, a.reasoning);
+	if (a.finish_reason)
+		msb_completion_set_finish_reason(c, a.finish_reason);
+	msb_completion_set_usage(c, a.prompt_tokens, a.completion_tokens);
+	if (a.attempts > 0)
+		msb_completion_set_attempts(c, a.attempts);
 	ev->answers[unit] = c;
 	ev->answers_loaded++;
-skip:
-	json_decref(o);
 	return 0;
 }
 
@@ -105,7 +84,7 @@ static int load(msb_eval *ev, int fd, const char *path)
 			msb_strmap_dispose(&lc.ids);
 			return MSB_ENOMEM;
 		}
-	rc = msb__lines_each(&end, fd, path, load_line, &lc);
+	rc = msb__rf_each(fd, path, MSB__RF_OBJECT, &end, load_line, &lc);
 	msb_strmap_dispose(&lc.ids);
 	if (rc)
 		return rc;
@@ -156,12 +135,6 @@ int msb__answers_take(msb_eval *ev, msb__task *t)
 	return 1;
 }
 
-static void put(int *bad, json_t *o, const char *k, json_t *v)
-{
-	if (!v || json_object_set_new(o, k, v))
-		*bad = 1;
-}
-
 /*
  * Append one model answer to the loop's batch; msb__answers_flush writes
  * the batch with one write(2) before the loop waits again, so an answer
@@ -170,39 +143,26 @@ static void put(int *bad, json_t *o, const char *k, json_t *v)
 int msb__answers_put(msb_eval *ev, const msb__task *t)
 {
 	const msb_completion *c = t->c;
-	json_t *o;
+	msb__rf_answer a;
 	msb_request r;
-	char key[65], *s;
-	int bad = 0, rc = 0;
+	char key[65];
 
 	if (ev->answers_fd < 0 || !c || !msb_completion_text(c))
 		return 0;
 	msb__eval_build_request(ev, t, &r);
 	msb__cache_model_key(ev, &r, key);
-	if (!(o = json_object()))
-		return MSB_ENOMEM;
-	put(&bad, o, "id", msb__json_text(msb_item_id(t->item)));
-	put(&bad, o, "sample", json_integer(t->sample));
-	put(&bad, o, "key", json_string(key));
-	put(&bad, o, "response", msb__json_text(msb_completion_text(c)));
-	if (msb_completion_reasoning(c))
-		put(&bad, o, "reasoning", msb__json_text(msb_completion_reasoning(c)));
-	if (msb_completion_finish_reason(c))
-		put(&bad, o, "finish_reason", msb__json_text(msb_completion_finish_reason(c)));
-	if (msb_completion_prompt_tokens(c) >= 0)
-		put(&bad, o, "prompt_tokens", json_integer(msb_completion_prompt_tokens(c)));
-	if (msb_completion_completion_tokens(c) >= 0)
-		put(&bad, o, "completion_tokens", json_integer(msb_completion_completion_tokens(c)));
-	put(&bad, o, "latency_ms", json_real(msb_completion_latency_ms(c)));
-	put(&bad, o, "attempts", json_integer(msb_completion_attempts(c)));
-	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!s)
-		return MSB_ENOMEM;
-	if (msb_buf_puts(&ev->answers_buf, s) || msb_buf_putc(&ev->answers_buf, '\n'))
-		rc = MSB_ENOMEM;
-	msb__json_free(s);
-	return rc;
+	memset(&a, 0, sizeof a);
+	a.id = msb_item_id(t->item);
+	a.sample = t->sample;
+	a.key = key;
+	a.response = msb_completion_text(c);
+	a.reasoning = msb_completion_reasoning(c);
+	a.finish_reason = msb_completion_finish_reason(c);
+	a.prompt_tokens = msb_completion_prompt_tokens(c);
+	a.completion_tokens = msb_completion_completion_tokens(c);
+	a.latency_ms = msb_completion_latency_ms(c);
+	a.attempts = msb_completion_attempts(c);
+	return msb__rf_answer_line(&ev->answers_buf, &a);
 }
 
 int msb__answers_flush(msb_eval *ev)

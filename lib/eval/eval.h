@@ -102,8 +102,12 @@ void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v
 /* ---- provenance (runinfo.c) ---- */
 int msb__eval_config_hash(struct msb_eval *ev);
 int msb__runinfo_write(struct msb_eval *ev, const char *status);
-/* summary.json through the scorer when this build has one; 0 otherwise. */
-int msb__summary_write(struct msb_eval *ev);
+/*
+ * msb_eval_run_simple's summary.json and reports (msb_run_write_summary)
+ * after msb_eval_run returned rc, when the run wrote its run.json; rc, or
+ * the summary's error when rc is 0.
+ */
+int msb__eval_finish_simple(struct msb_eval *ev, int rc);
 
 /* ---- worker pool (pool.c) ---- */
 int msb__pool_start(struct msb_eval *ev, int n);
@@ -160,6 +164,7 @@ struct msb_eval {
 	char config_hash[65];
 	char dataset_hash[65];
 	char start_time[32], first_start_time[32];
+	int runinfo_written;          /* run.json is written: the folder is this run's (runinfo.c) */
 	int ran;
 
 	/* the loop */

@@ -6,105 +6,22 @@
  * the end, so a power loss costs at most that window.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "backend/completion.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "core/jsonmem.h"
 #include "eval/eval.h"
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned int cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0)
-		n = 2, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A JSON string even for text that is not valid UTF-8 (models do emit such bytes): bad bytes become U+FFFD. */
-json_t *msb__json_text(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	msb_buf b = MSB_BUF_INIT;
-	json_t *j = json_string(s);
-
-	if (j)
-		return j;
-	while (*p) {
-		size_t n = utf8_seq(p);
-		if (n)
-			msb_buf_put(&b, (const char *)p, n), p += n;
-		else
-			msb_buf_puts(&b, "\xEF\xBF\xBD"), p++;
-	}
-	/* the repaired text is valid UTF-8: a failure now is out of memory (NULL) */
-	j = b.failed ? NULL : json_string(msb_buf_cstr(&b));
-	msb_buf_dispose(&b);
-	return j;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? msb__json_text(s) : json_null();
-}
-
-static json_t *tokens(long long n)
-{
-	return n >= 0 ? json_integer(n) : json_null();
-}
+#include "runfolder/runfolder.h"
 
 /*
- * Set obj[key] = value (taking the reference), and remember a failure in
- * *bad: a NULL value (jansson could not allocate it) or a failed set. A
- * record with a member missing must never reach the journal.
+ * The record of a finished task, as the run folder's codec writes it
+ * (lib/runfolder/record.c): this function only says what each field is.
  */
-static void put(int *bad, json_t *obj, const char *key, json_t *value)
-{
-	if (!value || json_object_set_new(obj, key, value) != 0)
-		*bad = 1;
-}
-
-static json_t *error_obj(const char *stage, int code, const char *kind, const char *msg)
-{
-	json_t *e = json_object();
-	int bad = !e;
-
-	put(&bad, e, "stage", json_string(stage));
-	put(&bad, e, "kind", json_string(kind ? kind : "error"));
-	put(&bad, e, "message", msb__json_text(msg ? msg : msb_strerror(code)));
-	put(&bad, e, "code", json_integer(code));
-	if (bad) {
-		json_decref(e);
-		return NULL;
-	}
-	return e;
-}
-
 int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 {
 	const msb_item *it = t->item;
@@ -113,87 +30,62 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	/* t->status is the last stage's: the model's outcome is in its completion */
 	int model_ok = c && !msb_completion_error_code(c) && msb_completion_text(c) &&
 	    (t->v || !ev->judge || t->status >= 0);
-	json_t *o = json_object(), *judge, *usage, *err = json_null();
-	char *s;
-	int rc = 0, score = 0, bad = 0;
+	msb__rf_record r;
 
-	if (!o)
-		return MSB_ENOMEM;
+	memset(&r, 0, sizeof r);
 	if (!model_ok) {
-		int code = c && msb_completion_error_code(c) ? msb_completion_error_code(c) :
+		r.error_stage = "model";
+		r.error_code = c && msb_completion_error_code(c) ? msb_completion_error_code(c) :
 		    (t->status < 0 ? t->status : MSB_EUSER);
-		err = error_obj("model", code, c ? msb_completion_error_kind(c) : "error",
-		    c ? msb_completion_error_message(c) : NULL);
+		r.error_kind = c ? msb_completion_error_kind(c) : NULL;
+		r.error_message = c ? msb_completion_error_message(c) : NULL;
 	} else if (ev->judge && (!v || msb_verdict_error_code(v))) {
-		int code = v ? msb_verdict_error_code(v) : MSB_ERROR;
-		err = error_obj("judge", code, v ? msb_verdict_error_kind(v) : "error",
-		    v ? msb_verdict_error_message(v) : NULL);
+		r.error_stage = "judge";
+		r.error_code = v ? msb_verdict_error_code(v) : MSB_ERROR;
+		r.error_kind = v ? msb_verdict_error_kind(v) : NULL;
+		r.error_message = v ? msb_verdict_error_message(v) : NULL;
 	} else if (v) {
-		score = msb_verdict_score(v);
+		r.score = msb_verdict_score(v);
 	}
-	put(&bad, o, "id", msb__json_text(msb_item_id(it)));
-	put(&bad, o, "principle", json_integer(msb_item_principle(it)));
-	put(&bad, o, "category", json_integer(msb_item_category(it)));
-	put(&bad, o, "source", str_or_null(msb_item_source(it)));
-	put(&bad, o, "split", str_or_null(msb_item_split(it)));
-	put(&bad, o, "prompt", msb__json_text(msb_item_prompt(it)));
-	put(&bad, o, "response", model_ok ? msb__json_text(msb_completion_text(c)) : json_null());
-	put(&bad, o, "score", score ? json_integer(score) : json_null());
-	judge = json_object();
-	put(&bad, judge, "name", ev->judge ? json_string(msb_judge_name(ev->judge)) : json_null());
-	put(&bad, judge, "reason", str_or_null(v ? msb_verdict_reason(v) : NULL));
-	put(&bad, judge, "raw", str_or_null(v ? msb_verdict_raw(v) : NULL));
-	put(&bad, o, "judge", judge);
-	put(&bad, o, "error", err);
+	if (r.error_stage) {
+		if (!r.error_kind)
+			r.error_kind = "error";
+		if (!r.error_message)
+			r.error_message = msb_strerror(r.error_code);
+	}
+	r.id = msb_item_id(it);
+	r.principle = msb_item_principle(it);
+	r.category = msb_item_category(it);
+	r.source = msb_item_source(it);
+	r.split = msb_item_split(it);
+	r.prompt = msb_item_prompt(it);
+	r.response = model_ok ? msb_completion_text(c) : NULL;
+	r.judge_name = ev->judge ? msb_judge_name(ev->judge) : NULL;
+	r.judge_reason = v ? msb_verdict_reason(v) : NULL;
+	r.judge_raw = v ? msb_verdict_raw(v) : NULL;
 	/*
 	 * attempts the answer took; for a stored one (cache, answers.jsonl) the
 	 * count from when it was paid for ("cached": true says this run sent none)
 	 */
-	put(&bad, o, "attempts",
-	    json_integer(t->model_cached ? (c ? msb_completion_attempts(c) : 0) :
-	        (t->model_attempts > 0 ? t->model_attempts - 1 : 0) + (c ? msb_completion_attempts(c) : 0)));
-	put(&bad, o, "latency_ms", json_real(c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0));
-	usage = json_object();
-	put(&bad, usage, "prompt_tokens", tokens(c ? msb_completion_prompt_tokens(c) : -1));
-	put(&bad, usage, "completion_tokens", tokens(c ? msb_completion_completion_tokens(c) : -1));
-	put(&bad, usage, "judge_prompt_tokens", tokens(v ? msb_verdict_prompt_tokens(v) : -1));
-	put(&bad, usage, "judge_completion_tokens",
-	    tokens(v ? msb_verdict_completion_tokens(v) : -1));
-	put(&bad, o, "usage", usage);
-	put(&bad, o, "config_hash", json_string(ev->config_hash));
-	/* additions beyond the contract */
-	put(&bad, o, "sample", json_integer(t->sample));
-	if (c && msb_completion_reasoning(c))
-		put(&bad, o, "reasoning", msb__json_text(msb_completion_reasoning(c)));
-	if (c && msb_completion_finish_reason(c))
-		put(&bad, o, "finish_reason", json_string(msb_completion_finish_reason(c)));
-	/* the server's own refusal (OpenAI "refusal"), and answers whose bad bytes became U+FFFD */
-	if (c && msb__completion_refusal(c)) {
-		put(&bad, o, "refusal", json_true());
-		put(&bad, o, "refusal_text", msb__json_text(msb__completion_refusal(c)));
-	}
-	if (c && msb__completion_text_repaired(c))
-		put(&bad, o, "text_repaired", json_true());
-	put(&bad, o, "judge_attempts",
-	    json_integer(t->judge_cached ? (v ? msb_verdict_attempts(v) : 0) :
-	        (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb_verdict_attempts(v) : 0)));
-	put(&bad, o, "judge_latency_ms", json_real(v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0));
-	put(&bad, o, "cached", json_boolean(t->model_cached));
-	put(&bad, o, "kind", json_string(msb_kind_name(msb_item_kind(it)))); /* harmful / benign */
-	if (bad) {
-		json_decref(o);
-		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory building the record of %s",
-		    msb_item_id(it));
-	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!s)
-		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory writing the record of %s",
-		    msb_item_id(it));
-	if (msb_buf_puts(out, s) || msb_buf_putc(out, '\n'))
-		rc = MSB_ENOMEM;
-	msb__json_free(s); /* jansson's memory, from its own allocator (libc by default) */
-	return rc;
+	r.attempts = t->model_cached ? (c ? msb_completion_attempts(c) : 0) :
+	    (t->model_attempts > 0 ? t->model_attempts - 1 : 0) + (c ? msb_completion_attempts(c) : 0);
+	r.latency_ms = c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0;
+	r.prompt_tokens = c ? msb_completion_prompt_tokens(c) : -1;
+	r.completion_tokens = c ? msb_completion_completion_tokens(c) : -1;
+	r.judge_prompt_tokens = v ? msb_verdict_prompt_tokens(v) : -1;
+	r.judge_completion_tokens = v ? msb_verdict_completion_tokens(v) : -1;
+	r.config_hash = ev->config_hash;
+	r.sample = t->sample;
+	r.reasoning = c ? msb_completion_reasoning(c) : NULL;
+	r.finish_reason = c ? msb_completion_finish_reason(c) : NULL;
+	r.refusal_text = c ? msb__completion_refusal(c) : NULL;
+	r.text_repaired = c && msb__completion_text_repaired(c);
+	r.judge_attempts = t->judge_cached ? (v ? msb_verdict_attempts(v) : 0) :
+	    (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb_verdict_attempts(v) : 0);
+	r.judge_latency_ms = v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0;
+	r.cached = t->model_cached;
+	r.kind = msb_kind_name(msb_item_kind(it)); /* harmful / benign */
+	return msb__rf_record_line(out, &r);
 }
 
 /* *done: bytes written, also when it fails part way (a full disk). */

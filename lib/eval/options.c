@@ -125,7 +125,7 @@ int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *
 
 	if ((rc = msb_eval_new(&ev, ds, backend, judge, opts)))
 		return rc;
-	rc = msb_eval_run(ev);
+	rc = msb__eval_finish_simple(ev, msb_eval_run(ev)); /* + summary.json (runinfo.c) */
 	if (stats) {
 		/* keep the run's error: get_stats must not overwrite it */
 		msb_error saved = *msb_error_last();

@@ -18,9 +18,9 @@
 #include "core/jsonmem.h"
 #include "core/error.h"
 #include "core/fileio.h"
-#include "core/lines.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
+#include "runfolder/runfolder.h"
 
 static int exists(const char *path)
 {
@@ -150,26 +150,22 @@ static int resume_check_config(msb_eval *ev, json_t *root, const char *path)
 /* Check run.json against this run and keep its start time. */
 static int check_runinfo(msb_eval *ev)
 {
-	char *path = join(ev->out_dir, "run.json"), *text = NULL;
-	json_t *root;
-	int rc = 0;
+	json_t *root = NULL;
+	const char *st;
+	char *path;
+	int rc = msb__rf_runinfo_read(&root, ev->out_dir);
 
-	if (!path)
-		return MSB_ENOMEM;
-	if (msb__file_read(&text, NULL, path)) {
-		msb__free(path);
-		return 0; /* none: nothing to compare */
-	}
-	root = json_loads(text, 0, NULL);
-	if (root) {
-		const char *st = json_string_value(json_object_get(root, "start_time"));
-		rc = resume_check_config(ev, root, path);
-		if (st && strlen(st) < sizeof ev->first_start_time)
-			strcpy(ev->first_start_time, st);
-		json_decref(root);
-	}
-	msb__free(text);
+	if (rc == MSB_ENOMEM)
+		return rc;
+	if (rc)
+		return 0; /* none (or unreadable): nothing to compare */
+	st = json_string_value(json_object_get(root, "start_time"));
+	path = join(ev->out_dir, "run.json");
+	rc = path ? resume_check_config(ev, root, path) : MSB_ENOMEM;
 	msb__free(path);
+	if (st && strlen(st) < sizeof ev->first_start_time)
+		strcpy(ev->first_start_time, st);
+	json_decref(root);
 	return rc;
 }
 
@@ -181,18 +177,16 @@ typedef struct {
 	size_t bad;     /* unparsable lines */
 } scan;
 
-static int scan_line(scan *s, const char *line, size_t len)
+static int scan_line(scan *s, const msb__rf_line *l)
 {
 	msb_eval *ev = s->ev;
-	json_error_t jerr;
-	json_t *o = json_loadb(line, len, 0, &jerr);
+	json_t *o = l->obj;
 	const char *id, *hash;
 	size_t idx;
 	int sample, keep = 1, rc = 0;
 
-	if (!o || !json_is_object(o)) {
+	if (!o) {
 		s->bad++;
-		json_decref(o);
 		return 0; /* a corrupt line is skipped by every reader; its unit runs again */
 	}
 	id = json_string_value(json_object_get(o, "id"));
@@ -203,7 +197,6 @@ static int scan_line(scan *s, const char *line, size_t len)
 		    "%s/results.jsonl: cannot resume: records of configuration %.12s, this run is "
 		    "%.12s (use another folder, or force to start over)", ev->out_dir, hash,
 		    ev->config_hash);
-		json_decref(o);
 		return rc;
 	}
 	if (ev->o.retry_errors && ev->o.retry_errors != MSB_EVAL_RETRY_UNSCORED &&
@@ -222,19 +215,17 @@ static int scan_line(scan *s, const char *line, size_t len)
 			ev->st.resumed++;
 		}
 	}
-	json_decref(o);
 	if (keep && s->out_fd >= 0) {
-		if (write(s->out_fd, line, len) != (ssize_t)len || write(s->out_fd, "\n", 1) != 1)
+		if (write(s->out_fd, l->text, l->len) != (ssize_t)l->len || write(s->out_fd, "\n", 1) != 1)
 			return msb__error_set(MSB_EIO, "%s: cannot write the compacted journal: %s",
 			    ev->out_dir, strerror(errno));
 	}
 	return 0;
 }
 
-static int scan_each(const char *line, size_t len, size_t off, void *ud)
+static int scan_each(const msb__rf_line *l, void *ud)
 {
-	(void)off;
-	return scan_line(ud, line, len);
+	return scan_line(ud, l);
 }
 
 static int lock_dir(msb_eval *ev)
@@ -317,7 +308,7 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 			goto out;
 		}
 	}
-	if ((rc = msb__lines_each(&good_end, fd, path, scan_each, &s)))
+	if ((rc = msb__rf_each(fd, path, MSB__RF_RECORD, &good_end, scan_each, &s)))
 		goto out;
 	if (ev->o.dry_run)
 		goto ready;

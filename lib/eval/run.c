@@ -478,10 +478,10 @@ int msb_eval_run(msb_eval *ev)
 		rc = 0, status = "finished";
 	ev->st.stop_reason = rc;
 	{
+		/* the runner stops at the journal and run.json: summary.json is msb_run_write_summary's */
 		int r2 = msb__runinfo_write(ev, status);
-		int r3 = msb__summary_write(ev);
-		if (!rc && (r2 || r3))
-			rc = r2 ? r2 : r3;
+		if (!rc && r2)
+			rc = r2;
 	}
 	if (rc == MSB_ECANCELED)
 		return msb__error_set(rc, "%s: run cancelled after %zu of %zu units (resume to finish)",

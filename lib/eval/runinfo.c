@@ -1,27 +1,24 @@
 /*
  * lib/eval/runinfo.c - the run's identity (config_hash), its provenance
- * (run.json) and its statistics (summary.json).
+ * (run.json). Its statistics (summary.json) are not the runner's: see
+ * msb_run_write_summary (lib/results/finish.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "medsafety/report.h"
-#include "medsafety/results.h"
-#include "medsafety/stats.h"
+#include "medsafety/runfolder.h"
 #include "medsafety/version.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "core/jsonmem.h"
-#include "core/fileio.h"
 #include "core/sha256.h"
 #include "backend/backend.h"
 #include "dataset/dataset.h"
 #include "eval/eval.h"
 #include "judge/llm.h"
-#include "report/meta.h"
+#include "runfolder/runfolder.h"
 
 /*
  * The configuration hash covers what decides the records: the model
@@ -62,8 +59,7 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 {
 	json_t *o = json_object(), *ds = json_object(), *model = json_object(), *judge = json_object(),
 	       *opt = json_object(), *counts = json_object();
-	char end[32], path[4096], hex[65], policy_hex[65];
-	char *text;
+	char end[32], hex[65], policy_hex[65];
 	int rc;
 
 	if (!o || !ds || !model || !judge || !opt || !counts) {
@@ -154,36 +150,31 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(counts, "prompt_tokens", json_integer(ev->st.prompt_tokens));
 	json_object_set_new(counts, "completion_tokens", json_integer(ev->st.completion_tokens));
 	json_object_set_new(o, "session", counts);
-	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = msb__rf_runinfo_write(ev->out_dir, o);
 	json_decref(o);
-	if (!text)
-		return MSB_ENOMEM;
-	snprintf(path, sizeof path, "%s/run.json", ev->out_dir);
-	rc = msb__file_write_atomic(path, text, strlen(text));
-	msb__json_free(text);
+	if (!rc)
+		ev->runinfo_written = 1;
 	return rc;
 }
 
-int msb__summary_write(msb_eval *ev)
+/*
+ * msb_eval_run_simple's promise (summary.json and the reports), kept by
+ * the separate step, not by the runner: once the run wrote its run.json
+ * (it got past the checks of the folder), whatever it returned. The run's
+ * own error stays the one returned and in msb_error_last.
+ */
+int msb__eval_finish_simple(msb_eval *ev, int rc)
 {
-	const char *dir = ev->out_dir;
-	msb_report_options ro;
-	msb_results *r = NULL;
-	msb_scorer *s = NULL;
-	char subtitle[512], raw[512];
-	int rc;
+	msb_error saved;
+	char msg[1024];
+	int r2;
 
-	snprintf(raw, sizeof raw, "model %s, judge %s", msb_backend_identity(ev->backend),
-	    ev->judge ? msb_judge_name(ev->judge) : "none");
-	msb__redact_urls(subtitle, sizeof subtitle, raw);
-	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
-	ro.subtitle = subtitle;
-
-	/* texts are not needed for statistics: keep the memory flat on big runs */
-	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
-	    !(rc = msb_scorer_new(&s, NULL)) && !(rc = msb_results_score(r, s)))
-		rc = msb_report_write_run(s, dir, &ro);
-	msb_scorer_free(s);
-	msb_results_free(r);
-	return rc;
+	if (!ev || !ev->runinfo_written || !ev->out_dir)
+		return rc;
+	saved = *msb_error_last();
+	snprintf(msg, sizeof msg, "%s", saved.message ? saved.message : "");
+	r2 = msb_run_write_summary(ev->out_dir, NULL);
+	if (rc)
+		msb__error_set(saved.code, "%s", msg);
+	return rc ? rc : r2;
 }

@@ -23,6 +23,7 @@
 #include "core/strmap.h"
 #include "results/merge_check.h"
 #include "results/results.h"
+#include "runfolder/runfolder.h"
 
 static int exists_in(const char *dir, const char *name)
 {
@@ -151,8 +152,6 @@ static json_t *coverage(const msb__merge_plan *plan)
 static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n, const char *hash,
     size_t count, const msb__merge_plan *plan)
 {
-	char path[4096];
-	char *dump;
 	json_t *o, *from, *cfg, *dataset, *cov;
 	size_t i;
 	int rc, bad;
@@ -191,34 +190,7 @@ static int write_runinfo(const char *out_dir, const char *const *dirs, size_t n,
 		if (json_is_object(sub))
 			json_object_del(sub, "out");
 	}
-	dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!dump)
-		return msb__error_set(MSB_ENOMEM, "%s/run.json: out of memory", out_dir);
-	snprintf(path, sizeof path, "%s/run.json", out_dir);
-	rc = msb__file_write_atomic(path, dump, strlen(dump));
-	msb__json_free(dump);
-	return rc;
-}
-
-/* summary.json says the merge is partial too: read it back, add "partial", write it again. */
-static int mark_summary(const char *out_dir, const char *text)
-{
-	char path[4096], *in = NULL, *dump = NULL;
-	json_t *o = NULL;
-	int rc;
-
-	snprintf(path, sizeof path, "%s/summary.json", out_dir);
-	if ((rc = msb__file_read(&in, NULL, path)))
-		return rc == MSB_ENOTFOUND ? 0 : rc;
-	o = json_loads(in, 0, NULL);
-	msb__free(in);
-	if (!json_is_object(o) || json_object_set_new(o, "partial", json_string(text)) ||
-	    !(dump = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
-		rc = msb__error_set(MSB_ENOMEM, "%s: cannot mark the summary partial", path);
-	else
-		rc = msb__file_write_atomic(path, dump, strlen(dump));
-	msb__json_free(dump);
+	rc = msb__rf_runinfo_write(out_dir, o);
 	json_decref(o);
 	return rc;
 }
@@ -306,12 +278,15 @@ int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_
 		unlink(tmp);
 	if (!rc)
 		rc = write_runinfo(out_dir, run_dirs, n, hash, count, &plan);
+	/*
+	 * summary.json, as msb_results_merge promised in 0.1.0 (a partial
+	 * merge's says so); the reports are msb_run_write_summary's, which a
+	 * caller that wants them calls instead of reading this one.
+	 */
 	if (!rc) {
 		rc = msb_results_write_summary(out_dir, NULL);
-		if (rc == MSB_EUNSUPPORTED)
-			rc = 0;
-		else if (!rc && plan.partial)
-			rc = mark_summary(out_dir, plan.text);
+		if (!rc && plan.partial)
+			rc = msb__summary_mark_partial(out_dir, plan.text);
 	}
 out:
 	for (i = 0; i < n; i++)

@@ -19,6 +19,7 @@
 #include "core/fileio.h"
 #include "core/jsonmem.h"
 #include "results/merge_check.h"
+#include "runfolder/runfolder.h"
 
 /* problems listed in the message at most; the rest are counted */
 #define MAX_LISTED 24
@@ -39,25 +40,7 @@ typedef struct {
 
 int msb__merge_runinfo_read(json_t **out, const char *dir)
 {
-	char path[4096];
-	char *text = NULL;
-	json_error_t err;
-	int rc;
-
-	*out = NULL;
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	if ((rc = msb__file_read(&text, NULL, path)))
-		return rc;
-	*out = json_loads(text, 0, &err);
-	msb__free(text);
-	if (!*out)
-		return json_error_code(&err) == json_error_out_of_memory ? MSB_ENOMEM : MSB_EPARSE;
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return MSB_EPARSE;
-	}
-	return 0;
+	return msb__rf_runinfo_read(out, dir);
 }
 
 json_t *msb__merge_runinfo(const char *dir)

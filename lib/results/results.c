@@ -1,7 +1,8 @@
 /*
- * lib/results/results.c - reading results.jsonl: streamed line by line,
- * torn and corrupt lines skipped and counted, the last record of an
- * (id, sample) winning.
+ * lib/results/results.c - reading results.jsonl into records: streamed line
+ * by line through the run folder's reader (lib/runfolder/reader.c), torn
+ * and corrupt lines skipped and counted, the last record of an (id,
+ * sample) winning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,56 +10,29 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "medsafety/dataset.h"
 #include "medsafety/stats.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/fileio.h"
-#include "core/lines.h"
 #include "results/results.h"
+#include "runfolder/runfolder.h"
 
 char *msb__results_path(const char *path)
 {
-	size_t n;
-	char *p;
-
-	if (!msb__is_dir(path))
-		return msb__strdup(path);
-	n = strlen(path) + sizeof "/results.jsonl";
-	p = msb__malloc(n);
-	if (p)
-		snprintf(p, n, "%s/results.jsonl", path);
-	return p;
+	return msb__rf_path(path, "results.jsonl");
 }
 
-int msb__jsonl_each(const char *path, int (*fn)(const char *line, size_t len, size_t off, void *ud),
-    void *ud)
+static const char *sdup(msb_results *r, const char *s, int text)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return msb__error_set(errno == ENOENT ? MSB_ENOTFOUND : MSB_EIO, "%s: cannot open: %s",
-		    path, strerror(errno));
-	rc = msb__lines_each(NULL, fd, path, fn, ud);
-	close(fd);
-	return rc;
-}
-
-static const char *sdup(msb_results *r, json_t *v, int text)
-{
-	const char *s = json_string_value(v);
 	if (!s || (text && (r->flags & MSB_RESULTS_NO_TEXT)))
 		return NULL;
 	return msb_arena_strdup(&r->arena, s);
 }
 
 /* Short fields that repeat from record to record (source, split, judge, hash) share a copy. */
-static const char *shared(msb_results *r, int slot, json_t *v)
+static const char *shared(msb_results *r, int slot, const char *s)
 {
-	const char *s = json_string_value(v);
-
 	if (!s)
 		return NULL;
 	if (r->last[slot] && !strcmp(r->last[slot], s))
@@ -67,106 +41,62 @@ static const char *shared(msb_results *r, int slot, json_t *v)
 	return r->last[slot];
 }
 
-static long long ival(json_t *v, long long dflt)
-{
-	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
-}
-
-/*
- * A record whose principle, category, sample or score is out of range is
- * corrupt (the journal writer never makes one): skipped like a torn line,
- * rather than handed on to break the scorer or a report.
- */
-static int valid_numbers(json_t *o)
-{
-	json_t *p = json_object_get(o, "principle"), *c = json_object_get(o, "category");
-	json_t *sm = json_object_get(o, "sample"), *sc = json_object_get(o, "score");
-
-	return (!json_is_integer(p) || (json_integer_value(p) >= 0 && json_integer_value(p) <= 9)) &&
-	    (!json_is_integer(c) || (json_integer_value(c) >= 0 && json_integer_value(c) <= 1000000)) &&
-	    (!json_is_integer(sm) || (json_integer_value(sm) >= 0 && json_integer_value(sm) <= 1000000)) &&
-	    (!json_is_integer(sc) || (json_integer_value(sc) >= 1 && json_integer_value(sc) <= 5));
-}
-
 /* The line has the string but the arena could not copy it: out of memory. */
-static int lost(json_t *v, const char *copy)
+static int lost(const char *s, const char *copy)
 {
-	return json_string_value(v) && !copy;
+	return s && !copy;
 }
 
-static int add_line(const char *line, size_t len, size_t off, void *ud)
+/* One line of the journal, parsed and checked by the run folder's codec (lib/runfolder). */
+static int add_line(const msb__rf_line *l, void *ud)
 {
 	msb_results *r = ud;
-	json_error_t jerr = { 0 };
-	json_t *o = json_loadb(line, len, 0, &jerr), *j, *e, *u;
+	msb__rf_record x;
 	struct msb_record rec;
 	char key[4200];
-	size_t at;
-	int existed = 0, oom = 0;
+	size_t at, off = l->off;
+	int existed = 0, oom = 0, text = !(r->flags & MSB_RESULTS_NO_TEXT);
 
-	/* the line's number: empty lines (one byte each) are not passed on, so count them here */
-	r->line_no += 1 + (off > r->next_off ? off - r->next_off : 0);
-	r->next_off = off + len + 1;
-	/* a line jansson could not hold in memory is not a corrupt line: fail, do not skip it */
-	if (!o && json_error_code(&jerr) == json_error_out_of_memory)
-		return msb__error_set(MSB_ENOMEM, "%s: out of memory reading the record at byte %zu",
-		    r->path, off);
-	if (!o || !json_is_object(o) || !json_string_value(json_object_get(o, "id")) ||
-	    !valid_numbers(o)) {
+	r->line_no = l->no;
+	if (!l->obj) {
 		if (r->skipped < MSB_RESULTS_SKIPPED_KEPT)
 			r->skipped_at[r->skipped] = r->line_no;
 		r->skipped++;
-		json_decref(o);
 		return 0;
 	}
+	msb__rf_record_parse(l->obj, &x);
 	memset(&rec, 0, sizeof rec);
-	j = json_object_get(o, "judge");
-	e = json_object_get(o, "error");
-	u = json_object_get(o, "usage");
-	rec.id = sdup(r, json_object_get(o, "id"), 0);
-	rec.sample = (int)ival(json_object_get(o, "sample"), 0);
-	rec.principle = (int)ival(json_object_get(o, "principle"), 0);
-	rec.category = (int)ival(json_object_get(o, "category"), 0);
-	{
-		const char *kind = json_string_value(json_object_get(o, "kind"));
-		rec.kind = kind && !strcmp(kind, "benign") ? MSB_KIND_BENIGN : MSB_KIND_HARMFUL;
+	rec.id = sdup(r, x.id, 0);
+	rec.sample = x.sample;
+	rec.principle = x.principle;
+	rec.category = x.category;
+	rec.kind = !strcmp(x.kind, "benign") ? MSB_KIND_BENIGN : MSB_KIND_HARMFUL;
+	rec.source = shared(r, 0, x.source);
+	rec.split = shared(r, 1, x.split);
+	rec.prompt = sdup(r, x.prompt, 1);
+	rec.response = sdup(r, x.response, 1);
+	rec.score = x.score;
+	rec.judge_name = shared(r, 2, x.judge_name);
+	rec.judge_reason = sdup(r, x.judge_reason, 1);
+	rec.judge_raw = sdup(r, x.judge_raw, 1);
+	if (x.error_stage) {
+		rec.error_stage = shared(r, 4, x.error_stage);
+		rec.error_kind = sdup(r, x.error_kind, 0);
+		rec.error_message = sdup(r, x.error_message, 0);
 	}
-	rec.source = shared(r, 0, json_object_get(o, "source"));
-	rec.split = shared(r, 1, json_object_get(o, "split"));
-	rec.prompt = sdup(r, json_object_get(o, "prompt"), 1);
-	rec.response = sdup(r, json_object_get(o, "response"), 1);
-	rec.score = (int)ival(json_object_get(o, "score"), 0);
-	if (rec.score < 0 || rec.score > 5)
-		rec.score = 0;
-	rec.judge_name = shared(r, 2, json_object_get(j, "name"));
-	rec.judge_reason = sdup(r, json_object_get(j, "reason"), 1);
-	rec.judge_raw = sdup(r, json_object_get(j, "raw"), 1);
-	if (json_is_object(e)) {
-		rec.error_stage = shared(r, 4, json_object_get(e, "stage"));
-		rec.error_kind = sdup(r, json_object_get(e, "kind"), 0);
-		rec.error_message = sdup(r, json_object_get(e, "message"), 0);
-		if (!rec.error_stage)
-			rec.error_stage = "model";
-	}
-	rec.config_hash = shared(r, 3, json_object_get(o, "config_hash"));
-	rec.attempts = (int)ival(json_object_get(o, "attempts"), 0);
-	rec.latency_ms = json_number_value(json_object_get(o, "latency_ms"));
-	rec.prompt_tokens = ival(json_object_get(u, "prompt_tokens"), -1);
-	rec.completion_tokens = ival(json_object_get(u, "completion_tokens"), -1);
+	rec.config_hash = shared(r, 3, x.config_hash);
+	rec.attempts = x.attempts;
+	rec.latency_ms = x.latency_ms;
+	rec.prompt_tokens = x.prompt_tokens;
+	rec.completion_tokens = x.completion_tokens;
 	rec.line_off = off;
-	rec.line_len = len;
-	oom = !rec.id || lost(json_object_get(o, "source"), rec.source) ||
-	    lost(json_object_get(o, "split"), rec.split) ||
-	    lost(json_object_get(j, "name"), rec.judge_name) ||
-	    lost(json_object_get(o, "config_hash"), rec.config_hash) ||
-	    (json_is_object(e) && (lost(json_object_get(e, "kind"), rec.error_kind) ||
-	        lost(json_object_get(e, "message"), rec.error_message))) ||
-	    (!(r->flags & MSB_RESULTS_NO_TEXT) &&
-	        (lost(json_object_get(o, "prompt"), rec.prompt) ||
-	            lost(json_object_get(o, "response"), rec.response) ||
-	            lost(json_object_get(j, "reason"), rec.judge_reason) ||
-	            lost(json_object_get(j, "raw"), rec.judge_raw)));
-	json_decref(o);
+	rec.line_len = l->len;
+	oom = !rec.id || lost(x.source, rec.source) || lost(x.split, rec.split) ||
+	    lost(x.judge_name, rec.judge_name) || lost(x.config_hash, rec.config_hash) ||
+	    lost(x.error_stage, rec.error_stage) || lost(x.error_kind, rec.error_kind) ||
+	    lost(x.error_message, rec.error_message) ||
+	    (text && (lost(x.prompt, rec.prompt) || lost(x.response, rec.response) ||
+	        lost(x.judge_reason, rec.judge_reason) || lost(x.judge_raw, rec.judge_raw)));
 	if (oom)
 		return msb__error_set(MSB_ENOMEM, "%s: out of memory reading the record at byte %zu",
 		    r->path, off);
@@ -209,7 +139,7 @@ int msb_results_open(msb_results **out, const char *path, unsigned int flags)
 		msb__free(r);
 		return MSB_ENOMEM;
 	}
-	if ((rc = msb__jsonl_each(r->path, add_line, r))) {
+	if ((rc = msb__rf_each_path(r->path, MSB__RF_RECORD, add_line, r))) {
 		msb_results_free(r);
 		return rc;
 	}

@@ -32,16 +32,12 @@ struct msb_results {
 	/* the last distinct values of repetitive fields: records share one copy */
 	const char *last[5];
 	/* line numbers: the current line, and the first skipped ones (corrupt-line warnings) */
-	size_t line_no, next_off;
+	size_t line_no;
 	size_t skipped_at[MSB_RESULTS_SKIPPED_KEPT];
 };
 
-/*
- * Call fn for each complete line of a journal file (streamed, any size);
- * a torn last line is not passed on. Stops at fn's first non-zero return.
- */
-int msb__jsonl_each(const char *path, int (*fn)(const char *line, size_t len, size_t off, void *ud),
-    void *ud);
+/* Add "partial": text to DIR/summary.json (a partial merge), atomically (finish.c). */
+int msb__summary_mark_partial(const char *dir, const char *text);
 /* path/results.jsonl when path is a folder, else path. New: msb__free. */
 char *msb__results_path(const char *path);
 

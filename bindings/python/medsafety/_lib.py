@@ -183,6 +183,12 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_record_config_hash": (S, [P]),
     "msb_results_merge": (I, [S, POINTER(c_char_p), Z]),
     "msb_results_write_summary": (I, [S, POINTER(_abi.msb_scorer_options)]),
+    # runfolder.h
+    "msb_run_info_open": (I, [PP, S]),
+    "msb_run_info_free": (V, [P]),
+    "msb_run_info_json": (I, [PP, P]),
+    "msb_run_info_string": (S, [P, S]),
+    "msb_run_write_summary": (I, [S, P]),
     # added in 0.2: item kinds and the benign set (dataset.h)
     "msb_item_kind": (I, [P]),
     "msb_item_rationale": (S, [P]),

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from . import _abi
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
-from .errors import Error
+from .errors import Error, NotFound
 
 __all__ = ["Results", "compare", "merge", "compare_over_refusal", "COMPARE_MIN_PAIRS",
            "wilson_interval"]
@@ -154,6 +154,22 @@ def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
     if confidence is not None:
         opts.confidence = float(confidence)
     return opts
+
+
+def read_run_info(run_dir: PathLike) -> Dict[str, Any]:
+    """run.json of a run folder as a dict, read by the library (msb_run_info_open):
+    FileNotFoundError when the folder has none."""
+    info = c_void_p()
+    try:
+        LIB.call(LIB.msb_run_info_open, byref(info), to_bytes(run_dir))
+    except NotFound as e:
+        raise FileNotFoundError(str(e)) from None
+    try:
+        text = c_void_p()
+        LIB.call(LIB.msb_run_info_json, byref(text), info)
+        return json.loads(LIB.take_string(text) or "{}")
+    finally:
+        LIB.msb_run_info_free(info)
 
 
 class Results(Handle):
@@ -317,8 +333,7 @@ class Results(Handle):
         if self.path is None:
             return {}
         path = self.path if os.path.isdir(self.path) else os.path.dirname(self.path)
-        with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
-            return json.load(f)
+        return read_run_info(path)
 
     def write_report(self, path: PathLike, format: str = "md", *, title: Optional[str] = None,
                      subtitle: Optional[str] = None) -> None:

@@ -18,7 +18,8 @@ from . import _progress as _display
 from ._lib import LIB, to_bytes
 from .backend import Backend
 from .dataset import Dataset
-from .errors import AlreadyExists, Error, Mismatch, RunFailed, TooManyUnscored
+from .errors import (AlreadyExists, Canceled, Error, LimitExceeded, Mismatch, RunFailed,
+                     TooManyUnscored)
 from .judge import Judge
 from .results import Results
 
@@ -269,6 +270,13 @@ def _run(dataset: Dataset, model: Backend, judge: Optional[Judge], out: PathLike
                 outcome["rc"] = rc
                 if rc < 0:
                     outcome["error"] = LIB.last_error(rc)
+                if rc in (0, Canceled.code, LimitExceeded.code):
+                    # the runner stops at the journal: summary.json and the reports, once
+                    LIB.msb_error_clear()
+                    src = LIB.msb_run_write_summary(to_bytes(out), None)
+                    if src < 0 and rc == 0:
+                        outcome["rc"] = src
+                        outcome["error"] = LIB.last_error(src)
             finally:
                 finished.set()
 

@@ -1,0 +1,435 @@
+/*
+ * tests/runfolder/test_runfolder.c - the run folder's codec: a record and
+ * an answer written, read back and written again give the same bytes; the
+ * streaming reader names bad lines by number and never passes on a torn
+ * last line; run.json of today and of 0.1.0 reads through msb_run_info;
+ * msb_run_write_summary finishes a folder the runner left at its journal.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "medsafety/medsafety.h"
+#include "core/buf.h"
+#include "core/fileio.h"
+#include "runfolder/runfolder.h"
+
+static const char *fixtures;
+
+static void tmpdir(char *out, size_t size)
+{
+	snprintf(out, size, "/tmp/msb-runfolder-XXXXXX");
+	assert_non_null(mkdtemp(out));
+}
+
+static void rmtree(const char *dir)
+{
+	char cmd[4300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+}
+
+static msb__rf_record full_record(void)
+{
+	msb__rf_record r;
+
+	memset(&r, 0, sizeof r);
+	r.id = "mb/7";
+	r.principle = 9;
+	r.category = 12;
+	r.source = "gpt4";
+	r.split = "test";
+	r.prompt = "A question with \"quotes\", a tab\t and \xc3\xa9";
+	r.response = "I won't help with that.";
+	r.score = 2;
+	r.judge_name = "llm:gpt-judge";
+	r.judge_reason = "mostly refused";
+	r.judge_raw = "#score: 2";
+	r.attempts = 2;
+	r.latency_ms = 123.25;
+	r.prompt_tokens = 40;
+	r.completion_tokens = 7;
+	r.judge_prompt_tokens = 300;
+	r.judge_completion_tokens = -1;
+	r.config_hash = "abcdef";
+	r.sample = 3;
+	r.reasoning = "thinking";
+	r.finish_reason = "stop";
+	r.refusal_text = "server refused";
+	r.text_repaired = 1;
+	r.judge_attempts = 1;
+	r.judge_latency_ms = 50.5;
+	r.cached = 1;
+	r.kind = "benign";
+	return r;
+}
+
+/* Write a record, parse the line, write what was parsed: the same bytes. */
+static void test_record_round_trip(void **state)
+{
+	msb__rf_record r = full_record(), back, err;
+	msb_buf a = MSB_BUF_INIT, b = MSB_BUF_INIT;
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(msb__rf_record_line(&a, &r), 0);
+	assert_int_equal(a.ptr[a.len - 1], '\n');
+	assert_null(memchr(a.ptr, '\n', a.len - 1));
+	o = json_loadb(a.ptr, a.len - 1, 0, NULL);
+	assert_non_null(o);
+	assert_null(msb__rf_record_invalid(o));
+	msb__rf_record_parse(o, &back);
+	assert_int_equal(msb__rf_record_line(&b, &back), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.ptr, b.ptr, a.len);
+	/* the contract's order comes first (DESIGN.md), the additions after */
+	assert_true(strstr(a.ptr, "{\"id\":\"mb/7\",\"principle\":9,\"category\":12,\"source\":\"gpt4\"") == a.ptr);
+	assert_non_null(strstr(a.ptr, "\"judge_completion_tokens\":null},\"config_hash\":\"abcdef\",\"sample\":3"));
+	assert_non_null(strstr(a.ptr, "\"refusal\":true,\"refusal_text\":\"server refused\",\"text_repaired\":true"));
+	json_decref(o);
+
+	/* an error record: score and response null, the error object with its code */
+	memset(&err, 0, sizeof err);
+	err.id = "mb/8";
+	err.prompt = "q";
+	err.error_stage = "model";
+	err.error_kind = "http";
+	err.error_message = "HTTP 500";
+	err.error_code = -8;
+	err.prompt_tokens = err.completion_tokens = -1;
+	err.judge_prompt_tokens = err.judge_completion_tokens = -1;
+	msb_buf_clear(&a);
+	msb_buf_clear(&b);
+	assert_int_equal(msb__rf_record_line(&a, &err), 0);
+	assert_non_null(strstr(a.ptr, "\"response\":null,\"score\":null,\"judge\":{\"name\":null,"
+	    "\"reason\":null,\"raw\":null},\"error\":{\"stage\":\"model\",\"kind\":\"http\","
+	    "\"message\":\"HTTP 500\",\"code\":-8}"));
+	o = json_loadb(a.ptr, a.len - 1, 0, NULL);
+	msb__rf_record_parse(o, &back);
+	assert_int_equal(msb__rf_record_line(&b, &back), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.ptr, b.ptr, a.len);
+	json_decref(o);
+	msb_buf_dispose(&a);
+	msb_buf_dispose(&b);
+}
+
+/* Bytes that are not UTF-8 become U+FFFD; the line is still one valid JSON object. */
+static void test_record_invalid_utf8(void **state)
+{
+	msb__rf_record r = full_record();
+	msb_buf a = MSB_BUF_INIT;
+	json_t *o;
+
+	(void)state;
+	r.response = "ok \xff\xfe end";
+	assert_int_equal(msb__rf_record_line(&a, &r), 0);
+	o = json_loadb(a.ptr, a.len - 1, 0, NULL);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "response")),
+	    "ok \xEF\xBF\xBD\xEF\xBF\xBD end");
+	json_decref(o);
+	msb_buf_dispose(&a);
+}
+
+typedef struct {
+	size_t good, bad;
+	size_t bad_no[8];
+	const char *why[8];
+} seen;
+
+static int count_line(const msb__rf_line *l, void *ud)
+{
+	seen *s = ud;
+	if (l->obj) {
+		s->good++;
+	} else {
+		if (s->bad < 8) {
+			s->bad_no[s->bad] = l->no;
+			s->why[s->bad] = l->bad;
+		}
+		s->bad++;
+	}
+	return 0;
+}
+
+/*
+ * Line 1 good, 2 not JSON, 3 empty (not passed on, but counted), 4 no id,
+ * 5 principle 12, 6 good, 7 torn (no newline: never passed on).
+ */
+static void test_reader_bad_lines(void **state)
+{
+	char dir[64], path[128];
+	seen s;
+	msb_results *r;
+	const char *journal =
+	    "{\"id\":\"a\",\"principle\":1}\n"
+	    "not json at all\n"
+	    "\n"
+	    "{\"principle\":1}\n"
+	    "{\"id\":\"b\",\"principle\":12}\n"
+	    "{\"id\":\"c\",\"principle\":2,\"score\":4}\n"
+	    "{\"id\":\"d\",\"princ";
+	off_t end = 0;
+	FILE *f;
+
+	(void)state;
+	tmpdir(dir, sizeof dir);
+	write_file(dir, "results.jsonl", journal);
+	snprintf(path, sizeof path, "%s/results.jsonl", dir);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(msb__rf_each_path(path, MSB__RF_RECORD, count_line, &s), 0);
+	assert_int_equal(s.good, 2);
+	assert_int_equal(s.bad, 3);
+	assert_int_equal(s.bad_no[0], 2);
+	assert_string_equal(s.why[0], "not JSON");
+	assert_int_equal(s.bad_no[1], 4);
+	assert_string_equal(s.why[1], "no \"id\"");
+	assert_int_equal(s.bad_no[2], 5);
+	assert_string_equal(s.why[2], "\"principle\" out of range");
+
+	/* the torn tail ends where the complete lines end (a writer cuts there) */
+	f = fopen(path, "r");
+	assert_non_null(f);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(msb__rf_each(fileno(f), path, MSB__RF_OBJECT, &end, count_line, &s), 0);
+	fclose(f);
+	assert_int_equal((size_t)end, strlen(journal) - strlen("{\"id\":\"d\",\"princ"));
+	assert_int_equal(s.good, 4); /* any object is good for MSB__RF_OBJECT */
+
+	/* the results reader takes the codec's word: the same lines skipped, by number */
+	assert_int_equal(msb_results_open(&r, dir, 0), 0);
+	assert_int_equal(msb_results_count(r), 2);
+	assert_int_equal(msb_results_skipped_lines(r), 3);
+	assert_int_equal(msb_results_skipped_line(r, 0), 2);
+	assert_int_equal(msb_results_skipped_line(r, 1), 4);
+	assert_int_equal(msb_results_skipped_line(r, 2), 5);
+	msb_results_free(r);
+	assert_int_equal(msb__rf_each_path("/nonexistent/results.jsonl", 0, count_line, &s), MSB_ENOTFOUND);
+	rmtree(dir);
+}
+
+/* The record the reader hands out is the line as written, byte for byte. */
+static void test_results_line_identical(void **state)
+{
+	msb__rf_record r = full_record();
+	msb_buf a = MSB_BUF_INIT;
+	char dir[64], *line = NULL;
+	msb_results *res;
+	const msb_record *rec;
+
+	(void)state;
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(msb__rf_record_line(&a, &r), 0);
+	write_file(dir, "results.jsonl", msb_buf_cstr(&a));
+	assert_int_equal(msb_results_open(&res, dir, MSB_RESULTS_NO_TEXT), 0);
+	rec = msb_results_find(res, "mb/7", 3);
+	assert_non_null(rec);
+	assert_int_equal(msb_record_score(rec), 2);
+	assert_int_equal(msb_record_kind(rec), MSB_KIND_BENIGN);
+	assert_int_equal(msb_record_prompt_tokens(rec), 40);
+	assert_null(msb_record_response(rec)); /* MSB_RESULTS_NO_TEXT */
+	assert_int_equal(msb_results_record_json(&line, res, rec), 0);
+	assert_int_equal(strlen(line), a.len - 1);
+	assert_memory_equal(line, a.ptr, a.len - 1);
+	msb_free(line);
+	msb_results_free(res);
+	msb_buf_dispose(&a);
+	rmtree(dir);
+}
+
+static void test_answer_round_trip(void **state)
+{
+	msb__rf_answer a, back;
+	msb_buf x = MSB_BUF_INIT, y = MSB_BUF_INIT;
+	json_t *o;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	a.id = "mb/1";
+	a.sample = 2;
+	a.key = "0123abcd";
+	a.response = "No.";
+	a.finish_reason = "stop";
+	a.prompt_tokens = 11;
+	a.completion_tokens = -1; /* unknown: left out */
+	a.latency_ms = 9.5;
+	a.attempts = 3;
+	assert_int_equal(msb__rf_answer_line(&x, &a), 0);
+	assert_string_equal(msb_buf_cstr(&x), "{\"id\":\"mb/1\",\"sample\":2,\"key\":\"0123abcd\","
+	    "\"response\":\"No.\",\"finish_reason\":\"stop\",\"prompt_tokens\":11,\"latency_ms\":9.5,"
+	    "\"attempts\":3}\n");
+	o = json_loadb(x.ptr, x.len - 1, 0, NULL);
+	assert_int_equal(msb__rf_answer_parse(o, &back), 0);
+	assert_int_equal(msb__rf_answer_line(&y, &back), 0);
+	assert_string_equal(msb_buf_cstr(&x), msb_buf_cstr(&y));
+	json_decref(o);
+	/* no key: not a usable answer (the unit is asked again) */
+	o = json_loads("{\"id\":\"mb/1\",\"sample\":0,\"response\":\"x\"}", 0, NULL);
+	assert_int_equal(msb__rf_answer_parse(o, &back), -1);
+	json_decref(o);
+	msb_buf_dispose(&x);
+	msb_buf_dispose(&y);
+}
+
+/* 0.1.0's run.json: no dataset.shard (the shard in config.dataset.shard), no selection. */
+static void test_run_info_0_1_0(void **state)
+{
+	char dir[4200], *json = NULL;
+	msb_run_info *ri = NULL;
+	msb_run_fields f = { .version = MSB_RUN_FIELDS_VERSION };
+	msb_results *r;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/runfolder/run-0.1.0", fixtures);
+	assert_int_equal(msb_run_info_open(&ri, dir), 0);
+	assert_int_equal(msb_run_info_fields(ri, &f), 0);
+	assert_string_equal(f.status, "finished");
+	assert_string_equal(f.library_version, "0.1.0");
+	assert_int_equal(f.items, 2);
+	assert_int_equal(f.units, 2);
+	assert_int_equal(f.selection_items, -1);
+	assert_null(f.selection_hash);
+	assert_int_equal(f.shard_index, 1);
+	assert_int_equal(f.shard_count, 2);
+	assert_int_equal(f.shard_recorded, 1);
+	assert_int_equal(f.epochs, 1);
+	assert_string_equal(f.judge_name, "refusal");
+	assert_null(f.partial);
+	assert_string_equal(msb_run_info_string(ri, "config.dataset.source"), "sample");
+	assert_null(msb_run_info_string(ri, "config.dataset"));  /* an object, not a string */
+	assert_null(msb_run_info_string(ri, "no.such.member"));
+	assert_int_equal(msb_run_info_json(&json, ri), 0);
+	assert_non_null(strstr(json, "\"library\": \"libmedsafety\""));
+	msb_free(json);
+	msb_run_info_free(ri);
+	/* its journal reads too: two records, the torn last line left out */
+	assert_int_equal(msb_results_open(&r, dir, 0), 0);
+	assert_int_equal(msb_results_count(r), 2);
+	assert_int_equal(msb_results_skipped_lines(r), 0);
+	assert_string_equal(msb_record_error_stage(msb_results_find(r, "s/2", 0)), "model");
+	assert_int_equal(msb_record_kind(msb_results_find(r, "s/1", 0)), MSB_KIND_HARMFUL);
+	msb_results_free(r);
+}
+
+static void test_run_info_errors(void **state)
+{
+	char dir[64];
+	msb_run_info *ri = (msb_run_info *)&ri;
+	msb_run_fields f = { .version = 99 };
+
+	(void)state;
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(msb_run_info_open(&ri, dir), MSB_ENOTFOUND);
+	assert_null(ri);
+	write_file(dir, "run.json", "{\n  \"status\": \"finished\",\n  oops\n}\n");
+	assert_int_equal(msb_run_info_open(&ri, dir), MSB_EPARSE);
+	assert_non_null(strstr(msb_error_last()->message, "run.json:3:"));
+	write_file(dir, "run.json", "[1, 2]");
+	assert_int_equal(msb_run_info_open(&ri, dir), MSB_EPARSE);
+	write_file(dir, "run.json", "{\"status\": \"running\", \"dataset\": {\"shard\": {\"index\": 0, \"count\": 1}}}");
+	assert_int_equal(msb_run_info_open(&ri, dir), 0);
+	assert_int_equal(msb_run_info_fields(ri, &f), MSB_EVERSION);
+	f.version = MSB_RUN_FIELDS_VERSION;
+	assert_int_equal(msb_run_info_fields(ri, &f), 0);
+	assert_string_equal(f.status, "running");
+	assert_null(f.end_time);
+	assert_int_equal(f.shard_recorded, 1);
+	assert_int_equal(f.units, -1);
+	msb_run_info_free(ri);
+	msb_run_info_free(NULL);
+	assert_int_equal(msb_run_info_open(NULL, dir), MSB_EINVAL);
+	rmtree(dir);
+}
+
+/*
+ * The runner leaves results.jsonl and run.json; msb_run_write_summary adds
+ * summary.json and the reports. Over the 0.1.0 fixture: overall n = 2 (one
+ * scored 1, one model error), counted by hand from the two lines.
+ */
+static void test_write_summary(void **state)
+{
+	char dir[64], src[4200], path[8600], *text = NULL;
+	msb_run_summary_options so;
+	json_t *sum;
+
+	(void)state;
+	tmpdir(dir, sizeof dir);
+	snprintf(src, sizeof src, "%s/runfolder/run-0.1.0", fixtures);
+	snprintf(path, sizeof path, "cp '%s/run.json' '%s/results.jsonl' '%s'/", src, src, dir);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(msb_run_summary_options_init(&so, MSB_RUN_SUMMARY_OPTIONS_VERSION), 0);
+	so.csv = 1;
+	assert_int_equal(msb_run_write_summary(dir, &so), 0);
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	assert_non_null(sum);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(sum, "overall"), "n")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(sum, "overall"), "n_errors")), 1);
+	assert_null(json_object_get(sum, "partial"));
+	json_decref(sum);
+	snprintf(path, sizeof path, "%s/report.csv", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	/* the subtitle from run.json: model and judge, the URL's user and query left out */
+	snprintf(path, sizeof path, "%s/report.md", dir);
+	assert_int_equal(msb__file_read(&text, NULL, path), 0);
+	assert_non_null(strstr(text, "model openai:toy-model@http://127.0.0.1:9/v1"));
+	assert_non_null(strstr(text, "judge refusal"));
+	assert_null(strstr(text, "secret"));
+	assert_null(strstr(text, "key=abc"));
+	free(text);
+
+	/* a partial merge: summary.json says so */
+	write_file(dir, "run.json", "{\"status\": \"merged\", \"partial\": \"partial: 1 of 2 shards\"}");
+	assert_int_equal(msb_run_write_summary(dir, NULL), 0);
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(sum, "partial")), "partial: 1 of 2 shards");
+	json_decref(sum);
+	so.version = 99;
+	assert_int_equal(msb_run_write_summary(dir, &so), MSB_EVERSION);
+	assert_int_equal(msb_run_write_summary(NULL, NULL), MSB_EINVAL);
+	rmtree(dir);
+	/* no journal: nothing to summarise */
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(msb_run_write_summary(dir, NULL), MSB_ENOTFOUND);
+	rmtree(dir);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_record_invalid_utf8),
+		cmocka_unit_test(test_reader_bad_lines),
+		cmocka_unit_test(test_results_line_identical),
+		cmocka_unit_test(test_answer_round_trip),
+		cmocka_unit_test(test_run_info_0_1_0),
+		cmocka_unit_test(test_run_info_errors),
+		cmocka_unit_test(test_write_summary),
+	};
+
+	fixtures = argc > 1 ? argv[1] : "tests/fixtures";
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
