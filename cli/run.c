@@ -172,6 +172,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	if ((status = cli_build_dataset_args(&dargs, cfg, PROG)) ||
 	    (status = cli_dataset_args_open(&dargs, PROG, &ds)) ||
 	    (status = cli_build_model(&model, cfg, PROG)) ||
+	    (status = cli_preset_model(&model, cfg, PROG)) || /* exp01's format: cli/preset.c */
 	    (status = cli_build_judge(&judge, cfg, PROG)) ||
 	    (status = cli_build_benign_judge(&judge, ds, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
@@ -285,7 +286,8 @@ int cli_run(int argc, char **argv)
 		goto out;
 	if ((status = cli_build_defaults(cfg, PROG)) != 0)
 		goto out;
-	if ((status = cli_preset_apply(cfg, PROG)) != 0) /* --preset paper: cli/preset.c */
+	if ((status = cli_preset_target(cfg, PROG)) != 0 || /* --preset paper: cli/preset.c */
+	    (status = cli_preset_apply(cfg, PROG)) != 0)
 		goto out;
 	if (msb_config_validate(cfg) < 0) {
 		status = cli_config_error("run", MSB_EINVAL);
