@@ -136,7 +136,28 @@ static int split_args(mcq_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Questions -> items of a dataset for the runner. Exit status. */
+/* Keep shard I of N (run.dataset.shard "I/N", checked by the parser) of *ds. Exit status. */
+static int shard_items(msb_dataset **ds, const msb_config *cfg)
+{
+	msb_dataset_filter_options fo;
+	msb_dataset *view = NULL;
+	const char *s = NULL;
+	unsigned int i, n;
+	int rc;
+
+	if (msb_config_get_string(&s, cfg, "dataset.shard") < 0 || !s || sscanf(s, "%u/%u", &i, &n) != 2)
+		return 0;
+	msb_dataset_filter_options_init(&fo, MSB_DATASET_FILTER_OPTIONS_VERSION);
+	fo.shard_index = i;
+	fo.shard_count = n;
+	if ((rc = msb_dataset_filter(&view, *ds, &fo)) < 0)
+		return cli_lib_error("mcq", rc);
+	msb_dataset_free(*ds);
+	*ds = view;
+	return 0;
+}
+
+/* Questions -> items of a dataset for the runner (--limit, then --shard). Exit status. */
 static int make_items(msb_dataset **out, const msb_mcq_set *set, const mcq_args *a, long long limit)
 {
 	size_t i, n = msb_mcq_count(set);
@@ -238,7 +259,8 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 	int status, rc;
 
 	msb_config_get_int(&limit, cfg, "dataset.limit");
-	if ((status = make_items(&ds, set, a, limit)) || (status = cli_build_model(&model, cfg, PROG)) ||
+	if ((status = make_items(&ds, set, a, limit)) || (status = shard_items(&ds, cfg)) ||
+	    (status = cli_build_model(&model, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
 		goto out;
 	if ((rc = msb_mcq_judge_new(&judge, set)) < 0) {

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "mcq_stats.h"
 #include "runfiles.h"
 
 #define PROG "medsafety merge"
@@ -84,7 +85,7 @@ int cli_merge(int argc, char **argv)
 	msb_results_merge_options mo;
 	const char *out = NULL;
 	char partial[256];
-	int c, rc, quiet = 0, status, n;
+	int c, rc, quiet = 0, status, n, mcq;
 
 	msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION);
 	cli_getopt_reset();
@@ -116,17 +117,23 @@ int cli_merge(int argc, char **argv)
 		return cli_lib_error("merge", rc);
 	/* the reports carry the partial line as their subtitle */
 	read_partial(out, partial, sizeof partial);
-	if ((status = cli_write_reports(out, NULL, partial[0] ? partial : NULL, 1, PROG)) != 0)
+	mcq = cli_mcq_is_run(argv[optind]); /* mcq shards: an mcq summary (cli/mcq_merge.c) */
+	if (mcq)
+		status = cli_mcq_merge_summary(out, (const char *const *)(argv + optind), (size_t)n,
+		    quiet ? NULL : stdout, PROG);
+	else
+		status = cli_write_reports(out, NULL, partial[0] ? partial : NULL, 1, PROG);
+	if (status != 0)
 		return status;
 	if (partial[0] && mark_summary(out, partial))
 		return CLI_EXIT_FAIL;
-	if (!quiet) {
+	if (!quiet && !mcq) {
 		cli_print_summary(out);
 		putchar('\n');
 	}
 	printf("merged %d run%s into %s\n", n, n == 1 ? "" : "s", out);
 	if (partial[0])
 		printf("%s\n", partial);
-	printf("report: %s/report.html\n", out);
+	printf("report: %s/%s\n", out, mcq ? "report.md" : "report.html");
 	return CLI_EXIT_OK;
 }

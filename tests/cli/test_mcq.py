@@ -147,6 +147,30 @@ with TempDir() as tmp, TestServer() as srv:
     check(r.rc == 0, "mcq on the completions endpoint", r)
     check_http(c, "completions")
 
+    # shards of the same run, merged: the mcq summary of the unsharded run (not a harm summary)
+    shards = []
+    for i in range(2):
+        d = os.path.join(tmp, "shard%d" % i)
+        r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--shard", "%d/2" % i,
+                 "--out", d, "-q"])
+        check(r.rc == 0 and 0 < summary(d)["overall"]["n"] < 6, "mcq --shard %d/2" % i, r)
+        shards.append(d)
+    m = os.path.join(tmp, "merged")
+    r = run(["merge"] + shards + ["--out", m])
+    check(r.rc == 0 and "report.md" in r.out, "merge of two mcq shards", r)
+    check(summary(m).get("kind") == "mcq" and "mean" not in summary(m)["overall"],
+          "the merged summary is an mcq summary", summary(m))
+    check_http(m, "merged shards")
+    check(summary(m) == summary(h), "merged shards == the unsharded run (every group)",
+          (summary(m), summary(h)))
+    r = run(["compare", h, m, "--json"])
+    cj = json.loads(r.out) if r.rc == 0 else {}
+    check(cj.get("kind") == "mcq" and cj.get("n_paired") == 5 and cj.get("only_a_right") == 0 and
+          cj.get("only_b_right") == 0 and cj.get("mcnemar_p") == 1.0,
+          "compare pairs the merged run with the unsharded one: same answers", cj)
+    with open(os.path.join(m, "report.md")) as f:
+        check("Multiple-choice accuracy" in f.read(), "the merged report.md is the mcq one")
+
     # a budget stops the run; --resume finishes it
     rb = os.path.join(tmp, "r")
     r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--concurrency", "1",
