@@ -21,30 +21,15 @@
 #include "mcq_stats.h"
 #include "runfiles.h"
 
-#define Z95 1.959963984540054
-
+/* One source of truth: the library's (lib/mcq/tradeoff.c). */
 void cli_mcq_wilson(double *lo, double *hi, long x, long n)
 {
-	double p = (double)x / (double)n, z2 = Z95 * Z95, nn = (double)n;
-	double center = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-	double half = Z95 / (1 + z2 / nn) * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-	*lo = center - half < 0 ? 0 : center - half;
-	*hi = center + half > 1 ? 1 : center + half;
+	msb_tradeoff_wilson(lo, hi, x, n);
 }
 
 double cli_mcq_mcnemar_p(long b, long c)
 {
-	long n = b + c, k = b < c ? b : c, i;
-	double tail = 0, logp = 0;
-	if (n == 0)
-		return 1.0;
-	/* P(X <= k), X ~ Binomial(n, 1/2), summed in logs so large n does not overflow */
-	for (i = 0; i <= k; i++) {
-		logp = lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) -
-		    (double)n * log(2.0);
-		tail += exp(logp);
-	}
-	return 2 * tail > 1 ? 1.0 : 2 * tail;
+	return msb_tradeoff_mcnemar_p(b, c);
 }
 
 typedef struct group {
