@@ -24,7 +24,7 @@
 /* One source of truth: the library's (lib/mcq/tradeoff.c). */
 void cli_mcq_wilson(double *lo, double *hi, long x, long n)
 {
-	msb_tradeoff_wilson(lo, hi, x, n);
+	msb_wilson_interval(lo, hi, (size_t)x, (size_t)n, 0.95);
 }
 
 double cli_mcq_mcnemar_p(long b, long c)

@@ -204,12 +204,11 @@ MSB_API int msb_mcq_judge_new(msb_judge **out, msb_mcq_set *set);
 MSB_API int msb_tradeoff_json(char **out, const char *before_safety, const char *after_safety,
     const char *before_mcq, const char *after_mcq, const msb_compare_options *opts);
 
-/** Wilson score 95% interval of x successes of n (NaN when n <= 0). */
-MSB_API void msb_tradeoff_wilson(double *lo, double *hi, long x, long n);
 /**
  * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
  * proportions from the 2x2 table: a both, b first only, c second only,
- * d neither (p1 = (a+b)/n, p2 = (a+c)/n). NaN when the table is empty.
+ * d neither (p1 = (a+b)/n, p2 = (a+c)/n), from the Wilson limits of
+ * msb_wilson_interval. NaN when the table is empty.
  */
 MSB_API void msb_tradeoff_newcombe(double *lo, double *hi, long a, long b, long c, long d);
 /** Exact two-sided McNemar p for b and c discordant pairs (binomial at 1/2); 1 when none. */

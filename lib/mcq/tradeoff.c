@@ -26,24 +26,6 @@
 #include "core/error.h"
 #include "core/jsonmem.h"
 
-#define Z95 1.959963984540054
-
-MSB_API void msb_tradeoff_wilson(double *lo, double *hi, long x, long n)
-{
-	double p, z2 = Z95 * Z95, nn = (double)n, center, half;
-	if (!lo || !hi)
-		return;
-	if (n <= 0) {
-		*lo = *hi = NAN;
-		return;
-	}
-	p = (double)x / nn;
-	center = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-	half = Z95 / (1 + z2 / nn) * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-	*lo = center - half < 0 ? 0 : center - half;
-	*hi = center + half > 1 ? 1 : center + half;
-}
-
 MSB_API double msb_tradeoff_mcnemar_p(long b, long c)
 {
 	long n = b + c, k = b < c ? b : c, i;
@@ -69,8 +51,8 @@ MSB_API void msb_tradeoff_newcombe(double *lo, double *hi, long a, long b, long 
 	}
 	p1 = (double)(a + b) / n;
 	p2 = (double)(a + c) / n;
-	msb_tradeoff_wilson(&l1, &u1, a + b, a + b + c + d);
-	msb_tradeoff_wilson(&l2, &u2, a + c, a + b + c + d);
+	msb_wilson_interval(&l1, &u1, (size_t)(a + b), (size_t)(a + b + c + d), 0.95);
+	msb_wilson_interval(&l2, &u2, (size_t)(a + c), (size_t)(a + b + c + d), 0.95);
 	/*
 	 * Newcombe's correlation estimate: ad - bc, less n/2 when it is above
 	 * n/2, 0 between 0 and n/2, as is below 0 (as in Fagerland, Lydersen

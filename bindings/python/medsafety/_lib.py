@@ -20,7 +20,8 @@ import ctypes.util
 import glob
 import os
 import threading
-from ctypes import POINTER, byref, c_char_p, c_double, c_int, c_longlong, c_size_t, c_uint, c_void_p
+from ctypes import (POINTER, byref, c_char_p, c_double, c_int, c_long, c_longlong, c_size_t,
+                    c_uint, c_void_p)
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _abi
@@ -236,6 +237,10 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_paper_free": (V, [P]),
     "msb_paper_text": (S, [P, I]),
     "msb_paper_judge_options": (I, [P, POINTER(_abi.msb_llm_judge_options)]),
+    # the trade-off view (mcq.h)
+    "msb_tradeoff_json": (I, [PP, S, S, S, S, POINTER(_abi.msb_compare_options)]),
+    "msb_tradeoff_newcombe": (V, [POINTER(D), POINTER(D), c_long, c_long, c_long, c_long]),
+    "msb_tradeoff_mcnemar_p": (D, [c_long, c_long]),
 }
 
 
