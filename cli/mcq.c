@@ -19,6 +19,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "endrun.h"
 #include "mcq_stats.h"
 #include "opts.h"
 #include "progress.h"
@@ -303,30 +304,21 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 		    "was sent or written\n", st.total, st.est_requests, st.est_tokens);
 		goto out;
 	}
-	switch (rc) {
-	case 0:
-	case MSB_ECANCELED:
-	case MSB_ELIMIT:
-		status = cli_mcq_write_summary(eo.out_dir, set, quiet ? NULL : stdout, PROG);
-		if (status == 0)
-			printf("summary: %s/summary.json\nresults: %s/results.jsonl\n", eo.out_dir, eo.out_dir);
-		if (rc != 0) {
-			fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety mcq %s --resume "
-			    "--out %s (and the same options)\n", PROG,
-			    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total, a->source,
-			    eo.out_dir);
-			status = CLI_EXIT_FAIL;
-		} else if (st.finished > 0 && st.errors == st.finished) {
-			fprintf(stderr, "%s: every question failed (see the \"error\" of the records)\n", PROG);
-			status = CLI_EXIT_FAIL;
-		}
-		break;
-	case MSB_EEXISTS:
-		status = cli_already_holds_run(PROG, eo.out_dir);
-		break;
-	default:
-		status = cli_lib_error("mcq", rc);
-		break;
+	if (rc != 0 && !cli_endrun_stopped(rc)) {
+		status = cli_endrun_status(rc, &st, "mcq", PROG, eo.out_dir, "medsafety mcq");
+		goto out;
+	}
+	/* finished or stopped: the summary of what is in the journal */
+	status = cli_mcq_write_summary(eo.out_dir, set, quiet ? NULL : stdout, PROG);
+	if (status == 0)
+		printf("summary: %s/summary.json\nresults: %s/results.jsonl\n", eo.out_dir, eo.out_dir);
+	if (rc != 0) {
+		char resume[4200];
+		snprintf(resume, sizeof resume, "medsafety mcq %s", a->source);
+		status = cli_endrun_status(rc, &st, "mcq", PROG, eo.out_dir, resume);
+	} else if (status == 0 && st.finished > 0 && st.errors == st.finished) {
+		fprintf(stderr, "%s: every question failed (see the \"error\" of the records)\n", PROG);
+		status = CLI_EXIT_FAIL;
 	}
 out:
 	msb_eval_free(ev);

@@ -21,6 +21,7 @@
 #include "dryrun.h"
 #include "jury.h"
 #include "opts.h"
+#include "endrun.h"
 #include "preset.h"
 #include "progress.h"
 #include "run_args.h"
@@ -224,44 +225,27 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		status = cli_dry_run_print(stdout, &st, &eo, cfg, ds, prices, PROG);
 		goto out;
 	}
-	switch (rc) {
-	case 0:
-		status = finish_folder(eo.out_dir, cfg, subtitle, quiet);
-		if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
-			status = CLI_EXIT_FAIL;
-		if (status == 0) {
-			print_report_path(eo.out_dir);
-			if (st.finished > 0 && st.errors == st.finished) {
-				fprintf(stderr, "%s: every item failed (see the \"error\" of the records "
-				    "in %s/results.jsonl)\n", PROG, eo.out_dir);
-				status = CLI_EXIT_FAIL;
-			} else if (st.errors && !quiet) {
-				fprintf(stderr, "%s: %zu items failed; run again with --resume "
-				    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
-			}
-			if (status == 0 && judge)
-				status = check_unscored(eo.out_dir, cfg);
-		}
-		break;
-	case MSB_ECANCELED:
-	case MSB_ELIMIT:
-		/* what finished is in the journal: report it, say how to go on */
-		finish_folder(eo.out_dir, cfg, subtitle, quiet);
-		fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety run --resume "
-		    "--out %s (and the same options)\n", PROG,
-		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
-		    eo.out_dir);
+	if (rc != 0) {
+		if (cli_endrun_stopped(rc)) /* what finished is in the journal: report it */
+			finish_folder(eo.out_dir, cfg, subtitle, quiet);
+		status = cli_endrun_status(rc, &st, "run", PROG, eo.out_dir, "medsafety run");
+		goto out;
+	}
+	status = finish_folder(eo.out_dir, cfg, subtitle, quiet);
+	if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
 		status = CLI_EXIT_FAIL;
-		/* stopped by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as the shell reports it */
-		if (rc == MSB_ECANCELED && cli_signals_caught())
-			status = 128 + cli_signals_caught();
-		break;
-	case MSB_EEXISTS:
-		status = cli_already_holds_run(PROG, eo.out_dir);
-		break;
-	default:
-		status = cli_lib_error("run", rc);
-		break;
+	if (status == 0) {
+		print_report_path(eo.out_dir);
+		if (st.finished > 0 && st.errors == st.finished) {
+			fprintf(stderr, "%s: every item failed (see the \"error\" of the records "
+			    "in %s/results.jsonl)\n", PROG, eo.out_dir);
+			status = CLI_EXIT_FAIL;
+		} else if (st.errors && !quiet) {
+			fprintf(stderr, "%s: %zu items failed; run again with --resume "
+			    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
+		}
+		if (status == 0 && judge)
+			status = check_unscored(eo.out_dir, cfg);
 	}
 out:
 	msb_eval_free(ev);

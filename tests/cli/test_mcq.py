@@ -185,6 +185,33 @@ with TempDir() as tmp, TestServer() as srv:
              "--resume", "--out", rb, "-q"])
     check(r.rc != 0, "resume with other mcq settings is refused", r)
 
+# SIGINT stops an mcq run as it stops `run` (cli/endrun.c): exit 130 (128 + SIGINT), the summary
+# of what finished written, the resume hint; --resume finishes it
+import signal
+
+with TempDir() as tmp, TestServer("--latency-ms", "250") as srv:
+    out = os.path.join(tmp, "sig")
+    p = subprocess.Popen([BIN, "mcq", "--model", "openai/slow", "--base-url", srv.url,
+                          "--concurrency", "1", "--out", out], env=base_env(),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    path = os.path.join(out, "results.jsonl")
+    while time.time() < deadline and not (os.path.exists(path) and os.path.getsize(path) > 0):
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    o, e = p.communicate(timeout=30)
+    e = e.decode()
+    n = len(records(out))
+    check(p.returncode == 130, "mcq stopped by SIGINT: exit 130", (p.returncode, e))
+    check("--resume" in e and "medsafety mcq mcq-sample --resume --out" in e,
+          "mcq stopped: says how to resume", e)
+    check(0 < n < 36 and summary(out).get("kind") == "mcq" and summary(out)["overall"]["n"] == n,
+          "mcq stopped: the summary of the %d finished questions" % n, summary(out))
+    r = run(["mcq", "--model", "openai/slow", "--base-url", srv.url, "--concurrency", "16",
+             "--resume", "--out", out, "-q"])
+    check(r.rc == 0 and len(records(out)) == 36 and summary(out)["overall"]["n"] == 36,
+          "mcq --resume finishes the stopped run", r)
+
 # dataset fetch pubmedqa: pinned by SHA-256, so a different file is refused (served here, by a
 # thread of this script on 127.0.0.1, is our own fixture, not the real set)
 import http.server
