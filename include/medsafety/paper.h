@@ -36,7 +36,10 @@ extern "C" {
  * escapes) are decoded and concatenated; an f-string field and any
  * operand that is not a literal are kept as written in braces:
  * f"Q: {question}" gives "Q: {question}", "Q: " + row['question'] gives
- * "Q: {row['question']}". *out is new: free with msb_free. Errors:
+ * "Q: {row['question']}". The brackets open around NAME count as in
+ * Python: inside them a newline or a comment line does not end the
+ * expression (a `,` or the closing bracket does). *out is new: free with
+ * msb_free. Errors:
  * MSB_ENOTFOUND, MSB_EPARSE (message with the line), MSB_EUNSUPPORTED
  * (bytes, \N{...}), MSB_EINVAL, MSB_ENOMEM.
  */
