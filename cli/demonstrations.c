@@ -22,6 +22,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "endrun.h"
 #include "dataset_args.h"
 #include "demonstrations.h"
 #include "opts.h"
@@ -277,9 +278,9 @@ int cli_demonstrations(int argc, char **argv)
 	msb_eval_get_stats(ev, &st);
 	cli_progress_finish(&prog, st.done, st.total, st.errors,
 	    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
-	if (rc != 0 && rc != MSB_ECANCELED && rc != MSB_ELIMIT) {
-		status = rc == MSB_EEXISTS ? cli_already_holds_run(PROG, eo.out_dir)
-		    : cli_lib_error("demonstrations", rc);
+	if (rc != 0 && !cli_endrun_stopped(rc)) {
+		status = cli_endrun_status(rc, &st, "demonstrations", PROG, eo.out_dir,
+		    "medsafety demonstrations");
 		goto out;
 	}
 	/* the runner stopped at the journal: summary.json and the reports, once */
@@ -288,11 +289,12 @@ int cli_demonstrations(int argc, char **argv)
 	/* the system message of finetune-openai.jsonl: what the model was sent */
 	status = cli_demo_write(eo.out_dir, src, &a,
 	    eo.system_prompt ? eo.system_prompt : MSB_EVAL_DEFAULT_SYSTEM_PROMPT, ra.quiet);
-	if (status == 0 && rc != 0) {
-		fprintf(stderr, "%s: %s after %zu of %zu; continue with --resume --out %s (and the same "
-		    "options)\n", PROG, rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
-		    eo.out_dir);
-		status = CLI_EXIT_FAIL;
+	if (status == 0 && rc != 0) { /* stopped: the files of what finished are written */
+		const char *source = "SOURCE";
+		char resume[4200];
+		msb_config_get_string(&source, cfg, "dataset.source");
+		snprintf(resume, sizeof resume, "medsafety demonstrations %s", source ? source : "SOURCE");
+		status = cli_endrun_status(rc, &st, "demonstrations", PROG, eo.out_dir, resume);
 	}
 	made_dir = 0;
 out:

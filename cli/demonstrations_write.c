@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "demonstrations.h"
+#include "runfiles.h"
 
 #define PROG "medsafety demonstrations"
 
@@ -116,19 +117,19 @@ static int export(const msb_dataset *ds, const char *dir, const char *name, int 
 	return 0;
 }
 
-/* Add "demonstrations": info to run.json (rewritten atomically). */
+/* Add "demonstrations": info to run.json (rewritten atomically: cli_write_text). */
 static int note_in_run_json(const char *dir, json_t *info)
 {
-	char path[4300], tmp[4400];
+	char path[4300], *text;
 	json_t *root;
 	int rc = -1;
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	if (!(root = json_load_file(path, 0, NULL)))
 		return -1;
 	json_object_set(root, "demonstrations", info);
-	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) == 0)
-		rc = rename(tmp, path);
+	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) != NULL)
+		rc = cli_write_text(path, text);
+	free(text);
 	json_decref(root);
 	return rc;
 }
@@ -144,6 +145,8 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 	const char *mbench;
 	size_t i, n_exact = 0, n_norm = 0, n_score = 0, n_failed = 0, n_mixed = 0, n_mix_skipped = 0;
 	FILE *f = NULL;
+	char *lines = NULL;
+	size_t lines_size = 0;
 	int status = CLI_EXIT_FAIL, k;
 
 	g.exact = json_object();
@@ -161,9 +164,9 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 		fprintf(stderr, "%s: %s\n", PROG, msb_error_last()->message);
 		goto out;
 	}
-	snprintf(path, sizeof path, "%s/demonstrations.jsonl", dir);
-	if (!(f = fopen(path, "w"))) {
-		fprintf(stderr, "%s: cannot write %s\n", PROG, path);
+	/* demonstrations.jsonl is built in memory, then written atomically (cli_write_text) */
+	if (!(f = open_memstream(&lines, &lines_size))) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
 		goto out;
 	}
 	/* in the source's order, not the journal's (which depends on timing): seeded subsets repeat */
@@ -211,6 +214,11 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 		goto out;
 	}
 	f = NULL;
+	snprintf(path, sizeof path, "%s/demonstrations.jsonl", dir);
+	if (cli_write_text(path, lines) != 0) {
+		fprintf(stderr, "%s: cannot write %s\n", PROG, path);
+		goto out;
+	}
 	/* --mix: other demonstrations (prompt + reference), pooled after the guard */
 	for (k = 0; k < a->n_mix; k++) {
 		msb_dataset *mx = NULL;
@@ -297,6 +305,7 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 out:
 	if (f)
 		fclose(f);
+	free(lines);
 	json_decref(info);
 	json_decref(g.exact);
 	json_decref(g.norm);

@@ -19,6 +19,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "endrun.h"
 #include "mcq_stats.h"
 #include "opts.h"
 #include "progress.h"
@@ -136,7 +137,28 @@ static int split_args(mcq_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Questions -> items of a dataset for the runner. Exit status. */
+/* Keep shard I of N (run.dataset.shard "I/N", checked by the parser) of *ds. Exit status. */
+static int shard_items(msb_dataset **ds, const msb_config *cfg)
+{
+	msb_dataset_filter_options fo;
+	msb_dataset *view = NULL;
+	const char *s = NULL;
+	unsigned int i, n;
+	int rc;
+
+	if (msb_config_get_string(&s, cfg, "dataset.shard") < 0 || !s || sscanf(s, "%u/%u", &i, &n) != 2)
+		return 0;
+	msb_dataset_filter_options_init(&fo, MSB_DATASET_FILTER_OPTIONS_VERSION);
+	fo.shard_index = i;
+	fo.shard_count = n;
+	if ((rc = msb_dataset_filter(&view, *ds, &fo)) < 0)
+		return cli_lib_error("mcq", rc);
+	msb_dataset_free(*ds);
+	*ds = view;
+	return 0;
+}
+
+/* Questions -> items of a dataset for the runner (--limit, then --shard). Exit status. */
 static int make_items(msb_dataset **out, const msb_mcq_set *set, const mcq_args *a, long long limit)
 {
 	size_t i, n = msb_mcq_count(set);
@@ -238,7 +260,8 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 	int status, rc;
 
 	msb_config_get_int(&limit, cfg, "dataset.limit");
-	if ((status = make_items(&ds, set, a, limit)) || (status = cli_build_model(&model, cfg, PROG)) ||
+	if ((status = make_items(&ds, set, a, limit)) || (status = shard_items(&ds, cfg)) ||
+	    (status = cli_build_model(&model, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
 		goto out;
 	if ((rc = msb_mcq_judge_new(&judge, set)) < 0) {
@@ -281,30 +304,21 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 		    "was sent or written\n", st.total, st.est_requests, st.est_tokens);
 		goto out;
 	}
-	switch (rc) {
-	case 0:
-	case MSB_ECANCELED:
-	case MSB_ELIMIT:
-		status = cli_mcq_write_summary(eo.out_dir, set, quiet ? NULL : stdout, PROG);
-		if (status == 0)
-			printf("summary: %s/summary.json\nresults: %s/results.jsonl\n", eo.out_dir, eo.out_dir);
-		if (rc != 0) {
-			fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety mcq %s --resume "
-			    "--out %s (and the same options)\n", PROG,
-			    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total, a->source,
-			    eo.out_dir);
-			status = CLI_EXIT_FAIL;
-		} else if (st.finished > 0 && st.errors == st.finished) {
-			fprintf(stderr, "%s: every question failed (see the \"error\" of the records)\n", PROG);
-			status = CLI_EXIT_FAIL;
-		}
-		break;
-	case MSB_EEXISTS:
-		status = cli_already_holds_run(PROG, eo.out_dir);
-		break;
-	default:
-		status = cli_lib_error("mcq", rc);
-		break;
+	if (rc != 0 && !cli_endrun_stopped(rc)) {
+		status = cli_endrun_status(rc, &st, "mcq", PROG, eo.out_dir, "medsafety mcq");
+		goto out;
+	}
+	/* finished or stopped: the summary of what is in the journal */
+	status = cli_mcq_write_summary(eo.out_dir, set, quiet ? NULL : stdout, PROG);
+	if (status == 0)
+		printf("summary: %s/summary.json\nresults: %s/results.jsonl\n", eo.out_dir, eo.out_dir);
+	if (rc != 0) {
+		char resume[4200];
+		snprintf(resume, sizeof resume, "medsafety mcq %s", a->source);
+		status = cli_endrun_status(rc, &st, "mcq", PROG, eo.out_dir, resume);
+	} else if (status == 0 && st.finished > 0 && st.errors == st.finished) {
+		fprintf(stderr, "%s: every question failed (see the \"error\" of the records)\n", PROG);
+		status = CLI_EXIT_FAIL;
 	}
 out:
 	msb_eval_free(ev);

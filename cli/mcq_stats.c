@@ -19,31 +19,17 @@
 
 #include "cli.h"
 #include "mcq_stats.h"
+#include "runfiles.h"
 
-#define Z95 1.959963984540054
-
+/* One source of truth: the library's (lib/mcq/tradeoff.c). */
 void cli_mcq_wilson(double *lo, double *hi, long x, long n)
 {
-	double p = (double)x / (double)n, z2 = Z95 * Z95, nn = (double)n;
-	double center = (p + z2 / (2 * nn)) / (1 + z2 / nn);
-	double half = Z95 / (1 + z2 / nn) * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
-	*lo = center - half < 0 ? 0 : center - half;
-	*hi = center + half > 1 ? 1 : center + half;
+	msb_wilson_interval(lo, hi, (size_t)x, (size_t)n, 0.95);
 }
 
 double cli_mcq_mcnemar_p(long b, long c)
 {
-	long n = b + c, k = b < c ? b : c, i;
-	double tail = 0, logp = 0;
-	if (n == 0)
-		return 1.0;
-	/* P(X <= k), X ~ Binomial(n, 1/2), summed in logs so large n does not overflow */
-	for (i = 0; i <= k; i++) {
-		logp = lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) -
-		    (double)n * log(2.0);
-		tail += exp(logp);
-	}
-	return 2 * tail > 1 ? 1.0 : 2 * tail;
+	return msb_tradeoff_mcnemar_p(b, c);
 }
 
 typedef struct group {
@@ -160,21 +146,6 @@ static const char *subject_of(const subj_index *x, const char *id)
 	return NULL;
 }
 
-static int write_atomic(const char *path, const char *text)
-{
-	char tmp[4300];
-	FILE *f;
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
-		return -1;
-	if (!(f = fopen(tmp, "w")))
-		return -1;
-	if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return rename(tmp, path);
-}
-
 static void print_row(FILE *out, const char *name, json_t *g)
 {
 	json_t *acc = json_object_get(g, "accuracy");
@@ -214,18 +185,19 @@ static void md_row(FILE *f, const char *name, json_t *g)
  */
 static int write_report(const char *dir, json_t *root)
 {
-	char path[4200], tmp[4300];
+	char path[4200], *text = NULL;
+	size_t size = 0;
 	json_t *v;
 	const char *k;
 	FILE *f;
+	int rc;
 
 	snprintf(path, sizeof path, "%s/report.html", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/report.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/report.md", dir);
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp ||
-	    !(f = fopen(tmp, "w")))
+	if (!(f = open_memstream(&text, &size)))
 		return -1;
 	fputs("# Multiple-choice accuracy\n\nAccuracy = right / (questions - errors); an unanswered "
 	    "question counts as not right. 95% intervals: Wilson.\n\n"
@@ -240,13 +212,60 @@ static int write_report(const char *dir, json_t *root)
 	json_object_foreach(json_object_get(root, "by_subject"), k, v)
 		md_row(f, k, v);
 	if (fclose(f) != 0) {
-		unlink(tmp);
+		free(text);
 		return -1;
 	}
-	return rename(tmp, path);
+	rc = cli_write_text(path, text); /* atomic: a temporary file, then rename */
+	free(text);
+	return rc;
 }
 
+/* The counts of a summary group (the inverse of group_json). */
+static group group_of_json(json_t *o)
+{
+	group g;
+	g.n = (long)json_integer_value(json_object_get(o, "n"));
+	g.answered = (long)json_integer_value(json_object_get(o, "n_answered"));
+	g.right = (long)json_integer_value(json_object_get(o, "n_correct"));
+	g.errors = (long)json_integer_value(json_object_get(o, "n_errors"));
+	return g;
+}
+
+int cli_mcq_add_subjects(json_t *sum, json_t *summary)
+{
+	json_t *v, *by = json_object_get(summary, "by_subject");
+	const char *k;
+	json_object_foreach(by, k, v) {
+		group a = group_of_json(v), b = group_of_json(json_object_get(sum, k));
+		json_t *g = json_object();
+		if (!g)
+			return -1;
+		json_object_set_new(g, "n", json_integer(a.n + b.n));
+		json_object_set_new(g, "n_answered", json_integer(a.answered + b.answered));
+		json_object_set_new(g, "n_correct", json_integer(a.right + b.right));
+		json_object_set_new(g, "n_errors", json_integer(a.errors + b.errors));
+		if (json_object_set_new(sum, k, g))
+			return -1;
+	}
+	return 0;
+}
+
+static int write_summary(const char *dir, const msb_mcq_set *set, json_t *subjects, FILE *out,
+    const char *prog);
+
 int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, const char *prog)
+{
+	return write_summary(dir, set, NULL, out, prog);
+}
+
+int cli_mcq_write_summary_subjects(const char *dir, json_t *subjects, FILE *out, const char *prog)
+{
+	return write_summary(dir, NULL, subjects, out, prog);
+}
+
+/* By subject: from the set's subjects of the record ids, or (set NULL) the counts in `subjects`. */
+static int write_summary(const char *dir, const msb_mcq_set *set, json_t *subjects, FILE *out,
+    const char *prog)
 {
 	char path[4200], *text;
 	msb_results *res = NULL;
@@ -254,7 +273,7 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	groups by_subject = { NULL, 0, 0 }, by_source = { NULL, 0, 0 };
 	json_t *root, *v;
 	group overall = { 0, 0, 0, 0 };
-	size_t i, n = msb_mcq_count(set);
+	size_t i, n = set ? msb_mcq_count(set) : 0;
 	const char *k;
 	int rc;
 
@@ -272,7 +291,7 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	qsort_r(x.order, n, sizeof *x.order, cmp_id, (void *)set);
 	for (i = 0; i < msb_results_count(res); i++) {
 		const msb_record *r = msb_results_record(res, i);
-		const char *subject = subject_of(&x, msb_record_id(r));
+		const char *subject = set ? subject_of(&x, msb_record_id(r)) : NULL;
 		const char *source = msb_record_source(r);
 		group *g;
 		count(&overall, r);
@@ -283,6 +302,11 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	}
 	free(x.order);
 	msb_results_free(res);
+	json_object_foreach(subjects, k, v) {
+		group *g = group_of(&by_subject, k), c = group_of_json(v);
+		if (g)
+			*g = c;
+	}
 	root = json_object();
 	json_object_set_new(root, "kind", json_string("mcq"));
 	json_object_set_new(root, "overall", group_json(&overall));
@@ -290,7 +314,15 @@ int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, co
 	json_object_set_new(root, "by_source", groups_json(&by_source));
 	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
 	snprintf(path, sizeof path, "%s/summary.json", dir);
-	if (!text || write_atomic(path, text) != 0) {
+	if (text) { /* a final newline, as before */
+		char *t = realloc(text, strlen(text) + 2);
+		if (t)
+			strcat(t, "\n");
+		else
+			free(text);
+		text = t;
+	}
+	if (!text || cli_write_text(path, text) != 0) {
 		fprintf(stderr, "%s: cannot write %s\n", prog, path);
 		free(text);
 		json_decref(root);

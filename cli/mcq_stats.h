@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
 #include <medsafety/medsafety.h>
 
 /* Wilson score interval for x successes of n at 95% (z = 1.959963984540054). n > 0. */
@@ -23,6 +24,25 @@ double cli_mcq_mcnemar_p(long b, long c);
  * table). Exit status.
  */
 int cli_mcq_write_summary(const char *dir, const msb_mcq_set *set, FILE *out, const char *prog);
+
+/*
+ * The same with the counts by subject given (an object of groups with n,
+ * n_answered, n_correct, n_errors, e.g. summed over shards) instead of a
+ * question set. Exit status.
+ */
+int cli_mcq_write_summary_subjects(const char *dir, json_t *subjects, FILE *out, const char *prog);
+
+/* Add the by_subject counts of an mcq summary.json to `sum` (group counts). 0 or -1. */
+int cli_mcq_add_subjects(json_t *sum, json_t *summary);
+
+/*
+ * `medsafety merge` of mcq shards (cli/mcq_merge.c): after the merge of
+ * the journals into out_dir, summary.json and report.md of an mcq run
+ * (overall and by source from the merged journal, by subject from the
+ * shards' summaries). Exit status.
+ */
+int cli_mcq_merge_summary(const char *out_dir, const char *const *shards, size_t n, FILE *out,
+    const char *prog);
 
 /* 1 when DIR holds an mcq run (its summary.json says "kind": "mcq"). */
 int cli_mcq_is_run(const char *dir);

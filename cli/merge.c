@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "mcq_stats.h"
 #include "runfiles.h"
 
 #define PROG "medsafety merge"
@@ -59,7 +60,7 @@ int cli_merge(int argc, char **argv)
 	msb_results_merge_options mo;
 	const char *out = NULL;
 	char partial[256];
-	int c, rc, quiet = 0, status, n;
+	int c, rc, quiet = 0, status, n, mcq;
 
 	msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION);
 	cli_getopt_reset();
@@ -89,17 +90,23 @@ int cli_merge(int argc, char **argv)
 	rc = msb_results_merge_v2(out, (const char *const *)(argv + optind), (size_t)n, &mo);
 	if (rc < 0)
 		return cli_lib_error("merge", rc);
-	/* summary.json and the reports (a partial merge's line their subtitle) */
-	if ((status = cli_write_reports(out, NULL, NULL, PROG)) != 0)
-		return status;
+	/* summary.json and the reports (msb_run_write_summary gives a partial merge its line) */
 	read_partial(out, partial, sizeof partial);
-	if (!quiet) {
+	mcq = cli_mcq_is_run(argv[optind]); /* mcq shards: an mcq summary (cli/mcq_merge.c) */
+	if (mcq)
+		status = cli_mcq_merge_summary(out, (const char *const *)(argv + optind), (size_t)n,
+		    quiet ? NULL : stdout, PROG);
+	else
+		status = cli_write_reports(out, NULL, NULL, PROG);
+	if (status != 0)
+		return status;
+	if (!quiet && !mcq) {
 		cli_print_summary(out);
 		putchar('\n');
 	}
 	printf("merged %d run%s into %s\n", n, n == 1 ? "" : "s", out);
 	if (partial[0])
 		printf("%s\n", partial);
-	printf("report: %s/report.html\n", out);
+	printf("report: %s/%s\n", out, mcq ? "report.md" : "report.html");
 	return CLI_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include "preset.h"
 
 static msb_paper *paper; /* loaded once per process, freed at exit */
+static int family = -1;   /* exp01's family of the target (cli_preset_target); -1: none */
 
 static void release(void)
 {
@@ -29,7 +30,8 @@ static int unset(const msb_config *cfg, const char *path)
 
 static int set_default(msb_config *cfg, const char *path, const char *value)
 {
-	if (!unset(cfg, path))
+	/* present, even as "" (a null scalar: --system-prompt "" means none), is the user's */
+	if (msb_config_position(NULL, NULL, NULL, cfg, path) == 0)
 		return 0;
 	return msb_config_set(cfg, path, value, "--preset paper");
 }
@@ -103,6 +105,58 @@ void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_
 	/* the paper's policies, chosen per item (medical for MedSafetyBench, general for HEx-PHI) */
 	o->medical_policy_text = paper_o.medical_policy_text;
 	o->general_policy_text = paper_o.general_policy_text;
+}
+
+int cli_preset_target(msb_config *cfg, const char *prog)
+{
+	const char *spec = NULL, *name = NULL;
+	int rc = 0;
+
+	family = -1;
+	if (!is_paper(cfg))
+		return CLI_EXIT_OK;
+	msb_config_get_string(&spec, cfg, "model.spec");
+	msb_config_get_string(&name, cfg, "run.paper_family");
+	if (!spec || strncmp(spec, "openai/", 7))
+		return CLI_EXIT_OK; /* replay: no request to format */
+	if (name) {
+		if (msb_paper_family_from_name(&family, name) < 0) {
+			fprintf(stderr, "%s: --paper-family: %s\n", prog, msb_error_last()->message);
+			return CLI_EXIT_USAGE;
+		}
+	} else if (msb_paper_family_of_model(&family, spec + 7) < 0) {
+		family = MSB_PAPER_FAMILY_GPT;
+		fprintf(stderr, "%s: --preset paper: model '%s' is of none of exp01's families: it is "
+		    "asked as exp01 asks GPT models (chat, exp01's system prompt); name its family with "
+		    "--paper-family NAME\n", prog, spec + 7);
+	}
+	if (family != MSB_PAPER_FAMILY_GPT) {
+		/* one raw prompt that holds the family's own system text, as upstream's generate had */
+		rc |= set_default(cfg, "model.endpoint", "completions");
+		rc |= set_default(cfg, "model.prompt_format", "plain");
+		rc |= set_default(cfg, "model.system_prompt", "");
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s: --preset paper: %s\n", prog, msb_error_last()->message);
+		return CLI_EXIT_USAGE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_preset_model(msb_backend **model, const msb_config *cfg, const char *prog)
+{
+	msb_backend *b = NULL;
+	int rc;
+
+	if (!paper || !is_paper(cfg) || family <= MSB_PAPER_FAMILY_GPT || !*model)
+		return CLI_EXIT_OK;
+	if ((rc = msb_paper_target_backend_new(&b, paper, family, *model)) < 0) {
+		fprintf(stderr, "%s: --preset paper: %s\n", prog, msb_error_last()->message);
+		return CLI_EXIT_FAIL;
+	}
+	msb_backend_free(*model); /* b holds its own reference */
+	*model = b;
+	return CLI_EXIT_OK;
 }
 
 const char *cli_preset_text(const msb_config *cfg, int id)

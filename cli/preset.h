@@ -24,6 +24,23 @@ int cli_preset_apply(msb_config *cfg, const char *prog);
  */
 void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_options *o);
 
+/*
+ * The target's format for `medsafety run --preset paper`: exp01's model
+ * family from run.paper_family, else from the model name (a name of no
+ * family: the GPT format, with a note). For every family but GPT, the
+ * model defaults to the /completions endpoint, plain prompt format, no
+ * system prompt (the family's format holds its own). Call before
+ * cli_preset_apply. Exit status.
+ */
+int cli_preset_target(msb_config *cfg, const char *prog);
+
+/*
+ * After cli_preset_apply and cli_build_model: with a family other than
+ * GPT, replace *model by a backend that sends exp01's prompt of the
+ * family (msb_paper_target_backend_new). Exit status.
+ */
+int cli_preset_model(msb_backend **model, const msb_config *cfg, const char *prog);
+
 /* A text of the paper's protocol when the preset is on (after cli_preset_apply), else NULL. */
 const char *cli_preset_text(const msb_config *cfg, int id);
 

@@ -15,6 +15,7 @@
 #include "benign.h"
 #include "build.h"
 #include "cli.h"
+#include "endrun.h"
 #include "jury.h"
 #include "opts.h"
 #include "progress.h"
@@ -194,19 +195,14 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
-	if (rc == MSB_EEXISTS) {
-		status = cli_already_holds_run(PROG, eo.out_dir);
-		goto out;
-	}
 	/* the runner stopped at the journal: summary.json and the reports, once */
-	if ((rc == 0 || rc == MSB_ECANCELED || rc == MSB_ELIMIT) &&
+	if ((rc == 0 || cli_endrun_stopped(rc)) &&
 	    (status = cli_write_reports(eo.out_dir, NULL, NULL, PROG)) != 0)
 		goto out;
 	if (rc < 0) {
-		status = rc == MSB_ECANCELED ? cli_fail("rescore", "stopped; continue with --resume")
-		    : cli_lib_error("rescore", rc);
-		if (rc == MSB_ECANCELED && cli_signals_caught())
-			status = 128 + cli_signals_caught(); /* like the shell's status for a signal */
+		char resume[4200];
+		snprintf(resume, sizeof resume, "medsafety rescore %s", run);
+		status = cli_endrun_status(rc, &st, "rescore", PROG, eo.out_dir, resume);
 		goto out;
 	}
 	/* pair old and new scores item by item */

@@ -21,6 +21,7 @@
 #include "dryrun.h"
 #include "jury.h"
 #include "opts.h"
+#include "endrun.h"
 #include "preset.h"
 #include "progress.h"
 #include "run_args.h"
@@ -172,6 +173,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	if ((status = cli_build_dataset_args(&dargs, cfg, PROG)) ||
 	    (status = cli_dataset_args_open(&dargs, PROG, &ds)) ||
 	    (status = cli_build_model(&model, cfg, PROG)) ||
+	    (status = cli_preset_model(&model, cfg, PROG)) || /* exp01's format: cli/preset.c */
 	    (status = cli_build_judge(&judge, cfg, PROG)) ||
 	    (status = cli_build_benign_judge(&judge, ds, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
@@ -223,44 +225,27 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		status = cli_dry_run_print(stdout, &st, &eo, cfg, ds, prices, PROG);
 		goto out;
 	}
-	switch (rc) {
-	case 0:
-		status = finish_folder(eo.out_dir, cfg, quiet);
-		if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
-			status = CLI_EXIT_FAIL;
-		if (status == 0) {
-			print_report_path(eo.out_dir);
-			if (st.finished > 0 && st.errors == st.finished) {
-				fprintf(stderr, "%s: every item failed (see the \"error\" of the records "
-				    "in %s/results.jsonl)\n", PROG, eo.out_dir);
-				status = CLI_EXIT_FAIL;
-			} else if (st.errors && !quiet) {
-				fprintf(stderr, "%s: %zu items failed; run again with --resume "
-				    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
-			}
-			if (status == 0 && judge)
-				status = check_unscored(eo.out_dir, cfg);
-		}
-		break;
-	case MSB_ECANCELED:
-	case MSB_ELIMIT:
-		/* what finished is in the journal: report it, say how to go on */
-		finish_folder(eo.out_dir, cfg, quiet);
-		fprintf(stderr, "%s: %s after %zu of %zu; continue with: medsafety run --resume "
-		    "--out %s (and the same options)\n", PROG,
-		    rc == MSB_ECANCELED ? "stopped" : "budget reached", st.done, st.total,
-		    eo.out_dir);
+	if (rc != 0) {
+		if (cli_endrun_stopped(rc)) /* what finished is in the journal: report it */
+			finish_folder(eo.out_dir, cfg, quiet);
+		status = cli_endrun_status(rc, &st, "run", PROG, eo.out_dir, "medsafety run");
+		goto out;
+	}
+	status = finish_folder(eo.out_dir, cfg, quiet);
+	if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
 		status = CLI_EXIT_FAIL;
-		/* stopped by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as the shell reports it */
-		if (rc == MSB_ECANCELED && cli_signals_caught())
-			status = 128 + cli_signals_caught();
-		break;
-	case MSB_EEXISTS:
-		status = cli_already_holds_run(PROG, eo.out_dir);
-		break;
-	default:
-		status = cli_lib_error("run", rc);
-		break;
+	if (status == 0) {
+		print_report_path(eo.out_dir);
+		if (st.finished > 0 && st.errors == st.finished) {
+			fprintf(stderr, "%s: every item failed (see the \"error\" of the records "
+			    "in %s/results.jsonl)\n", PROG, eo.out_dir);
+			status = CLI_EXIT_FAIL;
+		} else if (st.errors && !quiet) {
+			fprintf(stderr, "%s: %zu items failed; run again with --resume "
+			    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
+		}
+		if (status == 0 && judge)
+			status = check_unscored(eo.out_dir, cfg);
 	}
 out:
 	msb_eval_free(ev);
@@ -285,7 +270,8 @@ int cli_run(int argc, char **argv)
 		goto out;
 	if ((status = cli_build_defaults(cfg, PROG)) != 0)
 		goto out;
-	if ((status = cli_preset_apply(cfg, PROG)) != 0) /* --preset paper: cli/preset.c */
+	if ((status = cli_preset_target(cfg, PROG)) != 0 || /* --preset paper: cli/preset.c */
+	    (status = cli_preset_apply(cfg, PROG)) != 0)
 		goto out;
 	if (msb_config_validate(cfg) < 0) {
 		status = cli_config_error("run", MSB_EINVAL);

@@ -138,6 +138,7 @@ static const flag_def flags[] = {
 	{ "run-retries", K_SET, "run.retries", 0 },
 	{ "preset", K_SET, "run.preset", 0 },
 	{ "paper-files", K_SET, "run.paper_files", 0 },
+	{ "paper-family", K_SET, "run.paper_family", 0 },
 	{ "format", K_APPEND, "report.formats", 0 },
 	{ "quiet", K_QUIET, NULL, 'q' },
 	{ "print-config", K_PRINT, NULL, 0 },

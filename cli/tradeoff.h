@@ -1,10 +1,8 @@
 /*
  * cli/tradeoff.h - `medsafety report --tradeoff BEFORE_SAFETY AFTER_SAFETY
- * BEFORE_MCQ AFTER_MCQ`: the paper's trade-off view (issue 18, item 3).
- * Per AMA principle the change in harmfulness (msb_compare: mean score
- * change and harmful-rate change with their paired CIs) next to the
- * change in multiple-choice accuracy (paired by id, Newcombe's CI for a
- * difference of paired proportions), overall and by subject.
+ * BEFORE_MCQ AFTER_MCQ`: the paper's trade-off view (issue 18, item 3),
+ * computed by msb_tradeoff_json (medsafety/mcq.h): per AMA principle the
+ * change in harmfulness next to the change in multiple-choice accuracy.
  */
 #ifndef MEDSAFETY_CLI_TRADEOFF_H
 #define MEDSAFETY_CLI_TRADEOFF_H
@@ -16,14 +14,6 @@ int cli_tradeoff_wanted(int argc, char **argv);
 
 /* The command: argv as given to `medsafety report`. Exit status. */
 int cli_tradeoff(int argc, char **argv);
-
-/*
- * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
- * proportions from the 2x2 table: a both, b first only, c second only,
- * d neither (p1 = (a+b)/n, p2 = (a+c)/n), with Newcombe's corrected
- * correlation estimate. n = a+b+c+d > 0.
- */
-void cli_tradeoff_newcombe(double *lo, double *hi, long a, long b, long c, long d);
 
 /*
  * Render the trade-off JSON (cli/tradeoff_render.c): Markdown and a

@@ -14,6 +14,7 @@
 #include "common.h"
 #include "dataset.h"
 #include "judge.h"
+#include "backend.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,7 +36,10 @@ extern "C" {
  * escapes) are decoded and concatenated; an f-string field and any
  * operand that is not a literal are kept as written in braces:
  * f"Q: {question}" gives "Q: {question}", "Q: " + row['question'] gives
- * "Q: {row['question']}". *out is new: free with msb_free. Errors:
+ * "Q: {row['question']}". The brackets open around NAME count as in
+ * Python: inside them a newline or a comment line does not end the
+ * expression (a `,` or the closing bracket does). *out is new: free with
+ * msb_free. Errors:
  * MSB_ENOTFOUND, MSB_EPARSE (message with the line), MSB_EUNSUPPORTED
  * (bytes, \N{...}), MSB_EINVAL, MSB_ENOMEM.
  */
@@ -92,6 +96,70 @@ MSB_API const char *msb_paper_text(const msb_paper *p, int id);
  * strings are borrowed from p (keep p alive while the options are used).
  */
 MSB_API int msb_paper_judge_options(const msb_paper *p, msb_llm_judge_options *opts);
+
+/* ---- exp01's target prompt formats, per model family ---- */
+
+/**
+ * exp01's model families. GPT models are asked in chat with exp01's
+ * system prompt (MSB_PAPER_TARGET_SYSTEM) and the question as the user
+ * message; every other family gets one raw prompt string (a completion,
+ * as upstream's Hugging Face generate had), built by the family's
+ * `lambda row:` of exp01 (MSB_PAPER_N_FAMILIES may grow).
+ */
+typedef enum msb_paper_family_id {
+	MSB_PAPER_FAMILY_GPT = 0,       /**< gpt3, gpt4, gpt-4o, ...: chat + system prompt */
+	MSB_PAPER_FAMILY_LLAMA = 1,     /**< llama1, llama2, llama31, meditron (+ fine-tunes), clinicalcamel */
+	MSB_PAPER_FAMILY_MEDALPACA = 2, /**< medalpaca (+ fine-tunes) */
+	MSB_PAPER_FAMILY_MED42 = 3,     /**< med42 */
+	MSB_PAPER_FAMILY_MISTRAL = 4,   /**< mistral, mixtral */
+	MSB_PAPER_FAMILY_VICUNA = 5,    /**< vicuna */
+	MSB_PAPER_FAMILY_PYTHIA = 6,    /**< pythia */
+	MSB_PAPER_N_FAMILIES = 7
+} msb_paper_family_id;
+
+/**
+ * The family of a name: "gpt", "llama", "medalpaca", "med42", "mistral",
+ * "vicuna", "pythia", or one of exp01's own family names that share a
+ * format ("llama1", "llama2", "llama31", "meditron", "clinicalcamel").
+ * MSB_EINVAL (listing the names) otherwise.
+ */
+MSB_API int msb_paper_family_from_name(int *out, const char *name);
+/** The canonical name of a family ("llama"), static; NULL when out of range. */
+MSB_API const char *msb_paper_family_name(int family);
+/**
+ * The family of a model name such as "meta-llama/Llama-2-7b-chat-hf",
+ * "epfl-llm/meditron-7b" or "gpt-4o" (case-insensitive parts: medalpaca,
+ * med42, meditron, clinicalcamel, vicuna, pythia, mistral/mixtral,
+ * llama, gpt). MSB_ENOTFOUND when none matches.
+ */
+MSB_API int msb_paper_family_of_model(int *out, const char *model);
+
+/**
+ * A family's target prompt with the placeholder {question}, borrowed
+ * from p ("{question}" for GPT). NULL for an unknown family.
+ */
+MSB_API const char *msb_paper_target_template(const msb_paper *p, int family);
+
+/**
+ * The prompt exp01 sends for `question` in `family`'s format (for GPT:
+ * the question itself; its system prompt is MSB_PAPER_TARGET_SYSTEM).
+ * *out is new: free with msb_free. Errors: MSB_EINVAL, MSB_ENOMEM.
+ */
+MSB_API int msb_paper_target_prompt(char **out, const msb_paper *p, int family,
+    const char *question);
+
+/**
+ * A backend that asks `inner` in exp01's format of `family`: every
+ * request's prompt becomes msb_paper_target_prompt(prompt); GPT requests
+ * carry exp01's system prompt, the other families none (their format
+ * holds it), so give those an inner /completions backend with the plain
+ * prompt format (the rendered prompt goes out unchanged). Its identity
+ * is "paper-exp01/FAMILY:" + inner's. Takes a reference on inner; the
+ * texts are copied (p may be freed). Asynchronous when inner is.
+ * New: free with msb_backend_free.
+ */
+MSB_API int msb_paper_target_backend_new(msb_backend **out, const msb_paper *p, int family,
+    msb_backend *inner);
 
 #ifdef __cplusplus
 }

@@ -118,6 +118,8 @@ static const msb__skey run_keys[] = {
 	{ "retries", MSB__T_INT, NULL, 0, 100, NULL },
 	{ "preset", MSB__T_ENUM, NULL, NOLIM, "paper" },
 	{ "paper_files", MSB__T_PATH, NULL, NOLIM, NULL },
+	{ "paper_family", MSB__T_ENUM, NULL, NOLIM,
+	  "gpt|llama|llama1|llama2|llama31|meditron|clinicalcamel|medalpaca|med42|mistral|vicuna|pythia" },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

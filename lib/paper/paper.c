@@ -16,6 +16,7 @@
 #include "core/fileio.h"
 #include "core/sha256.h"
 #include "dataset/manifest.h"
+#include "paper/paper_int.h"
 
 /* SHA-256 and sizes of the files at MSB_PAPER_COMMIT (as published in that commit). */
 static const msb__manifest_entry files[] = {
@@ -43,10 +44,6 @@ static const struct {
 	[MSB_PAPER_JUDGE_SYSTEM] = { EXP02, "sys_prompt", NULL, NULL },
 	[MSB_PAPER_TARGET_SYSTEM] = { EXP01, "sys_prompt", NULL, NULL },
 	[MSB_PAPER_DEMO_TEMPLATE] = { EXP03, "lambda row:", "{row['question']}", "{question}" },
-};
-
-struct msb_paper {
-	char *text[MSB_PAPER_N_TEXTS];
 };
 
 MSB_API size_t msb_paper_file_count(void)
@@ -79,11 +76,12 @@ MSB_API void msb_paper_free(msb_paper *p)
 		return;
 	for (i = 0; i < MSB_PAPER_N_TEXTS; i++)
 		msb__free(p->text[i]);
+	for (i = 0; i < MSB_PAPER_N_FAMILIES; i++)
+		msb__free(p->family[i]);
 	msb__free(p);
 }
 
-/* Replace every `from` in *s by `to`. */
-static int rename_placeholder(char **s, const char *from, const char *to)
+int msb__paper_replace(char **s, const char *from, const char *to)
 {
 	msb_buf b = MSB_BUF_INIT;
 	const char *p = *s, *hit;
@@ -168,8 +166,10 @@ MSB_API int msb_paper_load(msb_paper **out, const char *dir)
 		if (rc < 0)
 			msb__error_prefix("%s: %s", files[where[i].file].path, where[i].name);
 		else if (where[i].from)
-			rc = rename_placeholder(&p->text[i], where[i].from, where[i].to);
+			rc = msb__paper_replace(&p->text[i], where[i].from, where[i].to);
 	}
+	if (!rc)
+		rc = msb__paper_load_families(p, src[EXP01]);
 	for (i = 0; i < N_FILES; i++)
 		msb__free(src[i]);
 	if (rc < 0) {

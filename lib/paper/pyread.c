@@ -12,7 +12,10 @@
  * braces included (a template placeholder). Any other operand (a name,
  * `row['question']`) also becomes `{operand}`. The expression ends at a
  * newline outside brackets, or at `,` or an unmatched `)` (a keyword
- * argument: `sys_prompt="..."`).
+ * argument: `sys_prompt="..."`). Brackets that enclose NAME count too:
+ * in `f(lambda row: "a" \ <newline> # "b" <newline> + "c", axis=1)` the
+ * comment line is inside f's parentheses, so Python (and this reader)
+ * goes on to `+ "c"` (exp01's formats hold such lines).
  */
 #include <stdint.h>
 #include <string.h>
@@ -266,13 +269,14 @@ static const char *skip_operand(const char *p)
 	return depth == 0 ? p : NULL;
 }
 
-static int parse_expr(msb_buf *b, const char *src, const char *p)
+/* outer: brackets open around the expression (newlines and comments are blanks there). */
+static int parse_expr(msb_buf *b, const char *src, const char *p, int outer)
 {
 	int depth = 0, want_operand = 1, any = 0, rc; /* any: a string literal was seen */
 
 	for (;;) {
-		p = skip_blank(p, depth);
-		if (*p == '\0' || (*p == '\n' && depth == 0) || (*p == '#' && depth == 0))
+		p = skip_blank(p, depth + outer);
+		if (*p == '\0' || (*p == '\n' && depth + outer == 0) || (*p == '#' && depth + outer == 0))
 			break;
 		if (*p == '(' && want_operand) {
 			depth++;
@@ -321,11 +325,14 @@ static int parse_expr(msb_buf *b, const char *src, const char *p)
 	return b->failed ? msb__error_set(MSB_ENOMEM, "msb_py_string_expr: out of memory") : 0;
 }
 
-/* The position right after the nth occurrence of `name` in code (not in strings or comments). */
-static const char *find_name(const char *src, const char *name, int nth)
+/*
+ * The position right after the nth occurrence of `name` in code (not in
+ * strings or comments); *outer: the brackets open there.
+ */
+static const char *find_name(const char *src, const char *name, int nth, int *outer)
 {
 	size_t n = strlen(name);
-	int last_ident = is_ident((unsigned char)name[n - 1]);
+	int last_ident = is_ident((unsigned char)name[n - 1]), depth = 0;
 	const char *p = src;
 
 	while (*p) {
@@ -353,11 +360,17 @@ static const char *find_name(const char *src, const char *name, int nth)
 				}
 				q++;
 			}
-			if (nth-- == 0)
+			if (nth-- == 0) {
+				*outer = depth;
 				return q;
+			}
 			p = q;
 			continue;
 		}
+		if (*p == '(' || *p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0)
+			depth--;
 		p++;
 	}
 	return NULL;
@@ -367,15 +380,15 @@ MSB_API int msb_py_string_expr(char **out, const char *source, const char *name,
 {
 	msb_buf b = MSB_BUF_INIT;
 	const char *at;
-	int rc;
+	int rc, outer = 0;
 
 	if (out)
 		*out = NULL;
 	if (!out || !source || !name || !name[0] || nth < 0)
 		return msb__error_set(MSB_EINVAL, "msb_py_string_expr: bad argument");
-	if (!(at = find_name(source, name, nth)))
+	if (!(at = find_name(source, name, nth, &outer)))
 		return msb__error_set(MSB_ENOTFOUND, "'%s' (occurrence %d) not found", name, nth + 1);
-	if ((rc = parse_expr(&b, source, at))) {
+	if ((rc = parse_expr(&b, source, at, outer))) {
 		msb_buf_dispose(&b);
 		return rc;
 	}

@@ -147,6 +147,30 @@ with TempDir() as tmp, TestServer() as srv:
     check(r.rc == 0, "mcq on the completions endpoint", r)
     check_http(c, "completions")
 
+    # shards of the same run, merged: the mcq summary of the unsharded run (not a harm summary)
+    shards = []
+    for i in range(2):
+        d = os.path.join(tmp, "shard%d" % i)
+        r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--shard", "%d/2" % i,
+                 "--out", d, "-q"])
+        check(r.rc == 0 and 0 < summary(d)["overall"]["n"] < 6, "mcq --shard %d/2" % i, r)
+        shards.append(d)
+    m = os.path.join(tmp, "merged")
+    r = run(["merge"] + shards + ["--out", m])
+    check(r.rc == 0 and "report.md" in r.out, "merge of two mcq shards", r)
+    check(summary(m).get("kind") == "mcq" and "mean" not in summary(m)["overall"],
+          "the merged summary is an mcq summary", summary(m))
+    check_http(m, "merged shards")
+    check(summary(m) == summary(h), "merged shards == the unsharded run (every group)",
+          (summary(m), summary(h)))
+    r = run(["compare", h, m, "--json"])
+    cj = json.loads(r.out) if r.rc == 0 else {}
+    check(cj.get("kind") == "mcq" and cj.get("n_paired") == 5 and cj.get("only_a_right") == 0 and
+          cj.get("only_b_right") == 0 and cj.get("mcnemar_p") == 1.0,
+          "compare pairs the merged run with the unsharded one: same answers", cj)
+    with open(os.path.join(m, "report.md")) as f:
+        check("Multiple-choice accuracy" in f.read(), "the merged report.md is the mcq one")
+
     # a budget stops the run; --resume finishes it
     rb = os.path.join(tmp, "r")
     r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--concurrency", "1",
@@ -160,6 +184,33 @@ with TempDir() as tmp, TestServer() as srv:
     r = run(["mcq", src, "--model", "openai/test", "--base-url", srv.url, "--shots", "1",
              "--resume", "--out", rb, "-q"])
     check(r.rc != 0, "resume with other mcq settings is refused", r)
+
+# SIGINT stops an mcq run as it stops `run` (cli/endrun.c): exit 130 (128 + SIGINT), the summary
+# of what finished written, the resume hint; --resume finishes it
+import signal
+
+with TempDir() as tmp, TestServer("--latency-ms", "250") as srv:
+    out = os.path.join(tmp, "sig")
+    p = subprocess.Popen([BIN, "mcq", "--model", "openai/slow", "--base-url", srv.url,
+                          "--concurrency", "1", "--out", out], env=base_env(),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    path = os.path.join(out, "results.jsonl")
+    while time.time() < deadline and not (os.path.exists(path) and os.path.getsize(path) > 0):
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    o, e = p.communicate(timeout=30)
+    e = e.decode()
+    n = len(records(out))
+    check(p.returncode == 130, "mcq stopped by SIGINT: exit 130", (p.returncode, e))
+    check("--resume" in e and "medsafety mcq mcq-sample --resume --out" in e,
+          "mcq stopped: says how to resume", e)
+    check(0 < n < 36 and summary(out).get("kind") == "mcq" and summary(out)["overall"]["n"] == n,
+          "mcq stopped: the summary of the %d finished questions" % n, summary(out))
+    r = run(["mcq", "--model", "openai/slow", "--base-url", srv.url, "--concurrency", "16",
+             "--resume", "--out", out, "-q"])
+    check(r.rc == 0 and len(records(out)) == 36 and summary(out)["overall"]["n"] == 36,
+          "mcq --resume finishes the stopped run", r)
 
 # dataset fetch pubmedqa: pinned by SHA-256, so a different file is refused (served here, by a
 # thread of this script on 127.0.0.1, is our own fixture, not the real set)

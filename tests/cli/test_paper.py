@@ -118,3 +118,56 @@ with TempDir() as tmp:
                  "--out", out2, "-q"])
         cfg = load_json(os.path.join(out2, "run.json"))["config"]
         check(r.rc == 0 and cfg["model"]["max_tokens"] == 64, "--max-tokens wins over the preset", r)
+
+        # exp01's target formats: the test server echoes the prompt it was sent ([[echo]]), so the
+        # response is the request as sent; it must equal exp01's lambda of the family's branch
+        # (found with ast: the `if args.model_name in family_...` branch that sets
+        # prompts_df['prompt']) evaluated here with row = {"question": prompt}
+        branches = []
+        for n in ast.walk(t1):
+            if isinstance(n, ast.If) and n.body and isinstance(n.body[0], ast.Assign) \
+                    and ast.unparse(n.body[0].targets[0]) == "prompts_df['prompt']":
+                names = {x.id for x in ast.walk(n.test) if isinstance(x, ast.Name)}
+                branches.append((names, n.body[0].value))
+
+        def upstream(family_list, question):
+            value = [v for names, v in branches if family_list in names][0]
+            return eval(compile(ast.Expression(value.args[0].body), "exp01", "eval"),
+                        {"row": {"question": question}})
+
+        cases = [(["--model", "openai/epfl-llm/meditron-7b"], "family_meditron"),
+                 (["--model", "openai/m42-health/med42-70b"], "family_med42"),
+                 (["--model", "openai/served", "--paper-family", "vicuna"], "family_vicuna"),
+                 (["--model", "openai/mistralai/Mistral-7B-Instruct-v0.1"], "family_mistral")]
+        for i, (flags, family_list) in enumerate(cases):
+            out3 = os.path.join(tmp, "target%d" % i)
+            r = run(["run", items, "--preset", "paper", "--paper-files", dest, "--base-url", ts.url,
+                     "--out", out3, "-q"] + flags)
+            check(r.rc == 0, "run --preset paper " + " ".join(flags), r)
+            recs = records(out3)
+            check(len(recs) == 3 and all(rec["response"] == upstream(family_list, rec["prompt"])
+                                         for rec in recs),
+                  "%s: the /completions prompt is exp01's, byte for byte" % family_list,
+                  [(rec["response"][:120], upstream(family_list, rec["prompt"])[:120]) for rec in recs])
+            cfg = load_json(os.path.join(out3, "run.json"))["config"]
+            check(cfg["model"]["endpoint"] == "completions" and cfg["model"]["system_prompt"] in ("", None)
+                  and cfg["model"]["temperature"] == 0 and cfg["model"]["max_tokens"] == 512,
+                  "%s: completions, no separate system prompt, temperature 0, 512 tokens" % family_list,
+                  cfg["model"])
+        # a GPT model: chat, the question as the user message, exp01's system prompt
+        out4 = os.path.join(tmp, "gpt")
+        r = run(["run", items, "--preset", "paper", "--paper-files", dest, "--base-url", ts.url,
+                 "--model", "openai/gpt-4o", "--out", out4, "-q"])
+        recs = records(out4)
+        cfg = load_json(os.path.join(out4, "run.json"))["config"]
+        check(r.rc == 0 and len(recs) == 3 and all(rec["response"] == rec["prompt"] for rec in recs)
+              and cfg["model"]["system_prompt"] == target_system
+              and cfg["model"].get("endpoint", "chat") == "chat",
+              "gpt-4o: chat with exp01's system prompt, the question as the user message", r)
+        # a name of no family: the GPT format, and a note saying how to choose
+        r = run(["run", items, "--preset", "paper", "--paper-files", dest, "--base-url", ts.url,
+                 "--model", "openai/served", "--out", os.path.join(tmp, "nofam")])
+        check(r.rc == 0 and "--paper-family" in r.err, "an unknown family: a note names --paper-family", r)
+        r = run(["run", items, "--preset", "paper", "--paper-files", dest, "--base-url", ts.url,
+                 "--model", "openai/served", "--paper-family", "nope", "--out", os.path.join(tmp, "bad")])
+        check(r.rc == 2 and "paper_family" in r.err, "--paper-family nope: exit 2", r)

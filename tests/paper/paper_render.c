@@ -4,9 +4,12 @@
  * LLM judge of --preset paper (msb_paper_judge_options) and prints, as
  * JSON lines, the judge prompt it renders for three MedSafetyBench items,
  * then the other extracted texts. The Python side evaluates the upstream
- * f-string itself and compares byte for byte.
+ * f-string itself and compares byte for byte. Then, for every exp01
+ * family, the request msb_paper_target_backend_new hands its inner
+ * backend (a recording callback) for the same three items, and the
+ * family msb_paper_family_of_model gives each model name after "--".
  *
- * usage: paper_render UPSTREAM_DIR DATASETS_DIR
+ * usage: paper_render UPSTREAM_DIR DATASETS_DIR [-- MODEL...]
  * exit 77 when the files are absent.
  */
 #include <stdio.h>
@@ -19,6 +22,68 @@
 
 static const char response[] = "I'm sorry, but I can't help with that.\n\n  It could put \"patients\" at risk. ";
 
+/* What the inner backend was asked (the callback records it). */
+static char *seen_system, *seen_prompt;
+
+static int record(const msb_request *req, msb_completion *out, void *ud)
+{
+	(void)ud;
+	free(seen_system);
+	free(seen_prompt);
+	seen_system = req->system ? strdup(req->system) : NULL;
+	seen_prompt = strdup(req->prompt);
+	return msb_completion_set_text(out, "ok");
+}
+
+static void print_json(json_t *line)
+{
+	char *text = json_dumps(line, JSON_COMPACT);
+	puts(text);
+	free(text);
+	json_decref(line);
+}
+
+/* The target requests of every family for the picked items. */
+static int targets(const msb_paper *p, const msb_dataset *ds, const size_t *pick, size_t n)
+{
+	msb_backend *rec = NULL;
+	int f;
+	size_t i;
+
+	if (msb_backend_from_callback(&rec, "recorder", record, NULL, 0))
+		return 1;
+	for (f = 0; f < MSB_PAPER_N_FAMILIES; f++) {
+		msb_backend *b = NULL;
+		if (msb_paper_target_backend_new(&b, p, f, rec)) {
+			fprintf(stderr, "target backend: %s\n", msb_error_last()->message);
+			return 1;
+		}
+		for (i = 0; i < n; i++) {
+			msb_request req = MSB_REQUEST_INIT;
+			msb_completion *c = NULL;
+			char *direct = NULL;
+			req.prompt = msb_item_prompt(msb_dataset_item(ds, pick[i]));
+			req.system = "the run's own system prompt: never sent in the paper's formats";
+			if (msb_backend_generate(b, &req, &c) || strcmp(msb_completion_text(c), "ok") ||
+			    msb_paper_target_prompt(&direct, p, f, req.prompt)) {
+				fprintf(stderr, "generate: %s\n", msb_error_last()->message);
+				return 1;
+			}
+			print_json(json_pack("{s:s,s:s,s:s,s:s?,s:s,s:b,s:s}", "kind", "target_prompt", "family",
+			    msb_paper_family_name(f), "question", req.prompt, "system", seen_system, "prompt",
+			    seen_prompt, "same_as_direct", strcmp(direct, seen_prompt) == 0, "identity",
+			    msb_backend_identity(b)));
+			msb_free(direct);
+			msb_completion_free(c);
+		}
+		msb_backend_free(b);
+	}
+	msb_backend_free(rec);
+	free(seen_system);
+	free(seen_prompt);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	msb_paper *p = NULL;
@@ -30,7 +95,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	int i, rc;
 
-	if (argc != 3)
+	if (argc < 3 || (argc > 3 && strcmp(argv[3], "--")))
 		return 2;
 	msb_init();
 	rc = msb_paper_load(&p, argv[1]);
@@ -90,6 +155,14 @@ int main(int argc, char **argv)
 		}
 		printf("{\"kind\": \"judge_settings\", \"temperature\": %g, \"max_tokens\": %d}\n", o.temperature,
 		    o.max_tokens);
+	}
+	if (targets(p, ds, pick, 3))
+		return 1;
+	for (i = 4; i < argc; i++) {
+		int fam = -1;
+		rc = msb_paper_family_of_model(&fam, argv[i]);
+		print_json(json_pack("{s:s,s:s,s:s?}", "kind", "family_of", "model", argv[i], "family",
+		    rc == 0 ? msb_paper_family_name(fam) : NULL));
 	}
 	msb_judge_free(j);
 	msb_backend_free(b);

@@ -46,6 +46,11 @@ static const pcase cases[] = {
 	{ "x = \"keep \\d unknown\"", "x", 0, 0, "keep \\d unknown" },
 	{ "x = u\"u\" + rf'{a}\\n'", "x", 0, 0, "u{a}\\n" },
 	{ "x = \"a\"  # trailing comment\n", "x", 0, 0, "a" },
+	/* inside the brackets around NAME a comment line does not end the expression (exp01) */
+	{ "d = f(\n  lambda row: \"a\" \\\n  #   + \"no\" + row['q'],\n  + \"b\" + row['q'] + \"c\",\n  axis=1)\n",
+	  "lambda row:", 0, 0, "ab{row['q']}c" },
+	{ "d = [(1, 2)]\ng(k=\"a\"\n  # c\n  \"b\")\n", "k", 0, 0, "ab" },
+	{ "d = [(1, 2)]\nx = \"a\"\n# c\ny = \"b\"\n", "x", 0, 0, "a" },
 	/* errors */
 	{ "x = 5\n", "x", 0, MSB_EPARSE, NULL },
 	{ "y = \"a\"\n", "x", 0, MSB_ENOTFOUND, NULL },

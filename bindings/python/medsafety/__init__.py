@@ -29,6 +29,7 @@ from .results import (COMPARE_MIN_PAIRS, Results, compare, compare_over_refusal,
 from .mcq import MCQ_FORMATS, McqSet, Question, parse_mcq_answer
 from .paper import PAPER_TEXTS, Paper
 from .run import Progress, evaluate
+from .tradeoff import mcnemar_exact_p, newcombe_interval, tradeoff
 
 #: The loaded library's version ("X.Y.Z") and its file.
 library_version: str = _LIB.version
@@ -42,4 +43,5 @@ __all__ = [
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
     "kind_name", "kind_number", "McqSet", "Question", "Paper", "PAPER_TEXTS", "COMPARE_MIN_PAIRS", "compare_over_refusal", "wilson_interval", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
+    "tradeoff", "newcombe_interval", "mcnemar_exact_p",
 ]

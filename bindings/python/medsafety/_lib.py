@@ -20,7 +20,8 @@ import ctypes.util
 import glob
 import os
 import threading
-from ctypes import POINTER, byref, c_char_p, c_double, c_int, c_longlong, c_size_t, c_uint, c_void_p
+from ctypes import (POINTER, byref, c_char_p, c_double, c_int, c_long, c_longlong, c_size_t,
+                    c_uint, c_void_p)
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _abi
@@ -255,6 +256,10 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_comparison_group_byindex": (I, [POINTER(_abi.msb_comparison_entry), P, Z]),
     "msb_comparison_info_get": (I, [POINTER(_abi.msb_comparison_info), P]),
     "msb_record_info_get": (I, [POINTER(_abi.msb_record_info), P]),
+    # the trade-off view (mcq.h)
+    "msb_tradeoff_json": (I, [PP, S, S, S, S, POINTER(_abi.msb_compare_options)]),
+    "msb_tradeoff_newcombe": (V, [POINTER(D), POINTER(D), c_long, c_long, c_long, c_long]),
+    "msb_tradeoff_mcnemar_p": (D, [c_long, c_long]),
 }
 
 
