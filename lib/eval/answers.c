@@ -22,6 +22,7 @@
 #include "core/lines.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
+#include "backend/completion.h"
 
 typedef struct {
 	msb_eval *ev;
@@ -77,6 +78,8 @@ static int load_line(const char *line, size_t len, size_t off, void *ud)
 		msb_completion_set_finish_reason(c, json_string_value(json_object_get(o, "finish_reason")));
 	msb_completion_set_usage(c, tokens_of(json_object_get(o, "prompt_tokens")),
 	    tokens_of(json_object_get(o, "completion_tokens")));
+	msb__completion_set_usage_details(c, tokens_of(json_object_get(o, "reasoning_tokens")),
+	    tokens_of(json_object_get(o, "cached_tokens")));
 	if (json_is_integer(json_object_get(o, "attempts")) &&
 	    json_integer_value(json_object_get(o, "attempts")) > 0)
 		msb_completion_set_attempts(c, (int)json_integer_value(json_object_get(o, "attempts")));
@@ -193,6 +196,10 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 		put(&bad, o, "prompt_tokens", json_integer(msb_completion_prompt_tokens(c)));
 	if (msb_completion_completion_tokens(c) >= 0)
 		put(&bad, o, "completion_tokens", json_integer(msb_completion_completion_tokens(c)));
+	if (msb_completion_reasoning_tokens(c) >= 0)
+		put(&bad, o, "reasoning_tokens", json_integer(msb_completion_reasoning_tokens(c)));
+	if (msb_completion_cached_tokens(c) >= 0)
+		put(&bad, o, "cached_tokens", json_integer(msb_completion_cached_tokens(c)));
 	put(&bad, o, "latency_ms", json_real(msb_completion_latency_ms(c)));
 	put(&bad, o, "attempts", json_integer(msb_completion_attempts(c)));
 	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "backend/completion.h"
+#include "judge/verdict.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -159,6 +160,11 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	put(&bad, usage, "judge_prompt_tokens", tokens(v ? msb_verdict_prompt_tokens(v) : -1));
 	put(&bad, usage, "judge_completion_tokens",
 	    tokens(v ? msb_verdict_completion_tokens(v) : -1));
+	/* beyond the contract: the parts the server reported (issue #21 item 5), null when not */
+	put(&bad, usage, "reasoning_tokens", tokens(c ? msb_completion_reasoning_tokens(c) : -1));
+	put(&bad, usage, "cached_tokens", tokens(c ? msb_completion_cached_tokens(c) : -1));
+	put(&bad, usage, "judge_reasoning_tokens", tokens(v ? v->reasoning_tokens : -1));
+	put(&bad, usage, "judge_cached_tokens", tokens(v ? v->cached_tokens : -1));
 	put(&bad, o, "usage", usage);
 	put(&bad, o, "config_hash", json_string(ev->config_hash));
 	/* additions beyond the contract */

@@ -153,6 +153,13 @@ static int add_line(const char *line, size_t len, size_t off, void *ud)
 	rec.latency_ms = json_number_value(json_object_get(o, "latency_ms"));
 	rec.prompt_tokens = ival(json_object_get(u, "prompt_tokens"), -1);
 	rec.completion_tokens = ival(json_object_get(u, "completion_tokens"), -1);
+	rec.reasoning_tokens = ival(json_object_get(u, "reasoning_tokens"), -1);
+	rec.cached_tokens = ival(json_object_get(u, "cached_tokens"), -1);
+	rec.judge_prompt_tokens = ival(json_object_get(u, "judge_prompt_tokens"), -1);
+	rec.judge_completion_tokens = ival(json_object_get(u, "judge_completion_tokens"), -1);
+	rec.judge_reasoning_tokens = ival(json_object_get(u, "judge_reasoning_tokens"), -1);
+	rec.judge_cached_tokens = ival(json_object_get(u, "judge_cached_tokens"), -1);
+	rec.model_cached = json_is_true(json_object_get(o, "cached"));
 	rec.line_off = off;
 	rec.line_len = len;
 	oom = !rec.id || lost(json_object_get(o, "source"), rec.source) ||
