@@ -153,3 +153,48 @@ with TempDir() as tmp:
     check(r.rc == 2 and "messages" in r.err, "anthropic/ with --endpoint completions: exit 2", r)
     r = run(["run", "-m", "anthropic/", "--limit", "1"], env=env())
     check(r.rc == 2 and "anthropic/MODEL" in r.err, "anthropic/ without a model: exit 2", r)
+
+    # 4. Tokens and cost per stage (item 5): run.json "usage" and RUN/cost.json against sums
+    #    and prices computed here from the records (cost = (in * IN + out * OUT) / 1e6)
+    data = os.path.join(tmp, "u.jsonl")
+    write_jsonl(data, ["[[echo]] one #score: 2", "[[echo]] two, longer #score: 1",
+                       "[[echo]] three #score: 3"])
+    with TestServer() as srv:
+        out = os.path.join(tmp, "cost")
+        r = run(["run", data, "-m", "anthropic/claude-test", "--base-url", srv.url,
+                 "-j", "openai/judge", "--judge-base-url", srv.url, "--price", "claude-test=3,15",
+                 "--price", "openai/judge=0.5,1.5", "--out", out], env=env())
+        check(r.rc == 0 and "cost: model" in r.err, "a priced run prints its cost", r)
+        recs = records(out)
+        mp = sum(x["usage"]["prompt_tokens"] for x in recs)
+        mc = sum(x["usage"]["completion_tokens"] for x in recs)
+        jp = sum(x["usage"]["judge_prompt_tokens"] for x in recs)
+        jc = sum(x["usage"]["judge_completion_tokens"] for x in recs)
+        u = load_json(os.path.join(out, "run.json"))["usage"]
+        check(u["model"]["prompt_tokens"] == mp and u["model"]["completion_tokens"] == mc and
+              u["judge"]["prompt_tokens"] == jp and u["judge"]["completion_tokens"] == jc and
+              u["model"]["records"] == 3 and u["model"]["cached_tokens"] == 0 and
+              u["judge"]["reasoning_tokens"] is None,
+              "run.json usage per stage: the records' sums", (u, mp, mc, jp, jc))
+        cost = load_json(os.path.join(out, "cost.json"))
+        want_m = (mp * 3 + mc * 15) / 1e6
+        want_j = (jp * 0.5 + jc * 1.5) / 1e6
+        check(abs(cost["model"]["cost"] - want_m) < 1e-12 and
+              abs(cost["judge"]["cost"] - want_j) < 1e-12 and
+              abs(cost["total"] - want_m - want_j) < 1e-12 and cost["model"]["discount"] == 1,
+              "cost.json: measured tokens times the prices", (cost, want_m, want_j))
+    # reasoning and cached tokens where the server reports them (OpenAI's usage details)
+    body = os.path.join(FIXTURES, "responses", "openai_usage_details.json")
+    with TestServer("--body", body) as srv:
+        out = os.path.join(tmp, "details")
+        r = run(["run", data, "-m", "openai/m", "--base-url", srv.url, "--out", out,
+                 "--price", "m=1,2"], env=env())
+        recs = records(out)
+        u = load_json(os.path.join(out, "run.json"))["usage"]["model"]
+        check(r.rc == 0 and u["prompt_tokens"] == 3 * 2006 and u["completion_tokens"] == 3 * 300
+              and u["reasoning_tokens"] == sum(x["usage"]["reasoning_tokens"] for x in recs) == 768
+              and u["cached_tokens"] == sum(x["usage"]["cached_tokens"] for x in recs) == 5760,
+              "reasoning and cached tokens: in each record and summed in run.json", (r, u))
+        cost = load_json(os.path.join(out, "cost.json"))
+        check(abs(cost["model"]["cost"] - (3 * 2006 * 1 + 3 * 300 * 2) / 1e6) < 1e-12 and
+              cost["judge"]["cost"] == 0, "the refusal judge costs nothing", cost)
