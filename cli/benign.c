@@ -74,7 +74,7 @@ int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_c
 			single = n == 1;
 		}
 		spec = single && msb_config_get_string(&one, cfg, msb_config_kind(cfg, "judge") ==
-		        MSB_CONFIG_LIST ? "judge.0.spec" : "judge.spec") == 0 && !strncmp(one, "openai/", 7)
+		        MSB_CONFIG_LIST ? "judge.0.spec" : "judge.spec") == 0 && cli_http_spec(one, NULL)
 		    ? "helpfulness" : "xstest-rules";
 	}
 	if (!strcmp(spec, "xstest-rules")) {
@@ -82,12 +82,12 @@ int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_c
 			return cli_lib_error("run", rc);
 	} else if (!strcmp(spec, "helpfulness")) {
 		if (msb_config_get_string(&first, cfg, msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST
-		        ? "judge.0.spec" : "judge.spec") < 0 || strncmp(first, "openai/", 7)) {
+		        ? "judge.0.spec" : "judge.spec") < 0 || !cli_http_spec(first, NULL)) {
 			fprintf(stderr, "%s: --benign-judge helpfulness needs an openai/MODEL judge "
 			    "(or name the model: --benign-judge openai/MODEL)\n", prog);
 			return CLI_EXIT_USAGE;
 		}
-		status = helpfulness(&benign, cfg, first + 7, prog);
+		status = helpfulness(&benign, cfg, cli_http_spec(first, NULL), prog);
 	} else if (!strncmp(spec, "openai/", 7) && spec[7]) {
 		status = helpfulness(&benign, cfg, spec + 7, prog);
 	} else {

@@ -208,11 +208,32 @@ static void free_headers(char **h, size_t n)
 	free(h);
 }
 
-/* An OpenAI-compatible backend from a model or judge section ("model", "judge.1"). */
+const char *cli_http_spec(const char *spec, int *dialect)
+{
+	static const struct { const char *prefix; int dialect; } kinds[] = {
+		{ "openai/", MSB_OPENAI_DIALECT_OPENAI },
+		{ "anthropic/", MSB_OPENAI_DIALECT_ANTHROPIC },
+		{ "azure/", MSB_OPENAI_DIALECT_AZURE },
+	};
+	size_t i, n;
+
+	for (i = 0; spec && i < sizeof kinds / sizeof *kinds; i++) {
+		n = strlen(kinds[i].prefix);
+		if (!strncmp(spec, kinds[i].prefix, n) && spec[n]) {
+			if (dialect)
+				*dialect = kinds[i].dialect;
+			return spec + n;
+		}
+	}
+	return NULL;
+}
+
+/* An HTTP backend (OpenAI, Anthropic or Azure dialect) from a model or judge section. */
 static int openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
     const char *model, const char *prog)
 {
 	msb_openai_options o;
+	msb_provider_options prov;
 	char path[128], **hdrs = NULL;
 	const char *s = NULL;
 	double d;
@@ -221,8 +242,17 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	size_t n_hdrs = 0;
 
 	msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION);
+	msb_provider_options_init(&prov, MSB_PROVIDER_OPTIONS_VERSION);
 	o.model = model;
 #define P(key) (snprintf(path, sizeof path, "%s.%s", section, key), path)
+	/* the dialect is the SPEC's prefix: anthropic/MODEL, azure/DEPLOYMENT, openai/MODEL */
+	if ((rc = get_str(cfg, P("spec"), &s)) < 0)
+		return cfg_error(prog, rc);
+	if (s)
+		cli_http_spec(s, &prov.dialect);
+	s = NULL;
+	if ((rc = get_str(cfg, P("api_version"), &prov.api_version)) < 0)
+		return cfg_error(prog, rc);
 	if ((rc = get_str(cfg, P("base_url"), &o.base_url)) < 0 ||
 	    (rc = get_str(cfg, P("api_key_env"), &o.api_key_env)) < 0 ||
 	    (rc = get_str(cfg, P("ca_file"), &o.ca_file)) < 0 ||
@@ -291,8 +321,9 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	o.headers = (const char *const *)hdrs;
 	o.n_headers = n_hdrs;
 #undef P
-	cli_key_env_warn(o.api_key_env, o.base_url, prog, section);
-	rc = msb_backend_openai_new(out, &o);
+	if (prov.dialect == MSB_OPENAI_DIALECT_OPENAI || (o.api_key_env && *o.api_key_env))
+		cli_key_env_warn(o.api_key_env, o.base_url, prog, section);
+	rc = msb_backend_provider_new(out, &o, &prov);
 	free_headers(hdrs, n_hdrs);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, section, msb_error_last()->message);
@@ -322,9 +353,10 @@ int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)
 			return cfg_error(prog, rc);
 		return CLI_EXIT_OK;
 	}
-	if (!strncmp(spec, "openai/", 7))
-		return openai_backend(out, cfg, "model", spec + 7, prog);
-	fprintf(stderr, "%s: unknown model SPEC '%s' (expected openai/MODEL or replay)\n", prog, spec);
+	if (cli_http_spec(spec, NULL))
+		return openai_backend(out, cfg, "model", cli_http_spec(spec, NULL), prog);
+	fprintf(stderr, "%s: unknown model SPEC '%s' (expected openai/MODEL, anthropic/MODEL, "
+	    "azure/DEPLOYMENT or replay)\n", prog, spec);
 	return CLI_EXIT_USAGE;
 }
 
@@ -348,9 +380,9 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 			return cfg_error(prog, rc);
 		return CLI_EXIT_OK;
 	}
-	if (strncmp(spec, "openai/", 7)) {
-		fprintf(stderr, "%s: unknown judge SPEC '%s' (expected openai/MODEL or refusal)\n",
-		    prog, spec);
+	if (!cli_http_spec(spec, NULL)) {
+		fprintf(stderr, "%s: unknown judge SPEC '%s' (expected openai/MODEL, anthropic/MODEL, "
+		    "azure/DEPLOYMENT or refusal)\n", prog, spec);
 		return CLI_EXIT_USAGE;
 	}
 	msb_llm_judge_options_init(&o, MSB_LLM_JUDGE_OPTIONS_VERSION);
@@ -379,7 +411,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	}
 #undef P
 	cli_preset_judge(cfg, section, &o); /* --preset paper: cli/preset.c */
-	if ((status = openai_backend(&be, cfg, section, spec + 7, prog)) != 0)
+	if ((status = openai_backend(&be, cfg, section, cli_http_spec(spec, NULL), prog)) != 0)
 		return status;
 	rc = msb_judge_llm_new(out, be, &o);
 	msb_backend_free(be); /* the judge holds its own reference */
@@ -497,19 +529,33 @@ static int set_default(msb_config *cfg, const char *path, const char *value, con
 	return 0;
 }
 
-/* base_url of an openai SPEC from OPENAI_BASE_URL when not configured. */
+/*
+ * base_url of an HTTP SPEC from the environment when not configured:
+ * OPENAI_BASE_URL (openai/), ANTHROPIC_BASE_URL (anthropic/),
+ * AZURE_OPENAI_ENDPOINT (azure/); and an azure/ SPEC's api_version from
+ * OPENAI_API_VERSION (the variables of the providers' own SDKs).
+ */
 static int base_url_default(msb_config *cfg, const char *section, const char *prog)
 {
+	static const char *const base_env[] = { "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL",
+		"AZURE_OPENAI_ENDPOINT" };
 	char path[64];
-	const char *spec = NULL, *env = getenv("OPENAI_BASE_URL");
+	const char *spec = NULL, *env, *ver = getenv("OPENAI_API_VERSION");
+	int dialect = MSB_OPENAI_DIALECT_OPENAI, status;
 
 	snprintf(path, sizeof path, "%s.spec", section);
-	if (msb_config_get_string(&spec, cfg, path) < 0 || strncmp(spec, "openai/", 7))
+	if (msb_config_get_string(&spec, cfg, path) < 0 || !cli_http_spec(spec, &dialect))
 		return 0;
+	if (dialect == MSB_OPENAI_DIALECT_AZURE && ver && *ver) {
+		snprintf(path, sizeof path, "%s.api_version", section);
+		if ((status = set_default(cfg, path, ver, "OPENAI_API_VERSION", prog)))
+			return status;
+	}
+	env = getenv(base_env[dialect]);
 	if (!env || !*env)
 		return 0;
 	snprintf(path, sizeof path, "%s.base_url", section);
-	return set_default(cfg, path, env, "OPENAI_BASE_URL", prog);
+	return set_default(cfg, path, env, base_env[dialect], prog);
 }
 
 int cli_build_judge_defaults(msb_config *cfg, const char *prog)

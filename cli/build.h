@@ -43,6 +43,13 @@ int cli_build_defaults(msb_config *cfg, const char *prog);
 int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
     const char *model, const char *prog);
 
+/*
+ * The model name of an HTTP SPEC (openai/MODEL, anthropic/MODEL,
+ * azure/DEPLOYMENT; borrowed from spec) and its MSB_OPENAI_DIALECT_* in
+ * *dialect (may be NULL); NULL when spec is none of them.
+ */
+const char *cli_http_spec(const char *spec, int *dialect);
+
 /* The judge part of cli_build_defaults only. */
 int cli_build_judge_defaults(msb_config *cfg, const char *prog);
 

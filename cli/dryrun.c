@@ -19,7 +19,8 @@
 
 static const char *model_name(const char *spec)
 {
-	return strncmp(spec, "openai/", 7) ? spec : spec + 7;
+	const char *m = cli_http_spec(spec, NULL);
+	return m ? m : spec;
 }
 
 int cli_prices_add(cli_prices *ps, const char *arg, const char *where)
@@ -90,7 +91,7 @@ int cli_prices_load(cli_prices *ps, const char *path)
 	return 0;
 }
 
-static const cli_price *find_price(const cli_prices *ps, const char *spec)
+const cli_price *cli_price_find(const cli_prices *ps, const char *spec)
 {
 	size_t i;
 
@@ -104,7 +105,7 @@ static const cli_price *find_price(const cli_prices *ps, const char *spec)
 static double line(FILE *f, const char *who, const char *spec, size_t requests, long long in,
     long long out, const cli_prices *ps, int *unpriced)
 {
-	const cli_price *p = find_price(ps, spec);
+	const cli_price *p = cli_price_find(ps, spec);
 	double cost = 0;
 
 	fprintf(f, "  %s %s: %zu requests, about %lld input + %lld output tokens", who, spec,
@@ -112,7 +113,7 @@ static double line(FILE *f, const char *who, const char *spec, size_t requests, 
 	if (p) {
 		cost = ((double)in * p->in + (double)out * p->out) / 1e6;
 		fprintf(f, ", about $%.4f (%g in, %g out per million)", cost, p->in, p->out);
-	} else if (requests && !strncmp(spec, "openai/", 7)) {
+	} else if (requests && cli_http_spec(spec, NULL)) {
 		*unpriced = 1; /* replay answers here, for free */
 	}
 	fputc('\n', f);
@@ -189,7 +190,7 @@ int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options 
 			snprintf(section, sizeof section, "judge");
 		snprintf(path, sizeof path, "%s.spec", section);
 		msb_config_get_string(&jspec, cfg, path);
-		if (strncmp(jspec, "openai/", 7)) {
+		if (!cli_http_spec(jspec, NULL)) {
 			fprintf(jf, "  judge %s: no requests (judged here, offline)\n", jspec);
 			continue;
 		}

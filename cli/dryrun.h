@@ -25,6 +25,9 @@ typedef struct cli_prices {
 /* Add "MODEL=IN,OUT" (a later one for the same model wins). 0, or -1 after one line on stderr. */
 int cli_prices_add(cli_prices *ps, const char *arg, const char *where);
 
+/* The price of a SPEC ("openai/m") or of its model name ("m"); NULL when none. */
+const cli_price *cli_price_find(const cli_prices *ps, const char *spec);
+
 /* Add every "MODEL=IN,OUT" line of a file ('#' comments, blank lines). 0, or -1 after one line. */
 int cli_prices_load(cli_prices *ps, const char *path);
 

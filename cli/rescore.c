@@ -33,11 +33,13 @@ static void help(FILE *f)
 	      "the old and the new judge agree (exact agreement and quadratic-weighted Cohen's\n"
 	      "kappa), also written to DIR/agreement.json.\n"
 	      "\n"
-	      "  -j, --judge SPEC        refusal or openai/MODEL; repeat for a jury\n"
+	      "  -j, --judge SPEC        refusal, openai/MODEL, anthropic/MODEL or\n"
+	      "                          azure/DEPLOYMENT; repeat for a jury\n"
 	      "      --judge-base-url URL  --judge-api-key-env NAME  --judge-template FILE\n"
 	      "      --judge-policy medical|general|auto|FILE  --judge-rubric FILE\n"
 	      "      --judge-system TEXT  --judge-temperature X  --judge-max-tokens N\n"
 	      "      --judge-timeout SECONDS  --judge-retries N  --jury-method median|mean|max\n"
+	      "      --judge-api-version V\n"
 	      "  -c, --config FILE       take the judge section from a run configuration\n"
 	      "  -o, --out DIR           the new run folder (required)\n"
 	      "  -n, --concurrency N     judge requests in flight (default 16)\n"
@@ -59,6 +61,7 @@ static const struct { const char *flag; const char *key; } judge_flags[] = {
 	{ "judge-rubric", "rubric" }, { "judge-system", "system" },
 	{ "judge-temperature", "temperature" }, { "judge-max-tokens", "max_tokens" },
 	{ "judge-timeout", "timeout" }, { "judge-retries", "retries" },
+	{ "judge-api-version", "api_version" },
 };
 #define N_JF (sizeof judge_flags / sizeof *judge_flags)
 

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dataset_args.h"
 #include "dryrun.h"
+#include "cost.h"
 #include "jury.h"
 #include "opts.h"
 #include "endrun.h"
@@ -246,6 +247,12 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		}
 		if (status == 0 && judge)
 			status = check_unscored(eo.out_dir, cfg);
+		/* the cost of what the servers reported, when prices are given (cli/cost.c) */
+		if (status == 0 || status == CLI_EXIT_FAIL) {
+			int cs = cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr);
+			if (cs)
+				status = cs;
+		}
 	}
 out:
 	msb_eval_free(ev);

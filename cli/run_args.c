@@ -87,6 +87,7 @@ static const flag_def flags[] = {
 	{ "ca-file", K_SET, "model.ca_file", 0 },
 	{ "ca-path", K_SET, "model.ca_path", 0 },
 	{ "replay-text", K_SET, "model.replay_text", 0 },
+	{ "api-version", K_SET, "model.api_version", 0 },
 	/* judge */
 	{ "judge", K_JUDGE, NULL, 'j' },
 	{ "judge-base-url", K_JUDGE_SET, "base_url", 0 },
@@ -118,6 +119,7 @@ static const flag_def flags[] = {
 	{ "judge-no-http2", K_JUDGE_FALSE, "http2", 0 },
 	{ "judge-ca-file", K_JUDGE_SET, "ca_file", 0 },
 	{ "judge-ca-path", K_JUDGE_SET, "ca_path", 0 },
+	{ "judge-api-version", K_JUDGE_SET, "api_version", 0 },
 	{ "jury-method", K_SET, "jury.aggregate", 0 },
 	{ "benign-judge", K_SET, "benign_judge", 0 },
 	/* runner */

@@ -1,7 +1,7 @@
 /*
  * fuzz/fuzz_http.c - the HTTP response parser of the OpenAI-compatible
  * backend: a 2xx body of either endpoint, the message of an error body,
- * and a Retry-After value. The input is used as it arrives from the
+ * a Retry-After value, and a body of the Anthropic Messages dialect. The input is used as it arrives from the
  * network (not NUL-terminated) for the bodies.
  */
 #include <stdio.h>
@@ -48,6 +48,32 @@ static void parse(const uint8_t *data, size_t size, int endpoint)
 	free(body);
 }
 
+/* The Anthropic Messages dialect's reader (lib/backend/anthropic.c). */
+static void parse_anthropic(const uint8_t *data, size_t size)
+{
+	msb_completion *c;
+	msb__oa_outcome o;
+	msb__oa_error_info err;
+	char *body = malloc(size ? size : 1);
+	int rc;
+
+	if (!body)
+		abort();
+	if (size)
+		memcpy(body, data, size);
+	if (msb_completion_new(&c) != 0)
+		fail("cannot allocate a completion");
+	rc = msb__anthropic_parse(c, body, size, &o, &err);
+	if (rc > 0)
+		fail("msb__anthropic_parse returned a positive value");
+	if (rc == 0 && !msb_completion_text(c))
+		fail("msb__anthropic_parse: success without text");
+	if (!memchr(o.msg, '\0', sizeof o.msg) || !memchr(err.message, '\0', sizeof err.message))
+		fail("msb__anthropic_parse: a message not NUL-terminated");
+	msb_completion_free(c);
+	free(body);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *value;
@@ -55,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msb_fuzz_setup();
 	parse(data, size, 0 /* MSB_OPENAI_CHAT */);
 	parse(data, size, 1 /* MSB_OPENAI_COMPLETIONS */);
+	parse_anthropic(data, size);
 	if (size < 256) {
 		value = msb_fuzz_copy(data, size);
 		(void)msb__retry_after_ms(value, 1.7e9);

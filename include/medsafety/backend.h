@@ -84,6 +84,18 @@ MSB_API const char *msb_completion_error_message(const msb_completion *c);
 MSB_API int msb_completion_attempts(const msb_completion *c);
 MSB_API double msb_completion_latency_ms(const msb_completion *c);
 MSB_API int msb_completion_http_status(const msb_completion *c);
+/**
+ * Of the completion tokens, those the model spent reasoning (OpenAI's
+ * usage.completion_tokens_details.reasoning_tokens); -1 when the server
+ * does not report them.
+ */
+MSB_API long long msb_completion_reasoning_tokens(const msb_completion *c);
+/**
+ * Of the prompt tokens, those read from the server's prompt cache (OpenAI's
+ * usage.prompt_tokens_details.cached_tokens, Anthropic's
+ * cache_read_input_tokens); -1 when the server does not report them.
+ */
+MSB_API long long msb_completion_cached_tokens(const msb_completion *c);
 
 /* ---- backends ---- */
 

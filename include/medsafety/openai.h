@@ -31,6 +31,21 @@ extern "C" {
 #define MSB_PROMPT_MEDALPACA 4 /**< context / question / answer */
 #define MSB_PROMPT_MED42 5     /**< <|system|>: <|prompter|>: <|assistant|>: */
 
+/*
+ * Dialects (msb_provider_options.dialect): the wire protocol spoken by the
+ * one HTTP engine. See docs/providers.md.
+ */
+#define MSB_OPENAI_DIALECT_OPENAI 0    /**< OpenAI chat/completions and compatible servers */
+#define MSB_OPENAI_DIALECT_ANTHROPIC 1 /**< Anthropic Messages: POST {base}/v1/messages */
+#define MSB_OPENAI_DIALECT_AZURE 2     /**< Azure OpenAI: {base}/openai/deployments/{model}/chat/completions?api-version= */
+
+/** Default anthropic-version header of the Anthropic dialect. */
+#define MSB_ANTHROPIC_VERSION_DEFAULT "2023-06-01"
+/** Default api-version query value of the Azure dialect. */
+#define MSB_AZURE_API_VERSION_DEFAULT "2024-10-21"
+/** Default base URL of the Anthropic dialect. */
+#define MSB_ANTHROPIC_BASE_URL_DEFAULT "https://api.anthropic.com"
+
 #define MSB_OPENAI_OPTIONS_VERSION 3
 /**
  * Options of the OpenAI-compatible backend. Strings are copied by
@@ -115,6 +130,47 @@ MSB_API int msb_openai_options_init(msb_openai_options *opts, unsigned int versi
  * called). New: free with msb_backend_free.
  */
 MSB_API int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts);
+
+#define MSB_PROVIDER_OPTIONS_VERSION 1
+/**
+ * The provider of the HTTP backend: which dialect its one engine speaks.
+ * A separate struct, so that msb_openai_options keeps its layout. Zeroed
+ * with its version set: the OpenAI dialect.
+ */
+typedef struct msb_provider_options {
+	unsigned int version;  /**< MSB_PROVIDER_OPTIONS_VERSION */
+	/**
+	 * MSB_OPENAI_DIALECT_* (default OpenAI). Anthropic: model is the model
+	 * name, base_url defaults to MSB_ANTHROPIC_BASE_URL_DEFAULT, the key
+	 * goes in "x-api-key" (api_key_env NULL: ANTHROPIC_API_KEY, sent only
+	 * to https://api.anthropic.com), the endpoint must be chat. Azure: model
+	 * is the deployment name, base_url the resource URL (required), the key
+	 * goes in "api-key" (api_key_env NULL: AZURE_OPENAI_API_KEY, sent only
+	 * to https hosts under .openai.azure.com or .cognitiveservices.azure.com).
+	 */
+	int dialect;
+	/**
+	 * Anthropic: the anthropic-version header (NULL or "":
+	 * MSB_ANTHROPIC_VERSION_DEFAULT). Azure: the api-version query value
+	 * (NULL or "": MSB_AZURE_API_VERSION_DEFAULT). Ignored by OpenAI.
+	 * Copied.
+	 */
+	const char *api_version;
+} msb_provider_options;
+
+#define MSB_PROVIDER_OPTIONS_INIT { MSB_PROVIDER_OPTIONS_VERSION, MSB_OPENAI_DIALECT_OPENAI, NULL }
+MSB_API int msb_provider_options_init(msb_provider_options *opts, unsigned int version);
+
+/**
+ * Make the HTTP backend for a provider: as msb_backend_openai_new, speaking
+ * provider's dialect (NULL: OpenAI, the same as msb_backend_openai_new).
+ * Errors: those of msb_backend_openai_new; MSB_EINVAL for an unknown
+ * dialect, an Azure backend without base_url, the Anthropic dialect with
+ * the completions endpoint, an api_version with a blank, CR, LF, &, # or ?.
+ * New: free with msb_backend_free.
+ */
+MSB_API int msb_backend_provider_new(msb_backend **out, const msb_openai_options *opts,
+    const msb_provider_options *provider);
 
 /**
  * Render a system and user message in a model family's prompt format

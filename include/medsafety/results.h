@@ -96,6 +96,36 @@ MSB_API double msb_record_latency_ms(const msb_record *rec);
 MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 unknown */
 MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
 MSB_API const char *msb_record_config_hash(const msb_record *rec);
+
+/* Stages of a run (msb_results_usage). */
+#define MSB_STAGE_MODEL 0
+#define MSB_STAGE_JUDGE 1
+
+/**
+ * The tokens of one stage of a run, summed over its records where the
+ * server reported them (record "usage"; docs/providers.md, "Tokens and
+ * cost"). The model stage leaves out answers taken from a response cache
+ * (record "cached": true): this run folder did not pay for them.
+ */
+#define MSB_USAGE_TOTALS_VERSION 1
+typedef struct msb_usage_totals {
+	unsigned int version;       /**< set by the caller: MSB_USAGE_TOTALS_VERSION */
+	size_t records;             /**< records whose prompt or completion count was reported */
+	long long prompt_tokens;    /**< input tokens (cached ones included) */
+	long long completion_tokens;/**< output tokens (reasoning included) */
+	long long reasoning_tokens; /**< of completion_tokens: reasoning, where reported */
+	long long cached_tokens;    /**< of prompt_tokens: read from the server's cache, where reported */
+	size_t reasoning_reported;  /**< records that reported reasoning tokens */
+	size_t cached_reported;     /**< records that reported cached tokens */
+	size_t cache_hits;          /**< model stage: records answered from a response cache (not counted) */
+} msb_usage_totals;
+
+/**
+ * Sum the usage of stage (MSB_STAGE_MODEL or MSB_STAGE_JUDGE) over r's
+ * records into *out, whose version the caller sets (every field of that
+ * version is set). Errors: MSB_EINVAL, MSB_EVERSION.
+ */
+MSB_API int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage);
 /** The record's msb_kind ("kind" in results.jsonl; MSB_KIND_HARMFUL when absent). */
 MSB_API int msb_record_kind(const msb_record *rec);
 

@@ -18,6 +18,7 @@ int msb_completion_new(msb_completion **out)
 	if (!c)
 		return MSB_ENOMEM;
 	c->prompt_tokens = c->completion_tokens = -1;
+	c->reasoning_tokens = c->cached_tokens = -1;
 	*out = c;
 	return 0;
 }
@@ -34,6 +35,7 @@ void msb_completion_reset(msb_completion *c)
 	msb__free(c->refusal);
 	memset(c, 0, sizeof *c);
 	c->prompt_tokens = c->completion_tokens = -1;
+	c->reasoning_tokens = c->cached_tokens = -1;
 }
 
 void msb_completion_free(msb_completion *c)
@@ -132,11 +134,24 @@ int msb__completion_set_refusal(msb_completion *c, const char *text)
 const char *msb__completion_refusal(const msb_completion *c) { return c ? c->refusal : NULL; }
 int msb__completion_text_repaired(const msb_completion *c) { return c ? c->text_repaired : 0; }
 
+void msb__completion_set_usage_details(msb_completion *c, long long reasoning_tokens,
+    long long cached_tokens)
+{
+	if (!c)
+		return;
+	c->reasoning_tokens = reasoning_tokens;
+	c->cached_tokens = cached_tokens;
+}
+
+long long msb_completion_reasoning_tokens(const msb_completion *c) { return c ? c->reasoning_tokens : -1; }
+long long msb_completion_cached_tokens(const msb_completion *c) { return c ? c->cached_tokens : -1; }
+
 int msb__completion_set_empty(msb_completion *c, int code, const char *why)
 {
 	char msg[512];
 	const char *fr = c->finish_reason;
-	int length = fr && !strcmp(fr, "length");
+	/* "max_tokens": Anthropic's stop_reason for the same cut */
+	int length = fr && (!strcmp(fr, "length") || !strcmp(fr, "max_tokens"));
 
 	snprintf(msg, sizeof msg, "the model returned no answer (%s%s%s%s)%s", why ? why : "no text",
 	    fr ? "; finish_reason " : "", fr ? fr : "", c->reasoning ? "; it gave reasoning only" : "",

@@ -18,12 +18,17 @@ struct msb_completion {
 	int http_status;
 	char *refusal;       /* the server's refusal text (OpenAI "refusal"), or NULL */
 	int text_repaired;   /* bad bytes (not UTF-8, NUL) in the server's strings became U+FFFD */
+	long long reasoning_tokens; /* of completion_tokens, those spent reasoning; -1: not reported */
+	long long cached_tokens;    /* of prompt_tokens, those read from the server's cache; -1: not reported */
 };
 
 /* Internal setters and getters (the journal writes them; no public API yet). */
 int msb__completion_set_refusal(msb_completion *c, const char *text);
 const char *msb__completion_refusal(const msb_completion *c);
 int msb__completion_text_repaired(const msb_completion *c);
+/* Reasoning and cached token counts (-1: not reported by the server). */
+void msb__completion_set_usage_details(msb_completion *c, long long reasoning_tokens,
+    long long cached_tokens);
 
 /*
  * Record that the model gave no answer: kind "empty", with the finish

@@ -399,6 +399,7 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 		rep.endpoint = be->o.endpoint;
 		rep.display_url = be->display_url;
 		rep.missing_key_env = be->key ? NULL : be->key_env;
+		rep.dialect = be->dialect;
 		msb__oa_classify_reply(r->out, &rep, &o);
 	}
 
@@ -655,8 +656,11 @@ int msb__oa_submit(const msb_request *req, msb_completion *out, msb_completion_c
 	r->out = out;
 	r->done = done;
 	r->done_ctx = done_ctx;
-	if ((rc = msb__openai_build_body(&r->body, &r->body_len, req, be->model, be->o.endpoint,
-	         be->o.prompt_format, be->o.use_max_completion_tokens, be->o.omit_temperature))) {
+	rc = be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC ?
+	    msb__anthropic_build_body(&r->body, &r->body_len, req, be->model, be->o.omit_temperature) :
+	    msb__openai_build_body(&r->body, &r->body_len, req, be->model, be->o.endpoint,
+	        be->o.prompt_format, be->o.use_max_completion_tokens, be->o.omit_temperature);
+	if (rc) {
 		msb__free(r);
 		return rc;
 	}

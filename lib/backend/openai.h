@@ -80,6 +80,7 @@ typedef struct msb__oa_reply {
 	int endpoint;
 	const char *display_url;     /* for messages (no secrets) */
 	const char *missing_key_env; /* non-NULL: no API key was sent; this variable is unset */
+	int dialect;                 /* MSB_OPENAI_DIALECT_*: how a 2xx body is read */
 } msb__oa_reply;
 
 /*
@@ -101,4 +102,30 @@ void msb__oa_status_outcome(long status, const msb__oa_error_info *err, msb__oa_
  */
 int msb__openai_build_body(char **out, size_t *len, const msb_request *req, const char *model,
     int endpoint, int prompt_format, int use_max_completion_tokens, int omit_temperature);
+
+/* JSON writing helpers of openai_request.c, shared with the other dialects. */
+struct msb_buf;
+void msb__oa_put_json_string(struct msb_buf *b, const char *s);
+void msb__oa_put_number(struct msb_buf *b, const char *key, double v);
+
+/*
+ * The Anthropic Messages dialect (lib/backend/anthropic.c). The body of
+ * POST /v1/messages: the system prompt as the top-level "system", the
+ * user message, max_tokens (required: the request's, else
+ * MSB__ANTHROPIC_MAX_TOKENS), stop sequences; no seed (not accepted).
+ */
+#define MSB__ANTHROPIC_MAX_TOKENS 4096
+int msb__anthropic_build_body(char **out, size_t *len, const msb_request *req, const char *model,
+    int omit_temperature);
+
+/*
+ * Parse a 2xx Messages body into c, as msb__openai_parse does: text blocks
+ * joined into the answer, thinking / redacted_thinking blocks into the
+ * reasoning, stop_reason as the finish reason ("refusal": the completion's
+ * refusal is set), usage (input + cache tokens as prompt tokens). Returns
+ * 0, MSB_ENOMEM, MSB_EHTTP for an error object ({"type":"error",...},
+ * parts in *err, o->kind NULL), or another code with o set.
+ */
+int msb__anthropic_parse(msb_completion *c, const char *body, size_t len, msb__oa_outcome *o,
+    msb__oa_error_info *err);
 #endif

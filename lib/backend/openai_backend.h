@@ -50,6 +50,7 @@ struct oa {
 	char *ca_file, *ca_path; /* NULL: the system's CA store */
 	struct curl_slist *headers;
 	msb_openai_options o; /* copied; its string pointers are not used after creation */
+	int dialect;          /* MSB_OPENAI_DIALECT_* (msb_backend_provider_new) */
 	char *model;
 	CURLM *multi;
 

@@ -57,6 +57,32 @@ static int check_options(const msb_openai_options *o)
 	return 0;
 }
 
+/* The provider's options against the HTTP options (both checked already for NULL). */
+static int check_provider(const msb_openai_options *o, const msb_provider_options *p)
+{
+	if (p->dialect < MSB_OPENAI_DIALECT_OPENAI || p->dialect > MSB_OPENAI_DIALECT_AZURE)
+		return msb__error_set(MSB_EINVAL, "http backend: unknown dialect %d", p->dialect);
+	if (p->dialect == MSB_OPENAI_DIALECT_ANTHROPIC && o->endpoint != MSB_OPENAI_CHAT)
+		return msb__error_set(MSB_EINVAL, "anthropic backend: only the messages endpoint "
+		    "(MSB_OPENAI_CHAT) exists");
+	if (p->dialect == MSB_OPENAI_DIALECT_AZURE && (!o->base_url || !*o->base_url))
+		return msb__error_set(MSB_EINVAL, "azure backend: no base URL (the resource URL, "
+		    "https://RESOURCE.openai.azure.com)");
+	if (p->api_version && (msb__header_unsafe(p->api_version, strlen(p->api_version)) ||
+	    strpbrk(p->api_version, " &#?")))
+		return msb__error_set(MSB_EINVAL, "http backend: api_version holds a blank, CR, LF, "
+		    "&, # or ?");
+	return 0;
+}
+
+static const msb_provider_options default_provider = MSB_PROVIDER_OPTIONS_INIT;
+
+int msb_provider_options_init(msb_provider_options *opts, unsigned int version)
+{
+	return msb__options_init(opts, sizeof *opts, &default_provider, version,
+	    MSB_PROVIDER_OPTIONS_VERSION, "msb_provider_options");
+}
+
 /*
  * Apply defaults to zero fields, so that a zeroed struct works as well as
  * _INIT; from version 3 also TLS, HTTP/2 and retries, whose zero meant
@@ -128,7 +154,7 @@ static int strip_userinfo(char **out, const char *url)
  * The endpoint's URL: the path goes before a query string, so that bases
  * such as ".../deployments/NAME?api-version=..." work.
  */
-static int make_urls(oa *be, const char *base)
+static int make_urls(oa *be, const char *base, const char *api_version)
 {
 	const char *path = be->o.endpoint == MSB_OPENAI_CHAT ? "/chat/completions" : "/completions";
 	const char *q = strchr(base, '?');
@@ -139,7 +165,24 @@ static int make_urls(oa *be, const char *base)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	msb_buf_put(&b, base, n);
-	msb_buf_puts(&b, path);
+	if (be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC) {
+		/* https://api.anthropic.com or .../v1 both work */
+		msb_buf_puts(&b, n >= 3 && !memcmp(base + n - 3, "/v1", 3) ? "/messages" : "/v1/messages");
+	} else if (be->dialect == MSB_OPENAI_DIALECT_AZURE) {
+		char *dep = curl_easy_escape(NULL, be->model, 0);
+		if (!dep) {
+			msb_buf_dispose(&b);
+			return MSB_ENOMEM;
+		}
+		msb_buf_printf(&b, "/openai/deployments/%s/chat/completions?api-version=%s", dep,
+		    api_version && *api_version ? api_version : MSB_AZURE_API_VERSION_DEFAULT);
+		curl_free(dep);
+		if (q)
+			msb_buf_printf(&b, "&%s", q + 1);
+		q = NULL;
+	} else {
+		msb_buf_puts(&b, path);
+	}
 	if (q)
 		msb_buf_puts(&b, q);
 	if (!(be->url = msb_buf_detach(&b)))
@@ -162,11 +205,17 @@ static int make_urls(oa *be, const char *base)
 	return 0;
 }
 
-static int make_identity(oa *be)
+static int make_identity(oa *be, const char *api_version)
 {
 	msb_buf b = MSB_BUF_INIT;
 
-	if (be->o.endpoint == MSB_OPENAI_CHAT)
+	if (be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC)
+		msb_buf_printf(&b, "anthropic:%s@%s", be->model, be->base_clean);
+	else if (be->dialect == MSB_OPENAI_DIALECT_AZURE)
+		/* the api-version changes the API: it belongs to the model part (the config hash) */
+		msb_buf_printf(&b, "azure[%s]:%s@%s", api_version && *api_version ? api_version :
+		    MSB_AZURE_API_VERSION_DEFAULT, be->model, be->base_clean);
+	else if (be->o.endpoint == MSB_OPENAI_CHAT)
 		msb_buf_printf(&b, "openai:%s@%s", be->model, be->base_clean);
 	else
 		msb_buf_printf(&b, "openai-completions[%s]:%s@%s",
@@ -184,14 +233,49 @@ static int add_header(oa *be, const char *h)
 	return 0;
 }
 
-/* OpenAI's own API: the one host that gets OPENAI_API_KEY without being named. */
-static int is_openai_host(const char *url)
+static int host_is(const char *url, const char *host)
 {
-	static const char host[] = "https://api.openai.com";
-	size_t n = sizeof host - 1;
+	size_t n = strlen(host);
 
 	return !strncasecmp(url, host, n) && (url[n] == '\0' || url[n] == '/' || url[n] == ':' ||
 	    url[n] == '?');
+}
+
+/* https://NAME.SUFFIX (SUFFIX such as ".openai.azure.com"), NAME one DNS label. */
+static int host_under(const char *url, const char *suffix)
+{
+	const char *h, *end;
+	size_t n = strlen(suffix), len;
+
+	if (strncasecmp(url, "https://", 8))
+		return 0;
+	h = url + 8;
+	end = h + strcspn(h, "/:?#@");
+	if (*end == '@') /* user:password@: not a plain host */
+		return 0;
+	len = (size_t)(end - h);
+	return len > n && !strncasecmp(end - n, suffix, n) && !memchr(h, '.', len - n);
+}
+
+/*
+ * The provider's own API: the one kind of host that gets the dialect's
+ * default key variable without it being named (OPENAI_API_KEY to OpenAI,
+ * ANTHROPIC_API_KEY to Anthropic, AZURE_OPENAI_API_KEY to Azure resources).
+ */
+static int is_provider_host(int dialect, const char *url)
+{
+	if (dialect == MSB_OPENAI_DIALECT_ANTHROPIC)
+		return host_is(url, "https://api.anthropic.com");
+	if (dialect == MSB_OPENAI_DIALECT_AZURE)
+		return host_under(url, ".openai.azure.com") ||
+		    host_under(url, ".cognitiveservices.azure.com");
+	return host_is(url, "https://api.openai.com");
+}
+
+static const char *default_key_env(int dialect)
+{
+	return dialect == MSB_OPENAI_DIALECT_ANTHROPIC ? "ANTHROPIC_API_KEY" :
+	    dialect == MSB_OPENAI_DIALECT_AZURE ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY";
 }
 
 /*
@@ -220,7 +304,8 @@ static int read_key(oa *be, const char **out_key, size_t *out_len)
 	return 0;
 }
 
-static int make_headers(oa *be, const msb_openai_options *o, int read_env)
+static int make_headers(oa *be, const msb_openai_options *o, const char *api_version,
+    int read_env)
 {
 	const char *key = NULL;
 	size_t i, key_len = 0;
@@ -231,6 +316,13 @@ static int make_headers(oa *be, const msb_openai_options *o, int read_env)
 	    /* no 100-continue round trip before large bodies */
 	    (rc = add_header(be, "Expect:")))
 		return rc;
+	if (be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC) {
+		char h[160];
+		snprintf(h, sizeof h, "anthropic-version: %.128s", api_version && *api_version ?
+		    api_version : MSB_ANTHROPIC_VERSION_DEFAULT);
+		if ((rc = add_header(be, h)))
+			return rc;
+	}
 	for (i = 0; i < o->n_headers; i++) {
 		if (!o->headers[i] || !strchr(o->headers[i], ':'))
 			return msb__error_set(MSB_EINVAL,
@@ -247,7 +339,10 @@ static int make_headers(oa *be, const msb_openai_options *o, int read_env)
 			return MSB_ENOMEM;
 		memcpy(be->key, key, key_len);
 		be->key[key_len] = '\0';
-		msb_buf_printf(&b, "Authorization: Bearer %s", be->key);
+		/* the key's header differs per dialect; its value is never written anywhere */
+		msb_buf_printf(&b, be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC ? "x-api-key: %s" :
+		    be->dialect == MSB_OPENAI_DIALECT_AZURE ? "api-key: %s" : "Authorization: Bearer %s",
+		    be->key);
 		if (!(h = msb_buf_detach(&b)))
 			return MSB_ENOMEM;
 		rc = add_header(be, h);
@@ -275,6 +370,12 @@ static int copy_ca(char **out, const char *path, const char *what, int mode)
 
 int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 {
+	return msb_backend_provider_new(out, opts, NULL);
+}
+
+int msb_backend_provider_new(msb_backend **out, const msb_openai_options *opts,
+    const msb_provider_options *provider)
+{
 	msb_backend_vtable vt;
 	oa *be;
 	int rc;
@@ -286,14 +387,20 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 		return rc;
 	if (!opts)
 		return msb__error_set(MSB_EINVAL, "openai backend: no model given");
+	if (!provider)
+		provider = &default_provider;
+	else if ((rc = msb__check_version(provider, MSB_PROVIDER_OPTIONS_VERSION,
+	    "msb_provider_options")))
+		return rc;
 	if (msb__init_count() <= 0)
 		return msb__error_set(MSB_ESTATE, "openai backend: call msb_init() first");
-	if ((rc = check_options(opts)))
+	if ((rc = check_options(opts)) || (rc = check_provider(opts, provider)))
 		return rc;
 	be = msb__calloc(1, sizeof *be);
 	if (!be)
 		return MSB_ENOMEM;
 	be->epfd = be->evfd = -1;
+	be->dialect = provider->dialect;
 	if (pthread_mutex_init(&be->in_lock, NULL)) {
 		msb__free(be);
 		return msb__error_set(MSB_ERROR, "openai backend: cannot create a mutex");
@@ -316,16 +423,20 @@ int msb_backend_openai_new(msb_backend **out, const msb_openai_options *opts)
 	msb__bucket_init(&be->rpm, be->o.requests_per_minute, msb__now_ms());
 	msb__bucket_init(&be->tpm, be->o.tokens_per_minute, msb__now_ms());
 	{
-		const char *base = opts->base_url ? opts->base_url : "https://api.openai.com/v1";
-		/* the default variable goes to OpenAI only: a local server never gets it unasked */
+		int dialect = be->dialect;
+		const char *api_version = provider->api_version;
+		const char *base = opts->base_url ? opts->base_url :
+		    dialect == MSB_OPENAI_DIALECT_ANTHROPIC ? MSB_ANTHROPIC_BASE_URL_DEFAULT :
+		    "https://api.openai.com/v1";
+		/* the default variable goes to its provider only: a local server never gets it unasked */
 		int named = opts->api_key_env && *opts->api_key_env;
 		if (!(be->model = msb__strdup(opts->model)) ||
-		    !(be->key_env = msb__strdup(named ? opts->api_key_env : "OPENAI_API_KEY"))) {
+		    !(be->key_env = msb__strdup(named ? opts->api_key_env : default_key_env(dialect)))) {
 			rc = MSB_ENOMEM;
 			goto fail;
 		}
-		if ((rc = make_urls(be, base)) || (rc = make_identity(be)) ||
-		    (rc = make_headers(be, opts, named || is_openai_host(base))))
+		if ((rc = make_urls(be, base, api_version)) || (rc = make_identity(be, api_version)) ||
+		    (rc = make_headers(be, opts, api_version, named || is_provider_host(dialect, base))))
 			goto fail;
 	}
 	be->timer_due = -1;

@@ -76,6 +76,33 @@ static double server_wait_ms(const msb__oa_reply *r)
 	return ms;
 }
 
+/*
+ * Azure OpenAI's content filter withheld the answer (finish_reason
+ * content_filter) or refused the prompt (HTTP 400, code content_filter):
+ * the deployment said no, so it is recorded as a refusal (the record's
+ * "refusal": true, the server's words in refusal_text) and judged, with
+ * a fixed note in our own words as the text. Returns 1 when c now holds it.
+ */
+#define FILTER_NOTE "[no answer: the provider's content filter withheld it (content_filter)]"
+
+static int azure_filtered(msb_completion *c, const char *server_msg, msb__oa_outcome *o)
+{
+	long long pt = c->prompt_tokens, ct = c->completion_tokens;
+
+	msb_completion_reset(c);
+	msb_completion_set_usage(c, pt, ct);
+	if (msb_completion_set_finish_reason(c, "content_filter") ||
+	    msb__completion_set_refusal(c, server_msg ? server_msg : "") ||
+	    msb_completion_set_text(c, FILTER_NOTE)) {
+		msb_completion_reset(c);
+		set(o, MSB_ENOMEM, "error", 0, 0);
+		return 1;
+	}
+	set(o, 0, NULL, 0, 0);
+	o->msg[0] = '\0';
+	return 1;
+}
+
 void msb__oa_classify_reply(msb_completion *c, const msb__oa_reply *r, msb__oa_outcome *o)
 {
 	msb__oa_error_info err;
@@ -95,13 +122,19 @@ void msb__oa_classify_reply(msb_completion *c, const msb__oa_reply *r, msb__oa_o
 			msb_completion_reset(c);
 			return;
 		}
-		if (msb__openai_parse(c, r->body, r->len, r->endpoint, o, &err) == 0)
+		if ((r->dialect == MSB_OPENAI_DIALECT_ANTHROPIC ?
+		        msb__anthropic_parse(c, r->body, r->len, o, &err) :
+		        msb__openai_parse(c, r->body, r->len, r->endpoint, o, &err)) == 0)
 			return;
 		if (o->code == MSB_ENOMEM) {
 			snprintf(o->msg, sizeof o->msg, "out of memory reading the response");
 			msb_completion_reset(c);
 			return;
 		}
+		if (r->dialect == MSB_OPENAI_DIALECT_AZURE && o->kind && !strcmp(o->kind, "empty") &&
+		    c->finish_reason && !strcmp(c->finish_reason, "content_filter") &&
+		    azure_filtered(c, NULL, o))
+			return;
 		if (o->code != MSB_EHTTP || o->kind) {
 			/* keep the empty answer's finish reason and reasoning for the record */
 			char msg[sizeof o->msg];
@@ -138,6 +171,9 @@ void msb__oa_classify_reply(msb_completion *c, const msb__oa_reply *r, msb__oa_o
 			snprintf(smsg, sizeof smsg, "%s", err.message);
 		else
 			msb__openai_error_message(r->body, r->len, smsg, sizeof smsg);
+		if (r->dialect == MSB_OPENAI_DIALECT_AZURE && r->status == 400 &&
+		    !strcmp(err.code_str, "content_filter") && azure_filtered(c, err.message, o))
+			return;
 		msb__oa_status_outcome(r->status, &err, o);
 		no_key = (r->status == 401 || r->status == 403) && r->missing_key_env;
 		snprintf(o->msg, sizeof o->msg, "POST %s: HTTP %ld: %s%s%s%s", r->display_url, r->status,

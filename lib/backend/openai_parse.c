@@ -602,9 +602,18 @@ int msb__openai_parse(msb_completion *c, const char *body, size_t len, int endpo
 	rc = parse_choice(c, json_array_get(choices, 0), endpoint, o);
 	if (rc == 0 || o->kind) {
 		usage = json_object_get(root, "usage");
-		if (json_is_object(usage))
+		if (json_is_object(usage)) {
+			const json_t *pd = json_object_get(usage, "prompt_tokens_details");
+			const json_t *cd = json_object_get(usage, "completion_tokens_details");
+			long long cached = json_is_object(pd) ? usage_count(pd, "cached_tokens") : -1;
 			msb_completion_set_usage(c, usage_count(usage, "prompt_tokens"),
 			    usage_count(usage, "completion_tokens"));
+			/* DeepSeek reports cache hits at the top level */
+			if (cached < 0)
+				cached = usage_count(usage, "prompt_cache_hit_tokens");
+			msb__completion_set_usage_details(c, json_is_object(cd) ?
+			    usage_count(cd, "reasoning_tokens") : -1, cached);
+		}
 	}
 	json_decref(root);
 	if (rc == MSB_ENOMEM)

@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "backend/openai.h"
 
-static void put_json_string(msb_buf *b, const char *s)
+void msb__oa_put_json_string(msb_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -45,7 +45,7 @@ static void put_json_string(msb_buf *b, const char *s)
 	msb_buf_putc(b, '"');
 }
 
-static void put_number(msb_buf *b, const char *key, double v)
+void msb__oa_put_number(msb_buf *b, const char *key, double v)
 {
 	char num[48], *c;
 
@@ -68,7 +68,7 @@ int msb__openai_build_body(char **out, size_t *len, const msb_request *req, cons
 	*len = 0;
 	msb_buf_grow(&b, strlen(req->prompt) + (req->system ? strlen(req->system) : 0) + 256);
 	msb_buf_puts(&b, "{\"model\":");
-	put_json_string(&b, model);
+	msb__oa_put_json_string(&b, model);
 	if (endpoint == MSB_OPENAI_COMPLETIONS) {
 		char *prompt;
 		if ((rc = msb_prompt_render(&prompt, prompt_format, req->system, req->prompt))) {
@@ -76,26 +76,26 @@ int msb__openai_build_body(char **out, size_t *len, const msb_request *req, cons
 			return rc;
 		}
 		msb_buf_puts(&b, ",\"prompt\":");
-		put_json_string(&b, prompt);
+		msb__oa_put_json_string(&b, prompt);
 		msb__free(prompt);
 	} else {
 		msb_buf_puts(&b, ",\"messages\":[");
 		if (req->system && *req->system) {
 			msb_buf_puts(&b, "{\"role\":\"system\",\"content\":");
-			put_json_string(&b, req->system);
+			msb__oa_put_json_string(&b, req->system);
 			msb_buf_puts(&b, "},");
 		}
 		msb_buf_puts(&b, "{\"role\":\"user\",\"content\":");
-		put_json_string(&b, req->prompt);
+		msb__oa_put_json_string(&b, req->prompt);
 		msb_buf_puts(&b, "}]");
 	}
 	if (req->max_tokens > 0)
 		msb_buf_printf(&b, ",\"%s\":%d",
 		    use_max_completion_tokens ? "max_completion_tokens" : "max_tokens", req->max_tokens);
 	if (!omit_temperature && req->temperature >= 0 && isfinite(req->temperature))
-		put_number(&b, "temperature", req->temperature);
+		msb__oa_put_number(&b, "temperature", req->temperature);
 	if (req->top_p >= 0 && isfinite(req->top_p))
-		put_number(&b, "top_p", req->top_p);
+		msb__oa_put_number(&b, "top_p", req->top_p);
 	if (req->has_seed)
 		msb_buf_printf(&b, ",\"seed\":%lld", req->seed);
 	if (req->n_stop) {
@@ -103,7 +103,7 @@ int msb__openai_build_body(char **out, size_t *len, const msb_request *req, cons
 		for (i = 0; i < req->n_stop; i++) {
 			if (i)
 				msb_buf_putc(&b, ',');
-			put_json_string(&b, req->stop[i] ? req->stop[i] : "");
+			msb__oa_put_json_string(&b, req->stop[i] ? req->stop[i] : "");
 		}
 		msb_buf_putc(&b, ']');
 	}

@@ -47,7 +47,8 @@
 	{ "tls_verify", MSB__T_BOOL, NULL, NOLIM, NULL }, \
 	{ "http2", MSB__T_BOOL, NULL, NOLIM, NULL }, \
 	{ "ca_file", MSB__T_PATH, NULL, NOLIM, NULL }, \
-	{ "ca_path", MSB__T_PATH, NULL, NOLIM, NULL }
+	{ "ca_path", MSB__T_PATH, NULL, NOLIM, NULL }, \
+	{ "api_version", MSB__T_STR, NULL, NOLIM, NULL }
 
 static const msb__skey columns_keys[] = {
 	{ "prompt", MSB__T_STR, NULL, NOLIM, NULL },
@@ -354,13 +355,19 @@ static int item_choice(const msb__cnode *n, const char *s, size_t len, const cha
 static int check_spec(const msb__cnode *n, const char *path, int judge)
 {
 	const char *t = n->text;
-	const char *expected = judge ? "a judge SPEC: refusal or openai/MODEL"
-	    : "a model SPEC: replay or openai/MODEL";
+	const char *expected = judge ?
+	    "a judge SPEC: refusal, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT" :
+	    "a model SPEC: replay, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT";
+	static const char *const http[] = { "openai/", "anthropic/", "azure/" };
+	size_t i, k;
 
 	if (!strcmp(t, judge ? "refusal" : "replay"))
 		return 0;
-	if (!strncmp(t, "openai/", 7) && t[7] && !strchr(t + 7, ' '))
-		return 0;
+	for (i = 0; i < sizeof http / sizeof *http; i++) {
+		k = strlen(http[i]);
+		if (!strncmp(t, http[i], k) && t[k] && !strchr(t + k, ' '))
+			return 0;
+	}
 	return bad(n, path, expected);
 }
 

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
+#include "backend/completion.h"
 #include "runfolder/runfolder.h"
 
 typedef struct {
@@ -59,6 +60,7 @@ static int load_line(const msb__rf_line *l, void *ud)
 	if (a.finish_reason)
 		msb_completion_set_finish_reason(c, a.finish_reason);
 	msb_completion_set_usage(c, a.prompt_tokens, a.completion_tokens);
+	msb__completion_set_usage_details(c, a.reasoning_tokens, a.cached_tokens);
 	if (a.attempts > 0)
 		msb_completion_set_attempts(c, a.attempts);
 	ev->answers[unit] = c;
@@ -160,6 +162,8 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 	a.finish_reason = msb_completion_finish_reason(c);
 	a.prompt_tokens = msb_completion_prompt_tokens(c);
 	a.completion_tokens = msb_completion_completion_tokens(c);
+	a.reasoning_tokens = msb_completion_reasoning_tokens(c);
+	a.cached_tokens = msb_completion_cached_tokens(c);
 	a.latency_ms = msb_completion_latency_ms(c);
 	a.attempts = msb_completion_attempts(c);
 	return msb__rf_answer_line(&ev->answers_buf, &a);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backend/completion.h"
+#include "judge/verdict.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -74,6 +75,10 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	r.completion_tokens = c ? msb_completion_completion_tokens(c) : -1;
 	r.judge_prompt_tokens = v ? msb_verdict_prompt_tokens(v) : -1;
 	r.judge_completion_tokens = v ? msb_verdict_completion_tokens(v) : -1;
+	r.reasoning_tokens = c ? msb_completion_reasoning_tokens(c) : -1;
+	r.cached_tokens = c ? msb_completion_cached_tokens(c) : -1;
+	r.judge_reasoning_tokens = v ? v->reasoning_tokens : -1;
+	r.judge_cached_tokens = v ? v->cached_tokens : -1;
 	r.config_hash = ev->config_hash;
 	r.sample = t->sample;
 	r.reasoning = c ? msb_completion_reasoning(c) : NULL;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "medsafety/results.h"
 #include "medsafety/runfolder.h"
 #include "medsafety/version.h"
 #include "core/alloc.h"
@@ -53,6 +54,48 @@ int msb__eval_config_hash(msb_eval *ev)
 static json_t *str_or_null(const char *s)
 {
 	return s ? msb__json_text(s) : json_null();
+}
+
+/* One stage's tokens as run.json shows them: null where no record reported the part. */
+static json_t *usage_json(const msb_usage_totals *u, int model)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "records", json_integer((json_int_t)u->records));
+	json_object_set_new(o, "prompt_tokens", json_integer(u->prompt_tokens));
+	json_object_set_new(o, "completion_tokens", json_integer(u->completion_tokens));
+	json_object_set_new(o, "reasoning_tokens", u->reasoning_reported ?
+	    json_integer(u->reasoning_tokens) : json_null());
+	json_object_set_new(o, "cached_tokens", u->cached_reported ?
+	    json_integer(u->cached_tokens) : json_null());
+	if (model)
+		json_object_set_new(o, "cache_hits", json_integer((json_int_t)u->cache_hits));
+	return o;
+}
+
+/*
+ * The tokens of the whole run folder per stage, summed from its journal
+ * (all sessions; answers from a response cache left out): the base of a
+ * cost figure (docs/providers.md). Only once the run ended; NULL on any
+ * failure (run.json then goes without it).
+ */
+static json_t *run_usage(const msb_eval *ev)
+{
+	msb_results *r = NULL;
+	msb_usage_totals m, j;
+	json_t *o = NULL;
+
+	m.version = j.version = MSB_USAGE_TOTALS_VERSION;
+	if (!msb_results_open(&r, ev->out_dir, MSB_RESULTS_NO_TEXT) &&
+	    !msb_results_usage(&m, r, MSB_STAGE_MODEL) && !msb_results_usage(&j, r, MSB_STAGE_JUDGE) &&
+	    (o = json_object()) != NULL) {
+		json_object_set_new(o, "model", usage_json(&m, 1));
+		json_object_set_new(o, "judge", usage_json(&j, 0));
+	}
+	msb_results_free(r);
+	return o;
 }
 
 int msb__runinfo_write(msb_eval *ev, const char *status)
@@ -150,6 +193,11 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(counts, "prompt_tokens", json_integer(ev->st.prompt_tokens));
 	json_object_set_new(counts, "completion_tokens", json_integer(ev->st.completion_tokens));
 	json_object_set_new(o, "session", counts);
+	if (strcmp(status, "running")) {
+		json_t *u = run_usage(ev);
+		if (u)
+			json_object_set_new(o, "usage", u);
+	}
 	rc = msb__rf_runinfo_write(ev->out_dir, o);
 	json_decref(o);
 	if (!rc)

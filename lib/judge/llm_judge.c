@@ -195,6 +195,8 @@ static int finish(msb_verdict *v, msb_completion *c, int rc, double t0)
 	int score, r;
 
 	msb_verdict_set_usage(v, msb_completion_prompt_tokens(c), msb_completion_completion_tokens(c));
+	v->reasoning_tokens = msb_completion_reasoning_tokens(c);
+	v->cached_tokens = msb_completion_cached_tokens(c);
 	v->attempts = msb_completion_attempts(c) > 0 ? msb_completion_attempts(c) : 1;
 	v->latency_ms = msb_completion_latency_ms(c) > 0 ? msb_completion_latency_ms(c)
 	                                                 : msb__now_ms() - t0;

@@ -17,6 +17,7 @@ int msb_verdict_new(msb_verdict **out)
 	if (!v)
 		return MSB_ENOMEM;
 	v->prompt_tokens = v->completion_tokens = -1;
+	v->reasoning_tokens = v->cached_tokens = -1;
 	*out = v;
 	return 0;
 }
@@ -31,6 +32,7 @@ void msb_verdict_reset(msb_verdict *v)
 	msb__free(v->error_message);
 	memset(v, 0, sizeof *v);
 	v->prompt_tokens = v->completion_tokens = -1;
+	v->reasoning_tokens = v->cached_tokens = -1;
 }
 
 void msb_verdict_free(msb_verdict *v)

@@ -15,6 +15,8 @@ struct msb_verdict {
 	double latency_ms;
 	int error_code;
 	int attempts;
+	long long reasoning_tokens; /* the judge call's reasoning tokens; -1: not reported */
+	long long cached_tokens;    /* its prompt tokens read from the server's cache; -1: not reported */
 };
 
 #endif

@@ -89,6 +89,13 @@ static int add_line(const msb__rf_line *l, void *ud)
 	rec.latency_ms = x.latency_ms;
 	rec.prompt_tokens = x.prompt_tokens;
 	rec.completion_tokens = x.completion_tokens;
+	rec.reasoning_tokens = x.reasoning_tokens;
+	rec.cached_tokens = x.cached_tokens;
+	rec.judge_prompt_tokens = x.judge_prompt_tokens;
+	rec.judge_completion_tokens = x.judge_completion_tokens;
+	rec.judge_reasoning_tokens = x.judge_reasoning_tokens;
+	rec.judge_cached_tokens = x.judge_cached_tokens;
+	rec.model_cached = x.cached;
 	rec.line_off = off;
 	rec.line_len = l->len;
 	oom = !rec.id || lost(x.source, rec.source) || lost(x.split, rec.split) ||

@@ -17,6 +17,10 @@ struct msb_record {
 	int kind;                  /* msb_kind: "kind" of the record, harmful when absent */
 	double latency_ms;
 	long long prompt_tokens, completion_tokens;
+	/* issue #21 item 5: the rest of "usage" (-1 unknown) and whether the answer came from a cache */
+	long long reasoning_tokens, cached_tokens;
+	long long judge_prompt_tokens, judge_completion_tokens, judge_reasoning_tokens, judge_cached_tokens;
+	int model_cached;
 	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */
 };
 

@@ -37,6 +37,10 @@ int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a)
 		put(&bad, o, "prompt_tokens", json_integer(a->prompt_tokens));
 	if (a->completion_tokens >= 0)
 		put(&bad, o, "completion_tokens", json_integer(a->completion_tokens));
+	if (a->reasoning_tokens >= 0)
+		put(&bad, o, "reasoning_tokens", json_integer(a->reasoning_tokens));
+	if (a->cached_tokens >= 0)
+		put(&bad, o, "cached_tokens", json_integer(a->cached_tokens));
 	put(&bad, o, "latency_ms", json_real(a->latency_ms));
 	put(&bad, o, "attempts", json_integer(a->attempts));
 	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -72,6 +76,8 @@ int msb__rf_answer_parse(json_t *o, msb__rf_answer *a)
 	a->finish_reason = json_string_value(json_object_get(o, "finish_reason"));
 	a->prompt_tokens = tokens_of(json_object_get(o, "prompt_tokens"));
 	a->completion_tokens = tokens_of(json_object_get(o, "completion_tokens"));
+	a->reasoning_tokens = tokens_of(json_object_get(o, "reasoning_tokens"));
+	a->cached_tokens = tokens_of(json_object_get(o, "cached_tokens"));
 	a->latency_ms = json_number_value(json_object_get(o, "latency_ms"));
 	att = json_object_get(o, "attempts");
 	a->attempts = json_is_integer(att) && json_integer_value(att) > 0 &&

@@ -132,6 +132,11 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	put(&bad, usage, "completion_tokens", tokens(r->completion_tokens));
 	put(&bad, usage, "judge_prompt_tokens", tokens(r->judge_prompt_tokens));
 	put(&bad, usage, "judge_completion_tokens", tokens(r->judge_completion_tokens));
+	/* beyond the contract: the parts the server reported (issue #21 item 5), null when not */
+	put(&bad, usage, "reasoning_tokens", tokens(r->reasoning_tokens));
+	put(&bad, usage, "cached_tokens", tokens(r->cached_tokens));
+	put(&bad, usage, "judge_reasoning_tokens", tokens(r->judge_reasoning_tokens));
+	put(&bad, usage, "judge_cached_tokens", tokens(r->judge_cached_tokens));
 	put(&bad, o, "usage", usage);
 	put(&bad, o, "config_hash", str_or_null(r->config_hash));
 	/* additions beyond the contract */
@@ -232,6 +237,10 @@ void msb__rf_record_parse(json_t *o, msb__rf_record *r)
 	r->completion_tokens = ival(json_object_get(u, "completion_tokens"), -1);
 	r->judge_prompt_tokens = ival(json_object_get(u, "judge_prompt_tokens"), -1);
 	r->judge_completion_tokens = ival(json_object_get(u, "judge_completion_tokens"), -1);
+	r->reasoning_tokens = ival(json_object_get(u, "reasoning_tokens"), -1);
+	r->cached_tokens = ival(json_object_get(u, "cached_tokens"), -1);
+	r->judge_reasoning_tokens = ival(json_object_get(u, "judge_reasoning_tokens"), -1);
+	r->judge_cached_tokens = ival(json_object_get(u, "judge_cached_tokens"), -1);
 	r->config_hash = json_string_value(json_object_get(o, "config_hash"));
 	r->sample = (int)ival(json_object_get(o, "sample"), 0);
 	r->reasoning = json_string_value(json_object_get(o, "reasoning"));

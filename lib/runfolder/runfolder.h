@@ -41,6 +41,8 @@ typedef struct msb__rf_record {
 	double latency_ms;
 	long long prompt_tokens, completion_tokens;             /* < 0 writes null */
 	long long judge_prompt_tokens, judge_completion_tokens; /* < 0 writes null */
+	/* beyond the contract, inside "usage" (issue #21 item 5): < 0 writes null */
+	long long reasoning_tokens, cached_tokens, judge_reasoning_tokens, judge_cached_tokens;
 	const char *config_hash;
 	/* additions beyond the contract */
 	int sample;
@@ -79,6 +81,7 @@ typedef struct msb__rf_answer {
 	const char *response;
 	const char *reasoning, *finish_reason; /* omitted when NULL */
 	long long prompt_tokens, completion_tokens; /* omitted when < 0 */
+	long long reasoning_tokens, cached_tokens;  /* omitted when < 0 */
 	double latency_ms;
 	int attempts;
 } msb__rf_answer;

@@ -58,10 +58,11 @@ static void run_case(const json_t *cs)
 	long long want_attempts = json_integer_value(json_object_get(e, "attempts"));
 	test_server srv;
 	msb_openai_options o;
+	msb_provider_options p;
 	msb_backend *b;
 	msb_request req = MSB_REQUEST_INIT;
 	msb_completion *c = NULL;
-	const char *want;
+	const char *want, *dialect = expect_str(cs, "dialect");
 
 	print_message("case %s\n", name);
 	snprintf(path, sizeof path, "%s/%s", fixtures, expect_str(cs, "file"));
@@ -90,7 +91,12 @@ static void run_case(const json_t *cs)
 	o.backoff_max_ms = 2;
 	o.timeout_ms = 10000;
 	o.endpoint = ep && !strcmp(ep, "completions") ? MSB_OPENAI_COMPLETIONS : MSB_OPENAI_CHAT;
-	assert_int_equal(msb_backend_openai_new(&b, &o), 0);
+	/* "dialect": the provider whose wire shape the body is (default OpenAI) */
+	assert_int_equal(msb_provider_options_init(&p, MSB_PROVIDER_OPTIONS_VERSION), 0);
+	if (dialect)
+		p.dialect = !strcmp(dialect, "anthropic") ? MSB_OPENAI_DIALECT_ANTHROPIC :
+		    !strcmp(dialect, "azure") ? MSB_OPENAI_DIALECT_AZURE : -1;
+	assert_int_equal(msb_backend_provider_new(&b, &o, &p), 0);
 	req.prompt = "a request";
 	rc = msb_backend_generate(b, &req, &c);
 	assert_non_null(c);
@@ -122,6 +128,9 @@ static void run_case(const json_t *cs)
 	if ((want = expect_str(e, "refusal")) != NULL) {
 		assert_non_null(msb__completion_refusal(c));
 		assert_string_equal(msb__completion_refusal(c), want);
+	} else if ((want = expect_str(e, "refusal_has")) != NULL) {
+		assert_non_null(msb__completion_refusal(c));
+		assert_non_null(strstr(msb__completion_refusal(c), want));
 	} else {
 		assert_null(msb__completion_refusal(c));
 	}
@@ -130,6 +139,14 @@ static void run_case(const json_t *cs)
 	if (json_object_get(e, "prompt_tokens"))
 		assert_int_equal(msb_completion_prompt_tokens(c),
 		    json_integer_value(json_object_get(e, "prompt_tokens")));
+	if (json_object_get(e, "completion_tokens"))
+		assert_int_equal(msb_completion_completion_tokens(c),
+		    json_integer_value(json_object_get(e, "completion_tokens")));
+	/* reasoning and cached tokens: -1 (not reported) unless the case gives them */
+	assert_int_equal(msb_completion_cached_tokens(c), json_object_get(e, "cached_tokens") ?
+	    json_integer_value(json_object_get(e, "cached_tokens")) : -1);
+	assert_int_equal(msb_completion_reasoning_tokens(c), json_object_get(e, "reasoning_tokens") ?
+	    json_integer_value(json_object_get(e, "reasoning_tokens")) : -1);
 	if (msb_completion_attempts(c) != want_attempts)
 		fail_msg("%s: %d attempts, want %lld (%s)", name, msb_completion_attempts(c),
 		    want_attempts, msb_completion_error_message(c) ? msb_completion_error_message(c) : "");

@@ -58,7 +58,7 @@ with TempDir() as tmp:
          ":3:10: mapping values are not allowed in this context"),
         ("range.yaml", "run:\n  epochs: 0\n", ":2:11: run.epochs: must be between 1 and 1000, found 0"),
         ("judge.yaml", "judge:\n  - spec: refusal\n  - spec: gpt4\n",
-         ":3:11: judge.1.spec: expected a judge SPEC: refusal or openai/MODEL, found 'gpt4'"),
+         ":3:11: judge.1.spec: expected a judge SPEC: refusal, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT, found 'gpt4'"),
         ("list.yaml", "report:\n  formats: [md, pdf]\n",
          ":2:17: report.formats: expected one of md|json|csv|html, found 'pdf'"),
     ]

@@ -43,6 +43,8 @@ cases = [
     (["--ca-path", "/etc/my-certs"], "model.ca_path", "/etc/my-certs"),
     (["--judge-ca-file", "/etc/j-ca.pem"], "judge.ca_file", "/etc/j-ca.pem"),
     (["--judge-ca-path", "/etc/j-certs"], "judge.ca_path", "/etc/j-certs"),
+    (["--api-version", "2024-06-01"], "model.api_version", "2024-06-01"),
+    (["--judge-api-version", "2023-06-01"], "judge.api_version", "2023-06-01"),
     (["--replay-text", "I cannot help with that."], "model.replay_text", "I cannot help with that."),
     (["--run-retries", "3"], "run.retries", 3),
     (["--judge-tokens-per-minute", "9000"], "judge.tokens_per_minute", 9000.0),

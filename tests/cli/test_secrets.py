@@ -114,3 +114,35 @@ with TempDir() as tmp:
         s = stats(srv)
         check(r.rc == 0 and s["auth_requests"] > 0 and s["authorization"] == "Bearer " + KEY,
               "--api-key-env OPENAI_API_KEY sends it", s)
+
+    # 4. Anthropic's x-api-key and Azure's api-key (issue #21): the server echoes the key it got
+    #    in some 401 answers (an Anthropic error body for /v1/messages); it is in no file or message
+    AKEY, ZKEY = "sk-ant-CanaryAnthKey5c2", "CanaryAzureKey3d7e"
+    with TestServer("--fault-rate", "0.3", "--fault", "401echo", "--seed", "5") as srv:
+        env = base_env(ANTHROPIC_API_KEY=AKEY, AZURE_OPENAI_API_KEY=ZKEY)
+        host = "http://127.0.0.1:%d" % srv.port
+        outs, dirs = [], []
+        for spec, var, judge in (("anthropic/m", "ANTHROPIC_API_KEY", "anthropic/j"),
+                                 ("azure/dep", "AZURE_OPENAI_API_KEY", "azure/jdep")):
+            out = os.path.join(tmp, spec.split("/")[0])
+            r = run(["run", "-m", spec, "--base-url", host, "--api-key-env", var, "-j", judge,
+                     "--judge-base-url", host, "--judge-api-key-env", var, "--limit", "6",
+                     "--retries", "0", "--out", out], env=env)
+            check(r.rc in (0, 1) and os.path.exists(os.path.join(out, "run.json")),
+                  "a %s run whose server echoes the key in 401 answers" % spec, r)
+            check(stats(srv)["authorization"].endswith(AKEY if var.startswith("ANTH") else ZKEY),
+                  "%s: the key was sent" % spec)
+            outs += [r.out, r.err]
+            for fmt in ("md", "json"):
+                rr = run(["report", out, "--format", fmt])
+                outs += [rr.out, rr.err]
+            dirs.append(out)
+        found = [c for t in outs for c in (AKEY, ZKEY) if c in t]
+        for d in dirs:
+            for path in glob.glob(os.path.join(d, "**"), recursive=True):
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    found += ["%s: %s" % (path, c) for c in (AKEY, ZKEY) if c.encode() in data]
+        check(not found, "no Anthropic or Azure key in any file of the runs, stdout or stderr",
+              found)

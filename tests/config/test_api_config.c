@@ -154,9 +154,9 @@ static void test_errors_have_positions(void **state)
 	expect_error("run:\n  concurrency: \"8\"\n", MSB_EINVAL,
 	    "t.yaml:2:16: run.concurrency: expected an integer, found '8'");
 	expect_error("model:\n  spec: gpt-4o\n", MSB_EINVAL,
-	    "t.yaml:2:9: model.spec: expected a model SPEC: replay or openai/MODEL, found 'gpt-4o'");
+	    "t.yaml:2:9: model.spec: expected a model SPEC: replay, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT, found 'gpt-4o'");
 	expect_error("judge:\n  - spec: refusal\n  - spec: replay\n", MSB_EINVAL,
-	    "t.yaml:3:11: judge.1.spec: expected a judge SPEC: refusal or openai/MODEL, found 'replay'");
+	    "t.yaml:3:11: judge.1.spec: expected a judge SPEC: refusal, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT, found 'replay'");
 	expect_error("dataset:\n  principles: [1, 12]\n", MSB_EINVAL,
 	    "t.yaml:2:19: dataset.principles: expected whole numbers between 0 and 9, found '12'");
 	expect_error("dataset:\n  shard: 4/4\n", MSB_EINVAL,
@@ -192,7 +192,7 @@ static void test_errors_collected(void **state)
 
 	/* judges of a jury are checked one by one, each with its own position */
 	expect_error("judge:\n  - spec: gpt4\n  - temperature: hot\n  - 7\n", MSB_EINVAL,
-	    "t.yaml:2:11: judge.0.spec: expected a judge SPEC: refusal or openai/MODEL, found 'gpt4'\n"
+	    "t.yaml:2:11: judge.0.spec: expected a judge SPEC: refusal, openai/MODEL, anthropic/MODEL or azure/DEPLOYMENT, found 'gpt4'\n"
 	    "t.yaml:3:18: judge.1.temperature: expected a number, found 'hot'\n"
 	    "t.yaml:4:5: judge.2: expected a judge mapping (spec: ...), found '7'");
 

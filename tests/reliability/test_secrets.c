@@ -13,6 +13,9 @@
  * 307 with Location on another origin (localhost:B, and 127.0.0.1:B);
  * the server at B must never see the key.
  *
+ * The same for the Anthropic (x-api-key) and Azure (api-key) dialects
+ * (issue #21): the run, the echoed key and the redirects.
+ *
  *   test_secrets PATH-OF-msb_test_server
  */
 #include <fcntl.h>
@@ -36,6 +39,7 @@
 
 static const char *g_server_path;
 static char g_key[64];
+static int g_dialect = MSB_OPENAI_DIALECT_OPENAI; /* the provider of the backends made */
 
 /* 1 when the file at path contains the key. */
 static int file_has_key(const char *path)
@@ -96,6 +100,7 @@ static int has_key(const char *s)
 static int openai(msb_backend **out, const char *url, int retries)
 {
 	msb_openai_options o = MSB_OPENAI_OPTIONS_INIT;
+	msb_provider_options p = MSB_PROVIDER_OPTIONS_INIT;
 
 	o.base_url = url;
 	o.model = "secret-test-model";
@@ -104,10 +109,11 @@ static int openai(msb_backend **out, const char *url, int retries)
 	o.backoff_base_ms = 5;
 	o.backoff_max_ms = 20;
 	o.timeout_ms = 10000;
-	return msb_backend_openai_new(out, &o);
+	p.dialect = g_dialect;
+	return msb_backend_provider_new(out, &o, &p);
 }
 
-static void test_run_never_writes_the_key(void **state)
+static void run_never_writes_the_key(void)
 {
 	test_server srv;
 	msb_dataset *ds;
@@ -121,7 +127,6 @@ static void test_run_never_writes_the_key(void **state)
 	msb_results *r;
 	size_t i, with_401 = 0;
 
-	(void)state;
 	assert_int_equal(test_server_start(&srv, g_server_path, NULL), 0);
 	assert_int_equal(af_tmpdir(dir, sizeof dir, "secrets"), 0);
 	snprintf(out, sizeof out, "%s/run", dir);
@@ -214,6 +219,9 @@ static void redirect_case(const char *target_host)
 	char resp[512], url[128], bearer[128];
 	int rc;
 
+	/* the header that carries the key in this dialect */
+	snprintf(bearer, sizeof bearer, g_dialect == MSB_OPENAI_DIALECT_ANTHROPIC ? "x-api-key: %s" :
+	    g_dialect == MSB_OPENAI_DIALECT_AZURE ? "api-key: %s" : "Bearer %s", g_key);
 	assert_int_equal(rserver_start(&a), 0);
 	assert_int_equal(rserver_start(&b), 0);
 	snprintf(resp, sizeof resp,
@@ -223,7 +231,6 @@ static void redirect_case(const char *target_host)
 	rserver_respond(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 71\r\n"
 	    "Connection: close\r\n\r\n{\"choices\":[{\"message\":{\"content\":\"from B\"},\"finish_reason\":\"stop\"}]}");
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", a.port);
-	snprintf(bearer, sizeof bearer, "Bearer %s", g_key);
 	assert_int_equal(openai(&be, url, 0), 0);
 	req.prompt = "Follow me.";
 	rc = msb_backend_generate(be, &req, &c);
@@ -243,16 +250,47 @@ static void redirect_case(const char *target_host)
 	rserver_stop(&b);
 }
 
+static void test_run_never_writes_the_key(void **state)
+{
+	(void)state;
+	g_dialect = MSB_OPENAI_DIALECT_OPENAI;
+	run_never_writes_the_key();
+}
+
 static void test_redirect_to_other_host(void **state)
 {
 	(void)state;
+	g_dialect = MSB_OPENAI_DIALECT_OPENAI;
 	redirect_case("localhost");
 }
 
 static void test_redirect_to_other_port(void **state)
 {
 	(void)state;
+	g_dialect = MSB_OPENAI_DIALECT_OPENAI;
 	redirect_case("127.0.0.1");
+}
+
+/* Anthropic: the key in x-api-key, echoed by the server in an Anthropic error body */
+static void test_anthropic_never_writes_the_key(void **state)
+{
+	(void)state;
+	g_dialect = MSB_OPENAI_DIALECT_ANTHROPIC;
+	run_never_writes_the_key();
+	redirect_case("localhost");
+	redirect_case("127.0.0.1");
+	g_dialect = MSB_OPENAI_DIALECT_OPENAI;
+}
+
+/* Azure: the key in api-key */
+static void test_azure_never_writes_the_key(void **state)
+{
+	(void)state;
+	g_dialect = MSB_OPENAI_DIALECT_AZURE;
+	run_never_writes_the_key();
+	redirect_case("localhost");
+	redirect_case("127.0.0.1");
+	g_dialect = MSB_OPENAI_DIALECT_OPENAI;
 }
 
 int main(int argc, char **argv)
@@ -261,6 +299,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_run_never_writes_the_key),
 		cmocka_unit_test(test_redirect_to_other_host),
 		cmocka_unit_test(test_redirect_to_other_port),
+		cmocka_unit_test(test_anthropic_never_writes_the_key),
+		cmocka_unit_test(test_azure_never_writes_the_key),
 	};
 	int rc;
 

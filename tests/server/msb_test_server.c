@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "fixed_body.h"
+#include "provider_shape.h"
 
 enum action { ACT_RESPOND, ACT_DROP, ACT_TRUNCATE, ACT_HANG };
 
@@ -40,6 +41,7 @@ typedef struct conn {
 	int busy;            /* a request is being answered: later ones wait */
 	int close_after;
 	int sent_continue;
+	int anth;            /* answering POST .../v1/messages: Anthropic shapes */
 } conn;
 
 typedef struct timer {
@@ -87,6 +89,8 @@ static struct {
 	unsigned long long requests, completions, faults, accepted, auth_requests;
 	int open, max_open;
 	char auth[512];
+	char anthropic_version[64]; /* the last anthropic-version header */
+	char last_path[512];        /* the last POST's path with its query */
 } stats;
 
 static conn **conns;
@@ -306,7 +310,11 @@ static void set_response(conn *c, int status, const char *extra_headers, const c
 
 static void set_json(conn *c, int status, const char *extra, json_t *root)
 {
-	char *s = json_dumps(root, JSON_COMPACT);
+	char *s;
+
+	if (c->anth)
+		root = anth_shape(root, status);
+	s = json_dumps(root, JSON_COMPACT);
 	set_response(c, status, extra, s, strlen(s));
 	free(s);
 	json_decref(root);
@@ -362,7 +370,7 @@ static int serve_fixed(conn *c)
 static void completion(conn *c, const char *path, const char *body, size_t body_len)
 {
 	size_t plen = strlen(path);
-	int chat = plen >= 17 && !strcmp(path + plen - 17, "/chat/completions");
+	int chat = (plen >= 17 && !strcmp(path + plen - 17, "/chat/completions")) || c->anth;
 	json_t *req = json_loadb(body, body_len, 0, NULL), *resp, *choice, *msg;
 	const char *text = NULL, *model = "test-model", *mark;
 	char fault[32], content[96], extra[128];
@@ -382,7 +390,16 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 	}
 	if (json_is_string(json_object_get(req, "model")))
 		model = json_string_value(json_object_get(req, "model"));
-	if (chat) {
+	if (c->anth) {
+		const char *bad = anth_request_problem(req);
+		if (bad) {
+			set_error(c, 400, NULL, bad, "invalid_request_error");
+			json_decref(req);
+			deliver(c);
+			return;
+		}
+		text = anth_user_text(req);
+	} else if (chat) {
 		json_t *msgs = json_object_get(req, "messages"), *m;
 		size_t i;
 		json_array_foreach(msgs, i, m) {
@@ -428,8 +445,16 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 	} else if (!strcmp(fault, "429ra")) {
 		snprintf(extra, sizeof extra, "Retry-After: %d\r\n", opt.retry_after);
 		set_error(c, 429, extra, "Rate limit reached (test)", "rate_limit_exceeded");
+	} else if (!strcmp(fault, "529ra")) {
+		snprintf(extra, sizeof extra, "Retry-After: %d\r\n", opt.retry_after);
+		set_error(c, 529, extra, "Overloaded (test)", "overloaded_error");
+	} else if (!strcmp(fault, "filter400")) {
+		/* Azure OpenAI: the prompt was filtered (error code content_filter) */
+		set_json(c, 400, NULL, json_pack("{s:{s:s,s:n,s:s,s:s,s:i}}", "error", "message",
+		    "The response was filtered due to the prompt triggering the content management "
+		    "policy (test)", "type", "param", "prompt", "code", "content_filter", "status", 400));
 	} else if (!strcmp(fault, "500") || !strcmp(fault, "503") || !strcmp(fault, "400") ||
-	    !strcmp(fault, "404")) {
+	    !strcmp(fault, "404") || !strcmp(fault, "529")) {
 		set_error(c, atoi(fault), NULL, "injected failure (test)", "server_error");
 	} else if (!strcmp(fault, "401echo")) {
 		char m[700];
@@ -464,6 +489,9 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 		} else if (!strcmp(fault, "refusal")) {
 			json_object_set_new(msg, "content", json_null());
 			json_object_set_new(msg, "refusal", json_string("I can't help with that."));
+		} else if (!strcmp(fault, "filter")) {
+			json_object_set_new(msg, "content", json_null());
+			json_object_set_new(choice, "finish_reason", json_string("content_filter"));
 		} else if (!strcmp(fault, "length")) {
 			json_object_set_new(choice, "finish_reason", json_string("length"));
 		} else if (!strcmp(fault, "reasoning")) {
@@ -497,11 +525,13 @@ static void completion(conn *c, const char *path, const char *body, size_t body_
 
 static void get_stats(conn *c)
 {
-	json_t *root = json_pack("{s:I,s:I,s:I,s:I,s:I,s:i,s:i,s:s?}", "requests",
+	json_t *root = json_pack("{s:I,s:I,s:I,s:I,s:I,s:i,s:i,s:s?,s:s?,s:s?}", "requests",
 	    (json_int_t)stats.requests, "completions", (json_int_t)stats.completions, "faults",
 	    (json_int_t)stats.faults, "accepted", (json_int_t)stats.accepted, "auth_requests",
 	    (json_int_t)stats.auth_requests, "open_connections", stats.open, "max_open_connections",
-	    stats.max_open, "authorization", stats.auth[0] ? stats.auth : NULL);
+	    stats.max_open, "authorization", stats.auth[0] ? stats.auth : NULL, "anthropic_version",
+	    stats.anthropic_version[0] ? stats.anthropic_version : NULL, "last_path",
+	    stats.last_path[0] ? stats.last_path : NULL);
 	set_json(c, 200, NULL, root);
 	deliver(c);
 }
@@ -530,16 +560,26 @@ static int handle_one(conn *c)
 		line += 2;
 		if (!strncasecmp(line, "content-length:", 15)) {
 			content_length = strtoul(line + 15, NULL, 10);
-		} else if (!strncasecmp(line, "authorization:", 14)) {
-			const char *v = line + 14;
-			size_t n;
+		} else if (!strncasecmp(line, "anthropic-version:", 18)) {
+			const char *v = line + 18 + strspn(line + 18, " ");
+			snprintf(stats.anthropic_version, sizeof stats.anthropic_version, "%.*s",
+			    (int)strcspn(v, "\r"), v);
+		} else if (!strncasecmp(line, "authorization:", 14) || !strncasecmp(line, "x-api-key:", 10) ||
+		    !strncasecmp(line, "api-key:", 8)) {
+			/* Bearer KEY as it came; Anthropic's and Azure's keys as "x-api-key: KEY", "api-key: KEY" */
+			int bearer = !strncasecmp(line, "authorization:", 14);
+			const char *v = strchr(line, ':') + 1;
+			size_t n, at = 0;
 			while (*v == ' ')
 				v++;
+			if (!bearer)
+				at = (size_t)snprintf(stats.auth, sizeof stats.auth, "%.*s: ",
+				    (int)strcspn(line, ":"), line);
 			n = strcspn(v, "\r");
-			if (n >= sizeof stats.auth)
-				n = sizeof stats.auth - 1;
-			memcpy(stats.auth, v, n);
-			stats.auth[n] = '\0';
+			if (at + n >= sizeof stats.auth)
+				n = sizeof stats.auth - 1 - at;
+			memcpy(stats.auth + at, v, n);
+			stats.auth[at + n] = '\0';
 			stats.auth_requests++;
 		} else if (!strncasecmp(line, "connection:", 11)) {
 			p = line + 11;
@@ -574,11 +614,15 @@ static int handle_one(conn *c)
 	c->sent_continue = 0;
 	c->close_after = !keep_alive;
 	c->act = ACT_RESPOND;
+	if (!strcmp(method, "POST"))
+		snprintf(stats.last_path, sizeof stats.last_path, "%s", path);
 	path[strcspn(path, "?")] = '\0'; /* the query string does not choose the endpoint */
 	plen = strlen(path);
+	c->anth = !strcmp(method, "POST") && anth_is_messages(path);
 	if (!strcmp(method, "GET") && !strcmp(path, "/_stats")) {
 		get_stats(c);
-	} else if (!strcmp(method, "POST") && plen >= 12 && !strcmp(path + plen - 12, "/completions")) {
+	} else if (!strcmp(method, "POST") && ((plen >= 12 && !strcmp(path + plen - 12, "/completions")) ||
+	    c->anth)) {
 		completion(c, path, body, content_length);
 	} else {
 		set_error(c, 404, NULL, "no such endpoint", "invalid_request_error");
@@ -666,8 +710,8 @@ static void usage(void)
 	    "         [--exit-on-stdin-eof] [--log FILE]\n"
 	    "         [--body FILE [--body-status N] [--body-header 'Name: value']\n"
 	    "          [--body-content-type TYPE] [--body-times K]] [--fault-mix K1,K2,...]\n"
-	    "KIND: 429 429ra 500 503 400 401echo drop truncate badjson error200 hang huge\n"
-	    "      refusal length reasoning; mix: one of 429 429ra 500 503 drop truncate badjson\n"
+	    "KIND: 429 429ra 500 503 529 529ra 400 401echo drop truncate badjson error200 hang\n"
+	    "      huge refusal length reasoning filter filter400; mix: one of 429 429ra 500 503 drop truncate badjson\n"
 	    "      error200 hang at random (markers in a prompt: [[fault:KIND]], [[fault:KIND*N]],\n"
 	    "      [[latency:MS]], [[echo]])\n");
 	exit(2);
