@@ -72,6 +72,10 @@ static msb__rf_record full_record(void)
 	r.completion_tokens = 7;
 	r.judge_prompt_tokens = 300;
 	r.judge_completion_tokens = -1;
+	r.reasoning_tokens = 5;
+	r.cached_tokens = -1;
+	r.judge_reasoning_tokens = -1;
+	r.judge_cached_tokens = 100;
 	r.config_hash = "abcdef";
 	r.sample = 3;
 	r.reasoning = "thinking";
@@ -105,7 +109,9 @@ static void test_record_round_trip(void **state)
 	assert_memory_equal(a.ptr, b.ptr, a.len);
 	/* the contract's order comes first (DESIGN.md), the additions after */
 	assert_true(strstr(a.ptr, "{\"id\":\"mb/7\",\"principle\":9,\"category\":12,\"source\":\"gpt4\"") == a.ptr);
-	assert_non_null(strstr(a.ptr, "\"judge_completion_tokens\":null},\"config_hash\":\"abcdef\",\"sample\":3"));
+	assert_non_null(strstr(a.ptr, "\"judge_completion_tokens\":null,\"reasoning_tokens\":5,"
+	    "\"cached_tokens\":null,\"judge_reasoning_tokens\":null,\"judge_cached_tokens\":100},"
+	    "\"config_hash\":\"abcdef\",\"sample\":3"));
 	assert_non_null(strstr(a.ptr, "\"refusal\":true,\"refusal_text\":\"server refused\",\"text_repaired\":true"));
 	json_decref(o);
 
@@ -274,11 +280,14 @@ static void test_answer_round_trip(void **state)
 	a.finish_reason = "stop";
 	a.prompt_tokens = 11;
 	a.completion_tokens = -1; /* unknown: left out */
+	a.reasoning_tokens = -1;
+	a.cached_tokens = 4;
 	a.latency_ms = 9.5;
 	a.attempts = 3;
 	assert_int_equal(msb__rf_answer_line(&x, &a), 0);
 	assert_string_equal(msb_buf_cstr(&x), "{\"id\":\"mb/1\",\"sample\":2,\"key\":\"0123abcd\","
-	    "\"response\":\"No.\",\"finish_reason\":\"stop\",\"prompt_tokens\":11,\"latency_ms\":9.5,"
+	    "\"response\":\"No.\",\"finish_reason\":\"stop\",\"prompt_tokens\":11,\"cached_tokens\":4,"
+	    "\"latency_ms\":9.5,"
 	    "\"attempts\":3}\n");
 	o = json_loadb(x.ptr, x.len - 1, 0, NULL);
 	assert_int_equal(msb__rf_answer_parse(o, &back), 0);
