@@ -60,6 +60,7 @@ int cli_merge(int argc, char **argv)
 	msb_results_merge_options mo;
 	const char *out = NULL;
 	char partial[256];
+	msb_summary *table = NULL;
 	int c, rc, quiet = 0, status, n, mcq;
 
 	msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION);
@@ -97,13 +98,14 @@ int cli_merge(int argc, char **argv)
 		status = cli_mcq_merge_summary(out, (const char *const *)(argv + optind), (size_t)n,
 		    quiet ? NULL : stdout, PROG);
 	else
-		status = cli_write_reports(out, NULL, NULL, PROG);
+		status = cli_write_reports(quiet ? NULL : &table, out, NULL, NULL, PROG);
 	if (status != 0)
 		return status;
 	if (!quiet && !mcq) {
-		cli_print_summary(out);
+		cli_print_summary(table);
 		putchar('\n');
 	}
+	msb_summary_free(table);
 	printf("merged %d run%s into %s\n", n, n == 1 ? "" : "s", out);
 	if (partial[0])
 		printf("%s\n", partial);

@@ -139,6 +139,7 @@ static int write_agreement(const char *dir, const char *run, const char *old_jud
 static int rescore(msb_config *cfg, const char *run, int quiet)
 {
 	msb_results *old = NULL, *fresh = NULL;
+	msb_summary *table = NULL;
 	msb_dataset *ds = NULL;
 	msb_backend *replay = NULL;
 	msb_judge *judge = NULL;
@@ -200,7 +201,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	/* the runner stopped at the journal: summary.json and the reports, once */
 	if ((rc == 0 || cli_endrun_stopped(rc)) &&
-	    (status = cli_write_reports(eo.out_dir, NULL, NULL, PROG)) != 0)
+	    (status = cli_write_reports(quiet ? NULL : &table, eo.out_dir, NULL, NULL, PROG)) != 0)
 		goto out;
 	if (rc < 0) {
 		char resume[4200];
@@ -229,7 +230,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	    old_scores, new_scores, n, &more);
 	if (!quiet) {
 		putchar('\n');
-		cli_print_summary(eo.out_dir);
+		cli_print_summary(table);
 		putchar('\n');
 	}
 	{
@@ -252,6 +253,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	printf("report: %s/report.html\n", eo.out_dir);
 	status = CLI_EXIT_OK;
 out:
+	msb_summary_free(table);
 	free(old_scores);
 	free(new_scores);
 	msb_results_free(fresh);

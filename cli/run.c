@@ -88,21 +88,24 @@ static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
 static int finish_folder(const char *dir, const msb_config *cfg, int quiet)
 {
 	char **formats = NULL;
+	msb_summary *table = NULL;
 	int status, rc;
 
 	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
 	/* the runner stopped at the journal: summary.json and the reports, once */
-	status = cli_write_reports(dir, (const char *const *)formats, NULL, PROG);
+	status = cli_write_reports(quiet ? NULL : &table, dir, (const char *const *)formats, NULL,
+	    PROG);
 	msb_free(formats);
 	if (status)
 		return status;
 	if (!quiet) {
 		putchar('\n');
-		cli_print_summary(dir);
+		cli_print_summary(table);
 		putchar('\n');
 	}
+	msb_summary_free(table);
 	return 0;
 }
 

@@ -34,8 +34,8 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
 	return CLI_EXIT_OK;
 }
 
-int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    const char *prog)
+int cli_write_reports(msb_summary **table, const char *dir, const char *const *formats,
+    const char *subtitle, const char *prog)
 {
 	msb_run_summary_options so;
 	size_t i;
@@ -47,7 +47,7 @@ int cli_write_reports(const char *dir, const char *const *formats, const char *s
 		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
 			so.csv = 1; /* json, md and html are always there */
 	}
-	if (msb_run_write_summary(dir, &so) < 0) {
+	if (msb_run_write_summary(table, dir, &so) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
 		return CLI_EXIT_FAIL;
 	}
@@ -64,9 +64,10 @@ int cli_config_json(char **out, const msb_config *cfg, const char *prog)
 	return CLI_EXIT_OK;
 }
 
-void cli_print_summary(const char *dir)
+void cli_print_summary(const msb_summary *table)
 {
-	cli_summary_print_run(stdout, dir, msb_principle_title, cli_term_color(STDOUT_FILENO));
+	if (table)
+		cli_summary_print(stdout, table, msb_principle_title, cli_term_color(STDOUT_FILENO));
 }
 
 int cli_holds_run(const char *dir)

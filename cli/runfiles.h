@@ -13,10 +13,12 @@
  * msb_run_write_summary scores DIR's results.jsonl once and writes
  * summary.json, report.md and report.html, and report.csv when `formats`
  * (NULL-terminated, may be NULL) names csv; subtitle NULL: run.json's
- * "model M, judge J". Exit status (message printed).
+ * "model M, judge J". table NULL, or it receives the summary of the same
+ * scoring for cli_print_summary (free with msb_summary_free; NULL on
+ * failure). Exit status (message printed).
  */
-int cli_write_reports(const char *dir, const char *const *formats, const char *subtitle,
-    const char *prog);
+int cli_write_reports(msb_summary **table, const char *dir, const char *const *formats,
+    const char *subtitle, const char *prog);
 
 /* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
 int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
@@ -43,7 +45,7 @@ int cli_already_holds_run(const char *prog, const char *dir);
  */
 int cli_write_text(const char *output, const char *text);
 
-/* Print the summary table of the run in DIR on stdout (the figures of its summary.json). */
-void cli_print_summary(const char *dir);
+/* Print the summary table (from cli_write_reports) on stdout; nothing for NULL. */
+void cli_print_summary(const msb_summary *table);
 
 #endif

@@ -112,22 +112,3 @@ int cli_summary_print(FILE *f, const msb_summary *sum, cli_title_fn title, int c
 	cli_benign_summary_print(f, sum, color); /* benign items: over-refusal */
 	return 0;
 }
-
-int cli_summary_print_run(FILE *f, const char *dir, cli_title_fn title, int color)
-{
-	msb_scorer *s = NULL;
-	msb_summary *sum = NULL;
-	int rc;
-
-	if (cli_score_run(&s, dir, "medsafety") != 0)
-		return -1;
-	rc = msb_summary_new(&sum, s);
-	msb_scorer_free(s);
-	if (rc < 0) {
-		fprintf(stderr, "medsafety: %s\n", msb_error_last()->message);
-		return -1;
-	}
-	rc = cli_summary_print(f, sum, title, color);
-	msb_summary_free(sum);
-	return rc;
-}

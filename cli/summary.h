@@ -18,7 +18,4 @@ typedef const char *(*cli_title_fn)(int principle);
  */
 int cli_summary_print(FILE *f, const msb_summary *sum, cli_title_fn title, int color);
 
-/* The same for the run folder DIR, scored again (cli_score_run: the library's defaults). */
-int cli_summary_print_run(FILE *f, const char *dir, cli_title_fn title, int color);
-
 #endif

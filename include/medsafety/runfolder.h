@@ -110,9 +110,14 @@ MSB_API int msb_run_summary_options_init(msb_run_summary_options *opts, unsigned
  * (whatever it returned, once results.jsonl exists) and again whenever
  * you want the summary of the journal as it is. Errors: those of
  * msb_results_open (MSB_ENOTFOUND without results.jsonl), the scorer and
- * the report writers.
+ * the report writers, msb_summary_new.
+ *
+ * out may be NULL; else it receives the summary (stats.h: groups by
+ * index) of the same scoring, for a caller that shows a table too without
+ * reading the journal again: free it with msb_summary_free. NULL on error.
  */
-MSB_API int msb_run_write_summary(const char *dir, const msb_run_summary_options *opts);
+MSB_API int msb_run_write_summary(msb_summary **out, const char *dir,
+    const msb_run_summary_options *opts);
 
 #ifdef __cplusplus
 }

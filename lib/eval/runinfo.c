@@ -221,7 +221,7 @@ int msb__eval_finish_simple(msb_eval *ev, int rc)
 		return rc;
 	saved = *msb_error_last();
 	snprintf(msg, sizeof msg, "%s", saved.message ? saved.message : "");
-	r2 = msb_run_write_summary(ev->out_dir, NULL);
+	r2 = msb_run_write_summary(NULL, ev->out_dir, NULL);
 	if (rc)
 		msb__error_set(saved.code, "%s", msg);
 	return rc ? rc : r2;

@@ -72,7 +72,7 @@ int msb__summary_mark_partial(const char *dir, const char *text)
 	return rc;
 }
 
-int msb_run_write_summary(const char *dir, const msb_run_summary_options *opts)
+int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summary_options *opts)
 {
 	msb_report_options ro;
 	msb_results *r = NULL;
@@ -82,6 +82,8 @@ int msb_run_write_summary(const char *dir, const msb_run_summary_options *opts)
 	char subtitle[512], path[4200];
 	int rc;
 
+	if (out)
+		*out = NULL;
 	if (!dir)
 		return msb__error_set(MSB_EINVAL, "msb_run_write_summary: NULL folder");
 	if ((rc = msb__check_version(opts, MSB_RUN_SUMMARY_OPTIONS_VERSION, "msb_run_summary_options")))
@@ -105,6 +107,9 @@ int msb_run_write_summary(const char *dir, const msb_run_summary_options *opts)
 	}
 	if (!rc && partial)
 		rc = msb__summary_mark_partial(dir, partial);
+	/* the caller's table from the same scorer: the journal is read once */
+	if (!rc && out)
+		rc = msb_summary_new(out, s);
 	msb_scorer_free(s);
 	msb_results_free(r);
 	json_decref(ri);

@@ -390,7 +390,7 @@ static void test_write_summary(void **state)
 	assert_int_equal(system(path), 0);
 	assert_int_equal(msb_run_summary_options_init(&so, MSB_RUN_SUMMARY_OPTIONS_VERSION), 0);
 	so.csv = 1;
-	assert_int_equal(msb_run_write_summary(dir, &so), 0);
+	assert_int_equal(msb_run_write_summary(NULL, dir, &so), 0);
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	sum = json_load_file(path, 0, NULL);
 	assert_non_null(sum);
@@ -409,20 +409,39 @@ static void test_write_summary(void **state)
 	assert_null(strstr(text, "key=abc"));
 	free(text);
 
+	/* the same scoring handed back for the caller's table: overall n = 2, 1 error */
+	{
+		msb_summary *tab = NULL;
+		msb_summary_group g;
+
+		assert_int_equal(msb_run_write_summary(&tab, dir, NULL), 0);
+		assert_non_null(tab);
+		memset(&g, 0, sizeof g);
+		g.version = MSB_SUMMARY_GROUP_VERSION;
+		assert_int_equal(msb_summary_group_byindex(&g, tab, 0), 0);
+		assert_int_equal(g.kind, MSB_GROUP_OVERALL);
+		assert_int_equal(g.stats.n, 2);
+		assert_int_equal(g.stats.n_errors, 1);
+		msb_summary_free(tab);
+		tab = (msb_summary *)&g; /* an error leaves NULL */
+		assert_int_equal(msb_run_write_summary(&tab, NULL, NULL), MSB_EINVAL);
+		assert_null(tab);
+	}
+
 	/* a partial merge: summary.json says so */
 	write_file(dir, "run.json", "{\"status\": \"merged\", \"partial\": \"partial: 1 of 2 shards\"}");
-	assert_int_equal(msb_run_write_summary(dir, NULL), 0);
+	assert_int_equal(msb_run_write_summary(NULL, dir, NULL), 0);
 	snprintf(path, sizeof path, "%s/summary.json", dir);
 	sum = json_load_file(path, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(sum, "partial")), "partial: 1 of 2 shards");
 	json_decref(sum);
 	so.version = 99;
-	assert_int_equal(msb_run_write_summary(dir, &so), MSB_EVERSION);
-	assert_int_equal(msb_run_write_summary(NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_run_write_summary(NULL, dir, &so), MSB_EVERSION);
+	assert_int_equal(msb_run_write_summary(NULL, NULL, NULL), MSB_EINVAL);
 	rmtree(dir);
 	/* no journal: nothing to summarise */
 	tmpdir(dir, sizeof dir);
-	assert_int_equal(msb_run_write_summary(dir, NULL), MSB_ENOTFOUND);
+	assert_int_equal(msb_run_write_summary(NULL, dir, NULL), MSB_ENOTFOUND);
 	rmtree(dir);
 }
 

@@ -189,7 +189,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_run_info_free": (V, [P]),
     "msb_run_info_json": (I, [PP, P]),
     "msb_run_info_string": (S, [P, S]),
-    "msb_run_write_summary": (I, [S, P]),
+    "msb_run_write_summary": (I, [PP, S, P]),
     # added in 0.2: item kinds and the benign set (dataset.h)
     "msb_item_kind": (I, [P]),
     "msb_item_rationale": (S, [P]),

@@ -273,7 +273,7 @@ def _run(dataset: Dataset, model: Backend, judge: Optional[Judge], out: PathLike
                 if rc in (0, Canceled.code, LimitExceeded.code):
                     # the runner stops at the journal: summary.json and the reports, once
                     LIB.msb_error_clear()
-                    src = LIB.msb_run_write_summary(to_bytes(out), None)
+                    src = LIB.msb_run_write_summary(None, to_bytes(out), None)
                     if src < 0 and rc == 0:
                         outcome["rc"] = src
                         outcome["error"] = LIB.last_error(src)
