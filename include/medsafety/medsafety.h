@@ -18,5 +18,6 @@
 #include "results.h"
 #include "mcq.h"
 #include "paper.h"
+#include "batch.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -19,6 +19,7 @@
 #include "core/sha256.h"
 #include "backend/backend.h"
 #include "dataset/dataset.h"
+#include "eval/batch.h"
 #include "eval/eval.h"
 #include "judge/llm.h"
 #include "report/meta.h"
@@ -154,6 +155,12 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	json_object_set_new(counts, "prompt_tokens", json_integer(ev->st.prompt_tokens));
 	json_object_set_new(counts, "completion_tokens", json_integer(ev->st.completion_tokens));
 	json_object_set_new(o, "session", counts);
+	{
+		/* the batch stages (docs/batch.md): ids, counts, discount */
+		json_t *batch = msb__batch_runinfo(ev->out_dir);
+		if (batch)
+			json_object_set_new(o, "batch", batch);
+	}
 	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!text)
