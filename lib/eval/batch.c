@@ -72,7 +72,16 @@ struct stage {
 	int (*body)(stage *s, const req *r, char **body, size_t *len);
 	int (*store)(stage *s, req *r, const char *body, size_t len);
 	size_t stored;                /* since the last flush */
+	long long ptok, ctok;         /* tokens of the answers stored from the batch being collected */
 };
+
+static void add_tokens(stage *s, const msb_completion *c)
+{
+	if (msb_completion_prompt_tokens(c) > 0)
+		s->ptok += msb_completion_prompt_tokens(c);
+	if (msb_completion_completion_tokens(c) > 0)
+		s->ctok += msb_completion_completion_tokens(c);
+}
 
 /* ---- the model stage's parts ---- */
 
@@ -111,6 +120,7 @@ static int model_store(stage *s, req *r, const char *body, size_t len)
 		return 1; /* not an answer: left to the online runner */
 	}
 	msb_completion_set_attempts(t.c, 1);
+	add_tokens(s, t.c);
 	rc = msb__answers_put(s->ev, &t);
 	msb_completion_free(t.c);
 	if (!rc && ++s->stored >= 256) {
@@ -181,6 +191,7 @@ static int judge_store(stage *s, req *r, const char *body, size_t len)
 		return 1;
 	}
 	msb_completion_set_attempts(c, 1);
+	add_tokens(s, c);
 	rc = msb__llm_judge_verdict(s->ev->judge, v, c);
 	if (!rc)
 		msb__cache_put_judge(s->vdir, r->key, v);
@@ -349,6 +360,7 @@ static int collect(stage *s, size_t entry, const msb__batch_state *bs)
 	char path[4400];
 	int rc = 0, fd;
 
+	s->ptok = s->ctok = 0;
 	if (bs->output_file[0]) {
 		snprintf(path, sizeof path, "%s/output-%s.jsonl", s->dir, e->batch_id);
 		if ((rc = s->api->download(s->api, bs->output_file, path)))
@@ -370,7 +382,8 @@ static int collect(stage *s, size_t entry, const msb__batch_state *bs)
 		return rc;
 	s->st->succeeded += cc.ok;
 	s->st->failed += e->requests > cc.ok ? e->requests - cc.ok : 0;
-	return msb__batch_journal_ended(s->j, entry, bs, cc.ok, e->requests > cc.ok ? e->requests - cc.ok : 0);
+	return msb__batch_journal_ended(s->j, entry, bs, cc.ok, e->requests > cc.ok ? e->requests - cc.ok : 0,
+	    s->ptok, s->ctok);
 }
 
 static void nap(int ms)

@@ -72,6 +72,7 @@ typedef struct msb__batch_entry {
 	int ended;               /* an "ended" line follows */
 	char status[32];
 	size_t succeeded, failed;
+	long long prompt_tokens, completion_tokens; /* of the answers stored from it */
 } msb__batch_entry;
 
 typedef struct msb__batch_journal {
@@ -89,7 +90,7 @@ int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const
     const char *input_file, const char *const *custom_ids, size_t n);
 /* Journal an ended batch (its answers are stored before). */
 int msb__batch_journal_ended(msb__batch_journal *j, size_t entry, const msb__batch_state *st,
-    size_t succeeded, size_t failed);
+    size_t succeeded, size_t failed, long long prompt_tokens, long long completion_tokens);
 void msb__batch_journal_close(msb__batch_journal *j);
 /* How often custom_id was submitted (0: never). */
 size_t msb__batch_journal_subs(const msb__batch_journal *j, const char *custom_id);

@@ -97,6 +97,8 @@ static int load_line(const char *line, size_t len, size_t off, void *ud)
 		copy(e->status, sizeof e->status, json_string_value(json_object_get(o, "status")));
 		e->succeeded = num(o, "succeeded");
 		e->failed = num(o, "failed");
+		e->prompt_tokens = (long long)num(o, "prompt_tokens");
+		e->completion_tokens = (long long)num(o, "completion_tokens");
 	}
 out:
 	json_decref(o);
@@ -198,7 +200,7 @@ int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const
 }
 
 int msb__batch_journal_ended(msb__batch_journal *j, size_t entry, const msb__batch_state *st,
-    size_t succeeded, size_t failed)
+    size_t succeeded, size_t failed, long long prompt_tokens, long long completion_tokens)
 {
 	msb__batch_entry *e = &j->e[entry];
 	json_t *o = json_object();
@@ -215,8 +217,12 @@ int msb__batch_journal_ended(msb__batch_journal *j, size_t entry, const msb__bat
 	json_object_set_new(o, "error_file", st->error_file[0] ? json_string(st->error_file) : json_null());
 	json_object_set_new(o, "succeeded", json_integer((json_int_t)succeeded));
 	json_object_set_new(o, "failed", json_integer((json_int_t)failed));
+	json_object_set_new(o, "prompt_tokens", json_integer(prompt_tokens));
+	json_object_set_new(o, "completion_tokens", json_integer(completion_tokens));
 	json_object_set_new(o, "time", json_string(now));
 	e->ended = 1;
+	e->prompt_tokens = prompt_tokens;
+	e->completion_tokens = completion_tokens;
 	copy(e->status, sizeof e->status, st->status);
 	e->succeeded = succeeded;
 	e->failed = failed;
@@ -244,9 +250,11 @@ void msb__batch_journal_close(msb__batch_journal *j)
 }
 
 /*
- * {"discount": 0.5, "model": {"batches": [ids], "requests", "succeeded",
- * "failed"}, "judge": {...}}: the batch APIs bill half the online price
- * for every request they answer; requests retried online pay in full.
+ * {"discount": 0.5, "model": {"batches": [{id, status, requests}],
+ * "requests", "succeeded", "failed", "prompt_tokens", "completion_tokens",
+ * "discount"}, "judge": {...}}: the batch APIs bill half the online price
+ * for every request they answer (the tokens here are those answers');
+ * requests that went online pay in full.
  */
 json_t *msb__batch_runinfo(const char *out_dir)
 {
@@ -275,8 +283,9 @@ json_t *msb__batch_runinfo(const char *out_dir)
 		const msb__batch_entry *e = &j.e[i];
 		json_t *s = json_object_get(o, e->stage);
 		if (!s) {
-			s = json_pack("{s:[], s:i, s:i, s:i, s:f}", "batches", "requests", 0, "succeeded", 0,
-			    "failed", 0, "discount", 0.5);
+			s = json_pack("{s:[], s:i, s:i, s:i, s:i, s:i, s:f}", "batches", "requests", 0,
+			    "succeeded", 0, "failed", 0, "prompt_tokens", 0, "completion_tokens", 0,
+			    "discount", 0.5);
 			json_object_set_new(o, e->stage, s);
 		}
 		json_array_append_new(json_object_get(s, "batches"), json_pack("{s:s, s:s, s:i}",
@@ -286,6 +295,8 @@ json_t *msb__batch_runinfo(const char *out_dir)
 		ADD("requests", e->requests);
 		ADD("succeeded", e->succeeded);
 		ADD("failed", e->failed);
+		ADD("prompt_tokens", e->prompt_tokens);
+		ADD("completion_tokens", e->completion_tokens);
 #undef ADD
 	}
 	msb__batch_journal_close(&j);
