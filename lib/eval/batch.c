@@ -323,6 +323,7 @@ static int terminal(const char *status)
 typedef struct {
 	stage *s;
 	size_t ok;
+	size_t before;   /* answered lines of units stored by an earlier session (a kill mid-collect) */
 } collect_ctx;
 
 static int collect_line(const char *line, size_t len, size_t off, void *ud)
@@ -345,6 +346,8 @@ static int collect_line(const char *line, size_t len, size_t off, void *ud)
 		} else if (rc > 0) {
 			rc = 0; /* an answer that does not parse: the online runner asks again */
 		}
+	} else if (rc == 0 && ok && !msb_strmap_get(&s->by_cid, cid, &idx)) {
+		cc->before++;
 	} else if (rc == MSB_EPARSE) {
 		rc = 0; /* a line that is not a result: skipped */
 	}
@@ -356,7 +359,8 @@ static int collect_line(const char *line, size_t len, size_t off, void *ud)
 static int collect(stage *s, size_t entry, const msb__batch_state *bs)
 {
 	msb__batch_entry *e = &s->j->e[entry];
-	collect_ctx cc = { s, 0 };
+	collect_ctx cc = { s, 0, 0 };
+	size_t ok;
 	char path[4400];
 	int rc = 0, fd;
 
@@ -380,9 +384,10 @@ static int collect(stage *s, size_t entry, const msb__batch_state *bs)
 	}
 	if (s->store == model_store && (rc = model_sync(s)))
 		return rc;
+	ok = cc.ok + cc.before;
 	s->st->succeeded += cc.ok;
-	s->st->failed += e->requests > cc.ok ? e->requests - cc.ok : 0;
-	return msb__batch_journal_ended(s->j, entry, bs, cc.ok, e->requests > cc.ok ? e->requests - cc.ok : 0,
+	s->st->failed += e->requests > ok ? e->requests - ok : 0;
+	return msb__batch_journal_ended(s->j, entry, bs, ok, e->requests > ok ? e->requests - ok : 0,
 	    s->ptok, s->ctok);
 }
 
