@@ -1,4 +1,5 @@
 /* cli/runbatch.c - the batch stages of `medsafety run` (docs/batch.md): flags to msb_batch_options. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +7,15 @@
 #include "cli.h"
 #include "opts.h"
 #include "runfiles.h"
+#include "signals.h"
+
+static volatile sig_atomic_t stop_asked;
+
+static void ask_stop(void *arg)
+{
+	(void)arg;
+	stop_asked = 1;
+}
 
 typedef struct {
 	const char *prog;
@@ -19,6 +29,8 @@ static int on_progress(const msb_batch_progress *p, void *ud)
 	batch_ui *ui = ud;
 	char now[160];
 
+	if (stop_asked)
+		return 1; /* SIGINT, SIGTERM or SIGHUP: the batches stay journaled */
 	if (ui->quiet)
 		return 0;
 	snprintf(now, sizeof now, "%s %s %zu %zu", p->batch_id, p->status, p->completed, p->failed);
@@ -76,7 +88,16 @@ int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *mode
 	bo.progress = on_progress;
 	bo.progress_userdata = &ui;
 	st.version = MSB_BATCH_STATS_VERSION;
+	stop_asked = 0;
+	cli_signals_install(ask_stop, NULL);
 	rc = msb_batch_run(ds, model, judge, eo, &bo, &st);
+	cli_signals_restore();
+	if (rc == MSB_ECANCELED) {
+		fprintf(stderr, "%s: stopped while waiting for batches; they are journaled in "
+		    "%s/batch/batches.jsonl: continue with: medsafety run --resume --batch --out %s "
+		    "(and the same options)\n", prog, eo->out_dir, eo->out_dir);
+		return cli_signals_caught() ? 128 + cli_signals_caught() : CLI_EXIT_FAIL;
+	}
 	if (rc == MSB_EEXISTS)
 		return cli_already_holds_run(prog, eo->out_dir);
 	if (rc < 0)

@@ -397,8 +397,8 @@ static void nap(int ms)
 
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-	}
+	/* a signal ends the nap: the poll after it lets the progress callback stop the stage */
+	nanosleep(&ts, NULL);
 }
 
 /* Poll every open batch of the stage until each has ended and its results are stored. */

@@ -212,6 +212,37 @@ def kill_and_resume(tmp):
         fake.close()
 
 
+def interrupt(tmp):
+    # the batch never ends here (1000 polls per state) and polls are 5 s apart: SIGINT must
+    # end the wait at once, keep the journal, and exit 130 with the resume hint
+    fake = Fake(tmp, "sigint", steps=1000)
+    try:
+        src = prompts_file(tmp, "sigint", ["sigint request %d" % i for i in range(2)])
+        out = os.path.join(tmp, "sigint-run")
+        args = base_args(fake, src, out)
+        args[args.index("0.05")] = "5"
+        p = subprocess.Popen([BIN] + args, env=env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        journal = os.path.join(out, "batch", "batches.jsonl")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if os.path.exists(journal) and "submitted" in open(journal, encoding="utf-8").read():
+                break
+            time.sleep(0.02)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        err = err.decode("utf-8", "replace")
+        check(p.returncode == 130 and "--resume --batch" in err,
+              "SIGINT while waiting for a batch: exit 130 with the resume hint", (p.returncode, err))
+        with open(journal, encoding="utf-8") as f:
+            evs = [json.loads(l) for l in f if l.strip()]
+        check([e["event"] for e in evs] == ["submitted"],
+              "the batch stays journaled as open", evs)
+    finally:
+        fake.close()
+
+
 def splitting(tmp):
     fake = Fake(tmp, "split")
     try:
@@ -289,6 +320,7 @@ def main():
         partial_failures(tmp)
         expired(tmp)
         kill_and_resume(tmp)
+        interrupt(tmp)
         splitting(tmp)
         judge_batch(tmp)
         usage_errors(tmp)
