@@ -104,6 +104,10 @@ def full_run(tmp):
               "run.json counts the batch answers' tokens (5 x 10, 5 x 8)", b)
         check("batches: 1 created" in r.err and "completed" in r.err,
               "progress shows the batch states", r.err)
+        with open(os.path.join(out, "report.md"), encoding="utf-8") as f:
+            md = f.read()
+        check("| Batch API (model) | 1 batch, 5 requests, 5 answered at a 50% discount" in md,
+              "report.md shows the batch stage and its discount", md[-1500:])
         # the batch line's body is the request the online backend sends: compare with an
         # online run of the same prompts (the fake server logs the online bodies)
         out2 = os.path.join(tmp, "full-online")
