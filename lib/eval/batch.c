@@ -121,6 +121,8 @@ static int model_store(stage *s, req *r, const char *body, size_t len)
 	}
 	msb_completion_set_attempts(t.c, 1);
 	add_tokens(s, t.c);
+	if (s->ev->cache_dir) /* a paid answer: shared with later runs, as online answers are */
+		msb__cache_put_model(s->ev->cache_dir, r->key, t.c);
 	rc = msb__answers_put(s->ev, &t);
 	msb_completion_free(t.c);
 	if (!rc && ++s->stored >= 256) {
@@ -469,7 +471,9 @@ static void make_cid(char cid[48], char prefix, const char key[65])
 static int model_reqs(stage *s)
 {
 	msb_eval *ev = s->ev;
+	msb_completion *c = NULL;
 	size_t u;
+	int rc;
 
 	if (!(s->r = msb__calloc(ev->total ? ev->total : 1, sizeof *s->r)))
 		return MSB_ENOMEM;
@@ -483,6 +487,16 @@ static int model_reqs(stage *s)
 		probe_task(s, r, &t);
 		msb__eval_build_request(ev, &t, &rq);
 		msb__cache_model_key(ev, &rq, r->key);
+		if (ev->cache_dir) {
+			/* in the shared response cache: the runner takes it from there, free */
+			int hit;
+			if ((rc = msb_completion_new(&c)))
+				return rc;
+			hit = msb__cache_get_model(ev->cache_dir, r->key, c);
+			msb_completion_free(c);
+			if (hit)
+				continue;
+		}
 		make_cid(r->cid, 'm', r->key);
 		s->n++;
 	}

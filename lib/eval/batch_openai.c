@@ -189,11 +189,24 @@ static int json_post(oa_batch *ob, const char *path, json_t *body, json_t **out)
 	return rc;
 }
 
+/*
+ * An id the server gave goes into URL paths and file names in the run
+ * folder: letters, digits and "_-.:" only, not starting with a dot (no
+ * "../", no "/", no "?").
+ */
+static int safe_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n < 128 && s[0] != '.' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") == n;
+}
+
 static int copy_id(char dst[128], json_t *o, const char *key, const char *what)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
-	if (!s || !*s || strlen(s) >= 128)
+	if (!safe_id(s))
 		return msb__error_set(MSB_EPARSE, "batch: %s: no usable \"%s\" in the answer", what, key);
 	strcpy(dst, s);
 	return 0;
@@ -301,10 +314,20 @@ static int oa_get(msb__batch_api *api, const char *batch_id, msb__batch_state *s
 		return msb__error_set(MSB_EPARSE, "batch: GET %s: no status in the answer", path);
 	}
 	strcpy(st->status, s);
-	if ((s = json_string_value(json_object_get(o, "output_file_id"))) && strlen(s) < 128)
+	if ((s = json_string_value(json_object_get(o, "output_file_id"))) && *s) {
+		if (!safe_id(s)) {
+			json_decref(o);
+			return msb__error_set(MSB_EPARSE, "batch: GET %s: an unusable output_file_id", path);
+		}
 		strcpy(st->output_file, s);
-	if ((s = json_string_value(json_object_get(o, "error_file_id"))) && strlen(s) < 128)
+	}
+	if ((s = json_string_value(json_object_get(o, "error_file_id"))) && *s) {
+		if (!safe_id(s)) {
+			json_decref(o);
+			return msb__error_set(MSB_EPARSE, "batch: GET %s: an unusable error_file_id", path);
+		}
 		strcpy(st->error_file, s);
+	}
 	c = json_object_get(o, "request_counts");
 	st->total = count(c, "total");
 	st->completed = count(c, "completed");

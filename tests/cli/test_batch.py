@@ -20,10 +20,10 @@ CANARY = "sk-batch-canary-7f3a9c"
 
 
 class Fake:
-    def __init__(self, tmp, name, steps=1):
+    def __init__(self, tmp, name, steps=1, extra=()):
         self.log = os.path.join(tmp, name + ".log")
         self.p = subprocess.Popen([sys.executable, FAKE, "--log", self.log, "--steps", str(steps),
-                                   "--max-seconds", "170"],
+                                   "--max-seconds", "170"] + list(extra),
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.port = int(self.p.stdout.readline())
         self.url = "http://127.0.0.1:%d/v1" % self.port
@@ -312,6 +312,38 @@ def judge_batch(tmp):
         fake.close()
 
 
+def shared_cache(tmp):
+    fake = Fake(tmp, "cache")
+    try:
+        src = prompts_file(tmp, "cache", ["cached request %d" % i for i in range(3)])
+        cache = os.path.join(tmp, "cache-dir")
+        r = run(base_args(fake, src, os.path.join(tmp, "cache-1")) + ["--cache", cache], env=env())
+        check(r.rc == 0 and len(fake.events("create")) == 1, "a batch run with --cache", r)
+        out2 = os.path.join(tmp, "cache-2")
+        r = run(base_args(fake, src, out2) + ["--cache", cache], env=env())
+        check(r.rc == 0 and len(fake.events("create")) == 1 and not fake.events("online"),
+              "batch answers went into the shared cache: a second run submits nothing",
+              (r, fake.events("create")))
+        check(all(x["response"].startswith("batch answer") for x in records(out2)),
+              "the second run's answers are the cached batch answers")
+    finally:
+        fake.close()
+
+
+def hostile_ids(tmp):
+    fake = Fake(tmp, "hostile", extra=["--bad-ids"])
+    try:
+        src = prompts_file(tmp, "hostile", ["hostile request"])
+        out = os.path.join(tmp, "deep", "er", "hostile-run")
+        r = run(base_args(fake, src, out), env=env())
+        check(r.rc != 0 and "POST /batches" in r.err,
+              "a batch id holding '../' is refused (it would name files outside the run)", r)
+        escaped = [f for f in os.listdir(os.path.join(tmp, "deep")) if f.startswith("escaped")]
+        check(not escaped and not fake.events("poll"), "nothing written outside the run folder")
+    finally:
+        fake.close()
+
+
 def usage_errors(tmp):
     r = run(["run", "--batch", "--limit", "2", "--out", os.path.join(tmp, "replay-batch")])
     check(r.rc == 2 and "openai" in r.err.lower(),
@@ -327,6 +359,8 @@ def main():
         interrupt(tmp)
         splitting(tmp)
         judge_batch(tmp)
+        shared_cache(tmp)
+        hostile_ids(tmp)
         usage_errors(tmp)
 
 

@@ -24,6 +24,8 @@ user message, honoured in batches only:
                     request is in the error file with code batch_expired, the others
                     in the output file)
 
+--bad-ids gives every batch an id starting with "../../" (a hostile server).
+
 --log FILE gets one JSON line per event: {"event": "upload"|"create"|"poll"|"download"|
 "online"|"cancel", ...}; "create" lists every custom_id submitted, so a test can check
 that nothing was submitted twice; every event has "auth" (the Authorization header).
@@ -240,6 +242,8 @@ class Handler(BaseHTTPRequestHandler):
                     seen.add(l["custom_id"])
                     lines.append(l)
                 bid = st.next_id("batch")
+                if self.server.bad_ids:
+                    bid = "../../escaped-" + bid
                 b = {"id": bid, "object": "batch", "endpoint": ep, "status": "validating",
                      "input_file_id": req["input_file_id"], "completion_window": "24h",
                      "output_file_id": None, "error_file_id": None,
@@ -274,10 +278,13 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--steps", type=int, default=1, help="polls per state")
     ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--bad-ids", action="store_true",
+                    help="give batches ids with '../' (the client must refuse them)")
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.st = State(a.log, max(1, a.steps))
+    srv.bad_ids = a.bad_ids
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     # stop when stdin closes (the test ended) or after max-seconds
