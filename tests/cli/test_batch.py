@@ -348,6 +348,18 @@ def usage_errors(tmp):
     r = run(["run", "--batch", "--limit", "2", "--out", os.path.join(tmp, "replay-batch")])
     check(r.rc == 2 and "openai" in r.err.lower(),
           "--batch with the replay model is a usage error naming openai/MODEL", r)
+    r = run(["run", "--batch-max-lines", "50001", "--print-config"])
+    check(r.rc == 2 and "batch_max_lines" in r.err, "more than 50000 lines per batch is refused", r)
+    cfg = os.path.join(tmp, "batch.yaml")
+    with open(cfg, "w", encoding="utf-8") as f:
+        f.write("run:\n  batch: true\n  judge_batch: true\n  batch_poll_interval: 2.5\n"
+                "  batch_retry: 2\n  batch_max_lines: 1000\n  batch_max_bytes: 5000000\n")
+    r = run(["run", "--config", cfg, "--batch-retry", "3", "--print-config"])
+    got = json.loads(r.out)["run"] if r.rc == 0 else {}
+    check(got.get("batch") is True and got.get("judge_batch") is True and
+          got.get("batch_poll_interval") == 2.5 and got.get("batch_retry") == 3 and
+          got.get("batch_max_lines") == 1000 and got.get("batch_max_bytes") == 5000000,
+          "the run.batch* keys of a YAML file, a flag over one", r)
 
 
 def main():
