@@ -104,7 +104,8 @@ int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *mode
 		return cli_lib_error("run", rc);
 	if (!quiet)
 		fprintf(stderr, "%s: batches: %zu created, %zu picked up; %zu requests submitted, %zu "
-		    "answered, %zu failed or expired (those go online)\n", prog, st.batches_created,
+		    "answered, %zu failed or expired (retried in a batch with --batch-retry, then "
+		    "online)\n", prog, st.batches_created,
 		    st.batches_resumed, st.submitted, st.succeeded, st.failed);
 	/* the runner now continues from what the batches stored */
 	eo->resume = 1;
