@@ -372,9 +372,13 @@ static int oa_result(msb__batch_api *api, const char *line, size_t len, json_t *
 	status = json_integer_value(json_object_get(resp, "status_code"));
 	b = json_object_get(resp, "body");
 	if (status == 200 && json_is_object(b) && (!err || json_is_null(err))) {
-		*ok = 1;
-		if (!(*body = json_dumps(b, JSON_COMPACT)))
+		/* jansson's memory is not ours to hand out: copied (the caller frees with msb__free) */
+		char *text = json_dumps(b, JSON_COMPACT);
+		*body = text ? msb__strdup(text) : NULL;
+		msb__json_free(text);
+		if (!*body)
 			return MSB_ENOMEM;
+		*ok = 1;
 		return 0;
 	}
 	if (json_is_object(err))
