@@ -251,14 +251,18 @@ static int write_all(int fd, const char *p, size_t len, const char *path)
 	return 0;
 }
 
-/* Every request not answered and submitted at most `retry` times so far, in files within the limits. */
+/*
+ * Every request not answered and submitted at most `retry` times so far,
+ * in files within the limits, written line by line (a 200 MB file is
+ * never held in memory).
+ */
 static int submit_pending(stage *s)
 {
-	msb_buf file = MSB_BUF_INIT, line = MSB_BUF_INIT;
+	msb_buf line = MSB_BUF_INIT;
 	const char **cids = msb__calloc(s->o->max_lines ? s->o->max_lines : 1, sizeof *cids);
-	size_t i, n = 0, seq = s->j->n;
+	size_t i, n = 0, flen = 0, seq = s->j->n;
 	char path[4300];
-	int rc = 0;
+	int rc = 0, fd = -1;
 
 	if (!cids)
 		return MSB_ENOMEM;
@@ -279,21 +283,15 @@ static int submit_pending(stage *s)
 			if (rc)
 				break;
 		}
-		flush = n && (!r || n == s->o->max_lines || file.len + line.len > s->o->max_bytes);
+		flush = n && (!r || n == s->o->max_lines || flen + line.len > s->o->max_bytes);
 		if (flush) {
-			int fd;
-			snprintf(path, sizeof path, "%s/input-%s-%zu.jsonl", s->dir, s->name, seq++);
-			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			if (fd < 0) {
-				rc = msb__error_set(MSB_EIO, "%s: cannot create: %s", path, strerror(errno));
-				break;
-			}
-			rc = write_all(fd, file.ptr, file.len, path);
-			close(fd);
+			rc = close(fd) < 0 ? msb__error_set(MSB_EIO, "%s: cannot write: %s", path,
+			    strerror(errno)) : 0;
+			fd = -1;
 			if (rc || (rc = submit_file(s, path, cids, n)))
 				break;
-			msb_buf_clear(&file);
 			n = 0;
+			flen = 0;
 		}
 		if (r) {
 			if (line.len > s->o->max_bytes) {
@@ -301,14 +299,22 @@ static int submit_pending(stage *s)
 				    "the batch file limit of %zu bytes", line.len, s->o->max_bytes);
 				break;
 			}
-			if (msb_buf_put(&file, line.ptr, line.len)) {
-				rc = MSB_ENOMEM;
-				break;
+			if (fd < 0) {
+				snprintf(path, sizeof path, "%s/input-%s-%zu.jsonl", s->dir, s->name, seq++);
+				fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+				if (fd < 0) {
+					rc = msb__error_set(MSB_EIO, "%s: cannot create: %s", path, strerror(errno));
+					break;
+				}
 			}
+			if ((rc = write_all(fd, line.ptr, line.len, path)))
+				break;
+			flen += line.len;
 			cids[n++] = r->cid;
 		}
 	}
-	msb_buf_dispose(&file);
+	if (fd >= 0)
+		close(fd);
 	msb_buf_dispose(&line);
 	msb__free(cids);
 	return rc;
