@@ -37,6 +37,9 @@
 
 static const msb_batch_options default_options = MSB_BATCH_OPTIONS_INIT;
 
+/* Polls of a batch that may fail in a row (each after the HTTP retries) before the stage stops. */
+#define POLL_FAILURES 10
+
 int msb_batch_options_init(msb_batch_options *opts, unsigned int version)
 {
 	if (!opts)
@@ -413,7 +416,7 @@ static void nap(int ms)
 static int wait_open(stage *s)
 {
 	int wait = s->o->poll_interval_ms < 1000 ? s->o->poll_interval_ms : 1000;
-	int rc;
+	int rc, failures = 0;
 
 	for (;;) {
 		size_t i, open = 0;
@@ -426,8 +429,17 @@ static int wait_open(stage *s)
 			msb__batch_state bs;
 			if (e->ended || strcmp(e->stage, s->name))
 				continue;
-			if ((rc = s->api->get(s->api, e->batch_id, &bs)))
-				return rc;
+			if ((rc = s->api->get(s->api, e->batch_id, &bs))) {
+				/*
+				 * A batch runs for hours: a poll that failed (after its own
+				 * retries) is tried again at the next interval, up to
+				 * POLL_FAILURES in a row; then the stage stops (resumable).
+				 */
+				if (rc != MSB_EHTTP || ++failures >= POLL_FAILURES)
+					return rc;
+				break;
+			}
+			failures = 0;
 			if ((rc = progress(s, e, &bs, open)))
 				return rc;
 			if (terminal(bs.status)) {

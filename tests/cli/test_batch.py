@@ -330,6 +330,22 @@ def shared_cache(tmp):
         fake.close()
 
 
+def flaky_polls(tmp):
+    # 6 polls fail with 503: the first poll's own HTTP retries (4 tries) all fail, the next
+    # interval's poll fails twice more, then succeeds; the stage goes on
+    fake = Fake(tmp, "flaky", extra=["--fail-polls", "6"])
+    try:
+        src = prompts_file(tmp, "flaky", ["flaky request %d" % i for i in range(2)])
+        out = os.path.join(tmp, "flaky-run")
+        r = run(base_args(fake, src, out), env=env(), timeout=120)
+        check(r.rc == 0 and len(fake.events("poll_failed")) == 6,
+              "polls failing with 503 longer than one poll's retries: the batch is polled on", r)
+        check(all(x["response"].startswith("batch answer") for x in records(out)) and
+              len(fake.events("create")) == 1, "its answers came from the one batch")
+    finally:
+        fake.close()
+
+
 def hostile_ids(tmp):
     fake = Fake(tmp, "hostile", extra=["--bad-ids"])
     try:
@@ -373,6 +389,7 @@ def main():
         judge_batch(tmp)
         shared_cache(tmp)
         hostile_ids(tmp)
+        flaky_polls(tmp)
         usage_errors(tmp)
 
 

@@ -24,6 +24,7 @@ user message, honoured in batches only:
                     request is in the error file with code batch_expired, the others
                     in the output file)
 
+--fail-polls N answers the first N polls (GET /v1/batches/ID) with HTTP 503.
 --bad-ids gives every batch an id starting with "../../" (a hostile server).
 
 --log FILE gets one JSON line per event: {"event": "upload"|"create"|"poll"|"download"|
@@ -188,6 +189,10 @@ class Handler(BaseHTTPRequestHandler):
                 b = st.batches.get(parts[2])
                 if not b:
                     return self.error(404, "no such batch")
+                if self.server.fail_polls > 0:
+                    self.server.fail_polls -= 1
+                    st.log(event="poll_failed", batch=b["id"], auth=auth)
+                    return self.error(503, "temporarily unavailable")
                 b["polls"] += 1
                 if b["status"] == "cancelling":
                     b["status"] = "cancelled"
@@ -278,6 +283,8 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--steps", type=int, default=1, help="polls per state")
     ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--fail-polls", type=int, default=0,
+                    help="answer the first N polls with HTTP 503")
     ap.add_argument("--bad-ids", action="store_true",
                     help="give batches ids with '../' (the client must refuse them)")
     a = ap.parse_args()
@@ -285,6 +292,7 @@ def main():
     srv.daemon_threads = True
     srv.st = State(a.log, max(1, a.steps))
     srv.bad_ids = a.bad_ids
+    srv.fail_polls = a.fail_polls
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     # stop when stdin closes (the test ended) or after max-seconds
