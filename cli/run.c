@@ -27,6 +27,7 @@
 #include "progress.h"
 #include "run_args.h"
 #include "rundir.h"
+#include "runbatch.h"
 #include "runfiles.h"
 #include "signals.h"
 
@@ -191,6 +192,9 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	if ((status = cli_config_json(&cfg_json, cfg, PROG)))
 		goto out;
 	eo.config_json = cfg_json;
+	/* --batch / --judge-batch: the batch stages first, then the runner resumes (cli/runbatch.c) */
+	if ((status = cli_run_batch(&eo, ds, model, judge, cfg, quiet, PROG)))
+		goto out;
 	cli_progress_init(&prog, "run", quiet);
 	eo.progress = cli_progress_eval;
 	eo.progress_userdata = &prog;

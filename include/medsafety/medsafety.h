@@ -19,5 +19,6 @@
 #include "mcq.h"
 #include "paper.h"
 #include "runfolder.h"
+#include "batch.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

@@ -121,6 +121,13 @@ static const msb__skey run_keys[] = {
 	{ "paper_files", MSB__T_PATH, NULL, NOLIM, NULL },
 	{ "paper_family", MSB__T_ENUM, NULL, NOLIM,
 	  "gpt|llama|llama1|llama2|llama31|meditron|clinicalcamel|medalpaca|med42|mistral|vicuna|pythia" },
+	/* batch APIs (docs/batch.md) */
+	{ "batch", MSB__T_BOOL, NULL, NOLIM, NULL },
+	{ "judge_batch", MSB__T_BOOL, NULL, NOLIM, NULL },
+	{ "batch_poll_interval", MSB__T_DOUBLE, NULL, 0.01, 86400, NULL },
+	{ "batch_retry", MSB__T_INT, NULL, 0, 100, NULL },
+	{ "batch_max_lines", MSB__T_INT, NULL, 1, 50000, NULL },
+	{ "batch_max_bytes", MSB__T_INT, NULL, 1024, 200000000, NULL },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

@@ -235,6 +235,7 @@ void msb_eval_free(msb_eval *ev)
 	msb__free(ev->done);
 	msb__free(ev->out_dir);
 	msb__free(ev->cache_dir);
+	msb__free(ev->batch_verdicts);
 	msb__free(ev->system_prompt);
 	json_decref(ev->config);
 	msb__free(ev);
@@ -625,13 +626,15 @@ static int judge_from_cache(msb_eval *ev, msb__task *t)
 	msb_judge_input in;
 	char key[65];
 
-	if (!ev->cache_dir)
+	if (!ev->cache_dir && !ev->batch_verdicts)
 		return 0;
 	build_judge_input(t, &in);
 	msb__cache_judge_key(ev, &in, key);
 	if (msb_verdict_new(&t->v))
 		return 0;
-	if (!msb__cache_get_judge(ev->cache_dir, key, t->v)) {
+	/* a verdict of a batch judge stage (lib/eval/batch.c) comes first: it is this run's */
+	if (!(ev->batch_verdicts && msb__cache_get_judge(ev->batch_verdicts, key, t->v)) &&
+	    !(ev->cache_dir && msb__cache_get_judge(ev->cache_dir, key, t->v))) {
 		msb_verdict_free(t->v);
 		t->v = NULL;
 		return 0;

@@ -221,6 +221,9 @@ struct msb_eval {
 
 	msb_eval_stats st;
 	double t_start, last_progress;
+
+	/* OUT/batch/verdicts when a batch judge stage stored verdicts there (batch.c), else NULL */
+	char *batch_verdicts;
 };
 
 #endif

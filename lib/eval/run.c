@@ -431,6 +431,17 @@ int msb_eval_run(msb_eval *ev)
 	}
 	if ((rc = setup_dir(ev, &fd)))
 		return rc;
+	{
+		/* verdicts of a batch judge stage (docs/batch.md) */
+		size_t n = strlen(ev->out_dir) + sizeof "/batch/verdicts";
+		if ((ev->batch_verdicts = msb__malloc(n)) != NULL) {
+			snprintf(ev->batch_verdicts, n, "%s/batch/verdicts", ev->out_dir);
+			if (!msb__is_dir(ev->batch_verdicts)) {
+				msb__free(ev->batch_verdicts);
+				ev->batch_verdicts = NULL;
+			}
+		}
+	}
 	if ((rc = msb__answers_open(ev)) || (rc = poll_set_open(ev))) {
 		close(fd);
 		return rc;

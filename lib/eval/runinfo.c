@@ -17,6 +17,7 @@
 #include "core/sha256.h"
 #include "backend/backend.h"
 #include "dataset/dataset.h"
+#include "eval/batch.h"
 #include "eval/eval.h"
 #include "judge/llm.h"
 #include "runfolder/runfolder.h"
@@ -197,6 +198,12 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 		json_t *u = run_usage(ev);
 		if (u)
 			json_object_set_new(o, "usage", u);
+	}
+	{
+		/* the batch stages (docs/batch.md): ids, counts, discount */
+		json_t *batch = msb__batch_runinfo(ev->out_dir);
+		if (batch)
+			json_object_set_new(o, "batch", batch);
 	}
 	rc = msb__rf_runinfo_write(ev->out_dir, o);
 	json_decref(o);

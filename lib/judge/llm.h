@@ -25,4 +25,19 @@ struct msb_backend *msb__judge_llm_backend(const struct msb_judge *j);
  */
 int msb__llm_judge_hashes(const struct msb_judge *j, char template_hex[65], char policy_hex[65]);
 
+/*
+ * The batch judge stage (lib/eval/batch.c): the request an LLM judge
+ * sends for `in` (req borrows *prompt: free it with msb__free after the
+ * request is used), and the verdict of its answer c, exactly as the
+ * online judge makes them. MSB_EINVAL for another kind of judge.
+ */
+struct msb_request;
+struct msb_judge_input;
+struct msb_verdict;
+struct msb_completion;
+int msb__llm_judge_request(const struct msb_judge *j, const struct msb_judge_input *in,
+    struct msb_request *req, char **prompt);
+int msb__llm_judge_verdict(const struct msb_judge *j, struct msb_verdict *v,
+    struct msb_completion *c);
+
 #endif

@@ -467,3 +467,26 @@ int msb__llm_judge_hashes(const msb_judge *j, char template_hex[65], char policy
 	msb_sha256_tohex(digest, policy_hex);
 	return 1;
 }
+
+/* ---- for the batch judge stage (lib/eval/batch.c) ---- */
+
+int msb__llm_judge_request(const msb_judge *j, const msb_judge_input *in, msb_request *req,
+    char **prompt)
+{
+	int rc;
+
+	*prompt = NULL;
+	if (!j || j->vt.judge != llm_judge_fn)
+		return msb__error_set(MSB_EINVAL, "judge %s is not an LLM judge", msb_judge_name(j));
+	if ((rc = render(prompt, j->userdata, in)))
+		return rc;
+	make_request(req, j->userdata, in, *prompt);
+	return 0;
+}
+
+int msb__llm_judge_verdict(const msb_judge *j, msb_verdict *v, msb_completion *c)
+{
+	if (!j || j->vt.judge != llm_judge_fn)
+		return msb__error_set(MSB_EINVAL, "judge %s is not an LLM judge", msb_judge_name(j));
+	return finish(v, c, 0, msb__now_ms());
+}

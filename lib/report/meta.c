@@ -143,6 +143,29 @@ int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum, const
 	add(m, "Judge template hash (SHA-256)", sval(judge, "template_hash", NULL));
 	add(m, "Judge policy hash (SHA-256)", sval(judge, "policy_hash", NULL));
 	add(m, "Judge configuration hash", sval(judge, "config_hash", NULL));
+	{
+		/* the batch stages (docs/batch.md): what went through a batch API, at what discount */
+		static const char *const stages[2][2] = { { "model", "Batch API (model)" },
+		                                          { "judge", "Batch API (judge)" } };
+		json_t *batch = json_object_get(run, "batch");
+		int k;
+		for (k = 0; k < 2; k++) {
+			json_t *st = json_object_get(batch, stages[k][0]);
+			if (!json_is_object(st))
+				continue;
+			size_t nb = json_array_size(json_object_get(st, "batches"));
+			snprintf(buf, sizeof buf, "%zu batch%s, %lld requests, %lld answered at a %.0f%% "
+			    "discount (%lld prompt, %lld completion tokens), %lld failed or expired (sent "
+			    "online)", nb, nb == 1 ? "" : "es",
+			    (long long)json_integer_value(json_object_get(st, "requests")),
+			    (long long)json_integer_value(json_object_get(st, "succeeded")),
+			    100.0 * json_number_value(json_object_get(st, "discount")),
+			    (long long)json_integer_value(json_object_get(st, "prompt_tokens")),
+			    (long long)json_integer_value(json_object_get(st, "completion_tokens")),
+			    (long long)json_integer_value(json_object_get(st, "failed")));
+			add(m, stages[k][1], buf);
+		}
+	}
 	add(m, "Run configuration hash", sval(run, "config_hash", NULL));
 	json_decref(run);
 	return (int)m->n;
