@@ -61,7 +61,8 @@ typedef struct msb_batch_options {
 	void *progress_userdata;
 } msb_batch_options;
 
-#define MSB_BATCH_OPTIONS_INIT { MSB_BATCH_OPTIONS_VERSION, 0, 0, 30000, 0, 50000, 200000000u, NULL, NULL }
+/* zeroed (only the version set): every default; msb_batch_options_init writes them out */
+#define MSB_BATCH_OPTIONS_INIT { .version = MSB_BATCH_OPTIONS_VERSION }
 MSB_API int msb_batch_options_init(msb_batch_options *opts, unsigned int version);
 
 #define MSB_BATCH_STATS_VERSION 1

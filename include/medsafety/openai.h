@@ -158,7 +158,7 @@ typedef struct msb_provider_options {
 	const char *api_version;
 } msb_provider_options;
 
-#define MSB_PROVIDER_OPTIONS_INIT { MSB_PROVIDER_OPTIONS_VERSION, MSB_OPENAI_DIALECT_OPENAI, NULL }
+#define MSB_PROVIDER_OPTIONS_INIT { .version = MSB_PROVIDER_OPTIONS_VERSION }
 MSB_API int msb_provider_options_init(msb_provider_options *opts, unsigned int version);
 
 /**

@@ -35,7 +35,9 @@
 #include "eval/batch.h"
 #include "eval/eval.h"
 
-static const msb_batch_options default_options = MSB_BATCH_OPTIONS_INIT;
+/* the defaults (the INIT macro is the zeroed struct; 0 takes these) */
+static const msb_batch_options default_options = { .version = MSB_BATCH_OPTIONS_VERSION,
+	.poll_interval_ms = 30000, .max_lines = 50000, .max_bytes = 200000000u };
 
 /* Polls of a batch that may fail in a row (each after the HTTP retries) before the stage stops. */
 #define POLL_FAILURES 10

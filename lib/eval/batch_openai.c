@@ -429,6 +429,11 @@ int msb__batch_openai_new(msb__batch_api **out, struct msb_backend *b)
 	if (!be)
 		return msb__error_set(MSB_EINVAL, "batch: %s is not an OpenAI-compatible backend "
 		    "(openai/MODEL): the batch API needs one", msb_backend_identity(b));
+	/* Anthropic's Message Batches and Azure's batch deployments are other APIs: not yet */
+	if (be->dialect != MSB_OPENAI_DIALECT_OPENAI)
+		return msb__error_set(MSB_EINVAL, "batch: %s: only OpenAI's Batch API (openai/MODEL) "
+		    "is supported; %s batches are not yet", msb_backend_identity(b),
+		    be->dialect == MSB_OPENAI_DIALECT_ANTHROPIC ? "Anthropic" : "Azure");
 	if (!(ob = msb__calloc(1, sizeof *ob)))
 		return MSB_ENOMEM;
 	ob->be = be;

@@ -42,6 +42,9 @@ static void test_all_zero_defaults(void **state)
 	ZERO_IS_INIT(msb_dataset_fetch_options, msb_dataset_fetch_options_init,
 	    MSB_DATASET_FETCH_OPTIONS_VERSION);
 	ZERO_IS_INIT(msb_report_options, msb_report_options_init, MSB_REPORT_OPTIONS_VERSION);
+	ZERO_IS_INIT(msb_provider_options, msb_provider_options_init, MSB_PROVIDER_OPTIONS_VERSION);
+	ZERO_IS_INIT(msb_run_summary_options, msb_run_summary_options_init,
+	    MSB_RUN_SUMMARY_OPTIONS_VERSION);
 	ZERO_IS_INIT(msb_results_merge_options, msb_results_merge_options_init,
 	    MSB_RESULTS_MERGE_OPTIONS_VERSION);
 	ZERO_IS_INIT(msb_mcq_load_options, msb_mcq_load_options_init, MSB_MCQ_LOAD_OPTIONS_VERSION);
@@ -85,6 +88,10 @@ static void test_init_macros(void **state)
 	MACRO_IS_ZERO(msb_eval_options, MSB_EVAL_OPTIONS_INIT, MSB_EVAL_OPTIONS_VERSION);
 	MACRO_IS_ZERO(msb_scorer_options, MSB_SCORER_OPTIONS_INIT, MSB_SCORER_OPTIONS_VERSION);
 	MACRO_IS_ZERO(msb_compare_options, MSB_COMPARE_OPTIONS_INIT, MSB_COMPARE_OPTIONS_VERSION);
+	MACRO_IS_ZERO(msb_provider_options, MSB_PROVIDER_OPTIONS_INIT, MSB_PROVIDER_OPTIONS_VERSION);
+	MACRO_IS_ZERO(msb_run_summary_options, MSB_RUN_SUMMARY_OPTIONS_INIT,
+	    MSB_RUN_SUMMARY_OPTIONS_VERSION);
+	MACRO_IS_ZERO(msb_batch_options, MSB_BATCH_OPTIONS_INIT, MSB_BATCH_OPTIONS_VERSION);
 	/* export: JSONL named (0, MSB_FORMAT_AUTO, means JSONL too: test_export_zero) */
 	assert_int_equal(e.version, MSB_DATASET_EXPORT_OPTIONS_VERSION);
 	assert_int_equal(e.format, MSB_FORMAT_JSONL);
