@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "medsafety/eval.h"
+#include "medsafety/results.h"
 #include "medsafety/sys/backend.h"
 #include "medsafety/sys/judge.h"
 #include "core/buf.h"
@@ -77,7 +78,8 @@ int msb__journal_stop(msb__journal *j);
 struct json_t;
 struct json_t *msb__json_text(const char *s);
 /* One record as a JSON line (with '\n'). */
-int msb__record_json(msb_buf *out, const struct msb_eval *ev, const msb__task *t);
+int msb__record_json(msb_buf *out, const struct msb_eval *ev, const msb__task *t,
+    msb_usage_totals use[2]);
 
 /* ---- resume (resume.c) ---- */
 /*
@@ -198,6 +200,12 @@ struct msb_eval {
 
 	msb__journal journal;
 	int lock_fd;
+	/*
+	 * The folder's tokens per stage (MSB_STAGE_*: run.json's "usage"): the
+	 * records kept on resume plus those the journal wrote this session
+	 * (the journal thread adds; read once it stopped).
+	 */
+	msb_usage_totals usage[2];
 
 	/* the one poll set (run.c) */
 	int loop_epfd;                /* epoll: efd + every asynchronous backend's fd */

@@ -17,13 +17,14 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "eval/eval.h"
+#include "results/results.h"
 #include "runfolder/runfolder.h"
 
 /*
  * The record of a finished task, as the run folder's codec writes it
  * (lib/runfolder/record.c): this function only says what each field is.
  */
-int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
+int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_usage_totals use[2])
 {
 	const msb_item *it = t->item;
 	const msb_completion *c = t->c;
@@ -90,6 +91,8 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t)
 	r.judge_latency_ms = v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0;
 	r.cached = t->model_cached;
 	r.kind = msb_kind_name(msb_item_kind(it)); /* harmful / benign */
+	if (use)
+		msb__usage_add_record(use, &r);
 	return msb__rf_record_line(out, &r);
 }
 
@@ -145,11 +148,29 @@ static void keep_error(msb__journal *j, int rc)
 	__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
 }
 
+/* Add the totals b to a, stage by stage. */
+static void usage_merge(msb_usage_totals a[2], const msb_usage_totals b[2])
+{
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		a[s].records += b[s].records;
+		a[s].prompt_tokens += b[s].prompt_tokens;
+		a[s].completion_tokens += b[s].completion_tokens;
+		a[s].reasoning_tokens += b[s].reasoning_tokens;
+		a[s].cached_tokens += b[s].cached_tokens;
+		a[s].reasoning_reported += b[s].reasoning_reported;
+		a[s].cached_reported += b[s].cached_reported;
+		a[s].cache_hits += b[s].cache_hits;
+	}
+}
+
 static void *writer(void *arg)
 {
 	msb__journal *j = arg;
 	msb_buf buf = MSB_BUF_INIT;
 	size_t n_units;
+	msb_usage_totals use[2];
 	int dirty = 0;
 	double last_sync = msb__now_ms();
 
@@ -177,8 +198,10 @@ static void *writer(void *arg)
 
 		msb_buf_clear(&buf);
 		n_units = 0;
+		memset(use, 0, sizeof use);
+		use[0].version = use[1].version = MSB_USAGE_TOTALS_VERSION;
 		while ((t = msb__taskq_pop(&got))) {
-			int rc = msb__record_json(&buf, j->ev, t);
+			int rc = msb__record_json(&buf, j->ev, t, use);
 			msb__task_free(t);
 			__atomic_sub_fetch(&j->ev->live, 1, __ATOMIC_SEQ_CST);
 			if (rc && !j->error)
@@ -191,6 +214,8 @@ static void *writer(void *arg)
 			int rc = write_all(j->fd, buf.ptr, buf.len, &done);
 			if (rc)
 				keep_error(j, rc);
+			else /* the tokens of what reached the file */
+				usage_merge(j->ev->usage, use);
 			/* each unit is one line: count those that reached the file */
 			__atomic_add_fetch(&j->written, rc ? lines_in(buf.ptr, done) : n_units,
 			    __ATOMIC_SEQ_CST);

@@ -20,6 +20,7 @@
 #include "core/fileio.h"
 #include "core/strmap.h"
 #include "eval/eval.h"
+#include "results/results.h"
 #include "runfolder/runfolder.h"
 
 static int exists(const char *path)
@@ -215,6 +216,11 @@ static int scan_line(scan *s, const msb__rf_line *l)
 			ev->st.resumed++;
 		}
 	}
+	if (keep && !msb__rf_record_invalid(o)) { /* its tokens stay the folder's (run.json "usage") */
+		msb__rf_record x;
+		msb__rf_record_parse(o, &x);
+		msb__usage_add_record(ev->usage, &x);
+	}
 	if (keep && s->out_fd >= 0) {
 		if (write(s->out_fd, l->text, l->len) != (ssize_t)l->len || write(s->out_fd, "\n", 1) != 1)
 			return msb__error_set(MSB_EIO, "%s: cannot write the compacted journal: %s",
@@ -257,6 +263,8 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 	memset(&s, 0, sizeof s);
 	s.out_fd = -1;
 	s.ev = ev;
+	memset(ev->usage, 0, sizeof ev->usage);
+	ev->usage[0].version = ev->usage[1].version = MSB_USAGE_TOTALS_VERSION;
 	if (!path || !runinfo) {
 		rc = MSB_ENOMEM;
 		goto out;

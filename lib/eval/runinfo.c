@@ -77,25 +77,20 @@ static json_t *usage_json(const msb_usage_totals *u, int model)
 }
 
 /*
- * The tokens of the whole run folder per stage, summed from its journal
- * (all sessions; answers from a response cache left out): the base of a
- * cost figure (docs/providers.md). Only once the run ended; NULL on any
- * failure (run.json then goes without it).
+ * The tokens of the whole run folder per stage: the records kept on resume
+ * plus this session's (ev->usage, kept as the journal wrote them: the
+ * journal is not read back), answers from a response cache left out: the
+ * base of a cost figure (docs/providers.md). NULL when out of memory (run.json
+ * then goes without it).
  */
 static json_t *run_usage(const msb_eval *ev)
 {
-	msb_results *r = NULL;
-	msb_usage_totals m, j;
-	json_t *o = NULL;
+	json_t *o = json_object();
 
-	m.version = j.version = MSB_USAGE_TOTALS_VERSION;
-	if (!msb_results_open(&r, ev->out_dir, MSB_RESULTS_NO_TEXT) &&
-	    !msb_results_usage(&m, r, MSB_STAGE_MODEL) && !msb_results_usage(&j, r, MSB_STAGE_JUDGE) &&
-	    (o = json_object()) != NULL) {
-		json_object_set_new(o, "model", usage_json(&m, 1));
-		json_object_set_new(o, "judge", usage_json(&j, 0));
+	if (o) {
+		json_object_set_new(o, "model", usage_json(&ev->usage[MSB_STAGE_MODEL], 1));
+		json_object_set_new(o, "judge", usage_json(&ev->usage[MSB_STAGE_JUDGE], 0));
 	}
-	msb_results_free(r);
 	return o;
 }
 

@@ -45,4 +45,15 @@ int msb__summary_mark_partial(const char *dir, const char *text);
 /* path/results.jsonl when path is a folder, else path. New: msb__free. */
 char *msb__results_path(const char *path);
 
+/*
+ * The one rule of msb_results_usage (usage.c): add one record's tokens of
+ * stage to u (a model answer from a cache counts as a cache hit only).
+ * msb__usage_add_record adds both stages of a run-folder record; the runner
+ * keeps its folder's totals with it instead of reading the journal back.
+ */
+void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long p, long long c,
+    long long reason, long long cached);
+struct msb__rf_record;
+void msb__usage_add_record(msb_usage_totals use[2], const struct msb__rf_record *r);
+
 #endif

@@ -7,11 +7,42 @@
 #include "core/abi.h"
 #include "core/error.h"
 #include "results/results.h"
+#include "runfolder/runfolder.h"
 
 static void add(long long *sum, long long v)
 {
 	if (v > 0)
 		*sum += v;
+}
+
+void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long p, long long c,
+    long long reason, long long cached)
+{
+	if (stage == MSB_STAGE_MODEL && model_cached) {
+		u->cache_hits++;
+		return;
+	}
+	if (p < 0 && c < 0)
+		return;
+	u->records++;
+	add(&u->prompt_tokens, p);
+	add(&u->completion_tokens, c);
+	if (reason >= 0) {
+		u->reasoning_reported++;
+		add(&u->reasoning_tokens, reason);
+	}
+	if (cached >= 0) {
+		u->cached_reported++;
+		add(&u->cached_tokens, cached);
+	}
+}
+
+void msb__usage_add_record(msb_usage_totals use[2], const msb__rf_record *r)
+{
+	msb__usage_add(&use[MSB_STAGE_MODEL], MSB_STAGE_MODEL, r->cached, r->prompt_tokens,
+	    r->completion_tokens, r->reasoning_tokens, r->cached_tokens);
+	msb__usage_add(&use[MSB_STAGE_JUDGE], MSB_STAGE_JUDGE, 0, r->judge_prompt_tokens,
+	    r->judge_completion_tokens, r->judge_reasoning_tokens, r->judge_cached_tokens);
 }
 
 int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage)
@@ -28,28 +59,13 @@ int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage)
 	out->version = MSB_USAGE_TOTALS_VERSION;
 	for (i = 0; i < r->n; i++) {
 		const struct msb_record *rec = &r->recs[i];
-		long long p = stage ? rec->judge_prompt_tokens : rec->prompt_tokens;
-		long long c = stage ? rec->judge_completion_tokens : rec->completion_tokens;
-		long long reason = stage ? rec->judge_reasoning_tokens : rec->reasoning_tokens;
-		long long cached = stage ? rec->judge_cached_tokens : rec->cached_tokens;
 
-		if (stage == MSB_STAGE_MODEL && rec->model_cached) {
-			out->cache_hits++;
-			continue;
-		}
-		if (p < 0 && c < 0)
-			continue;
-		out->records++;
-		add(&out->prompt_tokens, p);
-		add(&out->completion_tokens, c);
-		if (reason >= 0) {
-			out->reasoning_reported++;
-			add(&out->reasoning_tokens, reason);
-		}
-		if (cached >= 0) {
-			out->cached_reported++;
-			add(&out->cached_tokens, cached);
-		}
+		if (stage == MSB_STAGE_MODEL)
+			msb__usage_add(out, stage, rec->model_cached, rec->prompt_tokens,
+			    rec->completion_tokens, rec->reasoning_tokens, rec->cached_tokens);
+		else
+			msb__usage_add(out, stage, 0, rec->judge_prompt_tokens, rec->judge_completion_tokens,
+			    rec->judge_reasoning_tokens, rec->judge_cached_tokens);
 	}
 	return 0;
 }

@@ -183,6 +183,28 @@ with TempDir() as tmp:
               abs(cost["judge"]["cost"] - want_j) < 1e-12 and
               abs(cost["total"] - want_m - want_j) < 1e-12 and cost["model"]["discount"] == 1,
               "cost.json: measured tokens times the prices", (cost, want_m, want_j))
+    # usage across sessions: a run stopped by its budget, then resumed; run.json's usage is the
+    # sum over the final records (the runner keeps it as it writes, without reading back), the
+    # model's answers re-used from a stored answer counted as cache hits, not as tokens
+    with TestServer() as srv:
+        out = os.path.join(tmp, "resumed")
+        base = ["run", data, "-m", "openai/m", "--base-url", srv.url, "-j", "openai/judge",
+                "--judge-base-url", srv.url, "--concurrency", "1", "--judge-concurrency", "1",
+                "--max-unscored", "1", "--out", out]
+        r1 = run(base + ["--max-requests", "1"], env=env())
+        n1 = len(records(out))
+        r2 = run(base + ["--resume"], env=env())
+        recs = records(out)
+        u = load_json(os.path.join(out, "run.json"))["usage"]
+        fresh = [x for x in recs if not x.get("cached")]
+        check(r2.rc == 0 and len(recs) == 3 and 1 <= n1 < 3 and
+              u["model"]["prompt_tokens"] == sum(x["usage"]["prompt_tokens"] for x in fresh) and
+              u["model"]["completion_tokens"] == sum(x["usage"]["completion_tokens"] for x in fresh) and
+              u["model"]["records"] == len(fresh) and
+              u["model"]["cache_hits"] == len(recs) - len(fresh) and
+              u["judge"]["prompt_tokens"] == sum(x["usage"]["judge_prompt_tokens"] for x in recs) and
+              u["judge"]["records"] == 3,
+              "usage after a resume: the sums over the final records", (r1, r2, n1, u, recs))
     # reasoning and cached tokens where the server reports them (OpenAI's usage details)
     body = os.path.join(FIXTURES, "responses", "openai_usage_details.json")
     with TestServer("--body", body) as srv:
