@@ -87,7 +87,7 @@ void cli_agreement_print(const msb_agreement_stats *st)
 	putchar('\n');
 }
 
-int cli_jury_agreement(const char *dir, const char *prog, int quiet)
+int cli_jury_agreement(const char *dir, const msb_judge *judge, const char *prog, int quiet)
 {
 	msb_results *r = NULL;
 	json_t *first = NULL, *out = NULL, *pairs, *names;
@@ -96,6 +96,8 @@ int cli_jury_agreement(const char *dir, const char *prog, int quiet)
 	char path[4200];
 	int status = -1;
 
+	if (!judge || !msb_judge_name(judge) || !strstr(msb_judge_name(judge), "jury:"))
+		return 0; /* no jury: nothing to agree on */
 	if ((rc = msb_results_open(&r, dir, 0)) < 0) {
 		fprintf(stderr, "%s: jury agreement: %s\n", prog, msb_error_last()->message);
 		return -1;

@@ -10,9 +10,11 @@
  * quadratic-weighted kappa of every pair of members, written to
  * dir/jury_agreement.json and, unless quiet, printed one line a pair.
  * Nothing for a single judge. Returns 0, or -1 when it could not be
- * computed or written (message on stderr, prefixed by prog).
+ * computed or written (message on stderr, prefixed by prog). judge is the
+ * run's: the journal (with its texts) is read only when it holds a jury
+ * (its name has "jury:"), not after every run.
  */
-int cli_jury_agreement(const char *dir, const char *prog, int quiet);
+int cli_jury_agreement(const char *dir, const msb_judge *judge, const char *prog, int quiet);
 
 #include <jansson.h>
 #include <medsafety/medsafety.h>

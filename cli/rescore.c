@@ -246,7 +246,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	if (skipped)
 		fprintf(stderr, "%s: %zu records without a response (model errors) were skipped\n",
 		    PROG, skipped);
-	if (cli_jury_agreement(eo.out_dir, PROG, quiet)) {
+	if (cli_jury_agreement(eo.out_dir, judge, PROG, quiet)) {
 		status = CLI_EXIT_FAIL;
 		goto out;
 	}

@@ -240,7 +240,7 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		goto out;
 	}
 	status = finish_folder(eo.out_dir, cfg, quiet);
-	if (status == 0 && cli_jury_agreement(eo.out_dir, PROG, quiet))
+	if (status == 0 && cli_jury_agreement(eo.out_dir, judge, PROG, quiet))
 		status = CLI_EXIT_FAIL;
 	if (status == 0) {
 		print_report_path(eo.out_dir);

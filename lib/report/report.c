@@ -277,12 +277,26 @@ static int write_run_extras(const msb__summary *sum, const msb_scorer *s, const 
 
 int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_options *opts)
 {
+	msb__summary sum;
+	int rc;
+
+	if ((rc = check_args(s, MSB_REPORT_JSON, opts, "msb_report_write_run")) < 0)
+		return rc;
+	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
+		return rc;
+	rc = msb__report_write_run_sum(&sum, s, dir, opts);
+	msb__summary_dispose(&sum);
+	return rc;
+}
+
+int msb__report_write_run_sum(const msb__summary *sum, const msb_scorer *s, const char *dir,
+    const msb_report_options *opts)
+{
 	static const struct { const char *name; int format; } files[] = {
 		{ "summary.json", MSB_REPORT_JSON },
 		{ "report.md", MSB_REPORT_MARKDOWN },
 		{ "report.html", MSB_REPORT_HTML },
 	};
-	msb__summary sum;
 	msb__meta meta;
 	size_t i;
 	int rc;
@@ -293,9 +307,7 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 		return msb__error_set(MSB_EINVAL, "msb_report_write_run: no folder");
 	if ((rc = msb__mkdir_p(dir)) < 0)
 		return rc;
-	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
-		return rc;
-	msb__meta_load(&meta, dir, &sum, s);
+	msb__meta_load(&meta, dir, sum, s);
 	for (i = 0; i < sizeof files / sizeof *files && rc == 0; i++) {
 		msb_buf path = MSB_BUF_INIT;
 		char *text = NULL;
@@ -303,14 +315,13 @@ int msb_report_write_run(const msb_scorer *s, const char *dir, const msb_report_
 
 		if (msb_buf_printf(&path, "%s/%s", dir, files[i].name) < 0)
 			rc = msb__error_set(MSB_ENOMEM, "report: out of memory");
-		else if ((rc = render_run_text(&text, &len, &sum, s, files[i].format, opts, &meta)) == 0)
+		else if ((rc = render_run_text(&text, &len, sum, s, files[i].format, opts, &meta)) == 0)
 			rc = msb__file_write_atomic(msb_buf_cstr(&path), text, len);
 		if (rc == 0 && files[i].format == MSB_REPORT_HTML)
-			rc = write_run_extras(&sum, s, dir, text, len, opts);
+			rc = write_run_extras(sum, s, dir, text, len, opts);
 		msb__free(text);
 		msb_buf_dispose(&path);
 	}
-	msb__summary_dispose(&sum);
 	return rc;
 }
 

@@ -12,6 +12,13 @@
 /* The short title of AMA principle 1..9 (msb_principle_title); "" for others. */
 const char *msb__principle_title(int principle);
 
+/*
+ * msb_report_write_run from a summary already computed (sum of s): the
+ * run-folder finisher computes it once for the files and its caller's table.
+ */
+int msb__report_write_run_sum(const msb__summary *sum, const msb_scorer *s, const char *dir,
+    const msb_report_options *opts);
+
 /* A number for people with `decimals` digits, or "n/a" when undefined (NaN). */
 const char *msb__fmt_num(char buf[32], int decimals, double x);
 /* A share as a percentage with one decimal, "n/a" when undefined. */

@@ -18,6 +18,8 @@
 #include "core/fileio.h"
 #include "core/jsonmem.h"
 #include "report/meta.h"
+#include "report/report.h"
+#include "stats/scorer.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
 
@@ -99,17 +101,23 @@ int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summ
 	partial = json_string_value(json_object_get(ri, "partial"));
 	/* texts are not needed for statistics: keep the memory flat on big runs */
 	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
-	    !(rc = msb_scorer_new(&s, opts->scorer)) && !(rc = msb_results_score(r, s)))
-		rc = msb_report_write_run(s, dir, &ro);
+	    !(rc = msb_scorer_new(&s, opts->scorer)) && !(rc = msb_results_score(r, s))) {
+		/* the groups computed once: for the files and for the caller's table */
+		if (out && !(rc = msb_summary_new(out, s)))
+			rc = msb__report_write_run_sum(msb__summary_inner(*out), s, dir, &ro);
+		else if (!out)
+			rc = msb_report_write_run(s, dir, &ro);
+	}
 	if (!rc && opts->csv) {
 		snprintf(path, sizeof path, "%s/report.csv", dir);
 		rc = msb_report_write(s, MSB_REPORT_CSV, path, &ro);
 	}
 	if (!rc && partial)
 		rc = msb__summary_mark_partial(dir, partial);
-	/* the caller's table from the same scorer: the journal is read once */
-	if (!rc && out)
-		rc = msb_summary_new(out, s);
+	if (rc && out) {
+		msb_summary_free(*out);
+		*out = NULL;
+	}
 	msb_scorer_free(s);
 	msb_results_free(r);
 	json_decref(ri);

@@ -91,6 +91,10 @@ int msb__summary_compute(msb__summary *out, const msb_scorer *s, int only_by,
     const char *only_key);
 void msb__summary_dispose(msb__summary *sum);
 
+/* The computed groups inside a public summary handle (summary_api.c). */
+struct msb_summary;
+const msb__summary *msb__summary_inner(const struct msb_summary *sum);
+
 /* The summary.json text of a computed summary. New: free with msb__free. */
 int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s);
 

@@ -70,6 +70,11 @@ int msb_summary_new(msb_summary **out, const msb_scorer *s)
 	return 0;
 }
 
+const msb__summary *msb__summary_inner(const msb_summary *sum)
+{
+	return &sum->sum;
+}
+
 void msb_summary_free(msb_summary *sum)
 {
 	if (!sum)
