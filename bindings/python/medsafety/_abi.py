@@ -46,6 +46,17 @@ COMPARE_GROUP_VERSION = 1
 COMPARISON_ENTRY_VERSION = 1
 COMPARISON_INFO_VERSION = 1
 RECORD_INFO_VERSION = 1
+PROVIDER_OPTIONS_VERSION = 1
+USAGE_TOTALS_VERSION = 1
+
+# msb_provider_options.dialect (openai.h)
+DIALECT_OPENAI = 0
+DIALECT_ANTHROPIC = 1
+DIALECT_AZURE = 2
+
+# stages of msb_results_usage (results.h)
+STAGE_MODEL = 0
+STAGE_JUDGE = 1
 
 BACKEND_THREADSAFE = 0x1
 JUDGE_THREADSAFE = 0x1
@@ -282,6 +293,28 @@ class msb_openai_options(Structure):
         ("insecure_skip_verify", c_int),
     ]
 
+
+
+class msb_provider_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("dialect", c_int),
+        ("api_version", c_char_p),
+    ]
+
+
+class msb_usage_totals(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("records", c_size_t),
+        ("prompt_tokens", c_longlong),
+        ("completion_tokens", c_longlong),
+        ("reasoning_tokens", c_longlong),
+        ("cached_tokens", c_longlong),
+        ("reasoning_reported", c_size_t),
+        ("cached_reported", c_size_t),
+        ("cache_hits", c_size_t),
+    ]
 
 class msb_llm_judge_options(Structure):
     _fields_ = [
@@ -584,4 +617,6 @@ STRUCTS = {
     "msb_compare_group": msb_compare_group,
     "msb_comparison_entry": msb_comparison_entry,
     "msb_comparison_info": msb_comparison_info,
+    "msb_provider_options": msb_provider_options,
+    "msb_usage_totals": msb_usage_totals,
 }

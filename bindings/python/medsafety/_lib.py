@@ -105,6 +105,9 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     # openai.h
     "msb_openai_options_init": (I, [POINTER(_abi.msb_openai_options), U]),
     "msb_backend_openai_new": (I, [PP, POINTER(_abi.msb_openai_options)]),
+    "msb_provider_options_init": (I, [POINTER(_abi.msb_provider_options), U]),
+    "msb_backend_provider_new": (I, [PP, POINTER(_abi.msb_openai_options),
+                                     POINTER(_abi.msb_provider_options)]),
     "msb_prompt_format_from_name": (I, [POINTER(c_int), S]),
     # judge.h, sys/judge.h
     "msb_judge_input_init": (I, [POINTER(_abi.msb_judge_input), U]),
@@ -161,6 +164,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_results_skipped_lines": (Z, [P]),
     "msb_results_config_hash": (S, [P]),
     "msb_results_error_count": (Z, [P]),
+    "msb_results_usage": (I, [POINTER(_abi.msb_usage_totals), P, I]),
     "msb_results_score": (I, [P, P]),
     "msb_record_id": (S, [P]),
     "msb_record_sample": (I, [P]),

@@ -211,6 +211,99 @@ class Backend(Handle):
         the system's (a private or self-signed server).
         Times in seconds. InvalidArgument for a bad URL, option or CA path.
         """
+        return cls._http(model, None, None, base_url=base_url, api_key_env=api_key_env,
+                         api_key=api_key, endpoint=endpoint, prompt_format=prompt_format,
+                         headers=headers, timeout=timeout, connect_timeout=connect_timeout,
+                         max_retries=max_retries, max_in_flight=max_in_flight,
+                         requests_per_minute=requests_per_minute,
+                         tokens_per_minute=tokens_per_minute,
+                         use_max_completion_tokens=use_max_completion_tokens,
+                         omit_temperature=omit_temperature, tls_verify=tls_verify, http2=http2,
+                         ca_file=ca_file, ca_path=ca_path)
+
+    @classmethod
+    def anthropic(cls, model: str, *, api_key: Optional[str] = None,
+                  base_url: Optional[str] = None, api_version: Optional[str] = None,
+                  api_key_env: Optional[str] = None, headers: Optional[Sequence[str]] = None,
+                  timeout: Optional[float] = None, connect_timeout: Optional[float] = None,
+                  max_retries: Optional[int] = None, max_in_flight: Optional[int] = None,
+                  requests_per_minute: Optional[float] = None,
+                  tokens_per_minute: Optional[float] = None,
+                  omit_temperature: Optional[bool] = None,
+                  tls_verify: Optional[bool] = None, http2: Optional[bool] = None,
+                  ca_file: Optional[str] = None, ca_path: Optional[str] = None) -> "Backend":
+        """Anthropic's Messages API, natively (``msb_backend_provider_new`` with the
+        Anthropic dialect; the CLI's ``anthropic/MODEL``).
+
+        ``base_url`` and ``api_version`` (the ``anthropic-version`` header) left
+        as None take the library's defaults (``msb_provider_options_init``,
+        Anthropic's API and ``MSB_ANTHROPIC_VERSION_DEFAULT``; never restated
+        here). The key goes in the ``x-api-key`` header: ``api_key`` given
+        directly, or read from the variable named ``api_key_env`` (default
+        ``ANTHROPIC_API_KEY``, sent only to https://api.anthropic.com). It is
+        never written into run.json, a record, a cache key, the identity, a
+        repr or a message. Thinking blocks become the completion's reasoning,
+        a ``refusal`` stop reason its finish reason; 429 and 529 are retried.
+        Other options as in :meth:`openai`. InvalidArgument for a bad URL,
+        option or api_version.
+        """
+        return cls._http(model, _abi.DIALECT_ANTHROPIC, api_version, base_url=base_url,
+                         api_key_env=api_key_env, api_key=api_key, endpoint="chat",
+                         prompt_format=None, headers=headers, timeout=timeout,
+                         connect_timeout=connect_timeout, max_retries=max_retries,
+                         max_in_flight=max_in_flight, requests_per_minute=requests_per_minute,
+                         tokens_per_minute=tokens_per_minute, use_max_completion_tokens=None,
+                         omit_temperature=omit_temperature, tls_verify=tls_verify, http2=http2,
+                         ca_file=ca_file, ca_path=ca_path)
+
+    @classmethod
+    def azure(cls, deployment: str, *, base_url: str, api_version: Optional[str] = None,
+              api_key: Optional[str] = None, api_key_env: Optional[str] = None,
+              headers: Optional[Sequence[str]] = None,
+              timeout: Optional[float] = None, connect_timeout: Optional[float] = None,
+              max_retries: Optional[int] = None, max_in_flight: Optional[int] = None,
+              requests_per_minute: Optional[float] = None,
+              tokens_per_minute: Optional[float] = None,
+              use_max_completion_tokens: Optional[bool] = None,
+              omit_temperature: Optional[bool] = None,
+              tls_verify: Optional[bool] = None, http2: Optional[bool] = None,
+              ca_file: Optional[str] = None, ca_path: Optional[str] = None) -> "Backend":
+        """Azure OpenAI (``msb_backend_provider_new`` with the Azure dialect; the
+        CLI's ``azure/DEPLOYMENT``): POST
+        ``{base_url}/openai/deployments/{deployment}/chat/completions?api-version=...``.
+
+        ``base_url`` is the resource URL (``https://NAME.openai.azure.com``,
+        required). ``api_version`` None takes the library's default
+        (``msb_provider_options_init``, ``MSB_AZURE_API_VERSION_DEFAULT``). The
+        key goes in the ``api-key`` header: ``api_key`` given directly, or read
+        from the variable named ``api_key_env`` (default ``AZURE_OPENAI_API_KEY``,
+        sent only to https hosts under .openai.azure.com or
+        .cognitiveservices.azure.com); it is never written anywhere. Other
+        options as in :meth:`openai`. InvalidArgument for a bad URL, option or
+        api_version.
+        """
+        return cls._http(deployment, _abi.DIALECT_AZURE, api_version, base_url=base_url,
+                         api_key_env=api_key_env, api_key=api_key, endpoint="chat",
+                         prompt_format=None, headers=headers, timeout=timeout,
+                         connect_timeout=connect_timeout, max_retries=max_retries,
+                         max_in_flight=max_in_flight, requests_per_minute=requests_per_minute,
+                         tokens_per_minute=tokens_per_minute,
+                         use_max_completion_tokens=use_max_completion_tokens,
+                         omit_temperature=omit_temperature, tls_verify=tls_verify, http2=http2,
+                         ca_file=ca_file, ca_path=ca_path)
+
+    @classmethod
+    def _http(cls, model: str, dialect: Optional[int], api_version: Optional[str], *,
+              base_url: Optional[str], api_key_env: Optional[str], api_key: Optional[str],
+              endpoint: str, prompt_format: Optional[str], headers: Optional[Sequence[str]],
+              timeout: Optional[float], connect_timeout: Optional[float],
+              max_retries: Optional[int], max_in_flight: Optional[int],
+              requests_per_minute: Optional[float], tokens_per_minute: Optional[float],
+              use_max_completion_tokens: Optional[bool], omit_temperature: Optional[bool],
+              tls_verify: Optional[bool], http2: Optional[bool],
+              ca_file: Optional[str], ca_path: Optional[str]) -> "Backend":
+        """The HTTP backend: msb_backend_openai_new (dialect None) or
+        msb_backend_provider_new with that dialect."""
         opts = _abi.msb_openai_options()
         LIB.call(LIB.msb_openai_options_init, byref(opts), _abi.OPENAI_OPTIONS_VERSION)
         keep = []  # the option strings must outlive the call
@@ -249,9 +342,20 @@ class Backend(Handle):
                 setattr(opts, name, int(flag))
         opts.ca_file = to_bytes(ca_file)
         opts.ca_path = to_bytes(ca_path)
+        if dialect is None:
+            def make(ptr: c_void_p) -> None:
+                LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+        else:
+            prov = _abi.msb_provider_options()
+            LIB.call(LIB.msb_provider_options_init, byref(prov), _abi.PROVIDER_OPTIONS_VERSION)
+            prov.dialect = dialect
+            prov.api_version = to_bytes(api_version)  # None: the library's default
+
+            def make(ptr: c_void_p) -> None:
+                LIB.call(LIB.msb_backend_provider_new, byref(ptr), byref(opts), byref(prov))
         ptr = c_void_p()
         if api_key is None:
-            LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+            make(ptr)
             return cls(ptr)
         if api_key_env is not None:
             raise InvalidArgument("give api_key or api_key_env, not both", -2)
@@ -263,7 +367,7 @@ class Backend(Handle):
             opts.api_key_env = var.encode()
             os.environ[var] = str(api_key)
             try:
-                LIB.call(LIB.msb_backend_openai_new, byref(ptr), byref(opts))
+                make(ptr)
             finally:
                 del os.environ[var]
         return cls(ptr)

@@ -248,6 +248,32 @@ class Results(Handle):
         """The records' configuration hash ("mixed" when they differ, None when empty)."""
         return to_str(LIB.msb_results_config_hash(self._handle))
 
+    def usage(self) -> Dict[str, Dict[str, Any]]:
+        """The tokens per stage, summed over the records (``msb_results_usage``),
+        as run.json's ``usage``: ``{"model": U, "judge": U}`` where U has
+        ``records`` (records whose server reported a count), ``prompt_tokens``,
+        ``completion_tokens``, ``reasoning_tokens`` and ``cached_tokens`` (None
+        when no record reported them; parts of the completion and prompt
+        tokens), and for the model ``cache_hits`` (answers from a response
+        cache, which this run did not pay for and which are left out).
+        See docs/providers.md, "Tokens and cost"."""
+        out: Dict[str, Dict[str, Any]] = {}
+        for name, stage in (("model", _abi.STAGE_MODEL), ("judge", _abi.STAGE_JUDGE)):
+            u = _abi.msb_usage_totals()
+            u.version = _abi.USAGE_TOTALS_VERSION
+            LIB.call(LIB.msb_results_usage, byref(u), self._handle, stage)
+            d: Dict[str, Any] = {
+                "records": u.records,
+                "prompt_tokens": u.prompt_tokens,
+                "completion_tokens": u.completion_tokens,
+                "reasoning_tokens": u.reasoning_tokens if u.reasoning_reported else None,
+                "cached_tokens": u.cached_tokens if u.cached_reported else None,
+            }
+            if stage == _abi.STAGE_MODEL:
+                d["cache_hits"] = u.cache_hits
+            out[name] = d
+        return out
+
     def stats(self, *, bootstrap_resamples: Optional[int] = None, seed: Optional[int] = None,
               confidence: Optional[float] = None) -> Dict[str, Any]:
         """The statistics as the ``summary.json`` dictionary: ``overall``,

@@ -299,6 +299,21 @@ int main(void)
 	F(msb_comparison_info, confidence);
 	end();
 #endif
+#ifdef MSB_PROVIDER_OPTIONS_VERSION
+	S(msb_provider_options);
+	F(msb_provider_options, version); F(msb_provider_options, dialect);
+	F(msb_provider_options, api_version);
+	end();
+#endif
+#ifdef MSB_USAGE_TOTALS_VERSION
+	S(msb_usage_totals);
+	F(msb_usage_totals, version); F(msb_usage_totals, records);
+	F(msb_usage_totals, prompt_tokens); F(msb_usage_totals, completion_tokens);
+	F(msb_usage_totals, reasoning_tokens); F(msb_usage_totals, cached_tokens);
+	F(msb_usage_totals, reasoning_reported); F(msb_usage_totals, cached_reported);
+	F(msb_usage_totals, cache_hits);
+	end();
+#endif
 	printf("\n}\n");
 	return 0;
 }
