@@ -48,6 +48,9 @@ COMPARISON_INFO_VERSION = 1
 RECORD_INFO_VERSION = 1
 PROVIDER_OPTIONS_VERSION = 1
 USAGE_TOTALS_VERSION = 1
+BATCH_OPTIONS_VERSION = 1
+BATCH_STATS_VERSION = 1
+BATCH_PROGRESS_VERSION = 1
 
 # msb_provider_options.dialect (openai.h)
 DIALECT_OPENAI = 0
@@ -314,6 +317,47 @@ class msb_usage_totals(Structure):
         ("reasoning_reported", c_size_t),
         ("cached_reported", c_size_t),
         ("cache_hits", c_size_t),
+    ]
+
+
+class msb_batch_progress(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("stage", c_char_p),
+        ("batch_id", c_char_p),
+        ("status", c_char_p),
+        ("requests", c_size_t),
+        ("completed", c_size_t),
+        ("failed", c_size_t),
+        ("batches", c_size_t),
+    ]
+
+
+BATCH_PROGRESS_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)          # (batch progress, ud)
+
+
+class msb_batch_options(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("model", c_int),
+        ("judge", c_int),
+        ("poll_interval_ms", c_int),
+        ("retry", c_int),
+        ("max_lines", c_size_t),
+        ("max_bytes", c_size_t),
+        ("progress", BATCH_PROGRESS_FN),
+        ("progress_userdata", c_void_p),
+    ]
+
+
+class msb_batch_stats(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("batches_created", c_size_t),
+        ("batches_resumed", c_size_t),
+        ("submitted", c_size_t),
+        ("succeeded", c_size_t),
+        ("failed", c_size_t),
     ]
 
 class msb_llm_judge_options(Structure):
@@ -619,4 +663,7 @@ STRUCTS = {
     "msb_comparison_info": msb_comparison_info,
     "msb_provider_options": msb_provider_options,
     "msb_usage_totals": msb_usage_totals,
+    "msb_batch_progress": msb_batch_progress,
+    "msb_batch_options": msb_batch_options,
+    "msb_batch_stats": msb_batch_stats,
 }

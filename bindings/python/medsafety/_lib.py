@@ -165,6 +165,10 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_results_config_hash": (S, [P]),
     "msb_results_error_count": (Z, [P]),
     "msb_results_usage": (I, [POINTER(_abi.msb_usage_totals), P, I]),
+    # batch.h
+    "msb_batch_options_init": (I, [POINTER(_abi.msb_batch_options), U]),
+    "msb_batch_run": (I, [P, P, P, POINTER(_abi.msb_eval_options),
+                          POINTER(_abi.msb_batch_options), POINTER(_abi.msb_batch_stats)]),
     "msb_results_score": (I, [P, P]),
     "msb_record_id": (S, [P]),
     "msb_record_sample": (I, [P]),

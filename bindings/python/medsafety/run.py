@@ -7,13 +7,14 @@ import ctypes
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from ctypes import POINTER, byref, c_void_p, cast
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Union
 
-from . import _abi, _callbacks
+from . import _abi, _batch, _callbacks
 from . import _progress as _display
 from ._lib import LIB, to_bytes
 from .backend import Backend
@@ -131,7 +132,11 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
              retries: Optional[int] = None, config: Optional[Dict[str, Any]] = None,
              progress: Union[bool, Callable[[Progress], Any], None] = None,
              progress_interval: Optional[float] = None,
-             max_unscored: Optional[float] = None, allow_unscored: bool = False) -> Results:
+             max_unscored: Optional[float] = None, allow_unscored: bool = False,
+             batch: bool = False, judge_batch: bool = False,
+             batch_poll_interval: Optional[float] = None, batch_retry: Optional[int] = None,
+             batch_max_lines: Optional[int] = None,
+             batch_max_bytes: Optional[int] = None) -> Results:
     """Evaluate ``model`` on every item of ``dataset``, judged by ``judge``.
 
     Writes the run folder ``out`` (results.jsonl, run.json, summary.json) and
@@ -167,6 +172,19 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
     failures raise :class:`medsafety.Error` subclasses: AlreadyExists when
     ``out`` holds a run and neither ``resume=True`` nor ``force=True`` is
     given, Mismatch when resuming a run of another configuration, ...
+
+    ``batch=True`` sends the model stage through OpenAI's Batch API (half
+    the price, answers within 24 hours), ``judge_batch=True`` the LLM
+    judge's too (``msb_batch_run``, as ``medsafety run --batch
+    --judge-batch``; docs/batch.md): the model (and the judge's backend)
+    must be :meth:`Backend.openai` (InvalidArgument otherwise). The call
+    blocks until the batches end, then the run goes on online for what
+    they did not answer. Every batch id is journaled in ``out`` first: after
+    Ctrl-C (which stops at the next poll) or a crash, the same call with
+    ``resume=True`` picks the batches up without submitting anything twice.
+    ``batch_poll_interval`` (seconds), ``batch_retry``, ``batch_max_lines``
+    and ``batch_max_bytes`` left at None take ``msb_batch_options_init``'s
+    defaults. ``res.run_stats["batch"]`` tells what the stages did.
     """
     try:
         return _evaluate(dataset, model, judge, out, dict(
@@ -176,7 +194,10 @@ def evaluate(dataset: Dataset, model: Backend, judge: Optional[Judge] = None,
             retry_errors=retry_errors, cache=cache, max_requests=max_requests,
             max_total_tokens=max_total_tokens, retries=retries, config=config,
             progress=progress, progress_interval=progress_interval,
-            max_unscored=max_unscored, allow_unscored=allow_unscored))
+            max_unscored=max_unscored, allow_unscored=allow_unscored, batch=batch,
+            judge_batch=judge_batch, batch_poll_interval=batch_poll_interval,
+            batch_retry=batch_retry, batch_max_lines=batch_max_lines,
+            batch_max_bytes=batch_max_bytes))
     except _UserException as u:
         raise u.exc from None
     except (Error, ValueError, TypeError, KeyboardInterrupt) as e:
@@ -253,7 +274,15 @@ def _run(dataset: Dataset, model: Backend, judge: Optional[Judge], out: PathLike
         opts.progress_userdata = key
 
     ev = c_void_p()
+    batch_stats = None
     try:
+        if _batch.wanted(kw):
+            try:
+                batch_stats = _batch.run(dataset._handle, model._handle,
+                                         judge._handle if judge is not None else None, opts, kw,
+                                         sys.stderr if display is not None else None)
+            except Error as e:
+                raise _pythonic(e) from None
         try:
             LIB.call(LIB.msb_eval_new, byref(ev), dataset._handle, model._handle,
                      judge._handle if judge is not None else None, byref(opts))
@@ -317,6 +346,8 @@ def _run(dataset: Dataset, model: Backend, judge: Optional[Judge], out: PathLike
         if key:
             _callbacks.release(key)
     res = Results.open(out)
+    if batch_stats is not None:
+        run_stats["batch"] = batch_stats
     res.run_stats = run_stats
     return res
 

@@ -314,6 +314,25 @@ int main(void)
 	F(msb_usage_totals, cache_hits);
 	end();
 #endif
+#ifdef MSB_BATCH_OPTIONS_VERSION
+	S(msb_batch_progress);
+	F(msb_batch_progress, version); F(msb_batch_progress, stage);
+	F(msb_batch_progress, batch_id); F(msb_batch_progress, status);
+	F(msb_batch_progress, requests); F(msb_batch_progress, completed);
+	F(msb_batch_progress, failed); F(msb_batch_progress, batches);
+	end();
+	S(msb_batch_options);
+	F(msb_batch_options, version); F(msb_batch_options, model); F(msb_batch_options, judge);
+	F(msb_batch_options, poll_interval_ms); F(msb_batch_options, retry);
+	F(msb_batch_options, max_lines); F(msb_batch_options, max_bytes);
+	F(msb_batch_options, progress); F(msb_batch_options, progress_userdata);
+	end();
+	S(msb_batch_stats);
+	F(msb_batch_stats, version); F(msb_batch_stats, batches_created);
+	F(msb_batch_stats, batches_resumed); F(msb_batch_stats, submitted);
+	F(msb_batch_stats, succeeded); F(msb_batch_stats, failed);
+	end();
+#endif
 	printf("\n}\n");
 	return 0;
 }
