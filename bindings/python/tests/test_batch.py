@@ -122,7 +122,7 @@ class BatchTest(unittest.TestCase):
 
     def test_ctrl_c_while_polling_then_resume_submits_nothing_twice(self):
         self.fake.close()
-        self.fake = Fake(self.dir, steps=40)  # the batch stays open for a while
+        self.fake = Fake(self.dir, steps=10)  # the batch stays open for 30 polls
         journal = os.path.join(self.out, "batch", "batches.jsonl")
 
         def interrupt():  # SIGINT once the batch is journaled (what Ctrl-C does)
