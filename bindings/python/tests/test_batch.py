@@ -86,6 +86,7 @@ class BatchTest(unittest.TestCase):
                               batch_poll_interval=0.05)
             recs = {r["prompt"]: r for r in res.records}
             stats = res.run_stats["batch"]
+            info = res.run_info()["batch"]
             res.close()
         self.assertEqual(len(recs), 3)
         for p, r in recs.items():
@@ -101,6 +102,9 @@ class BatchTest(unittest.TestCase):
         self.assertEqual(len(self.fake.events("online")), 2)
         self.assertEqual(stats, {"batches_created": 2, "batches_resumed": 0, "submitted": 5,
                                  "succeeded": 4, "failed": 1})
+        # run.json's batch block is the library's too (the discount of the cost figures)
+        self.assertEqual((info["discount"], info["model"]["requests"], info["model"]["failed"],
+                          info["judge"]["requests"]), (0.5, 3, 1, 2))
         for root, _, names in os.walk(self.out):
             for n in names:
                 with open(os.path.join(root, n), "rb") as f:
