@@ -130,8 +130,8 @@ struct msb_eval;
  * with the same opts (opts->scorer applies here, at summary time). When
  * the handle's records are not what the journal holds (a dry run, a
  * journal that could not be written, out of memory while keeping them),
- * it reads the journal as msb_run_write_summary does. About 40 bytes per
- * record plus its id are kept in memory during the run.
+ * it reads the journal as msb_run_write_summary does. The handle keeps
+ * about 100 bytes per record (with a short id) until msb_eval_free.
  *
  * Call it from the thread that called msb_eval_run, after it returned.
  * Errors: MSB_EINVAL (NULL ev), MSB_ESTATE (the handle has not run, or
