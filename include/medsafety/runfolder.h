@@ -127,7 +127,8 @@ struct msb_eval;
  * sample, principle, category, source, split, kind, score, error) as it
  * journaled it and as it read the records a resume kept. The files are
  * byte for byte those msb_run_write_summary writes for the same folder
- * with the same opts (opts->scorer applies here, at summary time). When
+ * with the same opts (opts->scorer applies here, at summary time), the
+ * reports' own "Report written" time aside. When
  * the handle's records are not what the journal holds (a dry run, a
  * journal that could not be written, out of memory while keeping them),
  * it reads the journal as msb_run_write_summary does. The handle keeps
