@@ -78,8 +78,10 @@ int msb__journal_stop(msb__journal *j);
 /* A JSON string of any text (invalid UTF-8 repaired). New reference. */
 struct json_t;
 struct json_t *msb__json_text(const char *s);
-/* One record as a JSON line (with '\n'). */
-/* use (may be NULL): add its tokens; tally (may be NULL): keep its scorer entry. */
+/*
+ * One record as a JSON line (with '\n'). use (may be NULL): add its tokens;
+ * tally (may be NULL): keep its scorer entry once the line is made.
+ */
 int msb__record_json(msb_buf *out, const struct msb_eval *ev, const msb__task *t,
     msb_usage_totals use[2], msb__tally *tally);
 
