@@ -86,7 +86,7 @@ static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
 	    j ? msb_judge_name(j) : "none");
 }
 
-static int finish_folder(const char *dir, const msb_config *cfg, int quiet)
+static int finish_folder(const char *dir, msb_eval *ev, const msb_config *cfg, int quiet)
 {
 	char **formats = NULL;
 	msb_summary *table = NULL;
@@ -95,8 +95,12 @@ static int finish_folder(const char *dir, const msb_config *cfg, int quiet)
 	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
-	/* the runner stopped at the journal: summary.json and the reports, once */
-	status = cli_write_reports(quiet ? NULL : &table, dir, (const char *const *)formats, NULL,
+	/*
+	 * the runner stopped at the journal: summary.json and the reports, once,
+	 * from the scores it kept as it journaled (results.jsonl is not read back)
+	 */
+	status = ev ? cli_write_eval_reports(quiet ? NULL : &table, ev, (const char *const *)formats,
+	    PROG) : cli_write_reports(quiet ? NULL : &table, dir, (const char *const *)formats, NULL,
 	    PROG);
 	msb_free(formats);
 	if (status)
@@ -235,11 +239,11 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 	}
 	if (rc != 0) {
 		if (cli_endrun_stopped(rc)) /* what finished is in the journal: report it */
-			finish_folder(eo.out_dir, cfg, quiet);
+			finish_folder(eo.out_dir, ev, cfg, quiet);
 		status = cli_endrun_status(rc, &st, "run", PROG, eo.out_dir, "medsafety run");
 		goto out;
 	}
-	status = finish_folder(eo.out_dir, cfg, quiet);
+	status = finish_folder(eo.out_dir, ev, cfg, quiet);
 	if (status == 0 && cli_jury_agreement(eo.out_dir, judge, PROG, quiet))
 		status = CLI_EXIT_FAIL;
 	if (status == 0) {

@@ -34,19 +34,39 @@ int cli_score_run(msb_scorer **out, const char *dir, const char *prog)
 	return CLI_EXIT_OK;
 }
 
+static void summary_options(msb_run_summary_options *so, const char *const *formats,
+    const char *subtitle)
+{
+	size_t i;
+
+	msb_run_summary_options_init(so, MSB_RUN_SUMMARY_OPTIONS_VERSION);
+	so->subtitle = subtitle;
+	for (i = 0; formats && formats[i]; i++) {
+		int fmt;
+		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
+			so->csv = 1; /* json, md and html are always there */
+	}
+}
+
+int cli_write_eval_reports(msb_summary **table, msb_eval *ev, const char *const *formats,
+    const char *prog)
+{
+	msb_run_summary_options so;
+
+	summary_options(&so, formats, NULL);
+	if (msb_eval_write_summary(table, ev, &so) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
 int cli_write_reports(msb_summary **table, const char *dir, const char *const *formats,
     const char *subtitle, const char *prog)
 {
 	msb_run_summary_options so;
-	size_t i;
 
-	msb_run_summary_options_init(&so, MSB_RUN_SUMMARY_OPTIONS_VERSION);
-	so.subtitle = subtitle;
-	for (i = 0; formats && formats[i]; i++) {
-		int fmt;
-		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
-			so.csv = 1; /* json, md and html are always there */
-	}
+	summary_options(&so, formats, subtitle);
 	if (msb_run_write_summary(table, dir, &so) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
 		return CLI_EXIT_FAIL;

@@ -19,6 +19,12 @@
  */
 int cli_write_reports(msb_summary **table, const char *dir, const char *const *formats,
     const char *subtitle, const char *prog);
+/*
+ * The same for the folder of a runner handle after msb_eval_run, from the
+ * scores it kept (msb_eval_write_summary: results.jsonl is not read back).
+ */
+int cli_write_eval_reports(msb_summary **table, msb_eval *ev, const char *const *formats,
+    const char *prog);
 
 /* A scorer over a run folder's records. Exit status. New: msb_scorer_free. */
 int cli_score_run(msb_scorer **out, const char *dir, const char *prog);

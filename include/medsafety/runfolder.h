@@ -119,6 +119,28 @@ MSB_API int msb_run_summary_options_init(msb_run_summary_options *opts, unsigned
 MSB_API int msb_run_write_summary(msb_summary **out, const char *dir,
     const msb_run_summary_options *opts);
 
+struct msb_eval;
+/**
+ * msb_run_write_summary for the folder of a runner handle after its
+ * msb_eval_run returned (whatever it returned), without reading
+ * results.jsonl back: the runner kept each record's scorer input (id,
+ * sample, principle, category, source, split, kind, score, error) as it
+ * journaled it and as it read the records a resume kept. The files are
+ * byte for byte those msb_run_write_summary writes for the same folder
+ * with the same opts (opts->scorer applies here, at summary time), the
+ * reports' own "Report written" time aside. When
+ * the handle's records are not what the journal holds (a dry run, a
+ * journal that could not be written, out of memory while keeping them),
+ * it reads the journal as msb_run_write_summary does. The handle keeps
+ * about 100 bytes per record (with a short id) until msb_eval_free.
+ *
+ * Call it from the thread that called msb_eval_run, after it returned.
+ * Errors: MSB_EINVAL (NULL ev), MSB_ESTATE (the handle has not run, or
+ * has no folder), and those of msb_run_write_summary.
+ */
+MSB_API int msb_eval_write_summary(msb_summary **out, struct msb_eval *ev,
+    const msb_run_summary_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -238,6 +238,7 @@ void msb_eval_free(msb_eval *ev)
 	msb__free(ev->batch_verdicts);
 	msb__free(ev->system_prompt);
 	json_decref(ev->config);
+	msb__tally_dispose(&ev->tally);
 	msb__free(ev);
 }
 

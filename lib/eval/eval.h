@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/sha256.h"
 #include "core/strmap.h"
+#include "results/tally.h"
 
 enum { STAGE_MODEL = 1, STAGE_JUDGE = 2, STAGE_DONE = 3 };
 
@@ -77,9 +78,12 @@ int msb__journal_stop(msb__journal *j);
 /* A JSON string of any text (invalid UTF-8 repaired). New reference. */
 struct json_t;
 struct json_t *msb__json_text(const char *s);
-/* One record as a JSON line (with '\n'). */
+/*
+ * One record as a JSON line (with '\n'). use (may be NULL): add its tokens;
+ * tally (may be NULL): keep its scorer entry once the line is made.
+ */
 int msb__record_json(msb_buf *out, const struct msb_eval *ev, const msb__task *t,
-    msb_usage_totals use[2]);
+    msb_usage_totals use[2], msb__tally *tally);
 
 /* ---- resume (resume.c) ---- */
 /*
@@ -206,6 +210,15 @@ struct msb_eval {
 	 * (the journal thread adds; read once it stopped).
 	 */
 	msb_usage_totals usage[2];
+	/*
+	 * The folder's records as the scorer takes them (lib/results/tally.h),
+	 * kept like usage: the resume scan's, then the journal thread's as it
+	 * writes. tally_state (atomic): 0 no finished run yet (msb_eval_write_summary
+	 * refuses), 1 the tally is what results.jsonl holds, 2 it is not (a dry
+	 * run, a journal error, out of memory): the summary reads the file.
+	 */
+	msb__tally tally;
+	int tally_state;
 
 	/* the one poll set (run.c) */
 	int loop_epfd;                /* epoll: efd + every asynchronous backend's fd */

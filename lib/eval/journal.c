@@ -24,7 +24,8 @@
  * The record of a finished task, as the run folder's codec writes it
  * (lib/runfolder/record.c): this function only says what each field is.
  */
-int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_usage_totals use[2])
+int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_usage_totals use[2],
+    msb__tally *tally)
 {
 	const msb_item *it = t->item;
 	const msb_completion *c = t->c;
@@ -93,7 +94,13 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_u
 	r.kind = msb_kind_name(msb_item_kind(it)); /* harmful / benign */
 	if (use)
 		msb__usage_add_record(use, &r);
-	return msb__rf_record_line(out, &r);
+	{
+		int rc = msb__rf_record_line(out, &r);
+		/* the scorer's entry of the line (summary.json without reading the journal back) */
+		if (!rc && tally)
+			msb__tally_add(tally, &r); /* out of memory marks the tally failed: the file is read */
+		return rc;
+	}
 }
 
 /* *done: bytes written, also when it fails part way (a full disk). */
@@ -201,7 +208,8 @@ static void *writer(void *arg)
 		memset(use, 0, sizeof use);
 		use[0].version = use[1].version = MSB_USAGE_TOTALS_VERSION;
 		while ((t = msb__taskq_pop(&got))) {
-			int rc = msb__record_json(&buf, j->ev, t, use);
+			/* the tally is this thread's while the journal runs (read once it stopped) */
+			int rc = msb__record_json(&buf, j->ev, t, use, &j->ev->tally);
 			msb__task_free(t);
 			__atomic_sub_fetch(&j->ev->live, 1, __ATOMIC_SEQ_CST);
 			if (rc && !j->error)

@@ -220,6 +220,7 @@ static int scan_line(scan *s, const msb__rf_line *l)
 		msb__rf_record x;
 		msb__rf_record_parse(o, &x);
 		msb__usage_add_record(ev->usage, &x);
+		msb__tally_add(&ev->tally, &x); /* and its scores (msb_eval_write_summary) */
 	}
 	if (keep && s->out_fd >= 0) {
 		if (write(s->out_fd, l->text, l->len) != (ssize_t)l->len || write(s->out_fd, "\n", 1) != 1)
@@ -264,6 +265,7 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 	s.out_fd = -1;
 	s.ev = ev;
 	memset(ev->usage, 0, sizeof ev->usage);
+	msb__tally_dispose(&ev->tally);
 	ev->usage[0].version = ev->usage[1].version = MSB_USAGE_TOTALS_VERSION;
 	if (!path || !runinfo) {
 		rc = MSB_ENOMEM;

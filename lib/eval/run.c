@@ -403,7 +403,7 @@ static int setup_dir(msb_eval *ev, int *fd)
 	return msb__journal_open(ev, fd);
 }
 
-int msb_eval_run(msb_eval *ev)
+static int run_body(msb_eval *ev)
 {
 	int rc, fd = -1, workers;
 	const char *status;
@@ -508,6 +508,22 @@ int msb_eval_run(msb_eval *ev)
 		return msb__error_set(rc, "%s: out of memory during the run", ev->out_dir);
 	if (ev->fatal)
 		return msb__error_set(rc, "%s", ev->fatal_msg);
+	return rc;
+}
+
+int msb_eval_run(msb_eval *ev)
+{
+	int again = ev && ev->ran, rc = run_body(ev), clean;
+
+	if (ev && !again) {
+		/*
+		 * The tally is results.jsonl's when the journal wrote every line it
+		 * was given and stopped: else msb_eval_write_summary reads the file.
+		 */
+		clean = !ev->o.dry_run && ev->runinfo_written && !ev->journal.started &&
+		    !ev->journal.error && !ev->tally.failed;
+		__atomic_store_n(&ev->tally_state, clean ? 1 : 2, __ATOMIC_RELEASE);
+	}
 	return rc;
 }
 

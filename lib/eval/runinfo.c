@@ -20,6 +20,7 @@
 #include "eval/batch.h"
 #include "eval/eval.h"
 #include "judge/llm.h"
+#include "results/results.h"
 #include "runfolder/runfolder.h"
 
 /*
@@ -223,8 +224,26 @@ int msb__eval_finish_simple(msb_eval *ev, int rc)
 		return rc;
 	saved = *msb_error_last();
 	snprintf(msg, sizeof msg, "%s", saved.message ? saved.message : "");
-	r2 = msb_run_write_summary(NULL, ev->out_dir, NULL);
+	r2 = msb_eval_write_summary(NULL, ev, NULL);
 	if (rc)
 		msb__error_set(saved.code, "%s", msg);
 	return rc ? rc : r2;
+}
+
+int msb_eval_write_summary(msb_summary **out, msb_eval *ev, const msb_run_summary_options *opts)
+{
+	int state;
+
+	if (out)
+		*out = NULL;
+	if (!ev)
+		return msb__error_set(MSB_EINVAL, "msb_eval_write_summary: NULL handle");
+	state = __atomic_load_n(&ev->tally_state, __ATOMIC_ACQUIRE);
+	if (!state)
+		return msb__error_set(MSB_ESTATE, "msb_eval_write_summary: the handle has not run "
+		    "(call it after msb_eval_run)");
+	if (!ev->out_dir)
+		return msb__error_set(MSB_ESTATE, "msb_eval_write_summary: the run has no folder");
+	/* state 2: the records in memory are not the journal's: read it */
+	return msb__run_write_summary_from(out, ev->out_dir, opts, state == 1 ? &ev->tally : NULL);
 }

@@ -21,6 +21,7 @@
 #include "report/report.h"
 #include "stats/scorer.h"
 #include "results/results.h"
+#include "results/tally.h"
 #include "runfolder/runfolder.h"
 
 static const msb_run_summary_options default_summary = MSB_RUN_SUMMARY_OPTIONS_INIT;
@@ -74,7 +75,13 @@ int msb__summary_mark_partial(const char *dir, const char *text)
 	return rc;
 }
 
-int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summary_options *opts)
+/*
+ * The one way a folder is finished: its records scored from results.jsonl
+ * (tally NULL: msb_run_write_summary) or from the runner's tally of the same
+ * journal (msb_eval_write_summary), the files written alike.
+ */
+int msb__run_write_summary_from(msb_summary **out, const char *dir,
+    const msb_run_summary_options *opts, const msb__tally *tally)
 {
 	msb_report_options ro;
 	msb_results *r = NULL;
@@ -100,8 +107,13 @@ int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summ
 	ro.subtitle = opts->subtitle ? opts->subtitle : subtitle_of(subtitle, sizeof subtitle, ri);
 	partial = json_string_value(json_object_get(ri, "partial"));
 	/* texts are not needed for statistics: keep the memory flat on big runs */
-	if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) &&
-	    !(rc = msb_scorer_new(&s, opts->scorer)) && !(rc = msb_results_score(r, s))) {
+	if (tally)
+		rc = msb_scorer_new(&s, opts->scorer);
+	else if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)))
+		rc = msb_scorer_new(&s, opts->scorer);
+	if (!rc)
+		rc = tally ? msb__tally_score(tally, s) : msb_results_score(r, s);
+	if (!rc) {
 		/* the groups computed once: for the files and for the caller's table */
 		if (out && !(rc = msb_summary_new(out, s)))
 			rc = msb__report_write_run_sum(msb__summary_inner(*out), s, dir, &ro);
@@ -122,4 +134,9 @@ int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summ
 	msb_results_free(r);
 	json_decref(ri);
 	return rc;
+}
+
+int msb_run_write_summary(msb_summary **out, const char *dir, const msb_run_summary_options *opts)
+{
+	return msb__run_write_summary_from(out, dir, opts, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "medsafety/results.h"
+#include "medsafety/runfolder.h"
 #include "core/arena.h"
 #include "core/strmap.h"
 
@@ -55,5 +56,14 @@ void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long 
     long long reason, long long cached);
 struct msb__rf_record;
 void msb__usage_add_record(msb_usage_totals use[2], const struct msb__rf_record *r);
+
+/*
+ * Finish the folder dir (msb_run_write_summary) with its records from tally
+ * (the runner's, lib/results/tally.h) instead of reading results.jsonl;
+ * tally NULL reads the journal (finish.c).
+ */
+struct msb__tally;
+int msb__run_write_summary_from(msb_summary **out, const char *dir,
+    const msb_run_summary_options *opts, const struct msb__tally *tally);
 
 #endif
