@@ -194,11 +194,11 @@ int cfg__parse_yaml(cfg__cnode **root, cli_config *cfg, const char *text, size_t
 	top = yaml_document_get_root_node(&doc);
 	if (!top) {
 		*root = cfg__cnode_new(CLI_CONFIG_MAP, l.name, 1, 1); /* empty file */
-		rc = *root ? 0 : MSB_ENOMEM;
+		rc = *root ? 0 : cfg__nomem();
 	} else if (top->type == YAML_SCALAR_NODE && top->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    cfg__scalar_is_null_text((const char *)top->data.scalar.value)) {
 		*root = cfg__cnode_new(CLI_CONFIG_MAP, l.name, 1, 1); /* a file holding only "~" */
-		rc = *root ? 0 : MSB_ENOMEM;
+		rc = *root ? 0 : cfg__nomem();
 	} else if (top->type != YAML_MAPPING_NODE) {
 		rc = cfg__error_set(MSB_EINVAL,
 		    "%s:%zu:%zu: a configuration is a mapping of sections (dataset, model, judge, "
