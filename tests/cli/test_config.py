@@ -154,6 +154,6 @@ with TempDir() as tmp:
           r)
     # an override checked against the schema names the flag it came from, exit 2
     r = run(["run", "--judge-temperature", "hot", "--print-config"])
-    check(r.rc == 2 and one_line(r.err) and r.err.startswith("medsafety run: --judge-temperature: ")
-          and "judge.temperature: expected a number, found 'hot'" in r.err,
+    check(r.rc == 2 and r.err.strip() == "medsafety run: --judge-temperature: judge.0.temperature: "
+          "expected a number, found 'hot'",
           "a bad flag value: '--flag: path: message' from the configuration reader, exit 2", r)
