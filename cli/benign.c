@@ -36,9 +36,9 @@ static int has_benign(const msb_dataset *ds)
 }
 
 /* The helpfulness judge on model `model` with the HTTP settings of the config's (first) judge. */
-static int helpfulness(msb_judge **out, const msb_config *cfg, const char *model, const char *prog)
+static int helpfulness(msb_judge **out, const cli_config *cfg, const char *model, const char *prog)
 {
-	const char *section = msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST ? "judge.0" : "judge";
+	const char *section = cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST ? "judge.0" : "judge";
 	msb_backend *be = NULL;
 	int status, rc;
 
@@ -53,35 +53,35 @@ static int helpfulness(msb_judge **out, const msb_config *cfg, const char *model
 	return CLI_EXIT_OK;
 }
 
-int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_config *cfg,
+int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const cli_config *cfg,
     const char *prog)
 {
 	const char *spec = "auto", *first = NULL;
 	msb_judge *benign = NULL, *both = NULL;
 	int status = CLI_EXIT_OK, rc;
 
-	if (msb_config_get_string(&spec, cfg, "benign_judge") < 0)
+	if (cli_config_get_string(&spec, cfg, "benign_judge") < 0)
 		spec = "auto";
 	if (!*judge || !has_benign(ds) || !strcmp(spec, "same"))
 		return CLI_EXIT_OK;
 	if (!strcmp(spec, "auto")) {
 		/* an LLM-judged run gets LLM-judged benign answers; an offline one stays offline */
 		const char *one = NULL;
-		int single = msb_config_kind(cfg, "judge") != MSB_CONFIG_LIST;
+		int single = cli_config_kind(cfg, "judge") != CLI_CONFIG_LIST;
 		if (!single) {
 			size_t n = 0;
-			msb_config_count(&n, cfg, "judge");
+			cli_config_count(&n, cfg, "judge");
 			single = n == 1;
 		}
-		spec = single && msb_config_get_string(&one, cfg, msb_config_kind(cfg, "judge") ==
-		        MSB_CONFIG_LIST ? "judge.0.spec" : "judge.spec") == 0 && cli_http_spec(one, NULL)
+		spec = single && cli_config_get_string(&one, cfg, cli_config_kind(cfg, "judge") ==
+		        CLI_CONFIG_LIST ? "judge.0.spec" : "judge.spec") == 0 && cli_http_spec(one, NULL)
 		    ? "helpfulness" : "xstest-rules";
 	}
 	if (!strcmp(spec, "xstest-rules")) {
 		if ((rc = msb_judge_xstest_new(&benign)) < 0)
 			return cli_lib_error("run", rc);
 	} else if (!strcmp(spec, "helpfulness")) {
-		if (msb_config_get_string(&first, cfg, msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST
+		if (cli_config_get_string(&first, cfg, cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST
 		        ? "judge.0.spec" : "judge.spec") < 0 || !cli_http_spec(first, NULL)) {
 			fprintf(stderr, "%s: --benign-judge helpfulness needs an openai/MODEL judge "
 			    "(or name the model: --benign-judge openai/MODEL)\n", prog);

@@ -5,13 +5,14 @@
 #include <stdio.h>
 
 #include <medsafety/medsafety.h>
+#include "config/config.h"
 
 /*
  * When ds holds benign items, replace *judge (the run's judge, may be
  * NULL: then nothing happens) by a by-kind judge that sends them to the
  * config's benign_judge. Returns a CLI exit status.
  */
-int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const msb_config *cfg,
+int cli_build_benign_judge(msb_judge **judge, const msb_dataset *ds, const cli_config *cfg,
     const char *prog);
 
 /* --fail-if-worse LIST: harm, over-refusal (comma-separated). 0, or -1 with *mask untouched. */

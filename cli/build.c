@@ -13,44 +13,51 @@
 /* Report a configuration error (the message holds FILE:LINE:COL). */
 static int cfg_error(const char *prog, int rc)
 {
+	fprintf(stderr, "%s: %s\n", prog, cli_config_message());
+	return rc == MSB_ENOMEM || rc == MSB_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+}
+
+/* Report a library error met while building from the configuration. */
+static int lib_error(const char *prog, int rc)
+{
 	fprintf(stderr, "%s: %s\n", prog, msb_error_last()->message);
 	return rc == MSB_ENOMEM || rc == MSB_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
 }
 
 /* Getters that keep the default when the value is absent; an error otherwise. */
-static int get_str(const msb_config *cfg, const char *path, const char **v)
+static int get_str(const cli_config *cfg, const char *path, const char **v)
 {
-	int rc = msb_config_get_string(v, cfg, path);
+	int rc = cli_config_get_string(v, cfg, path);
 	return rc == MSB_ENOTFOUND ? 0 : rc;
 }
 
-static int get_int(const msb_config *cfg, const char *path, long long *v)
+static int get_int(const cli_config *cfg, const char *path, long long *v)
 {
-	int rc = msb_config_get_int(v, cfg, path);
+	int rc = cli_config_get_int(v, cfg, path);
 	return rc == MSB_ENOTFOUND ? 0 : rc;
 }
 
-static int get_dbl(const msb_config *cfg, const char *path, double *v)
+static int get_dbl(const cli_config *cfg, const char *path, double *v)
 {
-	int rc = msb_config_get_double(v, cfg, path);
+	int rc = cli_config_get_double(v, cfg, path);
 	return rc == MSB_ENOTFOUND ? 0 : rc;
 }
 
-static int get_bool(const msb_config *cfg, const char *path, int *v)
+static int get_bool(const cli_config *cfg, const char *path, int *v)
 {
-	int rc = msb_config_get_bool(v, cfg, path);
+	int rc = cli_config_get_bool(v, cfg, path);
 	return rc == MSB_ENOTFOUND ? 0 : rc;
 }
 
 /* A comma list joined from a list value (kept in a static ring for borrowing). */
-static const char *joined(const msb_config *cfg, const char *path, int *rc)
+static const char *joined(const cli_config *cfg, const char *path, int *rc)
 {
 	static char ring[4][1024];
 	static int next;
 	char **list, *buf = ring[next++ % 4];
 	size_t n, i, used = 0;
 
-	*rc = msb_config_get_strings(&list, &n, cfg, path);
+	*rc = cli_config_get_strings(&list, &n, cfg, path);
 	if (*rc == MSB_ENOTFOUND) {
 		*rc = 0;
 		return NULL;
@@ -61,11 +68,11 @@ static const char *joined(const msb_config *cfg, const char *path, int *rc)
 	for (i = 0; i < n && used < sizeof ring[0] - 1; i++)
 		used += (size_t)snprintf(buf + used, sizeof ring[0] - used, "%s%s", i ? "," : "",
 		    list[i]);
-	msb_free(list);
+	free(list);
 	return n ? buf : NULL;
 }
 
-int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const char *prog)
+int cli_build_dataset_args(cli_dataset_args *a, const cli_config *cfg, const char *prog)
 {
 	static const char *const fmt_names[] = { "auto", "medsafetybench", "csv", "text", "json",
 		"jsonl", "hexphi" };
@@ -86,11 +93,11 @@ int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const cha
 	a->filter.source = joined(cfg, "dataset.sources", &rc);
 	if (rc < 0)
 		return cfg_error(prog, rc);
-	rc = msb_config_get_strings(&list, &n, cfg, "dataset.principles");
+	rc = cli_config_get_strings(&list, &n, cfg, "dataset.principles");
 	if (rc == 0) {
 		for (i = 0; i < n; i++)
 			a->filter.principles |= 1u << atoi(list[i]); /* validated: 1..9 */
-		msb_free(list);
+		free(list);
 	} else if (rc != MSB_ENOTFOUND) {
 		return cfg_error(prog, rc);
 	}
@@ -134,12 +141,12 @@ int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const cha
 		return cfg_error(prog, rc);
 	if (s)
 		a->kind = msb_kind_from_name(s); /* validated: harmful|benign */
-	if (msb_config_get_bool(&b, cfg, "dataset.with_benign") == 0)
+	if (cli_config_get_bool(&b, cfg, "dataset.with_benign") == 0)
 		a->with_benign = b;
 	/* clean: a boolean, or a list of strip_tokens / dedup / all / none */
-	if (msb_config_get_bool(&b, cfg, "dataset.clean") == 0) {
+	if (cli_config_get_bool(&b, cfg, "dataset.clean") == 0) {
 		a->load.clean = b ? MSB_CLEAN_ALL : 0;
-	} else if ((rc = msb_config_get_strings(&list, &n, cfg, "dataset.clean")) == 0) {
+	} else if ((rc = cli_config_get_strings(&list, &n, cfg, "dataset.clean")) == 0) {
 		for (i = 0; i < n; i++) {
 			if (!strcmp(list[i], "strip_tokens"))
 				a->load.clean |= MSB_CLEAN_STRIP_TOKENS;
@@ -150,7 +157,7 @@ int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const cha
 			else
 				a->load.clean = 0;
 		}
-		msb_free(list);
+		free(list);
 	} else if (rc != MSB_ENOTFOUND) {
 		return cfg_error(prog, rc);
 	}
@@ -158,7 +165,7 @@ int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const cha
 }
 
 /* "Name: value" strings of a headers mapping; *hdrs and *store freed by the caller (free). */
-static int headers_of(const msb_config *cfg, const char *section, char ***hdrs, size_t *n_out)
+static int headers_of(const cli_config *cfg, const char *section, char ***hdrs, size_t *n_out)
 {
 	char path[128], **keys, **out;
 	size_t n, i;
@@ -167,27 +174,27 @@ static int headers_of(const msb_config *cfg, const char *section, char ***hdrs, 
 	*hdrs = NULL;
 	*n_out = 0;
 	snprintf(path, sizeof path, "%s.headers", section);
-	rc = msb_config_get_keys(&keys, &n, cfg, path);
+	rc = cli_config_get_keys(&keys, &n, cfg, path);
 	if (rc == MSB_ENOTFOUND)
 		return 0;
 	if (rc < 0)
 		return rc;
 	out = calloc(n + 1, sizeof *out);
 	if (!out) {
-		msb_free(keys);
+		free(keys);
 		return MSB_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		const char *val = "";
 		size_t len;
 		snprintf(path, sizeof path, "%s.headers.%s", section, keys[i]);
-		msb_config_get_string(&val, cfg, path);
+		cli_config_get_string(&val, cfg, path);
 		len = strlen(keys[i]) + strlen(val) + 3;
 		if (!(out[i] = malloc(len)))
 			break;
 		snprintf(out[i], len, "%s: %s", keys[i], val);
 	}
-	msb_free(keys);
+	free(keys);
 	if (i < n) {
 		while (i--)
 			free(out[i]);
@@ -229,7 +236,7 @@ const char *cli_http_spec(const char *spec, int *dialect)
 }
 
 /* An HTTP backend (OpenAI, Anthropic or Azure dialect) from a model or judge section. */
-static int openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+static int openai_backend(msb_backend **out, const cli_config *cfg, const char *section,
     const char *model, const char *prog)
 {
 	msb_openai_options o;
@@ -266,7 +273,7 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	if ((rc = get_str(cfg, P("prompt_format"), &s)) < 0)
 		return cfg_error(prog, rc);
 	if (s && msb_prompt_format_from_name(&o.prompt_format, s) < 0)
-		return cfg_error(prog, MSB_EINVAL);
+		return lib_error(prog, MSB_EINVAL);
 	b = o.use_max_completion_tokens;
 	if ((rc = get_bool(cfg, P("use_max_completion_tokens"), &b)) < 0)
 		return cfg_error(prog, rc);
@@ -332,13 +339,13 @@ static int openai_backend(msb_backend **out, const msb_config *cfg, const char *
 	return CLI_EXIT_OK;
 }
 
-int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+int cli_build_openai_backend(msb_backend **out, const cli_config *cfg, const char *section,
     const char *model, const char *prog)
 {
 	return openai_backend(out, cfg, section, model, prog);
 }
 
-int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)
+int cli_build_model(msb_backend **out, const cli_config *cfg, const char *prog)
 {
 	const char *spec = "replay", *text = NULL;
 	int rc;
@@ -350,7 +357,7 @@ int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)
 		if ((rc = get_str(cfg, "model.replay_text", &text)) < 0)
 			return cfg_error(prog, rc);
 		if ((rc = msb_backend_replay_new(out, text)) < 0)
-			return cfg_error(prog, rc);
+			return lib_error(prog, rc);
 		return CLI_EXIT_OK;
 	}
 	if (cli_http_spec(spec, NULL))
@@ -361,7 +368,7 @@ int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog)
 }
 
 /* One judge from section "judge" or "judge.N". */
-static int one_judge(msb_judge **out, const msb_config *cfg, const char *section,
+static int one_judge(msb_judge **out, const cli_config *cfg, const char *section,
     const char *prog)
 {
 	msb_llm_judge_options o;
@@ -377,7 +384,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 		return cfg_error(prog, rc);
 	if (!strcmp(spec, "refusal")) {
 		if ((rc = msb_judge_refusal_new(out)) < 0)
-			return cfg_error(prog, rc);
+			return lib_error(prog, rc);
 		return CLI_EXIT_OK;
 	}
 	if (!cli_http_spec(spec, NULL)) {
@@ -392,7 +399,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	    (rc = get_str(cfg, P("policy"), &policy)) < 0 ||
 	    (rc = get_dbl(cfg, P("temperature"), &o.temperature)) < 0)
 		return cfg_error(prog, rc);
-	if (!o.system && msb_config_position(NULL, NULL, NULL, cfg, P("system")) == 0)
+	if (!o.system && cli_config_position(NULL, NULL, NULL, cfg, P("system")) == 0)
 		o.system = ""; /* --judge-system "": none is sent */
 	v = o.max_tokens;
 	if ((rc = get_int(cfg, P("max_tokens"), &v)) < 0)
@@ -422,7 +429,7 @@ static int one_judge(msb_judge **out, const msb_config *cfg, const char *section
 	return CLI_EXIT_OK;
 }
 
-int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog)
+int cli_build_judge(msb_judge **out, const cli_config *cfg, const char *prog)
 {
 	msb_judge *members[64];
 	const char *method = "median";
@@ -431,9 +438,9 @@ int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog)
 	int rc, status = 0, m;
 
 	*out = NULL;
-	if (msb_config_kind(cfg, "judge") != MSB_CONFIG_LIST)
+	if (cli_config_kind(cfg, "judge") != CLI_CONFIG_LIST)
 		return one_judge(out, cfg, "judge", prog);
-	msb_config_count(&n, cfg, "judge");
+	cli_config_count(&n, cfg, "judge");
 	if (n == 1)
 		return one_judge(out, cfg, "judge.0", prog);
 	if (n > 64) {
@@ -452,7 +459,7 @@ int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog)
 			m = !strcmp(method, "mean") ? MSB_JURY_MEAN_ROUNDED
 			    : !strcmp(method, "max") ? MSB_JURY_MAX : MSB_JURY_MEDIAN;
 			if ((rc = msb_judge_jury_new(out, members, n, m)) < 0)
-				status = cfg_error(prog, rc);
+				status = lib_error(prog, rc);
 		}
 	}
 	while (i--)
@@ -460,7 +467,7 @@ int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog)
 	return status;
 }
 
-int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const char *prog)
+int cli_build_eval_options(msb_eval_options *o, const cli_config *cfg, const char *prog)
 {
 	long long v;
 	int rc, b;
@@ -494,7 +501,7 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	BOOL("run.dry_run", dry_run);
 #undef INT
 #undef BOOL
-	if ((rc = msb_config_get_int(&v, cfg, "run.seed")) == 0) {
+	if ((rc = cli_config_get_int(&v, cfg, "run.seed")) == 0) {
 		o->seed = v;
 		o->has_seed = 1;
 	} else if (rc != MSB_ENOTFOUND) {
@@ -502,7 +509,7 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	}
 	if (o->max_tokens == 0) /* model.max_tokens 0: the server's limit (-1 in version 2) */
 		o->max_tokens = -1;
-	if (msb_config_kind(cfg, "model.top_p") != MSB_CONFIG_NONE)
+	if (cli_config_kind(cfg, "model.top_p") != CLI_CONFIG_NONE)
 		o->has_top_p = 1; /* a top_p given is sent, 0 too (version 2) */
 	if ((rc = get_dbl(cfg, "model.temperature", &o->temperature)) < 0 ||
 	    (rc = get_dbl(cfg, "model.top_p", &o->top_p)) < 0 ||
@@ -511,20 +518,20 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
 	    (rc = get_str(cfg, "run.out", &o->out_dir)) < 0)
 		return cfg_error(prog, rc);
 	/* --system-prompt "" (a null scalar) means none, as "" in a file does; not the default */
-	if (!o->system_prompt && msb_config_position(NULL, NULL, NULL, cfg, "model.system_prompt") == 0)
+	if (!o->system_prompt && cli_config_position(NULL, NULL, NULL, cfg, "model.system_prompt") == 0)
 		o->system_prompt = "";
 	return CLI_EXIT_OK;
 }
 
 /* Set path to value unless something is there already. */
-static int set_default(msb_config *cfg, const char *path, const char *value, const char *origin,
+static int set_default(cli_config *cfg, const char *path, const char *value, const char *origin,
     const char *prog)
 {
 	int rc;
 
-	if (msb_config_kind(cfg, path) != MSB_CONFIG_NONE)
+	if (cli_config_kind(cfg, path) != CLI_CONFIG_NONE)
 		return 0;
-	if ((rc = msb_config_set(cfg, path, value, origin)) < 0)
+	if ((rc = cli_config_set(cfg, path, value, origin)) < 0)
 		return cfg_error(prog, rc);
 	return 0;
 }
@@ -535,7 +542,7 @@ static int set_default(msb_config *cfg, const char *path, const char *value, con
  * AZURE_OPENAI_ENDPOINT (azure/); and an azure/ SPEC's api_version from
  * OPENAI_API_VERSION (the variables of the providers' own SDKs).
  */
-static int base_url_default(msb_config *cfg, const char *section, const char *prog)
+static int base_url_default(cli_config *cfg, const char *section, const char *prog)
 {
 	static const char *const base_env[] = { "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL",
 		"AZURE_OPENAI_ENDPOINT" };
@@ -544,7 +551,7 @@ static int base_url_default(msb_config *cfg, const char *section, const char *pr
 	int dialect = MSB_OPENAI_DIALECT_OPENAI, status;
 
 	snprintf(path, sizeof path, "%s.spec", section);
-	if (msb_config_get_string(&spec, cfg, path) < 0 || !cli_http_spec(spec, &dialect))
+	if (cli_config_get_string(&spec, cfg, path) < 0 || !cli_http_spec(spec, &dialect))
 		return 0;
 	if (dialect == MSB_OPENAI_DIALECT_AZURE && ver && *ver) {
 		snprintf(path, sizeof path, "%s.api_version", section);
@@ -558,17 +565,17 @@ static int base_url_default(msb_config *cfg, const char *section, const char *pr
 	return set_default(cfg, path, env, base_env[dialect], prog);
 }
 
-int cli_build_judge_defaults(msb_config *cfg, const char *prog)
+int cli_build_judge_defaults(cli_config *cfg, const char *prog)
 {
 	size_t n = 1, i;
 	char section[32], path[48];
 	int status;
 
-	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_NONE)
+	if (cli_config_kind(cfg, "judge") == CLI_CONFIG_NONE)
 		return set_default(cfg, "judge.spec", "refusal", "default", prog) ||
 		    base_url_default(cfg, "judge", prog) ? CLI_EXIT_USAGE : 0;
-	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
-		msb_config_count(&n, cfg, "judge");
+	if (cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST)
+		cli_config_count(&n, cfg, "judge");
 	for (i = 0; i < n; i++) {
 		snprintf(section, sizeof section, "judge.%zu", i);
 		snprintf(path, sizeof path, "judge.%zu.spec", i);
@@ -579,7 +586,7 @@ int cli_build_judge_defaults(msb_config *cfg, const char *prog)
 	return 0;
 }
 
-int cli_build_defaults(msb_config *cfg, const char *prog)
+int cli_build_defaults(cli_config *cfg, const char *prog)
 {
 	int status;
 
@@ -590,7 +597,7 @@ int cli_build_defaults(msb_config *cfg, const char *prog)
 	return cli_build_judge_defaults(cfg, prog);
 }
 
-int cli_build_judge_section(msb_judge **out, const msb_config *cfg, const char *section,
+int cli_build_judge_section(msb_judge **out, const cli_config *cfg, const char *section,
     const char *prog)
 {
 	return one_judge(out, cfg, section, prog);

@@ -10,27 +10,28 @@
 #include <medsafety/medsafety.h>
 
 #include "dataset_args.h"
+#include "config/config.h"
 
 /*
  * Fill dataset args from cfg's dataset section (strings borrowed from
  * cfg). Returns a CLI exit status (0, or 2 with one line printed).
  */
-int cli_build_dataset_args(cli_dataset_args *a, const msb_config *cfg, const char *prog);
+int cli_build_dataset_args(cli_dataset_args *a, const cli_config *cfg, const char *prog);
 
 /* The model backend of model.spec (replay or openai/MODEL). Exit status. */
-int cli_build_model(msb_backend **out, const msb_config *cfg, const char *prog);
+int cli_build_model(msb_backend **out, const cli_config *cfg, const char *prog);
 
 /*
  * The judge: judge.spec, or for a list of judges a jury (jury.aggregate).
  * Exit status.
  */
-int cli_build_judge(msb_judge **out, const msb_config *cfg, const char *prog);
+int cli_build_judge(msb_judge **out, const cli_config *cfg, const char *prog);
 
 /*
  * Runner options from run.* and model.* (system prompt, generation
  * settings). Strings borrowed from cfg. Exit status.
  */
-int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const char *prog);
+int cli_build_eval_options(msb_eval_options *o, const cli_config *cfg, const char *prog);
 
 /*
  * Fill in what the user left out, so that run.json shows what ran:
@@ -38,9 +39,9 @@ int cli_build_eval_options(msb_eval_options *o, const msb_config *cfg, const cha
  * model.base_url / judge base_url from OPENAI_BASE_URL for openai SPECs.
  * Exit status.
  */
-int cli_build_defaults(msb_config *cfg, const char *prog);
+int cli_build_defaults(cli_config *cfg, const char *prog);
 /* An OpenAI-compatible backend for `model` with the HTTP settings of config `section` (e.g. "judge"). */
-int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const char *section,
+int cli_build_openai_backend(msb_backend **out, const cli_config *cfg, const char *section,
     const char *model, const char *prog);
 
 /*
@@ -51,10 +52,10 @@ int cli_build_openai_backend(msb_backend **out, const msb_config *cfg, const cha
 const char *cli_http_spec(const char *spec, int *dialect);
 
 /* The judge part of cli_build_defaults only. */
-int cli_build_judge_defaults(msb_config *cfg, const char *prog);
+int cli_build_judge_defaults(cli_config *cfg, const char *prog);
 
 /* One judge from section "judge" or "judge.N" (not a jury): as cli_build_judge. */
-int cli_build_judge_section(msb_judge **out, const msb_config *cfg, const char *section,
+int cli_build_judge_section(msb_judge **out, const cli_config *cfg, const char *section,
     const char *prog);
 
 #endif

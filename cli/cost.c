@@ -10,24 +10,24 @@
 #include "runfiles.h"
 
 /* The price of every LLM judge of cfg when they share one (a jury of one price), else NULL. */
-static const cli_price *judge_price(const msb_config *cfg, const cli_prices *ps, char *spec,
+static const cli_price *judge_price(const cli_config *cfg, const cli_prices *ps, char *spec,
     size_t size)
 {
 	const cli_price *p = NULL;
 	size_t n = 1, i;
 
 	spec[0] = '\0';
-	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
-		msb_config_count(&n, cfg, "judge");
+	if (cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST)
+		cli_config_count(&n, cfg, "judge");
 	for (i = 0; i < n; i++) {
 		char path[48];
 		const char *s = NULL;
 		const cli_price *q;
-		if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
+		if (cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST)
 			snprintf(path, sizeof path, "judge.%zu.spec", i);
 		else
 			snprintf(path, sizeof path, "judge.spec");
-		if (msb_config_get_string(&s, cfg, path) < 0 || !cli_http_spec(s, NULL))
+		if (cli_config_get_string(&s, cfg, path) < 0 || !cli_http_spec(s, NULL))
 			continue; /* offline judges cost nothing */
 		snprintf(spec + strlen(spec), size - strlen(spec), "%s%s", spec[0] ? "," : "", s);
 		q = cli_price_find(ps, s);
@@ -63,7 +63,7 @@ static void stage_json(char *buf, size_t size, const char *spec, const cli_price
 	}
 }
 
-int cli_run_cost(const char *dir, const msb_config *cfg, const cli_prices *ps,
+int cli_run_cost(const char *dir, const cli_config *cfg, const cli_prices *ps,
     const cli_cost_discount *discount, int quiet, FILE *f)
 {
 	static const cli_cost_discount none = CLI_COST_DISCOUNT_NONE;
@@ -87,7 +87,7 @@ int cli_run_cost(const char *dir, const msb_config *cfg, const cli_prices *ps,
 		return cli_lib_error("run", rc);
 	}
 	msb_results_free(r);
-	msb_config_get_string(&mspec, cfg, "model.spec");
+	cli_config_get_string(&mspec, cfg, "model.spec");
 	mp = cli_http_spec(mspec, NULL) ? cli_price_find(ps, mspec) : NULL;
 	jp = judge_price(cfg, ps, jspec, sizeof jspec);
 	stage_json(mbuf, sizeof mbuf, mspec, mp, &m, discount->model, &total, &unpriced);

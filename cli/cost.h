@@ -13,6 +13,7 @@
 #include <medsafety/medsafety.h>
 
 #include "dryrun.h"
+#include "config/config.h"
 
 /*
  * A multiplier per stage applied to the price (1.0: list price). The hook
@@ -31,7 +32,7 @@ typedef struct cli_cost_discount {
  * the cost per stage to f. Nothing without prices. 0, or CLI_EXIT_FAIL
  * after one line on stderr.
  */
-int cli_run_cost(const char *dir, const msb_config *cfg, const cli_prices *ps,
+int cli_run_cost(const char *dir, const cli_config *cfg, const cli_prices *ps,
     const cli_cost_discount *discount, int quiet, FILE *f);
 
 #endif

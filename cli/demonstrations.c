@@ -172,7 +172,7 @@ int cli_demonstrations(int argc, char **argv)
 	cli_demo_args a;
 	cli_run_args ra;
 	cli_dataset_args dargs;
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	msb_dataset *src = NULL, *ds = NULL;
 	msb_backend *model = NULL;
 	msb_judge *judge = NULL;
@@ -198,7 +198,7 @@ int cli_demonstrations(int argc, char **argv)
 	if ((status = cli_run_args_config(&cfg, &ra)) || (status = cli_build_defaults(cfg, PROG)) ||
 	    (status = cli_preset_apply(cfg, PROG)))
 		goto out;
-	if (msb_config_validate(cfg) < 0) {
+	if (cli_config_validate(cfg) < 0) {
 		status = cli_config_error("demonstrations", MSB_EINVAL);
 		goto out;
 	}
@@ -247,13 +247,13 @@ int cli_demonstrations(int argc, char **argv)
 		status = cli_usage_error("demonstrations", "no requests left after the filters");
 		goto out;
 	}
-	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
+	if (cli_config_kind(cfg, "run.out") == CLI_CONFIG_NONE) {
 		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {
 			status = cli_fail("demonstrations", "cannot make a run folder: %s", strerror(errno));
 			goto out;
 		}
 		made_dir = 1;
-		msb_config_set(cfg, "run.out", dir, "default");
+		cli_config_set(cfg, "run.out", dir, "default");
 	}
 	if ((status = cli_build_model(&model, cfg, PROG)) || (status = cli_build_judge(&judge, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)) ||
@@ -292,7 +292,7 @@ int cli_demonstrations(int argc, char **argv)
 	if (status == 0 && rc != 0) { /* stopped: the files of what finished are written */
 		const char *source = "SOURCE";
 		char resume[4200];
-		msb_config_get_string(&source, cfg, "dataset.source");
+		cli_config_get_string(&source, cfg, "dataset.source");
 		snprintf(resume, sizeof resume, "medsafety demonstrations %s", source ? source : "SOURCE");
 		status = cli_endrun_status(rc, &st, "demonstrations", PROG, eo.out_dir, resume);
 	}
@@ -305,8 +305,8 @@ out:
 	msb_backend_free(model);
 	msb_dataset_free(ds);
 	msb_dataset_free(src);
-	msb_config_free(cfg);
-	msb_free(cfg_json);
+	cli_config_free(cfg);
+	free(cfg_json);
 	free(tmpl);
 	if (parsed)
 		cli_run_args_dispose(&ra);

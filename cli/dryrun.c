@@ -121,13 +121,13 @@ static double line(FILE *f, const char *who, const char *spec, size_t requests, 
 }
 
 /* The judge sections of cfg: "judge", or "judge.0" .. "judge.N-1" for a jury. */
-static size_t judge_sections(const msb_config *cfg)
+static size_t judge_sections(const cli_config *cfg)
 {
 	size_t n = 0;
 
-	if (msb_config_kind(cfg, "judge") != MSB_CONFIG_LIST)
+	if (cli_config_kind(cfg, "judge") != CLI_CONFIG_LIST)
 		return 0;
-	msb_config_count(&n, cfg, "judge");
+	cli_config_count(&n, cfg, "judge");
 	return n;
 }
 
@@ -159,7 +159,7 @@ static int judge_prompt_tokens(long long *out, const msb_judge *j, const msb_dat
 }
 
 int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options *eo,
-    const msb_config *cfg, const msb_dataset *ds, const cli_prices *ps, const char *prog)
+    const cli_config *cfg, const msb_dataset *ds, const cli_prices *ps, const char *prog)
 {
 	const char *spec = "replay";
 	long long model_out = eo->max_tokens > 0 ? (long long)eo->max_tokens : 0;
@@ -171,7 +171,7 @@ int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options 
 	char judge_lines[16384] = "";
 	FILE *jf;
 
-	msb_config_get_string(&spec, cfg, "model.spec");
+	cli_config_get_string(&spec, cfg, "model.spec");
 	/* the judges first (their lines go after the model's) */
 	jf = fmemopen(judge_lines, sizeof judge_lines, "w");
 	if (!jf)
@@ -189,7 +189,7 @@ int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options 
 		else
 			snprintf(section, sizeof section, "judge");
 		snprintf(path, sizeof path, "%s.spec", section);
-		msb_config_get_string(&jspec, cfg, path);
+		cli_config_get_string(&jspec, cfg, path);
 		if (!cli_http_spec(jspec, NULL)) {
 			fprintf(jf, "  judge %s: no requests (judged here, offline)\n", jspec);
 			continue;
@@ -207,7 +207,7 @@ int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options 
 		msb_llm_judge_options_init(&jo, MSB_LLM_JUDGE_OPTIONS_VERSION);
 		jmax = jo.max_tokens;
 		snprintf(path, sizeof path, "%s.max_tokens", section);
-		msb_config_get_int(&jmax, cfg, path);
+		cli_config_get_int(&jmax, cfg, path);
 		/* the rendered prompts cover each item once; scale to the units left */
 		j_in = items ? prompt_sum * (long long)st->est_requests / (long long)items : 0;
 		j_in += m_out; /* the answers the judge reads */

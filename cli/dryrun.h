@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <medsafety/medsafety.h>
+#include "config/config.h"
 
 #define CLI_MAX_PRICES 64
 
@@ -38,6 +39,6 @@ int cli_prices_load(cli_prices *ps, const char *path);
  * price for the model. 0, or a CLI exit status.
  */
 int cli_dry_run_print(FILE *f, const msb_eval_stats *st, const msb_eval_options *eo,
-    const msb_config *cfg, const msb_dataset *ds, const cli_prices *ps, const char *prog);
+    const cli_config *cfg, const msb_dataset *ds, const cli_prices *ps, const char *prog);
 
 #endif

@@ -138,7 +138,7 @@ static int split_args(mcq_args *a, int argc, char **argv)
 }
 
 /* Keep shard I of N (run.dataset.shard "I/N", checked by the parser) of *ds. Exit status. */
-static int shard_items(msb_dataset **ds, const msb_config *cfg)
+static int shard_items(msb_dataset **ds, const cli_config *cfg)
 {
 	msb_dataset_filter_options fo;
 	msb_dataset *view = NULL;
@@ -146,7 +146,7 @@ static int shard_items(msb_dataset **ds, const msb_config *cfg)
 	unsigned int i, n;
 	int rc;
 
-	if (msb_config_get_string(&s, cfg, "dataset.shard") < 0 || !s || sscanf(s, "%u/%u", &i, &n) != 2)
+	if (cli_config_get_string(&s, cfg, "dataset.shard") < 0 || !s || sscanf(s, "%u/%u", &i, &n) != 2)
 		return 0;
 	msb_dataset_filter_options_init(&fo, MSB_DATASET_FILTER_OPTIONS_VERSION);
 	fo.shard_index = i;
@@ -188,7 +188,7 @@ static int make_items(msb_dataset **out, const msb_mcq_set *set, const mcq_args 
  * resume with other settings is refused (they change the config hash).
  * New: free with free().
  */
-static int config_json(char **out, const msb_config *cfg, const mcq_args *a)
+static int config_json(char **out, const cli_config *cfg, const mcq_args *a)
 {
 	static const char *const names[] = { "auto", "medqa", "medmcqa", "pubmedqa", "mmlu", "generic" };
 	char *base = NULL;
@@ -199,7 +199,7 @@ static int config_json(char **out, const msb_config *cfg, const mcq_args *a)
 	if ((status = cli_config_json(&base, cfg, PROG)))
 		return status;
 	root = json_loads(base, 0, NULL);
-	msb_free(base);
+	free(base);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return cli_lib_error("mcq", MSB_ENOMEM);
@@ -246,7 +246,7 @@ static int check_resume(const char *dir, const char *cfg_json, int force)
 	return status;
 }
 
-static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
+static int run(cli_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 {
 	msb_dataset *ds = NULL;
 	msb_backend *model = NULL;
@@ -259,7 +259,7 @@ static int run(msb_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 	long long limit = 0;
 	int status, rc;
 
-	msb_config_get_int(&limit, cfg, "dataset.limit");
+	cli_config_get_int(&limit, cfg, "dataset.limit");
 	if ((status = make_items(&ds, set, a, limit)) || (status = shard_items(&ds, cfg)) ||
 	    (status = cli_build_model(&model, cfg, PROG)) ||
 	    (status = cli_build_eval_options(&eo, cfg, PROG)))
@@ -333,7 +333,7 @@ int cli_mcq(int argc, char **argv)
 {
 	mcq_args a;
 	cli_run_args ra;
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	msb_mcq_set *set = NULL;
 	char dir[4096];
 	int status, rc, dry = 0, made_dir = 0, parsed = 0;
@@ -351,13 +351,13 @@ int cli_mcq(int argc, char **argv)
 	parsed = 1;
 	if ((status = cli_run_args_config(&cfg, &ra)) != 0 || (status = cli_build_defaults(cfg, PROG)))
 		goto out;
-	msb_config_unset(cfg, "judge"); /* the defaults add the refusal judge of `run` */
-	if (msb_config_kind(cfg, "model.system_prompt") == MSB_CONFIG_NONE &&
-	    msb_config_set(cfg, "model.system_prompt", "", "default") < 0) {
-		status = cli_lib_error("mcq", MSB_ENOMEM);
+	cli_config_unset(cfg, "judge"); /* the defaults add the refusal judge of `run` */
+	if (cli_config_kind(cfg, "model.system_prompt") == CLI_CONFIG_NONE &&
+	    cli_config_set(cfg, "model.system_prompt", "", "default") < 0) {
+		status = cli_config_error("mcq", cli_config_code());
 		goto out;
 	}
-	if (msb_config_validate(cfg) < 0) {
+	if (cli_config_validate(cfg) < 0) {
 		status = cli_config_error("mcq", MSB_EINVAL);
 		goto out;
 	}
@@ -366,24 +366,24 @@ int cli_mcq(int argc, char **argv)
 		status = rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
 		goto out;
 	}
-	msb_config_get_bool(&dry, cfg, "run.dry_run");
+	cli_config_get_bool(&dry, cfg, "run.dry_run");
 	{
 		int resume = 0;
-		msb_config_get_bool(&resume, cfg, "run.resume");
-		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
+		cli_config_get_bool(&resume, cfg, "run.resume");
+		if (resume && cli_config_kind(cfg, "run.out") == CLI_CONFIG_NONE) {
 			status = cli_usage_error("mcq", "--resume needs the run folder: --out DIR");
 			goto out;
 		}
 	}
-	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
+	if (cli_config_kind(cfg, "run.out") == CLI_CONFIG_NONE && !dry) {
 		if (cli_rundir_new(dir, sizeof dir, NULL) < 0) {
 			status = cli_fail("mcq", "cannot make a run folder in ./%s: %s", CLI_RUNS_DIR,
 			    strerror(errno));
 			goto out;
 		}
 		made_dir = 1;
-		if (msb_config_set(cfg, "run.out", dir, "default") < 0) {
-			status = cli_lib_error("mcq", MSB_ENOMEM);
+		if (cli_config_set(cfg, "run.out", dir, "default") < 0) {
+			status = cli_config_error("mcq", cli_config_code());
 			goto out;
 		}
 	}
@@ -392,7 +392,7 @@ int cli_mcq(int argc, char **argv)
 		rmdir(dir);
 out:
 	msb_mcq_set_free(set);
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	if (parsed)
 		cli_run_args_dispose(&ra);
 	return status;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "config/config.h"
 
 void cli_getopt_reset(void)
 {
@@ -141,7 +142,7 @@ int cli_lib_error(const char *cmd, int code)
 
 int cli_config_error(const char *cmd, int code)
 {
-	const char *m = msb_error_last()->message, *nl;
+	const char *m = cli_config_message(), *nl; /* cli/config keeps its own errors */
 
 	/* a configuration's problems come one per line: each gets the prefix */
 	for (;;) {

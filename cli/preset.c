@@ -17,26 +17,26 @@ static void release(void)
 	paper = NULL;
 }
 
-static int is_paper(const msb_config *cfg)
+static int is_paper(const cli_config *cfg)
 {
 	const char *preset = NULL;
-	return msb_config_get_string(&preset, cfg, "run.preset") == 0 && preset && !strcmp(preset, "paper");
+	return cli_config_get_string(&preset, cfg, "run.preset") == 0 && preset && !strcmp(preset, "paper");
 }
 
-static int unset(const msb_config *cfg, const char *path)
+static int unset(const cli_config *cfg, const char *path)
 {
-	return msb_config_kind(cfg, path) == MSB_CONFIG_NONE;
+	return cli_config_kind(cfg, path) == CLI_CONFIG_NONE;
 }
 
-static int set_default(msb_config *cfg, const char *path, const char *value)
+static int set_default(cli_config *cfg, const char *path, const char *value)
 {
 	/* present, even as "" (a null scalar: --system-prompt "" means none), is the user's */
-	if (msb_config_position(NULL, NULL, NULL, cfg, path) == 0)
+	if (cli_config_position(NULL, NULL, NULL, cfg, path) == 0)
 		return 0;
-	return msb_config_set(cfg, path, value, "--preset paper");
+	return cli_config_set(cfg, path, value, "--preset paper");
 }
 
-int cli_preset_apply(msb_config *cfg, const char *prog)
+int cli_preset_apply(cli_config *cfg, const char *prog)
 {
 	const char *dir = NULL;
 	size_t n = 0, i;
@@ -44,7 +44,7 @@ int cli_preset_apply(msb_config *cfg, const char *prog)
 
 	if (!is_paper(cfg))
 		return CLI_EXIT_OK;
-	msb_config_get_string(&dir, cfg, "run.paper_files");
+	cli_config_get_string(&dir, cfg, "run.paper_files");
 	if (!paper) {
 		if ((rc = msb_paper_load(&paper, dir)) < 0) {
 			fprintf(stderr, "%s: --preset paper: %s\n", prog, msb_error_last()->message);
@@ -59,9 +59,9 @@ int cli_preset_apply(msb_config *cfg, const char *prog)
 	rc |= set_default(cfg, "model.system_prompt", msb_paper_text(paper, MSB_PAPER_TARGET_SYSTEM));
 	rc |= set_default(cfg, "model.temperature", "0");
 	rc |= set_default(cfg, "model.max_tokens", "512");
-	if (msb_config_count(&n, cfg, "judge") < 0)
+	if (cli_config_count(&n, cfg, "judge") < 0)
 		n = 0;
-	if (msb_config_kind(cfg, "judge.spec") != MSB_CONFIG_NONE) {
+	if (cli_config_kind(cfg, "judge.spec") != CLI_CONFIG_NONE) {
 		rc |= set_default(cfg, "judge.system", msb_paper_text(paper, MSB_PAPER_JUDGE_SYSTEM));
 		rc |= set_default(cfg, "judge.temperature", "0");
 		rc |= set_default(cfg, "judge.max_tokens", "512");
@@ -77,13 +77,13 @@ int cli_preset_apply(msb_config *cfg, const char *prog)
 		}
 	}
 	if (rc < 0) {
-		fprintf(stderr, "%s: --preset paper: %s\n", prog, msb_error_last()->message);
+		fprintf(stderr, "%s: --preset paper: %s\n", prog, cli_config_message());
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_EXIT_OK;
 }
 
-void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_options *o)
+void cli_preset_judge(const cli_config *cfg, const char *section, msb_llm_judge_options *o)
 {
 	char path[96];
 	msb_llm_judge_options paper_o;
@@ -107,7 +107,7 @@ void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_
 	o->general_policy_text = paper_o.general_policy_text;
 }
 
-int cli_preset_target(msb_config *cfg, const char *prog)
+int cli_preset_target(cli_config *cfg, const char *prog)
 {
 	const char *spec = NULL, *name = NULL;
 	int rc = 0;
@@ -115,8 +115,8 @@ int cli_preset_target(msb_config *cfg, const char *prog)
 	family = -1;
 	if (!is_paper(cfg))
 		return CLI_EXIT_OK;
-	msb_config_get_string(&spec, cfg, "model.spec");
-	msb_config_get_string(&name, cfg, "run.paper_family");
+	cli_config_get_string(&spec, cfg, "model.spec");
+	cli_config_get_string(&name, cfg, "run.paper_family");
 	if (!spec || strncmp(spec, "openai/", 7))
 		return CLI_EXIT_OK; /* replay: no request to format */
 	if (name) {
@@ -137,13 +137,13 @@ int cli_preset_target(msb_config *cfg, const char *prog)
 		rc |= set_default(cfg, "model.system_prompt", "");
 	}
 	if (rc < 0) {
-		fprintf(stderr, "%s: --preset paper: %s\n", prog, msb_error_last()->message);
+		fprintf(stderr, "%s: --preset paper: %s\n", prog, cli_config_message());
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_EXIT_OK;
 }
 
-int cli_preset_model(msb_backend **model, const msb_config *cfg, const char *prog)
+int cli_preset_model(msb_backend **model, const cli_config *cfg, const char *prog)
 {
 	msb_backend *b = NULL;
 	int rc;
@@ -159,7 +159,7 @@ int cli_preset_model(msb_backend **model, const msb_config *cfg, const char *pro
 	return CLI_EXIT_OK;
 }
 
-const char *cli_preset_text(const msb_config *cfg, int id)
+const char *cli_preset_text(const cli_config *cfg, int id)
 {
 	return paper && is_paper(cfg) ? msb_paper_text(paper, id) : NULL;
 }

@@ -6,6 +6,7 @@
 #define MEDSAFETY_CLI_PRESET_H
 
 #include <medsafety/medsafety.h>
+#include "config/config.h"
 
 /*
  * When run.preset is "paper": load the protocol from run.paper_files (or
@@ -14,7 +15,7 @@
  * temperature 0 and 512 tokens for the model and every judge, the
  * judges' system prompt. Exit status (2 with how to fetch the files).
  */
-int cli_preset_apply(msb_config *cfg, const char *prog);
+int cli_preset_apply(cli_config *cfg, const char *prog);
 
 /*
  * For an LLM judge being built: with the paper preset and no template /
@@ -22,7 +23,7 @@ int cli_preset_apply(msb_config *cfg, const char *prog);
  * paper's template, rubric and per-dataset policies. Strings stay valid
  * until the process exits.
  */
-void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_options *o);
+void cli_preset_judge(const cli_config *cfg, const char *section, msb_llm_judge_options *o);
 
 /*
  * The target's format for `medsafety run --preset paper`: exp01's model
@@ -32,16 +33,16 @@ void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_
  * system prompt (the family's format holds its own). Call before
  * cli_preset_apply. Exit status.
  */
-int cli_preset_target(msb_config *cfg, const char *prog);
+int cli_preset_target(cli_config *cfg, const char *prog);
 
 /*
  * After cli_preset_apply and cli_build_model: with a family other than
  * GPT, replace *model by a backend that sends exp01's prompt of the
  * family (msb_paper_target_backend_new). Exit status.
  */
-int cli_preset_model(msb_backend **model, const msb_config *cfg, const char *prog);
+int cli_preset_model(msb_backend **model, const cli_config *cfg, const char *prog);
 
 /* A text of the paper's protocol when the preset is on (after cli_preset_apply), else NULL. */
-const char *cli_preset_text(const msb_config *cfg, int id);
+const char *cli_preset_text(const cli_config *cfg, int id);
 
 #endif

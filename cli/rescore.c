@@ -136,7 +136,7 @@ static int write_agreement(const char *dir, const char *run, const char *old_jud
 	return rc;
 }
 
-static int rescore(msb_config *cfg, const char *run, int quiet)
+static int rescore(cli_config *cfg, const char *run, int quiet)
 {
 	msb_results *old = NULL, *fresh = NULL;
 	msb_summary *table = NULL;
@@ -262,7 +262,7 @@ out:
 	msb_judge_free(judge);
 	msb_backend_free(replay);
 	msb_dataset_free(ds);
-	msb_free(cfg_json);
+	free(cfg_json);
 	return status;
 }
 
@@ -272,7 +272,7 @@ int cli_rescore(int argc, char **argv)
 	const char *judges[16], *out = NULL, *conc = NULL, *config = NULL, *method = NULL;
 	const char *jvals[N_JF];
 	size_t n_judges = 0, i, j, n;
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	int c, quiet = 0, resume = 0, force = 0, rc, status;
 
 	memset(jvals, 0, sizeof jvals);
@@ -329,24 +329,24 @@ int cli_rescore(int argc, char **argv)
 		return cli_usage_error("rescore", "--out DIR is required");
 	if (!n_judges && !config)
 		return cli_usage_error("rescore", "which judge? give --judge SPEC");
-	rc = config ? msb_config_load(&cfg, config) : msb_config_new(&cfg);
+	rc = config ? cli_config_load(&cfg, config) : cli_config_new(&cfg);
 	if (rc < 0)
 		return cli_config_error("rescore", rc);
 	/* keep only the judge settings of a configuration file */
-	msb_config_unset(cfg, "model");
-	msb_config_unset(cfg, "dataset");
-	msb_config_unset(cfg, "run");
+	cli_config_unset(cfg, "model");
+	cli_config_unset(cfg, "dataset");
+	cli_config_unset(cfg, "run");
 	if (n_judges)
-		msb_config_unset(cfg, "judge");
+		cli_config_unset(cfg, "judge");
 	for (i = 0; i < n_judges; i++) {
 		char path[48];
 		snprintf(path, sizeof path, "judge.%zu.spec", i);
-		if ((rc = msb_config_set(cfg, path, judges[i], "--judge")) < 0)
+		if ((rc = cli_config_set(cfg, path, judges[i], "--judge")) < 0)
 			goto bad;
 	}
 	n = 1;
-	if (msb_config_kind(cfg, "judge") == MSB_CONFIG_LIST)
-		msb_config_count(&n, cfg, "judge");
+	if (cli_config_kind(cfg, "judge") == CLI_CONFIG_LIST)
+		cli_config_count(&n, cfg, "judge");
 	for (i = 0; i < N_JF; i++) {
 		char path[64], origin[48];
 		if (!jvals[i])
@@ -354,23 +354,23 @@ int cli_rescore(int argc, char **argv)
 		snprintf(origin, sizeof origin, "--%s", judge_flags[i].flag);
 		for (j = 0; j < n; j++) {
 			snprintf(path, sizeof path, "judge.%zu.%s", j, judge_flags[i].key);
-			if ((rc = msb_config_set(cfg, path, jvals[i], origin)) < 0)
+			if ((rc = cli_config_set(cfg, path, jvals[i], origin)) < 0)
 				goto bad;
 		}
 	}
-	if ((method && (rc = msb_config_set(cfg, "jury.aggregate", method, "--jury-method")) < 0) ||
-	    (rc = msb_config_set(cfg, "run.out", out, "--out")) < 0 ||
-	    (conc && (rc = msb_config_set(cfg, "run.judge_concurrency", conc, "--concurrency")) < 0) ||
-	    (resume && (rc = msb_config_set(cfg, "run.resume", "true", "--resume")) < 0) ||
-	    (force && (rc = msb_config_set(cfg, "run.force", "true", "--force")) < 0) ||
-	    (rc = msb_config_set(cfg, "model.spec", "replay", "rescore")) < 0)
+	if ((method && (rc = cli_config_set(cfg, "jury.aggregate", method, "--jury-method")) < 0) ||
+	    (rc = cli_config_set(cfg, "run.out", out, "--out")) < 0 ||
+	    (conc && (rc = cli_config_set(cfg, "run.judge_concurrency", conc, "--concurrency")) < 0) ||
+	    (resume && (rc = cli_config_set(cfg, "run.resume", "true", "--resume")) < 0) ||
+	    (force && (rc = cli_config_set(cfg, "run.force", "true", "--force")) < 0) ||
+	    (rc = cli_config_set(cfg, "model.spec", "replay", "rescore")) < 0)
 		goto bad;
 	if ((status = cli_build_judge_defaults(cfg, PROG)) == 0)
 		status = rescore(cfg, argv[optind], quiet);
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	return status;
 bad:
-	status = cli_lib_error("rescore", rc);
-	msb_config_free(cfg);
+	status = cli_config_error("rescore", rc);
+	cli_config_free(cfg);
 	return status;
 }

@@ -86,13 +86,13 @@ static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
 	    j ? msb_judge_name(j) : "none");
 }
 
-static int finish_folder(const char *dir, msb_eval *ev, const msb_config *cfg, int quiet)
+static int finish_folder(const char *dir, msb_eval *ev, const cli_config *cfg, int quiet)
 {
 	char **formats = NULL;
 	msb_summary *table = NULL;
 	int status, rc;
 
-	rc = msb_config_get_strings(&formats, NULL, cfg, "report.formats");
+	rc = cli_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
 	/*
@@ -102,7 +102,7 @@ static int finish_folder(const char *dir, msb_eval *ev, const msb_config *cfg, i
 	status = ev ? cli_write_eval_reports(quiet ? NULL : &table, ev, (const char *const *)formats,
 	    PROG) : cli_write_reports(quiet ? NULL : &table, dir, (const char *const *)formats, NULL,
 	    PROG);
-	msb_free(formats);
+	free(formats);
 	if (status)
 		return status;
 	if (!quiet) {
@@ -136,13 +136,13 @@ static void print_report_path(const char *dir)
  * default MSB_MAX_UNSCORED_DEFAULT) of the records without a readable
  * verdict fails the run. Exit status; the reason on stderr.
  */
-static int check_unscored(const char *dir, const msb_config *cfg)
+static int check_unscored(const char *dir, const cli_config *cfg)
 {
 	double max = msb_max_unscored_default(), share;
 	char path[4200];
 	json_t *root, *all;
 	json_int_t n, unscored;
-	int rc = msb_config_get_double(&max, cfg, "run.max_unscored");
+	int rc = cli_config_get_double(&max, cfg, "run.max_unscored");
 
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return cli_config_error("run", rc);
@@ -166,7 +166,7 @@ static int check_unscored(const char *dir, const msb_config *cfg)
 	return CLI_EXIT_OK;
 }
 
-static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
+static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 {
 	cli_dataset_args dargs;
 	msb_dataset *ds = NULL;
@@ -270,14 +270,14 @@ out:
 	msb_judge_free(judge);
 	msb_backend_free(model);
 	msb_dataset_free(ds);
-	msb_free(cfg_json);
+	free(cfg_json);
 	return status;
 }
 
 int cli_run(int argc, char **argv)
 {
 	cli_run_args ra;
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	char dir[4096];
 	int status, dry = 0, made_dir = 0;
 
@@ -291,47 +291,47 @@ int cli_run(int argc, char **argv)
 	if ((status = cli_preset_target(cfg, PROG)) != 0 || /* --preset paper: cli/preset.c */
 	    (status = cli_preset_apply(cfg, PROG)) != 0)
 		goto out;
-	if (msb_config_validate(cfg) < 0) {
+	if (cli_config_validate(cfg) < 0) {
 		status = cli_config_error("run", MSB_EINVAL);
 		goto out;
 	}
 	if (ra.print_config) {
 		char *json = NULL;
-		if (msb_config_to_json(&json, cfg) < 0) {
-			status = cli_lib_error("run", MSB_ENOMEM);
+		if (cli_config_to_json(&json, cfg) < 0) {
+			status = cli_config_error("run", cli_config_code());
 			goto out;
 		}
 		printf("%s\n", json);
-		msb_free(json);
+		free(json);
 		status = CLI_EXIT_OK;
 		goto out;
 	}
-	msb_config_get_bool(&dry, cfg, "run.dry_run");
+	cli_config_get_bool(&dry, cfg, "run.dry_run");
 	{
 		int resume = 0, force = 0;
-		msb_config_get_bool(&resume, cfg, "run.resume");
-		msb_config_get_bool(&force, cfg, "run.force");
+		cli_config_get_bool(&resume, cfg, "run.resume");
+		cli_config_get_bool(&force, cfg, "run.force");
 		if (resume && force) {
 			status = cli_usage_error("run", "--resume and --force cannot be combined: "
 			    "--force starts the run over, --resume continues the same run");
 			goto out;
 		}
-		if (resume && msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE) {
+		if (resume && cli_config_kind(cfg, "run.out") == CLI_CONFIG_NONE) {
 			status = cli_usage_error("run", "--resume needs the run folder: --out DIR");
 			goto out;
 		}
 	}
-	if (msb_config_kind(cfg, "run.out") == MSB_CONFIG_NONE && !dry) {
+	if (cli_config_kind(cfg, "run.out") == CLI_CONFIG_NONE && !dry) {
 		const char *spec = "replay";
-		msb_config_get_string(&spec, cfg, "model.spec");
+		cli_config_get_string(&spec, cfg, "model.spec");
 		if (cli_rundir_new_for(dir, sizeof dir, NULL, spec) < 0) {
 			status = cli_fail("run", "cannot make a run folder in ./%s: %s", CLI_RUNS_DIR,
 			    strerror(errno));
 			goto out;
 		}
 		made_dir = 1;
-		if (msb_config_set(cfg, "run.out", dir, "default") < 0) {
-			status = cli_lib_error("run", MSB_ENOMEM);
+		if (cli_config_set(cfg, "run.out", dir, "default") < 0) {
+			status = cli_config_error("run", cli_config_code());
 			goto out;
 		}
 	}
@@ -339,7 +339,7 @@ int cli_run(int argc, char **argv)
 	if (made_dir && status != CLI_EXIT_OK)
 		rmdir(dir); /* removes it only when nothing was written: no empty folders behind */
 out:
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	cli_run_args_dispose(&ra);
 	return status;
 }

@@ -355,30 +355,30 @@ static const char *origin_of(const cli_run_set *s, char *buf, size_t size)
 	return buf;
 }
 
-static int apply(msb_config *cfg, const cli_run_set *s, const char *path)
+static int apply(cli_config *cfg, const cli_run_set *s, const char *path)
 {
 	char origin[64];
 	int rc;
 
 	origin_of(s, origin, sizeof origin);
-	rc = s->append ? msb_config_append(cfg, path, s->value, origin)
-	    : msb_config_set(cfg, path, s->value, origin);
+	rc = s->append ? cli_config_append(cfg, path, s->value, origin)
+	    : cli_config_set(cfg, path, s->value, origin);
 	if (rc < 0)
-		return cli_lib_error("run", rc);
+		return cli_config_error("run", rc);
 	return 0;
 }
 
-int cli_run_args_config(msb_config **out, const cli_run_args *ra)
+int cli_run_args_config(cli_config **out, const cli_run_args *ra)
 {
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	size_t i, j, n_judges = 0;
 	int rc, status = 0;
 
 	*out = NULL;
-	rc = ra->config_path ? msb_config_load(&cfg, ra->config_path) : msb_config_new(&cfg);
+	rc = ra->config_path ? cli_config_load(&cfg, ra->config_path) : cli_config_new(&cfg);
 	if (rc < 0) {
 		if (rc == MSB_ENOTFOUND || rc == MSB_EIO)
-			fprintf(stderr, "%s: --config: %s\n", PROG, msb_error_last()->message);
+			fprintf(stderr, "%s: --config: %s\n", PROG, cli_config_message());
 		else
 			return cli_config_error("run", rc);
 		return rc == MSB_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
@@ -389,12 +389,12 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 	/* --judge replaces the file's judges; one --judge over one file judge keeps its settings */
 	if (ra->n_judges == 1) {
 		cli_run_set s = { "judge.spec", ra->judges[0], "judge", 0 };
-		if (msb_config_kind(cfg, "judge") != MSB_CONFIG_MAP)
-			msb_config_unset(cfg, "judge"); /* one judge replaces a jury */
+		if (cli_config_kind(cfg, "judge") != CLI_CONFIG_MAP)
+			cli_config_unset(cfg, "judge"); /* one judge replaces a jury */
 		if ((status = apply(cfg, &s, s.path)) != 0)
 			goto fail;
 	} else if (ra->n_judges) {
-		msb_config_unset(cfg, "judge");
+		cli_config_unset(cfg, "judge");
 		for (i = 0; i < ra->n_judges; i++) {
 			cli_run_set s = { "", ra->judges[i], "judge", 0 };
 			snprintf(s.path, sizeof s.path, "judge.%zu.spec", i);
@@ -403,9 +403,9 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 		}
 	}
 	/* --judge-* apply to every judge */
-	switch (msb_config_kind(cfg, "judge")) {
-	case MSB_CONFIG_LIST:
-		msb_config_count(&n_judges, cfg, "judge");
+	switch (cli_config_kind(cfg, "judge")) {
+	case CLI_CONFIG_LIST:
+		cli_config_count(&n_judges, cfg, "judge");
 		break;
 	default:
 		n_judges = 1;
@@ -422,7 +422,7 @@ int cli_run_args_config(msb_config **out, const cli_run_args *ra)
 	*out = cfg;
 	return 0;
 fail:
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	return status;
 }
 

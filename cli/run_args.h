@@ -12,6 +12,7 @@
 
 #include "dataset_args.h"
 #include "dryrun.h"
+#include "config/config.h"
 
 enum { CLI_RUN_ARGS_OK = 0, CLI_RUN_ARGS_HELP = 1, CLI_RUN_ARGS_ERROR = 2 };
 
@@ -47,9 +48,9 @@ int cli_run_args_parse(cli_run_args *ra, int argc, char **argv);
 /*
  * The configuration: the --config file (or an empty one), then every
  * flag over it. Exit status (2 with one line for a bad file or value).
- * New: msb_config_free.
+ * New: cli_config_free.
  */
-int cli_run_args_config(msb_config **out, const cli_run_args *ra);
+int cli_run_args_config(cli_config **out, const cli_run_args *ra);
 
 void cli_run_args_dispose(cli_run_args *ra);
 

@@ -43,14 +43,14 @@ static int on_progress(const msb_batch_progress *p, void *ud)
 	return 0;
 }
 
-static int cfg_int(const msb_config *cfg, const char *path, long long *v)
+static int cfg_int(const cli_config *cfg, const char *path, long long *v)
 {
-	int rc = msb_config_get_int(v, cfg, path);
+	int rc = cli_config_get_int(v, cfg, path);
 	return rc == MSB_ENOTFOUND ? 0 : rc;
 }
 
 int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *model,
-    msb_judge *judge, const msb_config *cfg, int quiet, const char *prog)
+    msb_judge *judge, const cli_config *cfg, int quiet, const char *prog)
 {
 	msb_batch_options bo;
 	msb_batch_stats st;
@@ -60,13 +60,13 @@ int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *mode
 	int rc;
 
 	msb_batch_options_init(&bo, MSB_BATCH_OPTIONS_VERSION);
-	if ((rc = msb_config_get_bool(&bo.model, cfg, "run.batch")) < 0 && rc != MSB_ENOTFOUND)
+	if ((rc = cli_config_get_bool(&bo.model, cfg, "run.batch")) < 0 && rc != MSB_ENOTFOUND)
 		return cli_config_error("run", rc);
-	if ((rc = msb_config_get_bool(&bo.judge, cfg, "run.judge_batch")) < 0 && rc != MSB_ENOTFOUND)
+	if ((rc = cli_config_get_bool(&bo.judge, cfg, "run.judge_batch")) < 0 && rc != MSB_ENOTFOUND)
 		return cli_config_error("run", rc);
 	if ((!bo.model && !bo.judge) || eo->dry_run)
 		return CLI_EXIT_OK;
-	if ((rc = msb_config_get_double(&secs, cfg, "run.batch_poll_interval")) == 0)
+	if ((rc = cli_config_get_double(&secs, cfg, "run.batch_poll_interval")) == 0)
 		bo.poll_interval_ms = secs * 1000 < 1 ? 1 : (int)(secs * 1000);
 	else if (rc != MSB_ENOTFOUND)
 		return cli_config_error("run", rc);

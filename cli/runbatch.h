@@ -3,6 +3,7 @@
 #define MEDSAFETY_CLI_RUNBATCH_H
 
 #include <medsafety/medsafety.h>
+#include "config/config.h"
 
 /*
  * When run.batch or run.judge_batch is set: run the batch stages
@@ -11,6 +12,6 @@
  * Batch states on stderr unless quiet. Exit status (0: go on).
  */
 int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *model,
-    msb_judge *judge, const msb_config *cfg, int quiet, const char *prog);
+    msb_judge *judge, const cli_config *cfg, int quiet, const char *prog);
 
 #endif

@@ -74,11 +74,11 @@ int cli_write_reports(msb_summary **table, const char *dir, const char *const *f
 	return CLI_EXIT_OK;
 }
 
-int cli_config_json(char **out, const msb_config *cfg, const char *prog)
+int cli_config_json(char **out, const cli_config *cfg, const char *prog)
 {
-	if (msb_config_to_json(out, cfg) < 0) {
+	if (cli_config_to_json(out, cfg) < 0) {
 		fprintf(stderr, "%s: cannot record the configuration: %s\n", prog,
-		    msb_error_last()->message);
+		    cli_config_message());
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;

@@ -7,6 +7,7 @@
 #define MEDSAFETY_CLI_RUNFILES_H
 
 #include <medsafety/medsafety.h>
+#include "config/config.h"
 
 /*
  * Finish a run folder once the runner returned (it writes no summary):
@@ -30,11 +31,11 @@ int cli_write_eval_reports(msb_summary **table, msb_eval *ev, const char *const 
 int cli_score_run(msb_scorer **out, const char *dir, const char *prog);
 
 /*
- * The merged configuration as JSON (msb_config_to_json: no secrets), for
+ * The merged configuration as JSON (cli_config_to_json: no secrets), for
  * msb_eval_options.config_json, which the runner records in run.json.
  * Exit status. New: free with msb_free.
  */
-int cli_config_json(char **out, const msb_config *cfg, const char *prog);
+int cli_config_json(char **out, const cli_config *cfg, const char *prog);
 
 /*
  * 1 when DIR holds a run (results.jsonl or run.json). The runner refuses

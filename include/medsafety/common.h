@@ -97,7 +97,7 @@ MSB_API int msb_shutdown(void);
 
 /**
  * Memory functions used for everything libmedsafety allocates itself
- * (not for memory that libcurl, jansson or libyaml allocate internally:
+ * (not for memory that libcurl or jansson allocate internally:
  * the library never changes their global allocators).
  */
 typedef struct msb_allocator {

@@ -12,7 +12,6 @@
 #include "openai.h"
 #include "judge.h"
 #include "stats.h"
-#include "config.h"
 #include "report.h"
 #include "eval.h"
 #include "results.h"

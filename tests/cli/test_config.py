@@ -136,3 +136,24 @@ with TempDir() as tmp:
     r = run(["run", "--config", path, "-q"], env=env)
     check(r.rc == 0 and len(records(os.path.join(home, "runs", "a"))) > 0,
           "a run reads ~/data/r.csv and writes ~/runs/a", r)
+
+with TempDir() as tmp:
+    # the reader is the command's own (cli/config): its run.json export hides credentials in
+    # URLs and headers (cli/config/redact.c, the rules of lib/core/redact.c)
+    path = write(os.path.join(tmp, "creds.yaml"),
+                 "model:\n  spec: openai/m\n  base_url: http://me:pw@127.0.0.1:9/v1?api-key=abc&x\n"
+                 "  headers:\n    Authorization: Bearer sk-zzz\n    Accept: application/json\n"
+                 "    X-Custom: hush\n")
+    r = run(["run", "--config", path, "--print-config"])
+    model = json.loads(r.out)["model"] if r.rc == 0 else {}
+    check(r.rc == 0 and model["base_url"] == "http://127.0.0.1:9/v1?api-key=<redacted>&<redacted>"
+          and model["headers"] == {"Authorization": "<redacted>", "Accept": "application/json",
+                                   "X-Custom": "<redacted>"}
+          and "sk-zzz" not in r.out and "pw@" not in r.out and "hush" not in r.out,
+          "--print-config: user:password and query values, Authorization and unknown headers redacted",
+          r)
+    # an override checked against the schema names the flag it came from, exit 2
+    r = run(["run", "--judge-temperature", "hot", "--print-config"])
+    check(r.rc == 2 and r.err.strip() == "medsafety run: --judge-temperature: judge.0.temperature: "
+          "expected a number, found 'hot'",
+          "a bad flag value: '--flag: path: message' from the configuration reader, exit 2", r)

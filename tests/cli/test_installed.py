@@ -54,6 +54,12 @@ if readelf:
         paths = re.findall(r"\((?:RPATH|RUNPATH)\)\s+Library r(?:un)?path: \[(.*)\]", r.out)
         check(r.rc == 0 and not any(build_real in p or "$ORIGIN" in p for p in paths),
               "%s: no RPATH/RUNPATH into the build tree" % os.path.basename(f), paths)
+    # API 0.2: the run configuration left the library for the command (docs/architecture.md)
+    r = tool(readelf, "-d", real_lib)
+    check(r.rc == 0 and "libyaml" not in r.out, "libmedsafety does not link libyaml", r)
+    r = tool(readelf, "--dyn-syms", "-W", real_lib)
+    check(r.rc == 0 and "msb_init" in r.out and "msb_config_" not in r.out,
+          "libmedsafety exports no msb_config_* function", r)
 else:
     print("skip the SONAME and RPATH checks: no readelf")
 
@@ -114,11 +120,16 @@ man = lay.find("man1/medsafety.1")
 check(os.path.isfile(man) and inside(man, stage), "the manual page is installed in man1", man)
 incdir = os.path.dirname(lay.find("medsafety/medsafety.h"))
 headers = sorted(os.listdir(incdir))
-for h in ("medsafety.h", "common.h", "config.h", "version.h"):
+for h in ("medsafety.h", "common.h", "version.h"):
     check(h in headers, "medsafety/%s is installed" % h, headers)
+# the run configuration is the command's (cli/config, docs/architecture.md): no header, no libyaml
+check("config.h" not in headers, "medsafety/config.h is not installed (API 0.2)", headers)
 check(os.path.isfile(os.path.join(incdir, "sys", "backend.h")), "medsafety/sys/backend.h is installed")
 pc = lay.find("pkgconfig/medsafety.pc")
 check(os.path.isfile(pc), "medsafety.pc is installed", pc)
+with open(pc, encoding="utf-8") as f:
+    pc_text = f.read()
+check("yaml" not in pc_text, "medsafety.pc: libyaml is no dependency of the library", pc_text)
 
 # a C program built with the staged headers and medsafety.pc, run on the staged library
 PROGRAM = r"""

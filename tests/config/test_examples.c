@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include <medsafety/medsafety.h>
+#include "config/config.h"
 
 int main(int argc, char **argv)
 {
@@ -15,22 +15,22 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 1; i < argc; i++) {
-		msb_config *cfg;
+		cli_config *cfg;
 		const char *spec = NULL;
-		if (msb_config_load(&cfg, argv[i]) < 0) {
-			printf("FAIL %s: %s\n", argv[i], msb_error_last()->message);
+		if (cli_config_load(&cfg, argv[i]) < 0) {
+			printf("FAIL %s: %s\n", argv[i], cli_config_message());
 			failed = 1;
 			continue;
 		}
 		/* every example names its model and judge: nothing left to defaults */
-		if (msb_config_get_string(&spec, cfg, "model.spec") < 0 ||
-		    msb_config_kind(cfg, "judge") == MSB_CONFIG_NONE) {
+		if (cli_config_get_string(&spec, cfg, "model.spec") < 0 ||
+		    cli_config_kind(cfg, "judge") == CLI_CONFIG_NONE) {
 			printf("FAIL %s: no model.spec or no judge\n", argv[i]);
 			failed = 1;
 		} else {
 			printf("ok   %s (model %s)\n", argv[i], spec);
 		}
-		msb_config_free(cfg);
+		cli_config_free(cfg);
 	}
 	return failed;
 }

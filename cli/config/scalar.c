@@ -1,4 +1,4 @@
-/* lib/config/scalar.c - reading scalar text as integers, numbers and booleans. */
+/* cli/config/scalar.c - reading scalar text as integers, numbers and booleans. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -6,16 +6,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "medsafety/common.h"
+#include "config/config.h"
 #include "config/node.h"
 
-int msb__scalar_is_null_text(const char *text)
+int cfg__scalar_is_null_text(const char *text)
 {
 	return !text || !*text || !strcmp(text, "~") || !strcmp(text, "null") ||
 	    !strcmp(text, "Null") || !strcmp(text, "NULL");
 }
 
-int msb__scalar_int(long long *out, const char *text)
+int cfg__scalar_int(long long *out, const char *text)
 {
 	const char *p = text;
 	char *end;
@@ -35,7 +35,7 @@ int msb__scalar_int(long long *out, const char *text)
 	return 0;
 }
 
-int msb__scalar_double(double *out, const char *text)
+int cfg__scalar_double(double *out, const char *text)
 {
 	const char *p = text;
 	char *end;
@@ -58,7 +58,7 @@ int msb__scalar_double(double *out, const char *text)
 	return 0;
 }
 
-int msb__scalar_bool(int *out, const char *text)
+int cfg__scalar_bool(int *out, const char *text)
 {
 	static const char *const yes[] = { "true", "yes", "on" };
 	static const char *const no[] = { "false", "no", "off" };
@@ -79,7 +79,7 @@ int msb__scalar_bool(int *out, const char *text)
 	return MSB_EINVAL;
 }
 
-const char *msb__comma_item(const char *p, const char **item, size_t *len)
+const char *cfg__comma_item(const char *p, const char **item, size_t *len)
 {
 	const char *comma = strchr(p, ',');
 	size_t n = comma ? (size_t)(comma - p) : strlen(p);

@@ -1,4 +1,4 @@
-/* tests/config/test_api_config.c - the YAML run configuration through the public API. */
+/* tests/config/test_config_api.c - the YAML run configuration (cli/config/config.h): the CLI's code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,27 +8,27 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <medsafety/medsafety.h>
+#include "config/config.h"
 
-static msb_config *parse(const char *text)
+static cli_config *parse(const char *text)
 {
-	msb_config *cfg = NULL;
-	int rc = msb_config_parse(&cfg, text, strlen(text), "t.yaml");
+	cli_config *cfg = NULL;
+	int rc = cli_config_parse(&cfg, text, strlen(text), "t.yaml");
 
 	if (rc < 0)
-		fail_msg("parse failed: %s", msb_error_last()->message);
+		fail_msg("parse failed: %s", cli_config_message());
 	return cfg;
 }
 
 /* Parsing fails with `code` and exactly `message`. */
 static void expect_error(const char *text, int code, const char *message)
 {
-	msb_config *cfg = (msb_config *)1;
-	int rc = msb_config_parse(&cfg, text, strlen(text), "t.yaml");
+	cli_config *cfg = (cli_config *)1;
+	int rc = cli_config_parse(&cfg, text, strlen(text), "t.yaml");
 
 	assert_int_equal(rc, code);
 	assert_null(cfg);
-	assert_string_equal(msb_error_last()->message, message);
+	assert_string_equal(cli_config_message(), message);
 }
 
 static char *fixture(const char *name)
@@ -42,7 +42,7 @@ static char *fixture(const char *name)
 
 static void test_load_full(void **state)
 {
-	msb_config *cfg;
+	cli_config *cfg;
 	const char *s, *origin;
 	long long i;
 	double d;
@@ -51,89 +51,89 @@ static void test_load_full(void **state)
 	size_t n, line, col;
 	(void)state;
 
-	assert_int_equal(msb_config_load(&cfg, fixture("full.yaml")), 0);
-	assert_int_equal(msb_config_get_string(&s, cfg, "model.spec"), 0);
+	assert_int_equal(cli_config_load(&cfg, fixture("full.yaml")), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "model.spec"), 0);
 	assert_string_equal(s, "openai/gpt-4o-mini");
-	assert_int_equal(msb_config_get_int(&i, cfg, "run.concurrency"), 0);
+	assert_int_equal(cli_config_get_int(&i, cfg, "run.concurrency"), 0);
 	assert_int_equal(i, 8);
-	assert_int_equal(msb_config_get_double(&d, cfg, "model.temperature"), 0);
+	assert_int_equal(cli_config_get_double(&d, cfg, "model.temperature"), 0);
 	assert_true(d == 0.5);
 	/* an integer reads as a number too */
-	assert_int_equal(msb_config_get_double(&d, cfg, "model.timeout"), 0);
+	assert_int_equal(cli_config_get_double(&d, cfg, "model.timeout"), 0);
 	assert_true(d == 30.0);
-	assert_int_equal(msb_config_get_bool(&b, cfg, "run.resume"), 0);
+	assert_int_equal(cli_config_get_bool(&b, cfg, "run.resume"), 0);
 	assert_int_equal(b, 0);
 
 	/* a comma list and a YAML list read the same way */
-	assert_int_equal(msb_config_get_strings(&list, &n, cfg, "dataset.principles"), 0);
+	assert_int_equal(cli_config_get_strings(&list, &n, cfg, "dataset.principles"), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(list[0], "1");
 	assert_string_equal(list[2], "9");
 	assert_null(list[3]);
-	msb_free(list);
-	assert_int_equal(msb_config_get_strings(&list, &n, cfg, "dataset.sources"), 0);
+	free(list);
+	assert_int_equal(cli_config_get_strings(&list, &n, cfg, "dataset.sources"), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[1], "llama2");
-	msb_free(list);
+	free(list);
 
 	/* a jury: list of judges, addressed by index */
-	assert_int_equal(msb_config_kind(cfg, "judge"), MSB_CONFIG_LIST);
-	assert_int_equal(msb_config_count(&n, cfg, "judge"), 0);
+	assert_int_equal(cli_config_kind(cfg, "judge"), CLI_CONFIG_LIST);
+	assert_int_equal(cli_config_count(&n, cfg, "judge"), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.api_key_env"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.1.api_key_env"), 0);
 	assert_string_equal(s, "JUDGE_KEY");
 
 	/* headers as a mapping, keys in document order */
-	assert_int_equal(msb_config_get_keys(&list, &n, cfg, "model.headers"), 0);
+	assert_int_equal(cli_config_get_keys(&list, &n, cfg, "model.headers"), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0], "X-Team");
 	assert_string_equal(list[1], "Authorization");
-	msb_free(list);
+	free(list);
 
 	/* positions are 1-based line and column of the value */
-	assert_int_equal(msb_config_position(&origin, &line, &col, cfg, "run.concurrency"), 0);
+	assert_int_equal(cli_config_position(&origin, &line, &col, cfg, "run.concurrency"), 0);
 	assert_string_equal(origin, fixture("full.yaml"));
 	assert_int_equal(line, 35);
 	assert_int_equal(col, 16);
 
 	/* absent values: ENOTFOUND, out-parameter untouched */
 	i = 42;
-	assert_int_equal(msb_config_get_int(&i, cfg, "run.max_requests"), MSB_ENOTFOUND);
+	assert_int_equal(cli_config_get_int(&i, cfg, "run.max_requests"), MSB_ENOTFOUND);
 	assert_int_equal(i, 42);
-	assert_int_equal(msb_config_kind(cfg, "nothing.here"), MSB_CONFIG_NONE);
+	assert_int_equal(cli_config_kind(cfg, "nothing.here"), CLI_CONFIG_NONE);
 	/* wrong type through a getter */
-	assert_int_equal(msb_config_get_int(&i, cfg, "model.spec"), MSB_EINVAL);
-	assert_non_null(strstr(msb_error_last()->message, "full.yaml:16:9: model.spec: expected an integer"));
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_get_int(&i, cfg, "model.spec"), MSB_EINVAL);
+	assert_non_null(strstr(cli_config_message(), "full.yaml:16:9: model.spec: expected an integer"));
+	cli_config_free(cfg);
 }
 
 static void test_single_judge_mapping(void **state)
 {
-	msb_config *cfg = parse("judge:\n  spec: refusal\n");
+	cli_config *cfg = parse("judge:\n  spec: refusal\n");
 	const char *s;
 	(void)state;
 
-	assert_int_equal(msb_config_kind(cfg, "judge"), MSB_CONFIG_MAP);
+	assert_int_equal(cli_config_kind(cfg, "judge"), CLI_CONFIG_MAP);
 	/* index 0 of a mapping is the mapping itself */
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.0.spec"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.0.spec"), 0);
 	assert_string_equal(s, "refusal");
-	assert_int_equal(msb_config_kind(cfg, "judge.1"), MSB_CONFIG_NONE);
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_kind(cfg, "judge.1"), CLI_CONFIG_NONE);
+	cli_config_free(cfg);
 }
 
 static void test_empty_and_null(void **state)
 {
-	msb_config *cfg = parse("");
+	cli_config *cfg = parse("");
 	long long i = 5;
 	(void)state;
 
-	assert_int_equal(msb_config_validate(cfg), 0);
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_validate(cfg), 0);
+	cli_config_free(cfg);
 	/* null values are defaults, in any section */
 	cfg = parse("model:\nrun:\n  concurrency: ~\n");
-	assert_int_equal(msb_config_get_int(&i, cfg, "run.concurrency"), MSB_ENOTFOUND);
+	assert_int_equal(cli_config_get_int(&i, cfg, "run.concurrency"), MSB_ENOTFOUND);
 	assert_int_equal(i, 5);
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 }
 
 static void test_errors_have_positions(void **state)
@@ -178,7 +178,7 @@ static void test_errors_have_positions(void **state)
 /* Every problem of a file, up to 20, one per line in document order; the first one's code. */
 static void test_errors_collected(void **state)
 {
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	char text[4096], want[64];
 	const char *m;
 	size_t used = 0, lines;
@@ -200,13 +200,13 @@ static void test_errors_collected(void **state)
 	used += (size_t)snprintf(text + used, sizeof text - used, "dataset:\n  columns:\n");
 	for (i = 0; i < 30; i++)
 		used += (size_t)snprintf(text + used, sizeof text - used, "    k%d: 1\n", i);
-	rc = msb_config_parse(&cfg, text, used, "t.yaml");
+	rc = cli_config_parse(&cfg, text, used, "t.yaml");
 	assert_int_equal(rc, MSB_EINVAL);
-	m = msb_error_last()->message;
+	m = cli_config_message();
 	for (lines = 1; *m; m++)
 		lines += *m == '\n';
 	assert_int_equal(lines, 21);
-	m = msb_error_last()->message;
+	m = cli_config_message();
 	assert_non_null(strstr(m, "t.yaml:3:5: unknown key 'k0' in dataset.columns"));
 	assert_non_null(strstr(m, "t.yaml:22:5: unknown key 'k19'"));
 	assert_null(strstr(m, "'k20'"));
@@ -223,48 +223,48 @@ static void test_home_in_paths(void **state)
 	    "  - spec: refusal\n    rubric: ~other/r.txt\n"
 	    "run:\n  out: ~/runs/a\n  cache: ~\n";
 	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-	msb_config *cfg;
+	cli_config *cfg;
 	const char *s;
 	(void)state;
 
 	setenv("HOME", "/home/tester/", 1);
 	cfg = parse(text);
-	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "dataset.source"), 0);
 	assert_string_equal(s, "/home/tester/data/x.csv");
-	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source_name"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "dataset.source_name"), 0);
 	assert_string_equal(s, "~/not-a-path");
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.0.template"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.0.template"), 0);
 	assert_string_equal(s, "/home/tester/t.txt");
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.0.policy"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.0.policy"), 0);
 	assert_string_equal(s, "/home/tester/p.txt");
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.rubric"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.1.rubric"), 0);
 	assert_string_equal(s, "~other/r.txt"); /* another user's home: not ours to guess */
-	assert_int_equal(msb_config_get_string(&s, cfg, "run.out"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "run.out"), 0);
 	assert_string_equal(s, "/home/tester/runs/a");
-	assert_int_equal(msb_config_kind(cfg, "run.cache"), MSB_CONFIG_NONE); /* "~" is YAML's null */
-	/* msb_config_set expands the same keys */
-	assert_int_equal(msb_config_set(cfg, "run.cache", "~/cache", "--cache"), 0);
-	assert_int_equal(msb_config_get_string(&s, cfg, "run.cache"), 0);
+	assert_int_equal(cli_config_kind(cfg, "run.cache"), CLI_CONFIG_NONE); /* "~" is YAML's null */
+	/* cli_config_set expands the same keys */
+	assert_int_equal(cli_config_set(cfg, "run.cache", "~/cache", "--cache"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "run.cache"), 0);
 	assert_string_equal(s, "/home/tester/cache");
-	assert_int_equal(msb_config_set(cfg, "judge.1.rubric", "~/r.txt", "--judge-rubric"), 0);
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.rubric"), 0);
+	assert_int_equal(cli_config_set(cfg, "judge.1.rubric", "~/r.txt", "--judge-rubric"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.1.rubric"), 0);
 	assert_string_equal(s, "/home/tester/r.txt");
-	assert_int_equal(msb_config_set(cfg, "model.system_prompt", "~/x", "--system-prompt"), 0);
-	assert_int_equal(msb_config_get_string(&s, cfg, "model.system_prompt"), 0);
+	assert_int_equal(cli_config_set(cfg, "model.system_prompt", "~/x", "--system-prompt"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "model.system_prompt"), 0);
 	assert_string_equal(s, "~/x");
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 
 	/* no HOME: the text stays as written */
 	unsetenv("HOME");
 	cfg = parse(text);
-	assert_int_equal(msb_config_get_string(&s, cfg, "run.out"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "run.out"), 0);
 	assert_string_equal(s, "~/runs/a");
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	setenv("HOME", "", 1);
 	cfg = parse(text);
-	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.source"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "dataset.source"), 0);
 	assert_string_equal(s, "~/data/x.csv");
-	msb_config_free(cfg);
+	cli_config_free(cfg);
 	if (old)
 		setenv("HOME", old, 1);
 	else
@@ -286,107 +286,107 @@ static void test_secrets_refused(void **state)
 
 static void test_load_errors(void **state)
 {
-	msb_config *cfg;
+	cli_config *cfg;
 	char want[4200];
 	(void)state;
 
-	assert_int_equal(msb_config_load(&cfg, fixture("no-such-file.yaml")), MSB_ENOTFOUND);
-	assert_int_equal(msb_config_load(&cfg, fixture("invalid-type.yaml")), MSB_EINVAL);
+	assert_int_equal(cli_config_load(&cfg, fixture("no-such-file.yaml")), MSB_ENOTFOUND);
+	assert_int_equal(cli_config_load(&cfg, fixture("invalid-type.yaml")), MSB_EINVAL);
 	snprintf(want, sizeof want, "%s:4:16: run.concurrency: expected an integer, found 'lots'",
 	    fixture("invalid-type.yaml"));
-	assert_string_equal(msb_error_last()->message, want);
-	assert_int_equal(msb_config_load(&cfg, fixture("syntax.yaml")), MSB_EPARSE);
+	assert_string_equal(cli_config_message(), want);
+	assert_int_equal(cli_config_load(&cfg, fixture("syntax.yaml")), MSB_EPARSE);
 	snprintf(want, sizeof want, "%s:3:10: mapping values are not allowed in this context",
 	    fixture("syntax.yaml"));
-	assert_string_equal(msb_error_last()->message, want);
+	assert_string_equal(cli_config_message(), want);
 }
 
 static void test_flags_override(void **state)
 {
-	msb_config *cfg;
+	cli_config *cfg;
 	const char *s, *origin;
 	long long i;
 	size_t line, n;
 	char **list;
 	(void)state;
 
-	assert_int_equal(msb_config_load(&cfg, fixture("full.yaml")), 0);
-	assert_int_equal(msb_config_set(cfg, "run.concurrency", "32", "--concurrency"), 0);
-	assert_int_equal(msb_config_get_int(&i, cfg, "run.concurrency"), 0);
+	assert_int_equal(cli_config_load(&cfg, fixture("full.yaml")), 0);
+	assert_int_equal(cli_config_set(cfg, "run.concurrency", "32", "--concurrency"), 0);
+	assert_int_equal(cli_config_get_int(&i, cfg, "run.concurrency"), 0);
 	assert_int_equal(i, 32);
-	assert_int_equal(msb_config_position(&origin, &line, NULL, cfg, "run.concurrency"), 0);
+	assert_int_equal(cli_config_position(&origin, &line, NULL, cfg, "run.concurrency"), 0);
 	assert_string_equal(origin, "--concurrency");
 	assert_int_equal(line, 0);
 	/* other values keep their file position */
-	assert_int_equal(msb_config_position(&origin, &line, NULL, cfg, "run.epochs"), 0);
+	assert_int_equal(cli_config_position(&origin, &line, NULL, cfg, "run.epochs"), 0);
 	assert_int_equal(line, 37);
 
 	/* a bad flag value fails with the flag's name and leaves the value */
-	assert_int_equal(msb_config_set(cfg, "run.concurrency", "many", "--concurrency"), MSB_EINVAL);
-	assert_string_equal(msb_error_last()->message,
+	assert_int_equal(cli_config_set(cfg, "run.concurrency", "many", "--concurrency"), MSB_EINVAL);
+	assert_string_equal(cli_config_message(),
 	    "--concurrency: run.concurrency: expected an integer, found 'many'");
-	assert_int_equal(msb_config_get_int(&i, cfg, "run.concurrency"), 0);
+	assert_int_equal(cli_config_get_int(&i, cfg, "run.concurrency"), 0);
 	assert_int_equal(i, 32);
-	assert_int_equal(msb_config_set(cfg, "run.concurency", "1", "--x"), MSB_EINVAL);
-	assert_string_equal(msb_error_last()->message, "--x: unknown configuration key 'run.concurency'");
+	assert_int_equal(cli_config_set(cfg, "run.concurency", "1", "--x"), MSB_EINVAL);
+	assert_string_equal(cli_config_message(), "--x: unknown configuration key 'run.concurency'");
 
 	/* sections are created on the way */
-	assert_int_equal(msb_config_set(cfg, "dataset.columns.id", "key", "--id-column"), 0);
-	assert_int_equal(msb_config_get_string(&s, cfg, "dataset.columns.id"), 0);
+	assert_int_equal(cli_config_set(cfg, "dataset.columns.id", "key", "--id-column"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "dataset.columns.id"), 0);
 	assert_string_equal(s, "key");
-	assert_int_equal(msb_config_set(cfg, "model.headers.X-Extra", "1", "--header"), 0);
+	assert_int_equal(cli_config_set(cfg, "model.headers.X-Extra", "1", "--header"), 0);
 
 	/* judges: replace the jury by flags */
-	assert_int_equal(msb_config_unset(cfg, "judge"), 0);
-	assert_int_equal(msb_config_kind(cfg, "judge"), MSB_CONFIG_NONE);
-	assert_int_equal(msb_config_set(cfg, "judge.0.spec", "openai/a", "--judge"), 0);
-	assert_int_equal(msb_config_set(cfg, "judge.1.spec", "refusal", "--judge"), 0);
-	assert_int_equal(msb_config_set(cfg, "judge.3.spec", "refusal", "--judge"), MSB_EINVAL);
-	assert_int_equal(msb_config_count(&n, cfg, "judge"), 0);
+	assert_int_equal(cli_config_unset(cfg, "judge"), 0);
+	assert_int_equal(cli_config_kind(cfg, "judge"), CLI_CONFIG_NONE);
+	assert_int_equal(cli_config_set(cfg, "judge.0.spec", "openai/a", "--judge"), 0);
+	assert_int_equal(cli_config_set(cfg, "judge.1.spec", "refusal", "--judge"), 0);
+	assert_int_equal(cli_config_set(cfg, "judge.3.spec", "refusal", "--judge"), MSB_EINVAL);
+	assert_int_equal(cli_config_count(&n, cfg, "judge"), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(msb_config_get_string(&s, cfg, "judge.1.spec"), 0);
+	assert_int_equal(cli_config_get_string(&s, cfg, "judge.1.spec"), 0);
 	assert_string_equal(s, "refusal");
 
 	/* append to a list */
-	assert_int_equal(msb_config_append(cfg, "report.formats", "csv", "--format"), 0);
-	assert_int_equal(msb_config_append(cfg, "report.formats", "pdf", "--format"), MSB_EINVAL);
-	assert_int_equal(msb_config_get_strings(&list, &n, cfg, "report.formats"), 0);
+	assert_int_equal(cli_config_append(cfg, "report.formats", "csv", "--format"), 0);
+	assert_int_equal(cli_config_append(cfg, "report.formats", "pdf", "--format"), MSB_EINVAL);
+	assert_int_equal(cli_config_get_strings(&list, &n, cfg, "report.formats"), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(list[2], "csv");
-	msb_free(list);
+	free(list);
 	/* a comma list appends each item */
-	assert_int_equal(msb_config_append(cfg, "report.formats", "json, md", "--format"), 0);
-	assert_int_equal(msb_config_get_strings(&list, &n, cfg, "report.formats"), 0);
+	assert_int_equal(cli_config_append(cfg, "report.formats", "json, md", "--format"), 0);
+	assert_int_equal(cli_config_get_strings(&list, &n, cfg, "report.formats"), 0);
 	assert_int_equal(n, 5);
 	assert_string_equal(list[3], "json");
 	assert_string_equal(list[4], "md");
-	msb_free(list);
-	assert_int_equal(msb_config_validate(cfg), 0);
-	msb_config_free(cfg);
+	free(list);
+	assert_int_equal(cli_config_validate(cfg), 0);
+	cli_config_free(cfg);
 
 	/* a flag on an empty configuration, and a single-judge mapping */
-	assert_int_equal(msb_config_new(&cfg), 0);
-	assert_int_equal(msb_config_set(cfg, "judge.0.spec", "refusal", "--judge"), 0);
-	assert_int_equal(msb_config_set(cfg, "judge.0.temperature", "0.2", "--judge-temperature"), 0);
-	assert_int_equal(msb_config_kind(cfg, "judge"), MSB_CONFIG_LIST);
-	assert_int_equal(msb_config_validate(cfg), 0);
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_new(&cfg), 0);
+	assert_int_equal(cli_config_set(cfg, "judge.0.spec", "refusal", "--judge"), 0);
+	assert_int_equal(cli_config_set(cfg, "judge.0.temperature", "0.2", "--judge-temperature"), 0);
+	assert_int_equal(cli_config_kind(cfg, "judge"), CLI_CONFIG_LIST);
+	assert_int_equal(cli_config_validate(cfg), 0);
+	cli_config_free(cfg);
 	cfg = parse("judge:\n  spec: refusal\n");
-	assert_int_equal(msb_config_set(cfg, "judge.0.spec", "openai/x", "--judge"), 0);
-	assert_int_equal(msb_config_kind(cfg, "judge"), MSB_CONFIG_MAP);
-	assert_int_equal(msb_config_set(cfg, "judge.1.spec", "refusal", "--judge"), MSB_EINVAL);
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_set(cfg, "judge.0.spec", "openai/x", "--judge"), 0);
+	assert_int_equal(cli_config_kind(cfg, "judge"), CLI_CONFIG_MAP);
+	assert_int_equal(cli_config_set(cfg, "judge.1.spec", "refusal", "--judge"), MSB_EINVAL);
+	cli_config_free(cfg);
 }
 
 static void test_json_export(void **state)
 {
-	msb_config *cfg;
+	cli_config *cfg;
 	char *json;
 	(void)state;
 
-	assert_int_equal(msb_config_load(&cfg, fixture("full.yaml")), 0);
-	assert_int_equal(msb_config_set(cfg, "run.out", "runs/x", "--out"), 0);
-	assert_int_equal(msb_config_to_json(&json, cfg), 0);
+	assert_int_equal(cli_config_load(&cfg, fixture("full.yaml")), 0);
+	assert_int_equal(cli_config_set(cfg, "run.out", "runs/x", "--out"), 0);
+	assert_int_equal(cli_config_to_json(&json, cfg), 0);
 	/* typed values, normalised lists */
 	assert_non_null(strstr(json, "\"concurrency\": 8"));
 	assert_non_null(strstr(json, "\"resume\": false"));
@@ -398,26 +398,26 @@ static void test_json_export(void **state)
 	assert_null(strstr(json, "sk-not-a-real-key"));
 	assert_non_null(strstr(json, "\"Authorization\": \"<redacted>\""));
 	assert_non_null(strstr(json, "\"X-Team\": \"<redacted>\""));
-	msb_free(json);
-	msb_config_free(cfg);
+	free(json);
+	cli_config_free(cfg);
 }
 
 static void test_bad_arguments(void **state)
 {
-	msb_config *cfg = NULL;
+	cli_config *cfg = NULL;
 	const char *s;
 	(void)state;
 
-	assert_int_equal(msb_config_parse(NULL, "", 0, NULL), MSB_EINVAL);
-	assert_int_equal(msb_config_load(&cfg, NULL), MSB_EINVAL);
-	assert_int_equal(msb_config_validate(NULL), MSB_EINVAL);
-	assert_int_equal(msb_config_get_string(&s, NULL, "a"), MSB_EINVAL);
-	assert_int_equal(msb_config_kind(NULL, "a"), MSB_CONFIG_NONE);
-	msb_config_free(NULL);
-	assert_int_equal(msb_config_new(&cfg), 0);
-	assert_int_equal(msb_config_set(cfg, "", "x", NULL), MSB_EINVAL);
-	assert_int_equal(msb_config_set(cfg, "run..x", "x", NULL), MSB_EINVAL);
-	msb_config_free(cfg);
+	assert_int_equal(cli_config_parse(NULL, "", 0, NULL), MSB_EINVAL);
+	assert_int_equal(cli_config_load(&cfg, NULL), MSB_EINVAL);
+	assert_int_equal(cli_config_validate(NULL), MSB_EINVAL);
+	assert_int_equal(cli_config_get_string(&s, NULL, "a"), MSB_EINVAL);
+	assert_int_equal(cli_config_kind(NULL, "a"), CLI_CONFIG_NONE);
+	cli_config_free(NULL);
+	assert_int_equal(cli_config_new(&cfg), 0);
+	assert_int_equal(cli_config_set(cfg, "", "x", NULL), MSB_EINVAL);
+	assert_int_equal(cli_config_set(cfg, "run..x", "x", NULL), MSB_EINVAL);
+	cli_config_free(cfg);
 }
 
 int main(void)

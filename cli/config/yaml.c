@@ -1,14 +1,14 @@
 /*
- * lib/config/yaml.c - YAML text to the configuration tree with libyaml.
+ * cli/config/yaml.c - YAML text to the configuration tree with libyaml.
  * Anchors and aliases are expanded (with a depth and size limit, so a
  * recursive alias or an "alias bomb" fails instead of eating memory).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
-#include "core/alloc.h"
-#include "core/error.h"
+#include "config/util.h"
 #include "config/node.h"
 
 #define MAX_DEPTH 64
@@ -20,122 +20,122 @@ typedef struct loader {
 	size_t n_nodes;
 } loader;
 
-static int convert(msb__cnode **out, loader *l, yaml_node_t *yn, int depth);
+static int convert(cfg__cnode **out, loader *l, yaml_node_t *yn, int depth);
 
 static int too_deep(const loader *l, const yaml_node_t *yn)
 {
-	return msb__error_set(MSB_EPARSE, "%s:%zu:%zu: nested too deeply (a recursive alias?)",
+	return cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: nested too deeply (a recursive alias?)",
 	    l->name, yn->start_mark.line + 1, yn->start_mark.column + 1);
 }
 
-static int convert_scalar(msb__cnode **out, loader *l, yaml_node_t *yn)
+static int convert_scalar(cfg__cnode **out, loader *l, yaml_node_t *yn)
 {
-	msb__cnode *n;
+	cfg__cnode *n;
 	const char *text = (const char *)yn->data.scalar.value;
 	size_t len = yn->data.scalar.length;
 	int plain = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
 	    yn->data.scalar.style == YAML_ANY_SCALAR_STYLE;
 
-	n = msb__cnode_new(MSB_CONFIG_SCALAR, l->name, yn->start_mark.line + 1,
+	n = cfg__cnode_new(CLI_CONFIG_SCALAR, l->name, yn->start_mark.line + 1,
 	    yn->start_mark.column + 1);
 	if (!n)
-		return MSB_ENOMEM;
+		return cfg__nomem();
 	if (memchr(text, '\0', len)) {
-		msb__cnode_free(n);
-		return msb__error_set(MSB_EPARSE, "%s:%zu:%zu: a value holds a NUL character",
+		cfg__cnode_free(n);
+		return cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: a value holds a NUL character",
 		    l->name, n->line, n->col);
 	}
 	n->quoted = !plain;
-	if (!(plain && msb__scalar_is_null_text(text))) {
-		n->text = msb__strndup(text, len);
+	if (!(plain && cfg__scalar_is_null_text(text))) {
+		n->text = strndup(text, len);
 		if (!n->text) {
-			msb__cnode_free(n);
-			return MSB_ENOMEM;
+			cfg__cnode_free(n);
+			return cfg__nomem();
 		}
 	}
 	*out = n;
 	return 0;
 }
 
-static int convert_list(msb__cnode **out, loader *l, yaml_node_t *yn, int depth)
+static int convert_list(cfg__cnode **out, loader *l, yaml_node_t *yn, int depth)
 {
-	msb__cnode *n, *kid;
+	cfg__cnode *n, *kid;
 	yaml_node_item_t *it;
 	int rc;
 
-	n = msb__cnode_new(MSB_CONFIG_LIST, l->name, yn->start_mark.line + 1,
+	n = cfg__cnode_new(CLI_CONFIG_LIST, l->name, yn->start_mark.line + 1,
 	    yn->start_mark.column + 1);
 	if (!n)
-		return MSB_ENOMEM;
+		return cfg__nomem();
 	for (it = yn->data.sequence.items.start; it < yn->data.sequence.items.top; it++) {
 		rc = convert(&kid, l, yaml_document_get_node(l->doc, *it), depth + 1);
 		if (rc < 0)
 			goto fail;
-		if ((rc = msb__cnode_push(n, kid)) < 0) {
-			msb__cnode_free(kid);
+		if ((rc = cfg__cnode_push(n, kid)) < 0) {
+			cfg__cnode_free(kid);
 			goto fail;
 		}
 	}
 	*out = n;
 	return 0;
 fail:
-	msb__cnode_free(n);
+	cfg__cnode_free(n);
 	return rc;
 }
 
-static int convert_map(msb__cnode **out, loader *l, yaml_node_t *yn, int depth)
+static int convert_map(cfg__cnode **out, loader *l, yaml_node_t *yn, int depth)
 {
-	msb__cnode *n, *kid, *prev;
+	cfg__cnode *n, *kid, *prev;
 	yaml_node_pair_t *p;
 	int rc;
 
-	n = msb__cnode_new(MSB_CONFIG_MAP, l->name, yn->start_mark.line + 1,
+	n = cfg__cnode_new(CLI_CONFIG_MAP, l->name, yn->start_mark.line + 1,
 	    yn->start_mark.column + 1);
 	if (!n)
-		return MSB_ENOMEM;
+		return cfg__nomem();
 	for (p = yn->data.mapping.pairs.start; p < yn->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
 		const char *key;
 
 		if (!k || k->type != YAML_SCALAR_NODE || k->data.scalar.length == 0) {
-			rc = msb__error_set(MSB_EPARSE, "%s:%zu:%zu: a key must be a non-empty string",
+			rc = cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: a key must be a non-empty string",
 			    l->name, k ? k->start_mark.line + 1 : 0, k ? k->start_mark.column + 1 : 0);
 			goto fail;
 		}
 		key = (const char *)k->data.scalar.value;
 		if (strlen(key) != k->data.scalar.length || strchr(key, '.')) {
-			rc = msb__error_set(MSB_EPARSE, "%s:%zu:%zu: a key may not hold '.' or NUL",
+			rc = cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: a key may not hold '.' or NUL",
 			    l->name, k->start_mark.line + 1, k->start_mark.column + 1);
 			goto fail;
 		}
-		if ((prev = msb__cnode_find(n, key))) {
-			rc = msb__error_set(MSB_EPARSE, "%s:%zu:%zu: duplicate key '%s' (first at line %zu)",
+		if ((prev = cfg__cnode_find(n, key))) {
+			rc = cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: duplicate key '%s' (first at line %zu)",
 			    l->name, k->start_mark.line + 1, k->start_mark.column + 1, key, prev->key_line);
 			goto fail;
 		}
 		rc = convert(&kid, l, yaml_document_get_node(l->doc, p->value), depth + 1);
 		if (rc < 0)
 			goto fail;
-		kid->key = msb__strdup(key);
+		kid->key = strdup(key);
 		kid->key_line = k->start_mark.line + 1;
 		kid->key_col = k->start_mark.column + 1;
-		if (!kid->key || (rc = msb__cnode_push(n, kid)) < 0) {
-			msb__cnode_free(kid);
-			rc = MSB_ENOMEM;
+		if (!kid->key || (rc = cfg__cnode_push(n, kid)) < 0) {
+			cfg__cnode_free(kid);
+			rc = cfg__nomem();
 			goto fail;
 		}
 	}
 	*out = n;
 	return 0;
 fail:
-	msb__cnode_free(n);
+	cfg__cnode_free(n);
 	return rc;
 }
 
-static int convert(msb__cnode **out, loader *l, yaml_node_t *yn, int depth)
+static int convert(cfg__cnode **out, loader *l, yaml_node_t *yn, int depth)
 {
 	if (!yn)
-		return msb__error_set(MSB_EPARSE, "%s: broken YAML document", l->name);
+		return cfg__error_set(MSB_EPARSE, "%s: broken YAML document", l->name);
 	if (depth > MAX_DEPTH || ++l->n_nodes > MAX_NODES)
 		return too_deep(l, yn);
 	switch (yn->type) {
@@ -146,7 +146,7 @@ static int convert(msb__cnode **out, loader *l, yaml_node_t *yn, int depth)
 	case YAML_MAPPING_NODE:
 		return convert_map(out, l, yn, depth);
 	default:
-		return msb__error_set(MSB_EPARSE, "%s:%zu:%zu: empty YAML node", l->name,
+		return cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: empty YAML node", l->name,
 		    yn->start_mark.line + 1, yn->start_mark.column + 1);
 	}
 }
@@ -156,19 +156,19 @@ static int syntax_error(const yaml_parser_t *p, const char *name)
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 
 	if (p->error == YAML_MEMORY_ERROR)
-		return msb__error_set(MSB_ENOMEM, "%s: out of memory while parsing YAML", name);
+		return cfg__error_set(MSB_ENOMEM, "%s: out of memory while parsing YAML", name);
 	if (p->error == YAML_READER_ERROR)
-		return msb__error_set(MSB_EPARSE, "%s: %s at byte %zu", name, problem,
+		return cfg__error_set(MSB_EPARSE, "%s: %s at byte %zu", name, problem,
 		    p->problem_offset);
 	if (p->context)
-		return msb__error_set(MSB_EPARSE, "%s:%zu:%zu: %s %s (line %zu)", name,
+		return cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: %s %s (line %zu)", name,
 		    p->problem_mark.line + 1, p->problem_mark.column + 1, problem, p->context,
 		    p->context_mark.line + 1);
-	return msb__error_set(MSB_EPARSE, "%s:%zu:%zu: %s", name, p->problem_mark.line + 1,
+	return cfg__error_set(MSB_EPARSE, "%s:%zu:%zu: %s", name, p->problem_mark.line + 1,
 	    p->problem_mark.column + 1, problem);
 }
 
-int msb__config_parse_yaml(msb__cnode **root, msb_config *cfg, const char *text, size_t len,
+int cfg__parse_yaml(cfg__cnode **root, cli_config *cfg, const char *text, size_t len,
     const char *name)
 {
 	yaml_parser_t parser;
@@ -178,11 +178,11 @@ int msb__config_parse_yaml(msb__cnode **root, msb_config *cfg, const char *text,
 	int rc;
 
 	*root = NULL;
-	l.name = msb__config_origin(cfg, name);
+	l.name = cfg__origin(cfg, name);
 	if (!l.name)
-		return MSB_ENOMEM;
+		return cfg__nomem();
 	if (!yaml_parser_initialize(&parser))
-		return msb__error_set(MSB_ENOMEM, "%s: out of memory", name);
+		return cfg__error_set(MSB_ENOMEM, "%s: out of memory", name);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		rc = syntax_error(&parser, l.name);
@@ -193,14 +193,14 @@ int msb__config_parse_yaml(msb__cnode **root, msb_config *cfg, const char *text,
 	l.n_nodes = 0;
 	top = yaml_document_get_root_node(&doc);
 	if (!top) {
-		*root = msb__cnode_new(MSB_CONFIG_MAP, l.name, 1, 1); /* empty file */
-		rc = *root ? 0 : MSB_ENOMEM;
+		*root = cfg__cnode_new(CLI_CONFIG_MAP, l.name, 1, 1); /* empty file */
+		rc = *root ? 0 : cfg__nomem();
 	} else if (top->type == YAML_SCALAR_NODE && top->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    msb__scalar_is_null_text((const char *)top->data.scalar.value)) {
-		*root = msb__cnode_new(MSB_CONFIG_MAP, l.name, 1, 1); /* a file holding only "~" */
-		rc = *root ? 0 : MSB_ENOMEM;
+	    cfg__scalar_is_null_text((const char *)top->data.scalar.value)) {
+		*root = cfg__cnode_new(CLI_CONFIG_MAP, l.name, 1, 1); /* a file holding only "~" */
+		rc = *root ? 0 : cfg__nomem();
 	} else if (top->type != YAML_MAPPING_NODE) {
-		rc = msb__error_set(MSB_EINVAL,
+		rc = cfg__error_set(MSB_EINVAL,
 		    "%s:%zu:%zu: a configuration is a mapping of sections (dataset, model, judge, "
 		    "run, report)", l.name, top->start_mark.line + 1, top->start_mark.column + 1);
 	} else {
@@ -214,13 +214,13 @@ int msb__config_parse_yaml(msb__cnode **root, msb_config *cfg, const char *text,
 		} else {
 			yaml_node_t *t = yaml_document_get_root_node(&extra);
 			if (t)
-				rc = msb__error_set(MSB_EPARSE,
+				rc = cfg__error_set(MSB_EPARSE,
 				    "%s:%zu:%zu: only one YAML document is allowed in a configuration",
 				    l.name, extra.start_mark.line + 1, extra.start_mark.column + 1);
 			yaml_document_delete(&extra);
 		}
 		if (rc < 0) {
-			msb__cnode_free(*root);
+			cfg__cnode_free(*root);
 			*root = NULL;
 		}
 	}

@@ -1,15 +1,14 @@
-/* lib/config/node.c - the configuration tree: nodes, path lookup, positions. */
+/* cli/config/node.c - the configuration tree: nodes, path lookup, positions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alloc.h"
-#include "core/error.h"
+#include "config/util.h"
 #include "config/node.h"
 
-msb__cnode *msb__cnode_new(int kind, const char *origin, size_t line, size_t col)
+cfg__cnode *cfg__cnode_new(int kind, const char *origin, size_t line, size_t col)
 {
-	msb__cnode *n = msb__calloc(1, sizeof *n);
+	cfg__cnode *n = calloc(1, sizeof *n);
 
 	if (!n)
 		return NULL;
@@ -20,27 +19,27 @@ msb__cnode *msb__cnode_new(int kind, const char *origin, size_t line, size_t col
 	return n;
 }
 
-void msb__cnode_free(msb__cnode *n)
+void cfg__cnode_free(cfg__cnode *n)
 {
 	size_t i;
 
 	if (!n)
 		return;
 	for (i = 0; i < n->n; i++)
-		msb__cnode_free(n->kids[i]);
-	msb__free(n->kids);
-	msb__free(n->text);
-	msb__free(n->key);
-	msb__free(n);
+		cfg__cnode_free(n->kids[i]);
+	free(n->kids);
+	free(n->text);
+	free(n->key);
+	free(n);
 }
 
-int msb__cnode_push(msb__cnode *parent, msb__cnode *child)
+int cfg__cnode_push(cfg__cnode *parent, cfg__cnode *child)
 {
 	if (parent->n == parent->cap) {
 		size_t cap = parent->cap ? parent->cap * 2 : 4;
-		msb__cnode **k = msb__reallocarray(parent->kids, cap, sizeof *k);
+		cfg__cnode **k = reallocarray(parent->kids, cap, sizeof *k);
 		if (!k)
-			return MSB_ENOMEM;
+			return cfg__nomem();
 		parent->kids = k;
 		parent->cap = cap;
 	}
@@ -48,11 +47,11 @@ int msb__cnode_push(msb__cnode *parent, msb__cnode *child)
 	return 0;
 }
 
-msb__cnode *msb__cnode_find(const msb__cnode *map, const char *key)
+cfg__cnode *cfg__cnode_find(const cfg__cnode *map, const char *key)
 {
 	size_t i;
 
-	if (!map || map->kind != MSB_CONFIG_MAP)
+	if (!map || map->kind != CLI_CONFIG_MAP)
 		return NULL;
 	for (i = 0; i < map->n; i++)
 		if (!strcmp(map->kids[i]->key, key))
@@ -60,12 +59,12 @@ msb__cnode *msb__cnode_find(const msb__cnode *map, const char *key)
 	return NULL;
 }
 
-int msb__cnode_is_null(const msb__cnode *n)
+int cfg__cnode_is_null(const cfg__cnode *n)
 {
-	return n && n->kind == MSB_CONFIG_SCALAR && !n->text;
+	return n && n->kind == CLI_CONFIG_SCALAR && !n->text;
 }
 
-const char *msb__config_origin(msb_config *cfg, const char *origin)
+const char *cfg__origin(cli_config *cfg, const char *origin)
 {
 	char **o, *s;
 	size_t i;
@@ -73,12 +72,12 @@ const char *msb__config_origin(msb_config *cfg, const char *origin)
 	for (i = 0; i < cfg->n_origins; i++)
 		if (!strcmp(cfg->origins[i], origin))
 			return cfg->origins[i];
-	s = msb__strdup(origin);
+	s = strdup(origin);
 	if (!s)
 		return NULL;
-	o = msb__reallocarray(cfg->origins, cfg->n_origins + 1, sizeof *o);
+	o = reallocarray(cfg->origins, cfg->n_origins + 1, sizeof *o);
 	if (!o) {
-		msb__free(s);
+		free(s);
 		return NULL;
 	}
 	cfg->origins = o;
@@ -102,9 +101,9 @@ static int component_index(const char *c, size_t len, size_t *out)
 	return 1;
 }
 
-msb__cnode *msb__config_lookup(const msb_config *cfg, const char *path)
+cfg__cnode *cfg__lookup(const cli_config *cfg, const char *path)
 {
-	msb__cnode *n;
+	cfg__cnode *n;
 	const char *p, *dot;
 
 	if (!cfg || !path)
@@ -114,11 +113,11 @@ msb__cnode *msb__config_lookup(const msb_config *cfg, const char *path)
 		return n;
 	for (p = path; n; p = dot + 1) {
 		size_t len, idx, i;
-		msb__cnode *next = NULL;
+		cfg__cnode *next = NULL;
 
 		dot = strchr(p, '.');
 		len = dot ? (size_t)(dot - p) : strlen(p);
-		if (n->kind == MSB_CONFIG_MAP) {
+		if (n->kind == CLI_CONFIG_MAP) {
 			for (i = 0; i < n->n; i++)
 				if (strlen(n->kids[i]->key) == len && !memcmp(n->kids[i]->key, p, len)) {
 					next = n->kids[i];
@@ -126,7 +125,7 @@ msb__cnode *msb__config_lookup(const msb_config *cfg, const char *path)
 				}
 		}
 		if (!next && component_index(p, len, &idx)) {
-			if (n->kind == MSB_CONFIG_LIST)
+			if (n->kind == CLI_CONFIG_LIST)
 				next = idx < n->n ? n->kids[idx] : NULL;
 			else if (idx == 0)
 				next = n;
@@ -146,12 +145,12 @@ static void where(char *buf, size_t size, const char *origin, size_t line, size_
 		snprintf(buf, size, "%s", origin ? origin : "<config>");
 }
 
-void msb__cnode_where(char *buf, size_t size, const msb__cnode *n)
+void cfg__cnode_where(char *buf, size_t size, const cfg__cnode *n)
 {
 	where(buf, size, n->origin, n->line, n->col);
 }
 
-void msb__cnode_key_where(char *buf, size_t size, const msb__cnode *n)
+void cfg__cnode_key_where(char *buf, size_t size, const cfg__cnode *n)
 {
 	if (n->key_line)
 		where(buf, size, n->origin, n->key_line, n->key_col);

@@ -1,5 +1,5 @@
 /*
- * lib/config/json.c - a configuration as JSON for run.json: typed by the
+ * cli/config/json.c - a configuration as JSON for run.json: typed by the
  * schema, lists normalised, secrets redacted.
  */
 #include <ctype.h>
@@ -9,17 +9,14 @@
 
 #include <jansson.h>
 
-#include "medsafety/config.h"
-#include "core/alloc.h"
-#include "core/error.h"
-#include "core/jsonmem.h"
-#include "core/redact.h"
+#include "config/config.h"
+#include "config/util.h"
 #include "config/node.h"
 #include "config/schema.h"
 
 #define REDACTED "<redacted>"
 
-static json_t *node_json(const msb__cnode *n, const msb__skey *k);
+static json_t *node_json(const cfg__cnode *n, const cfg__skey *k);
 
 /* Header names whose values carry credentials. */
 static int secret_header(const char *name)
@@ -42,18 +39,18 @@ static int secret_header(const char *name)
 	}
 }
 
-static json_t *split_list(const msb__cnode *n, int ints)
+static json_t *split_list(const cfg__cnode *n, int ints)
 {
 	json_t *arr = json_array();
 	size_t i;
 
 	if (!arr)
 		return NULL;
-	if (n->kind == MSB_CONFIG_LIST) {
+	if (n->kind == CLI_CONFIG_LIST) {
 		for (i = 0; i < n->n; i++) {
 			const char *t = n->kids[i]->text ? n->kids[i]->text : "";
 			long long v;
-			json_t *j = ints && msb__scalar_int(&v, t) == 0 ? json_integer(v) : json_string(t);
+			json_t *j = ints && cfg__scalar_int(&v, t) == 0 ? json_integer(v) : json_string(t);
 			if (!j || json_array_append_new(arr, j) < 0)
 				goto fail;
 		}
@@ -64,7 +61,7 @@ static json_t *split_list(const msb__cnode *n, int ints)
 		char tmp[256];
 		size_t len;
 		do {
-			p = msb__comma_item(p, &item, &len);
+			p = cfg__comma_item(p, &item, &len);
 			if (len) {
 				long long v;
 				json_t *j;
@@ -72,7 +69,7 @@ static json_t *split_list(const msb__cnode *n, int ints)
 					len = sizeof tmp - 1;
 				memcpy(tmp, item, len);
 				tmp[len] = '\0';
-				j = ints && msb__scalar_int(&v, tmp) == 0 ? json_integer(v) : json_string(tmp);
+				j = ints && cfg__scalar_int(&v, tmp) == 0 ? json_integer(v) : json_string(tmp);
 				if (!j || json_array_append_new(arr, j) < 0)
 					goto fail;
 			}
@@ -84,7 +81,7 @@ fail:
 	return NULL;
 }
 
-static json_t *scalar_json(const msb__cnode *n, const msb__skey *k)
+static json_t *scalar_json(const cfg__cnode *n, const cfg__skey *k)
 {
 	long long iv;
 	double dv;
@@ -93,28 +90,28 @@ static json_t *scalar_json(const msb__cnode *n, const msb__skey *k)
 	if (!n->text)
 		return json_null();
 	switch (k ? k->type : 0) {
-	case MSB__T_INT:
-		if (msb__scalar_int(&iv, n->text) == 0)
+	case CFG__T_INT:
+		if (cfg__scalar_int(&iv, n->text) == 0)
 			return json_integer(iv);
 		break;
-	case MSB__T_DOUBLE:
-		if (msb__scalar_double(&dv, n->text) == 0)
+	case CFG__T_DOUBLE:
+		if (cfg__scalar_double(&dv, n->text) == 0)
 			return json_real(dv);
 		break;
-	case MSB__T_BOOL:
-		if (msb__scalar_bool(&bv, n->text) == 0)
+	case CFG__T_BOOL:
+		if (cfg__scalar_bool(&bv, n->text) == 0)
 			return json_boolean(bv);
 		break;
-	case MSB__T_CLEAN:
-		if (!n->quoted && msb__scalar_bool(&bv, n->text) == 0)
+	case CFG__T_CLEAN:
+		if (!n->quoted && cfg__scalar_bool(&bv, n->text) == 0)
 			return json_boolean(bv);
 		return split_list(n, 0);
-	case MSB__T_STRLIST:
-	case MSB__T_ENUMLIST:
+	case CFG__T_STRLIST:
+	case CFG__T_ENUMLIST:
 		return split_list(n, 0);
-	case MSB__T_INTLIST:
+	case CFG__T_INTLIST:
 		return split_list(n, 1);
-	case MSB__T_SECRET:
+	case CFG__T_SECRET:
 		return json_string(REDACTED);
 	default:
 		break;
@@ -122,9 +119,9 @@ static json_t *scalar_json(const msb__cnode *n, const msb__skey *k)
 	return json_string(n->text);
 }
 
-static const msb__skey *kid_schema(const msb__skey *k, const char *name)
+static const cfg__skey *kid_schema(const cfg__skey *k, const char *name)
 {
-	const msb__skey *c;
+	const cfg__skey *c;
 
 	if (!k || !k->kids)
 		return NULL;
@@ -134,24 +131,24 @@ static const msb__skey *kid_schema(const msb__skey *k, const char *name)
 	return NULL;
 }
 
-static int add_pair(json_t *obj, const msb__cnode *kid, const msb__skey *k)
+static int add_pair(json_t *obj, const cfg__cnode *kid, const cfg__skey *k)
 {
-	const msb__skey *ks = kid_schema(k, kid->key);
+	const cfg__skey *ks = kid_schema(k, kid->key);
 	json_t *j;
 
 	size_t kl = strlen(kid->key);
 
-	if (k && k->type == MSB__T_STRMAP)
+	if (k && k->type == CFG__T_STRMAP)
 		/* every header value but those of harmless names (Accept, ...): see core/redact.c */
-		j = secret_header(kid->key) || !msb__redact_header_harmless(kid->key) ?
+		j = secret_header(kid->key) || !cfg__header_harmless(kid->key) ?
 		    json_string(REDACTED) : kid->text ? json_string(kid->text) : json_null();
-	else if (msb__schema_secret_name(kid->key) || (ks && ks->type == MSB__T_SECRET))
+	else if (cfg__schema_secret_name(kid->key) || (ks && ks->type == CFG__T_SECRET))
 		j = json_string(REDACTED);
 	else if (kl >= 3 && !strcasecmp(kid->key + kl - 3, "url") && kid->text) {
 		/* a URL's user:password and query values (?api-key=) are credentials */
-		char *clean = msb__redact_url(kid->text);
+		char *clean = cfg__redact_url(kid->text);
 		j = clean ? json_string(clean) : NULL;
-		msb__free(clean);
+		free(clean);
 	} else
 		j = node_json(kid, ks);
 	if (!j || json_object_set_new(obj, kid->key, j) < 0)
@@ -165,17 +162,17 @@ static int add_pair(json_t *obj, const msb__cnode *kid, const msb__skey *k)
  * the flags used, so two run.json files compare line by line; keys the
  * schema does not know (header names) keep their own order.
  */
-static json_t *map_json(const msb__cnode *n, const msb__skey *k)
+static json_t *map_json(const cfg__cnode *n, const cfg__skey *k)
 {
 	json_t *obj = json_object();
-	const msb__skey *c;
+	const cfg__skey *c;
 	size_t i;
 
 	if (!obj)
 		return NULL;
 	if (k && k->kids) {
 		for (c = k->kids; c->name; c++) {
-			const msb__cnode *kid = msb__cnode_find(n, c->name);
+			const cfg__cnode *kid = cfg__cnode_find(n, c->name);
 			if (kid && add_pair(obj, kid, k) < 0)
 				goto fail;
 		}
@@ -192,21 +189,21 @@ fail:
 	return NULL;
 }
 
-static json_t *node_json(const msb__cnode *n, const msb__skey *k)
+static json_t *node_json(const cfg__cnode *n, const cfg__skey *k)
 {
 	size_t i;
 
-	if (n->kind == MSB_CONFIG_SCALAR)
+	if (n->kind == CLI_CONFIG_SCALAR)
 		return scalar_json(n, k);
-	if (n->kind == MSB_CONFIG_MAP)
+	if (n->kind == CLI_CONFIG_MAP)
 		return map_json(n, k);
-	if (k && (k->type == MSB__T_STRLIST || k->type == MSB__T_INTLIST ||
-	    k->type == MSB__T_ENUMLIST || k->type == MSB__T_CLEAN))
-		return split_list(n, k->type == MSB__T_INTLIST);
+	if (k && (k->type == CFG__T_STRLIST || k->type == CFG__T_INTLIST ||
+	    k->type == CFG__T_ENUMLIST || k->type == CFG__T_CLEAN))
+		return split_list(n, k->type == CFG__T_INTLIST);
 	{
 		json_t *arr = json_array();
 		/* a jury: each item is a judge mapping; any other list: untyped items */
-		const msb__skey *item = k && k->type == MSB__T_JUDGES ? k : NULL;
+		const cfg__skey *item = k && k->type == CFG__T_JUDGES ? k : NULL;
 		if (!arr)
 			return NULL;
 		for (i = 0; i < n->n; i++) {
@@ -220,22 +217,21 @@ static json_t *node_json(const msb__cnode *n, const msb__skey *k)
 	}
 }
 
-int msb_config_to_json(char **out, const msb_config *cfg)
+int cli_config_to_json(char **out, const cli_config *cfg)
 {
 	json_t *root;
 	char *text;
 
 	if (!out || !cfg)
-		return msb__error_set(MSB_EINVAL, "msb_config_to_json: NULL argument");
+		return cfg__error_set(MSB_EINVAL, "cli_config_to_json: NULL argument");
 	*out = NULL;
-	root = node_json(cfg->root, msb__schema_root());
+	root = node_json(cfg->root, cfg__schema_root());
 	if (!root)
-		return msb__error_set(MSB_ENOMEM, "msb_config_to_json: out of memory");
+		return cfg__error_set(MSB_ENOMEM, "cli_config_to_json: out of memory");
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	if (!text)
-		return msb__error_set(MSB_ENOMEM, "msb_config_to_json: out of memory");
-	*out = msb__strdup(text);
-	msb__json_free(text);
-	return *out ? 0 : MSB_ENOMEM;
+		return cfg__error_set(MSB_ENOMEM, "cli_config_to_json: out of memory");
+	*out = text; /* jansson's default allocator: the command installs no other */
+	return 0;
 }
