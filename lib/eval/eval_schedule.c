@@ -1,427 +1,26 @@
 /*
- * lib/eval/eval.c - the run handle and its event loop.
- *
- * One thread (the caller of msb_eval_run) owns the schedule: it starts
- * work units, submits to asynchronous backends and judges and polls
- * them, hands synchronous calls to the worker pool, moves each response
- * on to the judge as soon as it arrives, and hands finished units to the
- * journal writer. Everything the loop owns is touched by it alone; the
- * workers and the writer meet it only through locked task queues.
+ * lib/eval/eval_schedule.c - layer 7 of the runner: what runs next. It
+ * starts work units within the concurrency windows, the budget and the
+ * cap on live tasks, takes stored answers and cached results, moves each
+ * answer on to the judge, retries, holds back a stage's failures until
+ * its first success, and hands finished units to the journal's queue.
+ * Everything here runs on the loop's thread (eval_run.c).
  */
-#include <errno.h>
-#include <poll.h>
-#include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
-#include "medsafety/sys/backend.h"
-#include "medsafety/sys/judge.h"
-#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "core/fileio.h"
-#include "core/sha256.h"
 #include "backend/backend.h"
 #include "judge/judge.h"
 #include "dataset/dataset.h"
-#include "eval/eval.h"
-
-static int dup_opt(char **dst, const char *src)
-{
-	return msb__strdup_opt(dst, src) ? MSB_ENOMEM : 0;
-}
-
-/* run.json's dataset hash: the dataset module's provenance hash */
-static int set_dataset_hash(msb_eval *ev, const msb_dataset *ds)
-{
-	char *hex;
-	int rc = msb_dataset_hash(ds, &hex);
-
-	if (rc)
-		return rc;
-	memcpy(ev->dataset_hash, hex, 65);
-	msb_free(hex);
-	return 0;
-}
-
-int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *opts)
-{
-	msb_eval *ev;
-	int rc;
-
-	if (!out)
-		return msb__error_set(MSB_EINVAL, "msb_eval_new: NULL out");
-	*out = NULL;
-	if (!ds || !backend)
-		return msb__error_set(MSB_EINVAL, "msb_eval_new: a dataset and a backend are needed");
-	if ((rc = msb__check_version(opts, MSB_EVAL_OPTIONS_VERSION, "msb_eval_options")))
-		return rc;
-	ev = msb__calloc(1, sizeof *ev);
-	if (!ev)
-		return MSB_ENOMEM;
-	msb__eval_options_effective(&ev->o, opts); /* options.c: by version, every field explicit */
-	ev->efd = -1;
-	ev->lock_fd = -1;
-	ev->journal.fd = -1;
-	ev->loop_epfd = -1;
-	ev->answers_fd = -1;
-	if (!ev->o.dry_run && !ev->o.out_dir) {
-		msb__free(ev);
-		return msb__error_set(MSB_EINVAL, "msb_eval_new: out_dir is required (unless dry_run)");
-	}
-	if (ev->o.concurrency <= 0)
-		ev->o.concurrency = 16;
-	if (ev->o.judge_concurrency <= 0)
-		ev->o.judge_concurrency = 16;
-	if (ev->o.epochs <= 0)
-		ev->o.epochs = 1;
-	if (ev->o.retries < 0)
-		ev->o.retries = 0;
-	if (ev->o.progress_interval_ms <= 0)
-		ev->o.progress_interval_ms = 500;
-	if (ev->o.fsync_interval_ms < 0)
-		ev->o.fsync_interval_ms = 1000;
-	if (ev->o.cancel_grace_ms < 0)
-		ev->o.cancel_grace_ms = 0;
-	if (dup_opt(&ev->out_dir, ev->o.out_dir) || dup_opt(&ev->cache_dir, ev->o.cache_dir) ||
-	    dup_opt(&ev->system_prompt,
-	        ev->o.system_prompt ? ev->o.system_prompt : MSB_EVAL_DEFAULT_SYSTEM_PROMPT)) {
-		msb_eval_free(ev);
-		return MSB_ENOMEM;
-	}
-	ev->o.out_dir = ev->out_dir;
-	ev->o.cache_dir = ev->cache_dir;
-	ev->o.system_prompt = ev->system_prompt;
-	if (ev->o.config_json) {
-		json_error_t jerr;
-		ev->config = json_loads(ev->o.config_json, 0, &jerr);
-		if (!json_is_object(ev->config)) {
-			int parsed = ev->config != NULL;
-			msb_eval_free(ev);
-			if (parsed)
-				return msb__error_set(MSB_EINVAL,
-				    "msb_eval_new: config_json is JSON but not an object");
-			return msb__error_set(MSB_EINVAL,
-			    "msb_eval_new: config_json is not valid JSON: %s at position %d",
-			    jerr.text, jerr.position);
-		}
-	}
-	ev->o.config_json = NULL; /* not kept: ev->config holds it */
-	ev->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (ev->efd < 0) {
-		msb_eval_free(ev);
-		return msb__error_set(MSB_EIO, "msb_eval_new: eventfd: %s", strerror(errno));
-	}
-	if (pthread_mutex_init(&ev->mu, NULL) || pthread_mutex_init(&ev->pmu, NULL) ||
-	    pthread_cond_init(&ev->pcond, NULL)) {
-		msb_eval_free(ev);
-		return msb__error_set(MSB_ERROR, "msb_eval_new: cannot create locks");
-	}
-	ev->ds = msb__dataset_ref(ds);
-	ev->backend = msb__backend_ref(backend);
-	ev->judge = judge ? msb__judge_ref(judge) : NULL;
-	ev->backend_async = msb_backend_is_async(backend);
-	ev->judge_async = judge && msb_judge_is_async(judge);
-	ev->judge_inline = judge && !ev->judge_async && (judge->vt.flags & MSB_JUDGE_INLINE) &&
-	    (judge->vt.flags & MSB_JUDGE_THREADSAFE);
-	ev->n_items = msb_dataset_count(ds);
-	ev->total = ev->n_items * (size_t)ev->o.epochs;
-	ev->cap = 2 * (size_t)(ev->o.concurrency + ev->o.judge_concurrency) + 1024;
-	ev->st.version = MSB_EVAL_STATS_VERSION;
-	ev->st.total = ev->total;
-	msb__cache_key_base(ev);
-	if ((rc = set_dataset_hash(ev, ds)) || (rc = msb__eval_config_hash(ev)) ||
-	    (rc = msb__eval_windows(ev))) {
-		msb_eval_free(ev);
-		return rc;
-	}
-	*out = ev;
-	return 0;
-}
-
-void msb_eval_cancel(msb_eval *ev)
-{
-	int saved = errno; /* a signal handler must leave errno alone */
-	uint64_t one = 1;
-
-	if (!ev)
-		return;
-	__atomic_store_n(&ev->cancel, 1, __ATOMIC_SEQ_CST);
-	if (write(ev->efd, &one, sizeof one) < 0) {
-		/* the counter is full: the loop is awake anyway */
-	}
-	errno = saved;
-}
-
-int msb__eval_cancelled(const msb_eval *ev)
-{
-	return __atomic_load_n(&ev->cancel, __ATOMIC_SEQ_CST);
-}
-
-void msb__loop_wake(msb_eval *ev)
-{
-	uint64_t one = 1;
-
-	if (write(ev->efd, &one, sizeof one) < 0) {
-		/* full counter: already awake */
-	}
-	if (__atomic_load_n(&ev->in_async_poll, __ATOMIC_SEQ_CST)) {
-		if (ev->backend_async)
-			msb_backend_wakeup(ev->backend);
-		if (ev->judge_async)
-			msb_judge_wakeup(ev->judge);
-	}
-}
-
-void msb__task_free(msb__task *t)
-{
-	if (!t)
-		return;
-	msb_completion_free(t->c);
-	msb_verdict_free(t->v);
-	msb__free(t);
-}
-
-static void free_queue(msb__taskq *q)
-{
-	msb__task *t;
-
-	while ((t = msb__taskq_pop(q)))
-		msb__task_free(t);
-}
-
-void msb_eval_free(msb_eval *ev)
-{
-	msb__task *t;
-
-	if (!ev)
-		return;
-	msb__pool_stop(ev); /* joins workers: waits for running host callbacks */
-	if (ev->journal.started)
-		msb__journal_stop(&ev->journal);
-	/* tasks abandoned inside an asynchronous backend: it must not call back any more */
-	while ((t = ev->async_head)) {
-		ev->async_head = t->anext;
-		msb__task_free(t);
-	}
-	if (ev->backend || ev->judge) {
-		free_queue(&ev->judge_wait);
-		free_queue(&ev->held_model);
-		free_queue(&ev->held_judge);
-		free_queue(&ev->finished);
-		free_queue(&ev->completed);
-		free_queue(&ev->jobs);
-		pthread_mutex_destroy(&ev->mu);
-		pthread_mutex_destroy(&ev->pmu);
-		pthread_cond_destroy(&ev->pcond);
-	}
-	if (ev->efd >= 0)
-		close(ev->efd);
-	if (ev->loop_epfd >= 0)
-		close(ev->loop_epfd);
-	msb__answers_close(ev);
-	if (ev->model_key_base_ok)
-		msb_sha256_discard(&ev->model_key_base);
-	if (ev->lock_fd >= 0)
-		close(ev->lock_fd);
-	msb_judge_free(ev->judge);
-	msb_backend_free(ev->backend);
-	msb_dataset_free((msb_dataset *)ev->ds);
-	msb__free(ev->done);
-	msb__free(ev->out_dir);
-	msb__free(ev->cache_dir);
-	msb__free(ev->batch_verdicts);
-	msb__free(ev->system_prompt);
-	json_decref(ev->config);
-	msb__tally_dispose(&ev->tally);
-	msb__free(ev);
-}
-
-const char *msb_eval_config_hash(const msb_eval *ev)
-{
-	return ev ? ev->config_hash : NULL;
-}
-
-int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
-{
-	int rc;
-
-	if (!ev || !out)
-		return msb__error_set(MSB_EINVAL, "msb_eval_get_stats: NULL argument");
-	if ((rc = msb__check_version(out, MSB_EVAL_STATS_VERSION, "msb_eval_stats")))
-		return rc;
-	*out = ev->st;
-	return 0;
-}
-
-/* ---- building requests ---- */
-
-void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
-{
-	msb_request_init(r, MSB_REQUEST_VERSION);
-	r->id = msb_item_id(t->item);
-	r->system = ev->system_prompt[0] ? ev->system_prompt : NULL;
-	r->prompt = msb_item_prompt(t->item);
-	r->reference = msb_item_reference(t->item);
-	r->max_tokens = ev->o.max_tokens;
-	r->temperature = ev->o.temperature;
-	r->top_p = ev->o.top_p;
-	if (ev->o.has_seed || ev->o.epochs > 1) {
-		r->has_seed = 1;
-		r->seed = ev->o.seed + t->sample;
-	}
-	r->sample_index = t->sample;
-}
-
-static void build_judge_input(const msb__task *t, msb_judge_input *in)
-{
-	msb_judge_input_init(in, MSB_JUDGE_INPUT_VERSION);
-	in->id = msb_item_id(t->item);
-	in->prompt = msb_item_prompt(t->item);
-	in->response = msb_completion_text(t->c);
-	in->principle = msb_item_principle(t->item);
-	in->category = msb_item_category(t->item);
-	in->source = msb_item_source(t->item);
-}
-
-/* Run one stage synchronously (on a worker thread). */
-
-void msb__task_run_sync(msb__task *t)
-{
-	msb_eval *ev = t->ev;
-
-	if (t->stage == STAGE_MODEL) {
-		msb_request r;
-		msb_completion *c = NULL;
-		msb__eval_build_request(ev, t, &r);
-		t->status = msb_backend_generate(ev->backend, &r, &c);
-		msb_completion_free(t->c);
-		t->c = c;
-	} else {
-		msb_judge_input in;
-		msb_verdict *v = NULL;
-		build_judge_input(t, &in);
-		t->status = msb_judge_evaluate(ev->judge, &in, &v);
-		msb_verdict_free(t->v);
-		t->v = v;
-	}
-}
-
-/* ---- asynchronous stages ---- */
-
-static void async_link(msb_eval *ev, msb__task *t)
-{
-	t->aprev = NULL;
-	t->anext = ev->async_head;
-	if (ev->async_head)
-		ev->async_head->aprev = t;
-	ev->async_head = t;
-}
-
-static void async_unlink(msb_eval *ev, msb__task *t)
-{
-	if (t->aprev)
-		t->aprev->anext = t->anext;
-	else
-		ev->async_head = t->anext;
-	if (t->anext)
-		t->anext->aprev = t->aprev;
-	t->aprev = t->anext = NULL;
-}
-
-static void completed_push(msb_eval *ev, msb__task *t)
-{
-	pthread_mutex_lock(&ev->mu);
-	msb__taskq_push(&ev->completed, t);
-	pthread_mutex_unlock(&ev->mu);
-}
-
-/* Called from inside msb_backend_poll, on the loop thread. */
-static void on_model_done(msb_completion *c, int status, void *ctx)
-{
-	msb__task *t = ctx;
-	(void)c;
-	async_unlink(t->ev, t);
-	t->ev->async_model_inflight--;
-	if (msb_completion_latency_ms(t->c) <= 0)
-		msb_completion_set_latency_ms(t->c, msb__now_ms() - t->t0);
-	if (msb_completion_attempts(t->c) <= 0)
-		msb_completion_set_attempts(t->c, 1);
-	t->status = msb__completion_settle(t->c, status);
-	completed_push(t->ev, t);
-}
-
-static void on_judge_done(msb_verdict *v, int status, void *ctx)
-{
-	msb__task *t = ctx;
-	(void)v;
-	async_unlink(t->ev, t);
-	t->ev->async_judge_inflight--;
-	if (msb_verdict_latency_ms(t->v) <= 0)
-		msb_verdict_set_latency_ms(t->v, msb__now_ms() - t->t0);
-	if (msb_verdict_attempts(t->v) <= 0)
-		msb_verdict_set_attempts(t->v, 1);
-	t->status = msb__verdict_settle(t->v, status);
-	completed_push(t->ev, t);
-}
-
-static void submit_async(msb_eval *ev, msb__task *t)
-{
-	int rc;
-
-	async_link(ev, t);
-	if (t->stage == STAGE_MODEL) {
-		msb_request r;
-		msb_completion_free(t->c);
-		t->c = NULL;
-		if ((rc = msb_completion_new(&t->c))) {
-			async_unlink(ev, t);
-			t->status = rc;
-			completed_push(ev, t);
-			return;
-		}
-		msb__eval_build_request(ev, t, &r);
-		ev->async_model_inflight++;
-		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
-		if (rc < 0) { /* failed at once: `done` will not come */
-			async_unlink(ev, t);
-			ev->async_model_inflight--;
-			t->status = msb__completion_settle(t->c, rc);
-			completed_push(ev, t);
-		}
-	} else {
-		msb_judge_input in;
-		msb_verdict_free(t->v);
-		t->v = NULL;
-		if ((rc = msb_verdict_new(&t->v))) {
-			async_unlink(ev, t);
-			t->status = rc;
-			completed_push(ev, t);
-			return;
-		}
-		build_judge_input(t, &in);
-		ev->async_judge_inflight++;
-		rc = msb_judge_submit(ev->judge, &in, t->v, on_judge_done, t);
-		if (rc < 0) {
-			async_unlink(ev, t);
-			ev->async_judge_inflight--;
-			t->status = msb__verdict_settle(t->v, rc);
-			completed_push(ev, t);
-		}
-	}
-}
-
-/* ---- scheduling ---- */
-
-int msb__eval_stopping(const msb_eval *ev)
-{
-	return msb__eval_cancelled(ev) || ev->budget_hit || ev->stop_rc;
-}
+#include "eval/eval_cache.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_pool.h"
+#include "eval/eval_request.h"
+#include "eval/eval_schedule.h"
+#include "eval/eval_stage.h"
+#include "eval/eval_state.h"
 
 static void finish_task(msb_eval *ev, msb__task *t)
 {
@@ -443,7 +42,7 @@ static void start_stage(msb_eval *ev, msb__task *t)
 		ev->st.model_requests++;
 		ev->model_inflight++;
 		if (ev->backend_async)
-			submit_async(ev, t);
+			msb__task_submit_async(ev, t);
 		else
 			msb__pool_push(ev, t);
 	} else {
@@ -451,10 +50,10 @@ static void start_stage(msb_eval *ev, msb__task *t)
 		ev->st.judge_requests++;
 		ev->judge_inflight++;
 		if (ev->judge_async) {
-			submit_async(ev, t);
+			msb__task_submit_async(ev, t);
 		} else if (ev->judge_inline) {
 			msb__task_run_sync(t); /* a fast judge: no hop to a worker and back */
-			completed_push(ev, t);
+			msb__eval_completed_push(ev, t);
 		} else {
 			msb__pool_push(ev, t);
 		}
@@ -572,7 +171,7 @@ void msb__eval_handle(msb_eval *ev, msb__task *t)
 		if (t->status == 0 && ev->cache_dir) {
 			msb_judge_input in;
 			char key[65];
-			build_judge_input(t, &in);
+			msb__eval_build_judge_input(t, &in);
 			msb__cache_judge_key(ev, &in, key);
 			msb__cache_put_judge(ev->cache_dir, key, t->v);
 		}
@@ -629,7 +228,7 @@ static int judge_from_cache(msb_eval *ev, msb__task *t)
 
 	if (!ev->cache_dir && !ev->batch_verdicts)
 		return 0;
-	build_judge_input(t, &in);
+	msb__eval_build_judge_input(t, &in);
 	msb__cache_judge_key(ev, &in, key);
 	if (msb_verdict_new(&t->v))
 		return 0;
