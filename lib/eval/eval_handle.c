@@ -61,7 +61,7 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 	ev = msb__calloc(1, sizeof *ev);
 	if (!ev)
 		return MSB_ENOMEM;
-	msb__eval_options_effective(&ev->o, opts); /* options.c: by version, every field explicit */
+	msb__eval_options_effective(&ev->o, opts); /* eval_options.c: by version, every field explicit */
 	ev->efd = -1;
 	ev->lock_fd = -1;
 	ev->journal.fd = -1;
