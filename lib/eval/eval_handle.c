@@ -71,20 +71,6 @@ int msb_eval_new(msb_eval **out, const msb_dataset *ds, msb_backend *backend, ms
 		msb__free(ev);
 		return msb__error_set(MSB_EINVAL, "msb_eval_new: out_dir is required (unless dry_run)");
 	}
-	if (ev->o.concurrency <= 0)
-		ev->o.concurrency = 16;
-	if (ev->o.judge_concurrency <= 0)
-		ev->o.judge_concurrency = 16;
-	if (ev->o.epochs <= 0)
-		ev->o.epochs = 1;
-	if (ev->o.retries < 0)
-		ev->o.retries = 0;
-	if (ev->o.progress_interval_ms <= 0)
-		ev->o.progress_interval_ms = 500;
-	if (ev->o.fsync_interval_ms < 0)
-		ev->o.fsync_interval_ms = 1000;
-	if (ev->o.cancel_grace_ms < 0)
-		ev->o.cancel_grace_ms = 0;
 	if (dup_opt(&ev->out_dir, ev->o.out_dir) || dup_opt(&ev->cache_dir, ev->o.cache_dir) ||
 	    dup_opt(&ev->system_prompt,
 	        ev->o.system_prompt ? ev->o.system_prompt : MSB_EVAL_DEFAULT_SYSTEM_PROMPT)) {
