@@ -1,7 +1,8 @@
 /*
  * lib/eval/eval_simple.c - the top layer of the runner: msb_eval_run_simple,
  * one call that makes the handle, runs it, and finishes the folder
- * (summary.json and the reports) as it promises. Public calls only.
+ * (summary.json and the reports) as it promises: the public calls, and
+ * the handle's state for whether the run got as far as its run.json.
  */
 #include <stdio.h>
 #include <string.h>

@@ -36,6 +36,12 @@ LAYERS = [
     ("finish", ["eval_summary.c", "eval_simple.c"]),
 ]
 
+# a file not listed by name: its layer from its name (a new batch provider, e.g.
+# batch_anthropic.c, sits with batch_openai.c)
+PATTERNS = [
+    (re.compile(r"^batch_[a-z0-9_]+\.c$"), "parts"),
+]
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"eval/([^"]+)"', re.M)
 
 
@@ -54,6 +60,9 @@ def check(evaldir):
     for f in sorted(os.listdir(evaldir)):
         if not f.endswith((".c", ".h")):
             continue
+        for pat, name in PATTERNS:
+            if f not in where and pat.match(f):
+                where[f] = next((i, n) for i, (n, _) in enumerate(LAYERS) if n == name)
         if f not in where:
             problems.append(f"lib/eval/{f}: not in a layer (add it to LAYERS in "
                             f"tests/checks/eval_layers.py and to docs/architecture.md)")
@@ -97,6 +106,17 @@ def self_test(srcdir):
         # the same layer and lower layers are fine: schedule includes stage and pool
         if check(copy):
             failures.append("restored copy should pass")
+        # a new batch provider is placed by its name, and held to that layer
+        prov = os.path.join(copy, "batch_other.c")
+        with open(prov, "w", encoding="utf-8") as fh:
+            fh.write('#include "eval/batch.h"\n#include "eval/eval_state.h"\n')
+        if check(copy):
+            failures.append(f"batch_other.c should sit with batch_openai.c: {check(copy)}")
+        with open(prov, "a", encoding="utf-8") as fh:
+            fh.write('#include "eval/eval_schedule.h"\n')
+        if not any("batch_other.c" in p and "'schedule'" in p for p in check(copy)):
+            failures.append("batch_other.c including the schedule was not reported")
+        os.remove(prov)
         # a file nobody placed
         with open(os.path.join(copy, "eval_new_part.c"), "w", encoding="utf-8") as fh:
             fh.write('#include "eval/eval_state.h"\n')
