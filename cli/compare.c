@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <medsafety/medsafety.h>
 
 #include "benign.h"
@@ -133,29 +132,35 @@ static void print_groups(const msb_comparison *cmp, msb_compare_group *overall, 
 }
 
 /* RUN's run.json (RUN a folder, or a results file in one); NULL when absent or unreadable. */
-static json_t *run_info(const char *run)
+static msb_run_info *run_info(const char *run)
 {
 	char path[4200];
 	struct stat st;
 	const char *slash;
+	msb_run_info *ri = NULL;
 
 	if (stat(run, &st) == 0 && S_ISDIR(st.st_mode))
-		snprintf(path, sizeof path, "%s/run.json", run);
+		snprintf(path, sizeof path, "%s", run);
 	else if ((slash = strrchr(run, '/')))
-		snprintf(path, sizeof path, "%.*s/run.json", (int)(slash - run), run);
+		snprintf(path, sizeof path, "%.*s", (int)(slash - run), run);
 	else
-		snprintf(path, sizeof path, "run.json");
-	return json_load_file(path, 0, NULL);
+		snprintf(path, sizeof path, ".");
+	msb_run_info_open(&ri, path);
+	return ri;
 }
 
-/* The text of a.b in o, or "" when JSON null, or NULL when absent. */
-static const char *field(json_t *o, const char *a, const char *b)
+/* The member at path as JSON text (JSON null as "", the empty string's), or NULL when absent. */
+static char *field(const msb_run_info *ri, const char *path)
 {
-	json_t *v = json_object_get(json_object_get(o, a), b);
+	char *v = NULL;
 
-	if (json_is_null(v))
-		return "";
-	return json_string_value(v);
+	if (msb_run_info_member_json(&v, ri, path) < 0)
+		return NULL;
+	if (!strcmp(v, "null"))
+		v[0] = '\0';
+	else if (!strcmp(v, "\"\""))
+		v[0] = '\0';
+	return v;
 }
 
 /*
@@ -166,14 +171,14 @@ static const char *field(json_t *o, const char *a, const char *b)
  */
 static int check_gate(const char *run_a, const char *run_b, const msb_comparison *cmp)
 {
-	static const char *const what[][3] = {
-		{ "judge", "name", "judge" },
-		{ "judge", "config_hash", "judge template, policy or settings" },
-		{ "dataset", "hash", "dataset" },
-		{ "model", "system_prompt", "system prompt" },
+	static const char *const what[][2] = {
+		{ "judge.name", "judge" },
+		{ "judge.config_hash", "judge template, policy or settings" },
+		{ "dataset.hash", "dataset" },
+		{ "model.system_prompt", "system prompt" },
 	};
 	msb_compare_group g;
-	json_t *ia = run_info(run_a), *ib = run_info(run_b);
+	msb_run_info *ia = run_info(run_a), *ib = run_info(run_b);
 	int bad = 0;
 	size_t i;
 
@@ -193,18 +198,20 @@ static int check_gate(const char *run_a, const char *run_b, const msb_comparison
 		    "the same judge, dataset and system prompt\n", !ia ? run_a : run_b);
 	} else {
 		for (i = 0; i < sizeof what / sizeof what[0]; i++) {
-			const char *x = field(ia, what[i][0], what[i][1]);
-			const char *y = field(ib, what[i][0], what[i][1]);
+			char *x = field(ia, what[i][0]);
+			char *y = field(ib, what[i][0]);
 
 			if (x && y && strcmp(x, y)) {
-				fprintf(stderr, PROG ": warning: the runs differ in %s (%s.%s)\n", what[i][2],
-				    what[i][0], what[i][1]);
+				fprintf(stderr, PROG ": warning: the runs differ in %s (%s)\n", what[i][1],
+				    what[i][0]);
 				bad = bad ? bad : 1;
 			}
+			msb_free(x);
+			msb_free(y);
 		}
 	}
-	json_decref(ia);
-	json_decref(ib);
+	msb_run_info_free(ia);
+	msb_run_info_free(ib);
 	return bad;
 }
 

@@ -283,8 +283,8 @@ int cli_demonstrations(int argc, char **argv)
 		    "medsafety demonstrations");
 		goto out;
 	}
-	/* the runner stopped at the journal: summary.json and the reports, once */
-	if ((status = cli_write_reports(NULL, eo.out_dir, NULL, NULL, PROG)) != 0)
+	/* the runner stopped at the journal: summary.json and the reports, once, from its memory */
+	if ((status = cli_write_eval_reports(NULL, ev, NULL, PROG)) != 0)
 		goto out;
 	/* the system message of finetune-openai.jsonl: what the model was sent */
 	status = cli_demo_write(eo.out_dir, src, &a,

@@ -117,21 +117,14 @@ static int export(const msb_dataset *ds, const char *dir, const char *name, int 
 	return 0;
 }
 
-/* Add "demonstrations": info to run.json (rewritten atomically: cli_write_text). */
+/* Add "demonstrations": info to run.json (the library's one writer: msb_run_info_set_member). */
 static int note_in_run_json(const char *dir, json_t *info)
 {
-	char path[4300], *text;
-	json_t *root;
-	int rc = -1;
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	if (!(root = json_load_file(path, 0, NULL)))
-		return -1;
-	json_object_set(root, "demonstrations", info);
-	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) != NULL)
-		rc = cli_write_text(path, text);
+	char *text = json_dumps(info, JSON_COMPACT);
+	int rc = text ? msb_run_info_set_member(dir, "demonstrations", text) : -1;
+
 	free(text);
-	json_decref(root);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args *a,

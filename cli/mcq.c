@@ -227,21 +227,24 @@ static int config_json(char **out, const cli_config *cfg, const mcq_args *a)
  */
 static int check_resume(const char *dir, const char *cfg_json, int force)
 {
-	char path[4200];
-	json_t *old = NULL, *now = json_loads(cfg_json, 0, NULL);
+	msb_run_info *old = NULL;
+	json_t *now = json_loads(cfg_json, 0, NULL), *a = NULL;
+	char *was = NULL;
 	int status = 0;
 
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	old = json_load_file(path, 0, NULL);
+	msb_run_info_open(&old, dir);
 	if (old && now && !force) {
-		json_t *a = json_object_get(json_object_get(old, "config"), "mcq");
 		json_t *b = json_object_get(now, "mcq");
+		if (msb_run_info_member_json(&was, old, "config.mcq") == 0)
+			a = json_loads(was, JSON_DECODE_ANY, NULL);
 		if (!a || !json_equal(a, b))
 			status = cli_usage_error("mcq", "%s was run with other mcq settings (%s); resume with "
 			    "the same SOURCE, --shots, --shot-seed, --mcq-format, --cop-base and --instruction, "
 			    "or --force", dir, a ? "see run.json" : "not an mcq run");
 	}
-	json_decref(old);
+	json_decref(a);
+	msb_free(was);
+	msb_run_info_free(old);
 	json_decref(now);
 	return status;
 }

@@ -88,7 +88,7 @@ int cli_merge(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("merge", "give the run folders to merge");
 	n = argc - optind;
-	rc = msb_results_merge_v2(out, (const char *const *)(argv + optind), (size_t)n, &mo);
+	rc = msb_results_merge(out, (const char *const *)(argv + optind), (size_t)n, &mo);
 	if (rc < 0)
 		return cli_lib_error("merge", rc);
 	/* summary.json and the reports (msb_run_write_summary gives a partial merge its line) */

@@ -201,7 +201,7 @@ static int rescore(cli_config *cfg, const char *run, int quiet)
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	/* the runner stopped at the journal: summary.json and the reports, once */
 	if ((rc == 0 || cli_endrun_stopped(rc)) &&
-	    (status = cli_write_reports(quiet ? NULL : &table, eo.out_dir, NULL, NULL, PROG)) != 0)
+	    (status = cli_write_eval_reports(quiet ? NULL : &table, ev, NULL, PROG)) != 0)
 		goto out;
 	if (rc < 0) {
 		char resume[4200];

@@ -59,12 +59,28 @@ int cli_tradeoff_wanted(int argc, char **argv)
 
 /* ------------------------------------------------------------ warnings */
 
-static json_t *run_info(const char *dir)
+static msb_run_info *run_info(const char *dir)
 {
-	char path[4200];
+	msb_run_info *ri = NULL;
 
-	snprintf(path, sizeof path, "%s/run.json", dir);
-	return json_load_file(path, 0, NULL);
+	msb_run_info_open(&ri, dir);
+	return ri;
+}
+
+/*
+ * 1 when path is in both runs and equal JSON (msb_run_info_member_json's texts), 0 when
+ * it differs, -1 when absent in either.
+ */
+static int same_member(const msb_run_info *a, const msb_run_info *b, const char *path)
+{
+	char *x = NULL, *y = NULL;
+	int same = -1;
+
+	if (msb_run_info_member_json(&x, a, path) == 0 && msb_run_info_member_json(&y, b, path) == 0)
+		same = !strcmp(x, y);
+	msb_free(x);
+	msb_free(y);
+	return same;
 }
 
 /*
@@ -74,35 +90,31 @@ static json_t *run_info(const char *dir)
  */
 static void warn_mismatch(const char *before, const char *after, int mcq)
 {
-	static const char *const what[][3] = {
-		{ "judge", "name", "judge" },
-		{ "judge", "config_hash", "judge template, policy or settings" },
-		{ "dataset", "hash", "dataset" },
-		{ "model", "system_prompt", "system prompt" },
+	static const char *const what[][2] = {
+		{ "judge.name", "judge" },
+		{ "judge.config_hash", "judge template, policy or settings" },
+		{ "dataset.hash", "dataset" },
+		{ "model.system_prompt", "system prompt" },
 	};
-	json_t *a = run_info(before), *b = run_info(after);
+	msb_run_info *a = run_info(before), *b = run_info(after);
 	size_t i;
 
 	if (!a || !b) {
 		fprintf(stderr, PROG ": warning: no run.json in %s: cannot check that the runs are "
 		    "comparable\n", !a ? before : after);
 	} else if (mcq) {
-		json_t *x = json_object_get(json_object_get(a, "config"), "mcq");
-		json_t *y = json_object_get(json_object_get(b, "config"), "mcq");
-		if (!json_equal(x, y))
+		if (same_member(a, b, "config.mcq") != 1)
 			fprintf(stderr, PROG ": warning: the mcq runs %s and %s differ in their question "
 			    "set or prompt settings (run.json config.mcq)\n", before, after);
 	} else {
 		for (i = 0; i < sizeof what / sizeof what[0]; i++) {
-			json_t *x = json_object_get(json_object_get(a, what[i][0]), what[i][1]);
-			json_t *y = json_object_get(json_object_get(b, what[i][0]), what[i][1]);
-			if (x && y && !json_equal(x, y))
+			if (same_member(a, b, what[i][0]) == 0)
 				fprintf(stderr, PROG ": warning: the safety runs %s and %s differ in %s "
-				    "(%s.%s)\n", before, after, what[i][2], what[i][0], what[i][1]);
+				    "(%s)\n", before, after, what[i][1], what[i][0]);
 		}
 	}
-	json_decref(a);
-	json_decref(b);
+	msb_run_info_free(a);
+	msb_run_info_free(b);
 }
 
 /* ------------------------------------------------------------- command */

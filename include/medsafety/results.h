@@ -129,18 +129,8 @@ MSB_API int msb_results_usage(msb_usage_totals *out, const msb_results *r, int s
 /** The record's msb_kind ("kind" in results.jsonl; MSB_KIND_HARMFUL when absent). */
 MSB_API int msb_record_kind(const msb_record *rec);
 
-/**
- * Join shard run folders into out_dir (results.jsonl, run.json and,
- * when the scorer is available, summary.json), so that the result equals
- * an unsharded run. Refuses shards of different configuration hashes or
- * with overlapping items (MSB_EMISMATCH), and an out_dir that already
- * holds a run (MSB_EEXISTS). The same as msb_results_merge_v2 with NULL
- * options: it also checks coverage and completion (0.1.0 did not).
- */
-MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n);
-
 #define MSB_RESULTS_MERGE_OPTIONS_VERSION 1
-/** How msb_results_merge_v2 merges; zeroed (or NULL): strict. */
+/** How msb_results_merge merges; zeroed (or NULL): strict. */
 typedef struct msb_results_merge_options {
 	unsigned int version; /**< MSB_RESULTS_MERGE_OPTIONS_VERSION */
 	int allow_partial;    /**< merge what is there: missing or unfinished shards are allowed */
@@ -150,19 +140,27 @@ typedef struct msb_results_merge_options {
 MSB_API int msb_results_merge_options_init(msb_results_merge_options *opts, unsigned int version);
 
 /**
- * msb_results_merge with options. Before writing anything it checks, from
- * each shard's run.json and journal, that the shards are exactly 0..N-1
- * of one N (run.json dataset.shard), cut from one dataset selection
- * (dataset.selection_hash and the recorded dataset settings), of one
- * configuration, and each "finished" with every unit journaled; otherwise
- * MSB_EMISMATCH with every problem listed in the message. With
- * allow_partial, missing, unfinished or incomplete shards are merged
- * anyway and the result says so: run.json "partial" (text) and
- * "coverage", summary.json "partial". Differences of shard count,
- * selection or configuration, and a shard given twice, are refused
- * always. msb_results_merge(out, dirs, n) is this with NULL opts.
+ * Join the shard run folders run_dirs[0..n-1] into out_dir, the folder it
+ * makes (results.jsonl and run.json), so that the result equals an
+ * unsharded run. Like msb_eval_run it stops there: summary.json and the
+ * reports are msb_run_write_summary(NULL or &table, out_dir, ...)'s, called
+ * next (it gives a partial merge's summary.json its "partial" line).
+ *
+ * Before writing anything it checks, from each shard's run.json and
+ * journal, that the shards are exactly 0..N-1 of one N (run.json
+ * dataset.shard), cut from one dataset selection (dataset.selection_hash
+ * and the recorded dataset settings), of one configuration, each
+ * "finished" with every unit journaled, and that no two hold the same
+ * item; otherwise MSB_EMISMATCH with every problem listed in the message.
+ * With opts->allow_partial, missing, unfinished or incomplete shards are
+ * merged anyway and run.json says so ("partial" text and "coverage").
+ * Differences of shard count, selection or configuration, and a shard
+ * given twice, are refused always. opts NULL or zeroed: strict. Errors
+ * also MSB_EEXISTS (out_dir already holds a run), MSB_EINVAL, MSB_EVERSION,
+ * MSB_EIO, MSB_ENOMEM. (0.2: one call; 0.1.0's three-argument
+ * msb_results_merge and msb_results_merge_v2 are this.)
  */
-MSB_API int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_t n,
+MSB_API int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n,
     const msb_results_merge_options *opts);
 
 /**

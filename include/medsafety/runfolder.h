@@ -6,8 +6,8 @@
  * The runner (msb_eval_run) writes results.jsonl, answers.jsonl and
  * run.json only; msb_run_write_summary is the separate step that scores
  * the journal and writes summary.json, report.md and report.html
- * (docs/run-folder.md). msb_eval_run_simple and msb_results_merge call it
- * for you.
+ * (docs/run-folder.md). msb_eval_run_simple calls it for you; after
+ * msb_eval_run or msb_results_merge, call it yourself.
  *
  * Thread safety: a run info handle is immutable once opened.
  */
@@ -83,6 +83,28 @@ MSB_API const char *msb_run_info_string(const msb_run_info *info, const char *pa
  * msb_free. Errors: MSB_EINVAL, MSB_ENOMEM.
  */
 MSB_API int msb_run_info_json(char **out, const msb_run_info *info);
+
+/**
+ * The member at a dotted path ("judge.config_hash", "config.mcq") as
+ * compact JSON text with object keys sorted, so that two members are
+ * equal JSON exactly when their texts are equal (strings compare as
+ * "\"text\"", JSON null as "null"). New: free with msb_free. Errors:
+ * MSB_ENOTFOUND (no such member), MSB_EINVAL, MSB_ENOMEM. (Added in 0.2.)
+ */
+MSB_API int msb_run_info_member_json(char **out, const msb_run_info *info, const char *path);
+
+/**
+ * Add (or replace) the top-level member `name` of dir's run.json with the
+ * JSON value `json`, written back by the library's one run.json writer
+ * (atomically; the members keep their order, a new one goes last). For a
+ * program that records its own notes with a run, e.g. `medsafety
+ * demonstrations`' counts under "demonstrations". The members the library
+ * writes (status, config, dataset, model, judge, usage, ...) are not for
+ * this: MSB_EINVAL for those. Errors: MSB_EINVAL (NULL, an empty or
+ * library name, json not JSON), MSB_ENOTFOUND (no run.json), MSB_EPARSE,
+ * MSB_EIO, MSB_ENOMEM. (Added in 0.2.)
+ */
+MSB_API int msb_run_info_set_member(const char *dir, const char *name, const char *json);
 
 #define MSB_RUN_SUMMARY_OPTIONS_VERSION 1
 /** How msb_run_write_summary writes; zeroed (or NULL): the defaults. */

@@ -2,18 +2,20 @@
 #include <string.h>
 
 #include "medsafety/backend.h"
+#include "core/abi.h"
 #include "core/error.h"
 #include "backend/completion.h"
 
 int msb_completion_info_get(msb_completion_info *out, const msb_completion *c)
 {
 	msb_completion_info info;
+	int rc;
 
 	if (!out || !c)
 		return msb__error_set(MSB_EINVAL, "msb_completion_info_get: NULL argument");
-	if (out->version < 1 || out->version > MSB_COMPLETION_INFO_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_completion_info_get: msb_completion_info "
-		    "version %u not supported (1..%u)", out->version, MSB_COMPLETION_INFO_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_COMPLETION_INFO_VERSION,
+	    "msb_completion_info_get", "msb_completion_info")))
+		return rc;
 	memset(&info, 0, sizeof info);
 	info.version = out->version;
 	info.text = c->text;

@@ -19,6 +19,14 @@ int msb__check_version(const void *opts, unsigned int current, const char *what)
 	return 0;
 }
 
+int msb__out_version(unsigned int version, unsigned int current, const char *fn, const char *what)
+{
+	if (version < 1 || version > current)
+		return msb__error_set(MSB_EVERSION, "%s: %s version %u not supported (1..%u)", fn, what,
+		    version, current);
+	return 0;
+}
+
 int msb__options_init(void *opts, size_t size, const void *defaults,
     unsigned int version, unsigned int current, const char *what)
 {

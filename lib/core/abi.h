@@ -15,6 +15,13 @@
 int msb__check_version(const void *opts, unsigned int current, const char *what);
 
 /*
+ * Check the version a caller set in an out-struct (the *_info_get family):
+ * 0 when 1 <= version <= current, else MSB_EVERSION with "fn: what version
+ * V not supported (1..current)".
+ */
+int msb__out_version(unsigned int version, unsigned int current, const char *fn, const char *what);
+
+/*
  * Initialise an options struct for the public *_options_init() functions:
  * zero `size` bytes, copy the defaults and set the version. Returns 0 or
  * MSB_EVERSION / MSB_EINVAL.

@@ -33,7 +33,10 @@
 #include "backend/openai.h"
 #include "judge/llm.h"
 #include "eval/batch.h"
-#include "eval/eval.h"
+#include "eval/eval_cache.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_request.h"
+#include "eval/eval_state.h"
 
 /* the defaults (the INIT macro is the zeroed struct; 0 takes these) */
 static const msb_batch_options default_options = { .version = MSB_BATCH_OPTIONS_VERSION,

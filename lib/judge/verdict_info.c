@@ -2,18 +2,20 @@
 #include <string.h>
 
 #include "medsafety/judge.h"
+#include "core/abi.h"
 #include "core/error.h"
 #include "judge/verdict.h"
 
 int msb_verdict_info_get(msb_verdict_info *out, const msb_verdict *v)
 {
 	msb_verdict_info info;
+	int rc;
 
 	if (!out || !v)
 		return msb__error_set(MSB_EINVAL, "msb_verdict_info_get: NULL argument");
-	if (out->version < 1 || out->version > MSB_VERDICT_INFO_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_verdict_info_get: msb_verdict_info "
-		    "version %u not supported (1..%u)", out->version, MSB_VERDICT_INFO_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_VERDICT_INFO_VERSION,
+	    "msb_verdict_info_get", "msb_verdict_info")))
+		return rc;
 	memset(&info, 0, sizeof info);
 	info.version = out->version;
 	info.score = v->score;

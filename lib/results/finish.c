@@ -86,6 +86,7 @@ int msb__run_write_summary_from(msb_summary **out, const char *dir,
 	msb_report_options ro;
 	msb_results *r = NULL;
 	msb_scorer *s = NULL;
+	msb_summary *sum = NULL;
 	json_t *ri = NULL;
 	const char *partial = NULL;
 	char subtitle[512], path[4200];
@@ -107,29 +108,26 @@ int msb__run_write_summary_from(msb_summary **out, const char *dir,
 	ro.subtitle = opts->subtitle ? opts->subtitle : subtitle_of(subtitle, sizeof subtitle, ri);
 	partial = json_string_value(json_object_get(ri, "partial"));
 	/* texts are not needed for statistics: keep the memory flat on big runs */
-	if (tally)
-		rc = msb_scorer_new(&s, opts->scorer);
-	else if (!(rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)))
+	rc = tally ? 0 : msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT);
+	if (!rc)
 		rc = msb_scorer_new(&s, opts->scorer);
 	if (!rc)
 		rc = tally ? msb__tally_score(tally, s) : msb_results_score(r, s);
-	if (!rc) {
-		/* the groups computed once: for the files and for the caller's table */
-		if (out && !(rc = msb_summary_new(out, s)))
-			rc = msb__report_write_run_sum(msb__summary_inner(*out), s, dir, &ro);
-		else if (!out)
-			rc = msb_report_write_run(s, dir, &ro);
-	}
+	/* the groups computed once: for the files and for the caller's table */
+	if (!rc)
+		rc = msb_summary_new(&sum, s);
+	if (!rc)
+		rc = msb__report_write_run_sum(msb__summary_inner(sum), s, dir, &ro);
 	if (!rc && opts->csv) {
 		snprintf(path, sizeof path, "%s/report.csv", dir);
 		rc = msb_report_write(s, MSB_REPORT_CSV, path, &ro);
 	}
 	if (!rc && partial)
 		rc = msb__summary_mark_partial(dir, partial);
-	if (rc && out) {
-		msb_summary_free(*out);
-		*out = NULL;
-	}
+	if (!rc && out)
+		*out = sum;
+	else
+		msb_summary_free(sum);
 	msb_scorer_free(s);
 	msb_results_free(r);
 	json_decref(ri);

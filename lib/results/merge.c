@@ -203,12 +203,7 @@ int msb_results_merge_options_init(msb_results_merge_options *opts, unsigned int
 	    MSB_RESULTS_MERGE_OPTIONS_VERSION, "msb_results_merge_options");
 }
 
-int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n)
-{
-	return msb_results_merge_v2(out_dir, run_dirs, n, NULL);
-}
-
-int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_t n,
+int msb_results_merge(const char *out_dir, const char *const *run_dirs, size_t n,
     const msb_results_merge_options *opts)
 {
 	msb_results **rs = NULL;
@@ -276,18 +271,9 @@ int msb_results_merge_v2(const char *out_dir, const char *const *run_dirs, size_
 		rc = msb__error_set(MSB_EIO, "%s: cannot rename: %s", path, strerror(errno));
 	if (rc)
 		unlink(tmp);
+	/* the merge stops here, as the runner does: summary.json is msb_run_write_summary's */
 	if (!rc)
 		rc = write_runinfo(out_dir, run_dirs, n, hash, count, &plan);
-	/*
-	 * summary.json, as msb_results_merge promised in 0.1.0 (a partial
-	 * merge's says so); the reports are msb_run_write_summary's, which a
-	 * caller that wants them calls instead of reading this one.
-	 */
-	if (!rc) {
-		rc = msb_results_write_summary(out_dir, NULL);
-		if (!rc && plan.partial)
-			rc = msb__summary_mark_partial(out_dir, plan.text);
-	}
 out:
 	for (i = 0; i < n; i++)
 		msb_results_free(rs[i]);

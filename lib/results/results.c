@@ -12,6 +12,7 @@
 
 #include "medsafety/dataset.h"
 #include "medsafety/stats.h"
+#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/fileio.h"
@@ -272,12 +273,13 @@ int msb_results_record_json(char **out, const msb_results *r, const msb_record *
 int msb_record_info_get(msb_record_info *out, const msb_record *rec)
 {
 	msb_record_info info;
+	int rc;
 
 	if (!out || !rec)
 		return msb__error_set(MSB_EINVAL, "msb_record_info_get: NULL argument");
-	if (out->version < 1 || out->version > MSB_RECORD_INFO_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_record_info_get: msb_record_info version %u "
-		    "not supported (1..%u)", out->version, MSB_RECORD_INFO_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_RECORD_INFO_VERSION, "msb_record_info_get",
+	    "msb_record_info")))
+		return rc;
 	memset(&info, 0, sizeof info);
 	info.version = out->version;
 	info.id = rec->id;

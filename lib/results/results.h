@@ -56,6 +56,8 @@ void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long 
     long long reason, long long cached);
 struct msb__rf_record;
 void msb__usage_add_record(msb_usage_totals use[2], const struct msb__rf_record *r);
+/* Add the totals b to a, stage by stage (the runner's journal thread adds its batch's). */
+void msb__usage_merge(msb_usage_totals a[2], const msb_usage_totals b[2]);
 
 /*
  * Finish the folder dir (msb_run_write_summary) with its records from tally

@@ -45,6 +45,22 @@ void msb__usage_add_record(msb_usage_totals use[2], const msb__rf_record *r)
 	    r->judge_completion_tokens, r->judge_reasoning_tokens, r->judge_cached_tokens);
 }
 
+void msb__usage_merge(msb_usage_totals a[2], const msb_usage_totals b[2])
+{
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		a[s].records += b[s].records;
+		a[s].prompt_tokens += b[s].prompt_tokens;
+		a[s].completion_tokens += b[s].completion_tokens;
+		a[s].reasoning_tokens += b[s].reasoning_tokens;
+		a[s].cached_tokens += b[s].cached_tokens;
+		a[s].reasoning_reported += b[s].reasoning_reported;
+		a[s].cached_reported += b[s].cached_reported;
+		a[s].cache_hits += b[s].cache_hits;
+	}
+}
+
 int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage)
 {
 	size_t i;

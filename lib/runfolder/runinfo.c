@@ -216,3 +216,63 @@ int msb_run_info_json(char **out, const msb_run_info *info)
 	*out = copy;
 	return 0;
 }
+
+int msb_run_info_member_json(char **out, const msb_run_info *info, const char *path)
+{
+	json_t *v;
+	char *s, *copy;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_run_info_member_json: NULL out");
+	*out = NULL;
+	if (!info || !path)
+		return msb__error_set(MSB_EINVAL, "msb_run_info_member_json: NULL argument");
+	if (!(v = at_path(info->root, path)))
+		return msb__error_set(MSB_ENOTFOUND, "run.json has no %s", path);
+	/* sorted and compact: equal JSON, equal text (what the CLI compares between runs) */
+	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	copy = s ? msb__strdup(s) : NULL;
+	msb__json_free(s);
+	if (!copy)
+		return msb__error_set(MSB_ENOMEM, "msb_run_info_member_json: out of memory");
+	*out = copy;
+	return 0;
+}
+
+/* The top-level members the library writes (the runner's and merge's run.json). */
+static const char *const library_members[] = {
+	"library", "version", "config_hash", "status", "dataset", "model", "judge", "options",
+	"config", "start_time", "session_start_time", "end_time", "session", "usage", "batch",
+	"merged_from", "merged_records", "coverage", "partial",
+};
+
+int msb_run_info_set_member(const char *dir, const char *name, const char *json)
+{
+	json_t *root = NULL, *v;
+	json_error_t err;
+	size_t i;
+	int rc;
+
+	if (!dir || !name || !*name || !json)
+		return msb__error_set(MSB_EINVAL, "msb_run_info_set_member: NULL or empty argument");
+	for (i = 0; i < sizeof library_members / sizeof library_members[0]; i++)
+		if (!strcmp(name, library_members[i]))
+			return msb__error_set(MSB_EINVAL, "msb_run_info_set_member: \"%s\" is written by "
+			    "the library", name);
+	memset(&err, 0, sizeof err);
+	if (!(v = json_loads(json, JSON_DECODE_ANY, &err)))
+		return json_error_code(&err) == json_error_out_of_memory ?
+		    msb__error_set(MSB_ENOMEM, "msb_run_info_set_member: out of memory") :
+		    msb__error_set(MSB_EINVAL, "msb_run_info_set_member: %s is not JSON: %s", name,
+		        err.text);
+	if (!(rc = msb__rf_runinfo_read(&root, dir))) {
+		if (json_object_set_new(root, name, v))
+			rc = msb__error_set(MSB_ENOMEM, "msb_run_info_set_member: out of memory");
+		else
+			rc = msb__rf_runinfo_write(dir, root);
+		v = NULL;
+	}
+	json_decref(v);
+	json_decref(root);
+	return rc;
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "medsafety/stats.h"
+#include "core/abi.h"
 #include "core/arena.h"
 
 /* One stored record: ~12 bytes, strings interned. */
@@ -101,11 +102,7 @@ int msb__summary_json(char **out, const msb__summary *sum, const msb_scorer *s);
 /* A json_dump_callback that appends to an msb_buf. */
 int msb__json_dump_buf(const char *data, size_t len, void *buf);
 
-/*
- * Check the version a caller set in an out-struct (1..current): 0, or
- * MSB_EVERSION with "fn: what version V not supported".
- */
-int msb__out_version(unsigned int version, unsigned int current, const char *fn, const char *what);
+/* msb__out_version (the out-structs' version check) is in core/abi.h. */
 
 /* Intern table helpers (also used by the comparison). */
 int msb__strtab_intern(msb__strtab *t, msb_arena *arena, const char *s, uint32_t *index);

@@ -32,14 +32,6 @@ const char *msb_group_kind_name(int kind)
 	return msb__by_name(kind);
 }
 
-int msb__out_version(unsigned int version, unsigned int current, const char *fn, const char *what)
-{
-	if (version < 1 || version > current)
-		return msb__error_set(MSB_EVERSION, "%s: %s version %u not supported (1..%u)", fn, what,
-		    version, current);
-	return 0;
-}
-
 int msb_summary_new(msb_summary **out, const msb_scorer *s)
 {
 	msb_summary *sum;

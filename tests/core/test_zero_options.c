@@ -21,7 +21,7 @@
 #include "medsafety/sys/judge.h"
 #include "backend/backend.h"
 #include "backend/openai_backend.h"
-#include "eval/eval.h"
+#include "eval/eval_options.h"
 
 /* The struct from *_options_init equals the zeroed one: every default is 0 / NULL. */
 #define ZERO_IS_INIT(type, init, ver) do { \

@@ -58,8 +58,16 @@ static void test_merge(void **state)
 	assert_int_equal(msb_eval_run_simple(s1, b, j, &o, NULL), 0);
 	{
 		const char *dirs[] = { sh0, sh1 };
-		assert_int_equal(msb_results_merge(merged, dirs, 2), 0);
-		assert_int_equal(msb_results_merge(merged, dirs, 2), MSB_EEXISTS);
+		char p[700];
+		assert_int_equal(msb_results_merge(merged, dirs, 2, NULL), 0);
+		assert_int_equal(msb_results_merge(merged, dirs, 2, NULL), MSB_EEXISTS);
+		/* the merge stops at results.jsonl and run.json, as the runner does (issue #16 items 2, 3) */
+		snprintf(p, sizeof p, "%s/run.json", merged);
+		assert_int_equal(access(p, F_OK), 0);
+		snprintf(p, sizeof p, "%s/summary.json", merged);
+		assert_int_equal(access(p, F_OK), -1);
+		snprintf(p, sizeof p, "%s/report.md", merged);
+		assert_int_equal(access(p, F_OK), -1);
 	}
 	assert_int_equal(msb_results_open(&rw, whole, 0), 0);
 	assert_int_equal(msb_results_open(&rm, merged, 0), 0);
@@ -99,7 +107,7 @@ static void test_merge(void **state)
 	{
 		/* overlapping shards are refused */
 		const char *dirs[] = { sh0, whole };
-		assert_int_equal(msb_results_merge(bad, dirs, 2), MSB_EMISMATCH);
+		assert_int_equal(msb_results_merge(bad, dirs, 2, NULL), MSB_EMISMATCH);
 	}
 	{
 		/* shards of another configuration are refused */
@@ -111,7 +119,7 @@ static void test_merge(void **state)
 		assert_int_equal(msb_eval_run_simple(s1, b2, j, &o, NULL), 0);
 		dirs[0] = sh0;
 		dirs[1] = other;
-		assert_int_equal(msb_results_merge(bad, dirs, 2), MSB_EMISMATCH);
+		assert_int_equal(msb_results_merge(bad, dirs, 2, NULL), MSB_EMISMATCH);
 		msb_backend_free(b2);
 	}
 	{
@@ -120,17 +128,20 @@ static void test_merge(void **state)
 		msb_results_merge_options mo;
 		char part[600], p[700], want[200], *t;
 		snprintf(part, sizeof part, "%s/partial", dir);
-		assert_int_equal(msb_results_merge(part, dirs, 1), MSB_EMISMATCH);
+		assert_int_equal(msb_results_merge(part, dirs, 1, NULL), MSB_EMISMATCH);
 		assert_non_null(strstr(msb_error_last()->message, "missing shard 0 of 2"));
 		assert_int_equal(msb_results_merge_options_init(&mo, MSB_RESULTS_MERGE_OPTIONS_VERSION), 0);
 		mo.allow_partial = 1;
-		assert_int_equal(msb_results_merge_v2(part, dirs, 1, &mo), 0);
+		assert_int_equal(msb_results_merge(part, dirs, 1, &mo), 0);
 		snprintf(want, sizeof want, "\"partial: 1 of 2 shards, %zu of 90 items\"", msb_dataset_count(s1));
 		snprintf(p, sizeof p, "%s/run.json", part);
 		t = fake_read(p);
 		assert_non_null(strstr(t, want));
 		free(t);
+		/* no summary until the finishing step, which gives it run.json's partial line */
 		snprintf(p, sizeof p, "%s/summary.json", part);
+		assert_int_equal(access(p, F_OK), -1);
+		assert_int_equal(msb_run_write_summary(NULL, part, NULL), 0);
 		t = fake_read(p);
 		assert_non_null(strstr(t, want));
 		free(t);

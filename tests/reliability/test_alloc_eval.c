@@ -216,7 +216,7 @@ static int merge(void *ctx)
 	int rc;
 
 	snprintf(out, sizeof out, "%s/merged-%zu", rc_->merge_root, rc_->merges++);
-	rc = msb_results_merge(out, rc_->shards, rc_->n_shards);
+	rc = msb_results_merge(out, rc_->shards, rc_->n_shards, NULL);
 	if (rc == 0)
 		rc = check_run(out, NULL, N_ITEMS, &errors);
 	af_rmtree(out);

@@ -373,6 +373,59 @@ static void test_run_info_errors(void **state)
 }
 
 /*
+ * A member as canonical JSON text (keys sorted, compact: the CLI compares
+ * runs by these texts), and a member a program adds through the library's
+ * one writer: the order of the others is kept, the new one goes last.
+ */
+static void test_run_info_members(void **state)
+{
+	char dir[64], *t = NULL, *all = NULL;
+	msb_run_info *ri = NULL;
+
+	(void)state;
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(msb_run_info_set_member(dir, "demonstrations", "{}"), MSB_ENOTFOUND);
+	write_file(dir, "run.json", "{\"status\": \"finished\", \"judge\": {\"name\": null, "
+	    "\"config_hash\": \"ab\"}, \"config\": {\"mcq\": {\"shots\": 5, \"format\": \"auto\"}}}");
+	assert_int_equal(msb_run_info_open(&ri, dir), 0);
+	assert_int_equal(msb_run_info_member_json(&t, ri, "config.mcq"), 0);
+	assert_string_equal(t, "{\"format\":\"auto\",\"shots\":5}");
+	msb_free(t);
+	assert_int_equal(msb_run_info_member_json(&t, ri, "judge.config_hash"), 0);
+	assert_string_equal(t, "\"ab\"");
+	msb_free(t);
+	assert_int_equal(msb_run_info_member_json(&t, ri, "judge.name"), 0);
+	assert_string_equal(t, "null");
+	msb_free(t);
+	assert_int_equal(msb_run_info_member_json(&t, ri, "judge.template_hash"), MSB_ENOTFOUND);
+	assert_null(t);
+	assert_int_equal(msb_run_info_member_json(&t, NULL, "status"), MSB_EINVAL);
+	assert_int_equal(msb_run_info_member_json(NULL, ri, "status"), MSB_EINVAL);
+	msb_run_info_free(ri);
+
+	/* the library's own members are refused, and text that is not JSON */
+	assert_int_equal(msb_run_info_set_member(dir, "status", "\"x\""), MSB_EINVAL);
+	assert_int_equal(msb_run_info_set_member(dir, "config", "{}"), MSB_EINVAL);
+	assert_int_equal(msb_run_info_set_member(dir, "demonstrations", "{oops"), MSB_EINVAL);
+	assert_int_equal(msb_run_info_set_member(dir, "", "1"), MSB_EINVAL);
+	assert_int_equal(msb_run_info_set_member(NULL, "x", "1"), MSB_EINVAL);
+	assert_int_equal(msb_run_info_set_member(dir, "demonstrations", "{\"exact\": 3}"), 0);
+	assert_int_equal(msb_run_info_set_member(dir, "demonstrations", "{\"exact\": 4}"), 0);
+	assert_int_equal(msb_run_info_open(&ri, dir), 0);
+	assert_int_equal(msb_run_info_member_json(&t, ri, "demonstrations"), 0);
+	assert_string_equal(t, "{\"exact\":4}");
+	msb_free(t);
+	assert_string_equal(msb_run_info_string(ri, "status"), "finished");
+	assert_int_equal(msb_run_info_json(&all, ri), 0);
+	/* file order kept: status, judge, config, then the new member */
+	assert_true(strstr(all, "\"status\"") < strstr(all, "\"judge\""));
+	assert_true(strstr(all, "\"config\"") < strstr(all, "\"demonstrations\""));
+	msb_free(all);
+	msb_run_info_free(ri);
+	rmtree(dir);
+}
+
+/*
  * The runner leaves results.jsonl and run.json; msb_run_write_summary adds
  * summary.json and the reports. Over the 0.1.0 fixture: overall n = 2 (one
  * scored 1, one model error), counted by hand from the two lines.
@@ -455,6 +508,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_answer_round_trip),
 		cmocka_unit_test(test_run_info_0_1_0),
 		cmocka_unit_test(test_run_info_errors),
+		cmocka_unit_test(test_run_info_members),
 		cmocka_unit_test(test_write_summary),
 	};
 

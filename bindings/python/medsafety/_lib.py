@@ -190,7 +190,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_record_prompt_tokens": (LL, [P]),
     "msb_record_completion_tokens": (LL, [P]),
     "msb_record_config_hash": (S, [P]),
-    "msb_results_merge": (I, [S, POINTER(c_char_p), Z]),
+    "msb_results_merge": (I, [S, POINTER(c_char_p), Z,
+                              POINTER(_abi.msb_results_merge_options)]),
     "msb_results_write_summary": (I, [S, POINTER(_abi.msb_scorer_options)]),
     # runfolder.h
     "msb_run_info_open": (I, [PP, S]),
@@ -225,8 +226,6 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_max_unscored_default": (D, []),
     # merge with options (results.h)
     "msb_results_merge_options_init": (I, [POINTER(_abi.msb_results_merge_options), U]),
-    "msb_results_merge_v2": (I, [S, POINTER(c_char_p), Z,
-                                 POINTER(_abi.msb_results_merge_options)]),
     # multiple choice (mcq.h)
     "msb_mcq_parse_answer": (I, [S, I, POINTER(c_int)]),
     "msb_mcq_parse_answer_options": (I, [S, POINTER(c_char_p), I, POINTER(c_int)]),

@@ -498,7 +498,8 @@ def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Op
 def merge(run_dirs: "Sequence[PathLike]", out: PathLike, *,
           allow_partial: Optional[bool] = None) -> Results:
     """Join the shard runs in ``run_dirs`` into the folder ``out``
-    (``msb_results_merge_v2``; ``medsafety merge``) and open the result.
+    (``msb_results_merge``, then ``msb_run_write_summary`` for summary.json
+    and the reports, as ``medsafety merge``) and open the result.
 
     The shards must be exactly 0..N-1 of one N cut from one dataset selection
     and configuration, each finished; otherwise Mismatch, with every problem
@@ -517,7 +518,9 @@ def merge(run_dirs: "Sequence[PathLike]", out: PathLike, *,
             opts.allow_partial = 1 if allow_partial else 0
         dirs = [to_bytes(os.fspath(d)) for d in run_dirs]
         arr = (c_char_p * max(len(dirs), 1))(*dirs)
-        LIB.call(LIB.msb_results_merge_v2, to_bytes(out), arr, len(dirs), byref(opts))
+        LIB.call(LIB.msb_results_merge, to_bytes(out), arr, len(dirs), byref(opts))
+        # the merge stops at results.jsonl and run.json: the summary is its own step
+        LIB.call(LIB.msb_run_write_summary, None, to_bytes(out), None)
         return Results.open(out)
     except Error as e:
         raise e.with_traceback(None) from None

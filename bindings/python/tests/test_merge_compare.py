@@ -124,6 +124,10 @@ class MergeTest(unittest.TestCase):
             whole = ms.merge(dirs, os.path.join(d, "whole"))
             self.assertEqual(sorted(r["id"] for r in whole), sorted(it.id for it in ds))
             self.assertNotIn("partial", whole.run_info())
+            # the library's merge stops at results.jsonl and run.json; merge() finishes the
+            # folder (msb_run_write_summary): summary.json and the reports, as medsafety merge
+            for name in ("summary.json", "report.md", "report.html"):
+                self.assertTrue(os.path.isfile(os.path.join(d, "whole", name)), name)
             # a shard given twice is refused even with allow_partial
             with self.assertRaises(ms.Mismatch):
                 ms.merge([dirs[0], dirs[0]], os.path.join(d, "twice"), allow_partial=True)

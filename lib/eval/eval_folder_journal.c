@@ -1,5 +1,5 @@
 /*
- * lib/eval/journal.c - the results journal: one writer thread appends one
+ * lib/eval/eval_folder_journal.c - the results journal: one writer thread appends one
  * JSON line per finished unit. Lines reach the kernel with write() as soon
  * as a batch is ready (a killed process loses nothing written); fsync runs
  * at least every fsync_interval_ms while there is unsynced data, and at
@@ -16,7 +16,8 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "eval/eval.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_state.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
 
@@ -155,23 +156,6 @@ static void keep_error(msb__journal *j, int rc)
 	__atomic_store_n(&j->error, rc, __ATOMIC_SEQ_CST);
 }
 
-/* Add the totals b to a, stage by stage. */
-static void usage_merge(msb_usage_totals a[2], const msb_usage_totals b[2])
-{
-	int s;
-
-	for (s = 0; s < 2; s++) {
-		a[s].records += b[s].records;
-		a[s].prompt_tokens += b[s].prompt_tokens;
-		a[s].completion_tokens += b[s].completion_tokens;
-		a[s].reasoning_tokens += b[s].reasoning_tokens;
-		a[s].cached_tokens += b[s].cached_tokens;
-		a[s].reasoning_reported += b[s].reasoning_reported;
-		a[s].cached_reported += b[s].cached_reported;
-		a[s].cache_hits += b[s].cache_hits;
-	}
-}
-
 static void *writer(void *arg)
 {
 	msb__journal *j = arg;
@@ -223,7 +207,7 @@ static void *writer(void *arg)
 			if (rc)
 				keep_error(j, rc);
 			else /* the tokens of what reached the file */
-				usage_merge(j->ev->usage, use);
+				msb__usage_merge(j->ev->usage, use);
 			/* each unit is one line: count those that reached the file */
 			__atomic_add_fetch(&j->written, rc ? lines_in(buf.ptr, done) : n_units,
 			    __ATOMIC_SEQ_CST);

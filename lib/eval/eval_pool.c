@@ -1,9 +1,11 @@
-/* lib/eval/pool.c - worker threads for synchronous backends and judges (host callbacks). */
+/* lib/eval/eval_pool.c - worker threads for synchronous backends and judges (host callbacks). */
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
-#include "eval/eval.h"
+#include "eval/eval_pool.h"
+#include "eval/eval_stage.h"
+#include "eval/eval_state.h"
 
 static void *worker(void *arg)
 {

@@ -1,5 +1,5 @@
 /*
- * lib/eval/resume.c - opening a run folder's journal: refuse to clobber a
+ * lib/eval/eval_folder_resume.c - opening a run folder's journal: refuse to clobber a
  * run, lock the folder against a second process, repair a torn last line,
  * and find the units an earlier session finished.
  */
@@ -19,7 +19,8 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/strmap.h"
-#include "eval/eval.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_state.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
 

@@ -1,5 +1,5 @@
 /*
- * lib/eval/answers.c - the answers journal, out_dir/answers.jsonl: every
+ * lib/eval/eval_folder_answers.c - the answers journal, out_dir/answers.jsonl: every
  * model answer the run paid for, appended as soon as it is read, judged
  * or not (write(2) at once, so a killed process keeps it; fsync'd by the
  * journal writer on the results.jsonl interval). On --resume, a unit
@@ -17,7 +17,10 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/strmap.h"
-#include "eval/eval.h"
+#include "eval/eval_cache.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_request.h"
+#include "eval/eval_state.h"
 #include "backend/completion.h"
 #include "runfolder/runfolder.h"
 

@@ -1,14 +1,14 @@
 /*
- * lib/eval/options.c - option defaults and versions (msb_eval_options
- * version 1: every field as given; version 2: zero means the default),
- * task queues, the one-call runner.
+ * lib/eval/eval_options.c - layer 0 of the runner: option defaults and
+ * versions (msb_eval_options version 1: every field as given; version 2:
+ * zero means the default). Uses nothing else of the runner.
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "core/abi.h"
 #include "core/error.h"
-#include "eval/eval.h"
+#include "eval/eval_options.h"
 
 /* What msb_eval_options_init fills in: every default explicit. */
 static const msb_eval_options default_options = {
@@ -76,65 +76,4 @@ int msb__eval_options_effective(msb_eval_options *out, const msb_eval_options *o
 	out->version = MSB_EVAL_OPTIONS_VERSION;
 	out->has_top_p = 0; /* not read further: top_p >= 0 is sent */
 	return 0;
-}
-
-void msb__taskq_push(msb__taskq *q, msb__task *t)
-{
-	t->next = NULL;
-	if (q->tail)
-		q->tail->next = t;
-	else
-		q->head = t;
-	q->tail = t;
-	q->n++;
-}
-
-msb__task *msb__taskq_pop(msb__taskq *q)
-{
-	msb__task *t = q->head;
-
-	if (!t)
-		return NULL;
-	q->head = t->next;
-	if (!q->head)
-		q->tail = NULL;
-	q->n--;
-	t->next = NULL;
-	return t;
-}
-
-void msb__taskq_splice(msb__taskq *dst, msb__taskq *src)
-{
-	if (!src->head)
-		return;
-	if (dst->tail)
-		dst->tail->next = src->head;
-	else
-		dst->head = src->head;
-	dst->tail = src->tail;
-	dst->n += src->n;
-	src->head = src->tail = NULL;
-	src->n = 0;
-}
-
-int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *opts, msb_eval_stats *stats)
-{
-	msb_eval *ev;
-	int rc;
-
-	if ((rc = msb_eval_new(&ev, ds, backend, judge, opts)))
-		return rc;
-	rc = msb__eval_finish_simple(ev, msb_eval_run(ev)); /* + summary.json (runinfo.c) */
-	if (stats) {
-		/* keep the run's error: get_stats must not overwrite it */
-		msb_error saved = *msb_error_last();
-		char msg[1024];
-		strncpy(msg, saved.message, sizeof msg - 1);
-		msg[sizeof msg - 1] = '\0';
-		if (msb_eval_get_stats(ev, stats) == 0 && rc)
-			msb__error_set(saved.code, "%s", msg);
-	}
-	msb_eval_free(ev);
-	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * lib/eval/runinfo.c - the run's identity (config_hash), its provenance
+ * lib/eval/eval_folder_runinfo.c - the run's identity (config_hash), its provenance
  * (run.json). Its statistics (summary.json) are not the runner's: see
  * msb_run_write_summary (lib/results/finish.c).
  */
@@ -18,7 +18,8 @@
 #include "backend/backend.h"
 #include "dataset/dataset.h"
 #include "eval/batch.h"
-#include "eval/eval.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_state.h"
 #include "judge/llm.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
@@ -206,44 +207,4 @@ int msb__runinfo_write(msb_eval *ev, const char *status)
 	if (!rc)
 		ev->runinfo_written = 1;
 	return rc;
-}
-
-/*
- * msb_eval_run_simple's promise (summary.json and the reports), kept by
- * the separate step, not by the runner: once the run wrote its run.json
- * (it got past the checks of the folder), whatever it returned. The run's
- * own error stays the one returned and in msb_error_last.
- */
-int msb__eval_finish_simple(msb_eval *ev, int rc)
-{
-	msb_error saved;
-	char msg[1024];
-	int r2;
-
-	if (!ev || !ev->runinfo_written || !ev->out_dir)
-		return rc;
-	saved = *msb_error_last();
-	snprintf(msg, sizeof msg, "%s", saved.message ? saved.message : "");
-	r2 = msb_eval_write_summary(NULL, ev, NULL);
-	if (rc)
-		msb__error_set(saved.code, "%s", msg);
-	return rc ? rc : r2;
-}
-
-int msb_eval_write_summary(msb_summary **out, msb_eval *ev, const msb_run_summary_options *opts)
-{
-	int state;
-
-	if (out)
-		*out = NULL;
-	if (!ev)
-		return msb__error_set(MSB_EINVAL, "msb_eval_write_summary: NULL handle");
-	state = __atomic_load_n(&ev->tally_state, __ATOMIC_ACQUIRE);
-	if (!state)
-		return msb__error_set(MSB_ESTATE, "msb_eval_write_summary: the handle has not run "
-		    "(call it after msb_eval_run)");
-	if (!ev->out_dir)
-		return msb__error_set(MSB_ESTATE, "msb_eval_write_summary: the run has no folder");
-	/* state 2: the records in memory are not the journal's: read it */
-	return msb__run_write_summary_from(out, ev->out_dir, opts, state == 1 ? &ev->tally : NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * lib/eval/cache.c - the response cache shared across runs and processes.
+ * lib/eval/eval_cache.c - the response cache shared across runs and processes.
  *
  * Content-addressed: an entry's name is the SHA-256 of everything that
  * determines the answer (backend identity, model settings and the exact
@@ -25,7 +25,9 @@
 #include "core/fileio.h"
 #include "core/sha256.h"
 #include "backend/backend.h"
-#include "eval/eval.h"
+#include "eval/eval_cache.h"
+#include "eval/eval_state.h"
+#include "runfolder/runfolder.h"
 
 static void put_str(msb_sha256 *s, const char *tag, const char *v)
 {

@@ -1,5 +1,5 @@
 /*
- * lib/eval/run.c - msb_eval_run: set the run folder up, turn the event
+ * lib/eval/eval_run.c - msb_eval_run: set the run folder up, turn the event
  * loop until every unit is in the journal (or the run stops), then write
  * the provenance and the summary.
  */
@@ -14,7 +14,11 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/fileio.h"
-#include "eval/eval.h"
+#include "eval/eval_folder.h"
+#include "eval/eval_pool.h"
+#include "eval/eval_run.h"
+#include "eval/eval_schedule.h"
+#include "eval/eval_state.h"
 #include "judge/llm.h"
 
 /* An asynchronous backend or judge without a pollable fd (an old vtable) is polled this often. */
