@@ -62,11 +62,11 @@ static void test_journal(void **state)
 	(void)state;
 
 	assert_int_equal(msb__batch_journal_open(&j, dir, 0), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "batch_1", "file-1", ids1, 2), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "openai", "batch_1", "file-1", ids1, 2), 0);
 	memset(&st, 0, sizeof st);
 	strcpy(st.status, "expired");
 	assert_int_equal(msb__batch_journal_ended(&j, 0, &st, 1, 1, 10, 8), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "batch_2", "file-3", ids2, 2), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "openai", "batch_2", "file-3", ids2, 2), 0);
 	msb__batch_journal_close(&j);
 	/* a kill in the middle of writing a third line */
 	snprintf(path, sizeof path, "%s/batches.jsonl", dir);
@@ -80,6 +80,7 @@ static void test_journal(void **state)
 	assert_string_equal(j.e[0].batch_id, "batch_1");
 	assert_int_equal(j.e[0].ended, 1);
 	assert_string_equal(j.e[0].status, "expired");
+	assert_string_equal(j.e[0].provider, "openai");
 	assert_int_equal(j.e[0].succeeded, 1);
 	assert_int_equal(j.e[0].prompt_tokens, 10);
 	assert_string_equal(j.e[1].batch_id, "batch_2");
@@ -125,8 +126,8 @@ static void test_runinfo(void **state)
 	snprintf(sub, sizeof sub, "%s/batch", dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
 	assert_int_equal(msb__batch_journal_open(&j, sub, 0), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "b1", "f1", m, 3), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "judge", "b2", "f2", jd, 1), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "anthropic", "b1", "f1", m, 3), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "judge", "openai", "b2", "f2", jd, 1), 0);
 	memset(&st, 0, sizeof st);
 	strcpy(st.status, "completed");
 	assert_int_equal(msb__batch_journal_ended(&j, 0, &st, 2, 1, 20, 16), 0);
@@ -140,6 +141,9 @@ static void test_runinfo(void **state)
 	assert_int_equal(json_integer_value(json_object_get(model, "succeeded")), 2);
 	assert_int_equal(json_integer_value(json_object_get(model, "failed")), 1);
 	assert_int_equal(json_integer_value(json_object_get(model, "completion_tokens")), 16);
+	/* each stage names its provider */
+	assert_string_equal(json_string_value(json_object_get(model, "provider")), "anthropic");
+	assert_string_equal(json_string_value(json_object_get(judge, "provider")), "openai");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(judge,
 	    "batches"), 0), "status")), "open");
 	json_decref(o);
