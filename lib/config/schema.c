@@ -126,8 +126,8 @@ static const msb__skey run_keys[] = {
 	{ "judge_batch", MSB__T_BOOL, NULL, NOLIM, NULL },
 	{ "batch_poll_interval", MSB__T_DOUBLE, NULL, 0.01, 86400, NULL },
 	{ "batch_retry", MSB__T_INT, NULL, 0, 100, NULL },
-	{ "batch_max_lines", MSB__T_INT, NULL, 1, 50000, NULL },
-	{ "batch_max_bytes", MSB__T_INT, NULL, 1024, 200000000, NULL },
+	{ "batch_max_lines", MSB__T_INT, NULL, 1, 100000, NULL }, /* capped by the provider */
+	{ "batch_max_bytes", MSB__T_INT, NULL, 1024, 256000000, NULL },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 
