@@ -76,6 +76,7 @@ def anthropic_full(tmp):
               think["response"].startswith("batch answer"),
               "a thinking block is the record's reasoning, apart from the answer", think)
         check(refused["finish_reason"] == "refusal" and refused["response"] == REFUSAL_NOTE and
+              refused["refusal"] is True and refused["refusal_text"] == "" and
               refused["score"] == 1,
               "stop_reason refusal: recorded as such (the fixed note) and judged", refused)
         # 3 answers x the fake's usage (10 input, 8 output tokens), per stage
