@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import time
+import urllib.request
 
 from clitest import BIN, TempDir, base_env, check, load_json, records, run
 from test_batch import Fake, no_canary, prompts_file
@@ -249,6 +250,41 @@ def anthropic_split_and_hostile(tmp):
         fake.close()
 
 
+def anthropic_canceled_elsewhere(tmp):
+    # the batch never ends by itself here (1000 polls); someone cancels it at the provider
+    # (the console, another tool): canceling, then ended with every request canceled; the
+    # run goes on and asks online
+    fake = Fake(tmp, "anthropic-cancel", steps=1000)
+    try:
+        prompts = ["cancel request %d" % i for i in range(2)]
+        src = prompts_file(tmp, "anthropic-cancel", prompts)
+        out = os.path.join(tmp, "anthropic-cancel-run")
+        args = anthropic_args(fake, src, out)
+        args[args.index("0.05")] = "0.2"
+        p = subprocess.Popen([BIN] + args, env=env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        while time.time() < deadline and not fake.events("poll"):
+            time.sleep(0.05)
+        bid = fake.events("create")[0]["batch"]
+        req = urllib.request.Request("%s/messages/batches/%s/cancel" % (fake.url, bid),
+                                     data=b"", method="POST")
+        urllib.request.urlopen(req, timeout=10).read()
+        _, err = p.communicate(timeout=60)
+        err = err.decode("utf-8", "replace")
+        check(p.returncode == 0, "a Message Batch canceled at the provider: the run finishes",
+              err)
+        check("ended, 0 of 2 done, 2 failed" in err, "progress shows it ended, all canceled", err)
+        check(sorted(e["prompt"] for e in fake.events("online")) == prompts and
+              all(x["response"].startswith("online answer") for x in records(out)),
+              "its requests were answered online, once each", fake.events("online"))
+        b = load_json(os.path.join(out, "run.json"))["batch"]["model"]
+        check(b["batches"][0]["status"] == "ended" and b["failed"] == 2 and b["succeeded"] == 0,
+              "run.json: the batch ended with 2 requests not answered", b)
+    finally:
+        fake.close()
+
+
 def azure(tmp):
     fake = Fake(tmp, "azure")
     try:
@@ -293,6 +329,7 @@ def main():
         anthropic_failures(tmp)
         anthropic_kill_and_resume(tmp)
         anthropic_split_and_hostile(tmp)
+        anthropic_canceled_elsewhere(tmp)
         azure(tmp)
 
 
