@@ -96,7 +96,7 @@ void cli_run_help(FILE *f)
 	    "      --batch-retry N      failed or expired requests go into N more batches\n"
 	    "                           before going online (default 0: online)\n"
 	    "      --batch-max-lines N  --batch-max-bytes N  split the batches (default 50000\n"
-	    "                           requests, 200000000 bytes: OpenAI's limits)\n"
+	    "                           requests, 200000000 bytes; the provider's limits cap them)\n"
 	    "      --format LIST        also write these reports: csv (summary.json,\n"
 	    "                           report.md and report.html are always written)\n"
 	    "  -q, --quiet              no progress and no summary table\n"

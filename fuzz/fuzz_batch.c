@@ -1,7 +1,8 @@
 /*
  * fuzz/fuzz_batch.c - what the batch stage reads from outside: one line of
  * a batch output or error file (the provider's result parser, then the
- * completion parser on its body, as lib/eval/batch.c does), and the batch
+ * completion parser on its body, as lib/eval/batch.c does; OpenAI's and
+ * Anthropic's), and the batch
  * journal OUT/batch/batches.jsonl (a damaged or torn file must load or
  * fail cleanly, never crash).
  */
@@ -47,12 +48,9 @@ static void result_line(msb__batch_api *api, const uint8_t *data, size_t size)
 		fail("the result message is not NUL-terminated");
 	if (body) {
 		msb_completion *c = NULL;
-		msb__oa_outcome o;
-		msb__oa_error_info err;
 		if (msb_completion_new(&c))
 			fail("cannot allocate a completion");
-		memset(&o, 0, sizeof o);
-		(void)msb__openai_parse(c, body, strlen(body), api->endpoint, &o, &err);
+		(void)msb__batch_parse(api, c, body, strlen(body));
 		msb_completion_free(c);
 	}
 	msb__free(body);
@@ -81,21 +79,27 @@ static void journal(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static msb_backend *be;
-	static msb__batch_api *api;
+	static msb_backend *be, *abe;
+	static msb__batch_api *api, *aapi;
 
 	msb_fuzz_setup();
 	if (!api) {
 		/* made once, outside the leak check: no request is ever sent */
 		msb_openai_options o = MSB_OPENAI_OPTIONS_INIT;
+		msb_provider_options p = MSB_PROVIDER_OPTIONS_INIT;
 		o.base_url = "http://127.0.0.1:9/v1";
 		o.model = "m";
 		if (msb_backend_openai_new(&be, &o) || msb__batch_openai_new(&api, be))
 			fail("cannot make the batch API");
+		p.dialect = MSB_OPENAI_DIALECT_ANTHROPIC;
+		o.base_url = "http://127.0.0.1:9";
+		if (msb_backend_provider_new(&abe, &o, &p) || msb__batch_anthropic_new(&aapi, abe))
+			fail("cannot make the Anthropic batch API");
 	}
 	{
 		long before = msb_fuzz_live();
 		result_line(api, data, size);
+		result_line(aapi, data, size);
 		journal(data, size);
 		if (msb_fuzz_live() != before)
 			fail("library memory leaked");

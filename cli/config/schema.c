@@ -126,8 +126,8 @@ static const cfg__skey run_keys[] = {
 	{ "judge_batch", CFG__T_BOOL, NULL, NOLIM, NULL },
 	{ "batch_poll_interval", CFG__T_DOUBLE, NULL, 0.01, 86400, NULL },
 	{ "batch_retry", CFG__T_INT, NULL, 0, 100, NULL },
-	{ "batch_max_lines", CFG__T_INT, NULL, 1, 50000, NULL },
-	{ "batch_max_bytes", CFG__T_INT, NULL, 1024, 200000000, NULL },
+	{ "batch_max_lines", CFG__T_INT, NULL, 1, 100000, NULL }, /* capped by the provider */
+	{ "batch_max_bytes", CFG__T_INT, NULL, 1024, 256000000, NULL },
 	{ NULL, 0, NULL, NOLIM, NULL }
 };
 

@@ -114,16 +114,13 @@ static int model_body(stage *s, const req *r, char **body, size_t *len)
 
 static int model_store(stage *s, req *r, const char *body, size_t len)
 {
-	msb__oa_outcome o;
-	msb__oa_error_info err;
 	msb__task t;
 	int rc;
 
 	probe_task(s, r, &t);
 	if ((rc = msb_completion_new(&t.c)))
 		return rc;
-	memset(&o, 0, sizeof o);
-	if (msb__openai_parse(t.c, body, len, s->api->endpoint, &o, &err) != 0) {
+	if (msb__batch_parse(s->api, t.c, body, len) != 0) {
 		msb_completion_free(t.c);
 		return 1; /* not an answer: left to the online runner */
 	}
@@ -184,8 +181,6 @@ static int judge_body(stage *s, const req *r, char **body, size_t *len)
 
 static int judge_store(stage *s, req *r, const char *body, size_t len)
 {
-	msb__oa_outcome o;
-	msb__oa_error_info err;
 	msb_completion *c = NULL;
 	msb_verdict *v = NULL;
 	int rc;
@@ -194,8 +189,7 @@ static int judge_store(stage *s, req *r, const char *body, size_t len)
 		msb_completion_free(c);
 		return rc;
 	}
-	memset(&o, 0, sizeof o);
-	if (msb__openai_parse(c, body, len, s->api->endpoint, &o, &err) != 0) {
+	if (msb__batch_parse(s->api, c, body, len) != 0) {
 		msb_completion_free(c);
 		msb_verdict_free(v);
 		return 1;
@@ -230,15 +224,23 @@ static int progress(stage *s, const msb__batch_entry *e, const msb__batch_state 
 	return s->o->progress(&p, s->o->progress_userdata) ? MSB_ECANCELED : 0;
 }
 
-/* Upload one input file, create its batch, journal it. */
+/*
+ * Upload one input file and create its batch (or, for a provider that
+ * takes the requests inline, create it from the file), then journal it.
+ */
 static int submit_file(stage *s, const char *path, const char *const *cids, size_t n)
 {
 	char file_id[128], batch_id[128];
+	const char *base = strrchr(path, '/');
 	int rc;
 
-	if ((rc = s->api->upload(s->api, path, file_id)) || (rc = s->api->create(s->api, file_id, batch_id)))
+	if (s->api->upload)
+		rc = s->api->upload(s->api, path, file_id);
+	else /* inline: the journal names the local input file */
+		rc = snprintf(file_id, sizeof file_id, "%s", base ? base + 1 : path) < 0 ? MSB_EIO : 0;
+	if (rc || (rc = s->api->create(s->api, s->api->upload ? file_id : NULL, path, batch_id)))
 		return rc;
-	if ((rc = msb__batch_journal_submitted(s->j, s->name, batch_id, file_id, cids, n)))
+	if ((rc = msb__batch_journal_submitted(s->j, s->name, s->api->name, batch_id, file_id, cids, n)))
 		return rc;
 	s->st->batches_created++;
 	s->st->submitted += n;
@@ -267,7 +269,12 @@ static int write_all(int fd, const char *p, size_t len, const char *path)
 static int submit_pending(stage *s)
 {
 	msb_buf line = MSB_BUF_INIT;
-	const char **cids = msb__calloc(s->o->max_lines ? s->o->max_lines : 1, sizeof *cids);
+	/* the options' limits, capped by the provider's */
+	size_t max_lines = s->api->max_lines && s->api->max_lines < s->o->max_lines ?
+	    s->api->max_lines : s->o->max_lines;
+	size_t max_bytes = s->api->max_bytes && s->api->max_bytes < s->o->max_bytes ?
+	    s->api->max_bytes : s->o->max_bytes;
+	const char **cids = msb__calloc(max_lines ? max_lines : 1, sizeof *cids);
 	size_t i, n = 0, flen = 0, seq = s->j->n;
 	char path[4300];
 	int rc = 0, fd = -1;
@@ -291,7 +298,7 @@ static int submit_pending(stage *s)
 			if (rc)
 				break;
 		}
-		flush = n && (!r || n == s->o->max_lines || flen + line.len > s->o->max_bytes);
+		flush = n && (!r || n == max_lines || flen + line.len > max_bytes);
 		if (flush) {
 			rc = close(fd) < 0 ? msb__error_set(MSB_EIO, "%s: cannot write: %s", path,
 			    strerror(errno)) : 0;
@@ -302,9 +309,9 @@ static int submit_pending(stage *s)
 			flen = 0;
 		}
 		if (r) {
-			if (line.len > s->o->max_bytes) {
+			if (line.len > max_bytes) {
 				rc = msb__error_set(MSB_EINVAL, "batch: one request of %zu bytes is larger than "
-				    "the batch file limit of %zu bytes", line.len, s->o->max_bytes);
+				    "the batch file limit of %zu bytes", line.len, max_bytes);
 				break;
 			}
 			if (fd < 0) {
@@ -329,12 +336,6 @@ static int submit_pending(stage *s)
 }
 
 /* ---- polling and collecting ---- */
-
-static int terminal(const char *status)
-{
-	return !strcmp(status, "completed") || !strcmp(status, "failed") ||
-	    !strcmp(status, "expired") || !strcmp(status, "cancelled");
-}
 
 typedef struct {
 	stage *s;
@@ -447,7 +448,7 @@ static int wait_open(stage *s)
 			failures = 0;
 			if ((rc = progress(s, e, &bs, open)))
 				return rc;
-			if (terminal(bs.status)) {
+			if (bs.ended) {
 				if ((rc = collect(s, i, &bs)))
 					return rc;
 				open--;
@@ -650,11 +651,11 @@ int msb_batch_run(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
 	if (bo.judge) {
 		if (!judge || !(jb = msb__judge_llm_backend(judge)))
 			return msb__error_set(MSB_EINVAL, "batch: the judge stage needs an LLM judge "
-			    "(openai/MODEL), not %s", judge ? msb_judge_name(judge) : "none");
-		if ((rc = msb__batch_openai_new(&japi, jb)))
+			    "(openai/, anthropic/ or azure/), not %s", judge ? msb_judge_name(judge) : "none");
+		if ((rc = msb__batch_api_new(&japi, jb)))
 			return rc;
 	}
-	if (bo.model && (rc = msb__batch_openai_new(&mapi, backend)))
+	if (bo.model && (rc = msb__batch_api_new(&mapi, backend)))
 		goto out;
 	memset(&s, 0, sizeof s);
 	s.o = &bo;

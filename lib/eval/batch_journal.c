@@ -85,6 +85,7 @@ static int load_line(const char *line, size_t len, size_t off, void *ud)
 			goto out;
 		}
 		copy(e->stage, sizeof e->stage, json_string_value(json_object_get(o, "stage")));
+		copy(e->provider, sizeof e->provider, json_string_value(json_object_get(o, "provider")));
 		copy(e->batch_id, sizeof e->batch_id, id);
 		copy(e->input_file, sizeof e->input_file, json_string_value(json_object_get(o, "input_file")));
 		e->requests = num(o, "requests");
@@ -161,8 +162,8 @@ static int append(msb__batch_journal *j, json_t *o)
 	return rc;
 }
 
-int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const char *batch_id,
-    const char *input_file, const char *const *custom_ids, size_t n)
+int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const char *provider,
+    const char *batch_id, const char *input_file, const char *const *custom_ids, size_t n)
 {
 	json_t *o = json_object(), *ids = json_array();
 	msb__batch_entry *e;
@@ -180,6 +181,7 @@ int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const
 		json_array_append_new(ids, json_string(custom_ids[i]));
 	json_object_set_new(o, "event", json_string("submitted"));
 	json_object_set_new(o, "stage", json_string(stage));
+	json_object_set_new(o, "provider", json_string(provider));
 	json_object_set_new(o, "batch", json_string(batch_id));
 	json_object_set_new(o, "input_file", json_string(input_file));
 	json_object_set_new(o, "requests", json_integer((json_int_t)n));
@@ -190,6 +192,7 @@ int msb__batch_journal_submitted(msb__batch_journal *j, const char *stage, const
 	if (!(e = add(j)))
 		return MSB_ENOMEM;
 	copy(e->stage, sizeof e->stage, stage);
+	copy(e->provider, sizeof e->provider, provider);
 	copy(e->batch_id, sizeof e->batch_id, batch_id);
 	copy(e->input_file, sizeof e->input_file, input_file);
 	e->requests = n;
@@ -250,7 +253,7 @@ void msb__batch_journal_close(msb__batch_journal *j)
 }
 
 /*
- * {"discount": 0.5, "model": {"batches": [{id, status, requests}],
+ * {"discount": 0.5, "model": {"provider", "batches": [{id, status, requests}],
  * "requests", "succeeded", "failed", "prompt_tokens", "completion_tokens",
  * "discount"}, "judge": {...}}: the batch APIs bill half the online price
  * for every request they answer (the tokens here are those answers');
@@ -288,6 +291,9 @@ json_t *msb__batch_runinfo(const char *out_dir)
 			    "discount", 0.5);
 			json_object_set_new(o, e->stage, s);
 		}
+		/* the provider of the stage's batches (journals written before name none) */
+		if (e->provider[0] && !json_object_get(s, "provider"))
+			json_object_set_new(s, "provider", json_string(e->provider));
 		json_array_append_new(json_object_get(s, "batches"), json_pack("{s:s, s:s, s:i}",
 		    "id", e->batch_id, "status", e->ended ? e->status : "open", "requests",
 		    (json_int_t)e->requests));

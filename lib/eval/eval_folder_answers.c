@@ -62,6 +62,10 @@ static int load_line(const msb__rf_line *l, void *ud)
 		msb_completion_set_reasoning(c, a.reasoning);
 	if (a.finish_reason)
 		msb_completion_set_finish_reason(c, a.finish_reason);
+	if (a.refusal_text && msb__completion_set_refusal(c, a.refusal_text)) {
+		msb_completion_free(c);
+		return MSB_ENOMEM;
+	}
 	msb_completion_set_usage(c, a.prompt_tokens, a.completion_tokens);
 	msb__completion_set_usage_details(c, a.reasoning_tokens, a.cached_tokens);
 	if (a.attempts > 0)
@@ -169,6 +173,7 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 	a.cached_tokens = msb_completion_cached_tokens(c);
 	a.latency_ms = msb_completion_latency_ms(c);
 	a.attempts = msb_completion_attempts(c);
+	a.refusal_text = msb__completion_refusal(c);
 	return msb__rf_answer_line(&ev->answers_buf, &a);
 }
 

@@ -43,6 +43,10 @@ int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a)
 		put(&bad, o, "cached_tokens", json_integer(a->cached_tokens));
 	put(&bad, o, "latency_ms", json_real(a->latency_ms));
 	put(&bad, o, "attempts", json_integer(a->attempts));
+	if (a->refusal_text) { /* the record of a resumed or batch answer keeps it */
+		put(&bad, o, "refusal", json_true());
+		put(&bad, o, "refusal_text", msb__json_text(a->refusal_text));
+	}
 	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!s)
@@ -82,5 +86,11 @@ int msb__rf_answer_parse(json_t *o, msb__rf_answer *a)
 	att = json_object_get(o, "attempts");
 	a->attempts = json_is_integer(att) && json_integer_value(att) > 0 &&
 	    json_integer_value(att) < 1000000 ? (int)json_integer_value(att) : 0;
+	a->refusal_text = NULL;
+	if (json_is_true(json_object_get(o, "refusal"))) {
+		a->refusal_text = json_string_value(json_object_get(o, "refusal_text"));
+		if (!a->refusal_text)
+			a->refusal_text = "";
+	}
 	return 0;
 }

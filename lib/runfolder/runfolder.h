@@ -84,6 +84,7 @@ typedef struct msb__rf_answer {
 	long long reasoning_tokens, cached_tokens;  /* omitted when < 0 */
 	double latency_ms;
 	int attempts;
+	const char *refusal_text;      /* the server's refusal (NULL: none): "refusal": true + text */
 } msb__rf_answer;
 
 int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a);

@@ -364,8 +364,9 @@ def usage_errors(tmp):
     r = run(["run", "--batch", "--limit", "2", "--out", os.path.join(tmp, "replay-batch")])
     check(r.rc == 2 and "openai" in r.err.lower(),
           "--batch with the replay model is a usage error naming openai/MODEL", r)
-    r = run(["run", "--batch-max-lines", "50001", "--print-config"])
-    check(r.rc == 2 and "batch_max_lines" in r.err, "more than 50000 lines per batch is refused", r)
+    # the range is the largest provider's (Anthropic, Azure: 100,000); each provider caps it
+    r = run(["run", "--batch-max-lines", "100001", "--print-config"])
+    check(r.rc == 2 and "batch_max_lines" in r.err, "more than 100000 lines per batch is refused", r)
     cfg = os.path.join(tmp, "batch.yaml")
     with open(cfg, "w", encoding="utf-8") as f:
         f.write("run:\n  batch: true\n  judge_batch: true\n  batch_poll_interval: 2.5\n"

@@ -16,6 +16,9 @@
 #include <jansson.h>
 
 #include "medsafety/medsafety.h"
+#include "medsafety/openai.h"
+#include "core/alloc.h"
+#include "core/buf.h"
 #include "eval/batch.h"
 
 static char *tmpdir(void)
@@ -62,11 +65,11 @@ static void test_journal(void **state)
 	(void)state;
 
 	assert_int_equal(msb__batch_journal_open(&j, dir, 0), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "batch_1", "file-1", ids1, 2), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "openai", "batch_1", "file-1", ids1, 2), 0);
 	memset(&st, 0, sizeof st);
 	strcpy(st.status, "expired");
 	assert_int_equal(msb__batch_journal_ended(&j, 0, &st, 1, 1, 10, 8), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "batch_2", "file-3", ids2, 2), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "openai", "batch_2", "file-3", ids2, 2), 0);
 	msb__batch_journal_close(&j);
 	/* a kill in the middle of writing a third line */
 	snprintf(path, sizeof path, "%s/batches.jsonl", dir);
@@ -80,6 +83,7 @@ static void test_journal(void **state)
 	assert_string_equal(j.e[0].batch_id, "batch_1");
 	assert_int_equal(j.e[0].ended, 1);
 	assert_string_equal(j.e[0].status, "expired");
+	assert_string_equal(j.e[0].provider, "openai");
 	assert_int_equal(j.e[0].succeeded, 1);
 	assert_int_equal(j.e[0].prompt_tokens, 10);
 	assert_string_equal(j.e[1].batch_id, "batch_2");
@@ -125,8 +129,8 @@ static void test_runinfo(void **state)
 	snprintf(sub, sizeof sub, "%s/batch", dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
 	assert_int_equal(msb__batch_journal_open(&j, sub, 0), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "model", "b1", "f1", m, 3), 0);
-	assert_int_equal(msb__batch_journal_submitted(&j, "judge", "b2", "f2", jd, 1), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "model", "anthropic", "b1", "f1", m, 3), 0);
+	assert_int_equal(msb__batch_journal_submitted(&j, "judge", "openai", "b2", "f2", jd, 1), 0);
 	memset(&st, 0, sizeof st);
 	strcpy(st.status, "completed");
 	assert_int_equal(msb__batch_journal_ended(&j, 0, &st, 2, 1, 20, 16), 0);
@@ -140,6 +144,9 @@ static void test_runinfo(void **state)
 	assert_int_equal(json_integer_value(json_object_get(model, "succeeded")), 2);
 	assert_int_equal(json_integer_value(json_object_get(model, "failed")), 1);
 	assert_int_equal(json_integer_value(json_object_get(model, "completion_tokens")), 16);
+	/* each stage names its provider */
+	assert_string_equal(json_string_value(json_object_get(model, "provider")), "anthropic");
+	assert_string_equal(json_string_value(json_object_get(judge, "provider")), "openai");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(judge,
 	    "batches"), 0), "status")), "open");
 	json_decref(o);
@@ -182,6 +189,139 @@ static void test_run_checks(void **state)
 	free(dir);
 }
 
+static msb_backend *http_backend(int dialect, const char *base)
+{
+	msb_openai_options o;
+	msb_provider_options p;
+	msb_backend *b = NULL;
+
+	msb_openai_options_init(&o, MSB_OPENAI_OPTIONS_VERSION);
+	msb_provider_options_init(&p, MSB_PROVIDER_OPTIONS_VERSION);
+	o.base_url = base;
+	o.model = "m";
+	o.api_key_env = "MSB_TEST_BATCH_NO_SUCH_KEY";
+	p.dialect = dialect;
+	assert_int_equal(msb_backend_provider_new(&b, &o, &p), 0);
+	return b;
+}
+
+/* one result line through api->result and msb__batch_parse (what collect_line does) */
+static msb_completion *result(msb__batch_api *api, const char *line, const char *want_cid,
+    char *msg, size_t msg_size)
+{
+	json_t *root = NULL;
+	const char *cid = NULL;
+	char *body = NULL;
+	msb_completion *c = NULL;
+	int ok = -1;
+
+	assert_int_equal(api->result(api, line, strlen(line), &root, &cid, &ok, &body, msg,
+	    msg_size), 0);
+	assert_string_equal(cid, want_cid);
+	if (ok) {
+		assert_non_null(body);
+		assert_int_equal(msb_completion_new(&c), 0);
+		assert_int_equal(msb__batch_parse(api, c, body, strlen(body)), 0);
+	} else {
+		assert_null(body);
+	}
+	msb__free(body);
+	json_decref(root);
+	return c;
+}
+
+/*
+ * Anthropic's Message Batches (shapes from Anthropic's API reference, "Message
+ * Batches" results): the input line, each result type, the Messages parser on a
+ * succeeded message (thinking as reasoning, stop_reason refusal, usage).
+ */
+static void test_anthropic_api(void **state)
+{
+	msb_backend *b;
+	msb__batch_api *api = NULL;
+	msb_buf line = MSB_BUF_INIT;
+	msb_completion *c;
+	char msg[256];
+	(void)state;
+
+	assert_true(msb_init() >= 0);
+	b = http_backend(MSB_OPENAI_DIALECT_ANTHROPIC, "http://127.0.0.1:9");
+	assert_int_equal(msb__batch_api_new(&api, b), 0);
+	assert_string_equal(api->name, "anthropic");
+	assert_null(api->upload); /* the requests go inline */
+	assert_int_equal(api->max_lines, 100000);
+	assert_true(api->max_bytes <= 256000000u);
+	assert_int_equal(api->line(api, &line, "m-ab12", "{\"model\":\"m\"}", 13), 0);
+	assert_string_equal(line.ptr, "{\"custom_id\":\"m-ab12\",\"params\":{\"model\":\"m\"}}\n");
+	msb_buf_dispose(&line);
+
+	c = result(api, "{\"custom_id\":\"m-1\",\"result\":{\"type\":\"succeeded\",\"message\":"
+	    "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\","
+	    "\"thinking\":\"hmm\",\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"No.\"}],"
+	    "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,\"output_tokens\":3,"
+	    "\"cache_read_input_tokens\":2}}}}", "m-1", msg, sizeof msg);
+	assert_non_null(c);
+	assert_string_equal(msb_completion_text(c), "No.");
+	assert_string_equal(msb_completion_reasoning(c), "hmm");
+	assert_string_equal(msb_completion_finish_reason(c), "end_turn");
+	/* input 7 + cache read 2 (Anthropic's input_tokens leaves the cache out) */
+	assert_int_equal(msb_completion_prompt_tokens(c), 9);
+	assert_int_equal(msb_completion_completion_tokens(c), 3);
+	msb_completion_free(c);
+
+	c = result(api, "{\"custom_id\":\"m-2\",\"result\":{\"type\":\"succeeded\",\"message\":"
+	    "{\"type\":\"message\",\"content\":[],\"stop_reason\":\"refusal\",\"usage\":"
+	    "{\"input_tokens\":5,\"output_tokens\":0}}}}", "m-2", msg, sizeof msg);
+	assert_non_null(c);
+	assert_string_equal(msb_completion_finish_reason(c), "refusal");
+	assert_non_null(strstr(msb_completion_text(c), "refusal"));
+	msb_completion_free(c);
+
+	assert_null(result(api, "{\"custom_id\":\"m-3\",\"result\":{\"type\":\"errored\",\"error\":"
+	    "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+	    "\"bad max_tokens\"}}}}", "m-3", msg, sizeof msg));
+	assert_string_equal(msg, "errored: invalid_request_error: bad max_tokens");
+	assert_null(result(api, "{\"custom_id\":\"m-4\",\"result\":{\"type\":\"expired\"}}", "m-4",
+	    msg, sizeof msg));
+	assert_string_equal(msg, "expired");
+	assert_null(result(api, "{\"custom_id\":\"m-5\",\"result\":{\"type\":\"canceled\"}}", "m-5",
+	    msg, sizeof msg));
+	assert_string_equal(msg, "canceled");
+	{
+		json_t *root = NULL;
+		const char *cid;
+		char *body;
+		int ok;
+		assert_int_equal(api->result(api, "not json", 8, &root, &cid, &ok, &body, msg,
+		    sizeof msg), MSB_EPARSE);
+		json_decref(root);
+	}
+	api->free(api);
+	msb_backend_free(b);
+
+	/* Azure: OpenAI's Batch API under the resource; OpenAI: its own limits */
+	b = http_backend(MSB_OPENAI_DIALECT_AZURE, "https://res.openai.azure.com");
+	assert_int_equal(msb__batch_api_new(&api, b), 0);
+	assert_string_equal(api->name, "azure");
+	assert_non_null(api->upload);
+	assert_int_equal(api->max_lines, 100000);
+	assert_int_equal(api->line(api, &line, "m-1", "{}", 2), 0);
+	assert_non_null(strstr(line.ptr, "\"url\":\"/chat/completions\""));
+	msb_buf_dispose(&line);
+	api->free(api);
+	msb_backend_free(b);
+	b = http_backend(MSB_OPENAI_DIALECT_OPENAI, "http://127.0.0.1:9/v1");
+	assert_int_equal(msb__batch_api_new(&api, b), 0);
+	assert_string_equal(api->name, "openai");
+	assert_int_equal(api->max_lines, 50000);
+	api->free(api);
+	/* each provider's constructor refuses another dialect */
+	assert_int_equal(msb__batch_anthropic_new(&api, b), MSB_EINVAL);
+	assert_null(api);
+	msb_backend_free(b);
+	msb_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_journal),
 		cmocka_unit_test(test_runinfo),
 		cmocka_unit_test(test_run_checks),
+		cmocka_unit_test(test_anthropic_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,6 +110,41 @@ class BatchTest(unittest.TestCase):
                 with open(os.path.join(root, n), "rb") as f:
                     self.assertNotIn(KEY.encode(), f.read(), n)
 
+    def test_anthropic_backend_through_message_batches(self):
+        # anthropic/MODEL as model and judge: one Message Batch per stage (the requests
+        # inline, no file upload), x-api-key and anthropic-version on every call; by hand:
+        # 2 model requests (1 errored in the batch, then online) and 1 judge request in a
+        # batch, then the failed item's model and judge requests online
+        root = self.fake.url[:-len("/v1")]
+        model = ms.Backend.anthropic("m", base_url=root, api_key=KEY, max_retries=0)
+        judge = ms.Judge.llm(ms.Backend.anthropic("judge-m", base_url=root, api_key=KEY,
+                                                  max_retries=0))
+        prompts = ["request one [[say:think]]", "request two [[batch:fail]]"]
+        with model, judge, dataset(prompts) as ds:
+            res = ms.evaluate(ds, model, judge, self.out, batch=True, judge_batch=True,
+                              batch_poll_interval=0.05)
+            recs = {r["prompt"]: r for r in res.records}
+            stats = res.run_stats["batch"]
+            info = res.run_info()["batch"]
+            res.close()
+        self.assertTrue(recs[prompts[0]]["response"].startswith("batch answer"))
+        with open(os.path.join(self.out, "results.jsonl"), encoding="utf-8") as f:
+            journal = {r["prompt"]: r for r in map(json.loads, f)}
+        self.assertEqual(journal[prompts[0]]["reasoning"], "weighing the request first")
+        self.assertTrue(recs[prompts[1]]["response"].startswith("online answer"))
+        self.assertEqual([r["score"] for r in recs.values()], [1, 1])
+        self.assertEqual(stats, {"batches_created": 2, "batches_resumed": 0, "submitted": 3,
+                                 "succeeded": 2, "failed": 1})
+        self.assertEqual((info["model"]["provider"], info["judge"]["provider"],
+                          info["model"]["failed"]), ("anthropic", "anthropic", 1))
+        self.assertEqual(self.fake.events("upload"), [])
+        calls = [e for k in ("create", "poll", "download") for e in self.fake.events(k)]
+        self.assertTrue(calls)
+        for e in calls:
+            self.assertEqual((e["x_api_key"], e["anthropic_version"], e["auth"]),
+                             (KEY, "2023-06-01", None))
+        self.assertEqual(len(self.fake.events("online")), 2)
+
     def test_only_the_openai_backend_batches(self):
         with ms.Backend.replay() as b, dataset(["x"]) as ds:
             with self.assertRaises(ms.InvalidArgument):
