@@ -24,7 +24,8 @@ LAYERS = [
     # what a task sends, the response cache; the batch stages' file I/O and
     # provider APIs (batch.h, used by run.json's writer too)
     ("parts", ["eval_request.c", "eval_request.h", "eval_cache.c", "eval_cache.h",
-               "batch.h", "batch_journal.c", "batch_openai.c"]),
+               "batch.h", "batch_journal.c", "batch_http.c", "batch_http.h",
+               "batch_openai.c", "batch_anthropic.c"]),
     ("folder", ["eval_folder.h", "eval_folder_journal.c", "eval_folder_answers.c",
                 "eval_folder_resume.c", "eval_folder_runinfo.c"]),
     ("stage", ["eval_stage.c", "eval_stage.h"]),
