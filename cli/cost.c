@@ -179,7 +179,7 @@ int cli_run_cost(const char *dir, const msb_config *cfg, const cli_prices *ps,
 	json_object_set_new(o, "total", unpriced ? json_null() : json_real(total));
 	if (unpriced)
 		json_object_set_new(o, "priced_part", json_real(total));
-	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	if (!text)
 		return cli_lib_error("run", MSB_ENOMEM);
