@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dataset_args.h"
 #include "dryrun.h"
+#include "batchbudget.h"
 #include "cost.h"
 #include "jury.h"
 #include "opts.h"
@@ -197,7 +198,8 @@ static int run_eval(msb_config *cfg, int quiet, const cli_prices *prices)
 		goto out;
 	eo.config_json = cfg_json;
 	/* --batch / --judge-batch: the batch stages first, then the runner resumes (cli/runbatch.c) */
-	if ((status = cli_run_batch(&eo, ds, model, judge, cfg, quiet, PROG)))
+	if ((status = cli_batch_budget(&eo, ds, model, judge, cfg, PROG)) || /* cli/batchbudget.c */
+	    (status = cli_run_batch(&eo, ds, model, judge, cfg, quiet, PROG)))
 		goto out;
 	cli_progress_init(&prog, "run", quiet);
 	eo.progress = cli_progress_eval;
