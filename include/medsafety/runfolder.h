@@ -91,7 +91,7 @@ MSB_API int msb_run_info_json(char **out, const msb_run_info *info);
  * msb_run_info_usage (docs/run-folder.md, "Tokens"). The totals are every
  * record's tokens the run folder paid for, online and batch: answers
  * reused from answers.jsonl on --resume count once (the record that uses
- * them), answers from the response cache (--cache) not at all.
+ * them), answers and verdicts from the response cache (--cache) not at all.
  */
 typedef struct msb_run_usage {
 	unsigned int version;         /**< set by the caller: MSB_RUN_USAGE_VERSION */
@@ -101,7 +101,7 @@ typedef struct msb_run_usage {
 	long long completion_tokens;  /**< online + batch; -1 when no record reported tokens */
 	long long reasoning_tokens;   /**< of completion_tokens; -1 when no record reported them */
 	long long cached_tokens;      /**< of prompt_tokens, read from the provider's cache; -1 when not reported */
-	long long cache_hits;         /**< model stage: answers from --cache (not counted); 0 for the judge */
+	long long cache_hits;         /**< answers (model) or verdicts (judge) from --cache, not counted */
 	int batch;                    /**< 1 when the stage went through a batch API (run.json "batch") */
 	long long batch_requests;     /**< requests submitted in batches */
 	long long batch_prompt_tokens;     /**< of prompt_tokens: those of the answers batches gave */

@@ -635,7 +635,8 @@ static int judge_from_cache(msb_eval *ev, msb__task *t)
 		return 0;
 	/* a verdict of a batch judge stage (lib/eval/batch.c) comes first: it is this run's */
 	if (ev->batch_verdicts && msb__cache_get_judge(ev->batch_verdicts, key, t->v)) {
-		t->judge_cached = 1; /* paid by this folder (a batch): no cache hit */
+		t->judge_cached = 1;
+		t->judge_batch = 1; /* paid by this folder (a batch): no cache hit */
 		return 1;
 	}
 	if (!(ev->cache_dir && msb__cache_get_judge(ev->cache_dir, key, t->v))) {

@@ -102,9 +102,10 @@ static void notes(msb_buf *b, const msb__usage_view *v, int html)
 {
 	const char *p = html ? "<p>" : "", *e = html ? "</p>\n" : "\n\n";
 
-	if (v->u[0].cache_hits > 0)
-		msb_buf_printf(b, "%sAnswers taken from the response cache (--cache): %lld, paid by an "
-		    "earlier run and not counted here.%s", p, v->u[0].cache_hits, e);
+	if (v->u[0].cache_hits > 0 || v->u[1].cache_hits > 0)
+		msb_buf_printf(b, "%sTaken from the response cache (--cache), paid by an earlier run and "
+		    "not counted here: %lld answers, %lld verdicts.%s", p, v->u[0].cache_hits,
+		    v->u[1].cache_hits, e);
 	if (v->priced)
 		msb_buf_printf(b, "%sTotal cost: $%.6f%s.%s", p, v->c[0].total,
 		    v->c[0].total_known ? "" : " for the priced stages (a stage had tokens but no price)", e);

@@ -9,7 +9,9 @@
    from answers.jsonl are counted once in run.json's usage (not as cache hits), checked
    against the tokens msb_test_server reports (computed here from its code) and its request
    count;
-4. an online run without prices: the report says "not reported" for the counts the server
+4. the response cache (--cache): a second run that took every answer and verdict from it has
+   no tokens and 3 cache hits per stage, its records say so ("cached", "judge_cached");
+5. an online run without prices: the report says "not reported" for the counts the server
    does not give, and "no prices given" for the cost.
 
 Independent computations are written next to each check.
@@ -226,6 +228,48 @@ def resumed_once(tmp):
           c["model"]["discount"] == 1, "cost.json of the resumed run: every token once", c)
 
 
+def cache_hits(tmp):
+    # msb_test_server answers [[say:TEXT]] with TEXT: the judge (its prompt holds the request)
+    # gives a readable verdict, so verdicts go into the cache too
+    prompts = ["a question [[say:#thereason: it declined. #thescore: 1]]",
+               "a second question [[say:#thereason: it declined. #thescore: 1]]",
+               "the third one [[say:#thereason: it declined. #thescore: 1]]"]
+    src = prompts_file(tmp, "cache", prompts)
+    cache = os.path.join(tmp, "cache-dir")
+    with TestServer() as srv:
+        args = ["run", src, "-m", "openai/m", "--base-url", srv.url, "-j", "openai/judge",
+                "--judge-base-url", srv.url, "--cache", cache, "--price", "m=1,1",
+                "--price", "judge=1,1"]
+        r1 = run(args + ["--out", os.path.join(tmp, "cache-1")], env=env())
+        sent = completions(srv)
+        r2 = run(args + ["--out", os.path.join(tmp, "cache-2")], env=env())
+        check(r1.rc == 0 and r2.rc == 0 and sent == 6 and completions(srv) == 6,
+              "the second run took every answer and verdict from the cache (no request)",
+              (r1, r2, sent, completions(srv)))
+    u1 = load_json(os.path.join(tmp, "cache-1", "run.json"))["usage"]
+    u2 = load_json(os.path.join(tmp, "cache-2", "run.json"))["usage"]
+    # the server's rule: prompt tokens = strlen(user text) / 4 + 1, completion 3
+    want_p = sum(len(p) // 4 + 1 for p in prompts)
+    check(u1["model"]["prompt_tokens"] == want_p and u1["model"]["cache_hits"] == 0 and
+          u1["judge"]["records"] == 3 and u1["judge"]["cache_hits"] == 0,
+          "the first run paid for everything", u1)
+    check(u2["model"]["records"] == 0 and u2["model"]["cache_hits"] == 3 and
+          u2["judge"]["records"] == 0 and u2["judge"]["cache_hits"] == 3 and
+          u2["model"]["prompt_tokens"] == 0 and u2["judge"]["prompt_tokens"] == 0,
+          "the cached run: no tokens, 3 cache hits per stage", u2)
+    recs = records(os.path.join(tmp, "cache-2"))
+    check(all(x["cached"] is True and x.get("judge_cached") is True for x in recs) and
+          all("judge_cached" not in x for x in records(os.path.join(tmp, "cache-1"))),
+          "records say which answers and verdicts came from the cache", recs[:1])
+    c = load_json(os.path.join(tmp, "cache-2", "cost.json"))
+    check(c["model"]["cost"] == 0 and c["judge"]["cost"] == 0 and c["total"] == 0,
+          "the cached run costs nothing", c)
+    with open(os.path.join(tmp, "cache-2", "report.md"), encoding="utf-8") as f:
+        md = f.read()
+    check("not counted here: 3 answers, 3 verdicts." in md, "report.md says what the cache gave",
+          md[md.find("## Tokens"):][:1500])
+
+
 def unpriced(tmp):
     src = prompts_file(tmp, "plain", ["a plain question", "another plain question"])
     out = os.path.join(tmp, "plain-run")
@@ -250,6 +294,7 @@ def main():
         batch_cost(tmp)
         batch_budget(tmp)
         resumed_once(tmp)
+        cache_hits(tmp)
         unpriced(tmp)
 
 
