@@ -1,7 +1,10 @@
 /* cli/cost.c - see cost.h. Prices are dollars per million tokens. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "build.h"
 #include "cli.h"
@@ -38,73 +41,160 @@ static const cli_price *judge_price(const cli_config *cfg, const cli_prices *ps,
 	return p;
 }
 
-/* One stage's object into the buffer; its cost added to *total (or *unpriced set). */
-static void stage_json(char *buf, size_t size, const char *spec, const cli_price *p,
-    const msb_usage_totals *u, double discount, double *total, int *unpriced)
-{
-	int has = u->records > 0;
-	double cost = 0;
-	int n = snprintf(buf, size, "{\"spec\": \"%s\", \"records\": %zu, \"prompt_tokens\": %lld, "
-	    "\"completion_tokens\": %lld, ", spec, u->records, u->prompt_tokens, u->completion_tokens);
+/* One stage's tokens and cost, as cost.json and the terminal line show them. */
+typedef struct stage_cost {
+	const char *spec;
+	const cli_price *p;
+	msb_run_usage u;
+	double discount;            /* the factor on the batch tokens' price */
+	double online, batch, cost; /* dollars; cost = online + batch */
+	int priced;                 /* 1: a price and tokens; 0: cost 0 (no tokens) or unknown */
+} stage_cost;
 
-	if (n < 0 || (size_t)n >= size)
-		return;
-	if (p && has) {
-		cost = ((double)u->prompt_tokens * p->in + (double)u->completion_tokens * p->out) / 1e6 *
-		    discount;
-		*total += cost;
-		snprintf(buf + n, size - (size_t)n, "\"price_in\": %.17g, \"price_out\": %.17g, "
-		    "\"discount\": %.17g, \"cost\": %.17g}", p->in, p->out, discount, cost);
-	} else {
-		if (has)
-			*unpriced = 1; /* tokens without a price: the total is not known */
-		snprintf(buf + n, size - (size_t)n, "\"discount\": %.17g, \"cost\": %s}", discount,
-		    has ? "null" : "0");
+static long long nz(long long v)
+{
+	return v > 0 ? v : 0;
+}
+
+/*
+ * online tokens x price + batch tokens x price x discount, the tokens
+ * those run.json reports (msb_run_info_usage: the batch part from its
+ * "batch" block, the online part the rest).
+ */
+static void stage_price(stage_cost *sc, double *total, int *unpriced)
+{
+	int has = sc->u.records > 0;
+
+	sc->online = sc->batch = sc->cost = 0;
+	sc->priced = 0;
+	if (sc->p && has) {
+		sc->online = ((double)nz(sc->u.online_prompt_tokens) * sc->p->in +
+		    (double)nz(sc->u.online_completion_tokens) * sc->p->out) / 1e6;
+		sc->batch = ((double)sc->u.batch_prompt_tokens * sc->p->in +
+		    (double)sc->u.batch_completion_tokens * sc->p->out) / 1e6 * sc->discount;
+		sc->cost = sc->online + sc->batch;
+		sc->priced = 1;
+		*total += sc->cost;
+	} else if (has) {
+		*unpriced = 1; /* tokens without a price: the total is not known */
 	}
+}
+
+static json_t *cost_or_null(const stage_cost *sc, double v)
+{
+	return sc->priced ? json_real(v) : sc->u.records > 0 ? json_null() : json_integer(0);
+}
+
+static json_t *stage_json(const stage_cost *sc)
+{
+	json_t *o = json_object(), *on = json_object();
+
+	if (!o || !on) {
+		json_decref(o);
+		json_decref(on);
+		return NULL;
+	}
+	json_object_set_new(o, "spec", json_string(sc->spec));
+	json_object_set_new(o, "records", json_integer(sc->u.records));
+	json_object_set_new(o, "prompt_tokens", json_integer(nz(sc->u.prompt_tokens)));
+	json_object_set_new(o, "completion_tokens", json_integer(nz(sc->u.completion_tokens)));
+	json_object_set_new(on, "prompt_tokens", json_integer(nz(sc->u.online_prompt_tokens)));
+	json_object_set_new(on, "completion_tokens", json_integer(nz(sc->u.online_completion_tokens)));
+	json_object_set_new(on, "cost", cost_or_null(sc, sc->online));
+	json_object_set_new(o, "online", on);
+	if (sc->u.batch) {
+		json_t *b = json_object();
+		if (b) {
+			json_object_set_new(b, "requests", json_integer(sc->u.batch_requests));
+			json_object_set_new(b, "prompt_tokens", json_integer(sc->u.batch_prompt_tokens));
+			json_object_set_new(b, "completion_tokens", json_integer(sc->u.batch_completion_tokens));
+			json_object_set_new(b, "discount", json_real(sc->discount));
+			json_object_set_new(b, "cost", cost_or_null(sc, sc->batch));
+			json_object_set_new(o, "batch", b);
+		}
+	}
+	if (sc->priced) {
+		json_object_set_new(o, "price_in", json_real(sc->p->in));
+		json_object_set_new(o, "price_out", json_real(sc->p->out));
+	}
+	json_object_set_new(o, "discount", json_real(sc->discount));
+	json_object_set_new(o, "cost", cost_or_null(sc, sc->cost));
+	return o;
+}
+
+/* "model $0.0012 (online 20 in + 10 out tokens, batch 80 in + 40 out at 0.5 x the price)" */
+static void stage_words(char *buf, size_t size, const char *name, const stage_cost *sc)
+{
+	char money[64], batch[160] = "";
+
+	if (sc->priced)
+		snprintf(money, sizeof money, "$%.4f", sc->cost);
+	else
+		snprintf(money, sizeof money, "%s", sc->u.records > 0 ? "no price" : "$0");
+	if (sc->u.batch)
+		snprintf(batch, sizeof batch, ", batch %lld in + %lld out at %g x the price",
+		    sc->u.batch_prompt_tokens, sc->u.batch_completion_tokens, sc->discount);
+	snprintf(buf, size, "%s %s (online %lld in + %lld out tokens%s)", name, money,
+	    nz(sc->u.online_prompt_tokens), nz(sc->u.online_completion_tokens), batch);
 }
 
 int cli_run_cost(const char *dir, const cli_config *cfg, const cli_prices *ps,
     const cli_cost_discount *discount, int quiet, FILE *f)
 {
-	static const cli_cost_discount none = CLI_COST_DISCOUNT_NONE;
-	msb_results *r = NULL;
-	msb_usage_totals m, j;
-	const char *mspec = "replay";
-	char jspec[512], mbuf[1024], jbuf[1200], text[3000], path[4200];
-	const cli_price *mp, *jp;
+	msb_run_info *ri = NULL;
+	stage_cost m, j;
+	char jspec[512], mw[512], jw[512], path[4200], *text;
 	double total = 0;
 	int unpriced = 0, rc;
+	json_t *o;
 
 	if (!ps || !ps->n)
 		return 0;
-	if (!discount)
-		discount = &none;
-	m.version = j.version = MSB_USAGE_TOTALS_VERSION;
-	if ((rc = msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT)) < 0 ||
-	    (rc = msb_results_usage(&m, r, MSB_STAGE_MODEL)) < 0 ||
-	    (rc = msb_results_usage(&j, r, MSB_STAGE_JUDGE)) < 0) {
-		msb_results_free(r);
+	memset(&m, 0, sizeof m);
+	memset(&j, 0, sizeof j);
+	m.u.version = j.u.version = MSB_RUN_USAGE_VERSION;
+	/* the tokens run.json holds (msb_run_info_usage), not a second reading of the journal */
+	if ((rc = msb_run_info_open(&ri, dir)) < 0 ||
+	    (rc = msb_run_info_usage(ri, MSB_STAGE_MODEL, &m.u)) < 0 ||
+	    (rc = msb_run_info_usage(ri, MSB_STAGE_JUDGE, &j.u)) < 0) {
+		msb_run_info_free(ri);
 		return cli_lib_error("run", rc);
 	}
-	msb_results_free(r);
-	cli_config_get_string(&mspec, cfg, "model.spec");
-	mp = cli_http_spec(mspec, NULL) ? cli_price_find(ps, mspec) : NULL;
-	jp = judge_price(cfg, ps, jspec, sizeof jspec);
-	stage_json(mbuf, sizeof mbuf, mspec, mp, &m, discount->model, &total, &unpriced);
-	stage_json(jbuf, sizeof jbuf, jspec, jp, &j, discount->judge, &total, &unpriced);
-	snprintf(text, sizeof text, "{\n  \"currency\": \"USD\",\n  \"per\": \"million tokens\",\n"
-	    "  \"model\": %s,\n  \"judge\": %s,\n  \"total\": %s%.17g%s\n}\n", mbuf, jbuf,
-	    unpriced ? "null, \"priced_part\": " : "", total, "");
+	msb_run_info_free(ri);
+	m.spec = "replay";
+	cli_config_get_string(&m.spec, cfg, "model.spec");
+	m.p = cli_http_spec(m.spec, NULL) ? cli_price_find(ps, m.spec) : NULL;
+	j.p = judge_price(cfg, ps, jspec, sizeof jspec);
+	j.spec = jspec;
+	m.discount = discount ? discount->model : m.u.batch_discount;
+	j.discount = discount ? discount->judge : j.u.batch_discount;
+	stage_price(&m, &total, &unpriced);
+	stage_price(&j, &total, &unpriced);
+	if (!(o = json_object()))
+		return cli_lib_error("run", MSB_ENOMEM);
+	json_object_set_new(o, "currency", json_string("USD"));
+	json_object_set_new(o, "per", json_string("million tokens"));
+	json_object_set_new(o, "model", stage_json(&m));
+	json_object_set_new(o, "judge", stage_json(&j));
+	json_object_set_new(o, "total", unpriced ? json_null() : json_real(total));
+	if (unpriced)
+		json_object_set_new(o, "priced_part", json_real(total));
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(o);
+	if (!text)
+		return cli_lib_error("run", MSB_ENOMEM);
 	snprintf(path, sizeof path, "%s/cost.json", dir);
-	if (cli_write_text(path, text) < 0) {
+	rc = cli_write_text(path, text);
+	free(text);
+	if (rc < 0) {
 		fprintf(stderr, "medsafety run: %s: %s\n", path, strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
-	if (!quiet)
-		fprintf(f, "cost: model %lld in + %lld out tokens%s, judge %lld in + %lld out "
-		    "tokens%s: $%.4f%s (%s/cost.json)\n", m.prompt_tokens, m.completion_tokens,
-		    mp ? "" : " (no price)", j.prompt_tokens, j.completion_tokens,
-		    jp || !j.records ? "" : " (no price)", total,
+	if (!quiet) {
+		stage_words(mw, sizeof mw, "model", &m);
+		stage_words(jw, sizeof jw, "judge", &j);
+		fprintf(f, "cost: %s, %s: $%.4f%s (%s/cost.json)\n", mw, jw, total,
 		    unpriced ? " for the priced stages" : "", dir);
+	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -166,7 +167,15 @@ int cli_report(int argc, char **argv)
 	}
 	msb_report_options_init(&ro, MSB_REPORT_OPTIONS_VERSION);
 	partial_subtitle(&ro, partial, sizeof partial, run);
-	if (output) {
+	if (fmt == MSB_REPORT_MARKDOWN || fmt == MSB_REPORT_HTML) {
+		/* as the folder's report.md / report.html: tokens and cost, run metadata (a folder only) */
+		struct stat sb;
+		rc = msb_report_render_run(&text, s, fmt, stat(run, &sb) == 0 && S_ISDIR(sb.st_mode) ?
+		    run : NULL, &ro);
+		if (rc == 0 && cli_write_text(output, text) < 0)
+			rc = MSB_EIO;
+		msb_free(text);
+	} else if (output) {
 		rc = msb_report_write(s, fmt, output, &ro);
 	} else {
 		rc = msb_report_render(&text, s, fmt, &ro);

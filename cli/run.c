@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dataset_args.h"
 #include "dryrun.h"
+#include "batchbudget.h"
 #include "cost.h"
 #include "jury.h"
 #include "opts.h"
@@ -177,7 +178,7 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 	msb_eval_stats st;
 	cli_progress prog;
 	char subtitle[512], *cfg_json = NULL;
-	int status, rc;
+	int status, rc, cost_status;
 
 	if ((status = cli_build_dataset_args(&dargs, cfg, PROG)) ||
 	    (status = cli_dataset_args_open(&dargs, PROG, &ds)) ||
@@ -197,7 +198,8 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 		goto out;
 	eo.config_json = cfg_json;
 	/* --batch / --judge-batch: the batch stages first, then the runner resumes (cli/runbatch.c) */
-	if ((status = cli_run_batch(&eo, ds, model, judge, cfg, quiet, PROG)))
+	if ((status = cli_batch_budget(&eo, ds, model, judge, cfg, PROG)) || /* cli/batchbudget.c */
+	    (status = cli_run_batch(&eo, ds, model, judge, cfg, quiet, PROG)))
 		goto out;
 	cli_progress_init(&prog, "run", quiet);
 	eo.progress = cli_progress_eval;
@@ -238,11 +240,15 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 		goto out;
 	}
 	if (rc != 0) {
-		if (cli_endrun_stopped(rc)) /* what finished is in the journal: report it */
+		if (cli_endrun_stopped(rc)) { /* what finished is in the journal: report it */
+			cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr); /* before: the report shows it */
 			finish_folder(eo.out_dir, ev, cfg, quiet);
+		}
 		status = cli_endrun_status(rc, &st, "run", PROG, eo.out_dir, "medsafety run");
 		goto out;
 	}
+	/* the cost of what the servers reported, when prices are given (cli/cost.c): before the reports, which show it */
+	cost_status = cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr);
 	status = finish_folder(eo.out_dir, ev, cfg, quiet);
 	if (status == 0 && cli_jury_agreement(eo.out_dir, judge, PROG, quiet))
 		status = CLI_EXIT_FAIL;
@@ -258,12 +264,8 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 		}
 		if (status == 0 && judge)
 			status = check_unscored(eo.out_dir, cfg);
-		/* the cost of what the servers reported, when prices are given (cli/cost.c) */
-		if (status == 0 || status == CLI_EXIT_FAIL) {
-			int cs = cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr);
-			if (cs)
-				status = cs;
-		}
+		if ((status == 0 || status == CLI_EXIT_FAIL) && cost_status)
+			status = cost_status;
 	}
 out:
 	msb_eval_free(ev);

@@ -1,6 +1,6 @@
 /*
  * fuzz/fuzz_runinfo.c - run.json through the public reader
- * (msb_run_info_open, _fields, _string, _json): whatever the file holds,
+ * (msb_run_info_open, _fields, _string, _json, _usage, _cost): whatever the file holds,
  * a clean error or a handle whose fields are within their documented
  * ranges, and no leak.
  */
@@ -45,6 +45,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)msb_run_info_string(ri, paths[i]);
 	if (msb_run_info_json(&json, ri) != 0 || !json)
 		fail("the document of an open handle could not be dumped");
+	for (i = 0; i < 2; i++) {
+		/* the usage per stage (issue 21): counts are -1 (not reported) or more, online <= all */
+		msb_run_usage u = { .version = MSB_RUN_USAGE_VERSION };
+		msb_run_cost c = { .version = MSB_RUN_COST_VERSION };
+		if (msb_run_info_usage(ri, (int)i, &u) != 0 || msb_run_info_cost(ri, (int)i, &c) != 0)
+			fail("usage or cost of an open handle failed");
+		if (u.prompt_tokens < -1 || u.reasoning_tokens < -1 || u.cached_tokens < -1 ||
+		    u.online_prompt_tokens > u.prompt_tokens || u.batch_discount < 0 ||
+		    u.batch_discount > 1 || c.present)
+			fail("usage outside its documented ranges (or a cost.json out of nowhere)");
+	}
 	msb_free(json);
 	msb_run_info_free(ri);
 	msb_fuzz_check_leaks("fuzz_runinfo");

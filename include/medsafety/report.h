@@ -67,6 +67,17 @@ MSB_API int msb_report_write_run(const msb_scorer *s, const char *dir,
     const msb_report_options *opts);
 
 /**
+ * msb_report_render, and for MSB_REPORT_MARKDOWN and MSB_REPORT_HTML the
+ * sections a run folder's report.md / report.html add from the folder
+ * DIR (its run.json and cost.json): "Tokens and cost" per stage and "Run
+ * metadata"; what `medsafety report RUN` prints. dir NULL, or without
+ * run.json: as msb_report_render. New: free with msb_free. Errors as
+ * msb_report_render.
+ */
+MSB_API int msb_report_render_run(char **out, const msb_scorer *s, int format, const char *dir,
+    const msb_report_options *opts);
+
+/**
  * report.tex: a LaTeX document with a booktabs table of the per-principle
  * statistics (n, scored, mean, 95% CI, harmful rate; all nine principles
  * and the overall row); the title (caption) is escaped for LaTeX.

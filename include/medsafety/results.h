@@ -104,8 +104,9 @@ MSB_API const char *msb_record_config_hash(const msb_record *rec);
 /**
  * The tokens of one stage of a run, summed over its records where the
  * server reported them (record "usage"; docs/providers.md, "Tokens and
- * cost"). The model stage leaves out answers taken from a response cache
- * (record "cached": true): this run folder did not pay for them.
+ * cost"). Each stage leaves out what the response cache (--cache) gave:
+ * model answers (record "cached": true) and judge verdicts (record
+ * "judge_cached": true): this run folder did not pay for them.
  */
 #define MSB_USAGE_TOTALS_VERSION 1
 typedef struct msb_usage_totals {
@@ -117,7 +118,7 @@ typedef struct msb_usage_totals {
 	long long cached_tokens;    /**< of prompt_tokens: read from the server's cache, where reported */
 	size_t reasoning_reported;  /**< records that reported reasoning tokens */
 	size_t cached_reported;     /**< records that reported cached tokens */
-	size_t cache_hits;          /**< model stage: records answered from a response cache (not counted) */
+	size_t cache_hits;          /**< records whose answer (model) or verdict (judge) came from the response cache (not counted) */
 } msb_usage_totals;
 
 /**

@@ -27,8 +27,9 @@ typedef struct msb_run_info msb_run_info;
 
 /**
  * Read a run folder's run.json (dir a folder, or the run.json file
- * itself). Also reads the run.json of 0.1.0. New: free with
- * msb_run_info_free. Errors: MSB_ENOTFOUND (no run.json), MSB_EIO,
+ * itself; the cost.json beside it is read too, for msb_run_info_cost:
+ * one that cannot be read is as none). Also reads the run.json of 0.1.0.
+ * New: free with msb_run_info_free. Errors: MSB_ENOTFOUND (no run.json), MSB_EIO,
  * MSB_EPARSE (not a JSON object; the message names the file and line),
  * MSB_ENOMEM.
  */
@@ -105,6 +106,67 @@ MSB_API int msb_run_info_member_json(char **out, const msb_run_info *info, const
  * MSB_EIO, MSB_ENOMEM. (Added in 0.2.)
  */
 MSB_API int msb_run_info_set_member(const char *dir, const char *name, const char *json);
+#define MSB_RUN_USAGE_VERSION 1
+/**
+ * The tokens of one stage of a run (run.json "usage", "batch"), filled by
+ * msb_run_info_usage (docs/run-folder.md, "Tokens"). The totals are every
+ * record's tokens the run folder paid for, online and batch: answers
+ * reused from answers.jsonl on --resume count once (the record that uses
+ * them), answers and verdicts from the response cache (--cache) not at all.
+ */
+typedef struct msb_run_usage {
+	unsigned int version;         /**< set by the caller: MSB_RUN_USAGE_VERSION */
+	int reported;                 /**< 1 when run.json has the stage's "usage" (a finished or stopped run) */
+	long long records;            /**< records that reported a prompt or completion count */
+	long long prompt_tokens;      /**< online + batch; -1 when no record reported tokens */
+	long long completion_tokens;  /**< online + batch; -1 when no record reported tokens */
+	long long reasoning_tokens;   /**< of completion_tokens; -1 when no record reported them */
+	long long cached_tokens;      /**< of prompt_tokens, read from the provider's cache; -1 when not reported */
+	long long cache_hits;         /**< answers (model) or verdicts (judge) from --cache, not counted */
+	int batch;                    /**< 1 when the stage went through a batch API (run.json "batch") */
+	long long batch_requests;     /**< requests submitted in batches */
+	long long batch_prompt_tokens;     /**< of prompt_tokens: those of the answers batches gave */
+	long long batch_completion_tokens; /**< of completion_tokens: the batches' */
+	long long online_prompt_tokens;    /**< prompt_tokens - batch_prompt_tokens (at least 0; -1 as prompt_tokens) */
+	long long online_completion_tokens;/**< completion_tokens - batch_completion_tokens (idem) */
+	double batch_discount;        /**< the factor on the price of batch tokens (0.5: half price); 1 without batches */
+} msb_run_usage;
+
+/**
+ * Fill *out with the usage of stage 0 (the model: MSB_STAGE_MODEL of
+ * results.h) or 1 (the judge: MSB_STAGE_JUDGE). A run.json without
+ * "usage" (running, or written before 0.2) gives reported 0 and -1
+ * counts. 0, MSB_EINVAL or MSB_EVERSION.
+ */
+MSB_API int msb_run_info_usage(const msb_run_info *info, int stage, msb_run_usage *out);
+
+#define MSB_RUN_COST_VERSION 1
+/**
+ * The cost of one stage from the run folder's cost.json, which `medsafety
+ * run --price/--prices` writes next to run.json (docs/providers.md,
+ * "Tokens and cost"); filled by msb_run_info_cost. US dollars.
+ */
+typedef struct msb_run_cost {
+	unsigned int version;         /**< set by the caller: MSB_RUN_COST_VERSION */
+	int present;                  /**< 1 when cost.json exists and is of the usage run.json shows */
+	int priced;                   /**< 1 when the stage had a price (cost below); 0: no price or no tokens */
+	const char *spec;             /**< the priced model or judge (borrowed); NULL when absent */
+	double price_in, price_out;   /**< dollars per million prompt / completion tokens */
+	double batch_discount;        /**< the factor applied to the batch tokens' price */
+	double online_cost;           /**< online tokens x price */
+	double batch_cost;            /**< batch tokens x price x batch_discount */
+	double cost;                  /**< online_cost + batch_cost */
+	int total_known;              /**< 1 when every stage with tokens had a price */
+	double total;                 /**< the run's cost (both stages); with total_known 0, that of the priced stages */
+} msb_run_cost;
+
+/**
+ * Fill *out with stage's cost (stage as for msb_run_info_usage). Without
+ * cost.json, or with one whose tokens are not run.json's usage (written
+ * by an earlier session of a resumed run), present is 0 and the rest 0.
+ * 0, MSB_EINVAL or MSB_EVERSION.
+ */
+MSB_API int msb_run_info_cost(const msb_run_info *info, int stage, msb_run_cost *out);
 
 #define MSB_RUN_SUMMARY_OPTIONS_VERSION 1
 /** How msb_run_write_summary writes; zeroed (or NULL): the defaults. */

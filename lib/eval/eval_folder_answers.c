@@ -139,8 +139,8 @@ int msb__answers_take(msb_eval *ev, msb__task *t)
 	t->c = ev->answers[t->unit];
 	ev->answers[t->unit] = NULL;
 	t->model_cached = 1; /* not asked again: no attempts, no latency in this session */
+	t->model_stored = 1; /* but paid once, by this folder: its tokens count (the record's), no cache hit */
 	t->model_attempts = 0;
-	ev->st.cache_hits++;
 	return 1;
 }
 

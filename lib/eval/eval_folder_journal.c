@@ -91,7 +91,8 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_u
 	r.judge_attempts = t->judge_cached ? (v ? msb_verdict_attempts(v) : 0) :
 	    (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb_verdict_attempts(v) : 0);
 	r.judge_latency_ms = v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0;
-	r.cached = t->model_cached;
+	r.cached = t->model_cached && !t->model_stored; /* the response cache only (docs/run-folder.md) */
+	r.judge_cached = t->judge_cached && !t->judge_batch;
 	r.kind = msb_kind_name(msb_item_kind(it)); /* harmful / benign */
 	if (use)
 		msb__usage_add_record(use, &r);

@@ -60,7 +60,7 @@ static json_t *str_or_null(const char *s)
 }
 
 /* One stage's tokens as run.json shows them: null where no record reported the part. */
-static json_t *usage_json(const msb_usage_totals *u, int model)
+static json_t *usage_json(const msb_usage_totals *u)
 {
 	json_t *o = json_object();
 
@@ -73,8 +73,7 @@ static json_t *usage_json(const msb_usage_totals *u, int model)
 	    json_integer(u->reasoning_tokens) : json_null());
 	json_object_set_new(o, "cached_tokens", u->cached_reported ?
 	    json_integer(u->cached_tokens) : json_null());
-	if (model)
-		json_object_set_new(o, "cache_hits", json_integer((json_int_t)u->cache_hits));
+	json_object_set_new(o, "cache_hits", json_integer((json_int_t)u->cache_hits)); /* --cache */
 	return o;
 }
 
@@ -90,8 +89,8 @@ static json_t *run_usage(const msb_eval *ev)
 	json_t *o = json_object();
 
 	if (o) {
-		json_object_set_new(o, "model", usage_json(&ev->usage[MSB_STAGE_MODEL], 1));
-		json_object_set_new(o, "judge", usage_json(&ev->usage[MSB_STAGE_JUDGE], 0));
+		json_object_set_new(o, "model", usage_json(&ev->usage[MSB_STAGE_MODEL]));
+		json_object_set_new(o, "judge", usage_json(&ev->usage[MSB_STAGE_JUDGE]));
 	}
 	return o;
 }

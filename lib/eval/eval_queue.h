@@ -23,6 +23,8 @@ typedef struct msb__task {
 	int status;             /* result of the stage that just ran */
 	int model_attempts, judge_attempts;
 	int model_cached, judge_cached;
+	int model_stored;       /* model_cached from answers.jsonl: paid by this folder, not a cache hit */
+	int judge_batch;        /* judge_cached from a --judge-batch stage: paid by this folder */
 	msb_completion *c;      /* model response (NULL before) */
 	msb_verdict *v;         /* judgement (NULL before) */
 	double t0;              /* start of the current stage (msb__now_ms) */

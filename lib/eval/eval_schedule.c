@@ -233,8 +233,12 @@ static int judge_from_cache(msb_eval *ev, msb__task *t)
 	if (msb_verdict_new(&t->v))
 		return 0;
 	/* a verdict of a batch judge stage (lib/eval/batch.c) comes first: it is this run's */
-	if (!(ev->batch_verdicts && msb__cache_get_judge(ev->batch_verdicts, key, t->v)) &&
-	    !(ev->cache_dir && msb__cache_get_judge(ev->cache_dir, key, t->v))) {
+	if (ev->batch_verdicts && msb__cache_get_judge(ev->batch_verdicts, key, t->v)) {
+		t->judge_cached = 1;
+		t->judge_batch = 1; /* paid by this folder (a batch): no cache hit */
+		return 1;
+	}
+	if (!(ev->cache_dir && msb__cache_get_judge(ev->cache_dir, key, t->v))) {
 		msb_verdict_free(t->v);
 		t->v = NULL;
 		return 0;

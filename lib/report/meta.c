@@ -88,6 +88,7 @@ int msb__meta_load(msb__meta *m, const char *dir, const msb__summary *sum, const
 	int p;
 
 	memset(m, 0, sizeof *m);
+	msb__usage_load(&m->usage, dir);
 	snprintf(path, sizeof path, "%s/run.json", dir);
 	if (msb__file_read(&text, &len, path) < 0)
 		return 0; /* no run.json: no block (an error was set; not ours to report) */
@@ -175,6 +176,7 @@ void msb__meta_markdown(msb_buf *b, const msb__meta *m)
 {
 	size_t i;
 
+	msb__usage_markdown(b, &m->usage);
 	if (!m->n)
 		return;
 	msb_buf_puts(b, "\n## Run metadata\n\n| Field | Value |\n|---|---|\n");
@@ -189,6 +191,7 @@ void msb__meta_html(msb_buf *b, const msb__meta *m)
 {
 	size_t i;
 
+	msb__usage_html(b, &m->usage);
 	if (!m->n)
 		return;
 	msb_buf_puts(b, "<section id=\"run-metadata\">\n<h2>Run metadata</h2>\n<table class=\"meta\">\n"

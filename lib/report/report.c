@@ -228,7 +228,8 @@ static int render_run_text(char **out, size_t *len, const msb__summary *sum, con
 
 	if ((rc = render_text(&text, len, sum, s, format, opts)) < 0)
 		return rc;
-	if (!meta->n || (format != MSB_REPORT_MARKDOWN && format != MSB_REPORT_HTML)) {
+	if ((!meta->n && !meta->usage.present) ||
+	    (format != MSB_REPORT_MARKDOWN && format != MSB_REPORT_HTML)) {
 		*out = text;
 		return 0;
 	}
@@ -322,6 +323,30 @@ int msb__report_write_run_sum(const msb__summary *sum, const msb_scorer *s, cons
 		msb__free(text);
 		msb_buf_dispose(&path);
 	}
+	return rc;
+}
+
+int msb_report_render_run(char **out, const msb_scorer *s, int format, const char *dir,
+    const msb_report_options *opts)
+{
+	msb__summary sum;
+	msb__meta meta;
+	size_t len = 0;
+	int rc;
+
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_report_render_run: NULL out");
+	*out = NULL;
+	if ((rc = check_args(s, format, opts, "msb_report_render_run")) < 0)
+		return rc;
+	if ((rc = msb__summary_compute(&sum, s, -1, NULL)) < 0)
+		return rc;
+	if (dir)
+		msb__meta_load(&meta, dir, &sum, s);
+	else
+		memset(&meta, 0, sizeof meta);
+	rc = render_run_text(out, &len, &sum, s, format, opts, &meta);
+	msb__summary_dispose(&sum);
 	return rc;
 }
 

@@ -97,6 +97,7 @@ static int add_line(const msb__rf_line *l, void *ud)
 	rec.judge_reasoning_tokens = x.judge_reasoning_tokens;
 	rec.judge_cached_tokens = x.judge_cached_tokens;
 	rec.model_cached = x.cached;
+	rec.judge_cached = x.judge_cached;
 	rec.line_off = off;
 	rec.line_len = l->len;
 	oom = !rec.id || lost(x.source, rec.source) || lost(x.split, rec.split) ||

@@ -21,7 +21,7 @@ struct msb_record {
 	/* issue #21 item 5: the rest of "usage" (-1 unknown) and whether the answer came from a cache */
 	long long reasoning_tokens, cached_tokens;
 	long long judge_prompt_tokens, judge_completion_tokens, judge_reasoning_tokens, judge_cached_tokens;
-	int model_cached;
+	int model_cached, judge_cached; /* "cached", "judge_cached": from the response cache */
 	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */
 };
 
@@ -52,7 +52,7 @@ char *msb__results_path(const char *path);
  * msb__usage_add_record adds both stages of a run-folder record; the runner
  * keeps its folder's totals with it instead of reading the journal back.
  */
-void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long p, long long c,
+void msb__usage_add(msb_usage_totals *u, int stage, int from_cache, long long p, long long c,
     long long reason, long long cached);
 struct msb__rf_record;
 void msb__usage_add_record(msb_usage_totals use[2], const struct msb__rf_record *r);

@@ -15,10 +15,11 @@ static void add(long long *sum, long long v)
 		*sum += v;
 }
 
-void msb__usage_add(msb_usage_totals *u, int stage, int model_cached, long long p, long long c,
+void msb__usage_add(msb_usage_totals *u, int stage, int from_cache, long long p, long long c,
     long long reason, long long cached)
 {
-	if (stage == MSB_STAGE_MODEL && model_cached) {
+	(void)stage;
+	if (from_cache) { /* the response cache (--cache): paid by another run, not counted */
 		u->cache_hits++;
 		return;
 	}
@@ -41,7 +42,7 @@ void msb__usage_add_record(msb_usage_totals use[2], const msb__rf_record *r)
 {
 	msb__usage_add(&use[MSB_STAGE_MODEL], MSB_STAGE_MODEL, r->cached, r->prompt_tokens,
 	    r->completion_tokens, r->reasoning_tokens, r->cached_tokens);
-	msb__usage_add(&use[MSB_STAGE_JUDGE], MSB_STAGE_JUDGE, 0, r->judge_prompt_tokens,
+	msb__usage_add(&use[MSB_STAGE_JUDGE], MSB_STAGE_JUDGE, r->judge_cached, r->judge_prompt_tokens,
 	    r->judge_completion_tokens, r->judge_reasoning_tokens, r->judge_cached_tokens);
 }
 
@@ -80,7 +81,8 @@ int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage)
 			msb__usage_add(out, stage, rec->model_cached, rec->prompt_tokens,
 			    rec->completion_tokens, rec->reasoning_tokens, rec->cached_tokens);
 		else
-			msb__usage_add(out, stage, 0, rec->judge_prompt_tokens, rec->judge_completion_tokens,
+			msb__usage_add(out, stage, rec->judge_cached, rec->judge_prompt_tokens,
+			    rec->judge_completion_tokens,
 			    rec->judge_reasoning_tokens, rec->judge_cached_tokens);
 	}
 	return 0;

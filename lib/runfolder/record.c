@@ -156,6 +156,8 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	put(&bad, o, "judge_latency_ms", json_real(r->judge_latency_ms));
 	put(&bad, o, "cached", json_boolean(r->cached));
 	put(&bad, o, "kind", json_string(r->kind ? r->kind : "harmful"));
+	if (r->judge_cached) /* the verdict came from the response cache: its tokens not this folder's */
+		put(&bad, o, "judge_cached", json_true());
 	if (bad) {
 		json_decref(o);
 		return msb__error_set(MSB_ENOMEM, "results.jsonl: out of memory building the record of %s",
@@ -251,6 +253,7 @@ void msb__rf_record_parse(json_t *o, msb__rf_record *r)
 	r->judge_attempts = (int)ival(json_object_get(o, "judge_attempts"), 0);
 	r->judge_latency_ms = json_number_value(json_object_get(o, "judge_latency_ms"));
 	r->cached = json_is_true(json_object_get(o, "cached"));
+	r->judge_cached = json_is_true(json_object_get(o, "judge_cached"));
 	r->kind = json_string_value(json_object_get(o, "kind"));
 	if (!r->kind)
 		r->kind = "harmful";

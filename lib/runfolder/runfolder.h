@@ -53,6 +53,7 @@ typedef struct msb__rf_record {
 	double judge_latency_ms;
 	int cached;
 	const char *kind;              /* "harmful" / "benign" */
+	int judge_cached;              /* "judge_cached": true (a verdict from --cache); omitted when 0 */
 } msb__rf_record;
 
 /* Append the record's line (with its '\n') to out. 0 or MSB_ENOMEM (message set). */

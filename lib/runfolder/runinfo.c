@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -85,7 +86,37 @@ int msb__rf_runinfo_write(const char *dir, json_t *o)
 
 struct msb_run_info {
 	json_t *root;
+	json_t *cost; /* the folder's cost.json, NULL without one */
 };
+
+/* The cost.json next to the run.json read from dir (a folder, or its run.json); NULL when none. */
+static json_t *cost_read(const char *dir)
+{
+	char *path, *slash, *text = NULL;
+	size_t n = strlen(dir) + sizeof "/cost.json", len = 0;
+	json_t *o = NULL;
+	struct stat st;
+
+	if (!(path = msb__malloc(n)))
+		return NULL;
+	if (msb__is_dir(dir)) {
+		snprintf(path, n, "%s/cost.json", dir);
+	} else if ((slash = strrchr(dir, '/')) != NULL) {
+		snprintf(path, n, "%.*s/cost.json", (int)(slash - dir), dir);
+	} else {
+		snprintf(path, n, "cost.json");
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && msb__file_read(&text, &len, path) == 0) {
+		o = json_loadb(text, len, 0, NULL);
+		if (!json_is_object(o)) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	msb__free(text);
+	msb__free(path);
+	return o;
+}
 
 int msb_run_info_open(msb_run_info **out, const char *dir)
 {
@@ -101,6 +132,7 @@ int msb_run_info_open(msb_run_info **out, const char *dir)
 		msb__free(info);
 		return rc;
 	}
+	info->cost = cost_read(dir);
 	*out = info;
 	return 0;
 }
@@ -110,6 +142,7 @@ void msb_run_info_free(msb_run_info *info)
 	if (!info)
 		return;
 	json_decref(info->root);
+	json_decref(info->cost);
 	msb__free(info);
 }
 
@@ -275,4 +308,112 @@ int msb_run_info_set_member(const char *dir, const char *name, const char *json)
 	json_decref(v);
 	json_decref(root);
 	return rc;
+}
+
+/* ---- tokens and cost per stage (run.json "usage" and "batch", cost.json) ---- */
+
+static const char *stage_name(int stage)
+{
+	return stage == 0 ? "model" : stage == 1 ? "judge" : NULL;
+}
+
+/* A version check and zeroing past the version, as msb_run_info_fields does. */
+static int start_out(void *out, size_t size, unsigned int have, unsigned int max, const char *what)
+{
+	if (have < 1 || have > max)
+		return msb__error_set(MSB_EVERSION, "%s: version %u, this library knows 1..%u", what, have,
+		    max);
+	memset((char *)out + sizeof(unsigned int), 0, size - sizeof(unsigned int));
+	return 0;
+}
+
+static long long tokens_or(json_t *o, const char *key, long long dflt)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? (long long)json_integer_value(v) : dflt;
+}
+
+int msb_run_info_usage(const msb_run_info *info, int stage, msb_run_usage *out)
+{
+	const char *name = stage_name(stage);
+	json_t *u, *b, *bs;
+	int rc;
+
+	if (!info || !out || !name)
+		return msb__error_set(MSB_EINVAL, "msb_run_info_usage: NULL argument or unknown stage %d",
+		    stage);
+	if ((rc = start_out(out, sizeof *out, out->version, MSB_RUN_USAGE_VERSION, "msb_run_usage")))
+		return rc;
+	u = json_object_get(json_object_get(info->root, "usage"), name);
+	b = json_object_get(info->root, "batch");
+	bs = json_object_get(b, name);
+	out->reported = json_is_object(u);
+	out->records = tokens_or(u, "records", 0);
+	out->prompt_tokens = out->records > 0 ? tokens_or(u, "prompt_tokens", 0) : -1;
+	out->completion_tokens = out->records > 0 ? tokens_or(u, "completion_tokens", 0) : -1;
+	out->reasoning_tokens = tokens_or(u, "reasoning_tokens", -1);
+	out->cached_tokens = tokens_or(u, "cached_tokens", -1);
+	out->cache_hits = tokens_or(u, "cache_hits", 0);
+	out->batch = json_is_object(bs);
+	out->batch_discount = 1.0;
+	if (out->batch) {
+		json_t *d = json_object_get(bs, "discount");
+		if (!json_is_number(d))
+			d = json_object_get(b, "discount");
+		if (json_is_number(d) && json_number_value(d) >= 0 && json_number_value(d) <= 1)
+			out->batch_discount = json_number_value(d);
+		out->batch_requests = tokens_or(bs, "requests", 0);
+		out->batch_prompt_tokens = tokens_or(bs, "prompt_tokens", 0);
+		out->batch_completion_tokens = tokens_or(bs, "completion_tokens", 0);
+	}
+	/* online = all - batch; never below 0 (a batch re-read after a kill counts its tokens once) */
+	out->online_prompt_tokens = out->prompt_tokens < 0 ? -1 :
+	    out->prompt_tokens > out->batch_prompt_tokens ? out->prompt_tokens - out->batch_prompt_tokens : 0;
+	out->online_completion_tokens = out->completion_tokens < 0 ? -1 :
+	    out->completion_tokens > out->batch_completion_tokens ?
+	    out->completion_tokens - out->batch_completion_tokens : 0;
+	return 0;
+}
+
+static double num_or(json_t *o, const char *key, double dflt)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+int msb_run_info_cost(const msb_run_info *info, int stage, msb_run_cost *out)
+{
+	const char *name = stage_name(stage);
+	json_t *c, *u, *total;
+	int rc;
+
+	if (!info || !out || !name)
+		return msb__error_set(MSB_EINVAL, "msb_run_info_cost: NULL argument or unknown stage %d",
+		    stage);
+	if ((rc = start_out(out, sizeof *out, out->version, MSB_RUN_COST_VERSION, "msb_run_cost")))
+		return rc;
+	c = json_object_get(info->cost, name);
+	u = json_object_get(json_object_get(info->root, "usage"), name);
+	/* a cost.json of other tokens than run.json's (an earlier session's) is not this run's cost */
+	if (!json_is_object(c) || !json_is_object(u) ||
+	    tokens_or(c, "prompt_tokens", -1) != tokens_or(u, "prompt_tokens", 0) ||
+	    tokens_or(c, "completion_tokens", -1) != tokens_or(u, "completion_tokens", 0))
+		return 0;
+	out->present = 1;
+	out->spec = json_string_value(json_object_get(c, "spec"));
+	out->batch_discount = num_or(c, "discount", 1.0);
+	if (json_is_number(json_object_get(c, "cost"))) {
+		json_t *online = json_object_get(c, "online"), *batch = json_object_get(c, "batch");
+		out->priced = json_is_number(json_object_get(c, "price_in"));
+		out->price_in = num_or(c, "price_in", 0);
+		out->price_out = num_or(c, "price_out", 0);
+		out->cost = num_or(c, "cost", 0);
+		out->online_cost = json_is_object(online) ? num_or(online, "cost", 0) : out->cost;
+		out->batch_cost = num_or(batch, "cost", 0);
+	}
+	total = json_object_get(info->cost, "total");
+	out->total_known = json_is_number(total);
+	out->total = out->total_known ? json_number_value(total) :
+	    num_or(info->cost, "priced_part", 0);
+	return 0;
 }

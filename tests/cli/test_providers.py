@@ -185,8 +185,9 @@ with TempDir() as tmp:
               abs(cost["total"] - want_m - want_j) < 1e-12 and cost["model"]["discount"] == 1,
               "cost.json: measured tokens times the prices", (cost, want_m, want_j))
     # usage across sessions: a run stopped by its budget, then resumed; run.json's usage is the
-    # sum over the final records (the runner keeps it as it writes, without reading back), the
-    # model's answers re-used from a stored answer counted as cache hits, not as tokens
+    # sum over the final records (the runner keeps it as it writes, without reading back); a
+    # model answer re-used from answers.jsonl was paid once and counts once, and only answers
+    # from --cache are cache hits (there are none here: every record is "fresh")
     with TestServer() as srv:
         out = os.path.join(tmp, "resumed")
         base = ["run", data, "-m", "openai/m", "--base-url", srv.url, "-j", "openai/judge",
@@ -198,7 +199,7 @@ with TempDir() as tmp:
         recs = records(out)
         u = load_json(os.path.join(out, "run.json"))["usage"]
         fresh = [x for x in recs if not x.get("cached")]
-        check(r2.rc == 0 and len(recs) == 3 and 1 <= n1 < 3 and
+        check(r2.rc == 0 and len(recs) == 3 and 1 <= n1 < 3 and len(fresh) == 3 and
               u["model"]["prompt_tokens"] == sum(x["usage"]["prompt_tokens"] for x in fresh) and
               u["model"]["completion_tokens"] == sum(x["usage"]["completion_tokens"] for x in fresh) and
               u["model"]["records"] == len(fresh) and

@@ -254,8 +254,8 @@ class Results(Handle):
         ``records`` (records whose server reported a count), ``prompt_tokens``,
         ``completion_tokens``, ``reasoning_tokens`` and ``cached_tokens`` (None
         when no record reported them; parts of the completion and prompt
-        tokens), and for the model ``cache_hits`` (answers from a response
-        cache, which this run did not pay for and which are left out).
+        tokens), and ``cache_hits`` (answers, for the judge verdicts, from a
+        response cache, which this run did not pay for and which are left out).
         See docs/providers.md, "Tokens and cost"."""
         out: Dict[str, Dict[str, Any]] = {}
         for name, stage in (("model", _abi.STAGE_MODEL), ("judge", _abi.STAGE_JUDGE)):
@@ -268,9 +268,8 @@ class Results(Handle):
                 "completion_tokens": u.completion_tokens,
                 "reasoning_tokens": u.reasoning_tokens if u.reasoning_reported else None,
                 "cached_tokens": u.cached_tokens if u.cached_reported else None,
+                "cache_hits": u.cache_hits,
             }
-            if stage == _abi.STAGE_MODEL:
-                d["cache_hits"] = u.cache_hits
             out[name] = d
         return out
 

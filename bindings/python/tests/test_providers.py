@@ -170,7 +170,7 @@ class UsageTest(ServerCase):
             "model": {"records": 18, "prompt_tokens": model_p, "completion_tokens": 3 * 18,
                       "reasoning_tokens": None, "cached_tokens": 0, "cache_hits": 0},
             "judge": {"records": 18, "prompt_tokens": judge_p, "completion_tokens": 3 * 18,
-                      "reasoning_tokens": None, "cached_tokens": 0},
+                      "reasoning_tokens": None, "cached_tokens": 0, "cache_hits": 0},
         })
         # and the same sums straight from the journal's fields
         self.assertEqual(usage["model"]["prompt_tokens"],
@@ -186,10 +186,15 @@ class UsageTest(ServerCase):
             with self.run_usage(os.path.join(d, "b"), cache=cache) as res:
                 usage = res.usage()
                 n_cached = sum(1 for r in _lines(os.path.join(d, "b")) if r.get("cached"))
+                n_judge_cached = sum(1 for r in _lines(os.path.join(d, "b"))
+                                     if r.get("judge_cached"))
         self.assertEqual(n_cached, 18)
         self.assertEqual(usage["model"]["cache_hits"], 18)
         self.assertEqual((usage["model"]["records"], usage["model"]["prompt_tokens"]), (0, 0))
-        self.assertEqual(usage["judge"]["records"], 18)  # the judge still ran (and was paid)
+        # the verdicts came from the cache too (records say "judge_cached"): not paid here
+        self.assertEqual(n_judge_cached, 18)
+        self.assertEqual(usage["judge"]["cache_hits"], 18)
+        self.assertEqual((usage["judge"]["records"], usage["judge"]["prompt_tokens"]), (0, 0))
 
     def test_a_python_model_without_counts(self):
         with make_dataset(1) as ds, ms.Backend.from_callable(lambda req: "no.") as b, \
