@@ -208,6 +208,28 @@ int msb__dataset_push(msb_dataset *ds, const msb_item *item)
 	return 0;
 }
 
+int msb__dataset_view_take(msb_dataset *view, const msb_item **items, size_t n, size_t cap)
+{
+	const msb_dataset *owner = view->parent;
+	size_t i = 0;
+
+	msb__free(view->items);
+	view->items = items;
+	view->cap = cap;
+	view->n = n;
+	view->n_indexed = 0;
+	if (owner && owner->n_indexed >= n && owner->index_cap)
+		for (i = 0; i < n && items[i] == owner->items[i]; i++)
+			;
+	if (owner && i == n) {
+		/* the owner's first n items: its index serves (msb_dataset_find) */
+		view->finds_in_parent = 1;
+		view->n_indexed = n;
+		return 0;
+	}
+	return msb__dataset_index_pending(view);
+}
+
 const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 {
 	size_t i;
@@ -412,7 +434,17 @@ const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id)
 {
 	size_t len, found;
 
-	if (!ds || !id || !ds->index_cap)
+	if (!ds || !id)
+		return NULL;
+	if (ds->finds_in_parent) {
+		const msb_dataset *p = ds->parent;
+		if (!p->index_cap)
+			return NULL;
+		len = strlen(id);
+		index_probe(p, id, len, id_hash(id, len), &found);
+		return found < ds->n ? ds->items[found] : NULL;
+	}
+	if (!ds->index_cap)
 		return NULL;
 	len = strlen(id);
 	index_probe(ds, id, len, id_hash(id, len), &found);
