@@ -27,6 +27,7 @@ int msb__dataset_alloc(msb_dataset **out)
 	if (!ds)
 		return MSB_ENOMEM;
 	ds->refcount = 1;
+	ds->arena.bulk = &ds->bulk;
 	*out = ds;
 	return 0;
 }
@@ -65,8 +66,12 @@ void msb_dataset_free(msb_dataset *ds)
 		return;
 	msb_dataset_free(ds->parent);
 	msb_arena_dispose(&ds->arena);
-	while (ds->n_blobs)
-		msb__free(ds->blobs[--ds->n_blobs]);
+	while (ds->n_blobs) {
+		char *b = ds->blobs[--ds->n_blobs];
+		if (!msb__bulk_owns(&ds->bulk, b))
+			msb__free(b);
+	}
+	msb__bulk_dispose(&ds->bulk);
 	msb__free(ds->blobs);
 	msb__free(ds->items);
 	msb__free(ds->index);
@@ -258,7 +263,10 @@ int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size)
 {
 	char **b = msb__reallocarray(ds->blobs, ds->n_blobs + 1, sizeof *b);
 	if (!b) {
-		msb__free(buf);
+		if (msb__bulk_owns(&ds->bulk, buf))
+			msb__bulk_pop(&ds->bulk, buf);
+		else
+			msb__free(buf);
 		return MSB_ENOMEM;
 	}
 	ds->blobs = b;

@@ -7,6 +7,7 @@
 
 #include "medsafety/dataset.h"
 #include "core/arena.h"
+#include "core/bulk.h"
 
 /* The largest category number of an item (loaders and msb_dataset_add_v2 agree). */
 #define MSB__MAX_CATEGORY 1000
@@ -56,6 +57,12 @@ struct msb_dataset {
 	 * ever grows at its end after loading).
 	 */
 	int finds_in_parent;
+	/*
+	 * Large file buffers, then the arena's chunks, come from this
+	 * huge-page region once a load reads a large file (core/bulk.h);
+	 * blobs it owns are not freed one by one.
+	 */
+	msb__bulk bulk;
 };
 
 /* Allocate an empty owning dataset. */
