@@ -94,6 +94,19 @@ void msb__bulk_pop(msb__bulk *b, const void *p)
 		blk->used = blk->last;
 }
 
+void msb__bulk_discard(msb__bulk *b, void *p, size_t n)
+{
+	msb__bulk_block *blk = b->head;
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+
+	if (blk && (char *)p == (char *)blk + blk->last && blk->last < blk->used) {
+		blk->used = blk->last;
+		return;
+	}
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 void msb__bulk_dispose(msb__bulk *b)
 {
 	msb__bulk_block *blk = b->head;

@@ -39,6 +39,12 @@ void *msb__bulk_alloc(msb__bulk *b, size_t n);
 int msb__bulk_owns(const msb__bulk *b, const void *p);
 /* Give back p when it is the latest allocation (otherwise it stays until dispose). */
 void msb__bulk_pop(msb__bulk *b, const void *p);
+/*
+ * Done with the n bytes at p for good (an array that grew elsewhere):
+ * popped when it is the latest allocation, otherwise its whole pages go
+ * back to the kernel (the address range stays reserved, never reused).
+ */
+void msb__bulk_discard(msb__bulk *b, void *p, size_t n);
 /* Unmap everything. */
 void msb__bulk_dispose(msb__bulk *b);
 

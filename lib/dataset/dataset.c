@@ -58,6 +58,33 @@ int msb__dataset_view(msb_dataset **out, const msb_dataset *parent)
 	return 0;
 }
 
+/* Free an array of n bytes that may come from the dataset's bulk region. */
+static void release(msb_dataset *ds, void *p, size_t n)
+{
+	if (p && msb__bulk_owns(&ds->bulk, p))
+		msb__bulk_discard(&ds->bulk, p, n);
+	else
+		msb__free(p);
+}
+
+/*
+ * A new array of n * size bytes for a growing one, from the bulk region
+ * while it is active (a large load: no page fault per 4 KiB), else from
+ * the allocator. NULL + MSB_ENOMEM on failure.
+ */
+static void *array_alloc(msb_dataset *ds, size_t n, size_t size)
+{
+	void *p = NULL;
+
+	if (size && n > SIZE_MAX / size) {
+		msb__error_set(MSB_ENOMEM, "allocation size overflow");
+		return NULL;
+	}
+	if (msb__bulk_active(&ds->bulk))
+		p = msb__bulk_alloc(&ds->bulk, n * size);
+	return p ? p : msb__malloc(n * size);
+}
+
 void msb_dataset_free(msb_dataset *ds)
 {
 	if (!ds)
@@ -71,11 +98,13 @@ void msb_dataset_free(msb_dataset *ds)
 		if (!msb__bulk_owns(&ds->bulk, b))
 			msb__free(b);
 	}
-	msb__bulk_dispose(&ds->bulk);
 	msb__free(ds->blobs);
-	msb__free(ds->items);
-	msb__free(ds->index);
+	if (!msb__bulk_owns(&ds->bulk, ds->items))
+		msb__free(ds->items);
+	if (!msb__bulk_owns(&ds->bulk, ds->index))
+		msb__free(ds->index);
 	msb__free(ds->interned);
+	msb__bulk_dispose(&ds->bulk); /* last: the others ask it what it owns */
 	msb__free(ds);
 }
 
@@ -123,9 +152,10 @@ static int index_reserve(msb_dataset *ds, size_t n)
 	cap = ds->index_cap ? ds->index_cap * 2 : 64;
 	while (n * 4 > cap * 3)
 		cap *= 2;
-	idx = msb__calloc(cap, sizeof *idx);
+	idx = array_alloc(ds, cap, sizeof *idx);
 	if (!idx)
 		return MSB_ENOMEM;
+	memset(idx, 0, cap * sizeof *idx);
 	mask = cap - 1;
 	for (i = 0; i < ds->index_cap; i++) {
 		uint64_t e = ds->index[i];
@@ -137,7 +167,7 @@ static int index_reserve(msb_dataset *ds, size_t n)
 			h = (h + 1) & mask;
 		idx[h] = e;
 	}
-	msb__free(ds->index);
+	release(ds, ds->index, ds->index_cap * sizeof *ds->index);
 	ds->index = idx;
 	ds->index_cap = cap;
 	return 0;
@@ -174,9 +204,19 @@ static int items_reserve(msb_dataset *ds, size_t n)
 	cap = ds->cap ? ds->cap * 2 : 256;
 	while (cap < n)
 		cap *= 2;
-	items = msb__reallocarray(ds->items, cap, sizeof *items);
-	if (!items)
-		return MSB_ENOMEM;
+	if (!msb__bulk_active(&ds->bulk)) {
+		items = msb__reallocarray(ds->items, cap, sizeof *items);
+		if (!items)
+			return MSB_ENOMEM;
+	} else {
+		/* a large load: the array moves to the bulk region (or stays out of it when that fails) */
+		items = array_alloc(ds, cap, sizeof *items);
+		if (!items)
+			return MSB_ENOMEM;
+		if (ds->n)
+			memcpy(items, ds->items, ds->n * sizeof *items);
+		release(ds, ds->items, ds->cap * sizeof *ds->items);
+	}
 	ds->items = items;
 	ds->cap = cap;
 	return 0;

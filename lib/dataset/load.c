@@ -330,7 +330,7 @@ static int load_file(msb_dataset *ds, const char *path, const msb_dataset_option
 		/* nothing points into it (JSON, or no items): give it back now */
 		char *b = ds->blobs[--ds->n_blobs];
 		if (msb__bulk_owns(&ds->bulk, b))
-			msb__bulk_pop(&ds->bulk, b);
+			msb__bulk_discard(&ds->bulk, b, len + 1);
 		else
 			msb__free(b);
 		ds->blob_bytes -= len + 1;

@@ -37,6 +37,18 @@ static void test_alloc_owns_pop(void **state)
 	msb__bulk_pop(&b, r);
 	assert_ptr_equal(msb__bulk_alloc(&b, 8), r);
 	assert_int_equal(p[99], 'x');
+	/* discard: the latest allocation is popped; an earlier one's pages go back, the rest stays */
+	r = msb__bulk_alloc(&b, 64);
+	msb__bulk_discard(&b, r, 64);
+	assert_ptr_equal(msb__bulk_alloc(&b, 64), r);
+	{
+		char *big = msb__bulk_alloc(&b, 3 * 4096), *after = msb__bulk_alloc(&b, 16);
+		memset(big, 'z', 3 * 4096);
+		after[0] = 'k';
+		msb__bulk_discard(&b, big, 3 * 4096);
+		assert_int_equal(after[0], 'k');
+		assert_ptr_not_equal(msb__bulk_alloc(&b, 16), big); /* never handed out again */
+	}
 	/* larger than a block (32 MiB): a block of its own, and the region goes on */
 	r = msb__bulk_alloc(&b, (size_t)40 << 20);
 	assert_non_null(r);
