@@ -232,12 +232,6 @@ static int index_pending(msb_dataset *ds, const char *path)
 	return msb__error_set(MSB_EPARSE, "%s: %s (the same file loaded twice?)", path, msg);
 }
 
-/*
- * Read the whole file and hand the buffer to the dataset: CSV and text
- * items point into it (fields are unescaped and NUL-terminated in
- * place), which saves a copy of every prompt. JSON strings come from
- * jansson, so a JSON file's buffer is freed after parsing.
- */
 /* 1 when the loader for this file keeps pointers into its buffer (CSV, text; not JSON). */
 static int borrows_buffer(const char *path, const msb_dataset_options *opts)
 {
@@ -313,6 +307,12 @@ static int read_bulk(msb_dataset *ds, const char *path, const msb_dataset_option
 	return 1;
 }
 
+/*
+ * Read the whole file and hand the buffer to the dataset: CSV and text
+ * items point into it (fields are unescaped and NUL-terminated in
+ * place), which saves a copy of every prompt. JSON strings come from
+ * jansson, so a JSON file's buffer is freed after parsing.
+ */
 static int load_file(msb_dataset *ds, const char *path, const msb_dataset_options *opts)
 {
 	char *buf;
