@@ -82,8 +82,10 @@ MSB_API const char *msb_strerror(int code);
 
 /**
  * Initialise the library. Counted: each successful msb_init() needs one
- * msb_shutdown(). The first call initialises libcurl (curl_global_init).
- * Thread-safe. Returns the new count (>= 1) or a negative error code.
+ * msb_shutdown(). libcurl's global initialisation (curl_global_init)
+ * happens on the first HTTP use when libcurl's is thread-safe (7.84 and
+ * later), else in the first msb_init(). Thread-safe. Returns the new
+ * count (>= 1) or a negative error code.
  */
 MSB_API int msb_init(void);
 

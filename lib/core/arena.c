@@ -3,13 +3,17 @@
 
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/bulk.h"
 
 struct msb_arena_chunk {
 	msb_arena_chunk *next;
 	size_t used, size;
+	size_t in_bulk; /* 1: carved from a->bulk, not freed on its own */
 	/* data follows, 8-aligned */
 	unsigned long long data[];
 };
+
+#define BULK_CHUNK ((size_t)1 << 20)
 
 void *msb_arena_alloc(msb_arena *a, size_t n)
 {
@@ -26,6 +30,7 @@ void *msb_arena_alloc(msb_arena *a, size_t n)
 			if (!c)
 				return NULL;
 			c->size = c->used = need;
+			c->in_bulk = 0;
 			a->total += sizeof *c + need;
 			if (a->head) {
 				c->next = a->head->next;
@@ -36,8 +41,15 @@ void *msb_arena_alloc(msb_arena *a, size_t n)
 			}
 			return c->data;
 		}
-		c = msb__malloc(sizeof *c + size);
-		if (!c)
+		c = NULL;
+		if (a->bulk && msb__bulk_active(a->bulk) &&
+		    (c = msb__bulk_alloc(a->bulk, sizeof *c + BULK_CHUNK)) != NULL)
+			size = BULK_CHUNK;
+		if (c)
+			c->in_bulk = 1;
+		else if ((c = msb__malloc(sizeof *c + size)) != NULL)
+			c->in_bulk = 0;
+		else
 			return NULL;
 		c->size = size;
 		c->used = 0;
@@ -72,7 +84,8 @@ void msb_arena_dispose(msb_arena *a)
 	msb_arena_chunk *c = a->head;
 	while (c) {
 		msb_arena_chunk *next = c->next;
-		msb__free(c);
+		if (!c->in_bulk)
+			msb__free(c);
 		c = next;
 	}
 	a->head = NULL;

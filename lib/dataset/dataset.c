@@ -27,6 +27,7 @@ int msb__dataset_alloc(msb_dataset **out)
 	if (!ds)
 		return MSB_ENOMEM;
 	ds->refcount = 1;
+	ds->arena.bulk = &ds->bulk;
 	*out = ds;
 	return 0;
 }
@@ -57,6 +58,33 @@ int msb__dataset_view(msb_dataset **out, const msb_dataset *parent)
 	return 0;
 }
 
+/* Free an array of n bytes that may come from the dataset's bulk region. */
+static void release(msb_dataset *ds, void *p, size_t n)
+{
+	if (p && msb__bulk_owns(&ds->bulk, p))
+		msb__bulk_discard(&ds->bulk, p, n);
+	else
+		msb__free(p);
+}
+
+/*
+ * A new array of n * size bytes for a growing one, from the bulk region
+ * while it is active (a large load: no page fault per 4 KiB), else from
+ * the allocator. NULL + MSB_ENOMEM on failure.
+ */
+static void *array_alloc(msb_dataset *ds, size_t n, size_t size)
+{
+	void *p = NULL;
+
+	if (size && n > SIZE_MAX / size) {
+		msb__error_set(MSB_ENOMEM, "allocation size overflow");
+		return NULL;
+	}
+	if (msb__bulk_active(&ds->bulk))
+		p = msb__bulk_alloc(&ds->bulk, n * size);
+	return p ? p : msb__malloc(n * size);
+}
+
 void msb_dataset_free(msb_dataset *ds)
 {
 	if (!ds)
@@ -65,12 +93,18 @@ void msb_dataset_free(msb_dataset *ds)
 		return;
 	msb_dataset_free(ds->parent);
 	msb_arena_dispose(&ds->arena);
-	while (ds->n_blobs)
-		msb__free(ds->blobs[--ds->n_blobs]);
+	while (ds->n_blobs) {
+		char *b = ds->blobs[--ds->n_blobs];
+		if (!msb__bulk_owns(&ds->bulk, b))
+			msb__free(b);
+	}
 	msb__free(ds->blobs);
-	msb__free(ds->items);
-	msb__free(ds->index);
+	if (!msb__bulk_owns(&ds->bulk, ds->items))
+		msb__free(ds->items);
+	if (!msb__bulk_owns(&ds->bulk, ds->index))
+		msb__free(ds->index);
 	msb__free(ds->interned);
+	msb__bulk_dispose(&ds->bulk); /* last: the others ask it what it owns */
 	msb__free(ds);
 }
 
@@ -118,9 +152,10 @@ static int index_reserve(msb_dataset *ds, size_t n)
 	cap = ds->index_cap ? ds->index_cap * 2 : 64;
 	while (n * 4 > cap * 3)
 		cap *= 2;
-	idx = msb__calloc(cap, sizeof *idx);
+	idx = array_alloc(ds, cap, sizeof *idx);
 	if (!idx)
 		return MSB_ENOMEM;
+	memset(idx, 0, cap * sizeof *idx);
 	mask = cap - 1;
 	for (i = 0; i < ds->index_cap; i++) {
 		uint64_t e = ds->index[i];
@@ -132,7 +167,7 @@ static int index_reserve(msb_dataset *ds, size_t n)
 			h = (h + 1) & mask;
 		idx[h] = e;
 	}
-	msb__free(ds->index);
+	release(ds, ds->index, ds->index_cap * sizeof *ds->index);
 	ds->index = idx;
 	ds->index_cap = cap;
 	return 0;
@@ -169,9 +204,19 @@ static int items_reserve(msb_dataset *ds, size_t n)
 	cap = ds->cap ? ds->cap * 2 : 256;
 	while (cap < n)
 		cap *= 2;
-	items = msb__reallocarray(ds->items, cap, sizeof *items);
-	if (!items)
-		return MSB_ENOMEM;
+	if (!msb__bulk_active(&ds->bulk)) {
+		items = msb__reallocarray(ds->items, cap, sizeof *items);
+		if (!items)
+			return MSB_ENOMEM;
+	} else {
+		/* a large load: the array moves to the bulk region (or stays out of it when that fails) */
+		items = array_alloc(ds, cap, sizeof *items);
+		if (!items)
+			return MSB_ENOMEM;
+		if (ds->n)
+			memcpy(items, ds->items, ds->n * sizeof *items);
+		release(ds, ds->items, ds->cap * sizeof *ds->items);
+	}
 	ds->items = items;
 	ds->cap = cap;
 	return 0;
@@ -208,6 +253,28 @@ int msb__dataset_push(msb_dataset *ds, const msb_item *item)
 	return 0;
 }
 
+int msb__dataset_view_take(msb_dataset *view, const msb_item **items, size_t n, size_t cap)
+{
+	const msb_dataset *owner = view->parent;
+	size_t i = 0;
+
+	msb__free(view->items);
+	view->items = items;
+	view->cap = cap;
+	view->n = n;
+	view->n_indexed = 0;
+	if (owner && owner->n_indexed >= n && owner->index_cap)
+		for (i = 0; i < n && items[i] == owner->items[i]; i++)
+			;
+	if (owner && i == n) {
+		/* the owner's first n items: its index serves (msb_dataset_find) */
+		view->finds_in_parent = 1;
+		view->n_indexed = n;
+		return 0;
+	}
+	return msb__dataset_index_pending(view);
+}
+
 const char *msb__dataset_intern(msb_dataset *ds, const char *s)
 {
 	size_t i;
@@ -236,7 +303,10 @@ int msb__dataset_adopt(msb_dataset *ds, char *buf, size_t size)
 {
 	char **b = msb__reallocarray(ds->blobs, ds->n_blobs + 1, sizeof *b);
 	if (!b) {
-		msb__free(buf);
+		if (msb__bulk_owns(&ds->bulk, buf))
+			msb__bulk_pop(&ds->bulk, buf);
+		else
+			msb__free(buf);
 		return MSB_ENOMEM;
 	}
 	ds->blobs = b;
@@ -412,7 +482,17 @@ const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id)
 {
 	size_t len, found;
 
-	if (!ds || !id || !ds->index_cap)
+	if (!ds || !id)
+		return NULL;
+	if (ds->finds_in_parent) {
+		const msb_dataset *p = ds->parent;
+		if (!p->index_cap)
+			return NULL;
+		len = strlen(id);
+		index_probe(p, id, len, id_hash(id, len), &found);
+		return found < ds->n ? ds->items[found] : NULL;
+	}
+	if (!ds->index_cap)
 		return NULL;
 	len = strlen(id);
 	index_probe(ds, id, len, id_hash(id, len), &found);

@@ -7,6 +7,7 @@
 
 #include "medsafety/dataset.h"
 #include "core/arena.h"
+#include "core/bulk.h"
 
 /* The largest category number of an item (loaders and msb_dataset_add_v2 agree). */
 #define MSB__MAX_CATEGORY 1000
@@ -49,6 +50,19 @@ struct msb_dataset {
 	size_t blob_bytes;
 	/* what MSB_CLEAN_* changed at load time (msb_dataset_clean_count) */
 	size_t cleaned[4];
+	/*
+	 * A view whose items are its parent's first n items in order (no
+	 * filter, or only a limit): it has no index of its own, finds probe
+	 * the parent's and accept item numbers below n (the parent only
+	 * ever grows at its end after loading).
+	 */
+	int finds_in_parent;
+	/*
+	 * Large file buffers, then the arena's chunks, come from this
+	 * huge-page region once a load reads a large file (core/bulk.h);
+	 * blobs it owns are not freed one by one.
+	 */
+	msb__bulk bulk;
 };
 
 /* Allocate an empty owning dataset. */
@@ -57,6 +71,13 @@ int msb__dataset_alloc(msb_dataset **out);
 int msb__dataset_view(msb_dataset **out, const msb_dataset *parent);
 /* Append a borrowed item pointer. */
 int msb__dataset_push(msb_dataset *ds, const msb_item *item);
+/*
+ * Fill an empty view with n item pointers from `items`, an msb__malloc'd
+ * array of `cap` entries that it takes (also on failure). When they are
+ * the owner's first n items in order, the view uses the owner's id index
+ * (finds_in_parent); otherwise it indexes them in one presized batch.
+ */
+int msb__dataset_view_take(msb_dataset *view, const msb_item **items, size_t n, size_t cap);
 /* Intern a short string in the dataset (source, split names). */
 const char *msb__dataset_intern(msb_dataset *ds, const char *s);
 /*

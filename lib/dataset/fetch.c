@@ -123,6 +123,8 @@ static int download_one(const char *url, const char *part, const msb__manifest_e
 	memset(&d, 0, sizeof d);
 	if (stat(part, &st) == 0 && (unsigned long long)st.st_size < e->size)
 		d.offset = (long)st.st_size;
+	if ((rc = msb__http_init())) /* libcurl's global set-up, on the first download */
+		return rc;
 	d.f = fopen(part, d.offset > 0 ? "ab" : "wb");
 	if (!d.f)
 		return msb__error_set(MSB_EIO, "%s: cannot write: %s", part, strerror(errno));

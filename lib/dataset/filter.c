@@ -140,19 +140,42 @@ typedef struct {
 	char selection_hash[65];
 } shard_info;
 
-/* SHA-256 over the items' ids and prompts, as 64 hex digits and a NUL. */
+/* Append len bytes to the staging buffer, hashing it whenever it fills. */
+static void stage(msb_sha256 *s, unsigned char *buf, size_t cap, size_t *used, const char *p, size_t len)
+{
+	while (len) {
+		size_t k = cap - *used < len ? cap - *used : len;
+		memcpy(buf + *used, p, k);
+		*used += k;
+		p += k;
+		len -= k;
+		if (*used == cap) {
+			msb_sha256_update(s, buf, cap);
+			*used = 0;
+		}
+	}
+}
+
+/*
+ * SHA-256 over the items' ids and prompts, as 64 hex digits and a NUL.
+ * The strings are short (ids ~25 bytes, prompts ~140): they are copied
+ * into a 32 KiB buffer hashed in one call, since a libcrypto call per
+ * string cost about as much as the hashing itself.
+ */
 static void hash_items(const msb_item *const *items, size_t n, char hex[65])
 {
+	enum { CAP = 32768 };
+	unsigned char buf[CAP], digest[32];
 	msb_sha256 s;
-	unsigned char digest[32];
-	size_t i;
+	size_t i, used = 0;
 
 	msb_sha256_init(&s);
 	for (i = 0; i < n; i++) {
 		/* NUL after each string, so ("ab","c") and ("a","bc") differ */
-		msb_sha256_update(&s, items[i]->id, strlen(items[i]->id) + 1);
-		msb_sha256_update(&s, items[i]->prompt, strlen(items[i]->prompt) + 1);
+		stage(&s, buf, CAP, &used, items[i]->id, strlen(items[i]->id) + 1);
+		stage(&s, buf, CAP, &used, items[i]->prompt, strlen(items[i]->prompt) + 1);
 	}
+	msb_sha256_update(&s, buf, used);
 	msb_sha256_final(&s, digest);
 	msb_sha256_tohex(digest, hex);
 }
@@ -161,7 +184,7 @@ int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_data
 {
 	const msb_item **keep;
 	msb_dataset *view;
-	size_t n = 0, i;
+	size_t n = 0, i, cap, kept;
 	int rc;
 
 	if (!out)
@@ -178,7 +201,8 @@ int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_data
 		    opts->shard_index, opts->shard_count, opts->shard_count - 1);
 	if (opts->shard_count <= 1 && opts->shard_index > 0)
 		return msb__error_set(MSB_EINVAL, "shard index %u without a shard count", opts->shard_index);
-	keep = msb__malloc((src->n ? src->n : 1) * sizeof *keep);
+	cap = src->n ? src->n : 1;
+	keep = msb__malloc(cap * sizeof *keep);
 	if (!keep)
 		return MSB_ENOMEM;
 	for (i = 0; i < src->n; i++) {
@@ -211,10 +235,24 @@ int msb_dataset_filter(msb_dataset **out, const msb_dataset *src, const msb_data
 			rc = msb__dataset_adopt(view, (char *)si, sizeof *si);
 		}
 	}
-	for (i = 0; !rc && i < n; i++)
+	if (rc) {
+		msb__free(keep);
+		msb_dataset_free(view);
+		return rc;
+	}
+	for (i = kept = 0; i < n; i++)
 		if (opts->shard_count <= 1 || msb_dataset_shard_of(keep[i]->id, opts->shard_count) == opts->shard_index)
-			rc = msb__dataset_push(view, keep[i]);
-	msb__free(keep);
+			keep[kept++] = keep[i];
+	if (kept < cap / 4) {
+		/* a small selection of a large set: do not keep the large array */
+		const msb_item **small = msb__reallocarray(keep, kept ? kept : 1, sizeof *keep);
+		if (small) {
+			keep = small;
+			cap = kept ? kept : 1;
+		}
+	}
+	/* the view takes `keep` (one array, indexed in one batch or not at all) */
+	rc = msb__dataset_view_take(view, keep, kept, cap);
 	if (rc) {
 		msb_dataset_free(view);
 		return rc;

@@ -232,6 +232,81 @@ static int index_pending(msb_dataset *ds, const char *path)
 	return msb__error_set(MSB_EPARSE, "%s: %s (the same file loaded twice?)", path, msg);
 }
 
+/* 1 when the loader for this file keeps pointers into its buffer (CSV, text; not JSON). */
+static int borrows_buffer(const char *path, const msb_dataset_options *opts)
+{
+	const char *name = base_name(path);
+	char ft[8];
+	long num;
+	/* the same choice as load_buffer's */
+	kind k = opts->format == MSB_FORMAT_AUTO || opts->format == MSB_FORMAT_MEDSAFETYBENCH
+	    ? classify(name, &num, ft) : KIND_NONE;
+
+	if (opts->format == MSB_FORMAT_HEXPHI && classify(name, &num, ft) == KIND_HEXPHI)
+		k = KIND_HEXPHI;
+	switch (k) {
+	case KIND_MSB_CSV: case KIND_LLAMA3: case KIND_HEXPHI: return 1;
+	case KIND_FINETUNE: return 0;
+	default: break;
+	}
+	switch (opts->format) {
+	case MSB_FORMAT_CSV: case MSB_FORMAT_TEXT: case MSB_FORMAT_HEXPHI: return 1;
+	case MSB_FORMAT_AUTO: break;
+	default: return 0;
+	}
+	return !has_ext(name, ".json") && !has_ext(name, ".jsonl") && !has_ext(name, ".ndjson");
+}
+
+/* Files from this size on are read into the dataset's huge-page region (core/bulk.h). */
+#define BULK_FILE_MIN ((size_t)1 << 20)
+
+/*
+ * Read a large file that the loader will keep into the dataset's bulk
+ * region: 1 with *buf set, 0 when it does not apply or failed in any way
+ * (the caller reads it the ordinary way, which reports errors).
+ */
+static int read_bulk(msb_dataset *ds, const char *path, const msb_dataset_options *opts, char **buf,
+    size_t *len)
+{
+	struct stat st;
+	size_t size, used = 0;
+	char *b;
+	int fd;
+
+	if (!borrows_buffer(path, opts))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    ((size_t)st.st_size < BULK_FILE_MIN && !msb__bulk_active(&ds->bulk)) ||
+	    !(b = msb__bulk_alloc(&ds->bulk, (size_t)st.st_size + 1))) {
+		close(fd);
+		return 0;
+	}
+	size = (size_t)st.st_size;
+	for (;;) {
+		ssize_t n = read(fd, b + used, size + 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if (used > size) /* it grew */
+			break;
+	}
+	close(fd);
+	if (used != size) {
+		/* a read error, or the file changed size while read: the ordinary way decides */
+		msb__bulk_pop(&ds->bulk, b);
+		return 0;
+	}
+	b[size] = '\0';
+	*buf = b;
+	*len = size;
+	return 1;
+}
+
 /*
  * Read the whole file and hand the buffer to the dataset: CSV and text
  * items point into it (fields are unescaped and NUL-terminated in
@@ -242,9 +317,9 @@ static int load_file(msb_dataset *ds, const char *path, const msb_dataset_option
 {
 	char *buf;
 	size_t len, borrowed = ds->n_borrowed;
-	int rc = msb__file_read(&buf, &len, path);
+	int rc = 0;
 
-	if (rc)
+	if (!read_bulk(ds, path, opts, &buf, &len) && (rc = msb__file_read(&buf, &len, path)))
 		return rc;
 	if ((rc = msb__dataset_adopt(ds, buf, len + 1)))
 		return rc;
@@ -253,7 +328,11 @@ static int load_file(msb_dataset *ds, const char *path, const msb_dataset_option
 		rc = index_pending(ds, path);
 	if (ds->n_borrowed == borrowed) {
 		/* nothing points into it (JSON, or no items): give it back now */
-		msb__free(ds->blobs[--ds->n_blobs]);
+		char *b = ds->blobs[--ds->n_blobs];
+		if (msb__bulk_owns(&ds->bulk, b))
+			msb__bulk_discard(&ds->bulk, b, len + 1);
+		else
+			msb__free(b);
 		ds->blob_bytes -= len + 1;
 	}
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 
 #include "medsafety/medsafety.h"
 #include "core/abi.h"
@@ -15,6 +16,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/fileio.h"
+#include "core/init.h"
 #include "core/sha256.h"
 #include "failalloc.h"
 
@@ -103,6 +105,36 @@ static void test_init_counted(void **state)
 	assert_int_equal(msb_shutdown(), 1);
 	assert_int_equal(msb_shutdown(), 0);
 	assert_int_equal(msb_shutdown(), MSB_ESTATE);
+}
+
+/*
+ * libcurl's global initialisation waits for the first HTTP use when
+ * libcurl says it is thread-safe (CURL_VERSION_THREADSAFE); msb_init does
+ * it up front otherwise. The last msb_shutdown undoes it either way.
+ */
+static void test_http_init_lazy(void **state)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	int lazy = (v->features & CURL_VERSION_THREADSAFE) != 0;
+	(void)state;
+
+	assert_int_equal(msb__http_init(), MSB_ESTATE); /* not initialised */
+	assert_int_equal(msb_init(), 1);
+	assert_int_equal(msb__http_initialised(), !lazy);
+	assert_int_equal(msb__http_init(), 0);
+	assert_int_equal(msb__http_initialised(), 1);
+	assert_int_equal(msb__http_init(), 0); /* once */
+	assert_int_equal(msb_init(), 2);
+	assert_int_equal(msb_shutdown(), 1);
+	assert_int_equal(msb__http_initialised(), 1);
+	assert_int_equal(msb_shutdown(), 0);
+	assert_int_equal(msb__http_initialised(), 0);
+	/* and again after a full shutdown */
+	assert_int_equal(msb_init(), 1);
+	assert_int_equal(msb__http_init(), 0);
+	assert_int_equal(msb__http_initialised(), 1);
+	assert_int_equal(msb_shutdown(), 0);
+	assert_int_equal(msb__http_initialised(), 0);
 }
 
 static void test_version(void **state)
@@ -241,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_allocator_hook),
 		cmocka_unit_test(test_calloc_overflow),
 		cmocka_unit_test(test_init_counted),
+		cmocka_unit_test(test_http_init_lazy),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_sha256_vectors),

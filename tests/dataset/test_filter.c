@@ -188,6 +188,95 @@ static void test_hash(void **state)
 	msb_dataset_free(ds);
 }
 
+/*
+ * The content hash of strings longer than its 32 KiB staging buffer (they
+ * straddle it). Expected value computed independently with Python:
+ *   d = b''.join(b'long/%d\0' % i + c * n + b'\0'
+ *                for i, (c, n) in enumerate([(b'a', 40000), (b'b', 5), (b'c', 70000)]))
+ *   hashlib.sha256(d).hexdigest()
+ */
+static void test_hash_long_strings(void **state)
+{
+	static const struct { char c; size_t n; } parts[] = { { 'a', 40000 }, { 'b', 5 }, { 'c', 70000 } };
+	msb_dataset *ds;
+	char id[16], *prompt, *h;
+	size_t i;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	for (i = 0; i < 3; i++) {
+		prompt = malloc(parts[i].n + 1);
+		assert_non_null(prompt);
+		memset(prompt, parts[i].c, parts[i].n);
+		prompt[parts[i].n] = '\0';
+		snprintf(id, sizeof id, "long/%zu", i);
+		assert_int_equal(msb_dataset_add(ds, id, 1, NULL, NULL, prompt, NULL), 0);
+		free(prompt);
+	}
+	assert_int_equal(msb_dataset_hash(ds, &h), 0);
+	assert_string_equal(h, "95593614446c179249b5543a5501bad966381b8c3bf940091794222627fd4244");
+	msb_free(h);
+	msb_dataset_free(ds);
+}
+
+/*
+ * msb_dataset_find on views: a view of all items or a prefix (--limit)
+ * answers from its owner's index, so it must still see only its own
+ * items, also after the owner grew; other views index their items.
+ */
+static void test_view_find(void **state)
+{
+	msb_dataset *ds = make_set(), *all, *lim, *train, *v2, *v3;
+	msb_dataset_filter_options o = MSB_DATASET_FILTER_OPTIONS_INIT;
+	(void)state;
+
+	all = filtered(ds, NULL);
+	assert_ptr_equal(msb_dataset_find(all, "s/5"), msb_dataset_item(ds, 5));
+	assert_ptr_equal(msb_dataset_find(all, "s/1999"), msb_dataset_item(ds, 1999));
+	assert_null(msb_dataset_find(all, "nosuch"));
+	o.limit = 10;
+	lim = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(lim), 10);
+	assert_ptr_equal(msb_dataset_find(lim, "s/9"), msb_dataset_item(ds, 9));
+	assert_null(msb_dataset_find(lim, "s/10"));
+	/* the owner grows after the filter: the views do not */
+	assert_int_equal(msb_dataset_add(ds, "late", 1, NULL, NULL, "late prompt", NULL), 0);
+	assert_non_null(msb_dataset_find(ds, "late"));
+	assert_null(msb_dataset_find(all, "late"));
+	assert_null(msb_dataset_find(lim, "late"));
+	assert_int_equal(msb_dataset_count(all), 2000);
+	assert_ptr_equal(msb_dataset_find(all, "s/3"), msb_dataset_item(ds, 3));
+	/* a view of the odd items (train) has an index of its own */
+	o.limit = 0;
+	o.split = "train";
+	train = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(train), 1000);
+	assert_ptr_equal(msb_dataset_find(train, "s/1"), msb_dataset_item(ds, 1));
+	assert_null(msb_dataset_find(train, "s/0"));
+	assert_null(msb_dataset_find(train, "late"));
+	/* views of views: a prefix of the owner, and a prefix of the train view */
+	o.split = NULL;
+	o.limit = 5;
+	v2 = filtered(lim, &o);
+	assert_ptr_equal(msb_dataset_find(v2, "s/4"), msb_dataset_item(ds, 4));
+	assert_null(msb_dataset_find(v2, "s/5"));
+	o.limit = 3;
+	v3 = filtered(train, &o);
+	assert_int_equal(msb_dataset_count(v3), 3);
+	assert_ptr_equal(msb_dataset_find(v3, "s/5"), msb_dataset_item(ds, 5));
+	assert_null(msb_dataset_find(v3, "s/7"));
+	assert_null(msb_dataset_find(v3, "s/0"));
+	/* the views keep the owner alive */
+	msb_dataset_free(ds);
+	assert_ptr_equal(msb_dataset_find(all, "s/1999"), msb_dataset_item(all, 1999));
+	assert_null(msb_dataset_find(all, "late"));
+	msb_dataset_free(all);
+	msb_dataset_free(lim);
+	msb_dataset_free(train);
+	msb_dataset_free(v2);
+	msb_dataset_free(v3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +284,8 @@ int main(void)
 		cmocka_unit_test(test_sampling),
 		cmocka_unit_test(test_shards),
 		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_hash_long_strings),
+		cmocka_unit_test(test_view_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

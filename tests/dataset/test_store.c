@@ -202,6 +202,78 @@ static void test_alloc_failures(void **state)
 	torture(fixture("layout"), &o);
 }
 
+static void *plain_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
+static void *plain_realloc(void *p, size_t n, void *ud) { (void)ud; return realloc(p, n); }
+
+/*
+ * Files of a megabyte and more are read into the dataset's huge-page
+ * region (core/bulk.h), and so are the files after them and the item
+ * records; a JSONL file (its buffer is not kept) is not. The items must
+ * be the same as with a host allocator, where the region is not used.
+ */
+static void test_large_files(void **state)
+{
+	msb_allocator plain = { MSB_ALLOCATOR_VERSION, plain_malloc, plain_realloc, count_free, NULL };
+	char *dir = make_tmpdir(), line[200], *big, *h1, *h2, path[1100];
+	size_t i, len = 0, n_big = 9000;
+	msb_dataset *ds, *ds2;
+	const msb_item *it;
+	(void)state;
+
+	big = malloc(n_big * sizeof line);
+	assert_non_null(big);
+	for (i = 0; i < n_big; i++)
+		len += (size_t)sprintf(big + len, "request %zu: %0120zu\n", i, i * 7);
+	assert_true(len >= (1u << 20));
+	write_file(dir, "gen/category_2.txt", big, len);
+	write_file(dir, "gen/category_3.txt", "a small file\nafter the large one\n", 33);
+	/* a JSONL file of over a megabyte: parsed, its buffer given back */
+	len = 0;
+	for (i = 0; i < n_big; i++)
+		len += (size_t)sprintf(big + len, "{\"id\": \"j%zu\", \"prompt\": \"json %0110zu\"}\n", i, i);
+	assert_true(len >= (1u << 20));
+	write_file(dir, "one.jsonl", big, len);
+	free(big);
+
+	snprintf(path, sizeof path, "%s/gen", dir);
+	assert_int_equal(msb_dataset_load(&ds, path, NULL), 0);
+	assert_true(msb__bulk_active(&ds->bulk));
+	assert_int_equal(msb_dataset_count(ds), n_big + 2);
+	it = msb_dataset_find(ds, "generated/llama3/2/8999");
+	assert_non_null(it);
+	snprintf(line, sizeof line, "request 8999: %0120zu", (size_t)8999 * 7);
+	assert_string_equal(msb_item_prompt(it), line);
+	assert_int_equal(msb_item_principle(it), 2);
+	it = msb_dataset_find(ds, "generated/llama3/3/1");
+	assert_non_null(it);
+	assert_string_equal(msb_item_prompt(it), "after the large one");
+	assert_true(msb__bulk_owns(&ds->bulk, msb_item_prompt(it)));
+	assert_true(msb__bulk_owns(&ds->bulk, msb_item_id(it)));
+	/* the same files through a host allocator: no region, the same items */
+	assert_int_equal(msb_set_allocator(&plain), 0);
+	assert_int_equal(msb_dataset_load(&ds2, path, NULL), 0);
+	assert_false(msb__bulk_active(&ds2->bulk));
+	assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+	assert_int_equal(msb_dataset_hash(ds2, &h2), 0);
+	assert_string_equal(h1, h2);
+	msb_free(h1);
+	msb_free(h2);
+	msb_dataset_free(ds2);
+	assert_int_equal(msb_set_allocator(NULL), 0);
+	msb_dataset_free(ds);
+
+	snprintf(path, sizeof path, "%s/one.jsonl", dir);
+	assert_int_equal(msb_dataset_load(&ds, path, NULL), 0);
+	assert_false(msb__bulk_active(&ds->bulk));
+	assert_int_equal(msb_dataset_count(ds), n_big);
+	it = msb_dataset_find(ds, "j4321");
+	assert_non_null(it);
+	snprintf(line, sizeof line, "json %0110zu", (size_t)4321);
+	assert_string_equal(msb_item_prompt(it), line);
+	msb_dataset_free(ds);
+	rm_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_add_v2_category),
 		cmocka_unit_test(test_view_outlives_parent),
 		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_large_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
