@@ -394,6 +394,8 @@ int msb_backend_provider_new(msb_backend **out, const msb_openai_options *opts,
 		return rc;
 	if (msb__init_count() <= 0)
 		return msb__error_set(MSB_ESTATE, "openai backend: call msb_init() first");
+	if ((rc = msb__http_init())) /* libcurl's global set-up, on the first HTTP backend */
+		return rc;
 	if ((rc = check_options(opts)) || (rc = check_provider(opts, provider)))
 		return rc;
 	be = msb__calloc(1, sizeof *be);
