@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The shared library exports nothing but msb_* (jansson's check-exports),
-# carries SONAME libmedsafety.so.1 and the MEDSAFETY_1.0 version node.
+# carries SONAME libmedsafety.so.2 and the MEDSAFETY_0.2 version node.
 # Usage: exports.sh LIBRARY
 set -u
 lib=$1
@@ -14,11 +14,11 @@ if [ -n "$bad" ]; then
 	fail=1
 fi
 soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-if [ "$soname" != "libmedsafety.so.1" ]; then
-	echo "FAIL: SONAME is '$soname', expected libmedsafety.so.1"; fail=1
+if [ "$soname" != "libmedsafety.so.2" ]; then
+	echo "FAIL: SONAME is '$soname', expected libmedsafety.so.2"; fail=1
 fi
-if ! nm -D --defined-only "$lib" | grep -q ' A MEDSAFETY_1.0$'; then
-	echo "FAIL: version node MEDSAFETY_1.0 missing"; fail=1
+if ! nm -D --defined-only "$lib" | grep -q ' A MEDSAFETY_0.2$'; then
+	echo "FAIL: version node MEDSAFETY_0.2 missing"; fail=1
 fi
 echo "$(printf '%s\n' "$syms" | wc -l) exported symbols, SONAME $soname"
 exit $fail

@@ -37,18 +37,18 @@ check(ld_path[0] == libdir and not any(inside(p, build_real) for p in ld_path[1:
       "LD_LIBRARY_PATH: the staged library folder, nothing else of the build tree", ld_path)
 
 # the library: real file, SONAME and the links meson installs
-soname_link = os.path.join(libdir, "libmedsafety.so.1")
+soname_link = os.path.join(libdir, "libmedsafety.so.2")
 check(os.path.islink(soname_link) and os.path.islink(os.path.join(libdir, "libmedsafety.so")),
-      "libmedsafety.so.1 and libmedsafety.so are links")
+      "libmedsafety.so.2 and libmedsafety.so are links")
 real_lib = os.path.realpath(soname_link)
-check(inside(real_lib, stage) and re.fullmatch(r"libmedsafety\.so\.1\.\d+\.\d+",
+check(inside(real_lib, stage) and re.fullmatch(r"libmedsafety\.so\.2\.\d+\.\d+",
                                                os.path.basename(real_lib)),
-      "they lead to the staged libmedsafety.so.1.MINOR.PATCH", real_lib)
+      "they lead to the staged libmedsafety.so.2.MINOR.PATCH", real_lib)
 readelf = shutil.which("readelf")
 if readelf:
     r = tool(readelf, "-d", real_lib)
-    check(re.search(r"\(SONAME\)\s+Library soname: \[libmedsafety\.so\.1\]", r.out) is not None,
-          "SONAME libmedsafety.so.1", r)
+    check(re.search(r"\(SONAME\)\s+Library soname: \[libmedsafety\.so\.2\]", r.out) is not None,
+          "SONAME libmedsafety.so.2", r)
     for f in (BIN, real_lib):
         r = tool(readelf, "-d", f)
         paths = re.findall(r"\((?:RPATH|RUNPATH)\)\s+Library r(?:un)?path: \[(.*)\]", r.out)
@@ -67,14 +67,14 @@ else:
 ldd = shutil.which("ldd")
 if ldd:
     r = tool(ldd, BIN)
-    m = re.search(r"libmedsafety\.so\.1 => (/\S+)", r.out)
+    m = re.search(r"libmedsafety\.so\.2 => (/\S+)", r.out)
     check(m is not None and inside(m.group(1), stage) and
           os.path.realpath(m.group(1)) == real_lib,
-          "ldd: libmedsafety.so.1 => the staged library", r)
+          "ldd: libmedsafety.so.2 => the staged library", r)
     env = dict(os.environ)
     env.pop("LD_LIBRARY_PATH")
     r = tool(ldd, BIN, env=env)
-    m = re.search(r"libmedsafety\.so\.1 => (/\S+)", r.out)
+    m = re.search(r"libmedsafety\.so\.2 => (/\S+)", r.out)
     check(m is None or not inside(m.group(1), build_real),
           "ldd without LD_LIBRARY_PATH: not the build tree's library (no RPATH left)", r)
 else:

@@ -28,7 +28,7 @@ from . import _abi
 from .errors import LibraryError, Unsupported, error_for_code
 
 #: The library version this package was written for (MAJOR.MINOR.PATCH).
-EXPECTED_VERSION = "0.1.0"
+EXPECTED_VERSION = "0.2.0"
 
 P = c_void_p
 PP = POINTER(c_void_p)
