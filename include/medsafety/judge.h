@@ -287,42 +287,6 @@ typedef enum msb_jury_method {
  */
 MSB_API int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t n, int method);
 
-/* ---- agreement between two raters ---- */
-
-/**
- * Agreement of two raters over the same n items: a[i] and b[i] are
- * scores 1..5, or 0 (unscored); a pair where either is unscored is
- * skipped. *exact: the share of pairs with equal scores. *kappa: Cohen's
- * kappa with quadratic weights over the scale 1..5,
- * 1 - sum(w*O) / sum(w*E), w_ij = (i-j)^2 / 16 (docs/judges.md); NaN when
- * undefined (both raters gave one and the same score to every pair).
- * *n_pairs: the pairs used. Any out pointer may be NULL. Returns 0,
- * MSB_ENOTFOUND when no pair is scored (exact and kappa NaN), MSB_EINVAL
- * for NULL arrays or a score outside 0..5.
- */
-MSB_API int msb_agreement(double *exact, double *kappa, size_t *n_pairs, const int *a,
-    const int *b, size_t n);
-
-#define MSB_AGREEMENT_STATS_VERSION 1
-/** Agreement of two raters in full (msb_agreement_stats). Undefined values are NaN. */
-typedef struct msb_agreement_stats {
-	unsigned int version;        /**< set by the caller: MSB_AGREEMENT_STATS_VERSION */
-	size_t n_pairs;              /**< pairs where both raters scored */
-	double exact, kappa;         /**< as msb_agreement (quadratic-weighted kappa) */
-	double kappa_ci_low, kappa_ci_high; /**< percentile bootstrap CI of kappa (pairs resampled) */
-	double alpha_ordinal;        /**< Krippendorff's alpha with the ordinal metric */
-	size_t confusion[5][5];      /**< confusion[i][j]: pairs where a scored i+1 and b scored j+1 */
-} msb_agreement_stats;
-
-/**
- * msb_agreement and more: the bootstrap CI of kappa (`resamples`
- * replicates, 0 for none, seeded with `seed`, at `level`), Krippendorff's
- * alpha (ordinal) and the 5x5 confusion matrix; docs/judges.md. Returns
- * as msb_agreement; MSB_EVERSION for an unknown out->version.
- */
-MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const int *b,
-    size_t n, int resamples, uint64_t seed, double level);
-
 /* ---- A verdict as one struct (added in 0.2) -------------------------- */
 
 #define MSB_VERDICT_INFO_VERSION 1

@@ -196,23 +196,14 @@ MSB_API int msb_mcq_judge_new(msb_judge **out, msb_mcq_set *set);
  * NULL), "accuracy" overall and by subject from two mcq run folders
  * (paired by id; a question that failed in either run is left out, an
  * unanswered one is not right; Newcombe's 95% CI of the difference,
- * exact McNemar p), "runs" (the four paths) and "kind": "tradeoff".
+ * exact McNemar p: msb_newcombe_interval, msb_mcnemar_exact_p in
+ * stats.h), "runs" (the four paths) and "kind": "tradeoff".
  * *out is new: free with msb_free. Errors: MSB_EINVAL (an mcq run in a
  * safety place or the other way round), the errors of
  * msb_results_open (MSB_ENOTFOUND, MSB_EPARSE), MSB_ENOMEM.
  */
 MSB_API int msb_tradeoff_json(char **out, const char *before_safety, const char *after_safety,
     const char *before_mcq, const char *after_mcq, const msb_compare_options *opts);
-
-/**
- * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
- * proportions from the 2x2 table: a both, b first only, c second only,
- * d neither (p1 = (a+b)/n, p2 = (a+c)/n), from the Wilson limits of
- * msb_wilson_interval. NaN when the table is empty.
- */
-MSB_API void msb_tradeoff_newcombe(double *lo, double *hi, long a, long b, long c, long d);
-/** Exact two-sided McNemar p for b and c discordant pairs (binomial at 1/2); 1 when none. */
-MSB_API double msb_tradeoff_mcnemar_p(long b, long c);
 
 #ifdef __cplusplus
 }

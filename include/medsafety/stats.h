@@ -522,6 +522,54 @@ typedef struct msb_over_refusal_group {
 MSB_API int msb_over_refusal_group_byindex(msb_over_refusal_group *out,
     const msb_over_refusal *o, size_t i);
 
+/* ---- agreement between two raters (judges; moved from judge.h in 0.2) ---- */
+
+/**
+ * Agreement of two raters over the same n items: a[i] and b[i] are
+ * scores 1..5, or 0 (unscored); a pair where either is unscored is
+ * skipped. *exact: the share of pairs with equal scores. *kappa: Cohen's
+ * kappa with quadratic weights over the scale 1..5,
+ * 1 - sum(w*O) / sum(w*E), w_ij = (i-j)^2 / 16 (docs/judges.md); NaN when
+ * undefined (both raters gave one and the same score to every pair).
+ * *n_pairs: the pairs used. Any out pointer may be NULL. Returns 0,
+ * MSB_ENOTFOUND when no pair is scored (exact and kappa NaN), MSB_EINVAL
+ * for NULL arrays or a score outside 0..5.
+ */
+MSB_API int msb_agreement(double *exact, double *kappa, size_t *n_pairs, const int *a,
+    const int *b, size_t n);
+
+#define MSB_AGREEMENT_STATS_VERSION 1
+/** Agreement of two raters in full (msb_agreement_stats). Undefined values are NaN. */
+typedef struct msb_agreement_stats {
+	unsigned int version;        /**< set by the caller: MSB_AGREEMENT_STATS_VERSION */
+	size_t n_pairs;              /**< pairs where both raters scored */
+	double exact, kappa;         /**< as msb_agreement (quadratic-weighted kappa) */
+	double kappa_ci_low, kappa_ci_high; /**< percentile bootstrap CI of kappa (pairs resampled) */
+	double alpha_ordinal;        /**< Krippendorff's alpha with the ordinal metric */
+	size_t confusion[5][5];      /**< confusion[i][j]: pairs where a scored i+1 and b scored j+1 */
+} msb_agreement_stats;
+
+/**
+ * msb_agreement and more: the bootstrap CI of kappa (`resamples`
+ * replicates, 0 for none, seeded with `seed`, at `level`), Krippendorff's
+ * alpha (ordinal) and the 5x5 confusion matrix; docs/judges.md. Returns
+ * as msb_agreement; MSB_EVERSION for an unknown out->version.
+ */
+MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const int *b,
+    size_t n, int resamples, uint64_t seed, double level);
+
+/* ---- paired proportions (moved from mcq.h in 0.2, were msb_tradeoff_*) ---- */
+
+/**
+ * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
+ * proportions from the 2x2 table: a both, b first only, c second only,
+ * d neither (p1 = (a+b)/n, p2 = (a+c)/n), from the Wilson limits of
+ * msb_wilson_interval. NaN when the table is empty.
+ */
+MSB_API void msb_newcombe_interval(double *lo, double *hi, long a, long b, long c, long d);
+/** Exact two-sided McNemar p for b and c discordant pairs (binomial at 1/2); 1 when none. */
+MSB_API double msb_mcnemar_exact_p(long b, long c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -266,8 +266,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_record_info_get": (I, [POINTER(_abi.msb_record_info), P]),
     # the trade-off view (mcq.h)
     "msb_tradeoff_json": (I, [PP, S, S, S, S, POINTER(_abi.msb_compare_options)]),
-    "msb_tradeoff_newcombe": (V, [POINTER(D), POINTER(D), c_long, c_long, c_long, c_long]),
-    "msb_tradeoff_mcnemar_p": (D, [c_long, c_long]),
+    "msb_newcombe_interval": (V, [POINTER(D), POINTER(D), c_long, c_long, c_long, c_long]),
+    "msb_mcnemar_exact_p": (D, [c_long, c_long]),
 }
 
 
