@@ -121,7 +121,7 @@ static int run(const char *mode, size_t n)
 	memset(&st, 0, sizeof st);
 	st.version = MSB_EVAL_STATS_VERSION;
 	t0 = now_s();
-	rc = msb_eval_run_simple(ds, b, j, &o, &st);
+	rc = msb_eval_run_simple(&st, ds, b, j, &o);
 	t1 = now_s();
 	if (rc) {
 		fprintf(stderr, "run failed: %s\n", msb_error_last()->message);

@@ -275,7 +275,7 @@ int cli_demonstrations(int argc, char **argv)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	cli_progress_finish(&prog, st.done, st.total, st.errors,
 	    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	if (rc != 0 && !cli_endrun_stopped(rc)) {

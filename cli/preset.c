@@ -90,7 +90,7 @@ void cli_preset_judge(const msb_config *cfg, const char *section, msb_llm_judge_
 	if (!paper || !is_paper(cfg))
 		return;
 	msb_llm_judge_options_init(&paper_o, MSB_LLM_JUDGE_OPTIONS_VERSION);
-	if (msb_paper_judge_options(paper, &paper_o) < 0)
+	if (msb_paper_judge_options(&paper_o, paper) < 0)
 		return;
 	snprintf(path, sizeof path, "%s.template", section);
 	if (unset(cfg, path)) {

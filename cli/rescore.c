@@ -195,7 +195,7 @@ static int rescore(msb_config *cfg, const char *run, int quiet)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	if (rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);

@@ -176,7 +176,7 @@ MSB_API unsigned int msb_dataset_shard_of(const char *id, unsigned int shard_cou
  * in order, as 64 lowercase hex digits. New: free with msb_free.
  * Errors: MSB_EINVAL, MSB_ENOMEM.
  */
-MSB_API int msb_dataset_hash(const msb_dataset *ds, char **out);
+MSB_API int msb_dataset_hash(char **out, const msb_dataset *ds);
 
 /* ---- export --------------------------------------------------------------- */
 
@@ -251,8 +251,8 @@ MSB_API size_t msb_dataset_manifest_count(void);
  * and SHA-256 (hex). Borrowed static strings; MSB_EINVAL when i is out
  * of range. Any out-pointer may be NULL.
  */
-MSB_API int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *size,
-    const char **sha256);
+MSB_API int msb_dataset_manifest_entry(const char **path, unsigned long long *size,
+    const char **sha256, size_t i);
 
 /* ---- item kinds: harmful requests and benign ones (over-refusal) ---------- */
 

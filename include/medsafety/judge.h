@@ -89,7 +89,7 @@ MSB_API int msb_judge_from_callback(msb_judge **out, const char *name, msb_judge
  * and set even on failure, carrying the error. Returns 0 or the error.
  * A verdict without a score is not a failure: check msb_verdict_score.
  */
-MSB_API int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **out);
+MSB_API int msb_judge_evaluate(msb_verdict **out, msb_judge *j, const msb_judge_input *in);
 
 /** The judge's name for records and provenance, e.g. "refusal" or "llm:openai:gpt-4o". Borrowed. */
 MSB_API const char *msb_judge_name(const msb_judge *j);
@@ -110,7 +110,7 @@ MSB_API void msb_judge_free(msb_judge *j);
  * Returns 0 with *score in 1..5, MSB_ENOTFOUND (*score = 0) when no tag
  * is valid, MSB_EINVAL for NULL arguments. Thread-safe; no allocation.
  */
-MSB_API int msb_judge_parse_score(const char *text, int *score);
+MSB_API int msb_judge_parse_score(int *score, const char *text);
 
 /**
  * The judge's reasoning: the text after the last "#reason:" tag (a bare
@@ -217,7 +217,7 @@ MSB_API const char *msb_refusal_phrase(size_t i);
  * negative on error. *phrase (may be NULL) gets the phrase found (static)
  * or NULL.
  */
-MSB_API int msb_refusal_detect(const char *text, const char **phrase);
+MSB_API int msb_refusal_detect(const char **phrase, const char *text);
 
 /* ---- judging answers to benign requests (over-refusal) ---- */
 

@@ -40,7 +40,7 @@ extern "C" {
  * different letters, or a letter beyond n_options (never a guess).
  * MSB_EINVAL when text or index is NULL or n_options is not 1..26.
  */
-MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index);
+MSB_API int msb_mcq_parse_answer(int *index, const char *text, int n_options);
 
 /**
  * As msb_mcq_parse_answer, and when no letter is given at all, the text
@@ -51,8 +51,8 @@ MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index);
  * even when an option's text also appears. options[i] may be NULL (that
  * option then has no text to match).
  */
-MSB_API int msb_mcq_parse_answer_options(const char *text, const char *const *options,
-    int n_options, int *index);
+MSB_API int msb_mcq_parse_answer_options(int *index, const char *text, const char *const *options,
+    int n_options);
 
 /* ---------------------------------------------------------------- sets */
 

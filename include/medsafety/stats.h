@@ -102,8 +102,8 @@ typedef struct msb_group_stats {
  * When an id has several records (a prompt sampled several times), sem
  * and the CI are clustered by id (docs/statistics.md).
  */
-MSB_API int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
-    msb_group_stats *out);
+MSB_API int msb_scorer_group(msb_group_stats *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 #define MSB_GROUP_MORE_VERSION 1
 /** The group figures added in 0.2 (summary.json has them too). NaN when undefined. */
@@ -117,14 +117,14 @@ typedef struct msb_group_more {
 } msb_group_more;
 
 /** As msb_scorer_group, for the figures of msb_group_more. */
-MSB_API int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
-    msb_group_more *out);
+MSB_API int msb_scorer_group_more(msb_group_more *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 /**
  * summary.json as a string (the contract in docs/statistics.md). New: free
  * with msb_free.
  */
-MSB_API int msb_scorer_summary_json(const msb_scorer *s, char **out);
+MSB_API int msb_scorer_summary_json(char **out, const msb_scorer *s);
 
 /* ---- Comparing two runs ---------------------------------------------- */
 
@@ -220,8 +220,8 @@ typedef struct msb_compare_group {
  * and they do not enter msb_comparison_worse. MSB_ENOTFOUND for an
  * unknown group or key.
  */
-MSB_API int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_group *out);
+MSB_API int msb_comparison_group(msb_compare_group *out, const msb_comparison *c, const char *by,
+    const char *key);
 
 /** Which unpaired ids: in A only, in B only, or in both but unscored in one of them. */
 typedef enum msb_unpaired_kind {
@@ -236,7 +236,7 @@ MSB_API size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind);
 MSB_API const char *msb_comparison_unpaired_id(const msb_comparison *c, int kind, size_t i);
 
 /** The comparison as JSON (docs/statistics.md). New: free with msb_free. */
-MSB_API int msb_comparison_json(const msb_comparison *c, char **out);
+MSB_API int msb_comparison_json(char **out, const msb_comparison *c);
 
 /* ---- Over-refusal: statistics of benign items -------------------------- */
 
@@ -277,8 +277,8 @@ MSB_API size_t msb_scorer_benign_count(const msb_scorer *s);
  * scorer's confidence. MSB_ENOTFOUND when the group has no benign
  * records; MSB_EINVAL, MSB_EVERSION.
  */
-MSB_API int msb_scorer_benign_group(const msb_scorer *s, const char *by, const char *key,
-    msb_benign_stats *out);
+MSB_API int msb_scorer_benign_group(msb_benign_stats *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 /**
  * The Wilson score interval of k successes in n trials at `confidence`
@@ -299,8 +299,8 @@ MSB_API int msb_wilson_interval(double *low, double *high, size_t k, size_t n, d
  * over_refusal_rate_a / _b, a_only, b_only, p, worse; new: free with
  * msb_free. Returns 0/1, or MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
  */
-MSB_API int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *opts, char **json);
+MSB_API int msb_compare_over_refusal(char **json, const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *opts);
 
 /* ---- The regression gate and effect sizes (added in 0.2) ------------- */
 
@@ -325,8 +325,8 @@ typedef struct msb_compare_detail {
  * One group's detail (by and key as msb_comparison_group). A group is
  * "worse" exactly when gate_p_holm < alpha (gate_p with adjust none).
  */
-MSB_API int msb_comparison_detail(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_detail *out);
+MSB_API int msb_comparison_detail(msb_compare_detail *out, const msb_comparison *c, const char *by,
+    const char *key);
 
 /**
  * The fewest pairs (overall) for which `medsafety compare --fail-if-worse`

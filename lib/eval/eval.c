@@ -39,7 +39,7 @@ static int dup_opt(char **dst, const char *src)
 static int set_dataset_hash(msb_eval *ev, const msb_dataset *ds)
 {
 	char *hex;
-	int rc = msb_dataset_hash(ds, &hex);
+	int rc = msb_dataset_hash(&hex, ds);
 
 	if (rc)
 		return rc;
@@ -247,7 +247,7 @@ const char *msb_eval_config_hash(const msb_eval *ev)
 	return ev ? ev->config_hash : NULL;
 }
 
-int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
+int msb_eval_get_stats(msb_eval_stats *out, const msb_eval *ev)
 {
 	int rc;
 
@@ -299,14 +299,14 @@ void msb__task_run_sync(msb__task *t)
 		msb_request r;
 		msb_completion *c = NULL;
 		msb__eval_build_request(ev, t, &r);
-		t->status = msb_backend_generate(ev->backend, &r, &c);
+		t->status = msb_backend_generate(&c, ev->backend, &r);
 		msb_completion_free(t->c);
 		t->c = c;
 	} else {
 		msb_judge_input in;
 		msb_verdict *v = NULL;
 		build_judge_input(t, &in);
-		t->status = msb_judge_evaluate(ev->judge, &in, &v);
+		t->status = msb_judge_evaluate(&v, ev->judge, &in);
 		msb_verdict_free(t->v);
 		t->v = v;
 	}
@@ -387,7 +387,7 @@ static void submit_async(msb_eval *ev, msb__task *t)
 		}
 		msb__eval_build_request(ev, t, &r);
 		ev->async_model_inflight++;
-		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
+		rc = msb_backend_submit(t->c, ev->backend, &r, on_model_done, t);
 		if (rc < 0) { /* failed at once: `done` will not come */
 			async_unlink(ev, t);
 			ev->async_model_inflight--;
@@ -406,7 +406,7 @@ static void submit_async(msb_eval *ev, msb__task *t)
 		}
 		build_judge_input(t, &in);
 		ev->async_judge_inflight++;
-		rc = msb_judge_submit(ev->judge, &in, t->v, on_judge_done, t);
+		rc = msb_judge_submit(t->v, ev->judge, &in, on_judge_done, t);
 		if (rc < 0) {
 			async_unlink(ev, t);
 			ev->async_judge_inflight--;

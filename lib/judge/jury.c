@@ -111,7 +111,7 @@ static int jury_judge(const msb_judge_input *in, msb_verdict *out, void *ud)
 	for (i = 0; i < j->n; i++) {
 		const char *name = msb_judge_name(j->members[i]);
 		msb_verdict *v = NULL;
-		int r = msb_judge_evaluate(j->members[i], in, &v);
+		int r = msb_judge_evaluate(&v, j->members[i], in);
 
 		if (r == MSB_ENOMEM || !v) {
 			msb_verdict_free(v);

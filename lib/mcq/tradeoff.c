@@ -50,9 +50,9 @@ static json_t *harm_group(const msb_comparison *cmp, const char *by, const char 
 	g.version = MSB_COMPARE_GROUP_VERSION;
 	memset(&det, 0, sizeof det);
 	det.version = MSB_COMPARE_DETAIL_VERSION;
-	if (msb_comparison_group(cmp, by, key, &g) < 0 || g.n_pairs == 0)
+	if (msb_comparison_group(&g, cmp, by, key) < 0 || g.n_pairs == 0)
 		return NULL;
-	if (msb_comparison_detail(cmp, by, key, &det) < 0)
+	if (msb_comparison_detail(&det, cmp, by, key) < 0)
 		det.harmful_diff_ci_low = det.harmful_diff_ci_high = det.gate_p_holm = NAN;
 	if (!(o = json_object())) {
 		*failed = 1;

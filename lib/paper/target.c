@@ -230,7 +230,7 @@ static int t_generate(const msb_request *req, msb_completion *out, void *ud)
 
 	if ((rc = shape(t, req, &r, &prompt)) < 0)
 		return rc;
-	rc = msb_backend_generate(t->inner, &r, &c);
+	rc = msb_backend_generate(&c, t->inner, &r);
 	msb__free(prompt);
 	if (!c)
 		return rc;
@@ -249,7 +249,7 @@ static int t_submit(const msb_request *req, msb_completion *out, msb_completion_
 
 	if ((rc = shape(t, req, &r, &prompt)) < 0)
 		return rc;
-	rc = msb_backend_submit(t->inner, &r, out, done, ctx); /* backends copy what they keep */
+	rc = msb_backend_submit(out, t->inner, &r, done, ctx); /* backends copy what they keep */
 	msb__free(prompt);
 	return rc;
 }
@@ -296,7 +296,7 @@ static void t_cancel(void *ud)
 
 static int t_dead(char *msg, size_t size, void *ud)
 {
-	return msb_backend_dead(((target *)ud)->inner, msg, size);
+	return msb_backend_dead(msg, size, ((target *)ud)->inner);
 }
 
 MSB_API int msb_paper_target_backend_new(msb_backend **out, const msb_paper *p, int family,

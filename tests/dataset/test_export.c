@@ -87,8 +87,8 @@ static void test_roundtrips(void **state)
 		assert_int_equal(msb_dataset_load_sample(&ds), 0);
 		back = roundtrip(ds, dir, "sample.jsonl", MSB_FORMAT_JSONL);
 		same_items(ds, back, 1, 0);
-		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
-		assert_int_equal(msb_dataset_hash(back, &h2), 0);
+		assert_int_equal(msb_dataset_hash(&h1, ds), 0);
+		assert_int_equal(msb_dataset_hash(&h2, back), 0);
 		assert_string_equal(h1, h2);
 		msb_free(h1);
 		msb_free(h2);

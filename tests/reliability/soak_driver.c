@@ -109,7 +109,7 @@ static int write_summary(const char *dir, const char *path, long n)
 			rc = msb_scorer_add(s, &sr);
 		}
 		if (rc == 0)
-			rc = msb_scorer_summary_json(s, &json);
+			rc = msb_scorer_summary_json(&json, s);
 		msb_scorer_free(s);
 	}
 	free(order);
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	st.version = MSB_EVAL_STATS_VERSION;
 	if ((rc = build_dataset(&ds, n)) || (rc = msb_backend_openai_new(&b, &oo)) ||
 	    (rc = msb_judge_from_callback(&j, "soak-judge", judge_cb, NULL, MSB_JUDGE_THREADSAFE)) ||
-	    (rc = msb_eval_run_simple(ds, b, j, &eo, &st))) {
+	    (rc = msb_eval_run_simple(&st, ds, b, j, &eo))) {
 		fprintf(stderr, "soak_driver: %s (%d)\n", msb_error_last()->message, rc);
 		rc = 1;
 		goto done;

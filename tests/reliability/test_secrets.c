@@ -159,12 +159,12 @@ static void run_never_writes_the_key(void)
 	eo.out_dir = out;
 	eo.cache_dir = cache;
 	eo.concurrency = 2;
-	rc = msb_eval_run_simple(ds, model, judge, &eo, NULL);
+	rc = msb_eval_run_simple(NULL, ds, model, judge, &eo);
 	if (rc)
 		assert_false(has_key(msb_error_last()->message));
 	/* one call by hand, to see the error message the backend makes of the echo */
 	req.prompt = "Direct call [[fault:401echo]]";
-	rc = msb_backend_generate(model, &req, &c);
+	rc = msb_backend_generate(&c, model, &req);
 
 	fflush(stderr);
 	dup2(saved_err, 2);
@@ -233,7 +233,7 @@ static void redirect_case(const char *target_host)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", a.port);
 	assert_int_equal(openai(&be, url, 0), 0);
 	req.prompt = "Follow me.";
-	rc = msb_backend_generate(be, &req, &c);
+	rc = msb_backend_generate(&c, be, &req);
 	/* A got the key; B got no request that carries it */
 	assert_true(rserver_saw(&a, bearer));
 	assert_false(rserver_saw(&b, g_key));

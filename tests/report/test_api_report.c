@@ -95,7 +95,7 @@ static void test_json_is_the_summary(void **state)
 	msb_scorer *s = scorer();
 	char *a = render(s, MSB_REPORT_JSON), *b = NULL;
 	(void)state;
-	assert_int_equal(msb_scorer_summary_json(s, &b), 0);
+	assert_int_equal(msb_scorer_summary_json(&b, s), 0);
 	assert_string_equal(a, b);
 	msb_free(a);
 	msb_free(b);

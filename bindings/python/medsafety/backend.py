@@ -405,7 +405,7 @@ class Backend(Handle):
             req.n_stop = len(stop)
         c = c_void_p()
         LIB.msb_error_clear()
-        rc = LIB.msb_backend_generate(self._handle, byref(req), byref(c))
+        rc = LIB.msb_backend_generate(byref(c), self._handle, byref(req))
         try:
             _callbacks.raise_pending()
             if rc < 0:

@@ -449,7 +449,7 @@ class Dataset(Handle):
         """SHA-256 over every item's id and prompt in order (64 hex digits):
         the dataset hash of run.json."""
         out = c_void_p()
-        LIB.call(LIB.msb_dataset_hash, self._handle, byref(out))
+        LIB.call(LIB.msb_dataset_hash, byref(out), self._handle)
         return LIB.take_string(out) or ""
 
     def find(self, id: str) -> Optional[Item]:

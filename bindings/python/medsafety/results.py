@@ -284,7 +284,7 @@ class Results(Handle):
         with _Scorer(self, bootstrap_resamples=bootstrap_resamples, seed=seed,
                      confidence=confidence) as scorer:
             out = c_void_p()
-            LIB.call(LIB.msb_scorer_summary_json, scorer, byref(out))
+            LIB.call(LIB.msb_scorer_summary_json, byref(out), scorer)
             text = LIB.take_string(out)
         return json.loads(text or "{}")
 
@@ -485,7 +485,7 @@ def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Op
             LIB.call(LIB.msb_compare, byref(cmp), sa, sb, byref(opts))
             try:
                 out = c_void_p()
-                LIB.call(LIB.msb_comparison_json, cmp, byref(out))
+                LIB.call(LIB.msb_comparison_json, byref(out), cmp)
                 text = LIB.take_string(out)
             finally:
                 LIB.msb_comparison_free(cmp)
@@ -553,7 +553,7 @@ def compare_over_refusal(a: Union[Results, PathLike], b: Union[Results, PathLike
                 opts.adjust = 1 if holm else 0
             with _Scorer(ra) as sa, _Scorer(rb) as sb:
                 out = c_void_p()
-                LIB.call(LIB.msb_compare_over_refusal, sa, sb, byref(opts), byref(out))
+                LIB.call(LIB.msb_compare_over_refusal, byref(out), sa, sb, byref(opts))
                 text = LIB.take_string(out)
             return json.loads(text or "{}")
         finally:
