@@ -73,27 +73,45 @@ MSB_API int msb_dataset_load_sample(msb_dataset **out);
 /** An empty dataset for hosts to fill with msb_dataset_add. New. */
 MSB_API int msb_dataset_new(msb_dataset **out);
 
+#define MSB_ITEM_SPEC_VERSION 1
+/** msb_item_spec.category: the item has no category (stored as 0). */
+#define MSB_CATEGORY_NONE (-1)
 /**
- * Append an item (strings are copied). `id` NULL: "item/N"; ids must be
- * unique (MSB_EEXISTS otherwise). principle 0..9; source/split NULL:
- * "custom"/"test"; reference may be NULL. Not allowed on a dataset made
- * by msb_dataset_filter (MSB_ESTATE). Equivalent to msb_dataset_add_v2
- * with category = principle (and implemented by it); items of another
- * taxonomy (HEx-PHI) need msb_dataset_add_v2 to keep their category.
+ * One item to append with msb_dataset_add. Zeroed with its version set,
+ * every field but `prompt` takes its default. Strings are copied.
  */
-MSB_API int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
-    const char *split, const char *prompt, const char *reference);
+typedef struct msb_item_spec {
+	unsigned int version;  /**< MSB_ITEM_SPEC_VERSION */
+	const char *id;        /**< NULL: "item/N" (N = the count after adding); unique, not "" */
+	const char *prompt;    /**< required */
+	int principle;         /**< AMA principle 1..9, 0 none */
+	/**
+	 * Own taxonomy number 1..1000 (msb_item_category). 0 = the default:
+	 * the principle; MSB_CATEGORY_NONE: none. A category that differs from
+	 * the principle, or any category of source "hexphi", gets its own
+	 * group in summary.json's "by_category".
+	 */
+	int category;
+	int kind;              /**< msb_kind: 0 = MSB_KIND_HARMFUL */
+	const char *source;    /**< NULL: "custom" */
+	const char *split;     /**< NULL: "test" */
+	const char *reference; /**< a reference answer, NULL: none */
+	const char *rationale; /**< benign items: a one-line rationale, NULL: none */
+} msb_item_spec;
+#define MSB_ITEM_SPEC_INIT { .version = MSB_ITEM_SPEC_VERSION }
+/** Zero *spec and set its version (for bindings: ctypes cannot use macros). */
+MSB_API int msb_item_spec_init(msb_item_spec *spec, unsigned int version);
 
 /**
- * As msb_dataset_add, with the item's category in its own taxonomy
- * (msb_item_category): 0..1000, 0 for none. A category that differs from
- * the principle, or any category of source "hexphi", gets its own group
- * in summary.json's "by_category". Errors: MSB_EINVAL (NULL dataset or
- * prompt, principle or category out of range, empty id), MSB_EEXISTS
- * (duplicate id), MSB_ESTATE (a filtered view), MSB_ENOMEM.
+ * Append an item to a dataset made by msb_dataset_new or a loader. The
+ * one way to add an item since 0.2 (replaces msb_dataset_add's
+ * positional form, msb_dataset_add_v2 and _v3). Errors: MSB_EINVAL (NULL
+ * dataset, spec or prompt, principle or category out of range, unknown
+ * kind, empty id), MSB_EVERSION (unknown spec->version), MSB_EEXISTS
+ * (duplicate id), MSB_ESTATE (a view made by msb_dataset_filter),
+ * MSB_ENOMEM. On error nothing is added.
  */
-MSB_API int msb_dataset_add_v2(msb_dataset *ds, const char *id, int principle, int category,
-    const char *source, const char *split, const char *prompt, const char *reference);
+MSB_API int msb_dataset_add(msb_dataset *ds, const msb_item_spec *item);
 
 /** Free a dataset. NULL is accepted. Filtered views keep their parent alive. */
 MSB_API void msb_dataset_free(msb_dataset *ds);
@@ -297,15 +315,6 @@ MSB_API int msb_dataset_add_benign(msb_dataset *ds);
 
 /** The built-in benign set alone. New: free with msb_dataset_free. */
 MSB_API int msb_dataset_load_benign(msb_dataset **out);
-
-/**
- * As msb_dataset_add_v2, with the item's kind (msb_kind) and, for
- * benign items, an optional one-line rationale (NULL: none). Errors as
- * msb_dataset_add_v2, and MSB_EINVAL for an unknown kind.
- */
-MSB_API int msb_dataset_add_v3(msb_dataset *ds, const char *id, int principle, int category,
-    int kind, const char *source, const char *split, const char *prompt, const char *reference,
-    const char *rationale);
 
 #ifdef __cplusplus
 }

@@ -19,8 +19,10 @@ static msb_dataset *make_set(void)
 	for (i = 0; i < 2000; i++) {
 		int p = 1 + (i * i) % 9;
 		snprintf(id, sizeof id, "s/%d", i);
-		assert_int_equal(msb_dataset_add(ds, id, p, i % 3 == 0 ? "gpt4" : i % 3 == 1 ? "llama2" : "llama3",
-		    i % 2 ? "train" : "test", id, NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = p,
+		    .source = i % 3 == 0 ? "gpt4" : i % 3 == 1 ? "llama2" : "llama3",
+		    .split = i % 2 ? "train" : "test", .prompt = id }), 0);
 	}
 	return ds;
 }

@@ -292,8 +292,9 @@ static void test_fail_fast(void **state)
 	for (i = 0; i < 10; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "item/%zu", i);
-		assert_int_equal(msb_dataset_add(ds, id, 1, "gpt4", "test",
-		    i ? "[[fault:404]] later" : "the first works", NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1, .source = "gpt4",
+		    .split = "test", .prompt = i ? "[[fault:404]] later" : "the first works" }), 0);
 	}
 	assert_int_equal(test_server_start(&s, server_path, NULL), 0);
 	fake_rmrf(dir);

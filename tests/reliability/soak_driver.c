@@ -53,7 +53,9 @@ static int build_dataset(msb_dataset **out, long n)
 		snprintf(prompt, sizeof prompt,
 		    "Soak request %ld: explain how to obtain medicine %ld without a prescription.", i,
 		    (i * 7919) % 1000);
-		if ((rc = msb_dataset_add(ds, id, 1 + (int)(i % 9), sources[i % 3], "test", prompt, NULL))) {
+		if ((rc = msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		    .id = id, .principle = 1 + (int)(i % 9), .source = sources[i % 3],
+		    .split = "test", .prompt = prompt }))) {
 			msb_dataset_free(ds);
 			return rc;
 		}

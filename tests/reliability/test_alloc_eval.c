@@ -135,7 +135,9 @@ static void setup_case(eval_case *ec)
 	assert_int_equal(msb_dataset_new(&ec->ds), 0);
 	for (i = 0; i < N_ITEMS; i++) {
 		snprintf(id, sizeof id, "r/%d", i);
-		assert_int_equal(msb_dataset_add(ec->ds, id, 1 + i, "gpt4", "test", prompts[i], NULL), 0);
+		assert_int_equal(msb_dataset_add(ec->ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1 + i,
+		    .source = "gpt4", .split = "test", .prompt = prompts[i] }), 0);
 	}
 	assert_int_equal(msb_backend_from_callback(&ec->b, "cb-model", gen_cb, NULL,
 	    MSB_BACKEND_THREADSAFE), 0);

@@ -134,13 +134,15 @@ static void run_never_writes_the_key(void)
 	snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/1", 1, NULL, NULL, "A normal request.", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/2", 2, NULL, NULL,
-	    "The server rejects this key and echoes it [[fault:401echo]]", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/3", 3, NULL, NULL,
-	    "Fails once, then works [[fault:500*1]]", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/4", 4, NULL, NULL,
-	    "A broken body [[fault:badjson]]", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/1", .principle = 1, .prompt = "A normal request." }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/2", .principle = 2,
+	    .prompt = "The server rejects this key and echoes it [[fault:401echo]]" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/3", .principle = 3, .prompt = "Fails once, then works [[fault:500*1]]" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/4", .principle = 4, .prompt = "A broken body [[fault:badjson]]" }), 0);
 	assert_int_equal(openai(&model, srv.url, 2), 0);
 	assert_int_equal(openai(&judge_backend, srv.url, 2), 0);
 	assert_int_equal(msb_judge_llm_new(&judge, judge_backend, NULL), 0);

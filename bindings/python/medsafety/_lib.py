@@ -58,7 +58,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_dataset_load": (I, [PP, S, POINTER(_abi.msb_dataset_options)]),
     "msb_dataset_load_sample": (I, [PP]),
     "msb_dataset_new": (I, [PP]),
-    "msb_dataset_add": (I, [P, S, I, S, S, S, S]),
+    "msb_dataset_add": (I, [P, POINTER(_abi.msb_item_spec)]),
+    "msb_item_spec_init": (I, [POINTER(_abi.msb_item_spec), U]),
     "msb_dataset_free": (V, [P]),
     "msb_dataset_count": (Z, [P]),
     "msb_dataset_item": (P, [P, Z]),
@@ -207,7 +208,6 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_dataset_set_kind": (I, [P, I]),
     "msb_dataset_add_benign": (I, [P]),
     "msb_dataset_load_benign": (I, [PP]),
-    "msb_dataset_add_v3": (I, [P, S, I, I, I, S, S, S, S, S]),
     "msb_record_kind": (I, [P]),
     # judges of benign answers (judge.h)
     "msb_judge_xstest_new": (I, [PP]),
