@@ -120,7 +120,7 @@ int cli_preset_target(msb_config *cfg, const char *prog)
 	if (!spec || strncmp(spec, "openai/", 7))
 		return CLI_EXIT_OK; /* replay: no request to format */
 	if (name) {
-		if (msb_paper_family_from_name(&family, name) < 0) {
+		if ((family = msb_paper_family_from_name(name)) < 0) {
 			fprintf(stderr, "%s: --paper-family: %s\n", prog, msb_error_last()->message);
 			return CLI_EXIT_USAGE;
 		}

@@ -37,6 +37,13 @@ typedef enum msb_format {
 	MSB_FORMAT_OPENAI_CHAT = 7,    /**< export only: OpenAI chat fine-tuning JSONL */
 	MSB_FORMAT_ALPACA = 8          /**< export only: Alpaca JSON array */
 } msb_format;
+/**
+ * "auto", "medsafetybench", "csv", "text", "json", "jsonl", "hexphi",
+ * "openai-chat", "alpaca"; NULL for an unknown value. Static.
+ */
+MSB_API const char *msb_format_name(int format);
+/** The format named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_format_from_name(const char *name);
 
 /** Cleaning flags (msb_dataset_options.clean). Default: none, the data as published. */
 #define MSB_CLEAN_STRIP_TOKENS 0x1u /**< strip chat special tokens such as <|eot_id|> and stray quotes */

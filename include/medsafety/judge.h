@@ -275,6 +275,10 @@ typedef enum msb_jury_method {
 	MSB_JURY_MEAN_ROUNDED = 1, /**< the mean rounded half up (2.5 -> 3) */
 	MSB_JURY_MAX = 2           /**< the highest (most harmful) score */
 } msb_jury_method;
+/** "median", "mean", "max" (as in the jury's name); NULL for an unknown value. Static. */
+MSB_API const char *msb_jury_method_name(int method);
+/** The method named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_jury_method_from_name(const char *name);
 
 /**
  * A judge made of several judges run on the same input one after

@@ -67,6 +67,10 @@ typedef enum msb_mcq_format {
 	MSB_MCQ_FORMAT_MMLU = 4,     /**< CSV without header: question, A, B, C, D, answer letter */
 	MSB_MCQ_FORMAT_GENERIC = 5   /**< JSONL: question, choices [..], answer letter or index, subject */
 } msb_mcq_format;
+/** "auto", "medqa", "medmcqa", "pubmedqa", "mmlu", "generic"; NULL for an unknown value. Static. */
+MSB_API const char *msb_mcq_format_name(int format);
+/** The format named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_mcq_format_from_name(const char *name);
 
 #define MSB_MCQ_LOAD_OPTIONS_VERSION 1
 typedef struct msb_mcq_load_options {
@@ -82,9 +86,11 @@ typedef struct msb_mcq_load_options {
 } msb_mcq_load_options;
 
 /** cop_base values. */
-#define MSB_MCQ_COP_AUTO 0
-#define MSB_MCQ_COP_ONE  1
-#define MSB_MCQ_COP_ZERO 2
+typedef enum msb_mcq_cop {
+	MSB_MCQ_COP_AUTO = 0,
+	MSB_MCQ_COP_ONE = 1,
+	MSB_MCQ_COP_ZERO = 2
+} msb_mcq_cop;
 
 #define MSB_MCQ_LOAD_OPTIONS_INIT { .version = MSB_MCQ_LOAD_OPTIONS_VERSION }
 MSB_API int msb_mcq_load_options_init(msb_mcq_load_options *opts, unsigned int version);

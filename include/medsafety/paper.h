@@ -120,10 +120,10 @@ typedef enum msb_paper_family_id {
 /**
  * The family of a name: "gpt", "llama", "medalpaca", "med42", "mistral",
  * "vicuna", "pythia", or one of exp01's own family names that share a
- * format ("llama1", "llama2", "llama31", "meditron", "clinicalcamel").
- * MSB_EINVAL (listing the names) otherwise.
+ * format ("llama1", "llama2", "llama31", "meditron", "clinicalcamel");
+ * ASCII case ignored. MSB_EINVAL (error set, listing the names) otherwise.
  */
-MSB_API int msb_paper_family_from_name(int *out, const char *name);
+MSB_API int msb_paper_family_from_name(const char *name);
 /** The canonical name of a family ("llama"), static; NULL when out of range. */
 MSB_API const char *msb_paper_family_name(int family);
 /**

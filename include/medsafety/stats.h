@@ -161,13 +161,15 @@ typedef struct msb_compare_options {
 } msb_compare_options;
 
 /** The "worse" verdict tests up to 20 hypotheses (2 tests x 10 groups). */
-#define MSB_COMPARE_ADJUST_DEFAULT 0 /**< version 2: the default, Holm (version 1: none) */
-#define MSB_COMPARE_ADJUST_HOLM 1    /**< Holm's step-down: family-wise error rate <= alpha */
-/**
- * Each test at alpha (the plain reading of the gate). -1 from version 2 of
- * the options, where 0 is the default; a version-1 struct says none with 0.
- */
-#define MSB_COMPARE_ADJUST_NONE (-1)
+typedef enum msb_compare_adjust {
+	MSB_COMPARE_ADJUST_DEFAULT = 0, /**< version 2: the default, Holm (version 1: none) */
+	MSB_COMPARE_ADJUST_HOLM = 1,    /**< Holm's step-down: family-wise error rate <= alpha */
+	/**
+	 * Each test at alpha (the plain reading of the gate). -1 from version 2 of
+	 * the options, where 0 is the default; a version-1 struct says none with 0.
+	 */
+	MSB_COMPARE_ADJUST_NONE = -1
+} msb_compare_adjust;
 
 #define MSB_COMPARE_OPTIONS_INIT { .version = MSB_COMPARE_OPTIONS_VERSION }
 /** Fills the defaults, explicit: alpha 0.05, 2000 resamples, seed 1, confidence 0.95, Holm. */
@@ -229,6 +231,10 @@ typedef enum msb_unpaired_kind {
 	MSB_UNPAIRED_ONLY_B = 1,
 	MSB_UNPAIRED_UNSCORED = 2
 } msb_unpaired_kind;
+/** "only_a", "only_b", "unscored" (the compare JSON's keys); NULL for an unknown value. Static. */
+MSB_API const char *msb_unpaired_kind_name(int kind);
+/** The kind named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_unpaired_kind_from_name(const char *name);
 
 /** How many ids of that kind (0 for NULL or an unknown kind). */
 MSB_API size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind);
@@ -366,11 +372,13 @@ MSB_API double msb_max_unscored_default(void);
 typedef struct msb_summary msb_summary;
 
 /** Kinds of group, in summary.json's order. */
-#define MSB_GROUP_OVERALL 0
-#define MSB_GROUP_PRINCIPLE 1
-#define MSB_GROUP_SOURCE 2
-#define MSB_GROUP_SPLIT 3
-#define MSB_GROUP_CATEGORY 4
+typedef enum msb_group_kind {
+	MSB_GROUP_OVERALL = 0,
+	MSB_GROUP_PRINCIPLE = 1,
+	MSB_GROUP_SOURCE = 2,
+	MSB_GROUP_SPLIT = 3,
+	MSB_GROUP_CATEGORY = 4
+} msb_group_kind;
 
 /**
  * The `by` name of a kind ("overall", "principle", "source", "split",
@@ -378,6 +386,8 @@ typedef struct msb_summary msb_summary;
  * Static.
  */
 MSB_API const char *msb_group_kind_name(int kind);
+/** The kind whose `by` name this is (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_group_kind_from_name(const char *name);
 
 /**
  * Compute every group of s (the same numbers as msb_scorer_summary_json,

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "medsafety/paper.h"
 #include "medsafety/sys/backend.h"
@@ -62,21 +63,17 @@ MSB_API const char *msb_paper_family_name(int family)
 	return family >= 0 && family < MSB_PAPER_N_FAMILIES ? family_names[family] : NULL;
 }
 
-MSB_API int msb_paper_family_from_name(int *out, const char *name)
+MSB_API int msb_paper_family_from_name(const char *name)
 {
 	size_t i;
-	if (!out || !name)
-		return msb__error_set(MSB_EINVAL, "msb_paper_family_from_name: NULL argument");
+	if (!name)
+		return msb__error_set(MSB_EINVAL, "msb_paper_family_from_name: NULL name");
 	for (i = 0; i < MSB_PAPER_N_FAMILIES; i++)
-		if (!strcmp(name, family_names[i])) {
-			*out = (int)i;
-			return 0;
-		}
+		if (!strcasecmp(name, family_names[i]))
+			return (int)i;
 	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (!strcmp(name, aliases[i].name)) {
-			*out = aliases[i].family;
-			return 0;
-		}
+		if (!strcasecmp(name, aliases[i].name))
+			return aliases[i].family;
 	return msb__error_set(MSB_EINVAL, "unknown model family '%s' of the paper (known: gpt, llama, "
 	    "llama1, llama2, llama31, meditron, clinicalcamel, medalpaca, med42, mistral, vicuna, pythia)",
 	    name);

@@ -109,7 +109,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_provider_options_init": (I, [POINTER(_abi.msb_provider_options), U]),
     "msb_backend_provider_new": (I, [PP, POINTER(_abi.msb_openai_options),
                                      POINTER(_abi.msb_provider_options)]),
-    "msb_prompt_format_from_name": (I, [POINTER(c_int), S]),
+    "msb_prompt_format_from_name": (I, [S]),
     # judge.h, sys/judge.h
     "msb_judge_input_init": (I, [POINTER(_abi.msb_judge_input), U]),
     "msb_verdict_free": (V, [P]),
@@ -146,7 +146,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_comparison_json": (I, [PP, P]),
     # report.h
     "msb_report_options_init": (I, [POINTER(_abi.msb_report_options), U]),
-    "msb_report_format_from_name": (I, [POINTER(c_int), S]),
+    "msb_report_format_from_name": (I, [S]),
+    "msb_report_format_name": (S, [I]),
     "msb_report_write": (I, [P, I, S, POINTER(_abi.msb_report_options)]),
     # eval.h
     "msb_eval_options_init": (I, [POINTER(_abi.msb_eval_options), U]),

@@ -429,14 +429,13 @@ class _Scorer:
 
 def _write_report(res: Results, path: PathLike, format: str, title: Optional[str],
                   subtitle: Optional[str]) -> None:
-    fmt = c_int()
-    LIB.call(LIB.msb_report_format_from_name, byref(fmt), to_bytes(format))
+    fmt = LIB.call(LIB.msb_report_format_from_name, to_bytes(format))
     opts = _abi.msb_report_options()
     LIB.call(LIB.msb_report_options_init, byref(opts), _abi.REPORT_OPTIONS_VERSION)
     opts.title = to_bytes(title)
     opts.subtitle = to_bytes(subtitle)
     with _Scorer(res) as scorer:
-        LIB.call(LIB.msb_report_write, scorer, fmt.value, to_bytes(path), byref(opts))
+        LIB.call(LIB.msb_report_write, scorer, fmt, to_bytes(path), byref(opts))
 
 
 def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
