@@ -83,7 +83,7 @@ static int time_summary(const char *label, msb_scorer *s)
 	char *json = NULL;
 	double t0 = now(), t1;
 
-	if (msb_scorer_summary_json(s, &json) < 0) {
+	if (msb_scorer_summary_json(&json, s) < 0) {
 		fprintf(stderr, "summary: %s\n", msb_error_last()->message);
 		return 1;
 	}

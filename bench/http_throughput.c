@@ -158,7 +158,7 @@ static int drive(msb_backend *be, slot *slots, int n, long total, long first_id)
 			snprintf(sl->prompt, sizeof sl->prompt, "bench request %ld", first_id + submitted);
 			req.prompt = sl->prompt;
 			req.max_tokens = 16;
-			if (msb_backend_submit(be, &req, sl->c, on_done_global, sl)) {
+			if (msb_backend_submit(sl->c, be, &req, on_done_global, sl)) {
 				fprintf(stderr, "submit: %s\n", msb_error_last()->message);
 				return -1;
 			}

@@ -143,7 +143,7 @@ int cli_over_refusal_compute(const msb_scorer *a, const msb_scorer *b,
 	if (!msb_scorer_benign_count(a) && !msb_scorer_benign_count(b))
 		return 0;
 	if (json)
-		return msb_compare_over_refusal(a, b, co, json);
+		return msb_compare_over_refusal(json, a, b, co);
 	if ((rc = msb_over_refusal_new(gate, a, b, co)) < 0)
 		return rc;
 	return msb_over_refusal_worse(*gate);

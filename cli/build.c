@@ -272,7 +272,7 @@ static int openai_backend(msb_backend **out, const cli_config *cfg, const char *
 	s = NULL;
 	if ((rc = get_str(cfg, P("prompt_format"), &s)) < 0)
 		return cfg_error(prog, rc);
-	if (s && msb_prompt_format_from_name(&o.prompt_format, s) < 0)
+	if (s && (o.prompt_format = msb_prompt_format_from_name(s)) < 0)
 		return lib_error(prog, MSB_EINVAL);
 	b = o.use_max_completion_tokens;
 	if ((rc = get_bool(cfg, P("use_max_completion_tokens"), &b)) < 0)

@@ -184,7 +184,7 @@ static int check_gate(const char *run_a, const char *run_b, const msb_comparison
 
 	memset(&g, 0, sizeof g);
 	g.version = MSB_COMPARE_GROUP_VERSION;
-	msb_comparison_group(cmp, "overall", NULL, &g);
+	msb_comparison_group(&g, cmp, "overall", NULL);
 	if (g.n_pairs == 0) {
 		fprintf(stderr, PROG ": warning: no item is scored in both runs: nothing to compare\n");
 		bad = 2;
@@ -310,7 +310,7 @@ int cli_compare(int argc, char **argv)
 	untrusted = check_gate(argv[optind], argv[optind + 1], cmp);
 	if (json) {
 		char *text = NULL;
-		if ((rc = msb_comparison_json(cmp, &text)) < 0) {
+		if ((rc = msb_comparison_json(&text, cmp)) < 0) {
 			msb_comparison_free(cmp);
 			msb_free(over_json);
 			return cli_lib_error("compare", rc);

@@ -111,7 +111,7 @@ static int cmd_stats(int argc, char **argv)
 		by_p[msb_item_principle(it)]++;
 		n_benign += msb_item_kind(it) == MSB_KIND_BENIGN;
 	}
-	if (msb_dataset_hash(ds, &hash)) {
+	if (msb_dataset_hash(&hash, ds)) {
 		fprintf(stderr, PROG " stats: %s\n", msb_error_last()->message);
 		msb_dataset_free(ds);
 		return CLI_EXIT_FAIL;

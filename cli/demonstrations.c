@@ -235,8 +235,11 @@ int cli_demonstrations(int argc, char **argv)
 	for (i = 0; i < msb_dataset_count(src); i++) {
 		const msb_item *it = msb_dataset_item(src, i);
 		char *p = render(tmpl, msb_item_prompt(it));
-		rc = p ? msb_dataset_add_v2(ds, msb_item_id(it), msb_item_principle(it), msb_item_category(it),
-		    msb_item_source(it), msb_item_split(it), p, msb_item_reference(it)) : MSB_ENOMEM;
+		rc = p ? msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		    .id = msb_item_id(it), .principle = msb_item_principle(it),
+		    .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
+		    .source = msb_item_source(it), .split = msb_item_split(it), .prompt = p,
+		    .reference = msb_item_reference(it) }) : MSB_ENOMEM;
 		free(p);
 		if (rc < 0) {
 			status = cli_lib_error("demonstrations", rc);
@@ -275,7 +278,7 @@ int cli_demonstrations(int argc, char **argv)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	cli_progress_finish(&prog, st.done, st.total, st.errors,
 	    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);
 	if (rc != 0 && !cli_endrun_stopped(rc)) {

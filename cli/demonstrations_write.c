@@ -195,8 +195,11 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 		line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
 		if (!line || fprintf(f, "%s\n", line) < 0 ||
-		    msb_dataset_add_v2(kept, msb_record_id(r), msb_item_principle(it), msb_item_category(it),
-		    msb_item_source(it), msb_item_split(it), req, resp) < 0) {
+		    msb_dataset_add(kept, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		        .id = msb_record_id(r), .principle = msb_item_principle(it),
+		        .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
+		        .source = msb_item_source(it), .split = msb_item_split(it), .prompt = req,
+		        .reference = resp }) < 0) {
 			free(line);
 			goto out;
 		}
@@ -240,8 +243,12 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 				continue;
 			}
 			snprintf(id, sizeof id, "mix%d/%s", k + 1, msb_item_id(it));
-			if (msb_dataset_add_v2(kept, id, msb_item_principle(it), msb_item_category(it),
-			    msb_item_source(it), msb_item_split(it), req, resp) < 0) {
+			if (msb_dataset_add(kept, &(msb_item_spec){
+			    .version = MSB_ITEM_SPEC_VERSION, .id = id,
+			    .principle = msb_item_principle(it),
+			    .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
+			    .source = msb_item_source(it), .split = msb_item_split(it),
+			    .prompt = req, .reference = resp }) < 0) {
 				msb_dataset_free(mx);
 				fprintf(stderr, "%s: --mix %s: %s\n", PROG, a->mix[k], msb_error_last()->message);
 				goto out;

@@ -172,8 +172,9 @@ static int make_items(msb_dataset **out, const msb_mcq_set *set, const mcq_args 
 		char *prompt = NULL, ref[32];
 		snprintf(ref, sizeof ref, "The answer is %c.", 'A' + msb_mcq_answer(set, i));
 		if ((rc = msb_mcq_render_prompt(&prompt, set, i, &a->prompt)) < 0 ||
-		    (rc = msb_dataset_add(*out, msb_mcq_id(set, i), 0, msb_mcq_source(set, i), "test",
-		    prompt, ref)) < 0) {
+		    (rc = msb_dataset_add(*out, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		        .id = msb_mcq_id(set, i), .principle = 0, .source = msb_mcq_source(set, i),
+		        .split = "test", .prompt = prompt, .reference = ref })) < 0) {
 			msb_free(prompt);
 			return cli_lib_error("mcq", rc);
 		}
@@ -298,7 +299,7 @@ static int run(cli_config *cfg, msb_mcq_set *set, const mcq_args *a, int quiet)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	if (!eo.dry_run && rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);

@@ -29,7 +29,7 @@ void cli_mcq_wilson(double *lo, double *hi, long x, long n)
 
 double cli_mcq_mcnemar_p(long b, long c)
 {
-	return msb_tradeoff_mcnemar_p(b, c);
+	return msb_mcnemar_exact_p(b, c);
 }
 
 typedef struct group {

@@ -90,7 +90,7 @@ void cli_preset_judge(const cli_config *cfg, const char *section, msb_llm_judge_
 	if (!paper || !is_paper(cfg))
 		return;
 	msb_llm_judge_options_init(&paper_o, MSB_LLM_JUDGE_OPTIONS_VERSION);
-	if (msb_paper_judge_options(paper, &paper_o) < 0)
+	if (msb_paper_judge_options(&paper_o, paper) < 0)
 		return;
 	snprintf(path, sizeof path, "%s.template", section);
 	if (unset(cfg, path)) {
@@ -120,7 +120,7 @@ int cli_preset_target(cli_config *cfg, const char *prog)
 	if (!spec || strncmp(spec, "openai/", 7))
 		return CLI_EXIT_OK; /* replay: no request to format */
 	if (name) {
-		if (msb_paper_family_from_name(&family, name) < 0) {
+		if ((family = msb_paper_family_from_name(name)) < 0) {
 			fprintf(stderr, "%s: --paper-family: %s\n", prog, msb_error_last()->message);
 			return CLI_EXIT_USAGE;
 		}

@@ -133,7 +133,7 @@ int cli_report(int argc, char **argv)
 		table = 1;
 	else if (!strcmp(fmt_name, "tex"))
 		table = 2;
-	else if (msb_report_format_from_name(&fmt, fmt_name) < 0)
+	else if ((fmt = msb_report_format_from_name(fmt_name)) < 0)
 		return cli_usage_error("report", "--format wants md, json, csv, html or table, or tex, got '%s'",
 		    fmt_name);
 	if ((status = check_corrupt(run, strict)) != 0 || (status = cli_score_run(&s, run, PROG)) != 0)

@@ -94,11 +94,14 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 			snprintf(id, sizeof id, "%s#%d", msb_record_id(rec), msb_record_sample(rec));
 		else
 			snprintf(id, sizeof id, "%s", msb_record_id(rec));
-		/* _v2: a HEx-PHI category survives into the new summary's by_category */
-		/* v3: benign items stay benign (over-refusal, cli/benign.c) */
-		rc = msb_dataset_add_v3(ds, id, msb_record_principle(rec), msb_record_category(rec),
-		    msb_record_kind(rec), msb_record_source(rec), msb_record_split(rec),
-		    msb_record_prompt(rec), msb_record_response(rec), NULL);
+		/* a HEx-PHI category survives into the new summary's by_category (an item
+		 * without one stays without); benign items stay benign (cli/benign.c) */
+		rc = msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		    .id = id, .principle = msb_record_principle(rec),
+		    .category = msb_record_category(rec) ? msb_record_category(rec) : MSB_CATEGORY_NONE,
+		    .kind = msb_record_kind(rec), .source = msb_record_source(rec),
+		    .split = msb_record_split(rec),
+		    .prompt = msb_record_prompt(rec), .reference = msb_record_response(rec) });
 		if (rc < 0) {
 			free(scores);
 			msb_dataset_free(ds);
@@ -195,7 +198,7 @@ static int rescore(cli_config *cfg, const char *run, int quiet)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	if (rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);

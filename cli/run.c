@@ -219,7 +219,7 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 	if (!quiet && !eo.dry_run) {
 		/* an explicit lower max_in_flight wins over --concurrency: say so */
 		int mi = 0, ji = 0;
-		msb_eval_in_flight(ev, &mi, &ji);
+		msb_eval_in_flight(&mi, &ji, ev);
 		if (eo.concurrency > 0 && mi > 0 && mi < eo.concurrency)
 			fprintf(stderr, "%s: model requests in flight: %d (max_in_flight), not %d\n", PROG,
 			    mi, eo.concurrency);
@@ -231,7 +231,7 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 	rc = msb_eval_run(ev);
 	cli_signals_restore();
 	st.version = MSB_EVAL_STATS_VERSION;
-	msb_eval_get_stats(ev, &st);
+	msb_eval_get_stats(&st, ev);
 	if (!eo.dry_run && rc != MSB_EEXISTS && rc != MSB_EMISMATCH && rc != MSB_ESTATE)
 		cli_progress_finish(&prog, st.done, st.total, st.errors,
 		    st.elapsed_s > 0 ? (double)st.finished / st.elapsed_s : 0.0, st.elapsed_s);

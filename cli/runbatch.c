@@ -90,7 +90,7 @@ int cli_run_batch(msb_eval_options *eo, const msb_dataset *ds, msb_backend *mode
 	st.version = MSB_BATCH_STATS_VERSION;
 	stop_asked = 0;
 	cli_signals_install(ask_stop, NULL);
-	rc = msb_batch_run(ds, model, judge, eo, &bo, &st);
+	rc = msb_batch_run(&st, ds, model, judge, eo, &bo);
 	cli_signals_restore();
 	if (rc == MSB_ECANCELED) {
 		fprintf(stderr, "%s: stopped while waiting for batches; they are journaled in "

@@ -42,8 +42,7 @@ static void summary_options(msb_run_summary_options *so, const char *const *form
 	msb_run_summary_options_init(so, MSB_RUN_SUMMARY_OPTIONS_VERSION);
 	so->subtitle = subtitle;
 	for (i = 0; formats && formats[i]; i++) {
-		int fmt;
-		if (msb_report_format_from_name(&fmt, formats[i]) == 0 && fmt == MSB_REPORT_CSV)
+		if (msb_report_format_from_name(formats[i]) == MSB_REPORT_CSV)
 			so->csv = 1; /* json, md and html are always there */
 	}
 }

@@ -93,7 +93,7 @@ static void read_runinfo(shard_status *s)
 	msb_run_info *ri = NULL;
 	msb_run_fields f = { .version = MSB_RUN_FIELDS_VERSION };
 
-	if (msb_run_info_open(&ri, s->dir) < 0 || msb_run_info_fields(ri, &f) < 0) {
+	if (msb_run_info_open(&ri, s->dir) < 0 || msb_run_info_fields(&f, ri) < 0) {
 		msb_run_info_free(ri);
 		return;
 	}

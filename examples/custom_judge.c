@@ -77,11 +77,11 @@ int main(int argc, char **argv)
 	    (rc = msb_backend_replay_new(&model, NULL)) < 0 ||
 	    (rc = msb_judge_from_callback(&judge, "keywords", keyword_judge, &judged,
 	         MSB_JUDGE_THREADSAFE)) < 0 ||
-	    (rc = msb_eval_run_simple(ds, model, judge, &opts, NULL)) < 0 ||
+	    (rc = msb_eval_run_simple(NULL, ds, model, judge, &opts)) < 0 ||
 	    (rc = msb_results_open(&results, out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0 ||
-	    (rc = msb_scorer_group(scorer, "overall", NULL, &all)) < 0)
+	    (rc = msb_scorer_group(&all, scorer, "overall", NULL)) < 0)
 		goto done;
 
 	printf("judged %d answers; mean harmfulness %.2f; scores 1..5: %zu %zu %zu %zu %zu\n",

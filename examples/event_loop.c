@@ -67,7 +67,7 @@ static void on_answer(msb_completion *c, int status, void *ctx)
 	in.response = msb_completion_text(c);
 	in.principle = msb_item_principle(it->item);
 	if (msb_verdict_new(&it->verdict) < 0 ||
-	    msb_judge_submit(l->judge, &in, it->verdict, on_verdict, it) < 0) {
+	    msb_judge_submit(it->verdict, l->judge, &in, on_verdict, it) < 0) {
 		l->failed++;
 		l->judged++;
 	}
@@ -83,7 +83,7 @@ static int refill(loop *l)
 		req.id = msb_item_id(it->item);
 		req.prompt = msb_item_prompt(it->item);
 		if ((rc = msb_completion_new(&it->answer)) < 0 ||
-		    (rc = msb_backend_submit(l->backend, &req, it->answer, on_answer, it)) < 0)
+		    (rc = msb_backend_submit(it->answer, l->backend, &req, on_answer, it)) < 0)
 			return rc;
 		l->in_flight++;
 	}

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		return fail();
 	opts.out_dir = out_dir;
 	opts.force = 1;
-	if (msb_eval_run_simple(ds.get(), model.get(), judge.get(), &opts, nullptr) < 0)
+	if (msb_eval_run_simple(nullptr, ds.get(), model.get(), judge.get(), &opts) < 0)
 		return fail();
 
 	msb_results *res_raw = nullptr;
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	for (int p = 1; p <= MSB_N_PRINCIPLES; p++) {
 		msb_group_stats g{};
 		g.version = MSB_GROUP_STATS_VERSION;
-		if (msb_scorer_group(scorer.get(), "principle", std::to_string(p).c_str(), &g) == 0)
+		if (msb_scorer_group(&g, scorer.get(), "principle", std::to_string(p).c_str()) == 0)
 			std::printf("%d %-42s n=%zu mean=%.2f\n", p, msb_principle_title(p), g.n, g.mean);
 	}
 	return 0;

@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	    (rc = msb_backend_from_callback(&model, "toy-model", my_model, NULL,
 	         MSB_BACKEND_THREADSAFE)) < 0 ||
 	    (rc = msb_judge_refusal_new(&judge)) < 0 ||
-	    (rc = msb_eval_run_simple(ds, model, judge, &opts, NULL)) < 0 ||
+	    (rc = msb_eval_run_simple(NULL, ds, model, judge, &opts)) < 0 ||
 	    (rc = msb_results_open(&results, out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0)
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		char key[4];
 
 		snprintf(key, sizeof key, "%d", p);
-		if (msb_scorer_group(scorer, "principle", key, &g) == 0)
+		if (msb_scorer_group(&g, scorer, "principle", key) == 0)
 			printf("%-2d %-42s %3zu %5.2f\n", p, msb_principle_title(p), g.n, g.mean);
 	}
 

@@ -56,13 +56,13 @@ int main(int argc, char **argv)
 	judge_backend = NULL;
 
 	/* An HTTP failure of one item is recorded with that item, not returned here. */
-	rc = msb_eval_run_simple(ds, model, judge, &opts, &stats);
+	rc = msb_eval_run_simple(&stats, ds, model, judge, &opts);
 	if (rc < 0)
 		goto done;
 	if ((rc = msb_results_open(&results, opts.out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0 ||
-	    (rc = msb_scorer_group(scorer, "overall", NULL, &all)) < 0)
+	    (rc = msb_scorer_group(&all, scorer, "overall", NULL)) < 0)
 		goto done;
 
 	printf("model %s, judge %s\n", msb_backend_identity(model), msb_judge_name(judge));

@@ -55,7 +55,7 @@ static void read_journal(const char *path, unsigned int flags)
 		char *json = NULL;
 		if (msb_results_score(r, s) == 0 && msb_scorer_count(s) != n)
 			fail("the scorer did not get one record per result");
-		if (n && msb_scorer_summary_json(s, &json) == 0)
+		if (n && msb_scorer_summary_json(&json, s) == 0)
 			msb_free(json);
 		msb_scorer_free(s);
 	}

@@ -41,12 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p)
 		*p = '\0';
 
-	rc = msb_mcq_parse_answer(text, n, &index);
+	rc = msb_mcq_parse_answer(&index, text, n);
 	if (rc != 0 && rc != 1)
 		fail("msb_mcq_parse_answer: return value not 0 or 1");
 	if (rc == 1 ? index < 0 || index >= n : index != -1)
 		fail("msb_mcq_parse_answer: index and return value disagree");
-	rc2 = msb_mcq_parse_answer_options(text, options, n, &index2);
+	rc2 = msb_mcq_parse_answer_options(&index2, text, options, n);
 	if (rc2 != 0 && rc2 != 1 && rc2 != MSB_ENOMEM)
 		fail("msb_mcq_parse_answer_options: unexpected return value");
 	if (rc2 == 1 ? index2 < 0 || index2 >= n : index2 != -1)

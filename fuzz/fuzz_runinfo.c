@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		msb_fuzz_check_leaks("fuzz_runinfo");
 		return 0;
 	}
-	if (msb_run_info_fields(ri, &f) != 0)
+	if (msb_run_info_fields(&f, ri) != 0)
 		fail("fields of an open handle failed");
 	if (f.epochs < 1 || f.shard_count < 1 || f.shard_index >= f.shard_count)
 		fail("fields outside their documented ranges");

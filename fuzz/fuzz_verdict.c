@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int score = -1, score2 = -1, rc, rc2;
 
 	msb_fuzz_setup();
-	rc = msb_judge_parse_score(text, &score);
+	rc = msb_judge_parse_score(&score, text);
 	if (rc == 0 ? score < 1 || score > 5 : rc != MSB_ENOTFOUND || score != 0)
 		fail("msb_judge_parse_score: score and return value disagree");
 	rc2 = msb__judge_find_score(text, &score2, &tag_at);

@@ -128,7 +128,7 @@ MSB_API int msb_backend_replay_new(msb_backend **out, const char *fixed_text);
  * msb_completion_free) and is set even when the call fails, carrying the
  * error; the return value is 0 or the error code.
  */
-MSB_API int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out);
+MSB_API int msb_backend_generate(msb_completion **out, msb_backend *b, const msb_request *req);
 
 /** The backend's identity, e.g. "openai:gpt-4o-mini@https://api.openai.com/v1". Borrowed. */
 MSB_API const char *msb_backend_identity(const msb_backend *b);

@@ -90,8 +90,8 @@ typedef struct msb_batch_stats {
  * failed; journaled batches are kept), MSB_EIO, MSB_ENOMEM,
  * MSB_ECANCELED (the progress callback stopped it). stats may be NULL.
  */
-MSB_API int msb_batch_run(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *eopts, const msb_batch_options *bopts, msb_batch_stats *stats);
+MSB_API int msb_batch_run(msb_batch_stats *stats, const msb_dataset *ds, msb_backend *backend,
+    msb_judge *judge, const msb_eval_options *eopts, const msb_batch_options *bopts);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,13 @@ typedef enum msb_format {
 	MSB_FORMAT_OPENAI_CHAT = 7,    /**< export only: OpenAI chat fine-tuning JSONL */
 	MSB_FORMAT_ALPACA = 8          /**< export only: Alpaca JSON array */
 } msb_format;
+/**
+ * "auto", "medsafetybench", "csv", "text", "json", "jsonl", "hexphi",
+ * "openai-chat", "alpaca"; NULL for an unknown value. Static.
+ */
+MSB_API const char *msb_format_name(int format);
+/** The format named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_format_from_name(const char *name);
 
 /** Cleaning flags (msb_dataset_options.clean). Default: none, the data as published. */
 #define MSB_CLEAN_STRIP_TOKENS 0x1u /**< strip chat special tokens such as <|eot_id|> and stray quotes */
@@ -73,27 +80,45 @@ MSB_API int msb_dataset_load_sample(msb_dataset **out);
 /** An empty dataset for hosts to fill with msb_dataset_add. New. */
 MSB_API int msb_dataset_new(msb_dataset **out);
 
+#define MSB_ITEM_SPEC_VERSION 1
+/** msb_item_spec.category: the item has no category (stored as 0). */
+#define MSB_CATEGORY_NONE (-1)
 /**
- * Append an item (strings are copied). `id` NULL: "item/N"; ids must be
- * unique (MSB_EEXISTS otherwise). principle 0..9; source/split NULL:
- * "custom"/"test"; reference may be NULL. Not allowed on a dataset made
- * by msb_dataset_filter (MSB_ESTATE). Equivalent to msb_dataset_add_v2
- * with category = principle (and implemented by it); items of another
- * taxonomy (HEx-PHI) need msb_dataset_add_v2 to keep their category.
+ * One item to append with msb_dataset_add. Zeroed with its version set,
+ * every field but `prompt` takes its default. Strings are copied.
  */
-MSB_API int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
-    const char *split, const char *prompt, const char *reference);
+typedef struct msb_item_spec {
+	unsigned int version;  /**< MSB_ITEM_SPEC_VERSION */
+	const char *id;        /**< NULL: "item/N" (N = the count after adding); unique, not "" */
+	const char *prompt;    /**< required */
+	int principle;         /**< AMA principle 1..9, 0 none */
+	/**
+	 * Own taxonomy number 1..1000 (msb_item_category). 0 = the default:
+	 * the principle; MSB_CATEGORY_NONE: none. A category that differs from
+	 * the principle, or any category of source "hexphi", gets its own
+	 * group in summary.json's "by_category".
+	 */
+	int category;
+	int kind;              /**< msb_kind: 0 = MSB_KIND_HARMFUL */
+	const char *source;    /**< NULL: "custom" */
+	const char *split;     /**< NULL: "test" */
+	const char *reference; /**< a reference answer, NULL: none */
+	const char *rationale; /**< benign items: a one-line rationale, NULL: none */
+} msb_item_spec;
+#define MSB_ITEM_SPEC_INIT { .version = MSB_ITEM_SPEC_VERSION }
+/** Zero *spec and set its version (for bindings: ctypes cannot use macros). */
+MSB_API int msb_item_spec_init(msb_item_spec *spec, unsigned int version);
 
 /**
- * As msb_dataset_add, with the item's category in its own taxonomy
- * (msb_item_category): 0..1000, 0 for none. A category that differs from
- * the principle, or any category of source "hexphi", gets its own group
- * in summary.json's "by_category". Errors: MSB_EINVAL (NULL dataset or
- * prompt, principle or category out of range, empty id), MSB_EEXISTS
- * (duplicate id), MSB_ESTATE (a filtered view), MSB_ENOMEM.
+ * Append an item to a dataset made by msb_dataset_new or a loader. The
+ * one way to add an item since 0.2 (replaces msb_dataset_add's
+ * positional form, msb_dataset_add_v2 and _v3). Errors: MSB_EINVAL (NULL
+ * dataset, spec or prompt, principle or category out of range, unknown
+ * kind, empty id), MSB_EVERSION (unknown spec->version), MSB_EEXISTS
+ * (duplicate id), MSB_ESTATE (a view made by msb_dataset_filter),
+ * MSB_ENOMEM. On error nothing is added.
  */
-MSB_API int msb_dataset_add_v2(msb_dataset *ds, const char *id, int principle, int category,
-    const char *source, const char *split, const char *prompt, const char *reference);
+MSB_API int msb_dataset_add(msb_dataset *ds, const msb_item_spec *item);
 
 /** Free a dataset. NULL is accepted. Filtered views keep their parent alive. */
 MSB_API void msb_dataset_free(msb_dataset *ds);
@@ -176,7 +201,7 @@ MSB_API unsigned int msb_dataset_shard_of(const char *id, unsigned int shard_cou
  * in order, as 64 lowercase hex digits. New: free with msb_free.
  * Errors: MSB_EINVAL, MSB_ENOMEM.
  */
-MSB_API int msb_dataset_hash(const msb_dataset *ds, char **out);
+MSB_API int msb_dataset_hash(char **out, const msb_dataset *ds);
 
 /* ---- export --------------------------------------------------------------- */
 
@@ -251,8 +276,8 @@ MSB_API size_t msb_dataset_manifest_count(void);
  * and SHA-256 (hex). Borrowed static strings; MSB_EINVAL when i is out
  * of range. Any out-pointer may be NULL.
  */
-MSB_API int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *size,
-    const char **sha256);
+MSB_API int msb_dataset_manifest_entry(const char **path, unsigned long long *size,
+    const char **sha256, size_t i);
 
 /* ---- item kinds: harmful requests and benign ones (over-refusal) ---------- */
 
@@ -297,15 +322,6 @@ MSB_API int msb_dataset_add_benign(msb_dataset *ds);
 
 /** The built-in benign set alone. New: free with msb_dataset_free. */
 MSB_API int msb_dataset_load_benign(msb_dataset **out);
-
-/**
- * As msb_dataset_add_v2, with the item's kind (msb_kind) and, for
- * benign items, an optional one-line rationale (NULL: none). Errors as
- * msb_dataset_add_v2, and MSB_EINVAL for an unknown kind.
- */
-MSB_API int msb_dataset_add_v3(msb_dataset *ds, const char *id, int principle, int category,
-    int kind, const char *source, const char *split, const char *prompt, const char *reference,
-    const char *rationale);
 
 #ifdef __cplusplus
 }

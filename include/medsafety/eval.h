@@ -185,14 +185,14 @@ MSB_API int msb_eval_run(msb_eval *ev);
 MSB_API void msb_eval_cancel(msb_eval *ev);
 
 /** Fill *out (out->version must be set). 0 or MSB_EINVAL/MSB_EVERSION. */
-MSB_API int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out);
+MSB_API int msb_eval_get_stats(msb_eval_stats *out, const msb_eval *ev);
 
 /**
  * The requests in flight the run will keep, model and judge (either
  * pointer may be NULL): its concurrency options, lowered by a backend's
  * explicit smaller max_in_flight. Judge 0 without a judge. 0 or MSB_EINVAL.
  */
-MSB_API int msb_eval_in_flight(const msb_eval *ev, int *model, int *judge);
+MSB_API int msb_eval_in_flight(int *model, int *judge, const msb_eval *ev);
 
 /** The run's configuration hash (64 hex digits). Borrowed from ev. */
 MSB_API const char *msb_eval_config_hash(const msb_eval *ev);
@@ -211,8 +211,8 @@ MSB_API void msb_eval_free(msb_eval *ev);
  * Returns msb_eval_run's result, or the summary's error when the run
  * returned 0.
  */
-MSB_API int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *opts, msb_eval_stats *stats);
+MSB_API int msb_eval_run_simple(msb_eval_stats *stats, const msb_dataset *ds, msb_backend *backend,
+    msb_judge *judge, const msb_eval_options *opts);
 
 #ifdef __cplusplus
 }

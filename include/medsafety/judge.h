@@ -89,7 +89,7 @@ MSB_API int msb_judge_from_callback(msb_judge **out, const char *name, msb_judge
  * and set even on failure, carrying the error. Returns 0 or the error.
  * A verdict without a score is not a failure: check msb_verdict_score.
  */
-MSB_API int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **out);
+MSB_API int msb_judge_evaluate(msb_verdict **out, msb_judge *j, const msb_judge_input *in);
 
 /** The judge's name for records and provenance, e.g. "refusal" or "llm:openai:gpt-4o". Borrowed. */
 MSB_API const char *msb_judge_name(const msb_judge *j);
@@ -110,7 +110,7 @@ MSB_API void msb_judge_free(msb_judge *j);
  * Returns 0 with *score in 1..5, MSB_ENOTFOUND (*score = 0) when no tag
  * is valid, MSB_EINVAL for NULL arguments. Thread-safe; no allocation.
  */
-MSB_API int msb_judge_parse_score(const char *text, int *score);
+MSB_API int msb_judge_parse_score(int *score, const char *text);
 
 /**
  * The judge's reasoning: the text after the last "#reason:" tag (a bare
@@ -217,7 +217,7 @@ MSB_API const char *msb_refusal_phrase(size_t i);
  * negative on error. *phrase (may be NULL) gets the phrase found (static)
  * or NULL.
  */
-MSB_API int msb_refusal_detect(const char *text, const char **phrase);
+MSB_API int msb_refusal_detect(const char **phrase, const char *text);
 
 /* ---- judging answers to benign requests (over-refusal) ---- */
 
@@ -275,6 +275,10 @@ typedef enum msb_jury_method {
 	MSB_JURY_MEAN_ROUNDED = 1, /**< the mean rounded half up (2.5 -> 3) */
 	MSB_JURY_MAX = 2           /**< the highest (most harmful) score */
 } msb_jury_method;
+/** "median", "mean", "max" (as in the jury's name); NULL for an unknown value. Static. */
+MSB_API const char *msb_jury_method_name(int method);
+/** The method named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_jury_method_from_name(const char *name);
 
 /**
  * A judge made of several judges run on the same input one after
@@ -286,42 +290,6 @@ typedef enum msb_jury_method {
  * not kept. Name "jury:<method>(<member>,...)". New.
  */
 MSB_API int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t n, int method);
-
-/* ---- agreement between two raters ---- */
-
-/**
- * Agreement of two raters over the same n items: a[i] and b[i] are
- * scores 1..5, or 0 (unscored); a pair where either is unscored is
- * skipped. *exact: the share of pairs with equal scores. *kappa: Cohen's
- * kappa with quadratic weights over the scale 1..5,
- * 1 - sum(w*O) / sum(w*E), w_ij = (i-j)^2 / 16 (docs/judges.md); NaN when
- * undefined (both raters gave one and the same score to every pair).
- * *n_pairs: the pairs used. Any out pointer may be NULL. Returns 0,
- * MSB_ENOTFOUND when no pair is scored (exact and kappa NaN), MSB_EINVAL
- * for NULL arrays or a score outside 0..5.
- */
-MSB_API int msb_agreement(double *exact, double *kappa, size_t *n_pairs, const int *a,
-    const int *b, size_t n);
-
-#define MSB_AGREEMENT_STATS_VERSION 1
-/** Agreement of two raters in full (msb_agreement_stats). Undefined values are NaN. */
-typedef struct msb_agreement_stats {
-	unsigned int version;        /**< set by the caller: MSB_AGREEMENT_STATS_VERSION */
-	size_t n_pairs;              /**< pairs where both raters scored */
-	double exact, kappa;         /**< as msb_agreement (quadratic-weighted kappa) */
-	double kappa_ci_low, kappa_ci_high; /**< percentile bootstrap CI of kappa (pairs resampled) */
-	double alpha_ordinal;        /**< Krippendorff's alpha with the ordinal metric */
-	size_t confusion[5][5];      /**< confusion[i][j]: pairs where a scored i+1 and b scored j+1 */
-} msb_agreement_stats;
-
-/**
- * msb_agreement and more: the bootstrap CI of kappa (`resamples`
- * replicates, 0 for none, seeded with `seed`, at `level`), Krippendorff's
- * alpha (ordinal) and the 5x5 confusion matrix; docs/judges.md. Returns
- * as msb_agreement; MSB_EVERSION for an unknown out->version.
- */
-MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const int *b,
-    size_t n, int resamples, uint64_t seed, double level);
 
 /* ---- A verdict as one struct (added in 0.2) -------------------------- */
 

@@ -40,7 +40,7 @@ extern "C" {
  * different letters, or a letter beyond n_options (never a guess).
  * MSB_EINVAL when text or index is NULL or n_options is not 1..26.
  */
-MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index);
+MSB_API int msb_mcq_parse_answer(int *index, const char *text, int n_options);
 
 /**
  * As msb_mcq_parse_answer, and when no letter is given at all, the text
@@ -51,8 +51,8 @@ MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index);
  * even when an option's text also appears. options[i] may be NULL (that
  * option then has no text to match).
  */
-MSB_API int msb_mcq_parse_answer_options(const char *text, const char *const *options,
-    int n_options, int *index);
+MSB_API int msb_mcq_parse_answer_options(int *index, const char *text, const char *const *options,
+    int n_options);
 
 /* ---------------------------------------------------------------- sets */
 
@@ -67,6 +67,10 @@ typedef enum msb_mcq_format {
 	MSB_MCQ_FORMAT_MMLU = 4,     /**< CSV without header: question, A, B, C, D, answer letter */
 	MSB_MCQ_FORMAT_GENERIC = 5   /**< JSONL: question, choices [..], answer letter or index, subject */
 } msb_mcq_format;
+/** "auto", "medqa", "medmcqa", "pubmedqa", "mmlu", "generic"; NULL for an unknown value. Static. */
+MSB_API const char *msb_mcq_format_name(int format);
+/** The format named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_mcq_format_from_name(const char *name);
 
 #define MSB_MCQ_LOAD_OPTIONS_VERSION 1
 typedef struct msb_mcq_load_options {
@@ -82,9 +86,11 @@ typedef struct msb_mcq_load_options {
 } msb_mcq_load_options;
 
 /** cop_base values. */
-#define MSB_MCQ_COP_AUTO 0
-#define MSB_MCQ_COP_ONE  1
-#define MSB_MCQ_COP_ZERO 2
+typedef enum msb_mcq_cop {
+	MSB_MCQ_COP_AUTO = 0,
+	MSB_MCQ_COP_ONE = 1,
+	MSB_MCQ_COP_ZERO = 2
+} msb_mcq_cop;
 
 #define MSB_MCQ_LOAD_OPTIONS_INIT { .version = MSB_MCQ_LOAD_OPTIONS_VERSION }
 MSB_API int msb_mcq_load_options_init(msb_mcq_load_options *opts, unsigned int version);
@@ -196,23 +202,14 @@ MSB_API int msb_mcq_judge_new(msb_judge **out, msb_mcq_set *set);
  * NULL), "accuracy" overall and by subject from two mcq run folders
  * (paired by id; a question that failed in either run is left out, an
  * unanswered one is not right; Newcombe's 95% CI of the difference,
- * exact McNemar p), "runs" (the four paths) and "kind": "tradeoff".
+ * exact McNemar p: msb_newcombe_interval, msb_mcnemar_exact_p in
+ * stats.h), "runs" (the four paths) and "kind": "tradeoff".
  * *out is new: free with msb_free. Errors: MSB_EINVAL (an mcq run in a
  * safety place or the other way round), the errors of
  * msb_results_open (MSB_ENOTFOUND, MSB_EPARSE), MSB_ENOMEM.
  */
 MSB_API int msb_tradeoff_json(char **out, const char *before_safety, const char *after_safety,
     const char *before_mcq, const char *after_mcq, const msb_compare_options *opts);
-
-/**
- * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
- * proportions from the 2x2 table: a both, b first only, c second only,
- * d neither (p1 = (a+b)/n, p2 = (a+c)/n), from the Wilson limits of
- * msb_wilson_interval. NaN when the table is empty.
- */
-MSB_API void msb_tradeoff_newcombe(double *lo, double *hi, long a, long b, long c, long d);
-/** Exact two-sided McNemar p for b and c discordant pairs (binomial at 1/2); 1 when none. */
-MSB_API double msb_tradeoff_mcnemar_p(long b, long c);
 
 #ifdef __cplusplus
 }

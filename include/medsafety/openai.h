@@ -19,25 +19,39 @@
 extern "C" {
 #endif
 
-/* Endpoints (msb_openai_options.endpoint). */
-#define MSB_OPENAI_CHAT 0        /**< POST {base_url}/chat/completions with messages */
-#define MSB_OPENAI_COMPLETIONS 1 /**< POST {base_url}/completions with a rendered prompt */
+/* Endpoints (msb_openai_options.endpoint); names "chat", "completions". */
+typedef enum msb_openai_endpoint {
+	MSB_OPENAI_CHAT = 0,       /**< POST {base_url}/chat/completions with messages */
+	MSB_OPENAI_COMPLETIONS = 1 /**< POST {base_url}/completions with a rendered prompt */
+} msb_openai_endpoint;
+/** "chat", "completions"; NULL for an unknown value. Static. */
+MSB_API const char *msb_openai_endpoint_name(int endpoint);
+/** The endpoint named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_openai_endpoint_from_name(const char *name);
 
 /* Prompt formats for the /completions endpoint (msb_prompt_render). */
-#define MSB_PROMPT_PLAIN 0     /**< system, blank line, user message */
-#define MSB_PROMPT_LLAMA2 1    /**< [INST] <<SYS>> ... <</SYS>> ... [/INST] */
-#define MSB_PROMPT_MISTRAL 2   /**< [INST] system + user [/INST] */
-#define MSB_PROMPT_VICUNA 3    /**< system USER: ... ASSISTANT: */
-#define MSB_PROMPT_MEDALPACA 4 /**< context / question / answer */
-#define MSB_PROMPT_MED42 5     /**< <|system|>: <|prompter|>: <|assistant|>: */
+typedef enum msb_prompt_format {
+	MSB_PROMPT_PLAIN = 0,     /**< system, blank line, user message */
+	MSB_PROMPT_LLAMA2 = 1,    /**< [INST] <<SYS>> ... <</SYS>> ... [/INST] */
+	MSB_PROMPT_MISTRAL = 2,   /**< [INST] system + user [/INST] */
+	MSB_PROMPT_VICUNA = 3,    /**< system USER: ... ASSISTANT: */
+	MSB_PROMPT_MEDALPACA = 4, /**< context / question / answer */
+	MSB_PROMPT_MED42 = 5      /**< <|system|>: <|prompter|>: <|assistant|>: */
+} msb_prompt_format;
 
 /*
  * Dialects (msb_provider_options.dialect): the wire protocol spoken by the
  * one HTTP engine. See docs/providers.md.
  */
-#define MSB_OPENAI_DIALECT_OPENAI 0    /**< OpenAI chat/completions and compatible servers */
-#define MSB_OPENAI_DIALECT_ANTHROPIC 1 /**< Anthropic Messages: POST {base}/v1/messages */
-#define MSB_OPENAI_DIALECT_AZURE 2     /**< Azure OpenAI: {base}/openai/deployments/{model}/chat/completions?api-version= */
+typedef enum msb_openai_dialect {
+	MSB_OPENAI_DIALECT_OPENAI = 0,    /**< OpenAI chat/completions and compatible servers */
+	MSB_OPENAI_DIALECT_ANTHROPIC = 1, /**< Anthropic Messages: POST {base}/v1/messages */
+	MSB_OPENAI_DIALECT_AZURE = 2      /**< Azure OpenAI: {base}/openai/deployments/{model}/chat/completions?api-version= */
+} msb_openai_dialect;
+/** "openai", "anthropic", "azure"; NULL for an unknown value. Static. */
+MSB_API const char *msb_openai_dialect_name(int dialect);
+/** The dialect named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_openai_dialect_from_name(const char *name);
 
 /** Default anthropic-version header of the Anthropic dialect. */
 #define MSB_ANTHROPIC_VERSION_DEFAULT "2023-06-01"
@@ -179,9 +193,11 @@ MSB_API int msb_backend_provider_new(msb_backend **out, const msb_openai_options
  */
 MSB_API int msb_prompt_render(char **out, int format, const char *system, const char *user);
 
-/** The MSB_PROMPT_* value for a name ("plain", "llama2", "mistral", "vicuna",
- * "medalpaca", "med42"); MSB_EINVAL for an unknown name. */
-MSB_API int msb_prompt_format_from_name(int *out, const char *name);
+/**
+ * The MSB_PROMPT_* value for a name ("plain", "llama2", "mistral", "vicuna",
+ * "medalpaca", "med42"; ASCII case ignored), or MSB_EINVAL (error set).
+ */
+MSB_API int msb_prompt_format_from_name(const char *name);
 /** The name of a MSB_PROMPT_* value (static), or NULL. */
 MSB_API const char *msb_prompt_format_name(int format);
 

@@ -47,8 +47,8 @@ MSB_API int msb_py_string_expr(char **out, const char *source, const char *name,
 
 /** The four upstream files, relative to the repository root, and their SHA-256. */
 MSB_API size_t msb_paper_file_count(void);
-MSB_API int msb_paper_file(size_t i, const char **path, unsigned long long *size,
-    const char **sha256);
+MSB_API int msb_paper_file(const char **path, unsigned long long *size, const char **sha256,
+    size_t i);
 
 /**
  * Download the four files into opts->dir (default
@@ -95,7 +95,7 @@ MSB_API const char *msb_paper_text(const msb_paper *p, int id);
  * did per dataset), system prompt, temperature 0, max_tokens 512. The
  * strings are borrowed from p (keep p alive while the options are used).
  */
-MSB_API int msb_paper_judge_options(const msb_paper *p, msb_llm_judge_options *opts);
+MSB_API int msb_paper_judge_options(msb_llm_judge_options *opts, const msb_paper *p);
 
 /* ---- exp01's target prompt formats, per model family ---- */
 
@@ -120,10 +120,10 @@ typedef enum msb_paper_family_id {
 /**
  * The family of a name: "gpt", "llama", "medalpaca", "med42", "mistral",
  * "vicuna", "pythia", or one of exp01's own family names that share a
- * format ("llama1", "llama2", "llama31", "meditron", "clinicalcamel").
- * MSB_EINVAL (listing the names) otherwise.
+ * format ("llama1", "llama2", "llama31", "meditron", "clinicalcamel");
+ * ASCII case ignored. MSB_EINVAL (error set, listing the names) otherwise.
  */
-MSB_API int msb_paper_family_from_name(int *out, const char *name);
+MSB_API int msb_paper_family_from_name(const char *name);
 /** The canonical name of a family ("llama"), static; NULL when out of range. */
 MSB_API const char *msb_paper_family_name(int family);
 /**

@@ -38,9 +38,11 @@ MSB_API int msb_report_options_init(msb_report_options *opts, unsigned int versi
 
 /**
  * The format named `name`: "json", "md" or "markdown", "csv", "html"
- * (case-insensitive). MSB_EINVAL for anything else.
+ * (ASCII case ignored). MSB_EINVAL (error set) for anything else.
  */
-MSB_API int msb_report_format_from_name(int *format, const char *name);
+MSB_API int msb_report_format_from_name(const char *name);
+/** "json", "markdown", "csv", "html"; NULL for an unknown value. Static. */
+MSB_API const char *msb_report_format_name(int format);
 
 /**
  * Render a report of the scorer's statistics in `format` (a

@@ -97,9 +97,15 @@ MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 u
 MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
 MSB_API const char *msb_record_config_hash(const msb_record *rec);
 
-/* Stages of a run (msb_results_usage). */
-#define MSB_STAGE_MODEL 0
-#define MSB_STAGE_JUDGE 1
+/* Stages of a run (msb_results_usage; a record's error stage). */
+typedef enum msb_stage {
+	MSB_STAGE_MODEL = 0,
+	MSB_STAGE_JUDGE = 1
+} msb_stage;
+/** "model", "judge" (as results.jsonl's error.stage); NULL for an unknown value. Static. */
+MSB_API const char *msb_stage_name(int stage);
+/** The stage named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_stage_from_name(const char *name);
 
 /**
  * The tokens of one stage of a run, summed over its records where the

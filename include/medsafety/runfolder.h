@@ -70,7 +70,7 @@ typedef struct msb_run_fields {
  * Fill *out (out->version must be set; fields of a newer version than the
  * caller's are not written). 0, MSB_EINVAL or MSB_EVERSION.
  */
-MSB_API int msb_run_info_fields(const msb_run_info *info, msb_run_fields *out);
+MSB_API int msb_run_info_fields(msb_run_fields *out, const msb_run_info *info);
 
 /**
  * A string member by its dotted path ("model.identity",

@@ -102,8 +102,8 @@ typedef struct msb_group_stats {
  * When an id has several records (a prompt sampled several times), sem
  * and the CI are clustered by id (docs/statistics.md).
  */
-MSB_API int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
-    msb_group_stats *out);
+MSB_API int msb_scorer_group(msb_group_stats *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 #define MSB_GROUP_MORE_VERSION 1
 /** The group figures added in 0.2 (summary.json has them too). NaN when undefined. */
@@ -117,14 +117,14 @@ typedef struct msb_group_more {
 } msb_group_more;
 
 /** As msb_scorer_group, for the figures of msb_group_more. */
-MSB_API int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
-    msb_group_more *out);
+MSB_API int msb_scorer_group_more(msb_group_more *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 /**
  * summary.json as a string (the contract in docs/statistics.md). New: free
  * with msb_free.
  */
-MSB_API int msb_scorer_summary_json(const msb_scorer *s, char **out);
+MSB_API int msb_scorer_summary_json(char **out, const msb_scorer *s);
 
 /* ---- Comparing two runs ---------------------------------------------- */
 
@@ -161,13 +161,15 @@ typedef struct msb_compare_options {
 } msb_compare_options;
 
 /** The "worse" verdict tests up to 20 hypotheses (2 tests x 10 groups). */
-#define MSB_COMPARE_ADJUST_DEFAULT 0 /**< version 2: the default, Holm (version 1: none) */
-#define MSB_COMPARE_ADJUST_HOLM 1    /**< Holm's step-down: family-wise error rate <= alpha */
-/**
- * Each test at alpha (the plain reading of the gate). -1 from version 2 of
- * the options, where 0 is the default; a version-1 struct says none with 0.
- */
-#define MSB_COMPARE_ADJUST_NONE (-1)
+typedef enum msb_compare_adjust {
+	MSB_COMPARE_ADJUST_DEFAULT = 0, /**< version 2: the default, Holm (version 1: none) */
+	MSB_COMPARE_ADJUST_HOLM = 1,    /**< Holm's step-down: family-wise error rate <= alpha */
+	/**
+	 * Each test at alpha (the plain reading of the gate). -1 from version 2 of
+	 * the options, where 0 is the default; a version-1 struct says none with 0.
+	 */
+	MSB_COMPARE_ADJUST_NONE = -1
+} msb_compare_adjust;
 
 #define MSB_COMPARE_OPTIONS_INIT { .version = MSB_COMPARE_OPTIONS_VERSION }
 /** Fills the defaults, explicit: alpha 0.05, 2000 resamples, seed 1, confidence 0.95, Holm. */
@@ -220,8 +222,8 @@ typedef struct msb_compare_group {
  * and they do not enter msb_comparison_worse. MSB_ENOTFOUND for an
  * unknown group or key.
  */
-MSB_API int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_group *out);
+MSB_API int msb_comparison_group(msb_compare_group *out, const msb_comparison *c, const char *by,
+    const char *key);
 
 /** Which unpaired ids: in A only, in B only, or in both but unscored in one of them. */
 typedef enum msb_unpaired_kind {
@@ -229,6 +231,10 @@ typedef enum msb_unpaired_kind {
 	MSB_UNPAIRED_ONLY_B = 1,
 	MSB_UNPAIRED_UNSCORED = 2
 } msb_unpaired_kind;
+/** "only_a", "only_b", "unscored" (the compare JSON's keys); NULL for an unknown value. Static. */
+MSB_API const char *msb_unpaired_kind_name(int kind);
+/** The kind named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_unpaired_kind_from_name(const char *name);
 
 /** How many ids of that kind (0 for NULL or an unknown kind). */
 MSB_API size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind);
@@ -236,7 +242,7 @@ MSB_API size_t msb_comparison_unpaired_count(const msb_comparison *c, int kind);
 MSB_API const char *msb_comparison_unpaired_id(const msb_comparison *c, int kind, size_t i);
 
 /** The comparison as JSON (docs/statistics.md). New: free with msb_free. */
-MSB_API int msb_comparison_json(const msb_comparison *c, char **out);
+MSB_API int msb_comparison_json(char **out, const msb_comparison *c);
 
 /* ---- Over-refusal: statistics of benign items -------------------------- */
 
@@ -277,8 +283,8 @@ MSB_API size_t msb_scorer_benign_count(const msb_scorer *s);
  * scorer's confidence. MSB_ENOTFOUND when the group has no benign
  * records; MSB_EINVAL, MSB_EVERSION.
  */
-MSB_API int msb_scorer_benign_group(const msb_scorer *s, const char *by, const char *key,
-    msb_benign_stats *out);
+MSB_API int msb_scorer_benign_group(msb_benign_stats *out, const msb_scorer *s, const char *by,
+    const char *key);
 
 /**
  * The Wilson score interval of k successes in n trials at `confidence`
@@ -299,8 +305,8 @@ MSB_API int msb_wilson_interval(double *low, double *high, size_t k, size_t n, d
  * over_refusal_rate_a / _b, a_only, b_only, p, worse; new: free with
  * msb_free. Returns 0/1, or MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
  */
-MSB_API int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *opts, char **json);
+MSB_API int msb_compare_over_refusal(char **json, const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *opts);
 
 /* ---- The regression gate and effect sizes (added in 0.2) ------------- */
 
@@ -325,8 +331,8 @@ typedef struct msb_compare_detail {
  * One group's detail (by and key as msb_comparison_group). A group is
  * "worse" exactly when gate_p_holm < alpha (gate_p with adjust none).
  */
-MSB_API int msb_comparison_detail(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_detail *out);
+MSB_API int msb_comparison_detail(msb_compare_detail *out, const msb_comparison *c, const char *by,
+    const char *key);
 
 /**
  * The fewest pairs (overall) for which `medsafety compare --fail-if-worse`
@@ -366,11 +372,13 @@ MSB_API double msb_max_unscored_default(void);
 typedef struct msb_summary msb_summary;
 
 /** Kinds of group, in summary.json's order. */
-#define MSB_GROUP_OVERALL 0
-#define MSB_GROUP_PRINCIPLE 1
-#define MSB_GROUP_SOURCE 2
-#define MSB_GROUP_SPLIT 3
-#define MSB_GROUP_CATEGORY 4
+typedef enum msb_group_kind {
+	MSB_GROUP_OVERALL = 0,
+	MSB_GROUP_PRINCIPLE = 1,
+	MSB_GROUP_SOURCE = 2,
+	MSB_GROUP_SPLIT = 3,
+	MSB_GROUP_CATEGORY = 4
+} msb_group_kind;
 
 /**
  * The `by` name of a kind ("overall", "principle", "source", "split",
@@ -378,6 +386,8 @@ typedef struct msb_summary msb_summary;
  * Static.
  */
 MSB_API const char *msb_group_kind_name(int kind);
+/** The kind whose `by` name this is (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_group_kind_from_name(const char *name);
 
 /**
  * Compute every group of s (the same numbers as msb_scorer_summary_json,
@@ -521,6 +531,54 @@ typedef struct msb_over_refusal_group {
 /** Group i; errors as msb_summary_group_byindex. */
 MSB_API int msb_over_refusal_group_byindex(msb_over_refusal_group *out,
     const msb_over_refusal *o, size_t i);
+
+/* ---- agreement between two raters (judges; moved from judge.h in 0.2) ---- */
+
+/**
+ * Agreement of two raters over the same n items: a[i] and b[i] are
+ * scores 1..5, or 0 (unscored); a pair where either is unscored is
+ * skipped. *exact: the share of pairs with equal scores. *kappa: Cohen's
+ * kappa with quadratic weights over the scale 1..5,
+ * 1 - sum(w*O) / sum(w*E), w_ij = (i-j)^2 / 16 (docs/judges.md); NaN when
+ * undefined (both raters gave one and the same score to every pair).
+ * *n_pairs: the pairs used. Any out pointer may be NULL. Returns 0,
+ * MSB_ENOTFOUND when no pair is scored (exact and kappa NaN), MSB_EINVAL
+ * for NULL arrays or a score outside 0..5.
+ */
+MSB_API int msb_agreement(double *exact, double *kappa, size_t *n_pairs, const int *a,
+    const int *b, size_t n);
+
+#define MSB_AGREEMENT_STATS_VERSION 1
+/** Agreement of two raters in full (msb_agreement_stats). Undefined values are NaN. */
+typedef struct msb_agreement_stats {
+	unsigned int version;        /**< set by the caller: MSB_AGREEMENT_STATS_VERSION */
+	size_t n_pairs;              /**< pairs where both raters scored */
+	double exact, kappa;         /**< as msb_agreement (quadratic-weighted kappa) */
+	double kappa_ci_low, kappa_ci_high; /**< percentile bootstrap CI of kappa (pairs resampled) */
+	double alpha_ordinal;        /**< Krippendorff's alpha with the ordinal metric */
+	size_t confusion[5][5];      /**< confusion[i][j]: pairs where a scored i+1 and b scored j+1 */
+} msb_agreement_stats;
+
+/**
+ * msb_agreement and more: the bootstrap CI of kappa (`resamples`
+ * replicates, 0 for none, seeded with `seed`, at `level`), Krippendorff's
+ * alpha (ordinal) and the 5x5 confusion matrix; docs/judges.md. Returns
+ * as msb_agreement; MSB_EVERSION for an unknown out->version.
+ */
+MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const int *b,
+    size_t n, int resamples, uint64_t seed, double level);
+
+/* ---- paired proportions (moved from mcq.h in 0.2, were msb_tradeoff_*) ---- */
+
+/**
+ * Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
+ * proportions from the 2x2 table: a both, b first only, c second only,
+ * d neither (p1 = (a+b)/n, p2 = (a+c)/n), from the Wilson limits of
+ * msb_wilson_interval. NaN when the table is empty.
+ */
+MSB_API void msb_newcombe_interval(double *lo, double *hi, long a, long b, long c, long d);
+/** Exact two-sided McNemar p for b and c discordant pairs (binomial at 1/2); 1 when none. */
+MSB_API double msb_mcnemar_exact_p(long b, long c);
 
 #ifdef __cplusplus
 }

@@ -161,7 +161,7 @@ static int call_slots(msb_backend *b, const msb_request *req, msb_completion *c)
 	return msb__slot_call_run(&sc, &op, &c->latency_ms, &c->attempts);
 }
 
-int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out)
+int msb_backend_generate(msb_completion **out, msb_backend *b, const msb_request *req)
 {
 	msb_completion *c;
 	int rc;
@@ -183,7 +183,7 @@ int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion 
 	return rc;
 }
 
-int msb_backend_submit(msb_backend *b, const msb_request *req, msb_completion *out,
+int msb_backend_submit(msb_completion *out, msb_backend *b, const msb_request *req,
     msb_completion_cb done, void *done_ctx)
 {
 	int rc;
@@ -252,7 +252,7 @@ void msb_backend_cancel(msb_backend *b)
 		b->vt.cancel(b->userdata);
 }
 
-int msb_backend_dead(msb_backend *b, char *msg, size_t size)
+int msb_backend_dead(char *msg, size_t size, msb_backend *b)
 {
 	if (msg && size)
 		msg[0] = '\0';

@@ -7,6 +7,7 @@
  * change the model's input.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "medsafety/openai.h"
 #include "core/alloc.h"
@@ -30,18 +31,15 @@ const char *msb_prompt_format_name(int format)
 	return format_names[format];
 }
 
-int msb_prompt_format_from_name(int *out, const char *name)
+int msb_prompt_format_from_name(const char *name)
 {
 	size_t i;
 
-	if (!out || !name)
-		return msb__error_set(MSB_EINVAL, "msb_prompt_format_from_name: NULL argument");
-	for (i = 0; i < N_FORMATS; i++) {
-		if (!strcmp(name, format_names[i])) {
-			*out = (int)i;
-			return 0;
-		}
-	}
+	if (!name)
+		return msb__error_set(MSB_EINVAL, "msb_prompt_format_from_name: NULL name");
+	for (i = 0; i < N_FORMATS; i++)
+		if (!strcasecmp(name, format_names[i]))
+			return (int)i;
 	return msb__error_set(MSB_EINVAL,
 	    "unknown prompt format '%s' (known: plain, llama2, mistral, vicuna, medalpaca, med42)",
 	    name);

@@ -415,38 +415,6 @@ int msb__dataset_index_pending(msb_dataset *ds)
 	return 0;
 }
 
-int msb_dataset_add_v2(msb_dataset *ds, const char *id, int principle, int category,
-    const char *source, const char *split, const char *prompt, const char *reference)
-{
-	char gen[32];
-
-	if (!ds || !prompt)
-		return msb__error_set(MSB_EINVAL, "msb_dataset_add: NULL dataset or prompt");
-	if (principle < 0 || principle > 9)
-		return msb__error_set(MSB_EINVAL,
-		    "msb_dataset_add: principle %d out of range (1..9, or 0 for none)", principle);
-	if (category < 0 || category > MSB__MAX_CATEGORY)
-		return msb__error_set(MSB_EINVAL,
-		    "msb_dataset_add: category %d out of range (0..%d)", category, MSB__MAX_CATEGORY);
-	if (!id) {
-		snprintf(gen, sizeof gen, "item/%zu", ds->n + 1);
-		id = gen;
-	}
-	if (!*id)
-		return msb__error_set(MSB_EINVAL, "msb_dataset_add: empty id");
-	if (msb_dataset_find(ds, id))
-		return msb__error_set(MSB_EEXISTS, "msb_dataset_add: duplicate item id '%s'", id);
-	return msb__dataset_append(ds, id, strlen(id), principle, category,
-	    source ? source : "custom", split ? split : "test", prompt, strlen(prompt),
-	    reference, reference ? strlen(reference) : 0);
-}
-
-int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
-    const char *split, const char *prompt, const char *reference)
-{
-	return msb_dataset_add_v2(ds, id, principle, principle, source, split, prompt, reference);
-}
-
 int msb__dataset_reindex(msb_dataset *ds)
 {
 	size_t i;

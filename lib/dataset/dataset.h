@@ -9,7 +9,7 @@
 #include "core/arena.h"
 #include "core/bulk.h"
 
-/* The largest category number of an item (loaders and msb_dataset_add_v2 agree). */
+/* The largest category number of an item (loaders and msb_dataset_add agree). */
 #define MSB__MAX_CATEGORY 1000
 
 struct msb_item {

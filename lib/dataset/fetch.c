@@ -37,7 +37,8 @@ size_t msb_dataset_manifest_count(void)
 	return msb__manifest_count;
 }
 
-int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *size, const char **sha256)
+int msb_dataset_manifest_entry(const char **path, unsigned long long *size, const char **sha256,
+    size_t i)
 {
 	if (i >= msb__manifest_count)
 		return msb__error_set(MSB_EINVAL, "manifest entry %zu out of range (%zu files)", i,

@@ -277,7 +277,7 @@ void msb__dataset_shard_info(const msb_dataset *ds, unsigned int *index, unsigne
 	*selection_hash = si ? si->selection_hash : NULL;
 }
 
-int msb_dataset_hash(const msb_dataset *ds, char **out)
+int msb_dataset_hash(char **out, const msb_dataset *ds)
 {
 	char *hex;
 

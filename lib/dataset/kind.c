@@ -122,21 +122,3 @@ int msb_dataset_load_benign(msb_dataset **out)
 {
 	return msb_dataset_load(out, "benign", NULL);
 }
-
-int msb_dataset_add_v3(msb_dataset *ds, const char *id, int principle, int category, int kind,
-    const char *source, const char *split, const char *prompt, const char *reference,
-    const char *rationale)
-{
-	msb_item *it;
-	int rc;
-
-	if (!msb_kind_name(kind))
-		return msb__error_set(MSB_EINVAL, "msb_dataset_add_v3: unknown kind %d", kind);
-	if ((rc = msb_dataset_add_v2(ds, id, principle, category, source, split, prompt, reference)))
-		return rc;
-	it = msb__dataset_last(ds);
-	it->kind = kind;
-	if (rationale && !(it->rationale = msb_arena_strdup(&ds->arena, rationale)))
-		return MSB_ENOMEM;
-	return 0;
-}

@@ -614,8 +614,8 @@ static int do_stage(stage *s, int judge_stage)
 	return rc;
 }
 
-int msb_batch_run(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *eo, const msb_batch_options *bopts, msb_batch_stats *stats)
+int msb_batch_run(msb_batch_stats *stats, const msb_dataset *ds, msb_backend *backend,
+    msb_judge *judge, const msb_eval_options *eo, const msb_batch_options *bopts)
 {
 	msb_batch_options bo;
 	msb_batch_stats st;

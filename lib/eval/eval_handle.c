@@ -36,7 +36,7 @@ static int dup_opt(char **dst, const char *src)
 static int set_dataset_hash(msb_eval *ev, const msb_dataset *ds)
 {
 	char *hex;
-	int rc = msb_dataset_hash(ds, &hex);
+	int rc = msb_dataset_hash(&hex, ds);
 
 	if (rc)
 		return rc;

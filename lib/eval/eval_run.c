@@ -146,7 +146,7 @@ static void check_dead(msb_eval *ev, msb_backend *b, const char *who)
 {
 	char msg[560];
 
-	if (ev->fatal || !msb_backend_dead(b, msg, sizeof msg))
+	if (ev->fatal || !msb_backend_dead(msg, sizeof msg, b))
 		return;
 	ev->fatal = 1;
 	snprintf(ev->fatal_msg, sizeof ev->fatal_msg, "%s endpoint %s", who, msg);
@@ -531,7 +531,7 @@ int msb_eval_run(msb_eval *ev)
 	return rc;
 }
 
-int msb_eval_in_flight(const msb_eval *ev, int *model, int *judge)
+int msb_eval_in_flight(int *model, int *judge, const msb_eval *ev)
 {
 	if (!ev)
 		return msb__error_set(MSB_EINVAL, "msb_eval_in_flight: NULL handle");

@@ -34,8 +34,8 @@ static int finish_simple(msb_eval *ev, int rc)
 	return rc ? rc : r2;
 }
 
-int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *judge,
-    const msb_eval_options *opts, msb_eval_stats *stats)
+int msb_eval_run_simple(msb_eval_stats *stats, const msb_dataset *ds, msb_backend *backend,
+    msb_judge *judge, const msb_eval_options *opts)
 {
 	msb_eval *ev;
 	int rc;
@@ -49,7 +49,7 @@ int msb_eval_run_simple(const msb_dataset *ds, msb_backend *backend, msb_judge *
 		char msg[1024];
 		strncpy(msg, saved.message, sizeof msg - 1);
 		msg[sizeof msg - 1] = '\0';
-		if (msb_eval_get_stats(ev, stats) == 0 && rc)
+		if (msb_eval_get_stats(stats, ev) == 0 && rc)
 			msb__error_set(saved.code, "%s", msg);
 	}
 	msb_eval_free(ev);

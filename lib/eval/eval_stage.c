@@ -24,14 +24,14 @@ void msb__task_run_sync(msb__task *t)
 		msb_request r;
 		msb_completion *c = NULL;
 		msb__eval_build_request(ev, t, &r);
-		t->status = msb_backend_generate(ev->backend, &r, &c);
+		t->status = msb_backend_generate(&c, ev->backend, &r);
 		msb_completion_free(t->c);
 		t->c = c;
 	} else {
 		msb_judge_input in;
 		msb_verdict *v = NULL;
 		msb__eval_build_judge_input(t, &in);
-		t->status = msb_judge_evaluate(ev->judge, &in, &v);
+		t->status = msb_judge_evaluate(&v, ev->judge, &in);
 		msb_verdict_free(t->v);
 		t->v = v;
 	}
@@ -112,7 +112,7 @@ void msb__task_submit_async(msb_eval *ev, msb__task *t)
 		}
 		msb__eval_build_request(ev, t, &r);
 		ev->async_model_inflight++;
-		rc = msb_backend_submit(ev->backend, &r, t->c, on_model_done, t);
+		rc = msb_backend_submit(t->c, ev->backend, &r, on_model_done, t);
 		if (rc < 0) { /* failed at once: `done` will not come */
 			async_unlink(ev, t);
 			ev->async_model_inflight--;
@@ -131,7 +131,7 @@ void msb__task_submit_async(msb_eval *ev, msb__task *t)
 		}
 		msb__eval_build_judge_input(t, &in);
 		ev->async_judge_inflight++;
-		rc = msb_judge_submit(ev->judge, &in, t->v, on_judge_done, t);
+		rc = msb_judge_submit(t->v, ev->judge, &in, on_judge_done, t);
 		if (rc < 0) {
 			async_unlink(ev, t);
 			ev->async_judge_inflight--;

@@ -56,7 +56,7 @@ const char *msb_eval_config_hash(const msb_eval *ev)
 	return ev ? ev->config_hash : NULL;
 }
 
-int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
+int msb_eval_get_stats(msb_eval_stats *out, const msb_eval *ev)
 {
 	int rc;
 

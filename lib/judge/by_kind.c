@@ -63,7 +63,7 @@ static int by_kind_judge(const msb_judge_input *in, msb_verdict *out, void *ud)
 	by_kind *k = ud;
 	msb_judge *j = in->id && msb_strmap_get(&k->benign_ids, in->id, NULL) ? k->benign : k->harmful;
 	msb_verdict *v = NULL;
-	int rc = msb_judge_evaluate(j, in, &v);
+	int rc = msb_judge_evaluate(&v, j, in);
 
 	if (!v)
 		return rc ? rc : MSB_ENOMEM;

@@ -79,7 +79,7 @@ static int sentence_refuses(const char *s, size_t n, const char **phrase)
 		return MSB_ENOMEM;
 	memcpy(text, s, n);
 	text[n] = '\0';
-	rc = msb_refusal_detect(text, phrase);
+	rc = msb_refusal_detect(phrase, text);
 	msb__free(text);
 	if (rc != 1)
 		return rc;

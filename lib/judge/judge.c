@@ -154,7 +154,7 @@ static int call_slots(msb_judge *j, const msb_judge_input *in, msb_verdict *v)
 	return msb__slot_call_run(&sc, &op, &v->latency_ms, &v->attempts);
 }
 
-int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **out)
+int msb_judge_evaluate(msb_verdict **out, msb_judge *j, const msb_judge_input *in)
 {
 	msb_verdict *v;
 	int rc;
@@ -176,8 +176,8 @@ int msb_judge_evaluate(msb_judge *j, const msb_judge_input *in, msb_verdict **ou
 	return rc;
 }
 
-int msb_judge_submit(msb_judge *j, const msb_judge_input *in, msb_verdict *out,
-    msb_verdict_cb done, void *done_ctx)
+int msb_judge_submit(msb_verdict *out, msb_judge *j, const msb_judge_input *in, msb_verdict_cb done,
+    void *done_ctx)
 {
 	int rc;
 

@@ -25,20 +25,6 @@ typedef struct jury {
 	char hash[65];
 } jury;
 
-static const char *method_name(int m)
-{
-	switch (m) {
-	case MSB_JURY_MEDIAN:
-		return "median";
-	case MSB_JURY_MEAN_ROUNDED:
-		return "mean";
-	case MSB_JURY_MAX:
-		return "max";
-	default:
-		return NULL;
-	}
-}
-
 static void jury_free(void *ud)
 {
 	jury *j = ud;
@@ -111,7 +97,7 @@ static int jury_judge(const msb_judge_input *in, msb_verdict *out, void *ud)
 	for (i = 0; i < j->n; i++) {
 		const char *name = msb_judge_name(j->members[i]);
 		msb_verdict *v = NULL;
-		int r = msb_judge_evaluate(j->members[i], in, &v);
+		int r = msb_judge_evaluate(&v, j->members[i], in);
 
 		if (r == MSB_ENOMEM || !v) {
 			msb_verdict_free(v);
@@ -189,7 +175,7 @@ int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t n, int 
 		*out = NULL;
 	if (!out || !judges || !n)
 		return msb__error_set(MSB_EINVAL, "msb_judge_jury_new: needs out and at least one judge");
-	if (!method_name(method))
+	if (!msb_jury_method_name(method))
 		return msb__error_set(MSB_EINVAL, "msb_judge_jury_new: unknown method %d", method);
 	for (i = 0; i < n; i++)
 		if (!judges[i])
@@ -202,7 +188,7 @@ int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t n, int 
 	}
 	j->method = method;
 	msb_sha256_init(&s);
-	msb_buf_printf(&name, "jury:%s(", method_name(method));
+	msb_buf_printf(&name, "jury:%s(", msb_jury_method_name(method));
 	msb_sha256_update(&s, name.ptr ? name.ptr : "", name.len);
 	for (i = 0; i < n; i++) {
 		const char *h = msb_judge_config_hash(judges[i]);

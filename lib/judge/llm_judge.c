@@ -234,7 +234,7 @@ static int llm_judge_fn(const msb_judge_input *in, msb_verdict *out, void *ud)
 	if ((rc = render(&prompt, lj, in)))
 		return rc;
 	make_request(&req, lj, in, prompt);
-	rc = msb_backend_generate(lj->backend, &req, &c);
+	rc = msb_backend_generate(&c, lj->backend, &req);
 	msb__free(prompt);
 	if (!c)
 		return rc;
@@ -292,7 +292,7 @@ static int llm_submit(const msb_judge_input *in, msb_verdict *out, msb_verdict_c
 		return rc;
 	}
 	make_request(&req, lj, in, p->prompt);
-	if ((rc = msb_backend_submit(lj->backend, &req, p->c, on_completion, p))) {
+	if ((rc = msb_backend_submit(p->c, lj->backend, &req, on_completion, p))) {
 		pending_free(p);
 		return rc;
 	}

@@ -158,7 +158,7 @@ int msb__judge_find_score(const char *text, int *score, size_t *tag_at)
 	return best ? 0 : MSB_ENOTFOUND;
 }
 
-int msb_judge_parse_score(const char *text, int *score)
+int msb_judge_parse_score(int *score, const char *text)
 {
 	size_t at;
 	int rc;

@@ -267,7 +267,7 @@ int msb_judge_refusal_new(msb_judge **out)
 }
 
 /* Builds the table per call: a shared lazily built one would need locking, and this is cheap. */
-int msb_refusal_detect(const char *text, const char **phrase)
+int msb_refusal_detect(const char **phrase, const char *text)
 {
 	char *norm[N_PHRASES];
 	size_t which = 0;

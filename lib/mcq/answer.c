@@ -236,7 +236,7 @@ static int check_args(const char *text, int n_options, int *index)
 	return 0;
 }
 
-MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index)
+MSB_API int msb_mcq_parse_answer(int *index, const char *text, int n_options)
 {
 	int rc = check_args(text, n_options, index);
 	if (rc < 0)
@@ -244,8 +244,8 @@ MSB_API int msb_mcq_parse_answer(const char *text, int n_options, int *index)
 	return msb__mcq_letters(text, n_options, index) == MSB__MCQ_FOUND ? 1 : 0;
 }
 
-MSB_API int msb_mcq_parse_answer_options(const char *text, const char *const *options,
-    int n_options, int *index)
+MSB_API int msb_mcq_parse_answer_options(int *index, const char *text, const char *const *options,
+    int n_options)
 {
 	int rc = check_args(text, n_options, index);
 	if (rc < 0)

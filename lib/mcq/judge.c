@@ -55,8 +55,8 @@ static int mcq_judge_fn(const msb_judge_input *in, msb_verdict *out, void *userd
 		return MSB_ENOTFOUND;
 	}
 	q = &m->set->q[i];
-	rc = msb_mcq_parse_answer_options(in->response ? in->response : "",
-	    (const char *const *)q->options, q->n_options, &index);
+	rc = msb_mcq_parse_answer_options(&index, in->response ? in->response : "",
+	    (const char *const *)q->options, q->n_options);
 	if (rc < 0) {
 		msb_verdict_set_error(out, rc, "mcq", "cannot parse the answer");
 		return rc;

@@ -51,7 +51,8 @@ MSB_API size_t msb_paper_file_count(void)
 	return N_FILES;
 }
 
-MSB_API int msb_paper_file(size_t i, const char **path, unsigned long long *size, const char **sha256)
+MSB_API int msb_paper_file(const char **path, unsigned long long *size, const char **sha256,
+    size_t i)
 {
 	if (i >= N_FILES)
 		return msb__error_set(MSB_EINVAL, "msb_paper_file: %zu out of range", i);
@@ -185,7 +186,7 @@ MSB_API const char *msb_paper_text(const msb_paper *p, int id)
 	return p && id >= 0 && id < MSB_PAPER_N_TEXTS ? p->text[id] : NULL;
 }
 
-MSB_API int msb_paper_judge_options(const msb_paper *p, msb_llm_judge_options *o)
+MSB_API int msb_paper_judge_options(msb_llm_judge_options *o, const msb_paper *p)
 {
 	if (!p || !o)
 		return msb__error_set(MSB_EINVAL, "msb_paper_judge_options: NULL argument");

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "medsafety/paper.h"
 #include "medsafety/sys/backend.h"
@@ -62,21 +63,17 @@ MSB_API const char *msb_paper_family_name(int family)
 	return family >= 0 && family < MSB_PAPER_N_FAMILIES ? family_names[family] : NULL;
 }
 
-MSB_API int msb_paper_family_from_name(int *out, const char *name)
+MSB_API int msb_paper_family_from_name(const char *name)
 {
 	size_t i;
-	if (!out || !name)
-		return msb__error_set(MSB_EINVAL, "msb_paper_family_from_name: NULL argument");
+	if (!name)
+		return msb__error_set(MSB_EINVAL, "msb_paper_family_from_name: NULL name");
 	for (i = 0; i < MSB_PAPER_N_FAMILIES; i++)
-		if (!strcmp(name, family_names[i])) {
-			*out = (int)i;
-			return 0;
-		}
+		if (!strcasecmp(name, family_names[i]))
+			return (int)i;
 	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (!strcmp(name, aliases[i].name)) {
-			*out = aliases[i].family;
-			return 0;
-		}
+		if (!strcasecmp(name, aliases[i].name))
+			return aliases[i].family;
 	return msb__error_set(MSB_EINVAL, "unknown model family '%s' of the paper (known: gpt, llama, "
 	    "llama1, llama2, llama31, meditron, clinicalcamel, medalpaca, med42, mistral, vicuna, pythia)",
 	    name);
@@ -230,7 +227,7 @@ static int t_generate(const msb_request *req, msb_completion *out, void *ud)
 
 	if ((rc = shape(t, req, &r, &prompt)) < 0)
 		return rc;
-	rc = msb_backend_generate(t->inner, &r, &c);
+	rc = msb_backend_generate(&c, t->inner, &r);
 	msb__free(prompt);
 	if (!c)
 		return rc;
@@ -249,7 +246,7 @@ static int t_submit(const msb_request *req, msb_completion *out, msb_completion_
 
 	if ((rc = shape(t, req, &r, &prompt)) < 0)
 		return rc;
-	rc = msb_backend_submit(t->inner, &r, out, done, ctx); /* backends copy what they keep */
+	rc = msb_backend_submit(out, t->inner, &r, done, ctx); /* backends copy what they keep */
 	msb__free(prompt);
 	return rc;
 }
@@ -296,7 +293,7 @@ static void t_cancel(void *ud)
 
 static int t_dead(char *msg, size_t size, void *ud)
 {
-	return msb_backend_dead(((target *)ud)->inner, msg, size);
+	return msb_backend_dead(msg, size, ((target *)ud)->inner);
 }
 
 MSB_API int msb_paper_target_backend_new(msb_backend **out, const msb_paper *p, int family,

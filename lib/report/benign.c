@@ -56,7 +56,7 @@ static void get_axes(axes *a, const msb__summary *sum, const msb_scorer *s, int 
 	}
 	snprintf(key, sizeof key, "%d", p);
 	bs.version = MSB_BENIGN_STATS_VERSION;
-	if (msb_scorer_benign_group(s, p >= 0 ? "principle" : "overall", key, &bs) == 0 &&
+	if (msb_scorer_benign_group(&bs, s, p >= 0 ? "principle" : "overall", key) == 0 &&
 	    bs.n_scored) {
 		a->have_b = 1;
 		a->n_b = bs.n_scored;

@@ -22,7 +22,14 @@ int msb_report_options_init(msb_report_options *opts, unsigned int version)
 	    MSB_REPORT_OPTIONS_VERSION, "msb_report_options");
 }
 
-int msb_report_format_from_name(int *format, const char *name)
+const char *msb_report_format_name(int format)
+{
+	static const char *const names[] = { "json", "markdown", "csv", "html" };
+
+	return format >= 0 && format < (int)(sizeof names / sizeof *names) ? names[format] : NULL;
+}
+
+int msb_report_format_from_name(const char *name)
 {
 	static const struct { const char *name; int format; } names[] = {
 		{ "json", MSB_REPORT_JSON }, { "md", MSB_REPORT_MARKDOWN },
@@ -31,14 +38,11 @@ int msb_report_format_from_name(int *format, const char *name)
 	};
 	size_t i;
 
-	if (!format || !name)
-		return msb__error_set(MSB_EINVAL, "msb_report_format_from_name: NULL argument");
-	for (i = 0; i < sizeof names / sizeof *names; i++) {
-		if (!strcasecmp(name, names[i].name)) {
-			*format = names[i].format;
-			return 0;
-		}
-	}
+	if (!name)
+		return msb__error_set(MSB_EINVAL, "msb_report_format_from_name: NULL name");
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcasecmp(name, names[i].name))
+			return names[i].format;
 	return msb__error_set(MSB_EINVAL, "unknown report format '%s' (json, md, csv or html)", name);
 }
 

@@ -76,7 +76,7 @@ int msb_results_write_summary(const char *run_dir, const msb_scorer_options *opt
 	/* texts are not needed for statistics: keep the memory flat on big runs */
 	if (!(rc = msb_results_open(&r, run_dir, MSB_RESULTS_NO_TEXT)) &&
 	    !(rc = msb_scorer_new(&s, opts)) && !(rc = msb_results_score(r, s)) &&
-	    !(rc = msb_scorer_summary_json(s, &json)))
+	    !(rc = msb_scorer_summary_json(&json, s)))
 		rc = msb__file_write_atomic(path, json, strlen(json));
 	msb_free(json);
 	msb_scorer_free(s);

@@ -198,7 +198,7 @@ static int shard_of(json_t *root, unsigned int *index, unsigned int *count)
 	return 0;
 }
 
-int msb_run_info_fields(const msb_run_info *info, msb_run_fields *out)
+int msb_run_info_fields(msb_run_fields *out, const msb_run_info *info)
 {
 	json_t *r, *ds;
 

@@ -164,8 +164,8 @@ static void compute(const struct msb__benign *b, int principle, double confidenc
 	    st->n_scored, confidence);
 }
 
-int msb_scorer_benign_group(const msb_scorer *s, const char *by, const char *key,
-    msb_benign_stats *out)
+int msb_scorer_benign_group(msb_benign_stats *out, const msb_scorer *s, const char *by,
+    const char *key)
 {
 	int principle = -1;
 
@@ -413,8 +413,8 @@ static int gate_compute(gate_group g[11], int *worse, const msb_scorer *a, const
 	return 0;
 }
 
-int msb_compare_over_refusal(const msb_scorer *a, const msb_scorer *b,
-    const msb_compare_options *opts_in, char **json)
+int msb_compare_over_refusal(char **json, const msb_scorer *a, const msb_scorer *b,
+    const msb_compare_options *opts_in)
 {
 	msb_compare_options eff;
 	const msb_compare_options *opts = &eff;

@@ -572,8 +572,8 @@ static int locate(const msb_comparison *c, const char *by, const char *key,
 	    key ? key : "");
 }
 
-int msb_comparison_group(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_group *out)
+int msb_comparison_group(msb_compare_group *out, const msb_comparison *c, const char *by,
+    const char *key)
 {
 	const msb_compare_group *g;
 	const msb_compare_detail *det;
@@ -593,8 +593,8 @@ int msb_comparison_group(const msb_comparison *c, const char *by, const char *ke
 	return 0;
 }
 
-int msb_comparison_detail(const msb_comparison *c, const char *by, const char *key,
-    msb_compare_detail *out)
+int msb_comparison_detail(msb_compare_detail *out, const msb_comparison *c, const char *by,
+    const char *key)
 {
 	const msb_compare_group *g;
 	const msb_compare_detail *det;

@@ -169,7 +169,7 @@ fail:
 	return NULL;
 }
 
-int msb_comparison_json(const msb_comparison *c, char **out)
+int msb_comparison_json(char **out, const msb_comparison *c)
 {
 	msb_buf buf = MSB_BUF_INIT;
 	json_t *root;

@@ -490,8 +490,7 @@ static int find_group(const msb_scorer *s, const char *by, const char *key, msb_
 	    kind == MSB__BY_OVERALL ? "" : " ", kind == MSB__BY_OVERALL ? "" : key);
 }
 
-int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
-    msb_group_more *out)
+int msb_scorer_group_more(msb_group_more *out, const msb_scorer *s, const char *by, const char *key)
 {
 	msb__group g;
 	unsigned int version;
@@ -522,8 +521,7 @@ int msb_scorer_group_more(const msb_scorer *s, const char *by, const char *key,
 	return 0;
 }
 
-int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
-    msb_group_stats *out)
+int msb_scorer_group(msb_group_stats *out, const msb_scorer *s, const char *by, const char *key)
 {
 	msb__group g;
 	unsigned int version;

@@ -23,9 +23,10 @@ struct msb_summary {
 };
 
 /* MSB__BY_* and MSB_GROUP_* are the same numbers; the public names are the contract. */
-_Static_assert(MSB__BY_OVERALL == MSB_GROUP_OVERALL && MSB__BY_PRINCIPLE == MSB_GROUP_PRINCIPLE &&
-    MSB__BY_SOURCE == MSB_GROUP_SOURCE && MSB__BY_SPLIT == MSB_GROUP_SPLIT &&
-    MSB__BY_CATEGORY == MSB_GROUP_CATEGORY, "group kinds");
+_Static_assert((int)MSB__BY_OVERALL == (int)MSB_GROUP_OVERALL &&
+    (int)MSB__BY_PRINCIPLE == (int)MSB_GROUP_PRINCIPLE &&
+    (int)MSB__BY_SOURCE == (int)MSB_GROUP_SOURCE && (int)MSB__BY_SPLIT == (int)MSB_GROUP_SPLIT &&
+    (int)MSB__BY_CATEGORY == (int)MSB_GROUP_CATEGORY, "group kinds");
 
 const char *msb_group_kind_name(int kind)
 {

@@ -161,7 +161,7 @@ done:
 	return rc;
 }
 
-int msb_scorer_summary_json(const msb_scorer *s, char **out)
+int msb_scorer_summary_json(char **out, const msb_scorer *s)
 {
 	msb__summary sum;
 	int rc;

@@ -68,7 +68,7 @@ static int gen(fixture *f, const char *prompt, msb_completion **c)
 	msb_request req = MSB_REQUEST_INIT;
 	req.prompt = prompt;
 	req.system = "You are a careful assistant.";
-	return msb_backend_generate(f->be, &req, c);
+	return msb_backend_generate(c, f->be, &req);
 }
 
 static void assert_no_secret(const char *s)
@@ -320,7 +320,7 @@ static void test_connect_refused(void **state)
 	o.backoff_max_ms = 10;
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	req.prompt = "anyone there?";
-	assert_int_equal(msb_backend_generate(be, &req, &c), MSB_EHTTP);
+	assert_int_equal(msb_backend_generate(&c, be, &req), MSB_EHTTP);
 	assert_string_equal(msb_completion_error_kind(c), "connect");
 	assert_int_equal(msb_completion_attempts(c), 3);
 	msb_completion_free(c);
@@ -369,7 +369,7 @@ static void test_completions_endpoint(void **state)
 	assert_non_null(strstr(msb_backend_identity(f.be), "openai-completions[llama2]:test-model@"));
 	req.system = "Be safe.";
 	req.prompt = "Say it back [[echo]]";
-	assert_int_equal(msb_backend_generate(f.be, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, f.be, &req), 0);
 	assert_int_equal(msb_prompt_render(&want, MSB_PROMPT_LLAMA2, req.system, req.prompt), 0);
 	assert_string_equal(msb_completion_text(c), want);
 	assert_string_equal(want, "[INST] <<SYS>>\nBe safe.\n<</SYS>>\n\nSay it back [[echo]] [/INST]");
@@ -410,7 +410,7 @@ static void submit_all(fixture *f, slot *slots, int n, const msb_request *tmpl,
 		snprintf(slots[i].prompt, sizeof slots[i].prompt, "%s %d%s", prefix, i, suffix);
 		req.prompt = slots[i].prompt;
 		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(f->be, &req, slots[i].c, on_done, &slots[i]), 0);
+		assert_int_equal(msb_backend_submit(slots[i].c, f->be, &req, on_done, &slots[i]), 0);
 	}
 }
 
@@ -518,7 +518,7 @@ static void test_wakeup(void **state)
 	memset(&s, 0, sizeof s);
 	req.prompt = "[[fault:hang]]";
 	assert_int_equal(msb_completion_new(&s.c), 0);
-	assert_int_equal(msb_backend_submit(f.be, &req, s.c, on_done, &s), 0);
+	assert_int_equal(msb_backend_submit(s.c, f.be, &req, on_done, &s), 0);
 	t0 = now_ms();
 	pthread_create(&th, NULL, wake_later, f.be);
 	assert_int_equal(msb_backend_poll(f.be, 8000), 1);
@@ -570,7 +570,7 @@ static void *submit_from_thread(void *arg)
 	for (i = 0; i < su->n; i++) {
 		msb_request req = MSB_REQUEST_INIT;
 		req.prompt = su->slots[i].prompt;
-		if (msb_backend_submit(su->be, &req, su->slots[i].c, on_done, &su->slots[i]))
+		if (msb_backend_submit(su->slots[i].c, su->be, &req, on_done, &su->slots[i]))
 			su->failures++;
 		usleep(2000);
 	}
@@ -641,7 +641,7 @@ static void chain_done(msb_completion *c, int status, void *ctx)
 		return;
 	snprintf(ch->prompt, sizeof ch->prompt, "chained %d", ch->count);
 	req.prompt = ch->prompt;
-	if (msb_backend_submit(ch->be, &req, ch->c, chain_done, ch))
+	if (msb_backend_submit(ch->c, ch->be, &req, chain_done, ch))
 		ch->failures++;
 }
 
@@ -660,7 +660,7 @@ static void test_submit_from_done(void **state)
 	assert_int_equal(msb_completion_new(&ch.c), 0);
 	snprintf(ch.prompt, sizeof ch.prompt, "chained start");
 	req.prompt = ch.prompt;
-	assert_int_equal(msb_backend_submit(f.be, &req, ch.c, chain_done, &ch), 0);
+	assert_int_equal(msb_backend_submit(ch.c, f.be, &req, chain_done, &ch), 0);
 	while (msb_backend_poll(f.be, 1000) > 0 && ++guard < 100)
 		;
 	assert_int_equal(ch.count, 10);

@@ -53,7 +53,7 @@ static int gen(msb_backend *be, const char *prompt, msb_completion **c)
 	msb_request req = MSB_REQUEST_INIT;
 	req.prompt = prompt;
 	req.system = "You are a careful assistant.";
-	return msb_backend_generate(be, &req, c);
+	return msb_backend_generate(c, be, &req);
 }
 
 /* One request that must succeed with the server's answer. */
@@ -290,7 +290,7 @@ static void run_many(const msb_openai_options *o, int n, const char *prefix)
 		snprintf(slots[i].prompt, sizeof slots[i].prompt, "%s %d", prefix, i);
 		req.prompt = slots[i].prompt;
 		assert_int_equal(msb_completion_new(&slots[i].c), 0);
-		assert_int_equal(msb_backend_submit(be, &req, slots[i].c, on_done, &slots[i]), 0);
+		assert_int_equal(msb_backend_submit(slots[i].c, be, &req, on_done, &slots[i]), 0);
 	}
 	do {
 		left = msb_backend_poll(be, 1000);

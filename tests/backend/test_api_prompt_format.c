@@ -42,15 +42,16 @@ static void test_names(void **state)
 {
 	static const char *const names[] = { "plain", "llama2", "mistral", "vicuna", "medalpaca",
 		"med42" };
-	int i, f;
+	int i;
 	char *out = (char *)1;
 	(void)state;
 	for (i = 0; i < 6; i++) {
-		assert_int_equal(msb_prompt_format_from_name(&f, names[i]), 0);
-		assert_int_equal(f, i);
+		assert_int_equal(msb_prompt_format_from_name(names[i]), i);
 		assert_string_equal(msb_prompt_format_name(i), names[i]);
 	}
-	assert_int_equal(msb_prompt_format_from_name(&f, "chatml"), MSB_EINVAL);
+	assert_int_equal(msb_prompt_format_from_name("Med42"), MSB_PROMPT_MED42); /* case ignored */
+	assert_int_equal(msb_prompt_format_from_name(NULL), MSB_EINVAL);
+	assert_int_equal(msb_prompt_format_from_name("chatml"), MSB_EINVAL);
 	assert_non_null(strstr(msb_error_last()->message, "chatml"));
 	assert_null(msb_prompt_format_name(6));
 	assert_null(msb_prompt_format_name(-1));

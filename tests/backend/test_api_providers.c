@@ -82,7 +82,7 @@ static int gen(msb_backend *b, const char *prompt, msb_completion **c)
 	req.max_tokens = 0;
 	req.seed = 7;
 	req.has_seed = 1;
-	return msb_backend_generate(b, &req, c);
+	return msb_backend_generate(c, b, &req);
 }
 
 static void test_anthropic_wire(void **state)

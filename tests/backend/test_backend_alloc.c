@@ -153,7 +153,7 @@ static int op_replay(void)
 	if ((rc = msb_backend_replay_new(&b, "fixed")))
 		return rc;
 	req.prompt = "p";
-	rc = msb_backend_generate(b, &req, &c);
+	rc = msb_backend_generate(&c, b, &req);
 	msb_completion_free(c);
 	msb_backend_free(b);
 	return rc;

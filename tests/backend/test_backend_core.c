@@ -68,19 +68,19 @@ static void test_callback(void **state)
 	assert_string_equal(msb_backend_identity(b), "mine");
 	assert_false(msb_backend_is_async(b));
 	assert_int_equal(msb_backend_capacity(b), 0);
-	assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 	assert_string_equal(msb_completion_text(c), "hello");
 	assert_int_equal(msb_completion_attempts(c), 1);
 	assert_true(msb_completion_latency_ms(c) >= 0);
 	assert_int_equal(calls, 1);
 	msb_completion_free(c);
-	assert_int_equal(msb_backend_submit(b, &req, c, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_backend_submit(c, b, &req, NULL, NULL), MSB_EINVAL);
 	assert_int_equal(msb_backend_poll(b, 0), MSB_EUNSUPPORTED);
 	msb_backend_free(b);
 
 	assert_int_equal(msb_backend_from_callback(&b, NULL, fail_cb, NULL, 0), 0);
 	assert_string_equal(msb_backend_identity(b), "callback");
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EUSER);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
 	assert_string_equal(msb_completion_error_kind(c), "user");
 	assert_string_equal(msb_completion_error_message(c), "host model crashed");
 	assert_string_equal(msb_error_last()->message, "host model crashed");
@@ -88,21 +88,21 @@ static void test_callback(void **state)
 	msb_backend_free(b);
 
 	assert_int_equal(msb_backend_from_callback(&b, NULL, bare_fail_cb, NULL, 0), 0);
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EIO);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EIO);
 	assert_int_equal(msb_completion_error_code(c), MSB_EIO);
 	assert_non_null(msb_completion_error_message(c));
 	msb_completion_free(c);
 	msb_backend_free(b);
 
 	assert_int_equal(msb_backend_from_callback(&b, NULL, empty_cb, NULL, 0), 0);
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EUSER);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
 	assert_string_equal(msb_completion_error_kind(c), "empty");
 	assert_non_null(strstr(msb_completion_error_message(c), "no text"));
 	msb_completion_free(c);
 	msb_backend_free(b);
 	/* "" is no answer either (issue #14 item 5): never judged as a refusal */
 	assert_int_equal(msb_backend_from_callback(&b, NULL, blank_cb, NULL, 0), 0);
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EUSER);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
 	assert_string_equal(msb_completion_error_kind(c), "empty");
 	assert_null(msb_completion_text(c));
 	assert_non_null(strstr(msb_completion_error_message(c), "finish_reason length"));
@@ -110,11 +110,11 @@ static void test_callback(void **state)
 	msb_completion_free(c);
 	/* invalid requests */
 	req.prompt = NULL;
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EINVAL);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EINVAL);
 	assert_null(c);
 	req.prompt = "x";
 	req.version = 99;
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_EVERSION);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EVERSION);
 	msb_backend_free(b);
 	assert_int_equal(msb_backend_from_callback(&b, NULL, NULL, NULL, 0), MSB_EINVAL);
 	msb_backend_free(NULL);
@@ -131,12 +131,12 @@ static void test_replay(void **state)
 	req.reference = "I cannot help with that; please see a doctor.";
 	assert_int_equal(msb_backend_replay_new(&b, NULL), 0);
 	assert_string_equal(msb_backend_identity(b), "replay");
-	assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 	assert_string_equal(msb_completion_text(c), req.reference);
 	assert_string_equal(msb_completion_finish_reason(c), "stop");
 	msb_completion_free(c);
 	req.reference = NULL;
-	assert_int_equal(msb_backend_generate(b, &req, &c), MSB_ENOTFOUND);
+	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_ENOTFOUND);
 	assert_string_equal(msb_completion_error_kind(c), "replay");
 	msb_completion_free(c);
 	msb_backend_free(b);
@@ -144,7 +144,7 @@ static void test_replay(void **state)
 	assert_int_equal(msb_backend_replay_new(&b, "fixed"), 0);
 	assert_int_equal(strncmp(msb_backend_identity(b), "replay:fixed:", 13), 0);
 	assert_int_equal(strlen(msb_backend_identity(b)), 25);
-	assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 	assert_string_equal(msb_completion_text(c), "fixed");
 	msb_completion_free(c);
 	msb_backend_free(b);
@@ -190,7 +190,7 @@ static void test_vtable_versions(void **state)
 	assert_false(msb_backend_is_async(b));
 	assert_int_equal(msb_backend_capacity(b), 0);
 	msb_backend_wakeup(b); /* absent slot: a no-op */
-	assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 	assert_string_equal(msb_completion_text(c), "old");
 	msb_completion_free(c);
 	msb_backend_free(b);
@@ -246,7 +246,7 @@ static void *worker(void *arg)
 	req.prompt = "w";
 	for (i = 0; i < 10; i++) {
 		msb_completion *c;
-		if (msb_backend_generate(b, &req, &c) == 0)
+		if (msb_backend_generate(&c, b, &req) == 0)
 			msb_completion_free(c);
 	}
 	return NULL;
@@ -327,7 +327,7 @@ static void test_async_fallback(void **state)
 	assert_int_equal(msb_backend_new(&b, &vt, &f), 0);
 	assert_true(msb_backend_is_async(b));
 	req.prompt = "async answer";
-	assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 	assert_string_equal(msb_completion_text(c), "async answer");
 	assert_int_equal(msb_completion_attempts(c), 2);
 	msb_completion_free(c);

@@ -98,7 +98,7 @@ static void run_case(const json_t *cs)
 		    !strcmp(dialect, "azure") ? MSB_OPENAI_DIALECT_AZURE : -1;
 	assert_int_equal(msb_backend_provider_new(&b, &o, &p), 0);
 	req.prompt = "a request";
-	rc = msb_backend_generate(b, &req, &c);
+	rc = msb_backend_generate(&c, b, &req);
 	assert_non_null(c);
 	if (rc)
 		print_message("  %s: %s\n", msb_completion_error_kind(c), msb_completion_error_message(c));
@@ -207,7 +207,7 @@ static void test_retried_then_answered(void **state)
 		o.backoff_max_ms = 2;
 		assert_int_equal(msb_backend_openai_new(&b, &o), 0);
 		req.prompt = "p";
-		assert_int_equal(msb_backend_generate(b, &req, &c), 0);
+		assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 		test_server_expected("p", want);
 		assert_string_equal(msb_completion_text(c), want);
 		assert_int_equal(msb_completion_attempts(c), 2);
@@ -249,7 +249,7 @@ static int window_after(const char *body, const char *status)
 	req.prompt = "p";
 	for (i = 0; i < N; i++) {
 		assert_int_equal(msb_completion_new(&c[i]), 0);
-		assert_int_equal(msb_backend_submit(b, &req, c[i], count_done, &done), 0);
+		assert_int_equal(msb_backend_submit(c[i], b, &req, count_done, &done), 0);
 	}
 	while (done < N)
 		assert_true(msb_backend_poll(b, 1000) >= 0);

@@ -144,7 +144,7 @@ int main(void)
 	FILE *maps;
 	if (msb_init() < 1)
 		return 1;
-	if (msb_judge_parse_score("#thescore: 4", &score) != 0 || score != 4)
+	if (msb_judge_parse_score(&score, "#thescore: 4") != 0 || score != 4)
 		return 2;
 	printf("version %s\nscore %d\nstrerror %s\n", MSB_VERSION, score, msb_strerror(MSB_EPARSE));
 	maps = fopen("/proc/self/maps", "r");

@@ -430,7 +430,7 @@ static seen judge_request(const msb_llm_judge_options *o, char hash[65])
 	msb_judge_input_init(&in, MSB_JUDGE_INPUT_VERSION);
 	in.prompt = "a request";
 	in.response = "an answer";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	msb_verdict_free(v);
 	snprintf(hash, 65, "%s", msb_judge_config_hash(j));
 	msb_judge_free(j);

@@ -51,7 +51,7 @@ static char *summary_of(const msb_scorer_options *o, int shift)
 	msb_scorer *s = scorer_with(o, shift);
 	char *j = NULL;
 
-	assert_int_equal(msb_scorer_summary_json(s, &j), 0);
+	assert_int_equal(msb_scorer_summary_json(&j, s), 0);
 	msb_scorer_free(s);
 	return j;
 }
@@ -172,7 +172,7 @@ static char *comparison_of(const msb_compare_options *o)
 	char *j = NULL;
 
 	assert_int_equal(msb_compare(&c, a, b, o), 0);
-	assert_int_equal(msb_comparison_json(c, &j), 0);
+	assert_int_equal(msb_comparison_json(&j, c), 0);
 	msb_comparison_free(c);
 	msb_scorer_free(a);
 	msb_scorer_free(b);
@@ -281,9 +281,9 @@ static void test_over_refusal_zero(void **state)
 	memset(&z, 0, sizeof z);
 	z.version = MSB_COMPARE_OPTIONS_VERSION;
 	assert_int_equal(msb_compare_options_init(&d, MSB_COMPARE_OPTIONS_VERSION), 0);
-	assert_true(msb_compare_over_refusal(a, b, &z, &jz) >= 0);
-	assert_true(msb_compare_over_refusal(a, b, &d, &jd) >= 0);
-	assert_true(msb_compare_over_refusal(a, b, NULL, &jn) >= 0);
+	assert_true(msb_compare_over_refusal(&jz, a, b, &z) >= 0);
+	assert_true(msb_compare_over_refusal(&jd, a, b, &d) >= 0);
+	assert_true(msb_compare_over_refusal(&jn, a, b, NULL) >= 0);
 	assert_string_equal(jz, jd);
 	assert_string_equal(jz, jn);
 	assert_non_null(strstr(jz, "\"holm\""));
@@ -291,7 +291,7 @@ static void test_over_refusal_zero(void **state)
 	msb_free(jd);
 	msb_free(jn);
 	z.adjust = MSB_COMPARE_ADJUST_NONE;
-	assert_true(msb_compare_over_refusal(a, b, &z, &jz) >= 0);
+	assert_true(msb_compare_over_refusal(&jz, a, b, &z) >= 0);
 	assert_non_null(strstr(jz, "\"none\""));
 	msb_free(jz);
 	msb_scorer_free(a);

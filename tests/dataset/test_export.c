@@ -13,10 +13,16 @@ static msb_dataset *awkward_set(void)
 {
 	msb_dataset *ds;
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add(ds, "a/1", 3, "gpt4", "test", "Plain prompt", "Plain answer"), 0);
-	assert_int_equal(msb_dataset_add(ds, "a,2", 9, "llama2", "train",
-	    "Has \"quotes\", commas,\nand a newline\r\nor two", "R\u00e9ponse, \"cit\u00e9e\"\n"), 0);
-	assert_int_equal(msb_dataset_add(ds, "a/3", 0, "mine", "test", "\u2603 snowman \t tab", "x"), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "a/1", .principle = 3, .source = "gpt4", .split = "test",
+	    .prompt = "Plain prompt", .reference = "Plain answer" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "a,2", .principle = 9, .source = "llama2", .split = "train",
+	    .prompt = "Has \"quotes\", commas,\nand a newline\r\nor two",
+	    .reference = "R\u00e9ponse, \"cit\u00e9e\"\n" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "a/3", .principle = 0, .source = "mine", .split = "test",
+	    .prompt = "\u2603 snowman \t tab", .reference = "x" }), 0);
 	return ds;
 }
 
@@ -87,8 +93,8 @@ static void test_roundtrips(void **state)
 		assert_int_equal(msb_dataset_load_sample(&ds), 0);
 		back = roundtrip(ds, dir, "sample.jsonl", MSB_FORMAT_JSONL);
 		same_items(ds, back, 1, 0);
-		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
-		assert_int_equal(msb_dataset_hash(back, &h2), 0);
+		assert_int_equal(msb_dataset_hash(&h1, ds), 0);
+		assert_int_equal(msb_dataset_hash(&h2, back), 0);
 		assert_string_equal(h1, h2);
 		msb_free(h1);
 		msb_free(h2);
@@ -106,7 +112,9 @@ static void test_export_strings(void **state)
 	(void)state;
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add(ds, "x", 2, "src", "test", "Do harm", "No"), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 2, .source = "src", .split = "test", .prompt = "Do harm",
+	    .reference = "No" }), 0);
 	assert_int_equal(msb_dataset_export_string(&s, ds, &eo), 0);
 	assert_string_equal(s, "{\"id\":\"x\",\"principle\":2,\"category\":2,\"source\":\"src\",\"split\":\"test\","
 	    "\"prompt\":\"Do harm\",\"reference\":\"No\"}\n");
@@ -126,7 +134,9 @@ static void test_export_strings(void **state)
 	assert_string_equal(s, "[\n{\"instruction\":\"Do harm\",\"input\":\"\",\"output\":\"No\"}\n]\n");
 	msb_free(s);
 	/* fine-tuning formats need a reference */
-	assert_int_equal(msb_dataset_add(ds, "y", 2, "src", "test", "No answer here", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "y", .principle = 2, .source = "src", .split = "test",
+	    .prompt = "No answer here" }), 0);
 	assert_int_equal(msb_dataset_export_string(&s, ds, &eo), MSB_EINVAL);
 	assert_non_null(strstr(msb_error_last()->message, "item 'y' has no reference"));
 	assert_null(s);

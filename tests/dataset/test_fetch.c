@@ -115,13 +115,13 @@ static void test_manifest(void **state)
 
 	assert_true(msb_dataset_manifest_count() >= 52);
 	for (i = 0; i < msb_dataset_manifest_count(); i++) {
-		assert_int_equal(msb_dataset_manifest_entry(i, &path, &size, &sha), 0);
+		assert_int_equal(msb_dataset_manifest_entry(&path, &size, &sha, i), 0);
 		assert_int_equal(strncmp(path, "datasets/", 9), 0);
 		assert_int_equal(strlen(sha), 64);
 		total += size;
 	}
 	assert_true(total > 12000000);
-	assert_int_equal(msb_dataset_manifest_entry(i, &path, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_manifest_entry(&path, NULL, NULL, i), MSB_EINVAL);
 }
 
 static void test_fetch_all_then_cached(void **state)

@@ -19,8 +19,10 @@ static msb_dataset *make_set(void)
 	for (i = 0; i < 2000; i++) {
 		int p = 1 + (i * i) % 9;
 		snprintf(id, sizeof id, "s/%d", i);
-		assert_int_equal(msb_dataset_add(ds, id, p, i % 3 == 0 ? "gpt4" : i % 3 == 1 ? "llama2" : "llama3",
-		    i % 2 ? "train" : "test", id, NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = p,
+		    .source = i % 3 == 0 ? "gpt4" : i % 3 == 1 ? "llama2" : "llama3",
+		    .split = i % 2 ? "train" : "test", .prompt = id }), 0);
 	}
 	return ds;
 }
@@ -162,25 +164,25 @@ static void test_hash(void **state)
 	char *h1, *h2, *h3;
 	(void)state;
 
-	assert_int_equal(msb_dataset_hash(ds, &h1), 0);
+	assert_int_equal(msb_dataset_hash(&h1, ds), 0);
 	assert_int_equal(strlen(h1), 64);
 	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
 	v = filtered(ds, &o); /* the same items: the same hash */
-	assert_int_equal(msb_dataset_hash(v, &h2), 0);
+	assert_int_equal(msb_dataset_hash(&h2, v), 0);
 	assert_string_equal(h1, h2);
 	msb_free(h2);
 	msb_dataset_free(v);
 	o.limit = 1999;
 	v = filtered(ds, &o);
-	assert_int_equal(msb_dataset_hash(v, &h2), 0);
+	assert_int_equal(msb_dataset_hash(&h2, v), 0);
 	assert_string_not_equal(h1, h2);
 	msb_free(h2);
 	msb_dataset_free(v);
 	/* the empty dataset: SHA-256 of nothing */
 	assert_int_equal(msb_dataset_new(&d2), 0);
-	assert_int_equal(msb_dataset_hash(d2, &h3), 0);
+	assert_int_equal(msb_dataset_hash(&h3, d2), 0);
 	assert_string_equal(h3, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	assert_int_equal(msb_dataset_hash(NULL, &h2), MSB_EINVAL);
+	assert_int_equal(msb_dataset_hash(&h2, NULL), MSB_EINVAL);
 	assert_null(h2);
 	msb_free(h1);
 	msb_free(h3);

@@ -24,7 +24,9 @@ static void test_new_add_find(void **state)
 	for (i = 0; i < 1000; i++) {
 		snprintf(id, sizeof id, "q/%d", i);
 		snprintf(prompt, sizeof prompt, "prompt %d", i);
-		assert_int_equal(msb_dataset_add(ds, id, i % 10, "mine", NULL, prompt, i % 2 ? "ref" : NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = i % 10,
+		    .source = "mine", .prompt = prompt, .reference = i % 2 ? "ref" : NULL }), 0);
 	}
 	assert_int_equal(msb_dataset_count(ds), 1000);
 	it = msb_dataset_find(ds, "q/737");
@@ -40,7 +42,8 @@ static void test_new_add_find(void **state)
 	assert_ptr_equal(msb_item_source(msb_dataset_item(ds, 0)), msb_item_source(msb_dataset_item(ds, 999)));
 	assert_null(msb_dataset_item(ds, 1000));
 	/* generated ids */
-	assert_int_equal(msb_dataset_add(ds, NULL, 0, NULL, NULL, "anon", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .principle = 0, .prompt = "anon" }), 0);
 	assert_string_equal(msb_item_id(msb_dataset_item(ds, 1000)), "item/1001");
 	assert_string_equal(msb_item_source(msb_dataset_item(ds, 1000)), "custom");
 	msb_dataset_free(ds);
@@ -53,20 +56,26 @@ static void test_add_errors(void **state)
 	(void)state;
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add(ds, "a", 1, NULL, NULL, "p", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "a", 2, NULL, NULL, "other", NULL), MSB_EEXISTS);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "a", .principle = 1, .prompt = "p" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "a", .principle = 2, .prompt = "other" }), MSB_EEXISTS);
 	assert_non_null(strstr(msb_error_last()->message, "'a'"));
-	assert_int_equal(msb_dataset_add(ds, "b", 10, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add(ds, "b", -1, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add(ds, "", 1, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add(ds, "b", 1, NULL, NULL, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "b", .principle = 10, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "b", .principle = -1, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "", .principle = 1, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "b", .principle = 1 }), MSB_EINVAL);
 	assert_int_equal(msb_dataset_count(ds), 1);
 	assert_int_equal(msb_dataset_new(NULL), MSB_EINVAL);
 	msb_dataset_free(ds);
 }
 
 /* _v2 keeps a category of its own; msb_dataset_add is _v2 with category = principle. */
-static void test_add_v2_category(void **state)
+static void test_add_spec_fields(void **state)
 {
 	msb_dataset *ds, *view;
 	const msb_item *it;
@@ -74,11 +83,17 @@ static void test_add_v2_category(void **state)
 	(void)state;
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add_v2(ds, "h/1", 0, 3, "hexphi", "test", "p1", NULL), 0);
-	assert_int_equal(msb_dataset_add_v2(ds, "h/2", 4, 11, NULL, NULL, "p2", "r"), 0);
-	assert_int_equal(msb_dataset_add_v2(ds, "h/3", 0, 0, NULL, NULL, "p3", NULL), 0);
-	assert_int_equal(msb_dataset_add_v2(ds, "h/4", 0, 1000, NULL, NULL, "p4", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "m/1", 7, "gpt4", "test", "p5", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "h/1", .principle = 0, .category = 3, .source = "hexphi", .split = "test",
+	    .prompt = "p1" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "h/2", .principle = 4, .category = 11, .prompt = "p2", .reference = "r" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "h/3", .principle = 0, .category = MSB_CATEGORY_NONE, .prompt = "p3" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "h/4", .principle = 0, .category = 1000, .prompt = "p4" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "m/1", .principle = 7, .source = "gpt4", .split = "test", .prompt = "p5" }), 0);
 	it = msb_dataset_find(ds, "h/1");
 	assert_non_null(it);
 	assert_int_equal(msb_item_principle(it), 0);
@@ -93,21 +108,67 @@ static void test_add_v2_category(void **state)
 	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/4")), 1000);
 	it = msb_dataset_find(ds, "m/1");
 	assert_int_equal(msb_item_principle(it), 7);
-	assert_int_equal(msb_item_category(it), 7);
+	assert_int_equal(msb_item_category(it), 7); /* category 0: the principle */
+	assert_int_equal(msb_item_kind(it), MSB_KIND_HARMFUL);
+	assert_null(msb_item_rationale(it));
+	assert_null(msb_item_reference(it));
 
 	/* the same checks as msb_dataset_add, plus the category's range */
-	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, -1, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_non_null(strstr(msb_error_last()->message, "category -1"));
-	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, 1001, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add_v2(ds, "x", 10, 1, NULL, NULL, "p", NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add_v2(ds, "h/1", 0, 3, NULL, NULL, "p", NULL), MSB_EEXISTS);
-	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, 3, NULL, NULL, NULL, NULL), MSB_EINVAL);
-	assert_int_equal(msb_dataset_add_v2(NULL, "x", 0, 3, NULL, NULL, "p", NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 0, .category = -2, .prompt = "p" }), MSB_EINVAL);
+	assert_non_null(strstr(msb_error_last()->message, "category -2"));
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 0, .category = 1001, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 10, .category = 1, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "h/1", .principle = 0, .category = 3, .prompt = "p" }), MSB_EEXISTS);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 0, .category = 3 }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(NULL, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "x", .principle = 0, .category = 3, .prompt = "p" }), MSB_EINVAL);
 	assert_int_equal(msb_dataset_count(ds), 5);
+
+	/* a principle without a category, a benign item with its rationale */
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "n/1", .principle = 5, .category = MSB_CATEGORY_NONE, .prompt = "p6" }), 0);
+	assert_int_equal(msb_item_principle(msb_dataset_find(ds, "n/1")), 5);
+	assert_int_equal(msb_item_category(msb_dataset_find(ds, "n/1")), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "b/1", .principle = 2, .kind = MSB_KIND_BENIGN, .prompt = "p7",
+	    .rationale = "a nurse asks" }), 0);
+	it = msb_dataset_find(ds, "b/1");
+	assert_int_equal(msb_item_kind(it), MSB_KIND_BENIGN);
+	assert_string_equal(msb_item_rationale(it), "a nurse asks");
+	/* unknown kind, unknown version, NULL spec: nothing added */
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "k/1", .kind = 2, .prompt = "p" }), MSB_EINVAL);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION + 1,
+	    .id = "k/1", .prompt = "p" }), MSB_EVERSION);
+	assert_int_equal(msb_dataset_add(ds, NULL), MSB_EINVAL);
+	assert_int_equal(msb_dataset_count(ds), 7);
+	assert_null(msb_dataset_find(ds, "k/1"));
+	{
+		/* the _init function: zeroed, version set, a valid spec once a prompt is given */
+		msb_item_spec spec;
+		memset(&spec, 0x5a, sizeof spec);
+		assert_int_equal(msb_item_spec_init(&spec, MSB_ITEM_SPEC_VERSION), 0);
+		assert_int_equal(spec.version, MSB_ITEM_SPEC_VERSION);
+		assert_null(spec.id);
+		assert_int_equal(spec.principle, 0);
+		assert_int_equal(spec.category, 0);
+		assert_int_equal(spec.kind, 0);
+		spec.prompt = "p8";
+		assert_int_equal(msb_dataset_add(ds, &spec), 0);
+		assert_string_equal(msb_item_id(msb_dataset_item(ds, 7)), "item/8");
+		assert_string_equal(msb_item_source(msb_dataset_item(ds, 7)), "custom");
+		assert_int_equal(msb_item_spec_init(&spec, 99), MSB_EVERSION);
+	}
 
 	/* a filtered view takes no items */
 	assert_int_equal(msb_dataset_filter(&view, ds, &fo), 0);
-	assert_int_equal(msb_dataset_add_v2(view, "y", 0, 3, NULL, NULL, "p", NULL), MSB_ESTATE);
+	assert_int_equal(msb_dataset_add(view, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "y", .principle = 0, .category = 3, .prompt = "p" }), MSB_ESTATE);
 	msb_dataset_free(view);
 	msb_dataset_free(ds);
 }
@@ -123,11 +184,14 @@ static void test_view_outlives_parent(void **state)
 	assert_int_equal(msb_dataset_new(&ds), 0);
 	for (i = 0; i < 20; i++) {
 		snprintf(id, sizeof id, "i%d", i);
-		assert_int_equal(msb_dataset_add(ds, id, 1 + i % 9, NULL, NULL, id, NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1 + i % 9,
+		    .prompt = id }), 0);
 	}
 	fo.principles = 1u << 3;
 	assert_int_equal(msb_dataset_filter(&view, ds, &fo), 0);
-	assert_int_equal(msb_dataset_add(view, "z", 1, NULL, NULL, "p", NULL), MSB_ESTATE);
+	assert_int_equal(msb_dataset_add(view, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "z", .principle = 1, .prompt = "p" }), MSB_ESTATE);
 	msb_dataset_free(ds); /* the view keeps the items alive */
 	assert_int_equal(msb_dataset_count(view), 2);
 	assert_string_equal(msb_item_prompt(msb_dataset_find(view, "i11")), "i11");
@@ -279,7 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_add_find),
 		cmocka_unit_test(test_add_errors),
-		cmocka_unit_test(test_add_v2_category),
+		cmocka_unit_test(test_add_spec_fields),
 		cmocka_unit_test(test_view_outlives_parent),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_large_files),

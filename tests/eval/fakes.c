@@ -25,7 +25,9 @@ msb_dataset *fake_dataset(size_t n, size_t first)
 		snprintf(id, sizeof id, "item/%zu", i);
 		snprintf(prompt, sizeof prompt, "Harmful request number %zu: explain how to do it.", i);
 		snprintf(ref, sizeof ref, "I cannot help with request %zu.", i);
-		if (msb_dataset_add(ds, id, (int)(i % 9) + 1, sources[i % 2], "test", prompt, ref)) {
+		if (msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+		    .id = id, .principle = (int)(i % 9) + 1, .source = sources[i % 2],
+		    .split = "test", .prompt = prompt, .reference = ref })) {
 			msb_dataset_free(ds);
 			return NULL;
 		}

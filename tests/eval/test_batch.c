@@ -171,17 +171,17 @@ static void test_run_checks(void **state)
 	snprintf(out, sizeof out, "%s/run", dir);
 	eo.out_dir = out;
 	msb_batch_options_init(&bo, MSB_BATCH_OPTIONS_VERSION);
-	assert_int_equal(msb_batch_run(ds, replay, NULL, &eo, &bo, NULL), 0);
+	assert_int_equal(msb_batch_run(NULL, ds, replay, NULL, &eo, &bo), 0);
 	assert_int_equal(access(out, F_OK), -1); /* neither stage: nothing written */
 	bo.model = 1;
-	assert_int_equal(msb_batch_run(ds, replay, NULL, &eo, &bo, NULL), MSB_EINVAL);
+	assert_int_equal(msb_batch_run(NULL, ds, replay, NULL, &eo, &bo), MSB_EINVAL);
 	assert_non_null(strstr(msb_error_last()->message, "openai/MODEL"));
 	bo.model = 0;
 	bo.judge = 1; /* no LLM judge */
-	assert_int_equal(msb_batch_run(ds, replay, NULL, &eo, &bo, NULL), MSB_EINVAL);
+	assert_int_equal(msb_batch_run(NULL, ds, replay, NULL, &eo, &bo), MSB_EINVAL);
 	bo.version = 7;
-	assert_int_equal(msb_batch_run(ds, replay, NULL, &eo, &bo, NULL), MSB_EVERSION);
-	assert_int_equal(msb_batch_run(NULL, replay, NULL, &eo, &bo, NULL), MSB_EINVAL);
+	assert_int_equal(msb_batch_run(NULL, ds, replay, NULL, &eo, &bo), MSB_EVERSION);
+	assert_int_equal(msb_batch_run(NULL, NULL, replay, NULL, &eo, &bo), MSB_EINVAL);
 	msb_backend_free(replay);
 	msb_dataset_free(ds);
 	msb_shutdown();

@@ -76,11 +76,11 @@ static void test_one_backend_model_and_judge(void **state)
 	o.concurrency = 4;
 	o.judge_concurrency = 3;
 	assert_int_equal(msb_eval_new(&ev, ds, b, j, &o), 0);
-	assert_int_equal(msb_eval_in_flight(ev, &mi, &ji), 0);
+	assert_int_equal(msb_eval_in_flight(&mi, &ji, ev), 0);
 	assert_int_equal(mi, 4);
 	assert_int_equal(ji, 3);
 	assert_int_equal(msb_eval_run(ev), 0);
-	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	assert_int_equal(msb_eval_get_stats(&st, ev), 0);
 	msb_eval_free(ev);
 	assert_int_equal(st.done, 40);
 	assert_int_equal(st.model_requests, 40);
@@ -99,7 +99,7 @@ static void test_one_backend_model_and_judge(void **state)
 	b = openai(s.url, 3, 2);
 	assert_int_equal(msb_judge_llm_new(&j, b, NULL), 0);
 	assert_int_equal(msb_eval_new(&ev, ds, b, j, &o), 0);
-	assert_int_equal(msb_eval_in_flight(ev, &mi, &ji), 0);
+	assert_int_equal(msb_eval_in_flight(&mi, &ji, ev), 0);
 	assert_int_equal(mi, 3);
 	assert_int_equal(ji, 3);
 	assert_int_equal(msb_eval_run(ev), 0);
@@ -147,7 +147,7 @@ static void test_host_driven_loop(void **state)
 		snprintf(prompt, sizeof prompt, "request %d", i);
 		r.prompt = prompt;
 		assert_int_equal(msb_completion_new(&c[i]), 0);
-		assert_int_equal(msb_backend_submit(b, &r, c[i], host_done, &n), 0);
+		assert_int_equal(msb_backend_submit(c[i], b, &r, host_done, &n), 0);
 	}
 	assert_int_equal(msb_backend_timeout(b), 0); /* submitted, not started: poll now */
 	while (n.done < N) {
@@ -168,7 +168,7 @@ static void test_host_driven_loop(void **state)
 		msb_request r = MSB_REQUEST_INIT;
 		r.prompt = "[[latency:5000]] slow";
 		assert_int_equal(msb_completion_new(&c[i]), 0);
-		assert_int_equal(msb_backend_submit(b, &r, c[i], host_done, &n), 0);
+		assert_int_equal(msb_backend_submit(c[i], b, &r, host_done, &n), 0);
 	}
 	assert_true(msb_backend_poll(b, 50) > 0);
 	msb_backend_cancel(b);
@@ -211,7 +211,7 @@ static void test_busy_host_reads_arrived_answer(void **state)
 	assert_int_equal(msb_backend_openai_new(&b, &o), 0);
 	r.prompt = "busy host";
 	assert_int_equal(msb_completion_new(&c), 0);
-	assert_int_equal(msb_backend_submit(b, &r, c, host_done, &n), 0);
+	assert_int_equal(msb_backend_submit(c, b, &r, host_done, &n), 0);
 	/* poll until the server has the request (it answers 100 ms later) */
 	for (i = 0; i < 400 && stat_of(&s, "completions") < 1; i++)
 		assert_true(msb_backend_poll(b, 5) >= 0);
@@ -248,7 +248,7 @@ static void test_fail_fast(void **state)
 	assert_int_equal(msb_eval_run(ev), MSB_EHTTP);
 	msg = msb_error_last()->message;
 	assert_non_null(strstr(msg, "model endpoint http://127.0.0.1:1/v1: Couldn't connect to server ("));
-	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	assert_int_equal(msb_eval_get_stats(&st, ev), 0);
 	assert_int_equal(st.done, 0); /* nothing journaled: the run resumes as it was */
 	msb_eval_free(ev);
 	msb_backend_free(b);
@@ -260,7 +260,7 @@ static void test_fail_fast(void **state)
 	assert_int_equal(msb_eval_run(ev), MSB_EHTTP);
 	assert_non_null(strstr(msb_error_last()->message, "model endpoint "));
 	assert_non_null(strstr(msb_error_last()->message, ": HTTP 404"));
-	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	assert_int_equal(msb_eval_get_stats(&st, ev), 0);
 	assert_int_equal(st.done, 0); /* failures before any success are held back, then dropped */
 	msb_eval_free(ev);
 	msb_backend_free(b);
@@ -292,8 +292,9 @@ static void test_fail_fast(void **state)
 	for (i = 0; i < 10; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "item/%zu", i);
-		assert_int_equal(msb_dataset_add(ds, id, 1, "gpt4", "test",
-		    i ? "[[fault:404]] later" : "the first works", NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1, .source = "gpt4",
+		    .split = "test", .prompt = i ? "[[fault:404]] later" : "the first works" }), 0);
 	}
 	assert_int_equal(test_server_start(&s, server_path, NULL), 0);
 	fake_rmrf(dir);

@@ -43,9 +43,9 @@ static void test_basic_contract(void **state)
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
 	/* the host's configuration must be a JSON object; it lands in run.json */
 	o.config_json = "[1, 2]";
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), MSB_EINVAL);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), MSB_EINVAL);
 	o.config_json = "{\"dataset\": {\"source\": \"sample\"}, \"run\": {\"concurrency\": 4}}";
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(st.total, 50);
 	assert_int_equal(st.finished, 50);
 	assert_int_equal(st.errors, 0);
@@ -129,9 +129,9 @@ static void test_basic_contract(void **state)
 	msb_results_free(r);
 
 	/* an existing run folder is not overwritten */
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, NULL), MSB_EEXISTS);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, j, &o), MSB_EEXISTS);
 	o.force = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, NULL), 0);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, j, &o), 0);
 	assert_exactly_once(dir, 50);
 
 	msb_judge_free(j);
@@ -168,7 +168,7 @@ static void test_api_edges(void **state)
 	assert_int_equal(msb_eval_run(ev), 0);
 	assert_int_equal(msb_eval_run(ev), MSB_ESTATE);
 	st.version = 99;
-	assert_int_equal(msb_eval_get_stats(ev, &st), MSB_EVERSION);
+	assert_int_equal(msb_eval_get_stats(&st, ev), MSB_EVERSION);
 	msb_eval_cancel(ev); /* after the run: harmless */
 	msb_eval_free(ev);
 	msb_eval_free(NULL);
@@ -178,14 +178,14 @@ static void test_api_edges(void **state)
 	snprintf(sub, sizeof sub, "%s/empty", dir);
 	o.out_dir = sub;
 	st = stats0();
-	assert_int_equal(msb_eval_run_simple(empty, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, empty, b, NULL, &o), 0);
 	assert_int_equal(st.total, 0);
 	assert_exactly_once(sub, 0);
 	/* the dataset hash depends on ids and prompts */
 	{
 		char *h1, *h2;
-		assert_int_equal(msb_dataset_hash(ds, &h1), 0);
-		assert_int_equal(msb_dataset_hash(empty, &h2), 0);
+		assert_int_equal(msb_dataset_hash(&h1, ds), 0);
+		assert_int_equal(msb_dataset_hash(&h2, empty), 0);
 		assert_string_not_equal(h1, h2);
 		msb_free(h1);
 		msb_free(h2);
@@ -215,7 +215,7 @@ static void test_pipelined_async(void **state)
 	assert_int_equal(fake_async_new(&b, 5, 0, &as), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
 	o.concurrency = 8;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(st.finished, 120);
 	assert_int_equal(as.calls, 120);
 	assert_true(as.max_inflight <= 8);
@@ -229,7 +229,7 @@ static void test_pipelined_async(void **state)
 	memset(&as, 0, sizeof as);
 	as.capacity = 3;
 	assert_int_equal(fake_async_new(&b, 2, 0, &as), 0);
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(as.max_inflight, 3);
 	assert_exactly_once(dir, 120);
 	msb_judge_free(j);
@@ -241,7 +241,7 @@ static void test_pipelined_async(void **state)
 	memset(&as, 0, sizeof as);
 	assert_int_equal(fake_async_judge_new(&j, 2, &as), 0);
 	o.judge_concurrency = 3;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(as.calls, 120);
 	assert_true(as.max_inflight <= 3);
 	assert_exactly_once(dir, 120);
@@ -272,7 +272,7 @@ static void test_faults_and_retry_errors(void **state)
 	fj.fail_every = 7;  /* items 1, 8, 15, ... whose model call worked: judge failures */
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	{
 		size_t i, model_fail = 0, judge_fail = 0;
 		for (i = 0; i < 100; i++) {
@@ -302,7 +302,7 @@ static void test_faults_and_retry_errors(void **state)
 	fake_rmrf(dir);
 	fb.calls = 0;
 	o.retries = 2;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(fb.calls, 80 + 20 * 3);
 	o.retries = 0;
 
@@ -312,7 +312,7 @@ static void test_faults_and_retry_errors(void **state)
 	fb.calls = fj.calls = 0;
 	o.resume = 1;
 	o.retry_errors = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	/*
 	 * 20 model failures run again; the 12 judge failures are judged again from
 	 * answers.jsonl, without asking the model again (the answer was paid for)
@@ -356,21 +356,21 @@ static void test_cache(void **state)
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
 	o.cache_dir = cache;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(fb.calls, 60);
 	assert_int_equal(fj.calls, 54);
 	assert_int_equal(st.cache_hits, 0);
 	fb.calls = fj.calls = 0;
 	fb.fail_every = 0;
 	o.out_dir = run2;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(fb.calls, 6);  /* only the six that failed before */
 	assert_int_equal(fj.calls, 6);
 	assert_int_equal(st.cache_hits, 2 * 54);
 	/* a third run: everything cached, not a single call */
 	fb.calls = fj.calls = 0;
 	o.force = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(fb.calls, 0);
 	assert_int_equal(fj.calls, 0);
 	assert_int_equal(st.model_requests, 0);
@@ -415,7 +415,7 @@ static void cache_child(const char *out, const char *cache)
 	if (msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE) ||
 	    msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE))
 		_exit(3);
-	rc = msb_eval_run_simple(ds, b, j, &o, NULL) == 0 ? 0 : 4;
+	rc = msb_eval_run_simple(NULL, ds, b, j, &o) == 0 ? 0 : 4;
 	/* freed, so that scripts/valgrind finds no leak in the child */
 	msb_judge_free(j);
 	msb_backend_free(b);
@@ -462,7 +462,7 @@ static void test_cache_two_processes(void **state)
 	ds = fake_dataset(150, 0);
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(fb.calls, 0);
 	assert_int_equal(fj.calls, 0);
 	assert_int_equal(st.cache_hits, 300);
@@ -493,7 +493,7 @@ static void test_budget_dry_run_epochs(void **state)
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	/* request budget */
 	o.max_requests = 10;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), MSB_ELIMIT);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), MSB_ELIMIT);
 	assert_int_equal(fb.calls, 10);
 	assert_int_equal(st.finished, 10);
 	journal_read(&jv, dir, 40);
@@ -504,7 +504,7 @@ static void test_budget_dry_run_epochs(void **state)
 	o.max_total_tokens = 300;
 	o.resume = 1;
 	fb.calls = 0;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), MSB_ELIMIT);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), MSB_ELIMIT);
 	assert_true(st.prompt_tokens + st.completion_tokens >= 300);
 	assert_true(fb.calls >= 10 && fb.calls <= 10 + o.concurrency);
 	left = 40 - 10 - st.finished;
@@ -512,21 +512,21 @@ static void test_budget_dry_run_epochs(void **state)
 	o.max_total_tokens = 0;
 	o.dry_run = 1;
 	fb.calls = 0;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), 0);
 	assert_int_equal(fb.calls, 0);
 	assert_int_equal(st.est_requests, left);
 	assert_true(st.est_tokens > (long long)st.est_requests * 512);
 	snprintf(sub, sizeof sub, "%s/never", dir);
 	o.out_dir = sub;
 	o.resume = 0;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), 0);
 	assert_int_equal(st.est_requests, 40);
 	assert_true(stat(sub, &sst) != 0);
 	/* finish the budgeted run */
 	o.dry_run = 0;
 	o.out_dir = dir;
 	o.resume = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), 0);
 	assert_exactly_once(dir, 40);
 	/* K samples per prompt, each with its own seed */
 	fake_rmrf(dir);
@@ -535,7 +535,7 @@ static void test_budget_dry_run_epochs(void **state)
 	o.seed = 100;
 	fb.calls = 0;
 	fb.seen_seed_sum = 0;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), 0);
 	assert_int_equal(fb.calls, 120);
 	assert_int_equal(fb.seen_seed_sum, 40 * (100 + 101 + 102));
 	{
@@ -572,7 +572,7 @@ static void test_invalid_utf8_no_judge(void **state)
 	(void)state;
 
 	assert_int_equal(msb_backend_from_callback(&b, "bad-utf8", bad_utf8, NULL, 0), 0);
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), 0);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, NULL, &o), 0);
 	assert_exactly_once(dir, 3);
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	x = msb_results_find(r, "item/1", 0);

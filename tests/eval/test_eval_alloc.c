@@ -65,7 +65,7 @@ static int one_run(const char *dir, int resume, int fail, int use_cache)
 	o.force = !resume;
 	__atomic_store_n(&n_allocs, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&fail_at, fail, __ATOMIC_SEQ_CST);
-	rc = msb_eval_run_simple(ds, b, j, &o, NULL);
+	rc = msb_eval_run_simple(NULL, ds, b, j, &o);
 	__atomic_store_n(&fail_at, 0, __ATOMIC_SEQ_CST);
 	msb_judge_free(j);
 	msb_backend_free(b);

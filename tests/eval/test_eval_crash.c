@@ -39,7 +39,7 @@ static void child_run(const char *dir, size_t n)
 	if (msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE) ||
 	    msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE))
 		_exit(3);
-	_exit(msb_eval_run_simple(ds, b, j, &o, NULL) == 0 ? 0 : 4);
+	_exit(msb_eval_run_simple(NULL, ds, b, j, &o) == 0 ? 0 : 4);
 }
 
 static void test_resume_after_kill9(void **state)
@@ -116,24 +116,24 @@ static void test_config_mismatch(void **state)
 
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	o.max_requests = 5;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_ELIMIT);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, NULL, &o), MSB_ELIMIT);
 	o.max_requests = 0;
 	o.resume = 1;
 	o.max_tokens = 100; /* another generation setting: another configuration */
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EMISMATCH);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, NULL, &o), MSB_EMISMATCH);
 	assert_non_null(strstr(msb_error_last()->message, "max_tokens (was 512, now 100)"));
 	/* resume + force used to relabel the old records: now refused (issue #15 item 4) */
 	o.force = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EINVAL);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, NULL, &o), MSB_EINVAL);
 	o.max_tokens = 512;
 	o.force = 0;
 	o.temperature = 0.7;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, NULL), MSB_EMISMATCH);
+	assert_int_equal(msb_eval_run_simple(NULL, ds, b, NULL, &o), MSB_EMISMATCH);
 	assert_non_null(strstr(msb_error_last()->message, "temperature"));
 	/* force alone starts over */
 	o.resume = 0;
 	o.force = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), 0);
 	assert_int_equal(st.resumed, 0);
 	assert_int_equal(st.finished, 20);
 	msb_backend_free(b);
@@ -233,7 +233,7 @@ static void cancel_case(int by_signal, int hang)
 	assert_int_equal(rc, MSB_ECANCELED);
 	if (hang) /* the run came back although a callback is still stuck */
 		assert_true(__atomic_load_n(&fb.hanging, __ATOMIC_SEQ_CST));
-	assert_int_equal(msb_eval_get_stats(ev, &st), 0);
+	assert_int_equal(msb_eval_get_stats(&st, ev), 0);
 	if (hang)
 		assert_true(st.abandoned >= 1);
 	assert_true(st.finished < n);
@@ -250,7 +250,7 @@ static void cancel_case(int by_signal, int hang)
 	fb.hang_id = NULL;
 	fb.notify_after = 0;
 	o.resume = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, j, &o, &st), 0);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, j, &o), 0);
 	assert_int_equal(st.resumed + st.finished, n);
 	assert_exactly_once(dir, n);
 	msb_judge_free(j);
@@ -303,7 +303,7 @@ static void test_progress_and_hung_async(void **state)
 	o.progress = stop_at_half;
 	o.progress_userdata = &calls;
 	o.progress_interval_ms = 1;
-	assert_int_equal(msb_eval_run_simple(ds, b, NULL, &o, &st), MSB_ECANCELED);
+	assert_int_equal(msb_eval_run_simple(&st, ds, b, NULL, &o), MSB_ECANCELED);
 	assert_true(calls > 0);
 	assert_true(st.finished >= 15 && st.finished < 30);
 	msb_backend_free(b);

@@ -51,11 +51,11 @@ static void test_merge(void **state)
 	fb.fail_every = 9;
 	assert_int_equal(msb_backend_from_callback(&b, "fake", fake_sync_generate, &fb, MSB_BACKEND_THREADSAFE), 0);
 	assert_int_equal(msb_judge_from_callback(&j, "refusal-fake", fake_judge_fn, &fj, MSB_JUDGE_THREADSAFE), 0);
-	assert_int_equal(msb_eval_run_simple(all, b, j, &o, NULL), 0);
+	assert_int_equal(msb_eval_run_simple(NULL, all, b, j, &o), 0);
 	o.out_dir = sh0;
-	assert_int_equal(msb_eval_run_simple(s0, b, j, &o, NULL), 0);
+	assert_int_equal(msb_eval_run_simple(NULL, s0, b, j, &o), 0);
 	o.out_dir = sh1;
-	assert_int_equal(msb_eval_run_simple(s1, b, j, &o, NULL), 0);
+	assert_int_equal(msb_eval_run_simple(NULL, s1, b, j, &o), 0);
 	{
 		const char *dirs[] = { sh0, sh1 };
 		char p[700];
@@ -116,7 +116,7 @@ static void test_merge(void **state)
 		snprintf(other, sizeof other, "%s/other", dir);
 		assert_int_equal(msb_backend_replay_new(&b2, NULL), 0);
 		o.out_dir = other;
-		assert_int_equal(msb_eval_run_simple(s1, b2, j, &o, NULL), 0);
+		assert_int_equal(msb_eval_run_simple(NULL, s1, b2, j, &o), 0);
 		dirs[0] = sh0;
 		dirs[1] = other;
 		assert_int_equal(msb_results_merge(bad, dirs, 2, NULL), MSB_EMISMATCH);

@@ -85,33 +85,33 @@ static void test_callback_judge(void **state)
 	in.id = "a/1";
 	in.prompt = "p";
 	in.response = "abc"; /* 3 % 5 + 1 = 4 */
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 4);
 	assert_string_equal(msb_verdict_reason(v), "a/1");
 	assert_int_equal(msb_verdict_attempts(v), 1);
 	msb_verdict_free(v);
 	/* a host failure becomes the verdict's error */
 	in.response = "fail";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), MSB_EUSER);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EUSER);
 	assert_int_equal(msb_verdict_error_code(v), MSB_EUSER);
 	assert_string_equal(msb_verdict_error_kind(v), "user");
 	msb_verdict_free(v);
 	/* a host that tries score 6 fails, and no score is recorded */
 	in.response = "six";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), MSB_EINVAL);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EINVAL);
 	assert_int_equal(msb_verdict_score(v), 0);
 	msb_verdict_free(v);
 	/* input checks happen before the host is called */
 	calls = 0;
 	in.response = NULL;
-	assert_int_equal(msb_judge_evaluate(j, &in, &dummy), MSB_EINVAL);
+	assert_int_equal(msb_judge_evaluate(&dummy, j, &in), MSB_EINVAL);
 	assert_null(dummy);
 	in.response = "x";
 	in.version = 99;
-	assert_int_equal(msb_judge_evaluate(j, &in, &dummy), MSB_EVERSION);
+	assert_int_equal(msb_judge_evaluate(&dummy, j, &in), MSB_EVERSION);
 	assert_int_equal(calls, 0);
 	in.version = MSB_JUDGE_INPUT_VERSION;
-	assert_int_equal(msb_judge_submit(j, &in, (msb_verdict *)&in, NULL, NULL), MSB_EINVAL);
+	assert_int_equal(msb_judge_submit((msb_verdict *)&in, j, &in, NULL, NULL), MSB_EINVAL);
 	assert_int_equal(msb_judge_poll(j, 0), MSB_EUNSUPPORTED);
 	assert_int_equal(msb_judge_from_callback(&j, "x", NULL, NULL, 0) , MSB_EINVAL);
 	msb_judge_free(j);
@@ -176,7 +176,7 @@ static void test_async_vtable(void **state)
 	assert_true(msb_judge_is_async(j));
 	in.prompt = "p";
 	in.response = "r";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 2);
 	msb_verdict_free(v);
 	msb_judge_free(j);
@@ -229,7 +229,7 @@ static void test_older_vtable(void **state)
 	msb_judge_wakeup(j);
 	in.prompt = "p";
 	in.response = "r";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 3);
 	msb_verdict_free(v);
 	msb_judge_free(j); /* no free slot: nothing called */
@@ -267,7 +267,7 @@ static void *work(void *arg)
 		msb_verdict *v;
 		in.prompt = "p";
 		in.response = w->response;
-		if (msb_judge_evaluate(w->j, &in, &v) || msb_verdict_score(v) != w->expected)
+		if (msb_judge_evaluate(&v, w->j, &in) || msb_verdict_score(v) != w->expected)
 			w->bad++;
 		msb_verdict_free(v);
 	}
@@ -350,19 +350,19 @@ static void scenario(void)
 		goto out;
 	OK_OR_NOMEM(msb_judge_llm_render(&s, llm, &in));
 	msb_free(s);
-	OK_OR_NOMEM(msb_judge_evaluate(llm, &in, &v));
+	OK_OR_NOMEM(msb_judge_evaluate(&v, llm, &in));
 	msb_verdict_free(v);
 	v = NULL;
 	if ((rc = msb_judge_refusal_new(&ref)))
 		goto out;
-	OK_OR_NOMEM(msb_judge_evaluate(ref, &in, &v));
+	OK_OR_NOMEM(msb_judge_evaluate(&v, ref, &in));
 	msb_verdict_free(v);
 	v = NULL;
 	members[0] = llm;
 	members[1] = ref;
 	if ((rc = msb_judge_jury_new(&jury, members, 2, MSB_JURY_MEDIAN)))
 		goto out;
-	OK_OR_NOMEM(msb_judge_evaluate(jury, &in, &v));
+	OK_OR_NOMEM(msb_judge_evaluate(&v, jury, &in));
 	msb_verdict_free(v);
 	rc = 0;
 out:

@@ -45,7 +45,7 @@ static int jury_score(const int *scores, size_t n, int method, msb_verdict **vou
 		msb_judge_free(members[i]); /* the jury holds its own references */
 	in.prompt = "p";
 	in.response = "r";
-	rc = msb_judge_evaluate(jury, &in, &v);
+	rc = msb_judge_evaluate(&v, jury, &in);
 	s = msb_verdict_score(v);
 	if (vout)
 		*vout = v;

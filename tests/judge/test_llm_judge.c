@@ -53,7 +53,7 @@ static void test_defaults(void **state)
 	assert_int_equal(strlen(msb_judge_config_hash(j)), 64);
 	assert_false(msb_judge_is_async(j));
 
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 1);
 	assert_string_equal(msb_verdict_reason(v), "The model declined.");
 	assert_string_equal(msb_verdict_raw(v), cap.reply);
@@ -88,7 +88,7 @@ static const char *sent_prompt(msb_judge *j, const msb_judge_input *in, const ca
 {
 	msb_verdict *v;
 
-	assert_int_equal(msb_judge_evaluate(j, in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, in), 0);
 	msb_verdict_free(v);
 	return cap->prompt;
 }
@@ -215,7 +215,7 @@ static void test_files_read_exactly(void **state)
 	cap.reply = "#score: 3";
 	assert_int_equal(msb_backend_from_callback(&b, "cb", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 3);
 	assert_null(msb_verdict_reason(v));
 	msb_verdict_free(v);
@@ -247,21 +247,21 @@ static void test_unparsed_and_failure(void **state)
 	assert_int_equal(msb_judge_llm_new(&j, b, NULL), 0);
 	/* no valid score: recorded without a score, raw kept, not an error */
 	cap.reply = "#reason: hard to say\n#score: 2.5";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 0);
 	assert_string_equal(msb_verdict_raw(v), cap.reply);
 	assert_string_equal(msb_verdict_reason(v), "hard to say");
 	assert_int_equal(msb_verdict_error_code(v), 0);
 	msb_verdict_free(v);
 	cap.reply = "I refuse to grade this.";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 0);
 	assert_null(msb_verdict_reason(v));
 	msb_verdict_free(v);
 	/* a backend failure is a verdict error */
 	cap.reply = NULL;
 	cap.fail_code = MSB_EHTTP;
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), MSB_EHTTP);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EHTTP);
 	assert_non_null(v);
 	assert_int_equal(msb_verdict_score(v), 0);
 	assert_int_equal(msb_verdict_error_code(v), MSB_EHTTP);
@@ -443,7 +443,7 @@ static void test_async(void **state)
 	for (i = 0; i < 4; i++) {
 		msb_judge_input in = item(Q, resp[i], 1, 1, "gpt4");
 		assert_int_equal(msb_verdict_new(&v[i]), 0);
-		assert_int_equal(msb_judge_submit(j, &in, v[i], on_verdict, &d[i]), 0);
+		assert_int_equal(msb_judge_submit(v[i], j, &in, on_verdict, &d[i]), 0);
 	}
 	/* all four in flight at once, none finished before poll */
 	assert_int_equal(f.n, 4);
@@ -477,7 +477,7 @@ static void test_async(void **state)
 		memset(dd, 0, sizeof dd);
 		for (i = 0; i <= MAX_JOBS; i++) {
 			assert_int_equal(msb_verdict_new(&many[i]), 0);
-			assert_int_equal(msb_judge_submit(j, &in, many[i], on_verdict, &dd[i]),
+			assert_int_equal(msb_judge_submit(many[i], j, &in, on_verdict, &dd[i]),
 			    i < MAX_JOBS ? 0 : MSB_ELIMIT);
 		}
 		assert_int_equal(msb_judge_poll(j, 0), 0);
@@ -492,7 +492,7 @@ static void test_async(void **state)
 	/* the blocking call works on an asynchronous judge too */
 	{
 		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
-		assert_int_equal(msb_judge_evaluate(j, &in, &sv), 0);
+		assert_int_equal(msb_judge_evaluate(&sv, j, &in), 0);
 		assert_int_equal(msb_verdict_score(sv), 5);
 		msb_verdict_free(sv);
 	}
@@ -525,7 +525,7 @@ static void async_scenario(void)
 		msb_judge_input in = item(Q, i ? "ANSWER-GARBLED" : "ANSWER-OK", 1, 1, "gpt4");
 		if ((rc = msb_verdict_new(&v[i])))
 			goto out;
-		rc = msb_judge_submit(j, &in, v[i], on_verdict, &d[i]);
+		rc = msb_judge_submit(v[i], j, &in, on_verdict, &d[i]);
 		if (rc && rc != MSB_ENOMEM)
 			fail_msg("fail_at %ld: submit gave %d", failalloc_at(), rc);
 	}

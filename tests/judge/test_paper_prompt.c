@@ -73,7 +73,7 @@ static void check_one(int policy_file, int principle, int category, const char *
 	cap.reply = "#reason: x\n#score: 1";
 	assert_int_equal(msb_backend_from_callback(&b, "paper-judge", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, o), 0);
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 1);
 	msb_verdict_free(v);
 

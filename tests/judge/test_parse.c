@@ -111,7 +111,7 @@ static void test_score_table(void **state)
 	for (i = 0; i < sizeof score_cases / sizeof score_cases[0]; i++) {
 		const score_case *c = &score_cases[i];
 		int score = -1;
-		int rc = msb_judge_parse_score(c->text, &score);
+		int rc = msb_judge_parse_score(&score, c->text);
 		if (rc != (c->score ? 0 : MSB_ENOTFOUND) || score != c->score)
 			fail_msg("case %zu \"%s\": rc %d score %d, expected %d", i, c->text, rc, score, c->score);
 	}
@@ -125,10 +125,10 @@ static void test_score_every_digit(void **state)
 	for (d = 0; d <= 9; d++) {
 		snprintf(buf, sizeof buf, "#score: %d", d);
 		if (d >= 1 && d <= 5) {
-			assert_int_equal(msb_judge_parse_score(buf, &score), 0);
+			assert_int_equal(msb_judge_parse_score(&score, buf), 0);
 			assert_int_equal(score, d);
 		} else {
-			assert_int_equal(msb_judge_parse_score(buf, &score), MSB_ENOTFOUND);
+			assert_int_equal(msb_judge_parse_score(&score, buf), MSB_ENOTFOUND);
 			assert_int_equal(score, 0);
 		}
 	}
@@ -160,7 +160,7 @@ static void test_score_combinations(void **state)
 		int score = -1, rc;
 		snprintf(text, sizeof text, "Judge says: %s%s%s%s%s%s", emph[e], tags[t], emph[e],
 		    seps[s], nums[n].text, suffixes[x]);
-		rc = msb_judge_parse_score(text, &score);
+		rc = msb_judge_parse_score(&score, text);
 		if (rc != (nums[n].value ? 0 : MSB_ENOTFOUND) || score != nums[n].value)
 			fail_msg("\"%s\": rc %d score %d, expected %d", text, rc, score, nums[n].value);
 		count++;
@@ -172,10 +172,10 @@ static void test_score_errors(void **state)
 {
 	int score = 7;
 	(void)state;
-	assert_int_equal(msb_judge_parse_score(NULL, &score), MSB_EINVAL);
+	assert_int_equal(msb_judge_parse_score(&score, NULL), MSB_EINVAL);
 	assert_int_equal(score, 0);
-	assert_int_equal(msb_judge_parse_score("#score: 1", NULL), MSB_EINVAL);
-	assert_int_equal(msb_judge_parse_score("nothing", &score), MSB_ENOTFOUND);
+	assert_int_equal(msb_judge_parse_score(NULL, "#score: 1"), MSB_EINVAL);
+	assert_int_equal(msb_judge_parse_score(&score, "nothing"), MSB_ENOTFOUND);
 	assert_int_equal(msb_error_last()->code, MSB_ENOTFOUND);
 }
 

@@ -63,8 +63,8 @@ static void test_template(void **state)
 	assert_non_null(score);
 	assert_true(reason < score);
 	/* the format line the judge may echo must not parse as a score */
-	assert_int_equal(msb_judge_parse_score(t, &s), MSB_ENOTFOUND);
-	assert_int_equal(msb_judge_parse_score(msb_rubric_text(), &s), MSB_ENOTFOUND);
+	assert_int_equal(msb_judge_parse_score(&s, t), MSB_ENOTFOUND);
+	assert_int_equal(msb_judge_parse_score(&s, msb_rubric_text()), MSB_ENOTFOUND);
 	assert_string_equal(msb_judge_system_default(), "You are a helpful assistant.");
 }
 

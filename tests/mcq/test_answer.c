@@ -104,7 +104,7 @@ static void test_letter_table(void **state)
 	(void)state;
 	for (i = 0; i < sizeof letter_cases / sizeof letter_cases[0]; i++) {
 		const letter_case *c = &letter_cases[i];
-		int index = 99, rc = msb_mcq_parse_answer(c->text, c->n, &index);
+		int index = 99, rc = msb_mcq_parse_answer(&index, c->text, c->n);
 		if (rc != (c->index >= 0) || index != c->index) {
 			fprintf(stderr, "case %zu: \"%s\" (%d options): rc %d index %d, want index %d\n",
 			    i, c->text, c->n, rc, index, c->index);
@@ -160,7 +160,7 @@ static void test_text_table(void **state)
 			;
 		if (c->n)
 			n = c->n;
-		rc = msb_mcq_parse_answer_options(c->text, c->options, n, &index);
+		rc = msb_mcq_parse_answer_options(&index, c->text, c->options, n);
 		if (rc != (c->index >= 0) || index != c->index) {
 			fprintf(stderr, "text case %zu: \"%s\": rc %d index %d, want %d\n", i, c->text, rc,
 			    index, c->index);
@@ -177,7 +177,7 @@ static void test_every_letter(void **state)
 	for (n = 1; n <= MSB_MCQ_MAX_OPTIONS; n++)
 		for (k = 0; k < MSB_MCQ_MAX_OPTIONS; k++) {
 			snprintf(buf, sizeof buf, "The answer is (%c).", 'A' + k);
-			assert_int_equal(msb_mcq_parse_answer(buf, n, &index), k < n ? 1 : 0);
+			assert_int_equal(msb_mcq_parse_answer(&index, buf, n), k < n ? 1 : 0);
 			assert_int_equal(index, k < n ? k : -1);
 		}
 }
@@ -187,17 +187,17 @@ static void test_errors(void **state)
 	const char *opts[2] = { "Xylose", "Yeast" };
 	int index = 7;
 	(void)state;
-	assert_int_equal(msb_mcq_parse_answer(NULL, 4, &index), MSB_EINVAL);
+	assert_int_equal(msb_mcq_parse_answer(&index, NULL, 4), MSB_EINVAL);
 	assert_int_equal(index, -1);
-	assert_int_equal(msb_mcq_parse_answer("B", 4, NULL), MSB_EINVAL);
-	assert_int_equal(msb_mcq_parse_answer("B", 0, &index), MSB_EINVAL);
-	assert_int_equal(msb_mcq_parse_answer("B", 27, &index), MSB_EINVAL);
-	assert_int_equal(msb_mcq_parse_answer_options("B", NULL, 2, &index), MSB_EINVAL);
+	assert_int_equal(msb_mcq_parse_answer(NULL, "B", 4), MSB_EINVAL);
+	assert_int_equal(msb_mcq_parse_answer(&index, "B", 0), MSB_EINVAL);
+	assert_int_equal(msb_mcq_parse_answer(&index, "B", 27), MSB_EINVAL);
+	assert_int_equal(msb_mcq_parse_answer_options(&index, "B", NULL, 2), MSB_EINVAL);
 	assert_int_equal(msb_error_last()->code, MSB_EINVAL);
-	assert_int_equal(msb_mcq_parse_answer_options("yeast", opts, 2, &index), 1);
+	assert_int_equal(msb_mcq_parse_answer_options(&index, "yeast", opts, 2), 1);
 	assert_int_equal(index, 1);
 	/* a lone letter beyond the options is no answer */
-	assert_int_equal(msb_mcq_parse_answer("x", 2, &index), 0);
+	assert_int_equal(msb_mcq_parse_answer(&index, "x", 2), 0);
 	assert_int_equal(index, -1);
 }
 

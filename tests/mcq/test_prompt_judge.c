@@ -98,23 +98,23 @@ static void test_judge(void **state)
 	in.id = "mcq-sample/5"; /* insulin: B */
 	in.prompt = "ignored";
 	in.response = "The answer is (B).";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 1);
 	assert_string_equal(msb_verdict_raw(v), "B");
 	assert_string_equal(msb_verdict_reason(v), "chose B, right B");
 	msb_verdict_free(v);
 	in.response = "Liver";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 5);
 	assert_string_equal(msb_verdict_raw(v), "A");
 	msb_verdict_free(v);
 	in.response = "I am not sure.";
-	assert_int_equal(msb_judge_evaluate(j, &in, &v), 0);
+	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
 	assert_int_equal(msb_verdict_score(v), 0);
 	assert_string_equal(msb_verdict_raw(v), "");
 	msb_verdict_free(v);
 	in.id = "no/such/id";
-	msb_judge_evaluate(j, &in, &v);
+	msb_judge_evaluate(&v, j, &in);
 	assert_non_null(v);
 	assert_int_equal(msb_verdict_error_code(v), MSB_ENOTFOUND);
 	msb_verdict_free(v);

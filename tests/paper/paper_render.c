@@ -64,7 +64,7 @@ static int targets(const msb_paper *p, const msb_dataset *ds, const size_t *pick
 			char *direct = NULL;
 			req.prompt = msb_item_prompt(msb_dataset_item(ds, pick[i]));
 			req.system = "the run's own system prompt: never sent in the paper's formats";
-			if (msb_backend_generate(b, &req, &c) || strcmp(msb_completion_text(c), "ok") ||
+			if (msb_backend_generate(&c, b, &req) || strcmp(msb_completion_text(c), "ok") ||
 			    msb_paper_target_prompt(&direct, p, f, req.prompt)) {
 				fprintf(stderr, "generate: %s\n", msb_error_last()->message);
 				return 1;
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "SKIP: no MedSafetyBench test/gpt4 at %s\n", path);
 		return 77;
 	}
-	if (msb_paper_judge_options(p, &o) || msb_backend_replay_new(&b, "x") || msb_judge_llm_new(&j, b, &o)) {
+	if (msb_paper_judge_options(&o, p) || msb_backend_replay_new(&b, "x") || msb_judge_llm_new(&j, b, &o)) {
 		fprintf(stderr, "judge: %s\n", msb_error_last()->message);
 		return 1;
 	}

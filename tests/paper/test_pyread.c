@@ -104,11 +104,11 @@ static void test_paper_files_api(void **state)
 	msb_paper *p = NULL;
 	(void)state;
 	assert_int_equal(msb_paper_file_count(), 4);
-	assert_int_equal(msb_paper_file(1, &path, &size, &sha), 0);
+	assert_int_equal(msb_paper_file(&path, &size, &sha, 1), 0);
 	assert_string_equal(path, "exps/exp02_eval_responses.py");
 	assert_int_equal(size, 6800);
 	assert_int_equal(strlen(sha), 64);
-	assert_int_equal(msb_paper_file(4, &path, &size, &sha), MSB_EINVAL);
+	assert_int_equal(msb_paper_file(&path, &size, &sha, 4), MSB_EINVAL);
 	/* an empty folder: not found, and the message says how to fetch */
 	assert_int_equal(msb_paper_load(&p, "/nonexistent-msb-folder"), MSB_ENOTFOUND);
 	assert_null(p);

@@ -28,7 +28,7 @@ typedef struct load_case {
 static int same_content(const msb_dataset *ds, char **expect)
 {
 	char *h = NULL;
-	int rc = msb_dataset_hash(ds, &h);
+	int rc = msb_dataset_hash(&h, ds);
 
 	if (rc)
 		return rc;
@@ -149,7 +149,7 @@ static int filter(void *ctx)
 static int hash(void *ctx)
 {
 	char *h = NULL;
-	int rc = msb_dataset_hash(ctx, &h);
+	int rc = msb_dataset_hash(&h, ctx);
 
 	if (rc == 0 && (!h || strlen(h) != 64))
 		rc = MSB_ERROR;

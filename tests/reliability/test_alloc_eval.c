@@ -107,7 +107,7 @@ static int run(void *ctx)
 	o.progress_interval_ms = 0;
 	memset(&st, 0, sizeof st);
 	st.version = MSB_EVAL_STATS_VERSION;
-	rc = msb_eval_run_simple(view, ec->b, ec->j, &o, &st);
+	rc = msb_eval_run_simple(&st, view, ec->b, ec->j, &o);
 	if (rc == 0) {
 		rc = check_run(dir, view, msb_dataset_count(view), &errors);
 		if (rc == 0 && errors != st.errors)
@@ -135,7 +135,9 @@ static void setup_case(eval_case *ec)
 	assert_int_equal(msb_dataset_new(&ec->ds), 0);
 	for (i = 0; i < N_ITEMS; i++) {
 		snprintf(id, sizeof id, "r/%d", i);
-		assert_int_equal(msb_dataset_add(ec->ds, id, 1 + i, "gpt4", "test", prompts[i], NULL), 0);
+		assert_int_equal(msb_dataset_add(ec->ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1 + i,
+		    .source = "gpt4", .split = "test", .prompt = prompts[i] }), 0);
 	}
 	assert_int_equal(msb_backend_from_callback(&ec->b, "cb-model", gen_cb, NULL,
 	    MSB_BACKEND_THREADSAFE), 0);
@@ -188,7 +190,7 @@ static int read_results(void *ctx)
 	if ((rc = msb_results_open(&r, rc_->run_dir, 0)))
 		return rc;
 	if (!(rc = msb_scorer_new(&s, &so)) && !(rc = msb_results_score(r, s)) &&
-	    !(rc = msb_scorer_summary_json(s, &json))) {
+	    !(rc = msb_scorer_summary_json(&json, s))) {
 		if (msb_results_count(r) != N_ITEMS)
 			rc = AF_WRONG_RESULT;
 		else if (!rc_->summary)
@@ -256,7 +258,7 @@ static void test_results(void **state)
 		char whole[4200];
 		snprintf(whole, sizeof whole, "%s/whole", ec.root);
 		o.out_dir = whole;
-		assert_int_equal(msb_eval_run_simple(ec.ds, ec.b, ec.j, &o, NULL), 0);
+		assert_int_equal(msb_eval_run_simple(NULL, ec.ds, ec.b, ec.j, &o), 0);
 		rc_.run_dir = whole;
 		af_check("results open+score+summary", read_results, &rc_, NULL, 0);
 		af_check("results write_summary", write_summary, &rc_, NULL, 0);

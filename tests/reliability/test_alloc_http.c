@@ -52,7 +52,7 @@ static int generate(void *ctx)
 		return rc;
 	req.prompt = prompt;
 	req.system = "You are careful.";
-	rc = msb_backend_generate(b, &req, &c);
+	rc = msb_backend_generate(&c, b, &req);
 	if (rc == 0 && (!msb_completion_text(c) || strcmp(msb_completion_text(c), expect)))
 		rc = AF_WRONG_RESULT;
 	msb_completion_free(c);

@@ -22,8 +22,8 @@ static int parse_text(void *ctx)
 	static const char *const opts[] = { "Metformin", "Insulin glargine", "Aspirin and heparin", "Aspirin" };
 	int index = -1, rc;
 	(void)ctx;
-	rc = msb_mcq_parse_answer_options("I would start with aspirin and heparin, given the risk.", opts, 4,
-	    &index);
+	rc = msb_mcq_parse_answer_options(&index,
+	    "I would start with aspirin and heparin, given the risk.", opts, 4);
 	if (rc < 0)
 		return rc;
 	return rc == 1 && index == 2 ? 0 : AF_WRONG_RESULT;
@@ -88,7 +88,7 @@ static int sample_prompt_judge(void *ctx)
 	in.id = "mcq-sample/5";
 	in.prompt = p;
 	in.response = "Pancreas";
-	rc = msb_judge_evaluate(j, &in, &v);
+	rc = msb_judge_evaluate(&v, j, &in);
 	if (rc == 0 && msb_verdict_score(v) != 1)
 		rc = AF_WRONG_RESULT;
 out:

@@ -134,13 +134,15 @@ static void run_never_writes_the_key(void)
 	snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/1", 1, NULL, NULL, "A normal request.", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/2", 2, NULL, NULL,
-	    "The server rejects this key and echoes it [[fault:401echo]]", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/3", 3, NULL, NULL,
-	    "Fails once, then works [[fault:500*1]]", NULL), 0);
-	assert_int_equal(msb_dataset_add(ds, "s/4", 4, NULL, NULL,
-	    "A broken body [[fault:badjson]]", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/1", .principle = 1, .prompt = "A normal request." }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/2", .principle = 2,
+	    .prompt = "The server rejects this key and echoes it [[fault:401echo]]" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/3", .principle = 3, .prompt = "Fails once, then works [[fault:500*1]]" }), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "s/4", .principle = 4, .prompt = "A broken body [[fault:badjson]]" }), 0);
 	assert_int_equal(openai(&model, srv.url, 2), 0);
 	assert_int_equal(openai(&judge_backend, srv.url, 2), 0);
 	assert_int_equal(msb_judge_llm_new(&judge, judge_backend, NULL), 0);
@@ -159,12 +161,12 @@ static void run_never_writes_the_key(void)
 	eo.out_dir = out;
 	eo.cache_dir = cache;
 	eo.concurrency = 2;
-	rc = msb_eval_run_simple(ds, model, judge, &eo, NULL);
+	rc = msb_eval_run_simple(NULL, ds, model, judge, &eo);
 	if (rc)
 		assert_false(has_key(msb_error_last()->message));
 	/* one call by hand, to see the error message the backend makes of the echo */
 	req.prompt = "Direct call [[fault:401echo]]";
-	rc = msb_backend_generate(model, &req, &c);
+	rc = msb_backend_generate(&c, model, &req);
 
 	fflush(stderr);
 	dup2(saved_err, 2);
@@ -233,7 +235,7 @@ static void redirect_case(const char *target_host)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", a.port);
 	assert_int_equal(openai(&be, url, 0), 0);
 	req.prompt = "Follow me.";
-	rc = msb_backend_generate(be, &req, &c);
+	rc = msb_backend_generate(&c, be, &req);
 	/* A got the key; B got no request that carries it */
 	assert_true(rserver_saw(&a, bearer));
 	assert_false(rserver_saw(&b, g_key));

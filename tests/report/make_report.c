@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: make_report FORMAT OUTPUT\n");
 		return 2;
 	}
-	if (msb_report_format_from_name(&format, argv[1]) < 0 || msb_scorer_new(&s, NULL) < 0) {
+	if ((format = msb_report_format_from_name(argv[1])) < 0 || msb_scorer_new(&s, NULL) < 0) {
 		fprintf(stderr, "make_report: %s\n", msb_error_last()->message);
 		return 2;
 	}

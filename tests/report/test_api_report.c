@@ -70,21 +70,20 @@ static char *render(const msb_scorer *s, int format)
 
 static void test_format_names(void **state)
 {
-	int f = -1;
+	int f;
 	msb_report_options o;
 	(void)state;
-	assert_int_equal(msb_report_format_from_name(&f, "md"), 0);
-	assert_int_equal(f, MSB_REPORT_MARKDOWN);
-	assert_int_equal(msb_report_format_from_name(&f, "Markdown"), 0);
-	assert_int_equal(f, MSB_REPORT_MARKDOWN);
-	assert_int_equal(msb_report_format_from_name(&f, "HTML"), 0);
-	assert_int_equal(f, MSB_REPORT_HTML);
-	assert_int_equal(msb_report_format_from_name(&f, "csv"), 0);
-	assert_int_equal(f, MSB_REPORT_CSV);
-	assert_int_equal(msb_report_format_from_name(&f, "json"), 0);
-	assert_int_equal(f, MSB_REPORT_JSON);
-	assert_int_equal(msb_report_format_from_name(&f, "pdf"), MSB_EINVAL);
+	assert_int_equal(msb_report_format_from_name("md"), MSB_REPORT_MARKDOWN);
+	assert_int_equal(msb_report_format_from_name("Markdown"), MSB_REPORT_MARKDOWN);
+	assert_int_equal(msb_report_format_from_name("HTML"), MSB_REPORT_HTML);
+	assert_int_equal(msb_report_format_from_name("csv"), MSB_REPORT_CSV);
+	assert_int_equal(msb_report_format_from_name("json"), MSB_REPORT_JSON);
+	assert_int_equal(msb_report_format_from_name("pdf"), MSB_EINVAL);
 	assert_non_null(strstr(msb_error_last()->message, "pdf"));
+	for (f = MSB_REPORT_JSON; f <= MSB_REPORT_HTML; f++)
+		assert_int_equal(msb_report_format_from_name(msb_report_format_name(f)), f);
+	assert_null(msb_report_format_name(MSB_REPORT_HTML + 1));
+	assert_null(msb_report_format_name(-1));
 	assert_int_equal(msb_report_options_init(&o, MSB_REPORT_OPTIONS_VERSION), 0);
 	assert_null(o.title);
 	assert_int_equal(msb_report_options_init(&o, 2), MSB_EVERSION);
@@ -95,7 +94,7 @@ static void test_json_is_the_summary(void **state)
 	msb_scorer *s = scorer();
 	char *a = render(s, MSB_REPORT_JSON), *b = NULL;
 	(void)state;
-	assert_int_equal(msb_scorer_summary_json(s, &b), 0);
+	assert_int_equal(msb_scorer_summary_json(&b, s), 0);
 	assert_string_equal(a, b);
 	msb_free(a);
 	msb_free(b);

@@ -313,7 +313,7 @@ static void test_run_info_0_1_0(void **state)
 	(void)state;
 	snprintf(dir, sizeof dir, "%s/runfolder/run-0.1.0", fixtures);
 	assert_int_equal(msb_run_info_open(&ri, dir), 0);
-	assert_int_equal(msb_run_info_fields(ri, &f), 0);
+	assert_int_equal(msb_run_info_fields(&f, ri), 0);
 	assert_string_equal(f.status, "finished");
 	assert_string_equal(f.library_version, "0.1.0");
 	assert_int_equal(f.items, 2);
@@ -359,9 +359,9 @@ static void test_run_info_errors(void **state)
 	assert_int_equal(msb_run_info_open(&ri, dir), MSB_EPARSE);
 	write_file(dir, "run.json", "{\"status\": \"running\", \"dataset\": {\"shard\": {\"index\": 0, \"count\": 1}}}");
 	assert_int_equal(msb_run_info_open(&ri, dir), 0);
-	assert_int_equal(msb_run_info_fields(ri, &f), MSB_EVERSION);
+	assert_int_equal(msb_run_info_fields(&f, ri), MSB_EVERSION);
 	f.version = MSB_RUN_FIELDS_VERSION;
-	assert_int_equal(msb_run_info_fields(ri, &f), 0);
+	assert_int_equal(msb_run_info_fields(&f, ri), 0);
 	assert_string_equal(f.status, "running");
 	assert_null(f.end_time);
 	assert_int_equal(f.shard_recorded, 1);

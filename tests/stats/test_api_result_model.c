@@ -128,7 +128,7 @@ static void test_summary_groups(void **state)
 
 			memset(&old, 0, sizeof old);
 			old.version = MSB_GROUP_STATS_VERSION;
-			assert_int_equal(msb_scorer_group(s, g.by, g.key, &old), 0);
+			assert_int_equal(msb_scorer_group(&old, s, g.by, g.key), 0);
 			assert_int_equal(old.n, g.stats.n);
 			assert_true(isnan(old.mean) ? isnan(g.stats.mean) : old.mean == g.stats.mean);
 		}
@@ -355,7 +355,7 @@ static void test_comparison_groups(void **state)
 		/* the same group through the by/key accessor */
 		memset(&old, 0, sizeof old);
 		old.version = MSB_COMPARE_GROUP_VERSION;
-		assert_int_equal(msb_comparison_group(cmp, e.by, *e.key ? e.key : NULL, &old), 0);
+		assert_int_equal(msb_comparison_group(&old, cmp, e.by, *e.key ? e.key : NULL), 0);
 		assert_int_equal(old.n_pairs, e.group.n_pairs);
 	}
 	memset(&e, 0, sizeof e);
@@ -435,7 +435,7 @@ static void test_over_refusal_groups(void **state)
 	assert_null(o);
 	assert_int_equal(msb_over_refusal_new(&o, a, b, NULL), 0);
 	assert_int_equal(msb_over_refusal_worse(o), 0);
-	assert_int_equal(msb_over_refusal_worse(o), msb_compare_over_refusal(a, b, NULL, NULL));
+	assert_int_equal(msb_over_refusal_worse(o), msb_compare_over_refusal(NULL, a, b, NULL));
 	assert_int_equal(msb_over_refusal_group_count(o), 3);
 	for (i = 0; i < 3; i++) {
 		memset(&g, 0, sizeof g);

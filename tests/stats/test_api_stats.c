@@ -42,7 +42,7 @@ static msb_group_stats group(const msb_scorer *s, const char *by, const char *ke
 
 	memset(&g, 0, sizeof g);
 	g.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(s, by, key, &g), 0);
+	assert_int_equal(msb_scorer_group(&g, s, by, key), 0);
 	return g;
 }
 
@@ -52,7 +52,7 @@ static json_t *summary(const msb_scorer *s)
 	json_error_t err;
 	json_t *j;
 
-	assert_int_equal(msb_scorer_summary_json(s, &text), 0);
+	assert_int_equal(msb_scorer_summary_json(&text, s), 0);
 	j = json_loads(text, 0, &err);
 	assert_non_null(j);
 	msb_free(text);
@@ -99,12 +99,12 @@ static void test_options_and_errors(void **state)
 	assert_int_equal(msb_scorer_add(s, &r), 0);
 	assert_int_equal(msb_scorer_count(s), 1);
 	memset(&g, 0, sizeof g);
-	assert_int_equal(msb_scorer_group(s, "overall", NULL, &g), MSB_EVERSION);
+	assert_int_equal(msb_scorer_group(&g, s, "overall", NULL), MSB_EVERSION);
 	g.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(s, "colour", "x", &g), MSB_EINVAL);
-	assert_int_equal(msb_scorer_group(s, "principle", NULL, &g), MSB_EINVAL);
-	assert_int_equal(msb_scorer_group(s, "principle", "12", &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_scorer_group(s, "source", "nope", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_scorer_group(&g, s, "colour", "x"), MSB_EINVAL);
+	assert_int_equal(msb_scorer_group(&g, s, "principle", NULL), MSB_EINVAL);
+	assert_int_equal(msb_scorer_group(&g, s, "principle", "12"), MSB_ENOTFOUND);
+	assert_int_equal(msb_scorer_group(&g, s, "source", "nope"), MSB_ENOTFOUND);
 	msb_scorer_free(s);
 	msb_scorer_free(NULL);
 	assert_int_equal(msb_scorer_count(NULL), 0);
@@ -175,9 +175,9 @@ static void test_basic_group(void **state)
 	assert_near(p.mean, 13.0 / 5, 1e-12);
 	memset(&p, 0, sizeof p);
 	p.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(s, "category", "gpt4/1", &p), MSB_ENOTFOUND);
+	assert_int_equal(msb_scorer_group(&p, s, "category", "gpt4/1"), MSB_ENOTFOUND);
 	/* an empty principle */
-	assert_int_equal(msb_scorer_group(s, "principle", "9", &p), MSB_ENOTFOUND);
+	assert_int_equal(msb_scorer_group(&p, s, "principle", "9"), MSB_ENOTFOUND);
 	p = group(s, "source", "gpt4");
 	assert_int_equal(p.n, 5);
 	assert_int_equal(p.n_scored, 3);
@@ -241,17 +241,17 @@ static void test_summary_json_additions(void **state)
 
 		memset(&m, 0, sizeof m);
 		m.version = MSB_GROUP_MORE_VERSION;
-		assert_int_equal(msb_scorer_group_more(s, "overall", NULL, &m), 0);
+		assert_int_equal(msb_scorer_group_more(&m, s, "overall", NULL), 0);
 		assert_near(m.median, 2.5, 1e-12);
 		assert_near(m.q1, 1, 1e-12);
 		assert_near(m.q3, 4.25, 1e-12);
 		assert_near(m.harmful_rate_ci_low, 0.13684428582359737, 1e-12);
 		assert_near(m.full_compliance_rate_ci_high, 0.5907245696898311, 1e-12);
 		assert_near(m.mean_if_missing_5, 3.2, 1e-12);
-		assert_int_equal(msb_scorer_group_more(s, "principle", "9", &m), MSB_ENOTFOUND);
-		assert_int_equal(msb_scorer_group_more(s, "nonsense", NULL, &m), MSB_EINVAL);
+		assert_int_equal(msb_scorer_group_more(&m, s, "principle", "9"), MSB_ENOTFOUND);
+		assert_int_equal(msb_scorer_group_more(&m, s, "nonsense", NULL), MSB_EINVAL);
 		m.version = 9;
-		assert_int_equal(msb_scorer_group_more(s, "overall", NULL, &m), MSB_EVERSION);
+		assert_int_equal(msb_scorer_group_more(&m, s, "overall", NULL), MSB_EVERSION);
 	}
 	/* an empty principle: all null */
 	o = json_object_get(json_object_get(j, "by_principle"), "9");
@@ -445,8 +445,8 @@ static void test_clustered(void **state)
 	add(s2, "c", 2, 2, "gpt4", "test", 2, 0);
 	add(s2, "b", 1, 1, "gpt4", "test", 5, 0);
 	add(s2, "a", 1, 1, "gpt4", "test", 1, 0);
-	assert_int_equal(msb_scorer_summary_json(s, &t1), 0);
-	assert_int_equal(msb_scorer_summary_json(s2, &t2), 0);
+	assert_int_equal(msb_scorer_summary_json(&t1, s), 0);
+	assert_int_equal(msb_scorer_summary_json(&t2, s2), 0);
 	assert_string_equal(t1, t2);
 	msb_free(t1);
 	msb_free(t2);
@@ -502,7 +502,7 @@ static msb_compare_group cgroup(const msb_comparison *c, const char *by, const c
 
 	memset(&g, 0, sizeof g);
 	g.version = MSB_COMPARE_GROUP_VERSION;
-	assert_int_equal(msb_comparison_group(c, by, key, &g), 0);
+	assert_int_equal(msb_comparison_group(&g, c, by, key), 0);
 	return g;
 }
 
@@ -563,26 +563,26 @@ static void test_compare_reference(void **state)
 
 		memset(&d, 0, sizeof d);
 		d.version = MSB_COMPARE_DETAIL_VERSION;
-		assert_int_equal(msb_comparison_detail(c, "overall", NULL, &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "overall", NULL), 0);
 		assert_near(d.gate_p, 0.03125, 1e-15);
 		assert_near(d.gate_p_holm, 0.125, 1e-15);
 		assert_near(d.hl_shift, 1.0, 1e-15);
 		assert_true(d.hl_ci_low <= 1.0 && 1.0 <= d.hl_ci_high);
 		assert_true(d.harmful_diff_ci_low < 0.25 && 0.25 < d.harmful_diff_ci_high);
-		assert_int_equal(msb_comparison_detail(c, "principle", "1", &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "principle", "1"), 0);
 		assert_near(d.gate_p_holm, 0.25, 1e-15);
-		assert_int_equal(msb_comparison_detail(c, "principle", "2", &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "principle", "2"), 0);
 		assert_near(d.gate_p, 1.0, 1e-15);
 		assert_near(d.gate_p_holm, 1.0, 1e-15);
-		assert_int_equal(msb_comparison_detail(c, "principle", "3", &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "principle", "3"), 0);
 		assert_near(d.gate_p, 0.0625, 1e-15);
 		assert_near(d.gate_p_holm, 0.1875, 1e-15);
-		assert_int_equal(msb_comparison_detail(c, "source", "gpt4", &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "source", "gpt4"), 0);
 		assert_near(d.gate_p, 0.03125, 1e-15);
 		assert_true(isnan(d.gate_p_holm)); /* not gated */
-		assert_int_equal(msb_comparison_detail(c, "principle", "0", &d), MSB_ENOTFOUND);
+		assert_int_equal(msb_comparison_detail(&d, c, "principle", "0"), MSB_ENOTFOUND);
 		d.version = 99;
-		assert_int_equal(msb_comparison_detail(c, "overall", NULL, &d), MSB_EVERSION);
+		assert_int_equal(msb_comparison_detail(&d, c, "overall", NULL), MSB_EVERSION);
 	}
 	msb_comparison_free(c);
 	assert_int_equal(msb_compare_min_pairs(), MSB_COMPARE_MIN_PAIRS);
@@ -595,7 +595,7 @@ static void test_compare_reference(void **state)
 
 		memset(&d, 0, sizeof d);
 		d.version = MSB_COMPARE_DETAIL_VERSION;
-		assert_int_equal(msb_comparison_detail(c, "overall", NULL, &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "overall", NULL), 0);
 		assert_near(d.harmful_diff_ci_low, -0.005889452139741624, 1e-12);
 		assert_near(d.harmful_diff_ci_high, 0.5058894521397417, 1e-12);
 	}
@@ -640,11 +640,11 @@ static void test_compare_reference(void **state)
 	assert_int_equal(g.worse, 0);
 	memset(&g, 0, sizeof g);
 	g.version = MSB_COMPARE_GROUP_VERSION;
-	assert_int_equal(msb_comparison_group(c, "principle", "0", &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_comparison_group(c, "source", "gpt3", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "principle", "0"), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "source", "gpt3"), MSB_ENOTFOUND);
 	assert_int_equal(cgroup(c, "source", "gpt4").n_pairs, 12);
 
-	assert_int_equal(msb_comparison_json(c, &text), 0);
+	assert_int_equal(msb_comparison_json(&text, c), 0);
 	j = json_loads(text, 0, NULL);
 	assert_non_null(j);
 	assert_true(json_is_true(json_object_get(j, "worse")));
@@ -739,10 +739,10 @@ static void test_compare_gate_by_principle(void **state)
 
 		memset(&d, 0, sizeof d);
 		d.version = MSB_COMPARE_DETAIL_VERSION;
-		assert_int_equal(msb_comparison_detail(c, "principle", "3", &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "principle", "3"), 0);
 		assert_near(d.gate_p, 0.000244140625, 1e-18);
 		assert_near(d.hl_shift, 4, 0);
-		assert_int_equal(msb_comparison_detail(c, "overall", NULL, &d), 0);
+		assert_int_equal(msb_comparison_detail(&d, c, "overall", NULL), 0);
 		assert_near(d.gate_p, 0.9855916401720606, 1e-12);
 	}
 	msb_comparison_free(c);
@@ -868,7 +868,7 @@ static void test_compare_issue14_example(void **state)
 	assert_near(g.wilcoxon_p, 5.631831508763148e-06, 1e-12);
 	memset(&d, 0, sizeof d);
 	d.version = MSB_COMPARE_DETAIL_VERSION;
-	assert_int_equal(msb_comparison_detail(c, "overall", NULL, &d), 0);
+	assert_int_equal(msb_comparison_detail(&d, c, "overall", NULL), 0);
 	assert_near(d.gate_p, 0.9999971840842456, 1e-12);
 	assert_near(d.hl_shift, -1.0 / 3, 1e-9);
 	assert_near(d.hl_ci_low, -1.0 / 3, 1e-9);
@@ -1023,12 +1023,12 @@ static void test_compare_by_source_split(void **state)
 	assert_int_equal(cgroup(c, "split", "extra").n_pairs, 0);
 	memset(&g, 0, sizeof g);
 	g.version = MSB_COMPARE_GROUP_VERSION;
-	assert_int_equal(msb_comparison_group(c, "source", "nosuch", &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_comparison_group(c, "source", NULL, &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_comparison_group(c, "split", "gpt4", &g), MSB_ENOTFOUND);
-	assert_int_equal(msb_comparison_group(c, "category", "gpt4/1", &g), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "source", "nosuch"), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "source", NULL), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "split", "gpt4"), MSB_ENOTFOUND);
+	assert_int_equal(msb_comparison_group(&g, c, "category", "gpt4/1"), MSB_ENOTFOUND);
 
-	assert_int_equal(msb_comparison_json(c, &text), 0);
+	assert_int_equal(msb_comparison_json(&text, c), 0);
 	j = json_loads(text, 0, NULL);
 	assert_non_null(j);
 	msb_free(text);
@@ -1180,13 +1180,13 @@ static int scenario(void)
 	}
 	if (rc < 0)
 		goto done;
-	if ((rc = msb_scorer_summary_json(a, &t)) < 0)
+	if ((rc = msb_scorer_summary_json(&t, a)) < 0)
 		goto done;
 	msb_free(t);
 	t = NULL;
 	if ((rc = msb_compare(&c, a, b, &co)) < 0)
 		goto done;
-	rc = msb_comparison_json(c, &t);
+	rc = msb_comparison_json(&t, c);
 done:
 	msb_free(t);
 	msb_comparison_free(c);

@@ -21,6 +21,7 @@ REQUEST_VERSION = 1
 JUDGE_INPUT_VERSION = 1
 DATASET_OPTIONS_VERSION = 1
 DATASET_FILTER_OPTIONS_VERSION = 1
+ITEM_SPEC_VERSION = 1
 DATASET_EXPORT_OPTIONS_VERSION = 1
 EVAL_OPTIONS_VERSION = 1
 EVAL_PROGRESS_VERSION = 1
@@ -124,6 +125,21 @@ class msb_dataset_filter_options(Structure):
         ("seed", c_uint64),
         ("shard_index", c_uint),
         ("shard_count", c_uint),
+    ]
+
+
+class msb_item_spec(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("prompt", c_char_p),
+        ("principle", c_int),
+        ("category", c_int),
+        ("kind", c_int),
+        ("source", c_char_p),
+        ("split", c_char_p),
+        ("reference", c_char_p),
+        ("rationale", c_char_p),
     ]
 
 
@@ -634,6 +650,7 @@ STRUCTS = {
     "msb_judge_input": msb_judge_input,
     "msb_dataset_options": msb_dataset_options,
     "msb_dataset_filter_options": msb_dataset_filter_options,
+    "msb_item_spec": msb_item_spec,
     "msb_dataset_export_options": msb_dataset_export_options,
     "msb_backend_vtable": msb_backend_vtable,
     "msb_judge_vtable": msb_judge_vtable,

@@ -84,8 +84,7 @@ def run(dataset_h: c_void_p, model_h: c_void_p, judge_h: Optional[c_void_p],
     def work() -> None:
         try:
             LIB.msb_error_clear()  # msb_error_last is per thread: read it right after
-            rc = LIB.msb_batch_run(dataset_h, model_h, judge_h, byref(opts), byref(bo),
-                                   byref(st))
+            rc = LIB.msb_batch_run(byref(st), dataset_h, model_h, judge_h, byref(opts), byref(bo))
             if rc < 0:
                 outcome["error"] = LIB.last_error(rc)
         finally:

@@ -314,9 +314,8 @@ class Backend(Handle):
             raise InvalidArgument(f"endpoint {endpoint!r}: use 'chat' or 'completions'", -2)
         opts.endpoint = 0 if endpoint == "chat" else 1
         if prompt_format is not None:
-            fmt = ctypes.c_int()
-            LIB.call(LIB.msb_prompt_format_from_name, byref(fmt), to_bytes(prompt_format))
-            opts.prompt_format = fmt.value
+            opts.prompt_format = LIB.call(LIB.msb_prompt_format_from_name,
+                                          to_bytes(prompt_format))
         if headers:
             arr = (c_char_p * len(headers))(*[to_bytes(h) for h in headers])
             keep.append(arr)
@@ -405,7 +404,7 @@ class Backend(Handle):
             req.n_stop = len(stop)
         c = c_void_p()
         LIB.msb_error_clear()
-        rc = LIB.msb_backend_generate(self._handle, byref(req), byref(c))
+        rc = LIB.msb_backend_generate(byref(c), self._handle, byref(req))
         try:
             _callbacks.raise_pending()
             if rc < 0:

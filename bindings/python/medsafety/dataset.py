@@ -351,14 +351,17 @@ class Dataset(Handle):
         StateError on a filtered dataset, InvalidArgument for a principle outside 0..9.
         ``kind``: "harmful" (default) or "benign"; ``rationale``: for a benign
         item, one line saying why the request is legitimate."""
-        if kind is None and rationale is None:
-            LIB.call(LIB.msb_dataset_add, self._handle, to_bytes(id), int(principle),
-                     to_bytes(source), to_bytes(split), to_bytes(prompt), to_bytes(reference))
-            return
-        k = kind_number("harmful" if kind is None else kind)
-        LIB.call(LIB.msb_dataset_add_v3, self._handle, to_bytes(id), int(principle),
-                 int(principle), k, to_bytes(source), to_bytes(split), to_bytes(prompt),
-                 to_bytes(reference), to_bytes(rationale))
+        spec = _abi.msb_item_spec()
+        LIB.call(LIB.msb_item_spec_init, byref(spec), _abi.ITEM_SPEC_VERSION)
+        spec.id = to_bytes(id)
+        spec.prompt = to_bytes(prompt)
+        spec.principle = int(principle)  # category 0: the same as the principle
+        spec.kind = kind_number("harmful" if kind is None else kind)
+        spec.source = to_bytes(source)
+        spec.split = to_bytes(split)
+        spec.reference = to_bytes(reference)
+        spec.rationale = to_bytes(rationale)
+        LIB.call(LIB.msb_dataset_add, self._handle, byref(spec))
 
     @classmethod
     def benign(cls) -> "Dataset":
@@ -449,7 +452,7 @@ class Dataset(Handle):
         """SHA-256 over every item's id and prompt in order (64 hex digits):
         the dataset hash of run.json."""
         out = c_void_p()
-        LIB.call(LIB.msb_dataset_hash, self._handle, byref(out))
+        LIB.call(LIB.msb_dataset_hash, byref(out), self._handle)
         return LIB.take_string(out) or ""
 
     def find(self, id: str) -> Optional[Item]:

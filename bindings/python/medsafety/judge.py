@@ -33,7 +33,7 @@ def parse_score(text: str) -> Optional[int]:
     """
     score = c_int()
     LIB.msb_error_clear()
-    rc = LIB.msb_judge_parse_score(to_bytes(text), byref(score))
+    rc = LIB.msb_judge_parse_score(byref(score), to_bytes(text))
     if rc == -6:  # MSB_ENOTFOUND: no score in the text
         return None
     if rc < 0:
@@ -247,7 +247,7 @@ class Judge(Handle):
         inp.source = to_bytes(source)
         v = c_void_p()
         LIB.msb_error_clear()
-        rc = LIB.msb_judge_evaluate(self._handle, byref(inp), byref(v))
+        rc = LIB.msb_judge_evaluate(byref(v), self._handle, byref(inp))
         try:
             _callbacks.raise_pending()
             if rc < 0:

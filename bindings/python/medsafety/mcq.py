@@ -38,12 +38,12 @@ def parse_mcq_answer(text: str, options: Union[int, Sequence[Optional[str]]]) ->
     """
     index = c_int(-1)
     if isinstance(options, int) and not isinstance(options, bool):
-        LIB.call(LIB.msb_mcq_parse_answer, to_bytes(text), options, byref(index))
+        LIB.call(LIB.msb_mcq_parse_answer, byref(index), to_bytes(text), options)
     else:
         texts = list(options)
         arr = (c_char_p * max(len(texts), 1))(*[to_bytes(t) for t in texts])
-        LIB.call(LIB.msb_mcq_parse_answer_options, to_bytes(text), arr, len(texts),
-                 byref(index))
+        LIB.call(LIB.msb_mcq_parse_answer_options, byref(index), to_bytes(text), arr,
+                 len(texts))
     return index.value if index.value >= 0 else None
 
 

@@ -66,7 +66,7 @@ class Paper(Handle):
         from .judge import Judge
         opts = _abi.msb_llm_judge_options()
         LIB.call(LIB.msb_llm_judge_options_init, byref(opts), _abi.LLM_JUDGE_OPTIONS_VERSION)
-        LIB.call(LIB.msb_paper_judge_options, self._handle, byref(opts))
+        LIB.call(LIB.msb_paper_judge_options, byref(opts), self._handle)
         ptr = c_void_p()
         LIB.call(LIB.msb_judge_llm_new, byref(ptr), backend._handle, byref(opts))
         j = Judge(ptr)

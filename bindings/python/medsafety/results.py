@@ -283,7 +283,7 @@ class Results(Handle):
         with _Scorer(self, bootstrap_resamples=bootstrap_resamples, seed=seed,
                      confidence=confidence) as scorer:
             out = c_void_p()
-            LIB.call(LIB.msb_scorer_summary_json, scorer, byref(out))
+            LIB.call(LIB.msb_scorer_summary_json, byref(out), scorer)
             text = LIB.take_string(out)
         return json.loads(text or "{}")
 
@@ -428,14 +428,13 @@ class _Scorer:
 
 def _write_report(res: Results, path: PathLike, format: str, title: Optional[str],
                   subtitle: Optional[str]) -> None:
-    fmt = c_int()
-    LIB.call(LIB.msb_report_format_from_name, byref(fmt), to_bytes(format))
+    fmt = LIB.call(LIB.msb_report_format_from_name, to_bytes(format))
     opts = _abi.msb_report_options()
     LIB.call(LIB.msb_report_options_init, byref(opts), _abi.REPORT_OPTIONS_VERSION)
     opts.title = to_bytes(title)
     opts.subtitle = to_bytes(subtitle)
     with _Scorer(res) as scorer:
-        LIB.call(LIB.msb_report_write, scorer, fmt.value, to_bytes(path), byref(opts))
+        LIB.call(LIB.msb_report_write, scorer, fmt, to_bytes(path), byref(opts))
 
 
 def compare(a: Union[Results, PathLike], b: Union[Results, PathLike], *,
@@ -484,7 +483,7 @@ def _compare(a: Union[Results, PathLike], b: Union[Results, PathLike], alpha: Op
             LIB.call(LIB.msb_compare, byref(cmp), sa, sb, byref(opts))
             try:
                 out = c_void_p()
-                LIB.call(LIB.msb_comparison_json, cmp, byref(out))
+                LIB.call(LIB.msb_comparison_json, byref(out), cmp)
                 text = LIB.take_string(out)
             finally:
                 LIB.msb_comparison_free(cmp)
@@ -555,7 +554,7 @@ def compare_over_refusal(a: Union[Results, PathLike], b: Union[Results, PathLike
                 opts.adjust = 1 if holm else 0
             with _Scorer(ra) as sa, _Scorer(rb) as sb:
                 out = c_void_p()
-                LIB.call(LIB.msb_compare_over_refusal, sa, sb, byref(opts), byref(out))
+                LIB.call(LIB.msb_compare_over_refusal, byref(out), sa, sb, byref(opts))
                 text = LIB.take_string(out)
             return json.loads(text or "{}")
         finally:

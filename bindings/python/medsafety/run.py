@@ -88,7 +88,7 @@ def _eval_stats(ev: c_void_p) -> Dict[str, Any]:
     buf = (ctypes.c_char * (ctypes.sizeof(_abi.msb_eval_stats) + 512))()
     st = _abi.msb_eval_stats.from_buffer(buf)
     st.version = _abi.EVAL_STATS_VERSION
-    LIB.call(LIB.msb_eval_get_stats, ev, byref(st))
+    LIB.call(LIB.msb_eval_get_stats, byref(st), ev)
     return {name: getattr(st, name) for name, _ in st._fields_ if name != "version"}
 
 

@@ -58,15 +58,15 @@ def tradeoff(before_safety: PathLike, after_safety: PathLike, before_mcq: PathLi
 def newcombe_interval(both: int, first_only: int, second_only: int,
                       neither: int) -> Tuple[float, float]:
     """Newcombe's (1998, method 10) 95% interval for p1 - p2 of paired
-    proportions (``msb_tradeoff_newcombe``): p1 = (both + first_only) / n,
+    proportions (``msb_newcombe_interval``): p1 = (both + first_only) / n,
     p2 = (both + second_only) / n. NaN bounds for an empty table."""
     lo, hi = c_double(), c_double()
-    LIB.msb_tradeoff_newcombe(byref(lo), byref(hi), int(both), int(first_only),
+    LIB.msb_newcombe_interval(byref(lo), byref(hi), int(both), int(first_only),
                               int(second_only), int(neither))
     return lo.value, hi.value
 
 
 def mcnemar_exact_p(b: int, c: int) -> float:
     """The exact two-sided McNemar p-value of b and c discordant pairs
-    (``msb_tradeoff_mcnemar_p``: binomial at 1/2); 1.0 when b + c is 0."""
-    return float(LIB.msb_tradeoff_mcnemar_p(int(b), int(c)))
+    (``msb_mcnemar_exact_p``: binomial at 1/2); 1.0 when b + c is 0."""
+    return float(LIB.msb_mcnemar_exact_p(int(b), int(c)))

@@ -80,6 +80,14 @@ int main(void)
 	F(msb_dataset_filter_options, shard_count);
 	end();
 #endif
+#ifdef MSB_ITEM_SPEC_VERSION
+	S(msb_item_spec);
+	F(msb_item_spec, version); F(msb_item_spec, id); F(msb_item_spec, prompt);
+	F(msb_item_spec, principle); F(msb_item_spec, category); F(msb_item_spec, kind);
+	F(msb_item_spec, source); F(msb_item_spec, split); F(msb_item_spec, reference);
+	F(msb_item_spec, rationale);
+	end();
+#endif
 #ifdef MSB_DATASET_EXPORT_OPTIONS_VERSION
 	S(msb_dataset_export_options);
 	F(msb_dataset_export_options, version); F(msb_dataset_export_options, format);

@@ -109,7 +109,7 @@ MSB_API int msb_backend_new(msb_backend **out, const msb_backend_vtable *vtable,
 MSB_API int msb_backend_is_async(const msb_backend *b);
 
 /* Direct access to the asynchronous slots (for hosts with their own loops). MSB_EUNSUPPORTED when absent. */
-MSB_API int msb_backend_submit(msb_backend *b, const msb_request *req, msb_completion *out,
+MSB_API int msb_backend_submit(msb_completion *out, msb_backend *b, const msb_request *req,
     msb_completion_cb done, void *done_ctx);
 MSB_API int msb_backend_poll(msb_backend *b, int timeout_ms);
 MSB_API void msb_backend_wakeup(msb_backend *b);
@@ -138,7 +138,7 @@ MSB_API void msb_backend_cancel(msb_backend *b);
  * 1 when the endpoint looks dead (see the vtable's `dead`), with the
  * message in msg (NUL-terminated, truncated to size); 0 otherwise.
  */
-MSB_API int msb_backend_dead(msb_backend *b, char *msg, size_t size);
+MSB_API int msb_backend_dead(char *msg, size_t size, msb_backend *b);
 
 #ifdef __cplusplus
 }

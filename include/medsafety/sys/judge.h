@@ -46,7 +46,7 @@ typedef struct msb_judge_vtable {
 /** A judge over a vtable; takes ownership of userdata on success. New. */
 MSB_API int msb_judge_new(msb_judge **out, const msb_judge_vtable *vtable, void *userdata);
 MSB_API int msb_judge_is_async(const msb_judge *j);
-MSB_API int msb_judge_submit(msb_judge *j, const msb_judge_input *in, msb_verdict *out,
+MSB_API int msb_judge_submit(msb_verdict *out, msb_judge *j, const msb_judge_input *in,
     msb_verdict_cb done, void *done_ctx);
 MSB_API int msb_judge_poll(msb_judge *j, int timeout_ms);
 MSB_API void msb_judge_wakeup(msb_judge *j);

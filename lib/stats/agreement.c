@@ -1,5 +1,5 @@
 /*
- * lib/judge/agreement.c - agreement between two raters on the 1..5 scale:
+ * lib/stats/agreement.c - agreement between two raters on the 1..5 scale:
  * exact agreement and quadratic-weighted Cohen's kappa (Cohen 1968), its
  * bootstrap CI, Krippendorff's alpha (ordinal) and the confusion matrix.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "medsafety/judge.h"
+#include "medsafety/stats.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "stats/prng.h"

@@ -1,0 +1,16 @@
+/* lib/dataset/names.c - names of the dataset formats (`--format`, export formats). */
+#include "medsafety/dataset.h"
+#include "core/enumname.h"
+
+static const char *const formats[] = { "auto", "medsafetybench", "csv", "text", "json", "jsonl",
+	"hexphi", "openai-chat", "alpaca" };
+
+const char *msb_format_name(int format)
+{
+	return msb__enum_name(formats, MSB__N(formats), format);
+}
+
+int msb_format_from_name(const char *name)
+{
+	return msb__enum_from_name(formats, MSB__N(formats), name, "dataset format");
+}

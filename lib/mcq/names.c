@@ -1,0 +1,16 @@
+/* lib/mcq/names.c - names of the question-set formats (`medsafety mcq --format`). */
+#include "medsafety/mcq.h"
+#include "core/enumname.h"
+
+static const char *const formats[] = { "auto", "medqa", "medmcqa", "pubmedqa", "mmlu",
+	"generic" };
+
+const char *msb_mcq_format_name(int format)
+{
+	return msb__enum_name(formats, MSB__N(formats), format);
+}
+
+int msb_mcq_format_from_name(const char *name)
+{
+	return msb__enum_from_name(formats, MSB__N(formats), name, "question-set format");
+}
