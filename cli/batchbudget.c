@@ -22,7 +22,7 @@ int cli_batch_budget(const msb_eval_options *eo, const msb_dataset *ds, msb_back
 	dry.progress_userdata = NULL;
 	st.version = MSB_EVAL_STATS_VERSION;
 	if ((rc = msb_eval_new(&ev, ds, model, judge, &dry)) < 0 || (rc = msb_eval_run(ev)) < 0 ||
-	    (rc = msb_eval_get_stats(ev, &st)) < 0) {
+	    (rc = msb_eval_get_stats(&st, ev)) < 0) {
 		msb_eval_free(ev);
 		return cli_lib_error("run", rc);
 	}

@@ -212,10 +212,10 @@ static void test_hash_long_strings(void **state)
 		memset(prompt, parts[i].c, parts[i].n);
 		prompt[parts[i].n] = '\0';
 		snprintf(id, sizeof id, "long/%zu", i);
-		assert_int_equal(msb_dataset_add(ds, id, 1, NULL, NULL, prompt, NULL), 0);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1, .prompt = prompt }), 0);
 		free(prompt);
 	}
-	assert_int_equal(msb_dataset_hash(ds, &h), 0);
+	assert_int_equal(msb_dataset_hash(&h, ds), 0);
 	assert_string_equal(h, "95593614446c179249b5543a5501bad966381b8c3bf940091794222627fd4244");
 	msb_free(h);
 	msb_dataset_free(ds);
@@ -242,7 +242,7 @@ static void test_view_find(void **state)
 	assert_ptr_equal(msb_dataset_find(lim, "s/9"), msb_dataset_item(ds, 9));
 	assert_null(msb_dataset_find(lim, "s/10"));
 	/* the owner grows after the filter: the views do not */
-	assert_int_equal(msb_dataset_add(ds, "late", 1, NULL, NULL, "late prompt", NULL), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION, .id = "late", .principle = 1, .prompt = "late prompt" }), 0);
 	assert_non_null(msb_dataset_find(ds, "late"));
 	assert_null(msb_dataset_find(all, "late"));
 	assert_null(msb_dataset_find(lim, "late"));

@@ -317,8 +317,8 @@ static void test_large_files(void **state)
 	assert_int_equal(msb_set_allocator(&plain), 0);
 	assert_int_equal(msb_dataset_load(&ds2, path, NULL), 0);
 	assert_false(msb__bulk_active(&ds2->bulk));
-	assert_int_equal(msb_dataset_hash(ds, &h1), 0);
-	assert_int_equal(msb_dataset_hash(ds2, &h2), 0);
+	assert_int_equal(msb_dataset_hash(&h1, ds), 0);
+	assert_int_equal(msb_dataset_hash(&h2, ds2), 0);
 	assert_string_equal(h1, h2);
 	msb_free(h1);
 	msb_free(h2);
