@@ -36,8 +36,7 @@ void msb__oa_put_json_string(msb_buf *b, const char *s)
 	msb_buf_grow(b, (size_t)(end - p) + 2);
 	msb_buf_putc(b, '"');
 	while (p < end) {
-		const char *esc = NULL;
-		char u[7];
+		const unsigned char *lim = end;
 		uint64_t w;
 		if (end - p >= 8) {
 			memcpy(&w, p, sizeof w);
@@ -45,27 +44,30 @@ void msb__oa_put_json_string(msb_buf *b, const char *s)
 				p += 8;
 				continue;
 			}
+			lim = p + 8; /* these eight bytes one by one, then words again */
 		}
-		if (*p >= 0x20 && *p != '"' && *p != '\\') {
-			p++;
-			continue;
+		for (; p < lim; p++) {
+			const char *esc;
+			char u[7];
+			if (*p >= 0x20 && *p != '"' && *p != '\\')
+				continue;
+			msb_buf_put(b, (const char *)run, (size_t)(p - run));
+			switch (*p) {
+			case '"': esc = "\\\""; break;
+			case '\\': esc = "\\\\"; break;
+			case '\n': esc = "\\n"; break;
+			case '\r': esc = "\\r"; break;
+			case '\t': esc = "\\t"; break;
+			default:
+				memcpy(u, "\\u00", 4);
+				u[4] = hex[*p >> 4];
+				u[5] = hex[*p & 15];
+				u[6] = '\0';
+				esc = u;
+			}
+			msb_buf_puts(b, esc);
+			run = p + 1;
 		}
-		msb_buf_put(b, (const char *)run, (size_t)(p - run));
-		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default:
-			memcpy(u, "\\u00", 4);
-			u[4] = hex[*p >> 4];
-			u[5] = hex[*p & 15];
-			u[6] = '\0';
-			esc = u;
-		}
-		msb_buf_puts(b, esc);
-		run = ++p;
 	}
 	msb_buf_put(b, (const char *)run, (size_t)(p - run));
 	msb_buf_putc(b, '"');
