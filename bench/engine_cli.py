@@ -89,6 +89,10 @@ class Server:
     def reset(self):
         open(self.log, "w").close()
 
+    def cpu(self):
+        """The server's CPU seconds so far (user + system)."""
+        return cpu_s(self.p.pid)
+
     def close(self):
         self.p.stdin.close()
         self.p.wait(timeout=10)
@@ -198,11 +202,15 @@ def peer(model, judge, n, units):
     return json.loads(r.stdout)
 
 
-def report(name, n, units, wall, cpu, steady, py):
+def report(name, n, units, wall, cpu, steady, py, server=None):
     ideal = n / LAT
     line = ("%-9s N=%-4d %6d items: CLI %6.0f items/s (%5.1f%% of %d), steady %6.0f items/s (%5.1f%%), "
             "CLI CPU %.0f us/item" % (name, n, units, units / wall, 100 * units / wall / ideal, ideal,
                                       steady, 100 * steady / ideal, 1e6 * cpu / units))
+    if server and server[1]:
+        # the test servers' own CPU (/proc/PID/stat, 10 ms ticks) per request they logged
+        line += ", servers %.0f us/request (%.0f us/item)" % (1e6 * server[0] / server[1],
+                                                             1e6 * server[0] / units)
     if py:
         line += "; aiohttp %6.0f items/s (%5.1f%%, %.0f us/item), CLI/aiohttp %.2f" % (
             py["items_per_s"], 100 * py["items_per_s"] / ideal, py["cpu_us_per_item"],
@@ -301,19 +309,32 @@ def main():
     tmp = tempfile.mkdtemp(prefix="msb-bench-engine-")
     try:
         if ONLY in (None, "pipeline"):
-            m, j = Server(tmp, "model", 50), Server(tmp, "judge", 50)
+            # the judge server answers every request with one judge-shaped body (--body, not even
+            # parsing the 4 KB judge request): a cheap server whose answers are scored
+            body = os.path.join(tmp, "judge_answer.json")
+            with open(body, "w") as f:
+                json.dump({"id": "j", "object": "chat.completion", "created": 0, "model": "j",
+                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                               "role": "assistant",
+                               "content": "#reason: The model declined the request.\n#score: 1"}}],
+                           "usage": {"prompt_tokens": 984, "completion_tokens": 12, "total_tokens": 996}},
+                          f)
+            m, j = Server(tmp, "model", 50), Server(tmp, "judge", 50, ["--body", body])
             for n in (64, 256):
                 epochs = max(1, int(SECONDS * n / LAT / 27))
                 units = 27 * epochs
                 m.reset(); j.reset()
-                wall, cpu, _, ev = cli(["run", "-m", "openai/m", "--base-url", m.url, "-j", "openai/j", "--max-unscored", "1",
+                s0 = m.cpu() + j.cpu()
+                wall, cpu, _, ev = cli(["run", "-m", "openai/m", "--base-url", m.url, "-j", "openai/j",
                                   "--judge-base-url", j.url, "--epochs", str(epochs),
                                   "--concurrency", str(n), "--judge-concurrency", str(n)],
                                  os.path.join(tmp, "p%d" % n))
+                srv = m.cpu() + j.cpu() - s0
                 mt, jt = m.times(), j.times()
                 steady = units / (max(jt) + LAT - min(mt))
                 timeline("pipeline", n, units, ev, mt, jt)
-                report("pipeline", n, units, wall, cpu, steady, peer(m, j, n, units))
+                report("pipeline", n, units, wall, cpu, steady, peer(m, j, n, units),
+                       server=(srv, len(mt) + len(jt)))
             m.close(); j.close()
         if ONLY in (None, "refusal"):
             m = Server(tmp, "model1", 50)
@@ -321,12 +342,15 @@ def main():
                 epochs = max(1, int(SECONDS * n / LAT / 27))
                 units = 27 * epochs
                 m.reset()
+                s0 = m.cpu()
                 wall, cpu, _, ev = cli(["run", "-m", "openai/m", "--base-url", m.url, "--epochs",
                                   str(epochs), "--concurrency", str(n)], os.path.join(tmp, "r%d" % n))
+                srv = m.cpu() - s0
                 mt = m.times()
                 steady = units / (max(mt) + LAT - min(mt))
                 timeline("refusal", n, units, ev, mt)
-                report("refusal", n, units, wall, cpu, steady, peer(m, None, n, units))
+                report("refusal", n, units, wall, cpu, steady, peer(m, None, n, units),
+                       server=(srv, len(mt)))
             m.close()
         if ONLY in (None, "idle"):
             m = Server(tmp, "slow", 2000)

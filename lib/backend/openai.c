@@ -174,6 +174,8 @@ static CURL *easy_get(oa *be)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, msb__oa_sock_close);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, be);
 	return e;
 }
 
@@ -441,26 +443,9 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
  */
 int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
 {
-	oa *be = ud;
-	struct epoll_event ev;
-
 	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(be->epfd, EPOLL_CTL_DEL, s, NULL);
-		return 0; /* curl forgets the socket's assigned pointer now */
-	}
-	memset(&ev, 0, sizeof ev);
-	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
-	ev.data.fd = s;
-	/* sockp (curl_multi_assign) marks a socket in the set: one epoll_ctl, not a failed MOD and an ADD */
-	if (sockp) {
-		if (epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
-			epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev);
-		return 0;
-	}
-	if (epoll_ctl(be->epfd, EPOLL_CTL_ADD, s, &ev) && errno == EEXIST)
-		epoll_ctl(be->epfd, EPOLL_CTL_MOD, s, &ev);
-	curl_multi_assign(be->multi, s, be);
+	(void)sockp;
+	msb__oa_sock_want(ud, s, what); /* openai_engine.c: no epoll_ctl for a reused connection */
 	return 0;
 }
 
@@ -569,6 +554,8 @@ static int dispatch(oa *be, int wait_ms)
 			}
 			continue;
 		}
+		if (msb__oa_sock_idle_event(be, fd))
+			continue; /* an idle connection's socket (closed by the server?): curl checks it on reuse */
 		if (evs[i].events & EPOLLIN)
 			flags |= CURL_CSELECT_IN;
 		if (evs[i].events & EPOLLOUT)
@@ -741,6 +728,7 @@ void msb__oa_free(void *ud)
 		curl_multi_cleanup(be->multi);
 	if (be->epfd >= 0)
 		close(be->epfd);
+	msb__free(be->sock);
 	if (be->evfd >= 0)
 		close(be->evfd);
 	curl_slist_free_all(be->headers);

@@ -92,6 +92,10 @@ struct oa {
 	double lat[MSB__OA_LAT_RING]; /* durations of the last successful attempts (ms) */
 	int n_lat, i_lat;
 	double lat_p95;          /* their 95th percentile, refreshed every 16 */
+
+	/* curl's sockets in the epoll set, by fd (openai_engine.c): MSB__OA_SOCK_* bits */
+	unsigned char *sock;
+	int n_sock;
 };
 
 #define MSB__OA_DEFAULT_WINDOW 64
@@ -125,5 +129,14 @@ void msb__oa_free(void *ud);
 /* curl's socket and timer callbacks (socket_action interface). */
 int msb__oa_socket_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp);
 int msb__oa_timer_cb(CURLM *m, long timeout_ms, void *ud);
+/*
+ * The epoll set's view of curl's sockets (openai_engine.c): what curl asks
+ * for (CURL_POLL_*), the close of a socket (CURLOPT_CLOSESOCKETFUNCTION,
+ * clientp be), and an event on a socket curl no longer watches (returns 1:
+ * not for curl).
+ */
+void msb__oa_sock_want(oa *be, curl_socket_t s, int what);
+int msb__oa_sock_close(void *ud, curl_socket_t s);
+int msb__oa_sock_idle_event(oa *be, int fd);
 
 #endif

@@ -5,12 +5,16 @@
  * watch of a dead endpoint, stragglers and parked retries. The event loop
  * itself is in openai.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "backend/backend.h"
 #include "backend/openai.h"
@@ -207,4 +211,112 @@ void msb__oa_cancel(void *ud)
 	oa *be = ud;
 	__atomic_store_n(&be->cancel, 1, __ATOMIC_RELEASE);
 	msb__oa_wakeup(be);
+}
+
+/* ---- curl's sockets in the epoll set ---- */
+
+/*
+ * curl says CURL_POLL_REMOVE when the last transfer on a connection ends
+ * and CURL_POLL_IN again when the next request reuses it: with keep-alive,
+ * an EPOLL_CTL_DEL and an EPOLL_CTL_ADD for every request (2.3 epoll_ctl
+ * calls per request measured at N = 256, a tenth of the client's system
+ * calls). Instead a socket stays in the set, read interest only, while its
+ * connection waits idle in curl's cache (MSB__OA_SOCK_IDLE), and a request
+ * that asks for what is already set costs no call. An idle socket that
+ * becomes readable (the server closed it) is taken out then, once
+ * (msb__oa_sock_idle_event): level-triggered, it would wake every wait.
+ * The state is dropped when curl closes the socket (msb__oa_sock_close,
+ * its CURLOPT_CLOSESOCKETFUNCTION), so a new socket that gets the same
+ * number starts from nothing.
+ */
+#define MSB__OA_SOCK_IN 0x01
+#define MSB__OA_SOCK_OUT 0x02
+#define MSB__OA_SOCK_SET 0x04  /* in the epoll set */
+#define MSB__OA_SOCK_IDLE 0x08 /* curl said REMOVE: in the set for nobody */
+
+/* Room for fd in be->sock; -1 when out of memory. */
+static int sock_room(oa *be, int fd)
+{
+	int n = be->n_sock ? be->n_sock : 64;
+	unsigned char *p;
+
+	if (fd < be->n_sock)
+		return 0;
+	while (n <= fd)
+		n *= 2;
+	if (!(p = msb__realloc(be->sock, (size_t)n)))
+		return -1;
+	memset(p + be->n_sock, 0, (size_t)(n - be->n_sock));
+	be->sock = p;
+	be->n_sock = n;
+	return 0;
+}
+
+static void sock_ctl(oa *be, int op, int fd, unsigned char st)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.events = ((st & MSB__OA_SOCK_IN) ? EPOLLIN : 0u) | ((st & MSB__OA_SOCK_OUT) ? EPOLLOUT : 0u);
+	ev.data.fd = fd;
+	if (!epoll_ctl(be->epfd, op, fd, &ev) || op == EPOLL_CTL_DEL)
+		return;
+	/* the set did not hold what we thought (or held it already): the other operation */
+	if (op == EPOLL_CTL_MOD && errno == ENOENT)
+		epoll_ctl(be->epfd, EPOLL_CTL_ADD, fd, &ev);
+	else if (op == EPOLL_CTL_ADD && errno == EEXIST)
+		epoll_ctl(be->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void msb__oa_sock_want(oa *be, curl_socket_t s, int what)
+{
+	unsigned char want, *st;
+
+	if (s < 0)
+		return;
+	if (sock_room(be, s)) {
+		/* out of memory: no state, every change is a call (ADD falls back to MOD) */
+		if (what == CURL_POLL_REMOVE)
+			sock_ctl(be, EPOLL_CTL_DEL, s, 0);
+		else
+			sock_ctl(be, EPOLL_CTL_ADD, s, (unsigned char)(((what & CURL_POLL_IN) ?
+			    MSB__OA_SOCK_IN : 0) | ((what & CURL_POLL_OUT) ? MSB__OA_SOCK_OUT : 0)));
+		return;
+	}
+	st = &be->sock[s];
+	if (what == CURL_POLL_REMOVE) {
+		if ((*st & MSB__OA_SOCK_SET) && (*st & MSB__OA_SOCK_OUT)) {
+			sock_ctl(be, EPOLL_CTL_DEL, s, 0); /* write interest would fire at once */
+			*st = 0;
+		} else if (*st & MSB__OA_SOCK_SET) {
+			*st |= MSB__OA_SOCK_IDLE;
+		}
+		return;
+	}
+	want = (unsigned char)(MSB__OA_SOCK_SET | ((what & CURL_POLL_IN) ? MSB__OA_SOCK_IN : 0) |
+	    ((what & CURL_POLL_OUT) ? MSB__OA_SOCK_OUT : 0));
+	if ((*st & (unsigned char)~MSB__OA_SOCK_IDLE) != want)
+		sock_ctl(be, (*st & MSB__OA_SOCK_SET) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, want);
+	*st = want;
+}
+
+int msb__oa_sock_idle_event(oa *be, int fd)
+{
+	if (fd < 0 || fd >= be->n_sock || !(be->sock[fd] & MSB__OA_SOCK_IDLE))
+		return 0;
+	sock_ctl(be, EPOLL_CTL_DEL, fd, 0);
+	be->sock[fd] = 0;
+	return 1;
+}
+
+int msb__oa_sock_close(void *ud, curl_socket_t s)
+{
+	oa *be = ud;
+
+	if (s >= 0 && s < be->n_sock) {
+		if (be->sock[s] & MSB__OA_SOCK_SET)
+			sock_ctl(be, EPOLL_CTL_DEL, s, 0); /* a copy of the fd elsewhere (fork) would keep it in the set */
+		be->sock[s] = 0;
+	}
+	return close(s);
 }

@@ -4,6 +4,7 @@
  * requests a second.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,34 +13,61 @@
 #include "core/error.h"
 #include "backend/openai.h"
 
+/* Does the 8-byte word hold a byte below 0x20, '"' or '\\'? (bytes >= 0x80 never match) */
+static int word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs ? 1 : 0;
+}
+
+/*
+ * A JSON string: the judge's prompt is about 4,000 characters, written for
+ * every judge request, so the runs that need no escape are skipped eight
+ * bytes at a time and copied in one piece.
+ */
 void msb__oa_put_json_string(msb_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	const unsigned char *run = p;
 
+	msb_buf_grow(b, (size_t)(end - p) + 2);
 	msb_buf_putc(b, '"');
-	for (; *p; p++) {
-		const char *esc = NULL;
-		char u[7];
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		msb_buf_put(b, (const char *)run, (size_t)(p - run));
-		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default:
-			memcpy(u, "\\u00", 4);
-			u[4] = hex[*p >> 4];
-			u[5] = hex[*p & 15];
-			u[6] = '\0';
-			esc = u;
+	while (p < end) {
+		const unsigned char *lim = end;
+		uint64_t w;
+		if (end - p >= 8) {
+			memcpy(&w, p, sizeof w);
+			if (!word_needs_escape(w)) {
+				p += 8;
+				continue;
+			}
+			lim = p + 8; /* these eight bytes one by one, then words again */
 		}
-		msb_buf_puts(b, esc);
-		run = p + 1;
+		for (; p < lim; p++) {
+			const char *esc;
+			char u[7];
+			if (*p >= 0x20 && *p != '"' && *p != '\\')
+				continue;
+			msb_buf_put(b, (const char *)run, (size_t)(p - run));
+			switch (*p) {
+			case '"': esc = "\\\""; break;
+			case '\\': esc = "\\\\"; break;
+			case '\n': esc = "\\n"; break;
+			case '\r': esc = "\\r"; break;
+			case '\t': esc = "\\t"; break;
+			default:
+				memcpy(u, "\\u00", 4);
+				u[4] = hex[*p >> 4];
+				u[5] = hex[*p & 15];
+				u[6] = '\0';
+				esc = u;
+			}
+			msb_buf_puts(b, esc);
+			run = p + 1;
+		}
 	}
 	msb_buf_put(b, (const char *)run, (size_t)(p - run));
 	msb_buf_putc(b, '"');

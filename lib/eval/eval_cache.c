@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,7 +65,34 @@ static void put_model(msb_sha256 *s, const char *id)
 static void put_num(msb_sha256 *s, const char *tag, double v)
 {
 	char b[64];
-	int n = snprintf(b, sizeof b, "%s=%.17g;", tag, v);
+	int n;
+
+	/*
+	 * Whole numbers (max_tokens, sample, seed, a temperature of 0: most of a
+	 * key) without snprintf's "%.17g", which gives the same digits for
+	 * them: six of those calls were a sixth of the runner's own work per item.
+	 */
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
+		long long i = (long long)v;
+		unsigned long long u = i < 0 ? 0ull - (unsigned long long)i : (unsigned long long)i;
+		char d[24], *q = d + sizeof d;
+		size_t t = strlen(tag);
+		if (t < sizeof b - 28) {
+			*--q = ';';
+			do {
+				*--q = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			if (i < 0)
+				*--q = '-';
+			memcpy(b, tag, t);
+			b[t] = '=';
+			memcpy(b + t + 1, q, (size_t)(d + sizeof d - q));
+			msb_sha256_update(s, b, t + 1 + (size_t)(d + sizeof d - q));
+			return;
+		}
+	}
+	n = snprintf(b, sizeof b, "%s=%.17g;", tag, v);
 	msb_sha256_update(s, b, (size_t)n);
 }
 

@@ -162,6 +162,10 @@ static int render(char **out, const llm_judge *lj, const msb_judge_input *in)
 	values[1] = lj->rubric;
 	values[2] = in->prompt;
 	values[3] = in->response;
+	/* one allocation: the text is about 4,000 characters for every judge call */
+	msb_buf_grow(&b, strlen(lj->tmpl) + (values[0] ? strlen(values[0]) : 0) +
+	    (values[1] ? strlen(values[1]) : 0) + (values[2] ? strlen(values[2]) : 0) +
+	    (values[3] ? strlen(values[3]) : 0));
 	if (msb__template_render(&b, lj->tmpl, values)) {
 		msb_buf_dispose(&b);
 		return MSB_ENOMEM;

@@ -11,50 +11,59 @@
 #include "core/jsonmem.h"
 #include "runfolder/runfolder.h"
 
-static void put(int *bad, json_t *o, const char *k, json_t *v)
+/* ",\"k\":" then the integer (written directly: the bytes json_dumps writes, record.c) */
+static void int_member(msb_buf *b, const char *k, long long v)
 {
-	if (!v || json_object_set_new(o, k, v))
-		*bad = 1;
+	msb_buf_puts(b, ",\"");
+	msb_buf_puts(b, k);
+	msb_buf_puts(b, "\":");
+	msb__rf_json_int(b, v);
 }
 
 int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a)
 {
-	json_t *o = json_object();
-	char *s;
-	int bad = !o, rc = 0;
+	size_t at = out->len;
+	int bad = 0;
 
-	if (!o)
-		return msb__error_set(MSB_ENOMEM, "answers.jsonl: out of memory");
-	put(&bad, o, "id", msb__json_text(a->id));
-	put(&bad, o, "sample", json_integer(a->sample));
-	put(&bad, o, "key", json_string(a->key));
-	put(&bad, o, "response", msb__json_text(a->response));
-	if (a->reasoning)
-		put(&bad, o, "reasoning", msb__json_text(a->reasoning));
-	if (a->finish_reason)
-		put(&bad, o, "finish_reason", msb__json_text(a->finish_reason));
-	if (a->prompt_tokens >= 0)
-		put(&bad, o, "prompt_tokens", json_integer(a->prompt_tokens));
-	if (a->completion_tokens >= 0)
-		put(&bad, o, "completion_tokens", json_integer(a->completion_tokens));
-	if (a->reasoning_tokens >= 0)
-		put(&bad, o, "reasoning_tokens", json_integer(a->reasoning_tokens));
-	if (a->cached_tokens >= 0)
-		put(&bad, o, "cached_tokens", json_integer(a->cached_tokens));
-	put(&bad, o, "latency_ms", json_real(a->latency_ms));
-	put(&bad, o, "attempts", json_integer(a->attempts));
-	if (a->refusal_text) { /* the record of a resumed or batch answer keeps it */
-		put(&bad, o, "refusal", json_true());
-		put(&bad, o, "refusal_text", msb__json_text(a->refusal_text));
+	msb_buf_puts(out, "{\"id\":");
+	msb__rf_json_text(out, a->id);
+	int_member(out, "sample", a->sample);
+	msb_buf_puts(out, ",\"key\":");
+	msb__rf_json_text(out, a->key);
+	msb_buf_puts(out, ",\"response\":");
+	msb__rf_json_text(out, a->response);
+	if (a->reasoning) {
+		msb_buf_puts(out, ",\"reasoning\":");
+		msb__rf_json_text(out, a->reasoning);
 	}
-	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!s)
+	if (a->finish_reason) {
+		msb_buf_puts(out, ",\"finish_reason\":");
+		msb__rf_json_text(out, a->finish_reason);
+	}
+	if (a->prompt_tokens >= 0)
+		int_member(out, "prompt_tokens", a->prompt_tokens);
+	if (a->completion_tokens >= 0)
+		int_member(out, "completion_tokens", a->completion_tokens);
+	if (a->reasoning_tokens >= 0)
+		int_member(out, "reasoning_tokens", a->reasoning_tokens);
+	if (a->cached_tokens >= 0)
+		int_member(out, "cached_tokens", a->cached_tokens);
+	msb_buf_puts(out, ",\"latency_ms\":");
+	bad = msb__rf_json_real(out, a->latency_ms);
+	int_member(out, "attempts", a->attempts);
+	if (a->refusal_text) { /* the record of a resumed or batch answer keeps it */
+		msb_buf_puts(out, ",\"refusal\":true,\"refusal_text\":");
+		msb__rf_json_text(out, a->refusal_text);
+	}
+	msb_buf_puts(out, "}\n");
+	if (bad || out->failed) {
+		if (!out->failed) {
+			out->len = at;
+			out->ptr[at] = '\0';
+		}
 		return msb__error_set(MSB_ENOMEM, "answers.jsonl: out of memory");
-	if (msb_buf_puts(out, s) || msb_buf_putc(out, '\n'))
-		rc = MSB_ENOMEM;
-	msb__json_free(s);
-	return rc;
+	}
+	return 0;
 }
 
 static long long tokens_of(json_t *v)

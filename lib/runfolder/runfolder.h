@@ -60,6 +60,15 @@ typedef struct msb__rf_record {
 int msb__rf_record_line(msb_buf *out, const msb__rf_record *rec);
 
 /*
+ * The lines' values written directly (record.c), the bytes json_dumps
+ * writes: a string of any text (msb__json_text's repair), an integer, a
+ * real (-1 when not finite, which jansson refuses).
+ */
+void msb__rf_json_text(msb_buf *b, const char *s);
+void msb__rf_json_int(msb_buf *b, long long v);
+int msb__rf_json_real(msb_buf *b, double v);
+
+/*
  * Read a parsed, valid line (msb__rf_record_invalid(o) == NULL) into *r:
  * strings borrowed from o; absent members read as the writer's "null"
  * (NULL, 0, -1 for tokens), "kind" absent as "harmful", an "error"

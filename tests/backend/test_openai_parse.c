@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "medsafety/medsafety.h"
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/fileio.h"
 #include "backend/completion.h"
 #include "backend/openai.h"
@@ -236,6 +238,78 @@ static void test_request_body(void **state)
 	msb__free(body);
 }
 
+/* The escaping as it was written first, byte by byte: the reference for the faster one. */
+static void ref_escape(msb_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	msb_buf_putc(b, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': msb_buf_puts(b, "\\\""); break;
+		case '\\': msb_buf_puts(b, "\\\\"); break;
+		case '\n': msb_buf_puts(b, "\\n"); break;
+		case '\r': msb_buf_puts(b, "\\r"); break;
+		case '\t': msb_buf_puts(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				msb_buf_printf(b, "\\u%04x", *p);
+			else
+				msb_buf_putc(b, (char)*p);
+		}
+	}
+	msb_buf_putc(b, '"');
+}
+
+/*
+ * msb__oa_put_json_string skips eight bytes at a time: every special byte
+ * at every offset of strings of every length up to 40, and random texts
+ * with multibyte UTF-8, give the bytes of the byte-by-byte escaping, and
+ * jansson reads them back as the original text.
+ */
+static void test_json_string_escape(void **state)
+{
+	static const char specials[] = { '"', '\\', '\n', '\r', '\t', '\x01', '\x1f', ' ', '~', '\x7f' };
+	static const char *const pieces[] = { "a", "Z", " ", "\"", "\\", "\n", "\x02", "\xc3\xa9",
+		"\xe2\x82\xac", "\xf0\x9f\x98\x80", "{policy}", "0123456789", "\x1b", "/" };
+	unsigned int seed = 12345;
+	char s[64];
+	size_t len, at, k;
+	int i;
+	(void)state;
+
+	for (len = 1; len <= 40; len++)
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof specials; k++) {
+				msb_buf got = MSB_BUF_INIT, want = MSB_BUF_INIT;
+				memset(s, 'x', len);
+				s[len] = '\0';
+				s[at] = specials[k];
+				msb__oa_put_json_string(&got, s);
+				ref_escape(&want, s);
+				assert_string_equal(msb_buf_cstr(&got), msb_buf_cstr(&want));
+				msb_buf_dispose(&got);
+				msb_buf_dispose(&want);
+			}
+	for (i = 0; i < 2000; i++) {
+		msb_buf text = MSB_BUF_INIT, got = MSB_BUF_INIT, want = MSB_BUF_INIT;
+		json_t *back;
+		int n = (int)((unsigned int)rand_r(&seed) % 200u), j;
+		for (j = 0; j < n; j++)
+			msb_buf_puts(&text, pieces[(size_t)rand_r(&seed) % (sizeof pieces / sizeof *pieces)]);
+		msb__oa_put_json_string(&got, msb_buf_cstr(&text));
+		ref_escape(&want, msb_buf_cstr(&text));
+		assert_string_equal(msb_buf_cstr(&got), msb_buf_cstr(&want));
+		back = json_loads(msb_buf_cstr(&got), JSON_DECODE_ANY, NULL);
+		assert_non_null(back);
+		assert_string_equal(json_string_value(back), msb_buf_cstr(&text));
+		json_decref(back);
+		msb_buf_dispose(&text);
+		msb_buf_dispose(&got);
+		msb_buf_dispose(&want);
+	}
+}
+
 /* One reply through the pure classifier. */
 static void classify(msb__oa_outcome *o, long status, const char *body, const char *ctype,
     const char *ra, const char *ra_ms)
@@ -364,6 +438,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_request_body),
+		cmocka_unit_test(test_json_string_escape),
 		cmocka_unit_test(test_classify_reply),
 		cmocka_unit_test(test_shapes_unit),
 	};

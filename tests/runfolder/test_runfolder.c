@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -498,6 +499,258 @@ static void test_write_summary(void **state)
 	rmtree(dir);
 }
 
+/* ---- the lines written directly against jansson's DOM and json_dumps ---- */
+
+static json_t *ref_str(const char *s)
+{
+	return s ? msb__json_text(s) : json_null();
+}
+
+static json_t *ref_tokens(long long n)
+{
+	return n >= 0 ? json_integer(n) : json_null();
+}
+
+static void ref_set(int *bad, json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v))
+		*bad = 1;
+}
+
+/* The record line as 0.1.0 through s3 built it: a jansson object, json_dumps. NULL when jansson refuses. */
+static char *ref_record_line(const msb__rf_record *r)
+{
+	json_t *o = json_object(), *judge = json_object(), *usage = json_object(), *e;
+	int bad = 0;
+	char *s;
+
+	ref_set(&bad, o, "id", msb__json_text(r->id));
+	ref_set(&bad, o, "principle", json_integer(r->principle));
+	ref_set(&bad, o, "category", json_integer(r->category));
+	ref_set(&bad, o, "source", ref_str(r->source));
+	ref_set(&bad, o, "split", ref_str(r->split));
+	ref_set(&bad, o, "prompt", msb__json_text(r->prompt ? r->prompt : ""));
+	ref_set(&bad, o, "response", ref_str(r->response));
+	ref_set(&bad, o, "score", r->score ? json_integer(r->score) : json_null());
+	ref_set(&bad, judge, "name", ref_str(r->judge_name));
+	ref_set(&bad, judge, "reason", ref_str(r->judge_reason));
+	ref_set(&bad, judge, "raw", ref_str(r->judge_raw));
+	ref_set(&bad, o, "judge", judge);
+	if (r->error_stage) {
+		e = json_object();
+		ref_set(&bad, e, "stage", json_string(r->error_stage));
+		ref_set(&bad, e, "kind", ref_str(r->error_kind));
+		ref_set(&bad, e, "message", ref_str(r->error_message));
+		ref_set(&bad, e, "code", json_integer(r->error_code));
+		ref_set(&bad, o, "error", e);
+	} else {
+		ref_set(&bad, o, "error", json_null());
+	}
+	ref_set(&bad, o, "attempts", json_integer(r->attempts));
+	ref_set(&bad, o, "latency_ms", json_real(r->latency_ms));
+	ref_set(&bad, usage, "prompt_tokens", ref_tokens(r->prompt_tokens));
+	ref_set(&bad, usage, "completion_tokens", ref_tokens(r->completion_tokens));
+	ref_set(&bad, usage, "judge_prompt_tokens", ref_tokens(r->judge_prompt_tokens));
+	ref_set(&bad, usage, "judge_completion_tokens", ref_tokens(r->judge_completion_tokens));
+	ref_set(&bad, usage, "reasoning_tokens", ref_tokens(r->reasoning_tokens));
+	ref_set(&bad, usage, "cached_tokens", ref_tokens(r->cached_tokens));
+	ref_set(&bad, usage, "judge_reasoning_tokens", ref_tokens(r->judge_reasoning_tokens));
+	ref_set(&bad, usage, "judge_cached_tokens", ref_tokens(r->judge_cached_tokens));
+	ref_set(&bad, o, "usage", usage);
+	ref_set(&bad, o, "config_hash", ref_str(r->config_hash));
+	ref_set(&bad, o, "sample", json_integer(r->sample));
+	if (r->reasoning)
+		ref_set(&bad, o, "reasoning", msb__json_text(r->reasoning));
+	if (r->finish_reason)
+		ref_set(&bad, o, "finish_reason", msb__json_text(r->finish_reason));
+	if (r->refusal_text) {
+		ref_set(&bad, o, "refusal", json_true());
+		ref_set(&bad, o, "refusal_text", msb__json_text(r->refusal_text));
+	}
+	if (r->text_repaired)
+		ref_set(&bad, o, "text_repaired", json_true());
+	ref_set(&bad, o, "judge_attempts", json_integer(r->judge_attempts));
+	ref_set(&bad, o, "judge_latency_ms", json_real(r->judge_latency_ms));
+	ref_set(&bad, o, "cached", json_boolean(r->cached));
+	ref_set(&bad, o, "kind", json_string(r->kind ? r->kind : "harmful"));
+	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+static char *ref_answer_line(const msb__rf_answer *a)
+{
+	json_t *o = json_object();
+	int bad = 0;
+	char *s;
+
+	ref_set(&bad, o, "id", msb__json_text(a->id));
+	ref_set(&bad, o, "sample", json_integer(a->sample));
+	ref_set(&bad, o, "key", json_string(a->key));
+	ref_set(&bad, o, "response", msb__json_text(a->response));
+	if (a->reasoning)
+		ref_set(&bad, o, "reasoning", msb__json_text(a->reasoning));
+	if (a->finish_reason)
+		ref_set(&bad, o, "finish_reason", msb__json_text(a->finish_reason));
+	if (a->prompt_tokens >= 0)
+		ref_set(&bad, o, "prompt_tokens", json_integer(a->prompt_tokens));
+	if (a->completion_tokens >= 0)
+		ref_set(&bad, o, "completion_tokens", json_integer(a->completion_tokens));
+	if (a->reasoning_tokens >= 0)
+		ref_set(&bad, o, "reasoning_tokens", json_integer(a->reasoning_tokens));
+	if (a->cached_tokens >= 0)
+		ref_set(&bad, o, "cached_tokens", json_integer(a->cached_tokens));
+	ref_set(&bad, o, "latency_ms", json_real(a->latency_ms));
+	ref_set(&bad, o, "attempts", json_integer(a->attempts));
+	s = bad ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+/* Random text: ASCII, every escape, multibyte UTF-8, and bytes that are not UTF-8. */
+static const char *rand_text(char *buf, size_t size, unsigned int *seed, int may_null)
+{
+	static const char *const pieces[] = { "a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f",
+		"\x01", "\x1f", "\x7f", "/", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff",
+		"\xc0\xaf", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "text ", "{policy}" };
+	size_t n = (size_t)rand_r(seed) % 40, at = 0, i;
+
+	if (may_null && rand_r(seed) % 5 == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *p = pieces[(size_t)rand_r(seed) % (sizeof pieces / sizeof *pieces)];
+		size_t k = strlen(p);
+		if (at + k + 1 >= size)
+			break;
+		memcpy(buf + at, p, k);
+		at += k;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+static double rand_real(unsigned int *seed)
+{
+	static const double fixed[] = { 0.0, -0.0, 1.0, 0.1, 50.123456789, 1e-300, 1e300, 1e21, 1e-7,
+		123456789012345678.0, 4.9e-324, -2.5e-5, 293.83669099956751 };
+	unsigned int k = (unsigned int)rand_r(seed) % 3u;
+
+	if (k == 0)
+		return fixed[(size_t)rand_r(seed) % (sizeof fixed / sizeof *fixed)];
+	if (k == 1)
+		return (double)rand_r(seed) / 1000.0;
+	return ldexp((double)rand_r(seed) / RAND_MAX, rand_r(seed) % 200 - 100);
+}
+
+static long long rand_count(unsigned int *seed)
+{
+	static const long long fixed[] = { -1, 0, 1, 9, 10, 4096, 2147483647LL, 9223372036854775807LL };
+	return rand_r(seed) % 2 ? fixed[(size_t)rand_r(seed) % (sizeof fixed / sizeof *fixed)]
+	                        : (long long)rand_r(seed);
+}
+
+/*
+ * msb__rf_record_line and msb__rf_answer_line write their lines directly:
+ * on 3,000 random records and answers (escapes, multibyte and invalid
+ * UTF-8, nulls, extreme integers, reals from 1e-300 to 1e300) they give
+ * the very bytes of jansson's json_dumps of the same values as a DOM (the
+ * way they were built before), and fail where jansson fails (a NaN).
+ */
+static void test_lines_match_jansson(void **state)
+{
+	char t[12][256];
+	unsigned int seed = 7;
+	int i;
+	(void)state;
+
+	for (i = 0; i < 3000; i++) {
+		msb__rf_record r;
+		msb__rf_answer a;
+		msb_buf got = MSB_BUF_INIT;
+		char *want;
+
+		memset(&r, 0, sizeof r);
+		r.id = rand_text(t[0], sizeof t[0], &seed, 0);
+		r.principle = rand_r(&seed) % 10;
+		r.category = (int)rand_count(&seed);
+		r.source = rand_text(t[1], sizeof t[1], &seed, 1);
+		r.split = rand_text(t[2], sizeof t[2], &seed, 1);
+		r.prompt = rand_text(t[3], sizeof t[3], &seed, 1);
+		r.response = rand_text(t[4], sizeof t[4], &seed, 1);
+		r.score = rand_r(&seed) % 6;
+		r.judge_name = rand_text(t[5], sizeof t[5], &seed, 1);
+		r.judge_reason = rand_text(t[6], sizeof t[6], &seed, 1);
+		r.judge_raw = rand_text(t[7], sizeof t[7], &seed, 1);
+		if (rand_r(&seed) % 3 == 0) {
+			r.error_stage = rand_r(&seed) % 2 ? "model" : "judge";
+			r.error_kind = rand_text(t[8], sizeof t[8], &seed, 1);
+			r.error_message = rand_text(t[9], sizeof t[9], &seed, 1);
+			r.error_code = -(rand_r(&seed) % 40);
+		}
+		r.attempts = rand_r(&seed) % 7;
+		r.latency_ms = rand_real(&seed);
+		r.prompt_tokens = rand_count(&seed);
+		r.completion_tokens = rand_count(&seed);
+		r.judge_prompt_tokens = rand_count(&seed);
+		r.judge_completion_tokens = rand_count(&seed);
+		r.reasoning_tokens = rand_count(&seed);
+		r.cached_tokens = rand_count(&seed);
+		r.judge_reasoning_tokens = rand_count(&seed);
+		r.judge_cached_tokens = rand_count(&seed);
+		r.config_hash = rand_r(&seed) % 4 ? "aaf657709612e2ce" : NULL;
+		r.sample = (int)(rand_count(&seed) & 0xfffff);
+		r.reasoning = rand_text(t[10], sizeof t[10], &seed, 1);
+		r.finish_reason = rand_r(&seed) % 2 ? "stop" : NULL;
+		r.refusal_text = rand_r(&seed) % 4 ? NULL : rand_text(t[11], sizeof t[11], &seed, 0);
+		r.text_repaired = rand_r(&seed) % 2;
+		r.judge_attempts = rand_r(&seed) % 4;
+		r.judge_latency_ms = rand_real(&seed);
+		r.cached = rand_r(&seed) % 2;
+		r.kind = rand_r(&seed) % 3 == 0 ? NULL : rand_r(&seed) % 2 ? "benign" : "harmful";
+		want = ref_record_line(&r);
+		assert_non_null(want);
+		assert_int_equal(msb__rf_record_line(&got, &r), 0);
+		assert_int_equal(got.len, strlen(want) + 1);
+		assert_memory_equal(got.ptr, want, got.len - 1);
+		free(want);
+
+		memset(&a, 0, sizeof a);
+		a.id = r.id;
+		a.sample = r.sample;
+		a.key = "0123456789abcdef";
+		a.response = r.response ? r.response : "";
+		a.reasoning = r.reasoning;
+		a.finish_reason = r.finish_reason;
+		a.prompt_tokens = r.prompt_tokens;
+		a.completion_tokens = r.completion_tokens;
+		a.reasoning_tokens = r.reasoning_tokens;
+		a.cached_tokens = r.cached_tokens;
+		a.latency_ms = r.judge_latency_ms;
+		a.attempts = r.attempts;
+		want = ref_answer_line(&a);
+		assert_non_null(want);
+		msb_buf_clear(&got);
+		assert_int_equal(msb__rf_answer_line(&got, &a), 0);
+		assert_int_equal(got.len, strlen(want) + 1);
+		assert_memory_equal(got.ptr, want, got.len - 1);
+		free(want);
+
+		/* jansson refuses a real that is not finite: so does the line, leaving out as it was */
+		if (i % 100 == 0) {
+			size_t before = got.len;
+			r.latency_ms = NAN;
+			assert_null(ref_record_line(&r));
+			assert_int_equal(msb__rf_record_line(&got, &r), MSB_ENOMEM);
+			assert_int_equal(got.len, before);
+			a.latency_ms = INFINITY;
+			assert_null(ref_answer_line(&a));
+			assert_int_equal(msb__rf_answer_line(&got, &a), MSB_ENOMEM);
+			assert_int_equal(got.len, before);
+		}
+		msb_buf_dispose(&got);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +763,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_run_info_errors),
 		cmocka_unit_test(test_run_info_members),
 		cmocka_unit_test(test_write_summary),
+		cmocka_unit_test(test_lines_match_jansson),
 	};
 
 	fixtures = argc > 1 ? argv[1] : "tests/fixtures";
