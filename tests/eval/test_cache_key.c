@@ -17,7 +17,8 @@
 
 #include "medsafety/medsafety.h"
 #include "core/sha256.h"
-#include "eval/eval.h"
+#include "eval/eval_state.h"
+#include "eval/eval_cache.h"
 
 static void expected_key(const msb_request *r, char key[65])
 {
