@@ -56,7 +56,7 @@ class LoadingTest(unittest.TestCase):
         # folder next to the source is used.
         with TempDir() as root:
             os.makedirs(os.path.join(root, "build", "lib"))
-            os.symlink(_lib.LIB.path, os.path.join(root, "build", "lib", "libmedsafety.so.1"))
+            os.symlink(_lib.LIB.path, os.path.join(root, "build", "lib", "libmedsafety.so.2"))
             env = {k: v for k, v in os.environ.items() if k != "MEDSAFETY_LIBRARY"}
             with mock.patch.dict(os.environ, env, clear=True), \
                     mock.patch.object(ctypes.util, "find_library", return_value=None):

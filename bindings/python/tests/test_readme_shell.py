@@ -135,7 +135,7 @@ class ReadmeShellTest(unittest.TestCase):
         if ldd:
             p = subprocess.run([ldd, os.path.join(prefix, "bin", "medsafety")],
                                capture_output=True, text=True, env=env)
-            m = re.search(r"libmedsafety\.so\.1 => (\S+)", p.stdout)
+            m = re.search(r"libmedsafety\.so\.2 => (\S+)", p.stdout)
             self.assertTrue(m and os.path.realpath(m.group(1)).startswith(
                 os.path.realpath(prefix)), p.stdout)
         if shutil.which("pkg-config"):
