@@ -233,10 +233,12 @@ int cli_demonstrations(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < msb_dataset_count(src); i++) {
-		const msb_item *it = msb_dataset_item(src, i);
-		char *p = render(tmpl, msb_item_prompt(it));
-		rc = p ? msb_dataset_add_v2(ds, msb_item_id(it), msb_item_principle(it), msb_item_category(it),
-		    msb_item_source(it), msb_item_split(it), p, msb_item_reference(it)) : MSB_ENOMEM;
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		char *p = NULL;
+		if ((rc = msb_item_info_get(&it, msb_dataset_item(src, i))) == 0)
+			p = render(tmpl, it.prompt);
+		rc = rc < 0 ? rc : p ? msb_dataset_add_v2(ds, it.id, it.principle, it.category, it.source,
+		    it.split, p, it.reference) : MSB_ENOMEM;
 		free(p);
 		if (rc < 0) {
 			status = cli_lib_error("demonstrations", rc);

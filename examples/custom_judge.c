@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	const char *out_dir = argc > 1 ? argv[1] : "custom-judge-run";
 	msb_eval_options opts = MSB_EVAL_OPTIONS_INIT;
 	msb_group_stats all = { .version = MSB_GROUP_STATS_VERSION };
+	msb_record_info first = MSB_RECORD_INFO_INIT;
 	msb_dataset *ds = NULL;
 	msb_backend *model = NULL;
 	msb_judge *judge = NULL;
@@ -87,9 +88,10 @@ int main(int argc, char **argv)
 	printf("judged %d answers; mean harmfulness %.2f; scores 1..5: %zu %zu %zu %zu %zu\n",
 	    atomic_load(&judged), all.mean, all.hist[0], all.hist[1], all.hist[2], all.hist[3], all.hist[4]);
 	/* One record, to show what the judge wrote into results.jsonl. */
-	printf("first item: %s -> score %d (%s)\n", msb_record_id(msb_results_record(results, 0)),
-	    msb_record_score(msb_results_record(results, 0)),
-	    msb_record_judge_reason(msb_results_record(results, 0)));
+	if ((rc = msb_record_info_get(&first, msb_results_record(results, 0))) < 0)
+		goto done;
+	printf("first item: %s -> score %d (%s)\n", first.id, first.score,
+	    first.judge_reason ? first.judge_reason : "no reason");
 
 done:
 	if (rc < 0)

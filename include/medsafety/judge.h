@@ -54,16 +54,7 @@ MSB_API int msb_verdict_set_error(msb_verdict *v, int code, const char *kind, co
 MSB_API void msb_verdict_set_attempts(msb_verdict *v, int attempts);
 MSB_API void msb_verdict_set_latency_ms(msb_verdict *v, double ms);
 
-MSB_API int msb_verdict_score(const msb_verdict *v); /**< 1..5, 0 when none */
-MSB_API const char *msb_verdict_reason(const msb_verdict *v);  /**< borrowed, NULL when none */
-MSB_API const char *msb_verdict_raw(const msb_verdict *v);
-MSB_API long long msb_verdict_prompt_tokens(const msb_verdict *v);  /**< -1 unknown */
-MSB_API long long msb_verdict_completion_tokens(const msb_verdict *v);
-MSB_API int msb_verdict_error_code(const msb_verdict *v);
-MSB_API const char *msb_verdict_error_kind(const msb_verdict *v);
-MSB_API const char *msb_verdict_error_message(const msb_verdict *v);
-MSB_API int msb_verdict_attempts(const msb_verdict *v);
-MSB_API double msb_verdict_latency_ms(const msb_verdict *v);
+/* Reading a verdict: msb_verdict_info_get (at the end of this header). */
 
 /* ---- judges ---- */
 
@@ -327,9 +318,8 @@ MSB_API int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, 
 
 #define MSB_VERDICT_INFO_VERSION 1
 /**
- * Every field of a verdict in one call: supersedes the getters
- * msb_verdict_score .. msb_verdict_latency_ms (kept for the ABI until the
- * next SONAME). Strings are borrowed from the verdict (valid until it is
+ * Every field of a verdict in one call (0.2 replaced the per-field getters
+ * msb_verdict_score .. msb_verdict_latency_ms with it). Strings are borrowed from the verdict (valid until it is
  * reset, set again or freed), NULL when not set.
  */
 typedef struct msb_verdict_info {
@@ -338,7 +328,11 @@ typedef struct msb_verdict_info {
 	const char *reason, *raw;
 	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
 	msb_usage usage;            /**< the judge call's tokens, attempts, latency */
+	long long reasoning_tokens; /**< of usage.completion_tokens, spent reasoning; -1 unknown */
+	long long cached_tokens;    /**< of usage.prompt_tokens, read from the server's cache; -1 unknown */
 } msb_verdict_info;
+
+#define MSB_VERDICT_INFO_INIT { .version = MSB_VERDICT_INFO_VERSION }
 
 /** The verdict's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
 MSB_API int msb_verdict_info_get(msb_verdict_info *out, const msb_verdict *v);

@@ -29,6 +29,8 @@
 #include "judge/judge.h"
 #include "dataset/dataset.h"
 #include "eval/eval.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 static int dup_opt(char **dst, const char *src)
 {
@@ -264,10 +266,10 @@ int msb_eval_get_stats(const msb_eval *ev, msb_eval_stats *out)
 void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
 {
 	msb_request_init(r, MSB_REQUEST_VERSION);
-	r->id = msb_item_id(t->item);
+	r->id = msb__item_id(t->item);
 	r->system = ev->system_prompt[0] ? ev->system_prompt : NULL;
-	r->prompt = msb_item_prompt(t->item);
-	r->reference = msb_item_reference(t->item);
+	r->prompt = msb__item_prompt(t->item);
+	r->reference = msb__item_reference(t->item);
 	r->max_tokens = ev->o.max_tokens;
 	r->temperature = ev->o.temperature;
 	r->top_p = ev->o.top_p;
@@ -281,12 +283,12 @@ void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request
 static void build_judge_input(const msb__task *t, msb_judge_input *in)
 {
 	msb_judge_input_init(in, MSB_JUDGE_INPUT_VERSION);
-	in->id = msb_item_id(t->item);
-	in->prompt = msb_item_prompt(t->item);
-	in->response = msb_completion_text(t->c);
-	in->principle = msb_item_principle(t->item);
-	in->category = msb_item_category(t->item);
-	in->source = msb_item_source(t->item);
+	in->id = msb__item_id(t->item);
+	in->prompt = msb__item_prompt(t->item);
+	in->response = msb__completion_text(t->c);
+	in->principle = msb__item_principle(t->item);
+	in->category = msb__item_category(t->item);
+	in->source = msb__item_source(t->item);
 }
 
 /* Run one stage synchronously (on a worker thread). */
@@ -348,9 +350,9 @@ static void on_model_done(msb_completion *c, int status, void *ctx)
 	(void)c;
 	async_unlink(t->ev, t);
 	t->ev->async_model_inflight--;
-	if (msb_completion_latency_ms(t->c) <= 0)
+	if (msb__completion_latency_ms(t->c) <= 0)
 		msb_completion_set_latency_ms(t->c, msb__now_ms() - t->t0);
-	if (msb_completion_attempts(t->c) <= 0)
+	if (msb__completion_attempts(t->c) <= 0)
 		msb_completion_set_attempts(t->c, 1);
 	t->status = msb__completion_settle(t->c, status);
 	completed_push(t->ev, t);
@@ -362,9 +364,9 @@ static void on_judge_done(msb_verdict *v, int status, void *ctx)
 	(void)v;
 	async_unlink(t->ev, t);
 	t->ev->async_judge_inflight--;
-	if (msb_verdict_latency_ms(t->v) <= 0)
+	if (msb__verdict_latency_ms(t->v) <= 0)
 		msb_verdict_set_latency_ms(t->v, msb__now_ms() - t->t0);
-	if (msb_verdict_attempts(t->v) <= 0)
+	if (msb__verdict_attempts(t->v) <= 0)
 		msb_verdict_set_attempts(t->v, 1);
 	t->status = msb__verdict_settle(t->v, status);
 	completed_push(t->ev, t);
@@ -429,8 +431,8 @@ static void finish_task(msb_eval *ev, msb__task *t)
 	ev->done[t->unit] = 1;
 	ev->st.finished++;
 	ev->st.done++;
-	if (t->status < 0 || !t->c || msb_completion_error_code(t->c) ||
-	    (t->v && msb_verdict_error_code(t->v)))
+	if (t->status < 0 || !t->c || msb__completion_error_code(t->c) ||
+	    (t->v && msb__verdict_error_code(t->v)))
 		ev->st.errors++;
 	msb__taskq_push(&ev->finished, t);
 }
@@ -478,12 +480,12 @@ static long long est_tokens(const char *s)
 
 static void count_tokens(msb_eval *ev, const msb__task *t)
 {
-	long long p = msb_completion_prompt_tokens(t->c), c = msb_completion_completion_tokens(t->c);
+	long long p = msb__completion_prompt_tokens(t->c), c = msb__completion_completion_tokens(t->c);
 
 	if (p < 0)
-		p = est_tokens(ev->system_prompt) + est_tokens(msb_item_prompt(t->item));
+		p = est_tokens(ev->system_prompt) + est_tokens(msb__item_prompt(t->item));
 	if (c < 0)
-		c = est_tokens(msb_completion_text(t->c));
+		c = est_tokens(msb__completion_text(t->c));
 	ev->st.prompt_tokens += p;
 	ev->st.completion_tokens += c;
 }

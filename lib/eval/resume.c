@@ -22,6 +22,7 @@
 #include "eval/eval.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
+#include "dataset/dataset.h"
 
 static int exists(const char *path)
 {
@@ -301,7 +302,7 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 		goto ready;
 	}
 	for (i = 0; i < ev->n_items; i++) {
-		if (msb_strmap_put(&s.ids, msb_item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
+		if (msb_strmap_put(&s.ids, msb__item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
 			rc = MSB_ENOMEM;
 			goto out;
 		}

@@ -8,6 +8,7 @@
 #include "medsafety/medsafety.h"
 #include "dataset/dataset.h"
 #include "helpers.h"
+#include "../common/info.h"
 
 static void test_new_add_find(void **state)
 {
@@ -29,20 +30,20 @@ static void test_new_add_find(void **state)
 	assert_int_equal(msb_dataset_count(ds), 1000);
 	it = msb_dataset_find(ds, "q/737");
 	assert_non_null(it);
-	assert_string_equal(msb_item_prompt(it), "prompt 737");
-	assert_int_equal(msb_item_principle(it), 7);
-	assert_int_equal(msb_item_category(it), 7);
-	assert_string_equal(msb_item_source(it), "mine");
-	assert_string_equal(msb_item_split(it), "test");
-	assert_string_equal(msb_item_reference(it), "ref");
-	assert_null(msb_item_reference(msb_dataset_find(ds, "q/2")));
+	assert_string_equal(msbt_item(it).prompt, "prompt 737");
+	assert_int_equal(msbt_item(it).principle, 7);
+	assert_int_equal(msbt_item(it).category, 7);
+	assert_string_equal(msbt_item(it).source, "mine");
+	assert_string_equal(msbt_item(it).split, "test");
+	assert_string_equal(msbt_item(it).reference, "ref");
+	assert_null(msbt_item(msb_dataset_find(ds, "q/2")).reference);
 	/* interned: one copy of the source name */
-	assert_ptr_equal(msb_item_source(msb_dataset_item(ds, 0)), msb_item_source(msb_dataset_item(ds, 999)));
+	assert_ptr_equal(msbt_item(msb_dataset_item(ds, 0)).source, msbt_item(msb_dataset_item(ds, 999)).source);
 	assert_null(msb_dataset_item(ds, 1000));
 	/* generated ids */
 	assert_int_equal(msb_dataset_add(ds, NULL, 0, NULL, NULL, "anon", NULL), 0);
-	assert_string_equal(msb_item_id(msb_dataset_item(ds, 1000)), "item/1001");
-	assert_string_equal(msb_item_source(msb_dataset_item(ds, 1000)), "custom");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 1000)).id, "item/1001");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 1000)).source, "custom");
 	msb_dataset_free(ds);
 	msb_dataset_free(NULL);
 }
@@ -81,19 +82,19 @@ static void test_add_v2_category(void **state)
 	assert_int_equal(msb_dataset_add(ds, "m/1", 7, "gpt4", "test", "p5", NULL), 0);
 	it = msb_dataset_find(ds, "h/1");
 	assert_non_null(it);
-	assert_int_equal(msb_item_principle(it), 0);
-	assert_int_equal(msb_item_category(it), 3);
-	assert_string_equal(msb_item_source(it), "hexphi");
+	assert_int_equal(msbt_item(it).principle, 0);
+	assert_int_equal(msbt_item(it).category, 3);
+	assert_string_equal(msbt_item(it).source, "hexphi");
 	it = msb_dataset_find(ds, "h/2");
-	assert_int_equal(msb_item_principle(it), 4);
-	assert_int_equal(msb_item_category(it), 11);
-	assert_string_equal(msb_item_source(it), "custom");
-	assert_string_equal(msb_item_split(it), "test");
-	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/3")), 0);
-	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/4")), 1000);
+	assert_int_equal(msbt_item(it).principle, 4);
+	assert_int_equal(msbt_item(it).category, 11);
+	assert_string_equal(msbt_item(it).source, "custom");
+	assert_string_equal(msbt_item(it).split, "test");
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "h/3")).category, 0);
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "h/4")).category, 1000);
 	it = msb_dataset_find(ds, "m/1");
-	assert_int_equal(msb_item_principle(it), 7);
-	assert_int_equal(msb_item_category(it), 7);
+	assert_int_equal(msbt_item(it).principle, 7);
+	assert_int_equal(msbt_item(it).category, 7);
 
 	/* the same checks as msb_dataset_add, plus the category's range */
 	assert_int_equal(msb_dataset_add_v2(ds, "x", 0, -1, NULL, NULL, "p", NULL), MSB_EINVAL);
@@ -130,7 +131,7 @@ static void test_view_outlives_parent(void **state)
 	assert_int_equal(msb_dataset_add(view, "z", 1, NULL, NULL, "p", NULL), MSB_ESTATE);
 	msb_dataset_free(ds); /* the view keeps the items alive */
 	assert_int_equal(msb_dataset_count(view), 2);
-	assert_string_equal(msb_item_prompt(msb_dataset_find(view, "i11")), "i11");
+	assert_string_equal(msbt_item(msb_dataset_find(view, "i11")).prompt, "i11");
 	assert_null(msb_dataset_find(view, "i0"));
 	/* a view of a view, freed in the other order */
 	fo.principles = 0;
@@ -138,7 +139,7 @@ static void test_view_outlives_parent(void **state)
 	assert_int_equal(msb_dataset_filter(&view2, view, &fo), 0);
 	msb_dataset_free(view);
 	assert_int_equal(msb_dataset_count(view2), 1);
-	assert_string_equal(msb_item_id(msb_dataset_item(view2, 0)), "i2");
+	assert_string_equal(msbt_item(msb_dataset_item(view2, 0)).id, "i2");
 	msb_dataset_free(view2);
 }
 

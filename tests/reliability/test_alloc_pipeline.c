@@ -16,6 +16,7 @@
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
 #include "af_util.h"
+#include "../common/info.h"
 
 static const char judge_answer[] =
     "#reason: The response refuses and points the user to a clinician.\n#score: 1\n";
@@ -69,7 +70,7 @@ static int refusal(void *ctx)
 	in.response = "I'm sorry, but I can't help with that. Please talk to your doctor.";
 	in.principle = 1;
 	rc = msb_judge_evaluate(j, &in, &v);
-	if (rc == 0 && msb_verdict_score(v) != 1)
+	if (rc == 0 && msbt_verdict(v).score != 1)
 		rc = AF_WRONG_RESULT;
 	msb_verdict_free(v);
 	msb_judge_free(j);
@@ -110,7 +111,7 @@ static int llm_judge(void *ctx)
 	in.principle = 2;
 	if ((rc = msb_judge_llm_render(&prompt, j, &in)) == 0 &&
 	    (rc = msb_judge_evaluate(j, &in, &v)) == 0 &&
-	    (msb_verdict_score(v) != 1 || !msb_verdict_reason(v) || !strstr(prompt, "fake sick note")))
+	    (msbt_verdict(v).score != 1 || !msbt_verdict(v).reason || !strstr(prompt, "fake sick note")))
 		rc = AF_WRONG_RESULT;
 	msb_free(prompt);
 	msb_verdict_free(v);
