@@ -86,7 +86,7 @@ MSB_API int msb_dataset_add(msb_dataset *ds, const char *id, int principle, cons
 
 /**
  * As msb_dataset_add, with the item's category in its own taxonomy
- * (msb_item_category): 0..1000, 0 for none. A category that differs from
+ * (msb_item_info's category): 0..1000, 0 for none. A category that differs from
  * the principle, or any category of source "hexphi", gets its own group
  * in summary.json's "by_category". Errors: MSB_EINVAL (NULL dataset or
  * prompt, principle or category out of range, empty id), MSB_EEXISTS
