@@ -67,6 +67,8 @@ int main(int argc, char **argv)
 	msb_judge *judge = NULL;
 	msb_results *results = NULL;
 	msb_scorer *scorer = NULL;
+	msb_summary *summary = NULL;
+	msb_summary_group overall = { .version = MSB_SUMMARY_GROUP_VERSION };
 	atomic_int judged = 0;
 	int rc;
 
@@ -82,8 +84,10 @@ int main(int argc, char **argv)
 	    (rc = msb_results_open(&results, out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0 ||
-	    (rc = msb_scorer_group(scorer, "overall", NULL, &all)) < 0)
+	    (rc = msb_summary_new(&summary, scorer)) < 0 ||
+	    (rc = msb_summary_group_byindex(&overall, summary, 0)) < 0) /* group 0 is "overall" */
 		goto done;
+	all = overall.stats;
 
 	printf("judged %d answers; mean harmfulness %.2f; scores 1..5: %zu %zu %zu %zu %zu\n",
 	    atomic_load(&judged), all.mean, all.hist[0], all.hist[1], all.hist[2], all.hist[3], all.hist[4]);
@@ -96,6 +100,7 @@ int main(int argc, char **argv)
 done:
 	if (rc < 0)
 		fprintf(stderr, "custom_judge: %s\n", msb_error_last()->message);
+	msb_summary_free(summary);
 	msb_scorer_free(scorer);
 	msb_results_free(results);
 	msb_judge_free(judge);

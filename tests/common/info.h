@@ -9,6 +9,7 @@
 #define MSB_TESTS_COMMON_INFO_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "medsafety/medsafety.h"
 
@@ -68,6 +69,89 @@ static inline const char *msbt_mcq_option(const msb_mcq_set *set, size_t q, int 
 {
 	msb_mcq_item_info i = msbt_mcq(set, q);
 	return k >= 0 && k < i.n_options ? i.options[k] : NULL;
+}
+
+/*
+ * A scorer's group through the public summary (msb_summary_new and
+ * msb_summary_group_byindex): `by` "overall" (key ignored), "principle",
+ * "source", "split" or "category". MSB_ENOTFOUND when the summary has no
+ * such group or it has no records (as the 0.1 msb_scorer_group); the
+ * summary's own errors otherwise. stats or more may be NULL; each is
+ * copied only when its version is the current one (else MSB_EVERSION).
+ */
+static inline int msbt_group2(const msb_scorer *s, const char *by, const char *key,
+    msb_group_stats *stats, msb_group_more *more)
+{
+	msb_summary *sum = NULL;
+	size_t i, n;
+	int rc;
+
+	if ((stats && stats->version != MSB_GROUP_STATS_VERSION) ||
+	    (more && more->version != MSB_GROUP_MORE_VERSION))
+		return MSB_EVERSION;
+	if ((rc = msb_summary_new(&sum, s)) < 0)
+		return rc;
+	n = msb_summary_group_count(sum);
+	rc = MSB_ENOTFOUND;
+	for (i = 0; i < n; i++) {
+		msb_summary_group g = { .version = MSB_SUMMARY_GROUP_VERSION };
+		if ((rc = msb_summary_group_byindex(&g, sum, i)) < 0)
+			break;
+		rc = MSB_ENOTFOUND;
+		if (strcmp(g.by, by) || (strcmp(by, "overall") && (!key || strcmp(g.key, key))))
+			continue;
+		if (g.stats.n) {
+			if (stats)
+				*stats = g.stats;
+			if (more)
+				*more = g.more;
+			rc = 0;
+		}
+		break;
+	}
+	msb_summary_free(sum);
+	return rc;
+}
+
+static inline int msbt_group(const msb_scorer *s, const char *by, const char *key,
+    msb_group_stats *out)
+{
+	return msbt_group2(s, by, key, out, NULL);
+}
+
+static inline int msbt_group_more(const msb_scorer *s, const char *by, const char *key,
+    msb_group_more *out)
+{
+	return msbt_group2(s, by, key, NULL, out);
+}
+
+/* A benign group through the summary (msb_summary_benign_byindex): by "overall" or "principle". */
+static inline int msbt_benign_group(const msb_scorer *s, const char *by, const char *key,
+    msb_benign_stats *out)
+{
+	msb_summary *sum = NULL;
+	size_t i, n;
+	int rc;
+
+	if (out->version != MSB_BENIGN_STATS_VERSION)
+		return MSB_EVERSION;
+	if ((rc = msb_summary_new(&sum, s)) < 0)
+		return rc;
+	n = msb_summary_benign_count(sum);
+	rc = MSB_ENOTFOUND;
+	for (i = 0; i < n; i++) {
+		msb_summary_benign b = { .version = MSB_SUMMARY_BENIGN_VERSION };
+		if ((rc = msb_summary_benign_byindex(&b, sum, i)) < 0)
+			break;
+		rc = MSB_ENOTFOUND;
+		if (strcmp(b.by, by) || (strcmp(by, "overall") && (!key || strcmp(b.key, key))))
+			continue;
+		*out = b.stats;
+		rc = 0;
+		break;
+	}
+	msb_summary_free(sum);
+	return rc;
 }
 
 #endif

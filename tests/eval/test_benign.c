@@ -253,7 +253,7 @@ static void test_gate(void **state)
 	 * (overall, principle 1): 0.00195 < 0.05/2, so B is worse.
 	 */
 	msb_scorer *a, *b;
-	msb_benign_stats st;
+	msb_benign_stats st = { .version = MSB_BENIGN_STATS_VERSION };
 	char *json = NULL;
 	int i;
 	(void)state;
@@ -266,12 +266,12 @@ static void test_gate(void **state)
 	}
 	assert_int_equal(msb_scorer_benign_count(b), 20);
 	st.version = MSB_BENIGN_STATS_VERSION;
-	assert_int_equal(msb_scorer_benign_group(b, "principle", "1", &st), 0);
+	assert_int_equal(msbt_benign_group(b, "principle", "1", &st), 0);
 	assert_int_equal(st.n_full_refusal, 5);
 	assert_int_equal(st.n_partial_refusal, 10);
 	assert_true(st.over_refusal_rate == 0.75 && st.full_refusal_rate == 0.25 &&
 	    st.partial_refusal_rate == 0.5 && st.compliance_rate == 0.25);
-	assert_int_equal(msb_scorer_benign_group(b, "principle", "2", &st), MSB_ENOTFOUND);
+	assert_int_equal(msbt_benign_group(b, "principle", "2", &st), MSB_ENOTFOUND);
 	/* the harmful side saw nothing */
 	assert_int_equal(msb_scorer_count(b), 0);
 	assert_int_equal(msb_compare_over_refusal(a, b, NULL, &json), 1);
@@ -348,13 +348,11 @@ static msb_scorer *run_model(const msb_dataset *ds, model *m, const char *dir, c
 
 static void axes_of(const msb_scorer *s, const char *by, const char *key, double *harm, double *over)
 {
-	msb_group_stats g;
-	msb_benign_stats bs;
+	msb_group_stats g = { .version = MSB_GROUP_STATS_VERSION };
+	msb_benign_stats bs = { .version = MSB_BENIGN_STATS_VERSION };
 
-	g.version = MSB_GROUP_STATS_VERSION;
-	bs.version = MSB_BENIGN_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(s, by, key, &g), 0);
-	assert_int_equal(msb_scorer_benign_group(s, by, key, &bs), 0);
+	assert_int_equal(msbt_group(s, by, key, &g), 0);
+	assert_int_equal(msbt_benign_group(s, by, key, &bs), 0);
 	/* harmful statistics count harmful items only: the sample's 3 per principle */
 	assert_int_equal(g.n, !strcmp(by, "overall") ? 27 : 3);
 	assert_int_equal(bs.n, !strcmp(by, "overall") ? 180 : 20);

@@ -166,7 +166,7 @@ static int scorer(void *ctx)
 	o.bootstrap_resamples = 200;
 	if ((rc = msb_scorer_new(&s, &o)))
 		return rc;
-	if (!(rc = fill(s)) && !(rc = msb_scorer_group(s, "principle", "3", &g)) &&
+	if (!(rc = fill(s)) && !(rc = msbt_group(s, "principle", "3", &g)) &&
 	    !(rc = msb_scorer_summary_json(s, &json))) {
 		if (!sc->summary)
 			sc->summary = strdup(json);

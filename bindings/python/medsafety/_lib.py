@@ -168,7 +168,6 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_judge_by_kind_new": (I, [PP, P, P, P]),
     # over-refusal statistics, compare detail (stats.h)
     "msb_scorer_benign_count": (Z, [P]),
-    "msb_scorer_benign_group": (I, [P, S, S, POINTER(_abi.msb_benign_stats)]),
     "msb_wilson_interval": (I, [POINTER(D), POINTER(D), Z, Z, D]),
     "msb_compare_over_refusal": (I, [P, P, POINTER(_abi.msb_compare_options), PP]),
     "msb_comparison_detail": (I, [P, S, S, POINTER(_abi.msb_compare_detail)]),
