@@ -48,6 +48,43 @@ static void test_new_add_find(void **state)
 	msb_dataset_free(NULL);
 }
 
+/* msb_item_info_get itself: every field at once, borrowed from the dataset, and its errors */
+static void test_item_info(void **state)
+{
+	msb_dataset *ds;
+	msb_item_info it = MSB_ITEM_INFO_INIT;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	assert_int_equal(msb_dataset_add_v3(ds, "b/1", 3, 7, MSB_KIND_BENIGN, "mine", "dev", "ask",
+	    "answer", "why it is fine"), 0);
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), 0);
+	assert_int_equal(it.version, MSB_ITEM_INFO_VERSION);
+	assert_string_equal(it.id, "b/1");
+	assert_int_equal(it.kind, MSB_KIND_BENIGN);
+	assert_int_equal(it.principle, 3);
+	assert_int_equal(it.category, 7);
+	assert_string_equal(it.source, "mine");
+	assert_string_equal(it.split, "dev");
+	assert_string_equal(it.prompt, "ask");
+	assert_string_equal(it.reference, "answer");
+	assert_string_equal(it.rationale, "why it is fine");
+	assert_null(it.contrast);
+	/* borrowed: the same pointers on every call */
+	{
+		msb_item_info again = MSB_ITEM_INFO_INIT;
+		assert_int_equal(msb_item_info_get(&again, msb_dataset_item(ds, 0)), 0);
+		assert_ptr_equal(again.prompt, it.prompt);
+	}
+	assert_int_equal(msb_item_info_get(&it, NULL), MSB_EINVAL);
+	assert_int_equal(msb_item_info_get(NULL, msb_dataset_item(ds, 0)), MSB_EINVAL);
+	it.version = 0;
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), MSB_EVERSION);
+	it.version = MSB_ITEM_INFO_VERSION + 1;
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), MSB_EVERSION);
+	msb_dataset_free(ds);
+}
+
 static void test_add_errors(void **state)
 {
 	msb_dataset *ds;
@@ -207,6 +244,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_add_find),
+		cmocka_unit_test(test_item_info),
 		cmocka_unit_test(test_add_errors),
 		cmocka_unit_test(test_add_v2_category),
 		cmocka_unit_test(test_view_outlives_parent),

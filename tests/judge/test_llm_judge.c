@@ -62,6 +62,9 @@ static void test_defaults(void **state)
 	assert_int_equal(msbt_verdict(v).usage.prompt_tokens, 100);
 	assert_int_equal(msbt_verdict(v).usage.completion_tokens, 20);
 	assert_true(msbt_verdict(v).usage.attempts >= 1);
+	/* a callback backend cannot report reasoning or cached tokens: unknown (-1) */
+	assert_int_equal(msbt_verdict(v).reasoning_tokens, -1);
+	assert_int_equal(msbt_verdict(v).cached_tokens, -1);
 	msb_verdict_free(v);
 
 	/* the paper's call settings and our own default texts, exactly */

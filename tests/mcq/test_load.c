@@ -63,6 +63,32 @@ static void test_medqa(void **state)
 	msb_mcq_set_free(s);
 }
 
+/* msb_mcq_item_info_get itself: the options array, and its errors */
+static void test_item_info(void **state)
+{
+	msb_mcq_set *s = load("medqa.jsonl", MSB_MCQ_FORMAT_AUTO, 0);
+	msb_mcq_item_info q = MSB_MCQ_ITEM_INFO_INIT;
+	(void)state;
+	assert_int_equal(msb_mcq_item_info_get(&q, s, 0), 0);
+	assert_int_equal(q.version, MSB_MCQ_ITEM_INFO_VERSION);
+	assert_int_equal(q.n_options, 5);
+	assert_non_null(q.options);
+	assert_string_equal(q.options[4], "Musculocutaneous nerve");
+	assert_string_equal(q.options[q.answer], q.options[2]);
+	assert_string_equal(q.id, "medqa/1");
+	/* out of range, NULLs, an unknown version: errors, *out untouched */
+	q.version = MSB_MCQ_ITEM_INFO_VERSION;
+	assert_int_equal(msb_mcq_item_info_get(&q, s, 3), MSB_EINVAL);
+	assert_string_equal(q.id, "medqa/1");
+	assert_int_equal(msb_mcq_item_info_get(&q, NULL, 0), MSB_EINVAL);
+	assert_int_equal(msb_mcq_item_info_get(NULL, s, 0), MSB_EINVAL);
+	q.version = 0;
+	assert_int_equal(msb_mcq_item_info_get(&q, s, 0), MSB_EVERSION);
+	q.version = MSB_MCQ_ITEM_INFO_VERSION + 1;
+	assert_int_equal(msb_mcq_item_info_get(&q, s, 0), MSB_EVERSION);
+	msb_mcq_set_free(s);
+}
+
 static void test_medmcqa(void **state)
 {
 	msb_mcq_set *s;
@@ -223,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_medqa),
+		cmocka_unit_test(test_item_info),
 		cmocka_unit_test(test_medmcqa),
 		cmocka_unit_test(test_pubmedqa),
 		cmocka_unit_test(test_mmlu),
