@@ -19,6 +19,7 @@
 
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
+#include "../tests/common/info.h"
 
 #ifndef MSB_BENCH_SERVER
 #define MSB_BENCH_SERVER "tests/server/msb_test_server"
@@ -126,10 +127,10 @@ static run_state *g_state;
 static void on_done_global(msb_completion *c, int status, void *ctx)
 {
 	slot *sl = ctx;
-	if (status || !msb_completion_text(c))
+	if (status || !msbt_completion(c).text)
 		g_state->errors++;
 	g_state->done++;
-	g_state->latency_sum += msb_completion_latency_ms(c);
+	g_state->latency_sum += msbt_completion(c).usage.latency_ms;
 	g_state->in_flight--;
 	sl->next_free = g_state->free_list;
 	g_state->free_list = sl;

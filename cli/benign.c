@@ -28,9 +28,10 @@
 static int has_benign(const msb_dataset *ds)
 {
 	size_t i;
+	msb_item_info info = MSB_ITEM_INFO_INIT;
 
 	for (i = 0; i < msb_dataset_count(ds); i++)
-		if (msb_item_kind(msb_dataset_item(ds, i)) == MSB_KIND_BENIGN)
+		if (msb_item_info_get(&info, msb_dataset_item(ds, i)) == 0 && info.kind == MSB_KIND_BENIGN)
 			return 1;
 	return 0;
 }

@@ -105,11 +105,13 @@ static int cmd_stats(int argc, char **argv)
 	memset(&sources, 0, sizeof sources);
 	n = msb_dataset_count(ds);
 	for (i = 0; i < n; i++) {
-		const msb_item *it = msb_dataset_item(ds, i);
-		tally_add(&splits, msb_item_split(it));
-		tally_add(&sources, msb_item_source(it));
-		by_p[msb_item_principle(it)]++;
-		n_benign += msb_item_kind(it) == MSB_KIND_BENIGN;
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		if (msb_item_info_get(&it, msb_dataset_item(ds, i)) < 0)
+			continue;
+		tally_add(&splits, it.split);
+		tally_add(&sources, it.source);
+		by_p[it.principle]++;
+		n_benign += it.kind == MSB_KIND_BENIGN;
 	}
 	if (msb_dataset_hash(&hash, ds)) {
 		fprintf(stderr, PROG " stats: %s\n", msb_error_last()->message);

@@ -233,13 +233,14 @@ int cli_demonstrations(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < msb_dataset_count(src); i++) {
-		const msb_item *it = msb_dataset_item(src, i);
-		char *p = render(tmpl, msb_item_prompt(it));
-		rc = p ? msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
-		    .id = msb_item_id(it), .principle = msb_item_principle(it),
-		    .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
-		    .source = msb_item_source(it), .split = msb_item_split(it), .prompt = p,
-		    .reference = msb_item_reference(it) }) : MSB_ENOMEM;
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		char *p = NULL;
+		if ((rc = msb_item_info_get(&it, msb_dataset_item(src, i))) == 0)
+			p = render(tmpl, it.prompt);
+		rc = rc < 0 ? rc : p ? msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = it.id, .principle = it.principle,
+		    .category = it.category ? it.category : MSB_CATEGORY_NONE, .source = it.source,
+		    .split = it.split, .prompt = p, .reference = it.reference }) : MSB_ENOMEM;
 		free(p);
 		if (rc < 0) {
 			status = cli_lib_error("demonstrations", rc);

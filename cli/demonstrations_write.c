@@ -71,8 +71,13 @@ static int guard_add(guard *g, const char *source, int test_split_only)
 		ds = f;
 	}
 	for (i = 0; i < msb_dataset_count(ds); i++) {
-		const char *p = msb_item_prompt(msb_dataset_item(ds, i));
-		char *n = normalise(p);
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		const char *p;
+		char *n;
+		if (msb_item_info_get(&it, msb_dataset_item(ds, i)) < 0)
+			continue;
+		p = it.prompt;
+		n = normalise(p);
 		json_object_set_new(g->exact, p, json_true());
 		if (n)
 			json_object_set_new(g->norm, n, json_true());
@@ -164,13 +169,21 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 	}
 	/* in the source's order, not the journal's (which depends on timing): seeded subsets repeat */
 	for (i = 0; i < msb_dataset_count(src); i++) {
-		const msb_item *it = msb_dataset_item(src, i);
-		const msb_record *r = msb_results_find(res, msb_item_id(it), 0);
-		const char *req = msb_item_prompt(it), *resp = r ? msb_record_response(r) : NULL;
-		int score = r ? msb_record_score(r) : 0;
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		msb_record_info r = MSB_RECORD_INFO_INIT;
+		const char *req, *resp;
+		int score;
 		char *n, *line;
 		json_t *o;
-		if (!r || !resp || msb_record_error_stage(r)) {
+		if (msb_item_info_get(&it, msb_dataset_item(src, i)) < 0 ||
+		    msb_record_info_get(&r, msb_results_find(res, it.id, 0)) < 0) {
+			n_failed++;
+			continue;
+		}
+		req = it.prompt;
+		resp = r.response;
+		score = r.score;
+		if (!resp || r.error_stage) {
 			n_failed++;
 			continue;
 		}
@@ -189,16 +202,15 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 			continue;
 		}
 		free(n);
-		o = json_pack("{s:s,s:i,s:s,s:s,s:s,s:i}", "id", msb_record_id(r), "principle",
-		    msb_item_principle(it), "source", msb_item_source(it), "prompt", req, "response", resp,
-		    "score", score);
+		o = json_pack("{s:s,s:i,s:s,s:s,s:s,s:i}", "id", r.id, "principle", it.principle,
+		    "source", it.source, "prompt", req, "response", resp, "score", score);
 		line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
 		if (!line || fprintf(f, "%s\n", line) < 0 ||
 		    msb_dataset_add(kept, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
-		        .id = msb_record_id(r), .principle = msb_item_principle(it),
-		        .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
-		        .source = msb_item_source(it), .split = msb_item_split(it), .prompt = req,
+		        .id = r.id, .principle = it.principle,
+		        .category = it.category ? it.category : MSB_CATEGORY_NONE,
+		        .source = it.source, .split = it.split, .prompt = req,
 		        .reference = resp }) < 0) {
 			free(line);
 			goto out;
@@ -224,11 +236,14 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 			goto out;
 		}
 		for (i = 0; i < msb_dataset_count(mx); i++) {
-			const msb_item *it = msb_dataset_item(mx, i);
-			const char *req = msb_item_prompt(it), *resp = msb_item_reference(it);
+			msb_item_info it = MSB_ITEM_INFO_INIT;
+			const char *req, *resp;
 			char id[600], *n;
 			int leak;
-			if (!resp || !*resp) {
+			(void)msb_item_info_get(&it, msb_dataset_item(mx, i));
+			req = it.prompt;
+			resp = it.reference;
+			if (!req || !resp || !*resp) {
 				n_mix_skipped++;
 				continue;
 			}
@@ -242,12 +257,11 @@ int cli_demo_write(const char *dir, const msb_dataset *src, const cli_demo_args 
 					n_norm++;
 				continue;
 			}
-			snprintf(id, sizeof id, "mix%d/%s", k + 1, msb_item_id(it));
+			snprintf(id, sizeof id, "mix%d/%s", k + 1, it.id);
 			if (msb_dataset_add(kept, &(msb_item_spec){
-			    .version = MSB_ITEM_SPEC_VERSION, .id = id,
-			    .principle = msb_item_principle(it),
-			    .category = msb_item_category(it) ? msb_item_category(it) : MSB_CATEGORY_NONE,
-			    .source = msb_item_source(it), .split = msb_item_split(it),
+			    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = it.principle,
+			    .category = it.category ? it.category : MSB_CATEGORY_NONE,
+			    .source = it.source, .split = it.split,
 			    .prompt = req, .reference = resp }) < 0) {
 				msb_dataset_free(mx);
 				fprintf(stderr, "%s: --mix %s: %s\n", PROG, a->mix[k], msb_error_last()->message);

@@ -138,17 +138,19 @@ static int judge_prompt_tokens(long long *out, const msb_judge *j, const msb_dat
 	long long sum = 0;
 
 	for (i = 0; i < n; i++) {
-		const msb_item *it = msb_dataset_item(ds, i);
+		msb_item_info it = MSB_ITEM_INFO_INIT;
 		msb_judge_input in;
 		char *text = NULL;
 		int rc;
+		if ((rc = msb_item_info_get(&it, msb_dataset_item(ds, i))) < 0)
+			return rc;
 		msb_judge_input_init(&in, MSB_JUDGE_INPUT_VERSION);
-		in.id = msb_item_id(it);
-		in.prompt = msb_item_prompt(it);
+		in.id = it.id;
+		in.prompt = it.prompt;
 		in.response = "";
-		in.principle = msb_item_principle(it);
-		in.category = msb_item_category(it);
-		in.source = msb_item_source(it);
+		in.principle = it.principle;
+		in.category = it.category;
+		in.source = it.source;
 		if ((rc = msb_judge_llm_render(&text, j, &in)) < 0)
 			return rc;
 		sum += ((long long)strlen(text) + 3) / 4;

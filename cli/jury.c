@@ -17,8 +17,14 @@
 /* The members' verdicts of a record, when its judge was a jury; else NULL. New. */
 static json_t *members_of(const msb_record *rec)
 {
-	const char *name = msb_record_judge_name(rec), *raw = msb_record_judge_raw(rec);
+	msb_record_info info = MSB_RECORD_INFO_INIT;
+	const char *name, *raw;
 	json_t *a;
+
+	if (msb_record_info_get(&info, rec) < 0)
+		return NULL;
+	name = info.judge_name;
+	raw = info.judge_raw;
 
 	if (!name || strncmp(name, "jury:", 5) || !raw)
 		return NULL;

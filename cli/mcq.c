@@ -169,12 +169,15 @@ static int make_items(msb_dataset **out, const msb_mcq_set *set, const mcq_args 
 	if ((rc = msb_dataset_new(out)) < 0)
 		return cli_lib_error("mcq", rc);
 	for (i = 0; i < n; i++) {
+		msb_mcq_item_info q = MSB_MCQ_ITEM_INFO_INIT;
 		char *prompt = NULL, ref[32];
-		snprintf(ref, sizeof ref, "The answer is %c.", 'A' + msb_mcq_answer(set, i));
+		if ((rc = msb_mcq_item_info_get(&q, set, i)) < 0)
+			return cli_lib_error("mcq", rc);
+		snprintf(ref, sizeof ref, "The answer is %c.", 'A' + q.answer);
 		if ((rc = msb_mcq_render_prompt(&prompt, set, i, &a->prompt)) < 0 ||
 		    (rc = msb_dataset_add(*out, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
-		        .id = msb_mcq_id(set, i), .principle = 0, .source = msb_mcq_source(set, i),
-		        .split = "test", .prompt = prompt, .reference = ref })) < 0) {
+		        .id = q.id, .principle = 0, .source = q.source, .split = "test",
+		        .prompt = prompt, .reference = ref })) < 0) {
 			msb_free(prompt);
 			return cli_lib_error("mcq", rc);
 		}

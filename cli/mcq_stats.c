@@ -92,11 +92,11 @@ static group *group_of(groups *gs, const char *key)
 	return &gs->v[gs->n++].g;
 }
 
-static void count(group *g, const msb_record *r)
+static void count(group *g, const msb_record_info *r)
 {
-	int score = msb_record_score(r);
+	int score = r->score;
 	g->n++;
-	if (msb_record_error_stage(r))
+	if (r->error_stage)
 		g->errors++;
 	else if (score == 1 || score == 5) {
 		g->answered++;
@@ -124,10 +124,18 @@ typedef struct subj_index {
 	size_t *order;
 } subj_index;
 
+/* Question i of s (i < msb_mcq_count: the call cannot fail). */
+static msb_mcq_item_info question(const msb_mcq_set *s, size_t i)
+{
+	msb_mcq_item_info q = MSB_MCQ_ITEM_INFO_INIT;
+	(void)msb_mcq_item_info_get(&q, s, i);
+	return q;
+}
+
 static int cmp_id(const void *a, const void *b, void *ctx)
 {
 	const msb_mcq_set *s = ctx;
-	return strcmp(msb_mcq_id(s, *(const size_t *)a), msb_mcq_id(s, *(const size_t *)b));
+	return strcmp(question(s, *(const size_t *)a).id, question(s, *(const size_t *)b).id);
 }
 
 static const char *subject_of(const subj_index *x, const char *id)
@@ -135,9 +143,10 @@ static const char *subject_of(const subj_index *x, const char *id)
 	size_t lo = 0, hi = msb_mcq_count(x->set);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(msb_mcq_id(x->set, x->order[mid]), id);
+		msb_mcq_item_info q = question(x->set, x->order[mid]);
+		int c = strcmp(q.id, id);
 		if (c == 0)
-			return msb_mcq_subject(x->set, x->order[mid]);
+			return q.subject;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -290,10 +299,13 @@ static int write_summary(const char *dir, const msb_mcq_set *set, json_t *subjec
 		x.order[i] = i;
 	qsort_r(x.order, n, sizeof *x.order, cmp_id, (void *)set);
 	for (i = 0; i < msb_results_count(res); i++) {
-		const msb_record *r = msb_results_record(res, i);
-		const char *subject = set ? subject_of(&x, msb_record_id(r)) : NULL;
-		const char *source = msb_record_source(r);
+		msb_record_info rec = MSB_RECORD_INFO_INIT, *r = &rec;
+		const char *subject, *source;
 		group *g;
+		if (msb_record_info_get(r, msb_results_record(res, i)) < 0)
+			continue;
+		subject = set ? subject_of(&x, r->id) : NULL;
+		source = r->source;
 		count(&overall, r);
 		if (subject && subject[0] && (g = group_of(&by_subject, subject)))
 			count(g, r);
@@ -375,9 +387,10 @@ static int open_run(msb_results **out, const char *dir)
 /* right (1), not right (0: wrong or unanswered), or -1 (error: left out). */
 static int outcome(const msb_record *r)
 {
-	if (!r || msb_record_error_stage(r))
+	msb_record_info info = MSB_RECORD_INFO_INIT;
+	if (msb_record_info_get(&info, r) < 0 || info.error_stage)
 		return -1;
-	return msb_record_score(r) == 1;
+	return info.score == 1;
 }
 
 int cli_mcq_compare(const char *dir_a, const char *dir_b, int json, int gate, double alpha)
@@ -398,8 +411,12 @@ int cli_mcq_compare(const char *dir_a, const char *dir_b, int json, int gate, do
 		return status;
 	}
 	for (i = 0; i < msb_results_count(ra); i++) {
-		const msb_record *x = msb_results_record(ra, i);
-		int a = outcome(x), b = outcome(msb_results_find(rb, msb_record_id(x), msb_record_sample(x)));
+		msb_record_info x = MSB_RECORD_INFO_INIT;
+		int a, b;
+		if (msb_record_info_get(&x, msb_results_record(ra, i)) < 0)
+			continue;
+		a = outcome(msb_results_record(ra, i));
+		b = outcome(msb_results_find(rb, x.id, x.sample));
 		if (a < 0 || b < 0)
 			continue; /* paired only: both runs answered (rightly or not) */
 		n++;

@@ -84,32 +84,32 @@ static int records_dataset(msb_dataset **out, int **old_scores, const char **old
 	}
 	*old_judge = NULL;
 	for (i = 0; i < n; i++) {
-		const msb_record *rec = msb_results_record(r, i);
+		msb_record_info rec = MSB_RECORD_INFO_INIT;
 		char id[1024];
-		if (!msb_record_response(rec) || !msb_record_prompt(rec)) {
+		if (msb_record_info_get(&rec, msb_results_record(r, i)) < 0 || !rec.response ||
+		    !rec.prompt) {
 			(*skipped)++; /* the model failed: nothing to judge */
 			continue;
 		}
-		if (msb_record_sample(rec) > 0)
-			snprintf(id, sizeof id, "%s#%d", msb_record_id(rec), msb_record_sample(rec));
+		if (rec.sample > 0)
+			snprintf(id, sizeof id, "%s#%d", rec.id, rec.sample);
 		else
-			snprintf(id, sizeof id, "%s", msb_record_id(rec));
+			snprintf(id, sizeof id, "%s", rec.id);
 		/* a HEx-PHI category survives into the new summary's by_category (an item
 		 * without one stays without); benign items stay benign (cli/benign.c) */
 		rc = msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
-		    .id = id, .principle = msb_record_principle(rec),
-		    .category = msb_record_category(rec) ? msb_record_category(rec) : MSB_CATEGORY_NONE,
-		    .kind = msb_record_kind(rec), .source = msb_record_source(rec),
-		    .split = msb_record_split(rec),
-		    .prompt = msb_record_prompt(rec), .reference = msb_record_response(rec) });
+		    .id = id, .principle = rec.principle,
+		    .category = rec.category ? rec.category : MSB_CATEGORY_NONE,
+		    .kind = rec.kind, .source = rec.source, .split = rec.split,
+		    .prompt = rec.prompt, .reference = rec.response });
 		if (rc < 0) {
 			free(scores);
 			msb_dataset_free(ds);
 			return rc;
 		}
-		scores[k++] = msb_record_score(rec);
+		scores[k++] = rec.score;
 		if (!*old_judge)
-			*old_judge = msb_record_judge_name(rec);
+			*old_judge = rec.judge_name;
 	}
 	*out = ds;
 	*old_scores = scores;
@@ -223,8 +223,10 @@ static int rescore(cli_config *cfg, const char *run, int quiet)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		const msb_record *rec = msb_results_find(fresh, msb_item_id(msb_dataset_item(ds, i)), 0);
-		new_scores[i] = rec ? msb_record_score(rec) : 0;
+		msb_item_info it = MSB_ITEM_INFO_INIT;
+		msb_record_info rec = MSB_RECORD_INFO_INIT;
+		new_scores[i] = msb_item_info_get(&it, msb_dataset_item(ds, i)) == 0 &&
+		    msb_record_info_get(&rec, msb_results_find(fresh, it.id, 0)) == 0 ? rec.score : 0;
 	}
 	msb_agreement(&exact, &kappa, &pairs, old_scores, new_scores, n);
 	memset(&more, 0, sizeof more);

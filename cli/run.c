@@ -41,7 +41,8 @@ static unsigned principles_of(const msb_dataset *ds)
 	size_t i, n = msb_dataset_count(ds);
 
 	for (i = 0; i < n; i++) {
-		int p = msb_item_principle(msb_dataset_item(ds, i));
+		msb_item_info info = MSB_ITEM_INFO_INIT;
+		int p = msb_item_info_get(&info, msb_dataset_item(ds, i)) == 0 ? info.principle : 0;
 		if (p >= 1 && p <= 9)
 			mask |= 1u << p;
 	}

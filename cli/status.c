@@ -134,8 +134,9 @@ static int read_shard(shard_status *s, const char *dir, time_t now)
 		s->done = (long long)n;
 		s->errors = (long long)msb_results_error_count(r);
 		for (i = 0; i < n; i++) {
-			const msb_record *x = msb_results_record(r, i);
-			if (!msb_record_score(x) && !msb_record_error_stage(x))
+			msb_record_info x = MSB_RECORD_INFO_INIT;
+			if (msb_record_info_get(&x, msb_results_record(r, i)) == 0 && !x.score &&
+			    !x.error_stage)
 				s->unscored++;
 		}
 		msb_results_free(r);

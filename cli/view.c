@@ -129,27 +129,37 @@ static json_t *reasoning(const msb_results *r, const msb_record *rec)
 	return v;
 }
 
+/* A record's fields; zero (NULL strings) for NULL. */
+static msb_record_info rec_info(const msb_record *rec)
+{
+	msb_record_info info = MSB_RECORD_INFO_INIT;
+	(void)msb_record_info_get(&info, rec);
+	return info;
+}
+
 /* [score|null, response, reasoning, judge, reason, raw, err stage, err kind, err message] */
 static json_t *run_part(const msb_results *r, const msb_record *rec)
 {
+	msb_record_info ri;
 	json_t *a, *why;
 	int sc;
 
 	if (!rec)
 		return json_null();
-	sc = msb_record_score(rec);
+	ri = rec_info(rec);
+	sc = ri.score;
 	a = json_array();
 	if (!a)
 		return NULL;
 	if (json_array_append_new(a, sc ? json_integer(sc) : json_null()) ||
-	    json_array_append_new(a, str_or_null(msb_record_response(rec))) ||
+	    json_array_append_new(a, str_or_null(ri.response)) ||
 	    json_array_append_new(a, (why = reasoning(r, rec)) ? why : json_null()) ||
-	    json_array_append_new(a, str_or_null(msb_record_judge_name(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_judge_reason(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_judge_raw(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_error_stage(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_error_kind(rec))) ||
-	    json_array_append_new(a, str_or_null(msb_record_error_message(rec)))) {
+	    json_array_append_new(a, str_or_null(ri.judge_name)) ||
+	    json_array_append_new(a, str_or_null(ri.judge_reason)) ||
+	    json_array_append_new(a, str_or_null(ri.judge_raw)) ||
+	    json_array_append_new(a, str_or_null(ri.error_stage)) ||
+	    json_array_append_new(a, str_or_null(ri.error.kind)) ||
+	    json_array_append_new(a, str_or_null(ri.error.message))) {
 		json_decref(a);
 		return NULL;
 	}
@@ -161,17 +171,18 @@ static json_t *item(const msb_record *common, const msb_results *ra, const msb_r
     const msb_results *rb, const msb_record *b)
 {
 	json_t *v = json_array();
-	const char *prompt = msb_record_prompt(common);
+	msb_record_info c = rec_info(common);
+	const char *prompt = c.prompt;
 
 	if (!prompt && a != common)
-		prompt = msb_record_prompt(a);
+		prompt = rec_info(a).prompt;
 	if (!v)
 		return NULL;
-	if (json_array_append_new(v, json_string(msb_record_id(common))) ||
-	    json_array_append_new(v, json_integer(msb_record_sample(common))) ||
-	    json_array_append_new(v, json_integer(msb_record_principle(common))) ||
-	    json_array_append_new(v, str_or_null(msb_record_source(common))) ||
-	    json_array_append_new(v, str_or_null(msb_record_split(common))) ||
+	if (json_array_append_new(v, json_string(c.id)) ||
+	    json_array_append_new(v, json_integer(c.sample)) ||
+	    json_array_append_new(v, json_integer(c.principle)) ||
+	    json_array_append_new(v, str_or_null(c.source)) ||
+	    json_array_append_new(v, str_or_null(c.split)) ||
 	    json_array_append_new(v, str_or_null(prompt)) ||
 	    json_array_append_new(v, run_part(ra, a)) ||
 	    json_array_append_new(v, run_part(rb, b))) {
@@ -224,14 +235,16 @@ static int for_each_item(msb_results *const *runs, size_t n, item_fn fn, void *c
 
 	for (i = 0; i < msb_results_count(runs[0]); i++) {
 		const msb_record *a = msb_results_record(runs[0], i), *b = NULL;
+		msb_record_info ai = rec_info(a);
 		if (n > 1)
-			b = msb_results_find(runs[1], msb_record_id(a), msb_record_sample(a));
+			b = msb_results_find(runs[1], ai.id, ai.sample);
 		if ((rc = fn(ctx, a, a, b)) < 0)
 			return rc;
 	}
 	for (i = 0; n > 1 && i < msb_results_count(runs[1]); i++) {
 		const msb_record *b = msb_results_record(runs[1], i);
-		if (msb_results_find(runs[0], msb_record_id(b), msb_record_sample(b)))
+		msb_record_info bi = rec_info(b);
+		if (msb_results_find(runs[0], bi.id, bi.sample))
 			continue;
 		if ((rc = fn(ctx, b, NULL, b)) < 0)
 			return rc;
@@ -259,14 +272,15 @@ static int facet_item(void *ctx, const msb_record *common, const msb_record *a,
     const msb_record *b)
 {
 	struct facets *fc = ctx;
+	msb_record_info c = rec_info(common);
 	char p[16];
 
 	(void)a;
 	(void)b;
-	snprintf(p, sizeof p, "%d", msb_record_principle(common));
+	snprintf(p, sizeof p, "%d", c.principle);
 	fc->total++;
-	return (count_in(fc->by[0], p) || count_in(fc->by[1], msb_record_source(common)) ||
-	    count_in(fc->by[2], msb_record_split(common))) ? -1 : 0;
+	return (count_in(fc->by[0], p) || count_in(fc->by[1], c.source) ||
+	    count_in(fc->by[2], c.split)) ? -1 : 0;
 }
 
 /*

@@ -61,11 +61,14 @@ int main(int argc, char **argv)
 	const char *out_dir = argc > 1 ? argv[1] : "custom-judge-run";
 	msb_eval_options opts = MSB_EVAL_OPTIONS_INIT;
 	msb_group_stats all = { .version = MSB_GROUP_STATS_VERSION };
+	msb_record_info first = MSB_RECORD_INFO_INIT;
 	msb_dataset *ds = NULL;
 	msb_backend *model = NULL;
 	msb_judge *judge = NULL;
 	msb_results *results = NULL;
 	msb_scorer *scorer = NULL;
+	msb_summary *summary = NULL;
+	msb_summary_group overall = { .version = MSB_SUMMARY_GROUP_VERSION };
 	atomic_int judged = 0;
 	int rc;
 
@@ -81,19 +84,23 @@ int main(int argc, char **argv)
 	    (rc = msb_results_open(&results, out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0 ||
-	    (rc = msb_scorer_group(&all, scorer, "overall", NULL)) < 0)
+	    (rc = msb_summary_new(&summary, scorer)) < 0 ||
+	    (rc = msb_summary_group_byindex(&overall, summary, 0)) < 0) /* group 0 is "overall" */
 		goto done;
+	all = overall.stats;
 
 	printf("judged %d answers; mean harmfulness %.2f; scores 1..5: %zu %zu %zu %zu %zu\n",
 	    atomic_load(&judged), all.mean, all.hist[0], all.hist[1], all.hist[2], all.hist[3], all.hist[4]);
 	/* One record, to show what the judge wrote into results.jsonl. */
-	printf("first item: %s -> score %d (%s)\n", msb_record_id(msb_results_record(results, 0)),
-	    msb_record_score(msb_results_record(results, 0)),
-	    msb_record_judge_reason(msb_results_record(results, 0)));
+	if ((rc = msb_record_info_get(&first, msb_results_record(results, 0))) < 0)
+		goto done;
+	printf("first item: %s -> score %d (%s)\n", first.id, first.score,
+	    first.judge_reason ? first.judge_reason : "no reason");
 
 done:
 	if (rc < 0)
 		fprintf(stderr, "custom_judge: %s\n", msb_error_last()->message);
+	msb_summary_free(summary);
 	msb_scorer_free(scorer);
 	msb_results_free(results);
 	msb_judge_free(judge);

@@ -25,7 +25,7 @@
 
 typedef struct item_state {
 	struct loop *loop;
-	const msb_item *item;
+	msb_item_info item; /* its strings are the dataset's */
 	msb_completion *answer;
 	msb_verdict *verdict;
 } item_state;
@@ -53,19 +53,21 @@ static void on_answer(msb_completion *c, int status, void *ctx)
 	item_state *it = ctx;
 	loop *l = it->loop;
 	msb_judge_input in = MSB_JUDGE_INPUT_INIT;
+	msb_completion_info answer = MSB_COMPLETION_INFO_INIT;
 
 	l->in_flight--;
 	l->answered++;
+	msb_completion_info_get(&answer, c);
 	if (status < 0) {
-		fprintf(stderr, "event_loop: %s: %s\n", msb_item_id(it->item), msb_completion_error_message(c));
+		fprintf(stderr, "event_loop: %s: %s\n", it->item.id, answer.error.message);
 		l->failed++;
 		l->judged++; /* nothing to judge */
 		return;
 	}
-	in.id = msb_item_id(it->item);
-	in.prompt = msb_item_prompt(it->item);
-	in.response = msb_completion_text(c);
-	in.principle = msb_item_principle(it->item);
+	in.id = it->item.id;
+	in.prompt = it->item.prompt;
+	in.response = answer.text;
+	in.principle = it->item.principle;
 	if (msb_verdict_new(&it->verdict) < 0 ||
 	    msb_judge_submit(it->verdict, l->judge, &in, on_verdict, it) < 0) {
 		l->failed++;
@@ -80,8 +82,8 @@ static int refill(loop *l)
 		item_state *it = &l->items[l->next++];
 		msb_request req = MSB_REQUEST_INIT;
 		int rc;
-		req.id = msb_item_id(it->item);
-		req.prompt = msb_item_prompt(it->item);
+		req.id = it->item.id;
+		req.prompt = it->item.prompt;
 		if ((rc = msb_completion_new(&it->answer)) < 0 ||
 		    (rc = msb_backend_submit(it->answer, l->backend, &req, on_answer, it)) < 0)
 			return rc;
@@ -118,7 +120,9 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < l.n; i++) {
 		l.items[i].loop = &l;
-		l.items[i].item = msb_dataset_item(ds, i);
+		l.items[i].item.version = MSB_ITEM_INFO_VERSION;
+		if ((rc = msb_item_info_get(&l.items[i].item, msb_dataset_item(ds, i))) < 0)
+			goto done;
 	}
 
 	while (l.judged < l.n) {
@@ -133,9 +137,11 @@ int main(int argc, char **argv)
 	}
 	rc = 0;
 	printf("%zu answers, %zu verdicts, %zu failed\n", l.answered, l.judged, l.failed);
-	for (i = 0; i < l.n && i < 3; i++)
-		printf("%s: score %d\n", msb_item_id(l.items[i].item),
-		    l.items[i].verdict ? msb_verdict_score(l.items[i].verdict) : 0);
+	for (i = 0; i < l.n && i < 3; i++) {
+		msb_verdict_info v = MSB_VERDICT_INFO_INIT;
+		printf("%s: score %d\n", l.items[i].item.id,
+		    msb_verdict_info_get(&v, l.items[i].verdict) == 0 ? v.score : 0);
+	}
 
 done:
 	if (rc < 0)

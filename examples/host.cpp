@@ -103,12 +103,18 @@ int main(int argc, char **argv)
 	if (msb_results_score(results.get(), scorer.get()) < 0)
 		return fail();
 
+	msb_summary *summary_raw = nullptr;
+	if (msb_summary_new(&summary_raw, scorer.get()) < 0)
+		return fail();
+	Handle<msb_summary, msb_summary_free> summary(summary_raw);
+
 	std::printf("%d model calls\n", toy.calls.load());
-	for (int p = 1; p <= MSB_N_PRINCIPLES; p++) {
-		msb_group_stats g{};
-		g.version = MSB_GROUP_STATS_VERSION;
-		if (msb_scorer_group(&g, scorer.get(), "principle", std::to_string(p).c_str()) == 0)
-			std::printf("%d %-42s n=%zu mean=%.2f\n", p, msb_principle_title(p), g.n, g.mean);
+	for (int p = 1; p <= MSB_N_PRINCIPLES; p++) { // group p is principle p (0 is overall)
+		msb_summary_group g{};
+		g.version = MSB_SUMMARY_GROUP_VERSION;
+		if (msb_summary_group_byindex(&g, summary.get(), static_cast<size_t>(p)) == 0 && g.stats.n)
+			std::printf("%d %-42s n=%zu mean=%.2f\n", p, msb_principle_title(p), g.stats.n,
+			    g.stats.mean);
 	}
 	return 0;
 }

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	msb_judge *judge = NULL;
 	msb_results *results = NULL;
 	msb_scorer *scorer = NULL;
+	msb_summary *summary = NULL;
 	int rc, p;
 
 	if ((rc = msb_init()) < 0) {
@@ -58,20 +59,23 @@ int main(int argc, char **argv)
 	    (rc = msb_results_score(results, scorer)) < 0)
 		goto done;
 
+	/* A summary's groups: overall first, then principles 1..9 at indexes 1..9. */
+	if ((rc = msb_summary_new(&summary, scorer)) < 0)
+		goto done;
 	printf("%-2s %-42s %3s %5s\n", "#", "AMA principle", "n", "mean");
 	for (p = 1; p <= MSB_N_PRINCIPLES; p++) {
-		msb_group_stats g = { .version = MSB_GROUP_STATS_VERSION };
-		char key[4];
+		msb_summary_group g = { .version = MSB_SUMMARY_GROUP_VERSION };
 
-		snprintf(key, sizeof key, "%d", p);
-		if (msb_scorer_group(&g, scorer, "principle", key) == 0)
-			printf("%-2d %-42s %3zu %5.2f\n", p, msb_principle_title(p), g.n, g.mean);
+		if (msb_summary_group_byindex(&g, summary, (size_t)p) == 0 && g.stats.n)
+			printf("%-2d %-42s %3zu %5.2f\n", p, msb_principle_title(p), g.stats.n,
+			    g.stats.mean);
 	}
 
 done:
 	if (rc < 0)
 		fprintf(stderr, "minimal: %s\n", msb_error_last()->message);
 	/* Everything the library made is freed by its own *_free (all accept NULL). */
+	msb_summary_free(summary);
 	msb_scorer_free(scorer);
 	msb_results_free(results);
 	msb_judge_free(judge);

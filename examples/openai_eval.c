@@ -25,6 +25,8 @@ int main(int argc, char **argv)
 	msb_judge *judge = NULL;
 	msb_results *results = NULL;
 	msb_scorer *scorer = NULL;
+	msb_summary *summary = NULL;
+	msb_summary_group overall = { .version = MSB_SUMMARY_GROUP_VERSION };
 	int rc;
 
 	if (argc < 2) {
@@ -62,8 +64,10 @@ int main(int argc, char **argv)
 	if ((rc = msb_results_open(&results, opts.out_dir, 0)) < 0 ||
 	    (rc = msb_scorer_new(&scorer, NULL)) < 0 ||
 	    (rc = msb_results_score(results, scorer)) < 0 ||
-	    (rc = msb_scorer_group(&all, scorer, "overall", NULL)) < 0)
+	    (rc = msb_summary_new(&summary, scorer)) < 0 ||
+	    (rc = msb_summary_group_byindex(&overall, summary, 0)) < 0) /* group 0 is "overall" */
 		goto done;
+	all = overall.stats;
 
 	printf("model %s, judge %s\n", msb_backend_identity(model), msb_judge_name(judge));
 	printf("%zu items: %zu scored, %zu unscored, %zu errors; %zu model requests\n", all.n,
@@ -76,6 +80,7 @@ int main(int argc, char **argv)
 done:
 	if (rc < 0)
 		fprintf(stderr, "openai_eval: %s\n", msb_error_last()->message);
+	msb_summary_free(summary);
 	msb_scorer_free(scorer);
 	msb_results_free(results);
 	msb_judge_free(judge);

@@ -6,6 +6,7 @@
 #include "medsafety/dataset.h"
 #include "fuzz.h"
 #include "dataset_harness.h"
+#include "../tests/common/info.h"
 
 static void fail(const char *target, const char *what)
 {
@@ -19,12 +20,12 @@ static void check_items(const char *target, const msb_dataset *ds)
 
 	for (i = 0; i < n; i++) {
 		const msb_item *it = msb_dataset_item(ds, i);
-		if (!it || !msb_item_id(it) || !msb_item_prompt(it) || !msb_item_source(it) ||
-		    !msb_item_split(it))
+		if (!it || !msbt_item(it).id || !msbt_item(it).prompt || !msbt_item(it).source ||
+		    !msbt_item(it).split)
 			fail(target, "an item lacks id, prompt, source or split");
-		if (msb_item_principle(it) < 0 || msb_item_principle(it) > 9)
+		if (msbt_item(it).principle < 0 || msbt_item(it).principle > 9)
 			fail(target, "an item's principle is outside 0..9");
-		if (msb_dataset_find(ds, msb_item_id(it)) != it)
+		if (msb_dataset_find(ds, msbt_item(it).id) != it)
 			fail(target, "an item's id does not find it (duplicate id?)");
 	}
 }

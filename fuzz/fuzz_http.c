@@ -11,6 +11,7 @@
 #include "medsafety/backend.h"
 #include "backend/openai.h"
 #include "fuzz.h"
+#include "../tests/common/info.h"
 
 static void fail(const char *what)
 {
@@ -38,7 +39,7 @@ static void parse(const uint8_t *data, size_t size, int endpoint)
 		fail("the parser returned a positive value");
 	if (rc < 0 && !memchr(msg, '\0', sizeof msg))
 		fail("the error message is not NUL-terminated within its buffer");
-	if (rc == 0 && !msb_completion_text(c) && !msb_completion_error_code(c))
+	if (rc == 0 && !msbt_completion(c).text && !msbt_completion(c).error.code)
 		fail("success without text or error");
 	msb_completion_free(c);
 	memset(msg, 'x', sizeof msg);
@@ -66,7 +67,7 @@ static void parse_anthropic(const uint8_t *data, size_t size)
 	rc = msb__anthropic_parse(c, body, size, &o, &err);
 	if (rc > 0)
 		fail("msb__anthropic_parse returned a positive value");
-	if (rc == 0 && !msb_completion_text(c))
+	if (rc == 0 && !msbt_completion(c).text)
 		fail("msb__anthropic_parse: success without text");
 	if (!memchr(o.msg, '\0', sizeof o.msg) || !memchr(err.message, '\0', sizeof err.message))
 		fail("msb__anthropic_parse: a message not NUL-terminated");

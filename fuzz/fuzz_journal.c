@@ -10,6 +10,7 @@
 #include "medsafety/results.h"
 #include "medsafety/stats.h"
 #include "fuzz.h"
+#include "../tests/common/info.h"
 
 static void fail(const char *what)
 {
@@ -34,18 +35,18 @@ static void read_journal(const char *path, unsigned int flags)
 	for (i = 0; i < n; i++) {
 		const msb_record *rec = msb_results_record(r, i);
 		int score;
-		if (!rec || !msb_record_id(rec))
+		if (!rec || !msbt_record(rec).id)
 			fail("a record without id");
-		score = msb_record_score(rec);
+		score = msbt_record(rec).score;
 		if (score < 0 || score > 5)
 			fail("a record's score is outside 0..5");
-		if (msb_record_principle(rec) < 0 || msb_record_principle(rec) > 9)
+		if (msbt_record(rec).principle < 0 || msbt_record(rec).principle > 9)
 			fail("a record's principle is outside 0..9");
-		if (msb_results_find(r, msb_record_id(rec), msb_record_sample(rec)) != rec)
+		if (msb_results_find(r, msbt_record(rec).id, msbt_record(rec).sample) != rec)
 			fail("find does not return the de-duplicated record");
-		(void)msb_record_response(rec);
-		(void)msb_record_error_kind(rec);
-		(void)msb_record_judge_reason(rec);
+		(void)msbt_record(rec).response;
+		(void)msbt_record(rec).error.kind;
+		(void)msbt_record(rec).judge_reason;
 	}
 	(void)msb_results_config_hash(r);
 	(void)msb_results_skipped_lines(r);

@@ -11,6 +11,7 @@
 
 #include "medsafety/mcq.h"
 #include "fuzz.h"
+#include "../tests/common/info.h"
 
 static void fail(const char *what)
 {
@@ -30,11 +31,11 @@ static void load(const uint8_t *data, size_t size, const char *name)
 	rc = msb_mcq_load(&set, path, NULL);
 	if (rc == 0) {
 		for (i = 0; i < msb_mcq_count(set); i++) {
-			int n = msb_mcq_n_options(set, i), a = msb_mcq_answer(set, i);
+			int n = msbt_mcq(set, i).n_options, a = msbt_mcq(set, i).answer;
 			if (n < 2 || n > MSB_MCQ_MAX_OPTIONS || a < 0 || a >= n)
 				fail("question with bad options or answer");
-			if (!msb_mcq_id(set, i) || !msb_mcq_question(set, i) || !msb_mcq_option(set, i, a) ||
-			    !msb_mcq_subject(set, i) || !msb_mcq_source(set, i) || !msb_mcq_context(set, i))
+			if (!msbt_mcq(set, i).id || !msbt_mcq(set, i).question || !msbt_mcq_option(set, i, a) ||
+			    !msbt_mcq(set, i).subject || !msbt_mcq(set, i).source || !msbt_mcq(set, i).context)
 				fail("NULL string of a loaded question");
 		}
 	} else if (rc > 0 || set != NULL || !msb_error_last()->message[0]) {

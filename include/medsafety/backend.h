@@ -72,30 +72,7 @@ MSB_API void msb_completion_set_latency_ms(msb_completion *c, double ms);
 /** The HTTP status of the last attempt (0 when none). */
 MSB_API void msb_completion_set_http_status(msb_completion *c, int status);
 
-/* Getters: strings borrowed from the completion, NULL when not set. */
-MSB_API const char *msb_completion_text(const msb_completion *c);
-MSB_API const char *msb_completion_reasoning(const msb_completion *c);
-MSB_API const char *msb_completion_finish_reason(const msb_completion *c);
-MSB_API long long msb_completion_prompt_tokens(const msb_completion *c);
-MSB_API long long msb_completion_completion_tokens(const msb_completion *c);
-MSB_API int msb_completion_error_code(const msb_completion *c); /**< 0 when none */
-MSB_API const char *msb_completion_error_kind(const msb_completion *c);
-MSB_API const char *msb_completion_error_message(const msb_completion *c);
-MSB_API int msb_completion_attempts(const msb_completion *c);
-MSB_API double msb_completion_latency_ms(const msb_completion *c);
-MSB_API int msb_completion_http_status(const msb_completion *c);
-/**
- * Of the completion tokens, those the model spent reasoning (OpenAI's
- * usage.completion_tokens_details.reasoning_tokens); -1 when the server
- * does not report them.
- */
-MSB_API long long msb_completion_reasoning_tokens(const msb_completion *c);
-/**
- * Of the prompt tokens, those read from the server's prompt cache (OpenAI's
- * usage.prompt_tokens_details.cached_tokens, Anthropic's
- * cache_read_input_tokens); -1 when the server does not report them.
- */
-MSB_API long long msb_completion_cached_tokens(const msb_completion *c);
+/* Reading a completion: msb_completion_info_get (below). */
 
 /* ---- backends ---- */
 
@@ -140,10 +117,10 @@ MSB_API void msb_backend_free(msb_backend *b);
 
 #define MSB_COMPLETION_INFO_VERSION 1
 /**
- * Every field of a completion in one call: supersedes the getters
- * msb_completion_text .. msb_completion_http_status (kept for the ABI
- * until the next SONAME). Strings are borrowed from the completion (valid
- * until it is reset, set again or freed), NULL when not set.
+ * Every field of a completion in one call (0.2 replaced the per-field
+ * getters msb_completion_text .. msb_completion_cached_tokens with it).
+ * Strings are borrowed from the completion (valid until it is reset, set
+ * again or freed), NULL when not set.
  */
 typedef struct msb_completion_info {
 	unsigned int version;       /**< set by the caller: MSB_COMPLETION_INFO_VERSION */
@@ -151,7 +128,21 @@ typedef struct msb_completion_info {
 	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
 	msb_usage usage;            /**< tokens, attempts, latency */
 	int http_status;            /**< of the last attempt; 0 when none */
+	/**
+	 * Of usage.completion_tokens, those the model spent reasoning (OpenAI's
+	 * usage.completion_tokens_details.reasoning_tokens); -1 when the server
+	 * does not report them.
+	 */
+	long long reasoning_tokens;
+	/**
+	 * Of usage.prompt_tokens, those read from the server's prompt cache
+	 * (OpenAI's usage.prompt_tokens_details.cached_tokens, Anthropic's
+	 * cache_read_input_tokens); -1 when the server does not report them.
+	 */
+	long long cached_tokens;
 } msb_completion_info;
+
+#define MSB_COMPLETION_INFO_INIT { .version = MSB_COMPLETION_INFO_VERSION }
 
 /** The completion's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
 MSB_API int msb_completion_info_get(msb_completion_info *out, const msb_completion *c);

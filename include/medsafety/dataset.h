@@ -131,14 +131,7 @@ MSB_API const msb_item *msb_dataset_item(const msb_dataset *ds, size_t i);
 /** The item with this id, or NULL. Borrowed from ds. */
 MSB_API const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id);
 
-/* Item fields: borrowed, valid while the dataset lives. */
-MSB_API const char *msb_item_id(const msb_item *item);
-MSB_API int msb_item_principle(const msb_item *item);  /**< 1..9, 0 none */
-MSB_API int msb_item_category(const msb_item *item);   /**< own taxonomy number, 0 none */
-MSB_API const char *msb_item_source(const msb_item *item);
-MSB_API const char *msb_item_split(const msb_item *item);
-MSB_API const char *msb_item_prompt(const msb_item *item);
-MSB_API const char *msb_item_reference(const msb_item *item); /**< NULL when none */
+/* Reading an item: msb_item_info_get (at the end of this header). */
 
 /* ---- cleaning report ---------------------------------------------------- */
 
@@ -292,13 +285,6 @@ typedef enum msb_kind {
 	MSB_KIND_BENIGN = 1
 } msb_kind;
 
-/** The item's msb_kind (MSB_KIND_HARMFUL for NULL). */
-MSB_API int msb_item_kind(const msb_item *item);
-/** Why a benign item is legitimate (one line), or NULL. Borrowed. */
-MSB_API const char *msb_item_rationale(const msb_item *item);
-/** The id of a harmful "contrast" twin in the built-in sample, or NULL. Borrowed. */
-MSB_API const char *msb_item_contrast(const msb_item *item);
-
 /** "harmful" or "benign"; NULL for another number. Static. */
 MSB_API const char *msb_kind_name(int kind);
 /** The msb_kind named `name` ("harmful", "benign"; case-insensitive), or MSB_EINVAL. */
@@ -322,6 +308,31 @@ MSB_API int msb_dataset_add_benign(msb_dataset *ds);
 
 /** The built-in benign set alone. New: free with msb_dataset_free. */
 MSB_API int msb_dataset_load_benign(msb_dataset **out);
+
+/* ---- An item as one struct (added in 0.2) ------------------------------ */
+
+#define MSB_ITEM_INFO_VERSION 1
+/**
+ * Every field of an item in one call (0.2 replaced the per-field getters
+ * msb_item_id .. msb_item_contrast with it). Strings are borrowed from the
+ * dataset (valid as long as it lives), NULL when absent.
+ */
+typedef struct msb_item_info {
+	unsigned int version;    /**< set by the caller: MSB_ITEM_INFO_VERSION */
+	const char *id;
+	int kind;                /**< msb_kind: MSB_KIND_HARMFUL or MSB_KIND_BENIGN */
+	int principle;           /**< 1..9, 0 none */
+	int category;            /**< own taxonomy number, 0 none */
+	const char *source, *split, *prompt;
+	const char *reference;   /**< the reference safe response, NULL when none */
+	const char *rationale;   /**< benign items: why the request is legitimate (one line), or NULL */
+	const char *contrast;    /**< the id of a harmful "contrast" twin in the built-in sample, or NULL */
+} msb_item_info;
+
+#define MSB_ITEM_INFO_INIT { .version = MSB_ITEM_INFO_VERSION }
+
+/** The item's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_item_info_get(msb_item_info *out, const msb_item *item);
 
 #ifdef __cplusplus
 }

@@ -54,16 +54,7 @@ MSB_API int msb_verdict_set_error(msb_verdict *v, int code, const char *kind, co
 MSB_API void msb_verdict_set_attempts(msb_verdict *v, int attempts);
 MSB_API void msb_verdict_set_latency_ms(msb_verdict *v, double ms);
 
-MSB_API int msb_verdict_score(const msb_verdict *v); /**< 1..5, 0 when none */
-MSB_API const char *msb_verdict_reason(const msb_verdict *v);  /**< borrowed, NULL when none */
-MSB_API const char *msb_verdict_raw(const msb_verdict *v);
-MSB_API long long msb_verdict_prompt_tokens(const msb_verdict *v);  /**< -1 unknown */
-MSB_API long long msb_verdict_completion_tokens(const msb_verdict *v);
-MSB_API int msb_verdict_error_code(const msb_verdict *v);
-MSB_API const char *msb_verdict_error_kind(const msb_verdict *v);
-MSB_API const char *msb_verdict_error_message(const msb_verdict *v);
-MSB_API int msb_verdict_attempts(const msb_verdict *v);
-MSB_API double msb_verdict_latency_ms(const msb_verdict *v);
+/* Reading a verdict: msb_verdict_info_get (at the end of this header). */
 
 /* ---- judges ---- */
 
@@ -87,7 +78,7 @@ MSB_API int msb_judge_from_callback(msb_judge **out, const char *name, msb_judge
 /**
  * Judge one response, blocking. *out is new (free with msb_verdict_free)
  * and set even on failure, carrying the error. Returns 0 or the error.
- * A verdict without a score is not a failure: check msb_verdict_score.
+ * A verdict without a score is not a failure: check msb_verdict_info's score.
  */
 MSB_API int msb_judge_evaluate(msb_verdict **out, msb_judge *j, const msb_judge_input *in);
 
@@ -222,7 +213,7 @@ MSB_API int msb_refusal_detect(const char **phrase, const char *text);
 /* ---- judging answers to benign requests (over-refusal) ---- */
 
 /*
- * On benign items (msb_item_kind) a score keeps the direction of the
+ * On benign items (msb_item_info's kind) a score keeps the direction of the
  * harmful scale, 1 = refused, 5 = complied, so that every judge's
  * verdict reads the same way; what it means differs (docs/judges.md,
  * "Benign answers"): 1 full refusal, 2-3 partial refusal (counted in
@@ -295,10 +286,10 @@ MSB_API int msb_judge_jury_new(msb_judge **out, msb_judge *const *judges, size_t
 
 #define MSB_VERDICT_INFO_VERSION 1
 /**
- * Every field of a verdict in one call: supersedes the getters
- * msb_verdict_score .. msb_verdict_latency_ms (kept for the ABI until the
- * next SONAME). Strings are borrowed from the verdict (valid until it is
- * reset, set again or freed), NULL when not set.
+ * Every field of a verdict in one call (0.2 replaced the per-field getters
+ * msb_verdict_score .. msb_verdict_latency_ms with it). Strings are
+ * borrowed from the verdict (valid until it is reset, set again or freed),
+ * NULL when not set.
  */
 typedef struct msb_verdict_info {
 	unsigned int version;       /**< set by the caller: MSB_VERDICT_INFO_VERSION */
@@ -306,7 +297,11 @@ typedef struct msb_verdict_info {
 	const char *reason, *raw;
 	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
 	msb_usage usage;            /**< the judge call's tokens, attempts, latency */
+	long long reasoning_tokens; /**< of usage.completion_tokens, spent reasoning; -1 unknown */
+	long long cached_tokens;    /**< of usage.prompt_tokens, read from the server's cache; -1 unknown */
 } msb_verdict_info;
+
+#define MSB_VERDICT_INFO_INIT { .version = MSB_VERDICT_INFO_VERSION }
 
 /** The verdict's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
 MSB_API int msb_verdict_info_get(msb_verdict_info *out, const msb_verdict *v);

@@ -113,18 +113,28 @@ MSB_API void msb_mcq_set_free(msb_mcq_set *set);
 /** Number of questions. */
 MSB_API size_t msb_mcq_count(const msb_mcq_set *set);
 
-/* Accessors: i < msb_mcq_count (NULL / -1 otherwise); strings borrowed. */
-MSB_API const char *msb_mcq_id(const msb_mcq_set *set, size_t i);
-MSB_API const char *msb_mcq_question(const msb_mcq_set *set, size_t i);
-/** PubMedQA's abstract (contexts joined by blank lines); "" when none. */
-MSB_API const char *msb_mcq_context(const msb_mcq_set *set, size_t i);
-MSB_API const char *msb_mcq_subject(const msb_mcq_set *set, size_t i);
-MSB_API const char *msb_mcq_source(const msb_mcq_set *set, size_t i);
-MSB_API int msb_mcq_n_options(const msb_mcq_set *set, size_t i);
-/** Option k (0 = A) of question i; NULL when out of range. */
-MSB_API const char *msb_mcq_option(const msb_mcq_set *set, size_t i, int k);
-/** The right option's index (0 = A). */
-MSB_API int msb_mcq_answer(const msb_mcq_set *set, size_t i);
+#define MSB_MCQ_ITEM_INFO_VERSION 1
+/**
+ * Every field of question i in one struct (0.2 replaced the per-field
+ * getters msb_mcq_id .. msb_mcq_answer with it). Strings and the options
+ * array are borrowed from the set (valid as long as it lives).
+ */
+typedef struct msb_mcq_item_info {
+	unsigned int version;          /**< set by the caller: MSB_MCQ_ITEM_INFO_VERSION */
+	const char *id;
+	const char *question;
+	const char *context;           /**< PubMedQA's abstract (contexts joined by blank lines); "" when none */
+	const char *subject;
+	const char *source;
+	int n_options;                 /**< 2..MSB_MCQ_MAX_OPTIONS */
+	const char *const *options;    /**< n_options texts; options[0] is option A */
+	int answer;                    /**< the right option's index (0 = A) */
+} msb_mcq_item_info;
+
+#define MSB_MCQ_ITEM_INFO_INIT { .version = MSB_MCQ_ITEM_INFO_VERSION }
+
+/** Question i's fields. MSB_EINVAL (NULL set or out, i >= msb_mcq_count), MSB_EVERSION. */
+MSB_API int msb_mcq_item_info_get(msb_mcq_item_info *out, const msb_mcq_set *set, size_t i);
 
 /* --------------------------------------------------------------- fetch */
 

@@ -70,32 +70,7 @@ MSB_API size_t msb_results_error_count(const msb_results *r);
  */
 MSB_API int msb_results_score(const msb_results *r, msb_scorer *s);
 
-/*
- * Record fields: strings borrowed from the results, NULL when absent (or
- * skipped by MSB_RESULTS_NO_TEXT). Superseded by msb_record_info_get
- * (below), which gives them all in one struct; these stay until the next
- * SONAME bump.
- */
-MSB_API const char *msb_record_id(const msb_record *rec);
-MSB_API int msb_record_sample(const msb_record *rec);      /**< 0 when absent */
-MSB_API int msb_record_principle(const msb_record *rec);   /**< 0..9 */
-MSB_API int msb_record_category(const msb_record *rec);
-MSB_API const char *msb_record_source(const msb_record *rec);
-MSB_API const char *msb_record_split(const msb_record *rec);
-MSB_API const char *msb_record_prompt(const msb_record *rec);
-MSB_API const char *msb_record_response(const msb_record *rec); /**< NULL when the model failed */
-MSB_API int msb_record_score(const msb_record *rec);        /**< 1..5, 0 = null */
-MSB_API const char *msb_record_judge_name(const msb_record *rec);
-MSB_API const char *msb_record_judge_reason(const msb_record *rec);
-MSB_API const char *msb_record_judge_raw(const msb_record *rec);
-MSB_API const char *msb_record_error_stage(const msb_record *rec); /**< "model", "judge", NULL when none */
-MSB_API const char *msb_record_error_kind(const msb_record *rec);
-MSB_API const char *msb_record_error_message(const msb_record *rec);
-MSB_API int msb_record_attempts(const msb_record *rec);
-MSB_API double msb_record_latency_ms(const msb_record *rec);
-MSB_API long long msb_record_prompt_tokens(const msb_record *rec);     /**< -1 unknown */
-MSB_API long long msb_record_completion_tokens(const msb_record *rec); /**< -1 unknown */
-MSB_API const char *msb_record_config_hash(const msb_record *rec);
+/* Reading a record: msb_record_info_get (at the end of this header). */
 
 /* Stages of a run (msb_results_usage; a record's error stage). */
 typedef enum msb_stage {
@@ -133,8 +108,6 @@ typedef struct msb_usage_totals {
  * version is set). Errors: MSB_EINVAL, MSB_EVERSION.
  */
 MSB_API int msb_results_usage(msb_usage_totals *out, const msb_results *r, int stage);
-/** The record's msb_kind ("kind" in results.jsonl; MSB_KIND_HARMFUL when absent). */
-MSB_API int msb_record_kind(const msb_record *rec);
 
 #define MSB_RESULTS_MERGE_OPTIONS_VERSION 1
 /** How msb_results_merge merges; zeroed (or NULL): strict. */
@@ -180,8 +153,8 @@ MSB_API int msb_results_write_summary(const char *run_dir, const msb_scorer_opti
 
 #define MSB_RECORD_INFO_VERSION 1
 /**
- * Every field of a record in one call: supersedes the msb_record_*
- * accessors above (kept for the ABI until the next SONAME). Strings are
+ * Every field of a record in one call (0.2 replaced the per-field
+ * accessors msb_record_id .. msb_record_config_hash with it). Strings are
  * borrowed from the results (valid until msb_results_free), NULL when
  * absent or skipped by MSB_RESULTS_NO_TEXT.
  */
@@ -189,7 +162,7 @@ typedef struct msb_record_info {
 	unsigned int version;    /**< set by the caller: MSB_RECORD_INFO_VERSION */
 	const char *id;
 	int sample;              /**< 0 when absent */
-	int kind;                /**< msb_kind: MSB_KIND_HARMFUL or MSB_KIND_BENIGN */
+	int kind;                /**< msb_kind ("kind" in results.jsonl): MSB_KIND_HARMFUL when absent */
 	int principle;           /**< 0..9 */
 	int category;
 	const char *source, *split, *prompt;
@@ -202,6 +175,8 @@ typedef struct msb_record_info {
 	msb_usage usage;         /**< tokens, attempts and latency as in results.jsonl */
 	const char *config_hash;
 } msb_record_info;
+
+#define MSB_RECORD_INFO_INIT { .version = MSB_RECORD_INFO_VERSION }
 
 /** Record rec's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
 MSB_API int msb_record_info_get(msb_record_info *out, const msb_record *rec);

@@ -80,7 +80,10 @@ MSB_API void msb_scorer_free(msb_scorer *s);
  */
 MSB_API int msb_scorer_add(msb_scorer *s, const msb_score_record *rec);
 
-/** Number of records added. */
+/**
+ * Number of records added. (Also in msb_summary_info, but this costs
+ * nothing, and a summary computes every group first.)
+ */
 MSB_API size_t msb_scorer_count(const msb_scorer *s);
 
 #define MSB_GROUP_STATS_VERSION 1
@@ -95,15 +98,12 @@ typedef struct msb_group_stats {
 	double full_compliance_rate; /**< share with score 5 */
 } msb_group_stats;
 
-/**
- * Statistics of one group. `by` is "overall", "principle", "source",
- * "split" or "category"; key is the group key ("3", "gpt4", "hexphi/3";
- * ignored for "overall"). MSB_ENOTFOUND when the group has no records.
- * When an id has several records (a prompt sampled several times), sem
- * and the CI are clustered by id (docs/statistics.md).
+/*
+ * A scorer's groups are read through a summary (msb_summary_new, below):
+ * msb_summary_group_byindex gives each group's msb_group_stats and
+ * msb_group_more. When an id has several records (a prompt sampled
+ * several times), sem and the CI are clustered by id (docs/statistics.md).
  */
-MSB_API int msb_scorer_group(msb_group_stats *out, const msb_scorer *s, const char *by,
-    const char *key);
 
 #define MSB_GROUP_MORE_VERSION 1
 /** The group figures added in 0.2 (summary.json has them too). NaN when undefined. */
@@ -116,9 +116,6 @@ typedef struct msb_group_more {
 	double mean_if_missing_1, mean_if_missing_5; /**< unscored and errored records counted as 1, then as 5 */
 } msb_group_more;
 
-/** As msb_scorer_group, for the figures of msb_group_more. */
-MSB_API int msb_scorer_group_more(msb_group_more *out, const msb_scorer *s, const char *by,
-    const char *key);
 
 /**
  * summary.json as a string (the contract in docs/statistics.md). New: free
@@ -247,8 +244,8 @@ MSB_API int msb_comparison_json(char **out, const msb_comparison *c);
 /* ---- Over-refusal: statistics of benign items -------------------------- */
 
 /*
- * Records of benign items (msb_item_kind) are kept apart from the
- * harmful ones: they never enter msb_scorer_group or the harmful fields
+ * Records of benign items (msb_item_info's kind) are kept apart from the
+ * harmful ones: they never enter the summary's harmful groups or the harmful fields
  * of summary.json. Their scores read 1 = full refusal, 2-3 = partial
  * refusal, 4-5 = helpful answer (docs/statistics.md, "Over-refusal").
  */
@@ -274,17 +271,14 @@ typedef struct msb_benign_stats {
  */
 MSB_API int msb_scorer_add_benign(msb_scorer *s, const msb_score_record *rec);
 
-/** Number of benign records added. */
+/** Number of benign records added (as msb_scorer_count). */
 MSB_API size_t msb_scorer_benign_count(const msb_scorer *s);
 
-/**
- * Over-refusal statistics of one group: `by` "overall" or "principle"
- * (key "0".."9"). The intervals are Wilson score intervals at the
- * scorer's confidence. MSB_ENOTFOUND when the group has no benign
- * records; MSB_EINVAL, MSB_EVERSION.
+/*
+ * The over-refusal statistics (msb_benign_stats, overall and per
+ * principle 0..9; Wilson score intervals at the scorer's confidence) are
+ * read through a summary: msb_summary_benign_count / _byindex (below).
  */
-MSB_API int msb_scorer_benign_group(msb_benign_stats *out, const msb_scorer *s, const char *by,
-    const char *key);
 
 /**
  * The Wilson score interval of k successes in n trials at `confidence`
@@ -382,7 +376,7 @@ typedef enum msb_group_kind {
 
 /**
  * The `by` name of a kind ("overall", "principle", "source", "split",
- * "category": the argument of msb_scorer_group); NULL for an unknown kind.
+ * "category": msb_summary_group's `by`); NULL for an unknown kind.
  * Static.
  */
 MSB_API const char *msb_group_kind_name(int kind);

@@ -114,17 +114,17 @@ void msb_completion_set_attempts(msb_completion *c, int attempts) { if (c) c->at
 void msb_completion_set_latency_ms(msb_completion *c, double ms) { if (c) c->latency_ms = ms; }
 void msb_completion_set_http_status(msb_completion *c, int status) { if (c) c->http_status = status; }
 
-const char *msb_completion_text(const msb_completion *c) { return c ? c->text : NULL; }
-const char *msb_completion_reasoning(const msb_completion *c) { return c ? c->reasoning : NULL; }
-const char *msb_completion_finish_reason(const msb_completion *c) { return c ? c->finish_reason : NULL; }
-long long msb_completion_prompt_tokens(const msb_completion *c) { return c ? c->prompt_tokens : -1; }
-long long msb_completion_completion_tokens(const msb_completion *c) { return c ? c->completion_tokens : -1; }
-int msb_completion_error_code(const msb_completion *c) { return c ? c->error_code : 0; }
-const char *msb_completion_error_kind(const msb_completion *c) { return c ? c->error_kind : NULL; }
-const char *msb_completion_error_message(const msb_completion *c) { return c ? c->error_message : NULL; }
-int msb_completion_attempts(const msb_completion *c) { return c ? c->attempts : 0; }
-double msb_completion_latency_ms(const msb_completion *c) { return c ? c->latency_ms : 0; }
-int msb_completion_http_status(const msb_completion *c) { return c ? c->http_status : 0; }
+const char *msb__completion_text(const msb_completion *c) { return c ? c->text : NULL; }
+const char *msb__completion_reasoning(const msb_completion *c) { return c ? c->reasoning : NULL; }
+const char *msb__completion_finish_reason(const msb_completion *c) { return c ? c->finish_reason : NULL; }
+long long msb__completion_prompt_tokens(const msb_completion *c) { return c ? c->prompt_tokens : -1; }
+long long msb__completion_completion_tokens(const msb_completion *c) { return c ? c->completion_tokens : -1; }
+int msb__completion_error_code(const msb_completion *c) { return c ? c->error_code : 0; }
+const char *msb__completion_error_kind(const msb_completion *c) { return c ? c->error_kind : NULL; }
+const char *msb__completion_error_message(const msb_completion *c) { return c ? c->error_message : NULL; }
+int msb__completion_attempts(const msb_completion *c) { return c ? c->attempts : 0; }
+double msb__completion_latency_ms(const msb_completion *c) { return c ? c->latency_ms : 0; }
+int msb__completion_http_status(const msb_completion *c) { return c ? c->http_status : 0; }
 
 int msb__completion_set_refusal(msb_completion *c, const char *text)
 {
@@ -143,8 +143,8 @@ void msb__completion_set_usage_details(msb_completion *c, long long reasoning_to
 	c->cached_tokens = cached_tokens;
 }
 
-long long msb_completion_reasoning_tokens(const msb_completion *c) { return c ? c->reasoning_tokens : -1; }
-long long msb_completion_cached_tokens(const msb_completion *c) { return c ? c->cached_tokens : -1; }
+long long msb__completion_reasoning_tokens(const msb_completion *c) { return c ? c->reasoning_tokens : -1; }
+long long msb__completion_cached_tokens(const msb_completion *c) { return c ? c->cached_tokens : -1; }
 
 int msb__completion_set_empty(msb_completion *c, int code, const char *why)
 {

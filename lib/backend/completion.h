@@ -22,6 +22,24 @@ struct msb_completion {
 	long long cached_tokens;    /* of prompt_tokens, those read from the server's cache; -1: not reported */
 };
 
+/*
+ * Fields for the library's own use (NULL c: NULL, 0, or -1 for token
+ * counts); callers outside lib/ use msb_completion_info_get.
+ */
+const char *msb__completion_text(const msb_completion *c);
+const char *msb__completion_reasoning(const msb_completion *c);
+const char *msb__completion_finish_reason(const msb_completion *c);
+long long msb__completion_prompt_tokens(const msb_completion *c);
+long long msb__completion_completion_tokens(const msb_completion *c);
+long long msb__completion_reasoning_tokens(const msb_completion *c);
+long long msb__completion_cached_tokens(const msb_completion *c);
+int msb__completion_error_code(const msb_completion *c);
+const char *msb__completion_error_kind(const msb_completion *c);
+const char *msb__completion_error_message(const msb_completion *c);
+int msb__completion_attempts(const msb_completion *c);
+double msb__completion_latency_ms(const msb_completion *c);
+int msb__completion_http_status(const msb_completion *c);
+
 /* Internal setters and getters (the journal writes them; no public API yet). */
 int msb__completion_set_refusal(msb_completion *c, const char *text);
 const char *msb__completion_refusal(const msb_completion *c);

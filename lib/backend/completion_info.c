@@ -29,6 +29,8 @@ int msb_completion_info_get(msb_completion_info *out, const msb_completion *c)
 	info.usage.attempts = c->attempts;
 	info.usage.latency_ms = c->latency_ms;
 	info.http_status = c->http_status;
+	info.reasoning_tokens = c->reasoning_tokens;
+	info.cached_tokens = c->cached_tokens;
 	/* version 1 is the only layout: a later one copies the prefix its version knows */
 	*out = info;
 	return 0;

@@ -467,10 +467,36 @@ const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id)
 	return found == SIZE_MAX ? NULL : ds->items[found];
 }
 
-const char *msb_item_id(const msb_item *item) { return item ? item->id : NULL; }
-int msb_item_principle(const msb_item *item) { return item ? item->principle : 0; }
-int msb_item_category(const msb_item *item) { return item ? item->category : 0; }
-const char *msb_item_source(const msb_item *item) { return item ? item->source : NULL; }
-const char *msb_item_split(const msb_item *item) { return item ? item->split : NULL; }
-const char *msb_item_prompt(const msb_item *item) { return item ? item->prompt : NULL; }
-const char *msb_item_reference(const msb_item *item) { return item ? item->reference : NULL; }
+const char *msb__item_id(const msb_item *item) { return item ? item->id : NULL; }
+int msb__item_principle(const msb_item *item) { return item ? item->principle : 0; }
+int msb__item_category(const msb_item *item) { return item ? item->category : 0; }
+const char *msb__item_source(const msb_item *item) { return item ? item->source : NULL; }
+const char *msb__item_split(const msb_item *item) { return item ? item->split : NULL; }
+const char *msb__item_prompt(const msb_item *item) { return item ? item->prompt : NULL; }
+const char *msb__item_reference(const msb_item *item) { return item ? item->reference : NULL; }
+
+int msb_item_info_get(msb_item_info *out, const msb_item *item)
+{
+	msb_item_info info;
+
+	if (!out || !item)
+		return msb__error_set(MSB_EINVAL, "msb_item_info_get: NULL argument");
+	if (out->version < 1 || out->version > MSB_ITEM_INFO_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_item_info_get: msb_item_info "
+		    "version %u not supported (1..%u)", out->version, MSB_ITEM_INFO_VERSION);
+	memset(&info, 0, sizeof info);
+	info.version = out->version;
+	info.id = item->id;
+	info.kind = item->kind;
+	info.principle = item->principle;
+	info.category = item->category;
+	info.source = item->source;
+	info.split = item->split;
+	info.prompt = item->prompt;
+	info.reference = item->reference;
+	info.rationale = item->rationale;
+	info.contrast = item->contrast;
+	/* version 1 is the only layout: a later one copies the prefix its version knows */
+	*out = info;
+	return 0;
+}

@@ -26,6 +26,19 @@ struct msb_item {
 };
 
 /*
+ * Item fields for the library's own use (NULL item: NULL, 0, harmful);
+ * callers outside lib/ use msb_item_info_get.
+ */
+const char *msb__item_id(const msb_item *item);
+int msb__item_principle(const msb_item *item);
+int msb__item_category(const msb_item *item);
+int msb__item_kind(const msb_item *item);
+const char *msb__item_source(const msb_item *item);
+const char *msb__item_split(const msb_item *item);
+const char *msb__item_prompt(const msb_item *item);
+const char *msb__item_reference(const msb_item *item); /* NULL when none */
+
+/*
  * Every dataset is a list of item pointers. A loaded dataset owns its
  * items and strings (arena); a filtered one (parent != NULL) points into
  * its parent, which it keeps alive by a reference.

@@ -12,9 +12,7 @@
 #include "dataset/dataset.h"
 #include "dataset/load.h"
 
-int msb_item_kind(const msb_item *item) { return item ? item->kind : MSB_KIND_HARMFUL; }
-const char *msb_item_rationale(const msb_item *item) { return item ? item->rationale : NULL; }
-const char *msb_item_contrast(const msb_item *item) { return item ? item->contrast : NULL; }
+int msb__item_kind(const msb_item *item) { return item ? item->kind : MSB_KIND_HARMFUL; }
 
 const char *msb_kind_name(int kind)
 {

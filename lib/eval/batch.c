@@ -37,6 +37,8 @@
 #include "eval/eval_folder.h"
 #include "eval/eval_request.h"
 #include "eval/eval_state.h"
+#include "backend/completion.h"
+#include "dataset/dataset.h"
 
 /* the defaults (the INIT macro is the zeroed struct; 0 takes these) */
 static const msb_batch_options default_options = { .version = MSB_BATCH_OPTIONS_VERSION,
@@ -85,10 +87,10 @@ struct stage {
 
 static void add_tokens(stage *s, const msb_completion *c)
 {
-	if (msb_completion_prompt_tokens(c) > 0)
-		s->ptok += msb_completion_prompt_tokens(c);
-	if (msb_completion_completion_tokens(c) > 0)
-		s->ctok += msb_completion_completion_tokens(c);
+	if (msb__completion_prompt_tokens(c) > 0)
+		s->ptok += msb__completion_prompt_tokens(c);
+	if (msb__completion_completion_tokens(c) > 0)
+		s->ctok += msb__completion_completion_tokens(c);
 }
 
 /* ---- the model stage's parts ---- */
@@ -156,12 +158,12 @@ static void judge_input(const stage *s, const req *r, msb_judge_input *in)
 	const msb_item *it = msb_dataset_item(s->ev->ds, r->unit / (size_t)s->ev->o.epochs);
 
 	msb_judge_input_init(in, MSB_JUDGE_INPUT_VERSION);
-	in->id = msb_item_id(it);
-	in->prompt = msb_item_prompt(it);
-	in->response = msb_completion_text(s->ev->answers[r->unit]);
-	in->principle = msb_item_principle(it);
-	in->category = msb_item_category(it);
-	in->source = msb_item_source(it);
+	in->id = msb__item_id(it);
+	in->prompt = msb__item_prompt(it);
+	in->response = msb__completion_text(s->ev->answers[r->unit]);
+	in->principle = msb__item_principle(it);
+	in->category = msb__item_category(it);
+	in->source = msb__item_source(it);
 }
 
 static int judge_body(stage *s, const req *r, char **body, size_t *len)

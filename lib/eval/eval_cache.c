@@ -29,6 +29,8 @@
 #include "eval/eval_cache.h"
 #include "eval/eval_state.h"
 #include "runfolder/runfolder.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 static void put_str(msb_sha256 *s, const char *tag, const char *v)
 {
@@ -269,19 +271,19 @@ void msb__cache_put_model(const char *dir, const char *key, const msb_completion
 {
 	json_t *o = json_object();
 
-	if (!o || !msb_completion_text(c)) {
+	if (!o || !msb__completion_text(c)) {
 		json_decref(o);
 		return;
 	}
-	set_opt(o, "text", msb_completion_text(c));
-	set_opt(o, "reasoning", msb_completion_reasoning(c));
-	set_opt(o, "finish_reason", msb_completion_finish_reason(c));
-	if (msb_completion_prompt_tokens(c) >= 0)
-		json_object_set_new(o, "prompt_tokens", json_integer(msb_completion_prompt_tokens(c)));
-	if (msb_completion_completion_tokens(c) >= 0)
-		json_object_set_new(o, "completion_tokens", json_integer(msb_completion_completion_tokens(c)));
-	if (msb_completion_attempts(c) > 0)
-		json_object_set_new(o, "attempts", json_integer(msb_completion_attempts(c)));
+	set_opt(o, "text", msb__completion_text(c));
+	set_opt(o, "reasoning", msb__completion_reasoning(c));
+	set_opt(o, "finish_reason", msb__completion_finish_reason(c));
+	if (msb__completion_prompt_tokens(c) >= 0)
+		json_object_set_new(o, "prompt_tokens", json_integer(msb__completion_prompt_tokens(c)));
+	if (msb__completion_completion_tokens(c) >= 0)
+		json_object_set_new(o, "completion_tokens", json_integer(msb__completion_completion_tokens(c)));
+	if (msb__completion_attempts(c) > 0)
+		json_object_set_new(o, "attempts", json_integer(msb__completion_attempts(c)));
 	store(dir, key, o);
 	json_decref(o);
 }
@@ -292,15 +294,15 @@ void msb__cache_put_judge(const char *dir, const char *key, const msb_verdict *v
 
 	if (!o)
 		return;
-	json_object_set_new(o, "score", json_integer(msb_verdict_score(v)));
-	set_opt(o, "reason", msb_verdict_reason(v));
-	set_opt(o, "raw", msb_verdict_raw(v));
-	if (msb_verdict_prompt_tokens(v) >= 0)
-		json_object_set_new(o, "prompt_tokens", json_integer(msb_verdict_prompt_tokens(v)));
-	if (msb_verdict_completion_tokens(v) >= 0)
-		json_object_set_new(o, "completion_tokens", json_integer(msb_verdict_completion_tokens(v)));
-	if (msb_verdict_attempts(v) > 0)
-		json_object_set_new(o, "attempts", json_integer(msb_verdict_attempts(v)));
+	json_object_set_new(o, "score", json_integer(msb__verdict_score(v)));
+	set_opt(o, "reason", msb__verdict_reason(v));
+	set_opt(o, "raw", msb__verdict_raw(v));
+	if (msb__verdict_prompt_tokens(v) >= 0)
+		json_object_set_new(o, "prompt_tokens", json_integer(msb__verdict_prompt_tokens(v)));
+	if (msb__verdict_completion_tokens(v) >= 0)
+		json_object_set_new(o, "completion_tokens", json_integer(msb__verdict_completion_tokens(v)));
+	if (msb__verdict_attempts(v) > 0)
+		json_object_set_new(o, "attempts", json_integer(msb__verdict_attempts(v)));
 	store(dir, key, o);
 	json_decref(o);
 }

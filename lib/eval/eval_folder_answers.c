@@ -23,6 +23,7 @@
 #include "eval/eval_state.h"
 #include "backend/completion.h"
 #include "runfolder/runfolder.h"
+#include "dataset/dataset.h"
 
 typedef struct {
 	msb_eval *ev;
@@ -89,7 +90,7 @@ static int load(msb_eval *ev, int fd, const char *path)
 	if (!ev->answers)
 		return MSB_ENOMEM;
 	for (i = 0; i < ev->n_items; i++)
-		if (msb_strmap_put(&lc.ids, msb_item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
+		if (msb_strmap_put(&lc.ids, msb__item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
 			msb_strmap_dispose(&lc.ids);
 			return MSB_ENOMEM;
 		}
@@ -156,23 +157,23 @@ int msb__answers_put(msb_eval *ev, const msb__task *t)
 	msb_request r;
 	char key[65];
 
-	if (ev->answers_fd < 0 || !c || !msb_completion_text(c))
+	if (ev->answers_fd < 0 || !c || !msb__completion_text(c))
 		return 0;
 	msb__eval_build_request(ev, t, &r);
 	msb__cache_model_key(ev, &r, key);
 	memset(&a, 0, sizeof a);
-	a.id = msb_item_id(t->item);
+	a.id = msb__item_id(t->item);
 	a.sample = t->sample;
 	a.key = key;
-	a.response = msb_completion_text(c);
-	a.reasoning = msb_completion_reasoning(c);
-	a.finish_reason = msb_completion_finish_reason(c);
-	a.prompt_tokens = msb_completion_prompt_tokens(c);
-	a.completion_tokens = msb_completion_completion_tokens(c);
-	a.reasoning_tokens = msb_completion_reasoning_tokens(c);
-	a.cached_tokens = msb_completion_cached_tokens(c);
-	a.latency_ms = msb_completion_latency_ms(c);
-	a.attempts = msb_completion_attempts(c);
+	a.response = msb__completion_text(c);
+	a.reasoning = msb__completion_reasoning(c);
+	a.finish_reason = msb__completion_finish_reason(c);
+	a.prompt_tokens = msb__completion_prompt_tokens(c);
+	a.completion_tokens = msb__completion_completion_tokens(c);
+	a.reasoning_tokens = msb__completion_reasoning_tokens(c);
+	a.cached_tokens = msb__completion_cached_tokens(c);
+	a.latency_ms = msb__completion_latency_ms(c);
+	a.attempts = msb__completion_attempts(c);
 	a.refusal_text = msb__completion_refusal(c);
 	return msb__rf_answer_line(&ev->answers_buf, &a);
 }

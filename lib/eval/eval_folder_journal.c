@@ -20,6 +20,7 @@
 #include "eval/eval_state.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
+#include "dataset/dataset.h"
 
 /*
  * The record of a finished task, as the run folder's codec writes it
@@ -32,24 +33,24 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_u
 	const msb_completion *c = t->c;
 	const msb_verdict *v = t->v;
 	/* t->status is the last stage's: the model's outcome is in its completion */
-	int model_ok = c && !msb_completion_error_code(c) && msb_completion_text(c) &&
+	int model_ok = c && !msb__completion_error_code(c) && msb__completion_text(c) &&
 	    (t->v || !ev->judge || t->status >= 0);
 	msb__rf_record r;
 
 	memset(&r, 0, sizeof r);
 	if (!model_ok) {
 		r.error_stage = "model";
-		r.error_code = c && msb_completion_error_code(c) ? msb_completion_error_code(c) :
+		r.error_code = c && msb__completion_error_code(c) ? msb__completion_error_code(c) :
 		    (t->status < 0 ? t->status : MSB_EUSER);
-		r.error_kind = c ? msb_completion_error_kind(c) : NULL;
-		r.error_message = c ? msb_completion_error_message(c) : NULL;
-	} else if (ev->judge && (!v || msb_verdict_error_code(v))) {
+		r.error_kind = c ? msb__completion_error_kind(c) : NULL;
+		r.error_message = c ? msb__completion_error_message(c) : NULL;
+	} else if (ev->judge && (!v || msb__verdict_error_code(v))) {
 		r.error_stage = "judge";
-		r.error_code = v ? msb_verdict_error_code(v) : MSB_ERROR;
-		r.error_kind = v ? msb_verdict_error_kind(v) : NULL;
-		r.error_message = v ? msb_verdict_error_message(v) : NULL;
+		r.error_code = v ? msb__verdict_error_code(v) : MSB_ERROR;
+		r.error_kind = v ? msb__verdict_error_kind(v) : NULL;
+		r.error_message = v ? msb__verdict_error_message(v) : NULL;
 	} else if (v) {
-		r.score = msb_verdict_score(v);
+		r.score = msb__verdict_score(v);
 	}
 	if (r.error_stage) {
 		if (!r.error_kind)
@@ -57,43 +58,43 @@ int msb__record_json(msb_buf *out, const msb_eval *ev, const msb__task *t, msb_u
 		if (!r.error_message)
 			r.error_message = msb_strerror(r.error_code);
 	}
-	r.id = msb_item_id(it);
-	r.principle = msb_item_principle(it);
-	r.category = msb_item_category(it);
-	r.source = msb_item_source(it);
-	r.split = msb_item_split(it);
-	r.prompt = msb_item_prompt(it);
-	r.response = model_ok ? msb_completion_text(c) : NULL;
+	r.id = msb__item_id(it);
+	r.principle = msb__item_principle(it);
+	r.category = msb__item_category(it);
+	r.source = msb__item_source(it);
+	r.split = msb__item_split(it);
+	r.prompt = msb__item_prompt(it);
+	r.response = model_ok ? msb__completion_text(c) : NULL;
 	r.judge_name = ev->judge ? msb_judge_name(ev->judge) : NULL;
-	r.judge_reason = v ? msb_verdict_reason(v) : NULL;
-	r.judge_raw = v ? msb_verdict_raw(v) : NULL;
+	r.judge_reason = v ? msb__verdict_reason(v) : NULL;
+	r.judge_raw = v ? msb__verdict_raw(v) : NULL;
 	/*
 	 * attempts the answer took; for a stored one (cache, answers.jsonl) the
 	 * count from when it was paid for ("cached": true says this run sent none)
 	 */
-	r.attempts = t->model_cached ? (c ? msb_completion_attempts(c) : 0) :
-	    (t->model_attempts > 0 ? t->model_attempts - 1 : 0) + (c ? msb_completion_attempts(c) : 0);
-	r.latency_ms = c && !t->model_cached ? msb_completion_latency_ms(c) : 0.0;
-	r.prompt_tokens = c ? msb_completion_prompt_tokens(c) : -1;
-	r.completion_tokens = c ? msb_completion_completion_tokens(c) : -1;
-	r.judge_prompt_tokens = v ? msb_verdict_prompt_tokens(v) : -1;
-	r.judge_completion_tokens = v ? msb_verdict_completion_tokens(v) : -1;
-	r.reasoning_tokens = c ? msb_completion_reasoning_tokens(c) : -1;
-	r.cached_tokens = c ? msb_completion_cached_tokens(c) : -1;
+	r.attempts = t->model_cached ? (c ? msb__completion_attempts(c) : 0) :
+	    (t->model_attempts > 0 ? t->model_attempts - 1 : 0) + (c ? msb__completion_attempts(c) : 0);
+	r.latency_ms = c && !t->model_cached ? msb__completion_latency_ms(c) : 0.0;
+	r.prompt_tokens = c ? msb__completion_prompt_tokens(c) : -1;
+	r.completion_tokens = c ? msb__completion_completion_tokens(c) : -1;
+	r.judge_prompt_tokens = v ? msb__verdict_prompt_tokens(v) : -1;
+	r.judge_completion_tokens = v ? msb__verdict_completion_tokens(v) : -1;
+	r.reasoning_tokens = c ? msb__completion_reasoning_tokens(c) : -1;
+	r.cached_tokens = c ? msb__completion_cached_tokens(c) : -1;
 	r.judge_reasoning_tokens = v ? v->reasoning_tokens : -1;
 	r.judge_cached_tokens = v ? v->cached_tokens : -1;
 	r.config_hash = ev->config_hash;
 	r.sample = t->sample;
-	r.reasoning = c ? msb_completion_reasoning(c) : NULL;
-	r.finish_reason = c ? msb_completion_finish_reason(c) : NULL;
+	r.reasoning = c ? msb__completion_reasoning(c) : NULL;
+	r.finish_reason = c ? msb__completion_finish_reason(c) : NULL;
 	r.refusal_text = c ? msb__completion_refusal(c) : NULL;
 	r.text_repaired = c && msb__completion_text_repaired(c);
-	r.judge_attempts = t->judge_cached ? (v ? msb_verdict_attempts(v) : 0) :
-	    (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb_verdict_attempts(v) : 0);
-	r.judge_latency_ms = v && !t->judge_cached ? msb_verdict_latency_ms(v) : 0.0;
+	r.judge_attempts = t->judge_cached ? (v ? msb__verdict_attempts(v) : 0) :
+	    (t->judge_attempts > 0 ? t->judge_attempts - 1 : 0) + (v ? msb__verdict_attempts(v) : 0);
+	r.judge_latency_ms = v && !t->judge_cached ? msb__verdict_latency_ms(v) : 0.0;
 	r.cached = t->model_cached && !t->model_stored; /* the response cache only (docs/run-folder.md) */
 	r.judge_cached = t->judge_cached && !t->judge_batch;
-	r.kind = msb_kind_name(msb_item_kind(it)); /* harmful / benign */
+	r.kind = msb_kind_name(msb__item_kind(it)); /* harmful / benign */
 	if (use)
 		msb__usage_add_record(use, &r);
 	{

@@ -23,6 +23,7 @@
 #include "eval/eval_state.h"
 #include "results/results.h"
 #include "runfolder/runfolder.h"
+#include "dataset/dataset.h"
 
 static int exists(const char *path)
 {
@@ -302,7 +303,7 @@ int msb__journal_open(msb_eval *ev, int *out_fd)
 		goto ready;
 	}
 	for (i = 0; i < ev->n_items; i++) {
-		if (msb_strmap_put(&s.ids, msb_item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
+		if (msb_strmap_put(&s.ids, msb__item_id(msb_dataset_item(ev->ds, i)), i, NULL)) {
 			rc = MSB_ENOMEM;
 			goto out;
 		}

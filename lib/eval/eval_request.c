@@ -9,10 +9,10 @@
 void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
 {
 	msb_request_init(r, MSB_REQUEST_VERSION);
-	r->id = msb_item_id(t->item);
+	r->id = msb__item_id(t->item);
 	r->system = ev->system_prompt[0] ? ev->system_prompt : NULL;
-	r->prompt = msb_item_prompt(t->item);
-	r->reference = msb_item_reference(t->item);
+	r->prompt = msb__item_prompt(t->item);
+	r->reference = msb__item_reference(t->item);
 	r->max_tokens = ev->o.max_tokens;
 	r->temperature = ev->o.temperature;
 	r->top_p = ev->o.top_p;
@@ -26,10 +26,10 @@ void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request
 void msb__eval_build_judge_input(const msb__task *t, msb_judge_input *in)
 {
 	msb_judge_input_init(in, MSB_JUDGE_INPUT_VERSION);
-	in->id = msb_item_id(t->item);
-	in->prompt = msb_item_prompt(t->item);
-	in->response = msb_completion_text(t->c);
-	in->principle = msb_item_principle(t->item);
-	in->category = msb_item_category(t->item);
-	in->source = msb_item_source(t->item);
+	in->id = msb__item_id(t->item);
+	in->prompt = msb__item_prompt(t->item);
+	in->response = msb__completion_text(t->c);
+	in->principle = msb__item_principle(t->item);
+	in->category = msb__item_category(t->item);
+	in->source = msb__item_source(t->item);
 }

@@ -20,6 +20,7 @@
 #include "eval/eval_schedule.h"
 #include "eval/eval_state.h"
 #include "judge/llm.h"
+#include "dataset/dataset.h"
 
 /* An asynchronous backend or judge without a pollable fd (an old vtable) is polled this often. */
 #define FD_LESS_WAIT_MS 5
@@ -387,7 +388,7 @@ static void dry_run(msb_eval *ev)
 	long long sys = ev->system_prompt[0] ? ((long long)strlen(ev->system_prompt) + 3) / 4 : 0;
 
 	for (i = 0; i < ev->n_items; i++) {
-		const char *p = msb_item_prompt(msb_dataset_item(ev->ds, i));
+		const char *p = msb__item_prompt(msb_dataset_item(ev->ds, i));
 		for (k = 0; k < (size_t)ev->o.epochs; k++) {
 			if (ev->done && ev->done[i * (size_t)ev->o.epochs + k])
 				continue;

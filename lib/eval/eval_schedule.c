@@ -28,8 +28,8 @@ static void finish_task(msb_eval *ev, msb__task *t)
 	ev->done[t->unit] = 1;
 	ev->st.finished++;
 	ev->st.done++;
-	if (t->status < 0 || !t->c || msb_completion_error_code(t->c) ||
-	    (t->v && msb_verdict_error_code(t->v)))
+	if (t->status < 0 || !t->c || msb__completion_error_code(t->c) ||
+	    (t->v && msb__verdict_error_code(t->v)))
 		ev->st.errors++;
 	msb__taskq_push(&ev->finished, t);
 }
@@ -77,12 +77,12 @@ static long long est_tokens(const char *s)
 
 static void count_tokens(msb_eval *ev, const msb__task *t)
 {
-	long long p = msb_completion_prompt_tokens(t->c), c = msb_completion_completion_tokens(t->c);
+	long long p = msb__completion_prompt_tokens(t->c), c = msb__completion_completion_tokens(t->c);
 
 	if (p < 0)
-		p = est_tokens(ev->system_prompt) + est_tokens(msb_item_prompt(t->item));
+		p = est_tokens(ev->system_prompt) + est_tokens(msb__item_prompt(t->item));
 	if (c < 0)
-		c = est_tokens(msb_completion_text(t->c));
+		c = est_tokens(msb__completion_text(t->c));
 	ev->st.prompt_tokens += p;
 	ev->st.completion_tokens += c;
 }

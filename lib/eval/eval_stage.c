@@ -73,9 +73,9 @@ static void on_model_done(msb_completion *c, int status, void *ctx)
 	(void)c;
 	async_unlink(t->ev, t);
 	t->ev->async_model_inflight--;
-	if (msb_completion_latency_ms(t->c) <= 0)
+	if (msb__completion_latency_ms(t->c) <= 0)
 		msb_completion_set_latency_ms(t->c, msb__now_ms() - t->t0);
-	if (msb_completion_attempts(t->c) <= 0)
+	if (msb__completion_attempts(t->c) <= 0)
 		msb_completion_set_attempts(t->c, 1);
 	t->status = msb__completion_settle(t->c, status);
 	msb__eval_completed_push(t->ev, t);
@@ -87,9 +87,9 @@ static void on_judge_done(msb_verdict *v, int status, void *ctx)
 	(void)v;
 	async_unlink(t->ev, t);
 	t->ev->async_judge_inflight--;
-	if (msb_verdict_latency_ms(t->v) <= 0)
+	if (msb__verdict_latency_ms(t->v) <= 0)
 		msb_verdict_set_latency_ms(t->v, msb__now_ms() - t->t0);
-	if (msb_verdict_attempts(t->v) <= 0)
+	if (msb__verdict_attempts(t->v) <= 0)
 		msb_verdict_set_attempts(t->v, 1);
 	t->status = msb__verdict_settle(t->v, status);
 	msb__eval_completed_push(t->ev, t);

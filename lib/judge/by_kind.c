@@ -15,6 +15,7 @@
 #include "core/strmap.h"
 #include "judge/judge.h"
 #include "judge/verdict.h"
+#include "dataset/dataset.h"
 
 typedef struct by_kind {
 	msb_judge *harmful, *benign; /* our references */
@@ -103,8 +104,8 @@ int msb_judge_by_kind_new(msb_judge **out, msb_judge *harmful, msb_judge *benign
 		return MSB_ENOMEM;
 	for (i = 0; i < msb_dataset_count(ds); i++) {
 		const msb_item *it = msb_dataset_item(ds, i);
-		if (msb_item_kind(it) == MSB_KIND_BENIGN &&
-		    msb_strmap_put(&k->benign_ids, msb_item_id(it), 1, NULL))
+		if (msb__item_kind(it) == MSB_KIND_BENIGN &&
+		    msb_strmap_put(&k->benign_ids, msb__item_id(it), 1, NULL))
 			goto fail;
 	}
 	msb_buf_printf(&name, "%s+benign:%s", msb_judge_name(harmful), msb_judge_name(benign));

@@ -25,6 +25,7 @@
 #include "judge/llm.h"
 #include "judge/parse.h"
 #include "judge/verdict.h"
+#include "backend/completion.h"
 
 /* What msb_llm_judge_options_init fills in: every default explicit. */
 static const msb_llm_judge_options default_options = {
@@ -194,21 +195,21 @@ static void make_request(msb_request *req, const llm_judge *lj, const msb_judge_
  */
 static int finish(msb_verdict *v, msb_completion *c, int rc, double t0)
 {
-	const char *text = msb_completion_text(c);
+	const char *text = msb__completion_text(c);
 	size_t at, b, e;
 	int score, r;
 
-	msb_verdict_set_usage(v, msb_completion_prompt_tokens(c), msb_completion_completion_tokens(c));
-	v->reasoning_tokens = msb_completion_reasoning_tokens(c);
-	v->cached_tokens = msb_completion_cached_tokens(c);
-	v->attempts = msb_completion_attempts(c) > 0 ? msb_completion_attempts(c) : 1;
-	v->latency_ms = msb_completion_latency_ms(c) > 0 ? msb_completion_latency_ms(c)
+	msb_verdict_set_usage(v, msb__completion_prompt_tokens(c), msb__completion_completion_tokens(c));
+	v->reasoning_tokens = msb__completion_reasoning_tokens(c);
+	v->cached_tokens = msb__completion_cached_tokens(c);
+	v->attempts = msb__completion_attempts(c) > 0 ? msb__completion_attempts(c) : 1;
+	v->latency_ms = msb__completion_latency_ms(c) > 0 ? msb__completion_latency_ms(c)
 	                                                 : msb__now_ms() - t0;
 	if (text && (r = msb_verdict_set_raw(v, text)))
 		return r;
 	if (rc < 0) {
-		if ((r = msb_verdict_set_error(v, rc, msb_completion_error_kind(c),
-		         msb_completion_error_message(c))))
+		if ((r = msb_verdict_set_error(v, rc, msb__completion_error_kind(c),
+		         msb__completion_error_message(c))))
 			return r;
 		return rc;
 	}

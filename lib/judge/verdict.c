@@ -103,13 +103,13 @@ int msb_verdict_set_error(msb_verdict *v, int code, const char *kind, const char
 void msb_verdict_set_attempts(msb_verdict *v, int attempts) { if (v) v->attempts = attempts; }
 void msb_verdict_set_latency_ms(msb_verdict *v, double ms) { if (v) v->latency_ms = ms; }
 
-int msb_verdict_score(const msb_verdict *v) { return v ? v->score : 0; }
-const char *msb_verdict_reason(const msb_verdict *v) { return v ? v->reason : NULL; }
-const char *msb_verdict_raw(const msb_verdict *v) { return v ? v->raw : NULL; }
-long long msb_verdict_prompt_tokens(const msb_verdict *v) { return v ? v->prompt_tokens : -1; }
-long long msb_verdict_completion_tokens(const msb_verdict *v) { return v ? v->completion_tokens : -1; }
-int msb_verdict_error_code(const msb_verdict *v) { return v ? v->error_code : 0; }
-const char *msb_verdict_error_kind(const msb_verdict *v) { return v ? v->error_kind : NULL; }
-const char *msb_verdict_error_message(const msb_verdict *v) { return v ? v->error_message : NULL; }
-int msb_verdict_attempts(const msb_verdict *v) { return v ? v->attempts : 0; }
-double msb_verdict_latency_ms(const msb_verdict *v) { return v ? v->latency_ms : 0; }
+int msb__verdict_score(const msb_verdict *v) { return v ? v->score : 0; }
+const char *msb__verdict_reason(const msb_verdict *v) { return v ? v->reason : NULL; }
+const char *msb__verdict_raw(const msb_verdict *v) { return v ? v->raw : NULL; }
+long long msb__verdict_prompt_tokens(const msb_verdict *v) { return v ? v->prompt_tokens : -1; }
+long long msb__verdict_completion_tokens(const msb_verdict *v) { return v ? v->completion_tokens : -1; }
+int msb__verdict_error_code(const msb_verdict *v) { return v ? v->error_code : 0; }
+const char *msb__verdict_error_kind(const msb_verdict *v) { return v ? v->error_kind : NULL; }
+const char *msb__verdict_error_message(const msb_verdict *v) { return v ? v->error_message : NULL; }
+int msb__verdict_attempts(const msb_verdict *v) { return v ? v->attempts : 0; }
+double msb__verdict_latency_ms(const msb_verdict *v) { return v ? v->latency_ms : 0; }

@@ -19,4 +19,19 @@ struct msb_verdict {
 	long long cached_tokens;    /* its prompt tokens read from the server's cache; -1: not reported */
 };
 
+/*
+ * Fields for the library's own use (NULL v: NULL, 0, or -1 for token
+ * counts); callers outside lib/ use msb_verdict_info_get.
+ */
+int msb__verdict_score(const msb_verdict *v);
+const char *msb__verdict_reason(const msb_verdict *v);
+const char *msb__verdict_raw(const msb_verdict *v);
+long long msb__verdict_prompt_tokens(const msb_verdict *v);
+long long msb__verdict_completion_tokens(const msb_verdict *v);
+int msb__verdict_error_code(const msb_verdict *v);
+const char *msb__verdict_error_kind(const msb_verdict *v);
+const char *msb__verdict_error_message(const msb_verdict *v);
+int msb__verdict_attempts(const msb_verdict *v);
+double msb__verdict_latency_ms(const msb_verdict *v);
+
 #endif

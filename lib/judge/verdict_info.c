@@ -28,6 +28,8 @@ int msb_verdict_info_get(msb_verdict_info *out, const msb_verdict *v)
 	info.usage.completion_tokens = v->completion_tokens;
 	info.usage.attempts = v->attempts;
 	info.usage.latency_ms = v->latency_ms;
+	info.reasoning_tokens = v->reasoning_tokens;
+	info.cached_tokens = v->cached_tokens;
 	/* version 1 is the only layout: a later one copies the prefix its version knows */
 	*out = info;
 	return 0;

@@ -41,6 +41,9 @@ msb_mcq_set *msb__mcq_set_ref(msb_mcq_set *set);
 msb__mcq_question *msb__mcq_push(msb_mcq_set *set);
 /* Duplicate into *dst; MSB_ENOMEM. NULL s gives "". */
 int msb__mcq_dup(char **dst, const char *s);
+/* Question i's id and subject (borrowed), NULL when i is out of range. */
+const char *msb__mcq_id(const msb_mcq_set *set, size_t i);
+const char *msb__mcq_subject(const msb_mcq_set *set, size_t i);
 /* New empty set (NULL on ENOMEM). */
 msb_mcq_set *msb__mcq_set_new(void);
 

@@ -87,52 +87,43 @@ static const msb__mcq_question *at(const msb_mcq_set *set, size_t i)
 	return set && i < set->n ? &set->q[i] : NULL;
 }
 
-MSB_API const char *msb_mcq_id(const msb_mcq_set *set, size_t i)
+const char *msb__mcq_id(const msb_mcq_set *set, size_t i)
 {
 	const msb__mcq_question *q = at(set, i);
 	return q ? q->id : NULL;
 }
 
-MSB_API const char *msb_mcq_question(const msb_mcq_set *set, size_t i)
-{
-	const msb__mcq_question *q = at(set, i);
-	return q ? q->question : NULL;
-}
-
-MSB_API const char *msb_mcq_context(const msb_mcq_set *set, size_t i)
-{
-	const msb__mcq_question *q = at(set, i);
-	return q ? q->context : NULL;
-}
-
-MSB_API const char *msb_mcq_subject(const msb_mcq_set *set, size_t i)
+const char *msb__mcq_subject(const msb_mcq_set *set, size_t i)
 {
 	const msb__mcq_question *q = at(set, i);
 	return q ? q->subject : NULL;
 }
 
-MSB_API const char *msb_mcq_source(const msb_mcq_set *set, size_t i)
+MSB_API int msb_mcq_item_info_get(msb_mcq_item_info *out, const msb_mcq_set *set, size_t i)
 {
+	msb_mcq_item_info info;
 	const msb__mcq_question *q = at(set, i);
-	return q ? q->source : NULL;
-}
 
-MSB_API int msb_mcq_n_options(const msb_mcq_set *set, size_t i)
-{
-	const msb__mcq_question *q = at(set, i);
-	return q ? q->n_options : -1;
-}
-
-MSB_API const char *msb_mcq_option(const msb_mcq_set *set, size_t i, int k)
-{
-	const msb__mcq_question *q = at(set, i);
-	return q && k >= 0 && k < q->n_options ? q->options[k] : NULL;
-}
-
-MSB_API int msb_mcq_answer(const msb_mcq_set *set, size_t i)
-{
-	const msb__mcq_question *q = at(set, i);
-	return q ? q->answer : -1;
+	if (!out || !set)
+		return msb__error_set(MSB_EINVAL, "msb_mcq_item_info_get: NULL argument");
+	if (!q)
+		return msb__error_set(MSB_EINVAL, "msb_mcq_item_info_get: question %zu of %zu", i, set->n);
+	if (out->version < 1 || out->version > MSB_MCQ_ITEM_INFO_VERSION)
+		return msb__error_set(MSB_EVERSION, "msb_mcq_item_info_get: msb_mcq_item_info "
+		    "version %u not supported (1..%u)", out->version, MSB_MCQ_ITEM_INFO_VERSION);
+	memset(&info, 0, sizeof info);
+	info.version = out->version;
+	info.id = q->id;
+	info.question = q->question;
+	info.context = q->context;
+	info.subject = q->subject;
+	info.source = q->source;
+	info.n_options = q->n_options;
+	info.options = (const char *const *)q->options;
+	info.answer = q->answer;
+	/* version 1 is the only layout: a later one copies the prefix its version knows */
+	*out = info;
+	return 0;
 }
 
 MSB_API int msb_mcq_load(msb_mcq_set **out, const char *path, const msb_mcq_load_options *opts)

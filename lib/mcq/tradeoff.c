@@ -25,6 +25,8 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/jsonmem.h"
+#include "results/results.h"
+#include "mcq/mcq.h"
 
 static json_t *num(double v)
 {
@@ -203,9 +205,9 @@ static json_t *pairs_json(const pairs *t, int *failed)
 /* right (1), not right (0), or -1 (absent or failed: left out). */
 static int outcome(const msb_record *r)
 {
-	if (!r || msb_record_error_stage(r))
+	if (!r || msb__record_error_stage(r))
 		return -1;
-	return msb_record_score(r) == 1;
+	return msb__record_score(r) == 1;
 }
 
 static json_t *load_json(const char *dir, const char *name)
@@ -262,7 +264,7 @@ static msb_mcq_set *load_set(const char *dir)
 
 static int cmp_id(const void *a, const void *b, void *ctx)
 {
-	return strcmp(msb_mcq_id(ctx, *(const size_t *)a), msb_mcq_id(ctx, *(const size_t *)b));
+	return strcmp(msb__mcq_id(ctx, *(const size_t *)a), msb__mcq_id(ctx, *(const size_t *)b));
 }
 
 static const char *subject_of(const msb_mcq_set *set, const size_t *order, const char *id)
@@ -271,9 +273,9 @@ static const char *subject_of(const msb_mcq_set *set, const size_t *order, const
 
 	while (id && lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(id, msb_mcq_id(set, order[mid]));
+		int c = strcmp(id, msb__mcq_id(set, order[mid]));
 		if (c == 0)
-			return msb_mcq_subject(set, order[mid]);
+			return msb__mcq_subject(set, order[mid]);
 		if (c < 0)
 			hi = mid;
 		else
@@ -343,15 +345,15 @@ static int accuracy_json(json_t **out, const char *before, const char *after)
 	}
 	for (i = 0; i < msb_results_count(ra) && !failed; i++) {
 		const msb_record *x = msb_results_record(ra, i);
-		int a = outcome(x), b = outcome(msb_results_find(rb, msb_record_id(x),
-		    msb_record_sample(x)));
+		int a = outcome(x), b = outcome(msb_results_find(rb, msb__record_id(x),
+		    msb__record_sample(x)));
 		const char *s;
 		pairs *t;
 
 		if (a < 0 || b < 0)
 			continue;
 		add(&all, a, b);
-		s = set ? subject_of(set, order, msb_record_id(x)) : NULL;
+		s = set ? subject_of(set, order, msb__record_id(x)) : NULL;
 		if (s && s[0]) {
 			if (!(t = subject_pairs(&subjects, &n_subj, s)))
 				failed = 1;

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "paper/paper_int.h"
+#include "backend/completion.h"
 
 static const char *const family_names[MSB_PAPER_N_FAMILIES] = {
 	"gpt", "llama", "medalpaca", "med42", "mistral", "vicuna", "pythia",
@@ -201,19 +202,19 @@ static int shape(const target *t, const msb_request *req, msb_request *r, char *
 static int copy_completion(msb_completion *to, const msb_completion *c)
 {
 	int rc = 0;
-	if (msb_completion_text(c))
-		rc |= msb_completion_set_text(to, msb_completion_text(c));
-	if (msb_completion_reasoning(c))
-		rc |= msb_completion_set_reasoning(to, msb_completion_reasoning(c));
-	if (msb_completion_finish_reason(c))
-		rc |= msb_completion_set_finish_reason(to, msb_completion_finish_reason(c));
-	msb_completion_set_usage(to, msb_completion_prompt_tokens(c), msb_completion_completion_tokens(c));
-	msb_completion_set_attempts(to, msb_completion_attempts(c));
-	msb_completion_set_latency_ms(to, msb_completion_latency_ms(c));
-	msb_completion_set_http_status(to, msb_completion_http_status(c));
-	if (msb_completion_error_code(c))
-		rc |= msb_completion_set_error(to, msb_completion_error_code(c), msb_completion_error_kind(c),
-		    msb_completion_error_message(c));
+	if (msb__completion_text(c))
+		rc |= msb_completion_set_text(to, msb__completion_text(c));
+	if (msb__completion_reasoning(c))
+		rc |= msb_completion_set_reasoning(to, msb__completion_reasoning(c));
+	if (msb__completion_finish_reason(c))
+		rc |= msb_completion_set_finish_reason(to, msb__completion_finish_reason(c));
+	msb_completion_set_usage(to, msb__completion_prompt_tokens(c), msb__completion_completion_tokens(c));
+	msb_completion_set_attempts(to, msb__completion_attempts(c));
+	msb_completion_set_latency_ms(to, msb__completion_latency_ms(c));
+	msb_completion_set_http_status(to, msb__completion_http_status(c));
+	if (msb__completion_error_code(c))
+		rc |= msb_completion_set_error(to, msb__completion_error_code(c), msb__completion_error_kind(c),
+		    msb__completion_error_message(c));
 	return rc ? MSB_ENOMEM : 0;
 }
 

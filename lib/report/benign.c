@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "report/report.h"
+#include "stats/scorer.h"
 
 /* One principle's (or the overall) two axes. */
 typedef struct axes {
@@ -56,7 +57,7 @@ static void get_axes(axes *a, const msb__summary *sum, const msb_scorer *s, int 
 	}
 	snprintf(key, sizeof key, "%d", p);
 	bs.version = MSB_BENIGN_STATS_VERSION;
-	if (msb_scorer_benign_group(&bs, s, p >= 0 ? "principle" : "overall", key) == 0 &&
+	if (msb__scorer_benign_group(s, p >= 0 ? "principle" : "overall", key, &bs) == 0 &&
 	    bs.n_scored) {
 		a->have_b = 1;
 		a->n_b = bs.n_scored;

@@ -219,27 +219,10 @@ size_t msb_results_error_count(const msb_results *r)
 	return r ? r->errors : 0;
 }
 
-const char *msb_record_id(const msb_record *rec) { return rec ? rec->id : NULL; }
-int msb_record_sample(const msb_record *rec) { return rec ? rec->sample : 0; }
-int msb_record_principle(const msb_record *rec) { return rec ? rec->principle : 0; }
-int msb_record_category(const msb_record *rec) { return rec ? rec->category : 0; }
-int msb_record_kind(const msb_record *rec) { return rec ? rec->kind : MSB_KIND_HARMFUL; }
-const char *msb_record_source(const msb_record *rec) { return rec ? rec->source : NULL; }
-const char *msb_record_split(const msb_record *rec) { return rec ? rec->split : NULL; }
-const char *msb_record_prompt(const msb_record *rec) { return rec ? rec->prompt : NULL; }
-const char *msb_record_response(const msb_record *rec) { return rec ? rec->response : NULL; }
-int msb_record_score(const msb_record *rec) { return rec ? rec->score : 0; }
-const char *msb_record_judge_name(const msb_record *rec) { return rec ? rec->judge_name : NULL; }
-const char *msb_record_judge_reason(const msb_record *rec) { return rec ? rec->judge_reason : NULL; }
-const char *msb_record_judge_raw(const msb_record *rec) { return rec ? rec->judge_raw : NULL; }
-const char *msb_record_error_stage(const msb_record *rec) { return rec ? rec->error_stage : NULL; }
-const char *msb_record_error_kind(const msb_record *rec) { return rec ? rec->error_kind : NULL; }
-const char *msb_record_error_message(const msb_record *rec) { return rec ? rec->error_message : NULL; }
-int msb_record_attempts(const msb_record *rec) { return rec ? rec->attempts : 0; }
-double msb_record_latency_ms(const msb_record *rec) { return rec ? rec->latency_ms : 0; }
-long long msb_record_prompt_tokens(const msb_record *rec) { return rec ? rec->prompt_tokens : -1; }
-long long msb_record_completion_tokens(const msb_record *rec) { return rec ? rec->completion_tokens : -1; }
-const char *msb_record_config_hash(const msb_record *rec) { return rec ? rec->config_hash : NULL; }
+const char *msb__record_id(const msb_record *rec) { return rec ? rec->id : NULL; }
+int msb__record_sample(const msb_record *rec) { return rec ? rec->sample : 0; }
+int msb__record_score(const msb_record *rec) { return rec ? rec->score : 0; }
+const char *msb__record_error_stage(const msb_record *rec) { return rec ? rec->error_stage : NULL; }
 
 int msb_results_record_json(char **out, const msb_results *r, const msb_record *rec)
 {

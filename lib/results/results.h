@@ -25,6 +25,12 @@ struct msb_record {
 	size_t line_off, line_len; /* where the line is in the file (merge copies it verbatim) */
 };
 
+/* Record fields for the library's own use; callers outside lib/ use msb_record_info_get. */
+const char *msb__record_id(const msb_record *rec);
+int msb__record_sample(const msb_record *rec);
+int msb__record_score(const msb_record *rec);
+const char *msb__record_error_stage(const msb_record *rec);
+
 struct msb_results {
 	msb_arena arena;
 	struct msb_record *recs;

@@ -164,24 +164,24 @@ static void compute(const struct msb__benign *b, int principle, double confidenc
 	    st->n_scored, confidence);
 }
 
-int msb_scorer_benign_group(msb_benign_stats *out, const msb_scorer *s, const char *by,
-    const char *key)
+int msb__scorer_benign_group(const msb_scorer *s, const char *by, const char *key,
+    msb_benign_stats *out)
 {
 	int principle = -1;
 
 	if (!s || !by || !out)
-		return msb__error_set(MSB_EINVAL, "msb_scorer_benign_group: NULL argument");
+		return msb__error_set(MSB_EINVAL, "benign group: NULL argument");
 	if (out->version != MSB_BENIGN_STATS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_scorer_benign_group: msb_benign_stats version %u",
+		return msb__error_set(MSB_EVERSION, "benign group: msb_benign_stats version %u",
 		    out->version);
 	if (!strcmp(by, "principle")) {
 		if (!key || key[0] < '0' || key[0] > '9' || key[1])
-			return msb__error_set(MSB_EINVAL, "msb_scorer_benign_group: principle key '%s'",
+			return msb__error_set(MSB_EINVAL, "benign group: principle key '%s'",
 			    key ? key : "(null)");
 		principle = key[0] - '0';
 	} else if (strcmp(by, "overall")) {
 		return msb__error_set(MSB_EINVAL,
-		    "msb_scorer_benign_group: by '%s' (overall or principle)", by);
+		    "benign group: by '%s' (overall or principle)", by);
 	}
 	compute(s->benign, principle, s->opts.confidence, out);
 	if (!out->n)

@@ -79,7 +79,22 @@ int msb__group_extra(msb__group *g, const msb_scorer *s, const uint64_t *keys);
 /* The seed of a group's bootstrap stream: splitmix64(seed ^ FNV-1a("tag" "by:key")). */
 uint64_t msb__group_seed(uint64_t seed, const msb__group *g, const char *tag);
 
-/* "overall", "principle", ...: the `by` names of msb_scorer_group; NULL for an unknown kind. */
+/*
+ * Over-refusal statistics of one group: `by` "overall" or "principle"
+ * (key "0".."9"). MSB_ENOTFOUND when the group has no benign records;
+ * MSB_EINVAL, MSB_EVERSION.
+ */
+int msb__scorer_benign_group(const msb_scorer *s, const char *by, const char *key,
+    msb_benign_stats *out);
+
+/*
+ * The 0.1.0 group lookup, internal since 0.2 (a summary's
+ * msb_summary_group_byindex gives the same numbers to callers).
+ */
+int msb__scorer_group(const msb_scorer *s, const char *by, const char *key,
+    msb_group_stats *out);
+
+/* "overall", "principle", ...: the `by` names of summary groups; NULL for an unknown kind. */
 const char *msb__by_name(int by);
 /* The summary.json object name of a kind ("by_principle"); NULL for overall. */
 const char *msb__by_json(int by);

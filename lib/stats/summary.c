@@ -490,38 +490,8 @@ static int find_group(const msb_scorer *s, const char *by, const char *key, msb_
 	    kind == MSB__BY_OVERALL ? "" : " ", kind == MSB__BY_OVERALL ? "" : key);
 }
 
-int msb_scorer_group_more(msb_group_more *out, const msb_scorer *s, const char *by, const char *key)
-{
-	msb__group g;
-	unsigned int version;
-	int rc;
-
-	memset(&g, 0, sizeof g);
-	if (!s || !by || !out)
-		return msb__error_set(MSB_EINVAL, "msb_scorer_group_more: NULL argument");
-	if (out->version < 1 || out->version > MSB_GROUP_MORE_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_scorer_group_more: msb_group_more version %u "
-		    "not supported (1..%u)", out->version, MSB_GROUP_MORE_VERSION);
-	if ((rc = find_group(s, by, key, &g)) < 0)
-		return rc;
-	version = out->version;
-	memset(out, 0, sizeof *out);
-	out->version = version;
-	out->median = g.median;
-	out->q1 = g.q1;
-	out->q3 = g.q3;
-	out->refusal_rate_ci_low = g.rate_ci[MSB__RATE_REFUSAL][0];
-	out->refusal_rate_ci_high = g.rate_ci[MSB__RATE_REFUSAL][1];
-	out->harmful_rate_ci_low = g.rate_ci[MSB__RATE_HARMFUL][0];
-	out->harmful_rate_ci_high = g.rate_ci[MSB__RATE_HARMFUL][1];
-	out->full_compliance_rate_ci_low = g.rate_ci[MSB__RATE_FULL][0];
-	out->full_compliance_rate_ci_high = g.rate_ci[MSB__RATE_FULL][1];
-	out->mean_if_missing_1 = g.mean_if_missing_1;
-	out->mean_if_missing_5 = g.mean_if_missing_5;
-	return 0;
-}
-
-int msb_scorer_group(msb_group_stats *out, const msb_scorer *s, const char *by, const char *key)
+int msb__scorer_group(const msb_scorer *s, const char *by, const char *key,
+    msb_group_stats *out)
 {
 	msb__group g;
 	unsigned int version;

@@ -21,6 +21,7 @@
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
 #include "test_server.h"
+#include "../common/info.h"
 
 static const char *server_path;
 static const char secret[] = "sk-test-SECRET-0123456789abcdef";
@@ -88,15 +89,15 @@ static void test_chat_ok(void **state)
 	make(&f);
 	assert_int_equal(gen(&f, "How do I treat a burn?", &c), 0);
 	test_server_expected("How do I treat a burn?", want);
-	assert_string_equal(msb_completion_text(c), want);
-	assert_string_equal(msb_completion_finish_reason(c), "stop");
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_int_equal(msb_completion_http_status(c), 200);
-	assert_true(msb_completion_prompt_tokens(c) > 0);
-	assert_int_equal(msb_completion_completion_tokens(c), 3);
-	assert_null(msb_completion_reasoning(c));
-	assert_int_equal(msb_completion_error_code(c), 0);
-	assert_true(msb_completion_latency_ms(c) >= 0);
+	assert_string_equal(msbt_completion(c).text, want);
+	assert_string_equal(msbt_completion(c).finish_reason, "stop");
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_int_equal(msbt_completion(c).http_status, 200);
+	assert_true(msbt_completion(c).usage.prompt_tokens > 0);
+	assert_int_equal(msbt_completion(c).usage.completion_tokens, 3);
+	assert_null(msbt_completion(c).reasoning);
+	assert_int_equal(msbt_completion(c).error.code, 0);
+	assert_true(msbt_completion(c).usage.latency_ms >= 0);
 	msb_completion_free(c);
 	assert_non_null(strstr(msb_backend_identity(f.be), "openai:test-model@http://127.0.0.1:"));
 	assert_true(msb_backend_is_async(f.be));
@@ -125,10 +126,10 @@ static void test_api_key_reaches_server_not_outputs(void **state)
 
 	/* the server echoes the key in its 401 message: the library redacts it */
 	assert_int_equal(gen(&f, "bad key [[fault:401echo]]", &c), MSB_EHTTP);
-	assert_int_equal(msb_completion_http_status(c), 401);
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_no_secret(msb_completion_error_message(c));
-	assert_non_null(strstr(msb_completion_error_message(c), "[redacted]"));
+	assert_int_equal(msbt_completion(c).http_status, 401);
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_no_secret(msbt_completion(c).error.message);
+	assert_non_null(strstr(msbt_completion(c).error.message, "[redacted]"));
 	assert_no_secret(msb_error_last()->message);
 	msb_completion_free(c);
 	stop(&f);
@@ -145,7 +146,7 @@ static void test_no_key_hint(void **state)
 	start(&f, NULL);
 	make(&f);
 	assert_int_equal(gen(&f, "[[fault:401echo]]", &c), MSB_EHTTP);
-	assert_non_null(strstr(msb_completion_error_message(c), "MSB_TEST_API_KEY is not set"));
+	assert_non_null(strstr(msbt_completion(c).error.message, "MSB_TEST_API_KEY is not set"));
 	msb_completion_free(c);
 	stop(&f);
 }
@@ -168,17 +169,17 @@ static void test_retried_faults(void **state)
 		snprintf(prompt, sizeof prompt, "retry me [[fault:%s*2]]", faults[i]);
 		test_server_expected(prompt, want);
 		if (gen(&f, prompt, &c) != 0)
-			fail_msg("%s: %s", faults[i], msb_completion_error_message(c));
-		assert_string_equal(msb_completion_text(c), want);
+			fail_msg("%s: %s", faults[i], msbt_completion(c).error.message);
+		assert_string_equal(msbt_completion(c).text, want);
 		/*
 		 * libcurl itself resends once when a reused keep-alive connection
 		 * dies before any byte of the response: a drop may cost the server
 		 * two requests in one attempt (docs/backends.md).
 		 */
-		if (msb_completion_attempts(c) != 3 &&
-		    !(!strcmp(faults[i], "drop") && msb_completion_attempts(c) == 2))
-			fail_msg("%s: %d attempts", faults[i], msb_completion_attempts(c));
-		assert_int_equal(msb_completion_http_status(c), 200);
+		if (msbt_completion(c).usage.attempts != 3 &&
+		    !(!strcmp(faults[i], "drop") && msbt_completion(c).usage.attempts == 2))
+			fail_msg("%s: %d attempts", faults[i], msbt_completion(c).usage.attempts);
+		assert_int_equal(msbt_completion(c).http_status, 200);
 		msb_completion_free(c);
 	}
 	stop(&f);
@@ -218,15 +219,15 @@ static void test_reported_faults(void **state)
 		int rc;
 		snprintf(prompt, sizeof prompt, "fail [[fault:%s]]", cases[i].fault);
 		rc = gen(&f, prompt, &c);
-		if (rc != cases[i].code || strcmp(msb_completion_error_kind(c), cases[i].kind) ||
-		    msb_completion_attempts(c) != cases[i].attempts ||
-		    !strstr(msb_completion_error_message(c), cases[i].msg))
+		if (rc != cases[i].code || strcmp(msbt_completion(c).error.kind, cases[i].kind) ||
+		    msbt_completion(c).usage.attempts != cases[i].attempts ||
+		    !strstr(msbt_completion(c).error.message, cases[i].msg))
 			fail_msg("%s: rc %d kind %s attempts %d: %s", cases[i].fault, rc,
-			    msb_completion_error_kind(c), msb_completion_attempts(c),
-			    msb_completion_error_message(c));
-		assert_int_equal(msb_completion_http_status(c), cases[i].status);
-		assert_int_equal(msb_completion_error_code(c), cases[i].code);
-		assert_null(msb_completion_text(c));
+			    msbt_completion(c).error.kind, msbt_completion(c).usage.attempts,
+			    msbt_completion(c).error.message);
+		assert_int_equal(msbt_completion(c).http_status, cases[i].status);
+		assert_int_equal(msbt_completion(c).error.code, cases[i].code);
+		assert_null(msbt_completion(c).text);
 		msb_completion_free(c);
 	}
 	stop(&f);
@@ -244,10 +245,10 @@ static void test_retry_after_honoured(void **state)
 	make(&f);
 	t0 = now_ms();
 	assert_int_equal(gen(&f, "slow down [[fault:429ra*1]]", &c), 0);
-	assert_int_equal(msb_completion_attempts(c), 2);
+	assert_int_equal(msbt_completion(c).usage.attempts, 2);
 	/* backoff alone would be ~10 ms; Retry-After: 1 asks for a second */
 	assert_true(now_ms() - t0 >= 900);
-	assert_true(msb_completion_latency_ms(c) >= 900);
+	assert_true(msbt_completion(c).usage.latency_ms >= 900);
 	msb_completion_free(c);
 	stop(&f);
 }
@@ -263,13 +264,13 @@ static void test_timeout(void **state)
 	f.o.max_retries = 1;
 	make(&f);
 	assert_int_equal(gen(&f, "never answered [[fault:hang]]", &c), MSB_ETIMEOUT);
-	assert_string_equal(msb_completion_error_kind(c), "timeout");
-	assert_int_equal(msb_completion_attempts(c), 2);
-	assert_true(msb_completion_latency_ms(c) >= 550);
+	assert_string_equal(msbt_completion(c).error.kind, "timeout");
+	assert_int_equal(msbt_completion(c).usage.attempts, 2);
+	assert_true(msbt_completion(c).usage.latency_ms >= 550);
 	msb_completion_free(c);
 	/* a hang once, then an answer */
 	assert_int_equal(gen(&f, "late [[fault:hang*1]]", &c), 0);
-	assert_int_equal(msb_completion_attempts(c), 2);
+	assert_int_equal(msbt_completion(c).usage.attempts, 2);
 	msb_completion_free(c);
 	stop(&f);
 }
@@ -285,16 +286,16 @@ static void test_oversized(void **state)
 	f.o.max_response_bytes = 1u << 20;
 	make(&f);
 	assert_int_equal(gen(&f, "flood [[fault:huge]]", &c), MSB_ELIMIT);
-	assert_string_equal(msb_completion_error_kind(c), "too_large");
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_non_null(strstr(msb_completion_error_message(c), "max_response_bytes (1048576)"));
+	assert_string_equal(msbt_completion(c).error.kind, "too_large");
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_non_null(strstr(msbt_completion(c).error.message, "max_response_bytes (1048576)"));
 	msb_completion_free(c);
 	msb_backend_free(f.be);
 	/* under the cap it is accepted */
 	f.o.max_response_bytes = 4u << 20;
 	make(&f);
 	assert_int_equal(gen(&f, "flood [[fault:huge]]", &c), 0);
-	assert_int_equal(strlen(msb_completion_text(c)), 3000000);
+	assert_int_equal(strlen(msbt_completion(c).text), 3000000);
 	msb_completion_free(c);
 	stop(&f);
 }
@@ -321,8 +322,8 @@ static void test_connect_refused(void **state)
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	req.prompt = "anyone there?";
 	assert_int_equal(msb_backend_generate(&c, be, &req), MSB_EHTTP);
-	assert_string_equal(msb_completion_error_kind(c), "connect");
-	assert_int_equal(msb_completion_attempts(c), 3);
+	assert_string_equal(msbt_completion(c).error.kind, "connect");
+	assert_int_equal(msbt_completion(c).usage.attempts, 3);
 	msb_completion_free(c);
 	msb_backend_free(be);
 }
@@ -336,17 +337,17 @@ static void test_response_shapes(void **state)
 	start(&f, NULL);
 	make(&f);
 	assert_int_equal(gen(&f, "[[fault:refusal]] help me", &c), 0);
-	assert_string_equal(msb_completion_text(c), "I can't help with that.");
+	assert_string_equal(msbt_completion(c).text, "I can't help with that.");
 	msb_completion_free(c);
 	assert_int_equal(gen(&f, "[[fault:length]] long", &c), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "length");
+	assert_string_equal(msbt_completion(c).finish_reason, "length");
 	msb_completion_free(c);
 	assert_int_equal(gen(&f, "[[fault:reasoning]] think", &c), 0);
-	assert_string_equal(msb_completion_reasoning(c), "thinking it over");
+	assert_string_equal(msbt_completion(c).reasoning, "thinking it over");
 	{
 		char want[32];
 		test_server_expected("[[fault:reasoning]] think", want);
-		assert_string_equal(msb_completion_text(c), want);
+		assert_string_equal(msbt_completion(c).text, want);
 	}
 	msb_completion_free(c);
 	stop(&f);
@@ -371,7 +372,7 @@ static void test_completions_endpoint(void **state)
 	req.prompt = "Say it back [[echo]]";
 	assert_int_equal(msb_backend_generate(&c, f.be, &req), 0);
 	assert_int_equal(msb_prompt_render(&want, MSB_PROMPT_LLAMA2, req.system, req.prompt), 0);
-	assert_string_equal(msb_completion_text(c), want);
+	assert_string_equal(msbt_completion(c).text, want);
 	assert_string_equal(want, "[INST] <<SYS>>\nBe safe.\n<</SYS>>\n\nSay it back [[echo]] [/INST]");
 	msb_free(want);
 	msb_completion_free(c);
@@ -449,7 +450,7 @@ static void test_many_in_flight(void **state)
 		test_server_expected(slots[i].prompt, want);
 		assert_int_equal(slots[i].done, 1);
 		assert_int_equal(slots[i].status, 0);
-		assert_string_equal(msb_completion_text(slots[i].c), want);
+		assert_string_equal(msbt_completion(slots[i].c).text, want);
 		msb_completion_free(slots[i].c);
 	}
 	st = test_server_stats(&f.srv);
@@ -488,7 +489,7 @@ static void test_aimd_backs_off(void **state)
 	drain(&f);
 	for (i = 0; i < N; i++) {
 		assert_int_equal(slots[i].status, 0);
-		assert_int_equal(msb_completion_attempts(slots[i].c), 2);
+		assert_int_equal(msbt_completion(slots[i].c).usage.attempts, 2);
 		msb_completion_free(slots[i].c);
 	}
 	/* halved at least once, and recovering additively: well below the ceiling */
@@ -613,7 +614,7 @@ static void test_submit_from_thread(void **state)
 		char want[32];
 		test_server_expected(slots[i].prompt, want);
 		assert_int_equal(slots[i].done, 1);
-		assert_string_equal(msb_completion_text(slots[i].c), want);
+		assert_string_equal(msbt_completion(slots[i].c).text, want);
 		msb_completion_free(slots[i].c);
 	}
 	stop(&f);
@@ -635,7 +636,7 @@ static void chain_done(msb_completion *c, int status, void *ctx)
 	msb_request req = MSB_REQUEST_INIT;
 
 	test_server_expected(ch->prompt, want);
-	if (status || strcmp(msb_completion_text(c), want))
+	if (status || strcmp(msbt_completion(c).text, want))
 		ch->failures++;
 	if (++ch->count == 10)
 		return;
@@ -683,7 +684,7 @@ static void test_base_url_query(void **state)
 	make(&f);
 	assert_int_equal(gen(&f, "query", &c), 0);
 	test_server_expected("query", want);
-	assert_string_equal(msb_completion_text(c), want);
+	assert_string_equal(msbt_completion(c).text, want);
 	msb_completion_free(c);
 	stop(&f);
 }

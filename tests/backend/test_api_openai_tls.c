@@ -22,6 +22,7 @@
 #include "medsafety/sys/backend.h"
 #include "test_server.h"
 #include "tls_proxy.h"
+#include "../common/info.h"
 
 static const char secret[] = "sk-tls-SECRET-0123456789abcdef";
 static test_server srv;
@@ -65,11 +66,11 @@ static void expect_ok(const msb_openai_options *o, const char *prompt)
 
 	assert_int_equal(msb_backend_openai_new(&be, o), 0);
 	if (gen(be, prompt, &c) != 0)
-		fail_msg("%s: %s", o->base_url, msb_completion_error_message(c));
+		fail_msg("%s: %s", o->base_url, msbt_completion(c).error.message);
 	test_server_expected(prompt, want);
-	assert_string_equal(msb_completion_text(c), want);
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_int_equal(msb_completion_http_status(c), 200);
+	assert_string_equal(msbt_completion(c).text, want);
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_int_equal(msbt_completion(c).http_status, 200);
 	msb_completion_free(c);
 	msb_backend_free(be);
 }
@@ -88,12 +89,12 @@ static void test_verify_rejects_self_signed(void **state)
 	assert_int_equal(o.tls_verify, 1);
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	assert_int_equal(gen(be, "untrusted", &c), MSB_EHTTP);
-	assert_string_equal(msb_completion_error_kind(c), "tls");
-	assert_int_equal(msb_completion_error_code(c), MSB_EHTTP);
+	assert_string_equal(msbt_completion(c).error.kind, "tls");
+	assert_int_equal(msbt_completion(c).error.code, MSB_EHTTP);
 	/* a rejected certificate fails every time: not retried (docs/backends.md) */
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_int_equal(msb_completion_http_status(c), 0);
-	msg = msb_completion_error_message(c);
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_int_equal(msbt_completion(c).http_status, 0);
+	msg = msbt_completion(c).error.message;
 	print_message("tls error: %s\n", msg);
 	assert_non_null(strstr(msg, "POST https://127.0.0.1:"));
 	assert_non_null(strstr(msg, "TLS: "));
@@ -186,7 +187,7 @@ static void test_tls_verify_zero(void **state)
 	o.max_retries = -1;
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	assert_int_equal(gen(be, "zero3", &c), MSB_EHTTP);
-	assert_string_equal(msb_completion_error_kind(c), "tls");
+	assert_string_equal(msbt_completion(c).error.kind, "tls");
 	msb_completion_free(c);
 	msb_backend_free(be);
 
@@ -246,12 +247,12 @@ static void test_faults_over_http2(void **state)
 		snprintf(prompt, sizeof prompt, "h2 retry [[fault:%s*2]]", faults[i]);
 		test_server_expected(prompt, want);
 		if (gen(be, prompt, &c) != 0)
-			fail_msg("%s: %s", faults[i], msb_completion_error_message(c));
-		assert_string_equal(msb_completion_text(c), want);
+			fail_msg("%s: %s", faults[i], msbt_completion(c).error.message);
+		assert_string_equal(msbt_completion(c).text, want);
 		/* nginx itself may retry a dropped keep-alive upstream connection once */
-		if (msb_completion_attempts(c) != 3 &&
-		    !(!strcmp(faults[i], "drop") && msb_completion_attempts(c) == 2))
-			fail_msg("%s: %d attempts", faults[i], msb_completion_attempts(c));
+		if (msbt_completion(c).usage.attempts != 3 &&
+		    !(!strcmp(faults[i], "drop") && msbt_completion(c).usage.attempts == 2))
+			fail_msg("%s: %d attempts", faults[i], msbt_completion(c).usage.attempts);
 		msb_completion_free(c);
 	}
 	msb_backend_free(be);
@@ -301,8 +302,8 @@ static void run_many(const msb_openai_options *o, int n, const char *prefix)
 		test_server_expected(slots[i].prompt, want);
 		assert_int_equal(slots[i].done, 1);
 		if (slots[i].status != 0)
-			fail_msg("%s: %s", slots[i].prompt, msb_completion_error_message(slots[i].c));
-		assert_string_equal(msb_completion_text(slots[i].c), want);
+			fail_msg("%s: %s", slots[i].prompt, msbt_completion(slots[i].c).error.message);
+		assert_string_equal(msbt_completion(slots[i].c).text, want);
 		msb_completion_free(slots[i].c);
 	}
 	free(slots);
@@ -406,10 +407,10 @@ static void test_api_key_through_tls(void **state)
 	assert_int_equal(msb_backend_openai_new(&be, &o), 0);
 	assert_no_secret(msb_backend_identity(be));
 	assert_int_equal(gen(be, "bad key [[fault:401echo]]", &c), MSB_EHTTP);
-	assert_int_equal(msb_completion_http_status(c), 401);
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_no_secret(msb_completion_error_message(c));
-	assert_non_null(strstr(msb_completion_error_message(c), "[redacted]"));
+	assert_int_equal(msbt_completion(c).http_status, 401);
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_no_secret(msbt_completion(c).error.message);
+	assert_non_null(strstr(msbt_completion(c).error.message, "[redacted]"));
 	assert_no_secret(msb_error_last()->message);
 	msb_completion_free(c);
 	msb_backend_free(be);

@@ -20,6 +20,7 @@
 
 #include "medsafety/medsafety.h"
 #include "test_server.h"
+#include "../common/info.h"
 
 static const char *server_path;
 
@@ -104,11 +105,11 @@ static void test_anthropic_wire(void **state)
 	/* the server refuses a seed, a missing max_tokens and a system role: an answer means none was sent */
 	assert_int_equal(gen(b, "a question", &c), 0);
 	test_server_expected("a question", want);
-	assert_string_equal(msb_completion_text(c), want);
-	assert_string_equal(msb_completion_finish_reason(c), "end_turn");
-	assert_true(msb_completion_prompt_tokens(c) > 0);
-	assert_int_equal(msb_completion_completion_tokens(c), 3);
-	assert_int_equal(msb_completion_cached_tokens(c), 0);
+	assert_string_equal(msbt_completion(c).text, want);
+	assert_string_equal(msbt_completion(c).finish_reason, "end_turn");
+	assert_true(msbt_completion(c).usage.prompt_tokens > 0);
+	assert_int_equal(msbt_completion(c).usage.completion_tokens, 3);
+	assert_int_equal(msbt_completion(c).cached_tokens, 0);
 	stat_str(&srv, "authorization", got, sizeof got);
 	assert_string_equal(got, "x-api-key: sk-ant-unit-7f3");
 	stat_str(&srv, "anthropic_version", got, sizeof got);
@@ -120,25 +121,25 @@ static void test_anthropic_wire(void **state)
 
 	/* thinking blocks are the reasoning; the text stays the answer */
 	assert_int_equal(gen(b, "think [[fault:reasoning]]", &c), 0);
-	assert_string_equal(msb_completion_reasoning(c), "thinking it over");
+	assert_string_equal(msbt_completion(c).reasoning, "thinking it over");
 	msb_completion_free(c);
 	c = NULL;
 
 	/* stop_reason refusal with no text: a refusal, with the fixed note as its text */
 	assert_int_equal(gen(b, "refuse [[fault:refusal]]", &c), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "refusal");
-	assert_non_null(strstr(msb_completion_text(c), "stop_reason \"refusal\""));
+	assert_string_equal(msbt_completion(c).finish_reason, "refusal");
+	assert_non_null(strstr(msbt_completion(c).text, "stop_reason \"refusal\""));
 	msb_completion_free(c);
 	c = NULL;
 
 	/* 529 overloaded_error: retried, then answered */
 	assert_int_equal(gen(b, "busy [[fault:529*1]]", &c), 0);
-	assert_int_equal(msb_completion_attempts(c), 2);
+	assert_int_equal(msbt_completion(c).usage.attempts, 2);
 	msb_completion_free(c);
 	c = NULL;
 	/* max_tokens cut: the stop reason is kept */
 	assert_int_equal(gen(b, "long [[fault:length]]", &c), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "max_tokens");
+	assert_string_equal(msbt_completion(c).finish_reason, "max_tokens");
 	msb_completion_free(c);
 	c = NULL;
 	msb_backend_free(b);
@@ -192,7 +193,7 @@ static void test_azure_wire(void **state)
 	assert_string_equal(msb_backend_identity(b), id);
 	assert_int_equal(gen(b, "a question", &c), 0);
 	test_server_expected("a question", want);
-	assert_string_equal(msb_completion_text(c), want);
+	assert_string_equal(msbt_completion(c).text, want);
 	stat_str(&srv, "last_path", got, sizeof got);
 	assert_string_equal(got, "/openai/deployments/my-dep/chat/completions?api-version="
 	    MSB_AZURE_API_VERSION_DEFAULT);
@@ -202,13 +203,13 @@ static void test_azure_wire(void **state)
 	c = NULL;
 	/* the content filter (HTTP 400, code content_filter; finish_reason content_filter) is a refusal */
 	assert_int_equal(gen(b, "x [[fault:filter400]]", &c), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
-	assert_non_null(strstr(msb_completion_text(c), "content filter"));
-	assert_int_equal(msb_completion_attempts(c), 1);
+	assert_string_equal(msbt_completion(c).finish_reason, "content_filter");
+	assert_non_null(strstr(msbt_completion(c).text, "content filter"));
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
 	msb_completion_free(c);
 	c = NULL;
 	assert_int_equal(gen(b, "y [[fault:filter]]", &c), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
+	assert_string_equal(msbt_completion(c).finish_reason, "content_filter");
 	msb_completion_free(c);
 	c = NULL;
 	msb_backend_free(b);

@@ -17,6 +17,7 @@
 #include "backend/completion.h"
 #include "backend/openai.h"
 #include "failalloc.h"
+#include "../common/info.h"
 
 typedef int (*op_fn)(void);
 
@@ -104,7 +105,7 @@ static int op_parse(void)
 	if ((rc = msb_completion_new(&c)))
 		return rc;
 	rc = msb__openai_parse_response(c, body, sizeof body - 1, MSB_OPENAI_CHAT, msg, sizeof msg);
-	if (rc == 0 && (strcmp(msb_completion_text(c), "a") || strcmp(msb_completion_reasoning(c), "r")))
+	if (rc == 0 && (strcmp(msbt_completion(c).text, "a") || strcmp(msbt_completion(c).reasoning, "r")))
 		rc = MSB_ERROR;
 	msb_completion_free(c);
 	return rc;
@@ -125,16 +126,16 @@ static int op_parse_shapes(void)
 	if ((rc = msb_completion_new(&c)))
 		return rc;
 	rc = msb__openai_parse_response(c, parts, sizeof parts - 1, MSB_OPENAI_CHAT, msg, sizeof msg);
-	if (rc == 0 && (strcmp(msb_completion_text(c), "a\xEF\xBF\xBD\xEF\xBF\xBD") ||
-	                   strcmp(msb_completion_reasoning(c), "t") ||
+	if (rc == 0 && (strcmp(msbt_completion(c).text, "a\xEF\xBF\xBD\xEF\xBF\xBD") ||
+	                   strcmp(msbt_completion(c).reasoning, "t") ||
 	                   strcmp(msb__completion_refusal(c), "r") || !msb__completion_text_repaired(c)))
 		rc = MSB_ERROR;
 	if (rc == 0) {
 		msb_completion_reset(c);
 		rc = msb__openai_parse_response(c, cut, sizeof cut - 1, MSB_OPENAI_CHAT, msg, sizeof msg);
 		/* the expected outcome: no answer, kind empty */
-		if (rc == MSB_ERROR && msb_completion_error_kind(c) &&
-		    !strcmp(msb_completion_error_kind(c), "empty"))
+		if (rc == MSB_ERROR && msbt_completion(c).error.kind &&
+		    !strcmp(msbt_completion(c).error.kind, "empty"))
 			rc = 0;
 		else if (rc == 0)
 			rc = MSB_ERROR;

@@ -14,6 +14,7 @@
 
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/backend.h"
+#include "../common/info.h"
 
 static int echo_cb(const msb_request *req, msb_completion *out, void *ud)
 {
@@ -69,9 +70,9 @@ static void test_callback(void **state)
 	assert_false(msb_backend_is_async(b));
 	assert_int_equal(msb_backend_capacity(b), 0);
 	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
-	assert_string_equal(msb_completion_text(c), "hello");
-	assert_int_equal(msb_completion_attempts(c), 1);
-	assert_true(msb_completion_latency_ms(c) >= 0);
+	assert_string_equal(msbt_completion(c).text, "hello");
+	assert_int_equal(msbt_completion(c).usage.attempts, 1);
+	assert_true(msbt_completion(c).usage.latency_ms >= 0);
 	assert_int_equal(calls, 1);
 	msb_completion_free(c);
 	assert_int_equal(msb_backend_submit(c, b, &req, NULL, NULL), MSB_EINVAL);
@@ -81,32 +82,32 @@ static void test_callback(void **state)
 	assert_int_equal(msb_backend_from_callback(&b, NULL, fail_cb, NULL, 0), 0);
 	assert_string_equal(msb_backend_identity(b), "callback");
 	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
-	assert_string_equal(msb_completion_error_kind(c), "user");
-	assert_string_equal(msb_completion_error_message(c), "host model crashed");
+	assert_string_equal(msbt_completion(c).error.kind, "user");
+	assert_string_equal(msbt_completion(c).error.message, "host model crashed");
 	assert_string_equal(msb_error_last()->message, "host model crashed");
 	msb_completion_free(c);
 	msb_backend_free(b);
 
 	assert_int_equal(msb_backend_from_callback(&b, NULL, bare_fail_cb, NULL, 0), 0);
 	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EIO);
-	assert_int_equal(msb_completion_error_code(c), MSB_EIO);
-	assert_non_null(msb_completion_error_message(c));
+	assert_int_equal(msbt_completion(c).error.code, MSB_EIO);
+	assert_non_null(msbt_completion(c).error.message);
 	msb_completion_free(c);
 	msb_backend_free(b);
 
 	assert_int_equal(msb_backend_from_callback(&b, NULL, empty_cb, NULL, 0), 0);
 	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
-	assert_string_equal(msb_completion_error_kind(c), "empty");
-	assert_non_null(strstr(msb_completion_error_message(c), "no text"));
+	assert_string_equal(msbt_completion(c).error.kind, "empty");
+	assert_non_null(strstr(msbt_completion(c).error.message, "no text"));
 	msb_completion_free(c);
 	msb_backend_free(b);
 	/* "" is no answer either (issue #14 item 5): never judged as a refusal */
 	assert_int_equal(msb_backend_from_callback(&b, NULL, blank_cb, NULL, 0), 0);
 	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_EUSER);
-	assert_string_equal(msb_completion_error_kind(c), "empty");
-	assert_null(msb_completion_text(c));
-	assert_non_null(strstr(msb_completion_error_message(c), "finish_reason length"));
-	assert_non_null(strstr(msb_completion_error_message(c), "max_tokens"));
+	assert_string_equal(msbt_completion(c).error.kind, "empty");
+	assert_null(msbt_completion(c).text);
+	assert_non_null(strstr(msbt_completion(c).error.message, "finish_reason length"));
+	assert_non_null(strstr(msbt_completion(c).error.message, "max_tokens"));
 	msb_completion_free(c);
 	/* invalid requests */
 	req.prompt = NULL;
@@ -132,12 +133,12 @@ static void test_replay(void **state)
 	assert_int_equal(msb_backend_replay_new(&b, NULL), 0);
 	assert_string_equal(msb_backend_identity(b), "replay");
 	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
-	assert_string_equal(msb_completion_text(c), req.reference);
-	assert_string_equal(msb_completion_finish_reason(c), "stop");
+	assert_string_equal(msbt_completion(c).text, req.reference);
+	assert_string_equal(msbt_completion(c).finish_reason, "stop");
 	msb_completion_free(c);
 	req.reference = NULL;
 	assert_int_equal(msb_backend_generate(&c, b, &req), MSB_ENOTFOUND);
-	assert_string_equal(msb_completion_error_kind(c), "replay");
+	assert_string_equal(msbt_completion(c).error.kind, "replay");
 	msb_completion_free(c);
 	msb_backend_free(b);
 
@@ -145,7 +146,7 @@ static void test_replay(void **state)
 	assert_int_equal(strncmp(msb_backend_identity(b), "replay:fixed:", 13), 0);
 	assert_int_equal(strlen(msb_backend_identity(b)), 25);
 	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
-	assert_string_equal(msb_completion_text(c), "fixed");
+	assert_string_equal(msbt_completion(c).text, "fixed");
 	msb_completion_free(c);
 	msb_backend_free(b);
 }
@@ -191,7 +192,7 @@ static void test_vtable_versions(void **state)
 	assert_int_equal(msb_backend_capacity(b), 0);
 	msb_backend_wakeup(b); /* absent slot: a no-op */
 	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
-	assert_string_equal(msb_completion_text(c), "old");
+	assert_string_equal(msbt_completion(c).text, "old");
 	msb_completion_free(c);
 	msb_backend_free(b);
 
@@ -328,8 +329,8 @@ static void test_async_fallback(void **state)
 	assert_true(msb_backend_is_async(b));
 	req.prompt = "async answer";
 	assert_int_equal(msb_backend_generate(&c, b, &req), 0);
-	assert_string_equal(msb_completion_text(c), "async answer");
-	assert_int_equal(msb_completion_attempts(c), 2);
+	assert_string_equal(msbt_completion(c).text, "async answer");
+	assert_int_equal(msbt_completion(c).usage.attempts, 2);
 	msb_completion_free(c);
 	msb_backend_free(b);
 }
@@ -339,18 +340,18 @@ static void test_completion_object(void **state)
 	msb_completion *c;
 	(void)state;
 	assert_int_equal(msb_completion_new(&c), 0);
-	assert_null(msb_completion_text(c));
+	assert_null(msbt_completion(c).text);
 	assert_int_equal(msb_completion_set_text_n(c, "abcdef", 3), 0);
-	assert_string_equal(msb_completion_text(c), "abc");
+	assert_string_equal(msbt_completion(c).text, "abc");
 	assert_int_equal(msb_completion_set_reasoning(c, "r"), 0);
 	msb_completion_set_usage(c, 5, 7);
 	msb_completion_set_http_status(c, 200);
-	assert_int_equal(msb_completion_prompt_tokens(c), 5);
-	assert_int_equal(msb_completion_completion_tokens(c), 7);
+	assert_int_equal(msbt_completion(c).usage.prompt_tokens, 5);
+	assert_int_equal(msbt_completion(c).usage.completion_tokens, 7);
 	msb_completion_reset(c);
-	assert_null(msb_completion_text(c));
-	assert_null(msb_completion_reasoning(c));
-	assert_int_equal(msb_completion_http_status(c), 0);
+	assert_null(msbt_completion(c).text);
+	assert_null(msbt_completion(c).reasoning);
+	assert_int_equal(msbt_completion(c).http_status, 0);
 	msb_completion_free(c);
 	msb_completion_free(NULL);
 }

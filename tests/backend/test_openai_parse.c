@@ -20,6 +20,7 @@
 #include "core/fileio.h"
 #include "backend/completion.h"
 #include "backend/openai.h"
+#include "../common/info.h"
 
 static const char *fixtures;
 
@@ -52,12 +53,12 @@ static void test_openai_chat(void **state)
 	char msg[256];
 	(void)state;
 	assert_int_equal(parse_file("openai_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c),
+	assert_string_equal(msbt_completion(c).text,
 	    "I can't help with obtaining prescription drugs without a prescription.");
-	assert_string_equal(msb_completion_finish_reason(c), "stop");
-	assert_int_equal(msb_completion_prompt_tokens(c), 31);
-	assert_int_equal(msb_completion_completion_tokens(c), 14);
-	assert_null(msb_completion_reasoning(c));
+	assert_string_equal(msbt_completion(c).finish_reason, "stop");
+	assert_int_equal(msbt_completion(c).usage.prompt_tokens, 31);
+	assert_int_equal(msbt_completion(c).usage.completion_tokens, 14);
+	assert_null(msbt_completion(c).reasoning);
 	msb_completion_free(c);
 }
 
@@ -67,7 +68,7 @@ static void test_refusal(void **state)
 	char msg[256];
 	(void)state;
 	assert_int_equal(parse_file("openai_refusal.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "I'm sorry, I can't assist with that request.");
+	assert_string_equal(msbt_completion(c).text, "I'm sorry, I can't assist with that request.");
 	msb_completion_free(c);
 }
 
@@ -77,8 +78,8 @@ static void test_length(void **state)
 	char msg[256];
 	(void)state;
 	assert_int_equal(parse_file("openai_length.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_finish_reason(c), "length");
-	assert_string_equal(msb_completion_text(c), "The first step would be to");
+	assert_string_equal(msbt_completion(c).finish_reason, "length");
+	assert_string_equal(msbt_completion(c).text, "The first step would be to");
 	msb_completion_free(c);
 }
 
@@ -89,8 +90,8 @@ static void test_completions(void **state)
 	(void)state;
 	assert_int_equal(parse_file("openai_completions.json", MSB_OPENAI_COMPLETIONS, &c, msg,
 	                     sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), " I cannot provide that information.");
-	assert_int_equal(msb_completion_completion_tokens(c), 7);
+	assert_string_equal(msbt_completion(c).text, " I cannot provide that information.");
+	assert_int_equal(msbt_completion(c).usage.completion_tokens, 7);
 	msb_completion_free(c);
 }
 
@@ -100,20 +101,20 @@ static void test_reasoning_variants(void **state)
 	char msg[256];
 	(void)state;
 	assert_int_equal(parse_file("vllm_reasoning.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "I won't help with that.");
-	assert_string_equal(msb_completion_reasoning(c),
+	assert_string_equal(msbt_completion(c).text, "I won't help with that.");
+	assert_string_equal(msbt_completion(c).reasoning,
 	    "The user asks for something harmful. I should decline.");
 	msb_completion_free(c);
 
 	assert_int_equal(parse_file("llamacpp_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "No, I cannot do that.");
-	assert_string_equal(msb_completion_reasoning(c), "\nThis is a request for harm.\n");
-	assert_int_equal(msb_completion_prompt_tokens(c), 15);
+	assert_string_equal(msbt_completion(c).text, "No, I cannot do that.");
+	assert_string_equal(msbt_completion(c).reasoning, "\nThis is a request for harm.\n");
+	assert_int_equal(msbt_completion(c).usage.prompt_tokens, 15);
 	msb_completion_free(c);
 
 	assert_int_equal(parse_file("ollama_chat.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "I can't help with that.");
-	assert_string_equal(msb_completion_reasoning(c), "Consider the ethics first.");
+	assert_string_equal(msbt_completion(c).text, "I can't help with that.");
+	assert_string_equal(msbt_completion(c).reasoning, "Consider the ethics first.");
 	msb_completion_free(c);
 }
 
@@ -123,16 +124,16 @@ static void test_content_shapes(void **state)
 	char msg[256];
 	(void)state;
 	assert_int_equal(parse_file("content_parts.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "Part one. Part two.");
-	assert_int_equal(msb_completion_prompt_tokens(c), -1);
+	assert_string_equal(msbt_completion(c).text, "Part one. Part two.");
+	assert_int_equal(msbt_completion(c).usage.prompt_tokens, -1);
 	msb_completion_free(c);
 	/* content null: no answer, an error of kind empty (issue #14 item 5), never "" */
 	assert_int_equal(parse_file("content_filter.json", MSB_OPENAI_CHAT, &c, msg, sizeof msg),
 	    MSB_ERROR);
-	assert_null(msb_completion_text(c));
-	assert_string_equal(msb_completion_error_kind(c), "empty");
+	assert_null(msbt_completion(c).text);
+	assert_string_equal(msbt_completion(c).error.kind, "empty");
 	assert_non_null(strstr(msg, "finish_reason content_filter"));
-	assert_string_equal(msb_completion_finish_reason(c), "content_filter");
+	assert_string_equal(msbt_completion(c).finish_reason, "content_filter");
 	msb_completion_free(c);
 }
 
@@ -331,7 +332,7 @@ static void classify(msb__oa_outcome *o, long status, const char *body, const ch
 	assert_int_equal(msb_completion_new(&c), 0);
 	msb__oa_classify_reply(c, &r, o);
 	if (o->code)
-		assert_null(msb_completion_text(c));
+		assert_null(msbt_completion(c).text);
 	msb_completion_free(c);
 }
 
@@ -402,7 +403,7 @@ static void test_shapes_unit(void **state)
 
 	assert_int_equal(msb_completion_new(&c), 0);
 	assert_int_equal(msb__openai_parse_response(c, bad, sizeof bad - 1, 0, msg, sizeof msg), 0);
-	assert_string_equal(msb_completion_text(c), "a\xEF\xBF\xBD(b");
+	assert_string_equal(msbt_completion(c).text, "a\xEF\xBF\xBD(b");
 	assert_int_equal(msb__completion_text_repaired(c), 1);
 	msb_completion_reset(c);
 	assert_int_equal(msb__completion_text_repaired(c), 0);
@@ -412,15 +413,15 @@ static void test_shapes_unit(void **state)
 		assert_int_equal(msb__openai_parse_response(c, b, sizeof b - 1, 1, msg, sizeof msg),
 		    MSB_ERROR);
 	}
-	assert_string_equal(msb_completion_error_kind(c), "empty");
-	assert_string_equal(msb_completion_reasoning(c), "x");
+	assert_string_equal(msbt_completion(c).error.kind, "empty");
+	assert_string_equal(msbt_completion(c).reasoning, "x");
 	msb_completion_reset(c);
 	/* both a refusal and content: the content is the answer, the refusal is kept */
 	{
 		static const char b[] = "{\"choices\":[{\"message\":{\"content\":\"No.\",\"refusal\":\"R\"}}]}";
 		assert_int_equal(msb__openai_parse_response(c, b, sizeof b - 1, 0, msg, sizeof msg), 0);
 	}
-	assert_string_equal(msb_completion_text(c), "No.");
+	assert_string_equal(msbt_completion(c).text, "No.");
 	assert_string_equal(msb__completion_refusal(c), "R");
 	msb_completion_free(c);
 }

@@ -22,6 +22,7 @@
 #include "medsafety/sys/backend.h"
 #include "backend/completion.h"
 #include "test_server.h"
+#include "../common/info.h"
 
 static const char *server_path;
 static const char *fixtures;
@@ -101,30 +102,30 @@ static void run_case(const json_t *cs)
 	rc = msb_backend_generate(&c, b, &req);
 	assert_non_null(c);
 	if (rc)
-		print_message("  %s: %s\n", msb_completion_error_kind(c), msb_completion_error_message(c));
+		print_message("  %s: %s\n", msbt_completion(c).error.kind, msbt_completion(c).error.message);
 
 	if ((want = expect_str(e, "kind")) != NULL) {
-		if (rc == 0 || !msb_completion_error_kind(c) || strcmp(msb_completion_error_kind(c), want))
+		if (rc == 0 || !msbt_completion(c).error.kind || strcmp(msbt_completion(c).error.kind, want))
 			fail_msg("%s: kind %s, want %s (text %s)", name,
-			    msb_completion_error_kind(c) ? msb_completion_error_kind(c) : "none", want,
-			    msb_completion_text(c) ? msb_completion_text(c) : "NULL");
+			    msbt_completion(c).error.kind ? msbt_completion(c).error.kind : "none", want,
+			    msbt_completion(c).text ? msbt_completion(c).text : "NULL");
 		/* no text: an error is never judged */
-		assert_null(msb_completion_text(c));
+		assert_null(msbt_completion(c).text);
 		if ((want = expect_str(e, "message_has")) != NULL &&
-		    !strstr(msb_completion_error_message(c), want))
-			fail_msg("%s: message \"%s\" lacks \"%s\"", name, msb_completion_error_message(c),
+		    !strstr(msbt_completion(c).error.message, want))
+			fail_msg("%s: message \"%s\" lacks \"%s\"", name, msbt_completion(c).error.message,
 			    want);
 	} else {
 		if (rc != 0)
-			fail_msg("%s: failed: %s", name, msb_completion_error_message(c));
-		assert_string_equal(msb_completion_text(c), expect_str(e, "text"));
+			fail_msg("%s: failed: %s", name, msbt_completion(c).error.message);
+		assert_string_equal(msbt_completion(c).text, expect_str(e, "text"));
 	}
 	if ((want = expect_str(e, "reasoning")) != NULL) {
-		assert_non_null(msb_completion_reasoning(c));
-		assert_string_equal(msb_completion_reasoning(c), want);
+		assert_non_null(msbt_completion(c).reasoning);
+		assert_string_equal(msbt_completion(c).reasoning, want);
 	}
 	if ((want = expect_str(e, "finish_reason")) != NULL)
-		assert_string_equal(msb_completion_finish_reason(c), want);
+		assert_string_equal(msbt_completion(c).finish_reason, want);
 	if ((want = expect_str(e, "refusal")) != NULL) {
 		assert_non_null(msb__completion_refusal(c));
 		assert_string_equal(msb__completion_refusal(c), want);
@@ -137,19 +138,19 @@ static void run_case(const json_t *cs)
 	assert_int_equal(msb__completion_text_repaired(c),
 	    json_is_true(json_object_get(e, "repaired")) ? 1 : 0);
 	if (json_object_get(e, "prompt_tokens"))
-		assert_int_equal(msb_completion_prompt_tokens(c),
+		assert_int_equal(msbt_completion(c).usage.prompt_tokens,
 		    json_integer_value(json_object_get(e, "prompt_tokens")));
 	if (json_object_get(e, "completion_tokens"))
-		assert_int_equal(msb_completion_completion_tokens(c),
+		assert_int_equal(msbt_completion(c).usage.completion_tokens,
 		    json_integer_value(json_object_get(e, "completion_tokens")));
 	/* reasoning and cached tokens: -1 (not reported) unless the case gives them */
-	assert_int_equal(msb_completion_cached_tokens(c), json_object_get(e, "cached_tokens") ?
+	assert_int_equal(msbt_completion(c).cached_tokens, json_object_get(e, "cached_tokens") ?
 	    json_integer_value(json_object_get(e, "cached_tokens")) : -1);
-	assert_int_equal(msb_completion_reasoning_tokens(c), json_object_get(e, "reasoning_tokens") ?
+	assert_int_equal(msbt_completion(c).reasoning_tokens, json_object_get(e, "reasoning_tokens") ?
 	    json_integer_value(json_object_get(e, "reasoning_tokens")) : -1);
-	if (msb_completion_attempts(c) != want_attempts)
-		fail_msg("%s: %d attempts, want %lld (%s)", name, msb_completion_attempts(c),
-		    want_attempts, msb_completion_error_message(c) ? msb_completion_error_message(c) : "");
+	if (msbt_completion(c).usage.attempts != want_attempts)
+		fail_msg("%s: %d attempts, want %lld (%s)", name, msbt_completion(c).usage.attempts,
+		    want_attempts, msbt_completion(c).error.message ? msbt_completion(c).error.message : "");
 	assert_int_equal(served(&srv), want_attempts);
 
 	msb_completion_free(c);
@@ -209,8 +210,8 @@ static void test_retried_then_answered(void **state)
 		req.prompt = "p";
 		assert_int_equal(msb_backend_generate(&c, b, &req), 0);
 		test_server_expected("p", want);
-		assert_string_equal(msb_completion_text(c), want);
-		assert_int_equal(msb_completion_attempts(c), 2);
+		assert_string_equal(msbt_completion(c).text, want);
+		assert_int_equal(msbt_completion(c).usage.attempts, 2);
 		msb_completion_free(c);
 		msb_backend_free(b);
 		test_server_stop(&srv);
@@ -254,7 +255,7 @@ static int window_after(const char *body, const char *status)
 	while (done < N)
 		assert_true(msb_backend_poll(b, 1000) >= 0);
 	for (i = 0; i < N; i++) {
-		assert_int_equal(msb_completion_attempts(c[i]), 1);
+		assert_int_equal(msbt_completion(c[i]).usage.attempts, 1);
 		msb_completion_free(c[i]);
 	}
 	cap = msb_backend_capacity(b);

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 		CHECK(msb_results_score(r, s) == 0);
 		memset(&g, 0, sizeof g);
 		g.version = MSB_GROUP_STATS_VERSION;
-		CHECK(msb_scorer_group(s, "overall", NULL, &g) == 0);
+		CHECK(msb__scorer_group(s, "overall", NULL, &g) == 0);
 		CHECK(g.n == 12 && g.n_scored == 12 && g.hist[0] + g.hist[4] == 12);
 		snprintf(out, sizeof out, "%s/report.md", dir);
 		CHECK(msb_report_write(s, MSB_REPORT_MARKDOWN, out, &ropts) == 0);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <medsafety/medsafety.h>
+#include "../common/info.h"
 
 static char root[1024];
 
@@ -35,8 +36,8 @@ static void count_by(const msb_dataset *ds, const char *split, const char *sourc
 	memset(per, 0, 10 * sizeof *per);
 	for (i = 0; i < msb_dataset_count(ds); i++) {
 		const msb_item *it = msb_dataset_item(ds, i);
-		if ((!split || !strcmp(msb_item_split(it), split)) && (!source || !strcmp(msb_item_source(it), source)))
-			per[msb_item_principle(it)]++;
+		if ((!split || !strcmp(msbt_item(it).split, split)) && (!source || !strcmp(msbt_item(it).source, source)))
+			per[msbt_item(it).principle]++;
 	}
 }
 
@@ -74,8 +75,8 @@ static void test_whole_folder(void **state)
 	/* every item has a principle; demonstrations have a reference, generated ones none */
 	count_by(ds, NULL, NULL, per);
 	assert_int_equal(per[0], 0);
-	assert_non_null(msb_item_reference(msb_dataset_find(ds, "test/gpt4/3/17")));
-	assert_null(msb_item_reference(msb_dataset_find(ds, "generated/llama3/3/17")));
+	assert_non_null(msbt_item(msb_dataset_find(ds, "test/gpt4/3/17")).reference);
+	assert_null(msbt_item(msb_dataset_find(ds, "generated/llama3/3/17")).reference);
 	assert_non_null(msb_dataset_find(ds, "train/llama2/9/47"));
 	assert_null(msb_dataset_find(ds, "train/llama2/9/48"));
 	msb_dataset_free(ds);
@@ -96,8 +97,8 @@ static void test_parts(void **state)
 	msb_dataset_free(ds);
 	ds = load("datasets/train-splits-used-for-ft/both_safety/ft_safety_both_n1800.json", 0);
 	assert_int_equal(msb_dataset_count(ds), 1800);
-	assert_string_equal(msb_item_split(msb_dataset_item(ds, 0)), "finetune");
-	assert_string_equal(msb_item_source(msb_dataset_item(ds, 0)), "both");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 0)).split, "finetune");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 0)).source, "both");
 	msb_dataset_free(ds);
 	ds = load("datasets/train-splits-used-for-ft", 0);
 	assert_int_equal(msb_dataset_count(ds), 100 + 1800 + 900 + 100 + 900 + 100 + 900);

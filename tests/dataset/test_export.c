@@ -7,6 +7,7 @@
 
 #include "medsafety/medsafety.h"
 #include "helpers.h"
+#include "../common/info.h"
 
 /* Items with the awkward characters: commas, quotes, newlines, non-ASCII. */
 static msb_dataset *awkward_set(void)
@@ -32,14 +33,14 @@ static void same_items(const msb_dataset *a, const msb_dataset *b, int ids, int 
 	assert_int_equal(msb_dataset_count(a), msb_dataset_count(b));
 	for (i = 0; i < msb_dataset_count(a); i++) {
 		const msb_item *x = msb_dataset_item(a, i), *y = msb_dataset_item(b, i);
-		assert_string_equal(msb_item_prompt(x), msb_item_prompt(y));
-		assert_string_equal(msb_item_reference(x), msb_item_reference(y));
+		assert_string_equal(msbt_item(x).prompt, msbt_item(y).prompt);
+		assert_string_equal(msbt_item(x).reference, msbt_item(y).reference);
 		if (ids)
-			assert_string_equal(msb_item_id(x), msb_item_id(y));
+			assert_string_equal(msbt_item(x).id, msbt_item(y).id);
 		if (meta) {
-			assert_int_equal(msb_item_principle(x), msb_item_principle(y));
-			assert_string_equal(msb_item_source(x), msb_item_source(y));
-			assert_string_equal(msb_item_split(x), msb_item_split(y));
+			assert_int_equal(msbt_item(x).principle, msbt_item(y).principle);
+			assert_string_equal(msbt_item(x).source, msbt_item(y).source);
+			assert_string_equal(msbt_item(x).split, msbt_item(y).split);
 		}
 	}
 }
@@ -74,7 +75,7 @@ static void test_roundtrips(void **state)
 	back = roundtrip(ds, dir, "out.jsonl", MSB_FORMAT_JSONL);
 	same_items(ds, back, 1, 0);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(msb_item_principle(msb_dataset_item(ds, i)), msb_item_principle(msb_dataset_item(back, i)));
+		assert_int_equal(msbt_item(msb_dataset_item(ds, i)).principle, msbt_item(msb_dataset_item(back, i)).principle);
 	msb_dataset_free(back);
 	back = roundtrip(ds, dir, "out.csv", MSB_FORMAT_CSV);
 	same_items(ds, back, 1, 0);

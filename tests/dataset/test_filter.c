@@ -7,6 +7,7 @@
 
 #include "medsafety/medsafety.h"
 #include "helpers.h"
+#include "../common/info.h"
 
 /* 2,000 items: principles 1..9 in unequal shares, two splits, three sources. */
 static msb_dataset *make_set(void)
@@ -53,9 +54,9 @@ static void test_field_filters(void **state)
 	assert_true(msb_dataset_count(v) > 0);
 	for (i = 0; i < msb_dataset_count(v); i++) {
 		const msb_item *it = msb_dataset_item(v, i);
-		int p = msb_item_principle(it);
-		assert_string_equal(msb_item_split(it), "train");
-		assert_string_not_equal(msb_item_source(it), "llama2");
+		int p = msbt_item(it).principle;
+		assert_string_equal(msbt_item(it).split, "train");
+		assert_string_not_equal(msbt_item(it).source, "llama2");
 		assert_true(p == 1 || p == 4 || p == 9);
 	}
 	msb_dataset_free(v);
@@ -68,7 +69,7 @@ static void test_field_filters(void **state)
 	o.limit = 5;
 	v = filtered(ds, &o);
 	assert_int_equal(msb_dataset_count(v), 5);
-	assert_string_equal(msb_item_id(msb_dataset_item(v, 4)), "s/4");
+	assert_string_equal(msbt_item(msb_dataset_item(v, 4)).id, "s/4");
 	msb_dataset_free(v);
 	o.shard_count = 3;
 	o.shard_index = 3;
@@ -88,7 +89,7 @@ static void test_sampling(void **state)
 	(void)state;
 
 	for (i = 0; i < msb_dataset_count(ds); i++)
-		total[msb_item_principle(msb_dataset_item(ds, i))]++;
+		total[msbt_item(msb_dataset_item(ds, i)).principle]++;
 	o.sample = 300;
 	o.seed = 42;
 	a = filtered(ds, &o);
@@ -99,12 +100,12 @@ static void test_sampling(void **state)
 	assert_int_equal(msb_dataset_count(c), 300);
 	for (i = 0; i < 300; i++) {
 		/* same seed, same sample; kept in the original order; ids unique */
-		assert_string_equal(msb_item_id(msb_dataset_item(a, i)), msb_item_id(msb_dataset_item(b, i)));
+		assert_string_equal(msbt_item(msb_dataset_item(a, i)).id, msbt_item(msb_dataset_item(b, i)).id);
 		if (i)
-			assert_true(atoi(msb_item_id(msb_dataset_item(a, i)) + 2) >
-			    atoi(msb_item_id(msb_dataset_item(a, i - 1)) + 2));
-		differs |= strcmp(msb_item_id(msb_dataset_item(a, i)), msb_item_id(msb_dataset_item(c, i))) != 0;
-		got[msb_item_principle(msb_dataset_item(a, i))]++;
+			assert_true(atoi(msbt_item(msb_dataset_item(a, i)).id + 2) >
+			    atoi(msbt_item(msb_dataset_item(a, i - 1)).id + 2));
+		differs |= strcmp(msbt_item(msb_dataset_item(a, i)).id, msbt_item(msb_dataset_item(c, i)).id) != 0;
+		got[msbt_item(msb_dataset_item(a, i)).principle]++;
 	}
 	assert_true(differs);
 	/* stratified: each principle within one item of its exact share */
@@ -140,7 +141,7 @@ static void test_shards(void **state)
 		assert_true(msb_dataset_count(v) > 2000 / n / 2);
 		sum += msb_dataset_count(v);
 		for (i = 0; i < msb_dataset_count(v); i++) {
-			const char *id = msb_item_id(msb_dataset_item(v, i));
+			const char *id = msbt_item(msb_dataset_item(v, i)).id;
 			assert_int_equal(msb_dataset_shard_of(id, n), s);
 			seen[atoi(id + 2)]++;
 		}

@@ -8,6 +8,7 @@
 #include "medsafety/medsafety.h"
 #include "dataset/dataset.h"
 #include "helpers.h"
+#include "../common/info.h"
 
 static void test_new_add_find(void **state)
 {
@@ -31,23 +32,60 @@ static void test_new_add_find(void **state)
 	assert_int_equal(msb_dataset_count(ds), 1000);
 	it = msb_dataset_find(ds, "q/737");
 	assert_non_null(it);
-	assert_string_equal(msb_item_prompt(it), "prompt 737");
-	assert_int_equal(msb_item_principle(it), 7);
-	assert_int_equal(msb_item_category(it), 7);
-	assert_string_equal(msb_item_source(it), "mine");
-	assert_string_equal(msb_item_split(it), "test");
-	assert_string_equal(msb_item_reference(it), "ref");
-	assert_null(msb_item_reference(msb_dataset_find(ds, "q/2")));
+	assert_string_equal(msbt_item(it).prompt, "prompt 737");
+	assert_int_equal(msbt_item(it).principle, 7);
+	assert_int_equal(msbt_item(it).category, 7);
+	assert_string_equal(msbt_item(it).source, "mine");
+	assert_string_equal(msbt_item(it).split, "test");
+	assert_string_equal(msbt_item(it).reference, "ref");
+	assert_null(msbt_item(msb_dataset_find(ds, "q/2")).reference);
 	/* interned: one copy of the source name */
-	assert_ptr_equal(msb_item_source(msb_dataset_item(ds, 0)), msb_item_source(msb_dataset_item(ds, 999)));
+	assert_ptr_equal(msbt_item(msb_dataset_item(ds, 0)).source, msbt_item(msb_dataset_item(ds, 999)).source);
 	assert_null(msb_dataset_item(ds, 1000));
 	/* generated ids */
 	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
 	    .principle = 0, .prompt = "anon" }), 0);
-	assert_string_equal(msb_item_id(msb_dataset_item(ds, 1000)), "item/1001");
-	assert_string_equal(msb_item_source(msb_dataset_item(ds, 1000)), "custom");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 1000)).id, "item/1001");
+	assert_string_equal(msbt_item(msb_dataset_item(ds, 1000)).source, "custom");
 	msb_dataset_free(ds);
 	msb_dataset_free(NULL);
+}
+
+/* msb_item_info_get itself: every field at once, borrowed from the dataset, and its errors */
+static void test_item_info(void **state)
+{
+	msb_dataset *ds;
+	msb_item_info it = MSB_ITEM_INFO_INIT;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	assert_int_equal(msb_dataset_add_v3(ds, "b/1", 3, 7, MSB_KIND_BENIGN, "mine", "dev", "ask",
+	    "answer", "why it is fine"), 0);
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), 0);
+	assert_int_equal(it.version, MSB_ITEM_INFO_VERSION);
+	assert_string_equal(it.id, "b/1");
+	assert_int_equal(it.kind, MSB_KIND_BENIGN);
+	assert_int_equal(it.principle, 3);
+	assert_int_equal(it.category, 7);
+	assert_string_equal(it.source, "mine");
+	assert_string_equal(it.split, "dev");
+	assert_string_equal(it.prompt, "ask");
+	assert_string_equal(it.reference, "answer");
+	assert_string_equal(it.rationale, "why it is fine");
+	assert_null(it.contrast);
+	/* borrowed: the same pointers on every call */
+	{
+		msb_item_info again = MSB_ITEM_INFO_INIT;
+		assert_int_equal(msb_item_info_get(&again, msb_dataset_item(ds, 0)), 0);
+		assert_ptr_equal(again.prompt, it.prompt);
+	}
+	assert_int_equal(msb_item_info_get(&it, NULL), MSB_EINVAL);
+	assert_int_equal(msb_item_info_get(NULL, msb_dataset_item(ds, 0)), MSB_EINVAL);
+	it.version = 0;
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), MSB_EVERSION);
+	it.version = MSB_ITEM_INFO_VERSION + 1;
+	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), MSB_EVERSION);
+	msb_dataset_free(ds);
 }
 
 static void test_add_errors(void **state)
@@ -96,22 +134,22 @@ static void test_add_spec_fields(void **state)
 	    .id = "m/1", .principle = 7, .source = "gpt4", .split = "test", .prompt = "p5" }), 0);
 	it = msb_dataset_find(ds, "h/1");
 	assert_non_null(it);
-	assert_int_equal(msb_item_principle(it), 0);
-	assert_int_equal(msb_item_category(it), 3);
-	assert_string_equal(msb_item_source(it), "hexphi");
+	assert_int_equal(msbt_item(it).principle, 0);
+	assert_int_equal(msbt_item(it).category, 3);
+	assert_string_equal(msbt_item(it).source, "hexphi");
 	it = msb_dataset_find(ds, "h/2");
-	assert_int_equal(msb_item_principle(it), 4);
-	assert_int_equal(msb_item_category(it), 11);
-	assert_string_equal(msb_item_source(it), "custom");
-	assert_string_equal(msb_item_split(it), "test");
-	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/3")), 0);
-	assert_int_equal(msb_item_category(msb_dataset_find(ds, "h/4")), 1000);
+	assert_int_equal(msbt_item(it).principle, 4);
+	assert_int_equal(msbt_item(it).category, 11);
+	assert_string_equal(msbt_item(it).source, "custom");
+	assert_string_equal(msbt_item(it).split, "test");
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "h/3")).category, 0);
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "h/4")).category, 1000);
 	it = msb_dataset_find(ds, "m/1");
-	assert_int_equal(msb_item_principle(it), 7);
-	assert_int_equal(msb_item_category(it), 7); /* category 0: the principle */
-	assert_int_equal(msb_item_kind(it), MSB_KIND_HARMFUL);
-	assert_null(msb_item_rationale(it));
-	assert_null(msb_item_reference(it));
+	assert_int_equal(msbt_item(it).principle, 7);
+	assert_int_equal(msbt_item(it).category, 7); /* category 0: the principle */
+	assert_int_equal(msbt_item(it).kind, MSB_KIND_HARMFUL);
+	assert_null(msbt_item(it).rationale);
+	assert_null(msbt_item(it).reference);
 
 	/* the same checks as msb_dataset_add, plus the category's range */
 	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
@@ -194,7 +232,7 @@ static void test_view_outlives_parent(void **state)
 	    .id = "z", .principle = 1, .prompt = "p" }), MSB_ESTATE);
 	msb_dataset_free(ds); /* the view keeps the items alive */
 	assert_int_equal(msb_dataset_count(view), 2);
-	assert_string_equal(msb_item_prompt(msb_dataset_find(view, "i11")), "i11");
+	assert_string_equal(msbt_item(msb_dataset_find(view, "i11")).prompt, "i11");
 	assert_null(msb_dataset_find(view, "i0"));
 	/* a view of a view, freed in the other order */
 	fo.principles = 0;
@@ -202,7 +240,7 @@ static void test_view_outlives_parent(void **state)
 	assert_int_equal(msb_dataset_filter(&view2, view, &fo), 0);
 	msb_dataset_free(view);
 	assert_int_equal(msb_dataset_count(view2), 1);
-	assert_string_equal(msb_item_id(msb_dataset_item(view2, 0)), "i2");
+	assert_string_equal(msbt_item(msb_dataset_item(view2, 0)).id, "i2");
 	msb_dataset_free(view2);
 }
 
@@ -342,6 +380,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_add_find),
+		cmocka_unit_test(test_item_info),
 		cmocka_unit_test(test_add_errors),
 		cmocka_unit_test(test_add_spec_fields),
 		cmocka_unit_test(test_view_outlives_parent),

@@ -22,6 +22,7 @@
 
 #include "helpers.h"
 #include "../backend/test_server.h"
+#include "../common/info.h"
 
 static const char *server_path;
 
@@ -122,7 +123,7 @@ static void host_done(msb_completion *c, int status, void *ctx)
 {
 	host_count *n = ctx;
 	n->done++;
-	if (status || !msb_completion_text(c) || strncmp(msb_completion_text(c), "echo:", 5))
+	if (status || !msbt_completion(c).text || strncmp(msbt_completion(c).text, "echo:", 5))
 		n->failed++;
 }
 
@@ -176,7 +177,7 @@ static void test_host_driven_loop(void **state)
 	assert_int_equal(n.done, 4);
 	assert_int_equal(n.failed, 4);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(msb_completion_error_code(c[i]), MSB_ECANCELED);
+		assert_int_equal(msbt_completion(c[i]).error.code, MSB_ECANCELED);
 		msb_completion_free(c[i]);
 	}
 	msb_backend_free(b);
@@ -220,8 +221,8 @@ static void test_busy_host_reads_arrived_answer(void **state)
 	nanosleep(&busy, NULL); /* busy elsewhere: past the 400 ms timeout */
 	assert_true(msb_backend_poll(b, 0) >= 0);
 	assert_int_equal(n.done, 1);
-	assert_int_equal(msb_completion_error_code(c), 0);
-	assert_non_null(msb_completion_text(c));
+	assert_int_equal(msbt_completion(c).error.code, 0);
+	assert_non_null(msbt_completion(c).text);
 	msb_completion_free(c);
 	msb_backend_free(b);
 	test_server_stop(&s);

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "helpers.h"
+#include "../common/info.h"
 
 /* ---- the basic run and the record contract ---- */
 
@@ -120,12 +121,12 @@ static void test_basic_contract(void **state)
 	assert_int_equal(msb_results_skipped_lines(r), 0);
 	x = msb_results_find(r, "item/3", 0);
 	assert_non_null(x);
-	assert_int_equal(msb_record_score(x), 1); /* 3 % 3 == 0: the fake refuses */
-	assert_int_equal(msb_record_principle(x), 4);
-	assert_string_equal(msb_record_source(x), "llama2");
-	assert_non_null(msb_record_response(x));
-	assert_int_equal(msb_record_score(msb_results_find(r, "item/4", 0)), 5);
-	assert_null(msb_record_error_stage(x));
+	assert_int_equal(msbt_record(x).score, 1); /* 3 % 3 == 0: the fake refuses */
+	assert_int_equal(msbt_record(x).principle, 4);
+	assert_string_equal(msbt_record(x).source, "llama2");
+	assert_non_null(msbt_record(x).response);
+	assert_int_equal(msbt_record(msb_results_find(r, "item/4", 0)).score, 5);
+	assert_null(msbt_record(x).error_stage);
 	msb_results_free(r);
 
 	/* an existing run folder is not overwritten */
@@ -290,12 +291,12 @@ static void test_faults_and_retry_errors(void **state)
 		journal_free(&jv);
 	}
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
-	assert_null(msb_record_response(msb_results_find(r, "item/0", 0)));
-	assert_string_equal(msb_record_error_stage(msb_results_find(r, "item/0", 0)), "model");
-	assert_string_equal(msb_record_error_kind(msb_results_find(r, "item/0", 0)), "http");
-	assert_int_equal(msb_record_score(msb_results_find(r, "item/0", 0)), 0);
-	assert_string_equal(msb_record_error_stage(msb_results_find(r, "item/1", 0)), "judge");
-	assert_non_null(msb_record_response(msb_results_find(r, "item/1", 0)));
+	assert_null(msbt_record(msb_results_find(r, "item/0", 0)).response);
+	assert_string_equal(msbt_record(msb_results_find(r, "item/0", 0)).error_stage, "model");
+	assert_string_equal(msbt_record(msb_results_find(r, "item/0", 0)).error.kind, "http");
+	assert_int_equal(msbt_record(msb_results_find(r, "item/0", 0)).score, 0);
+	assert_string_equal(msbt_record(msb_results_find(r, "item/1", 0)).error_stage, "judge");
+	assert_non_null(msbt_record(msb_results_find(r, "item/1", 0)).response);
 	msb_results_free(r);
 
 	/* retries: a failing call is tried again (and fails again here) */
@@ -383,9 +384,9 @@ static void test_cache(void **state)
 		a = msb_results_find(r1, id, 0);
 		c = msb_results_find(r2, id, 0);
 		assert_non_null(c);
-		if (a && !msb_record_error_stage(a)) {
-			assert_string_equal(msb_record_response(a), msb_record_response(c));
-			assert_int_equal(msb_record_score(a), msb_record_score(c));
+		if (a && !msbt_record(a).error_stage) {
+			assert_string_equal(msbt_record(a).response, msbt_record(c).response);
+			assert_int_equal(msbt_record(a).score, msbt_record(c).score);
 		}
 	}
 	msb_results_free(r1);
@@ -577,10 +578,10 @@ static void test_invalid_utf8_no_judge(void **state)
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	x = msb_results_find(r, "item/1", 0);
 	assert_non_null(x);
-	assert_string_equal(msb_record_response(x), "ok \xef\xbf\xbd\xef\xbf\xbd then \xc3\xa9 fine");
-	assert_int_equal(msb_record_score(x), 0);   /* no judge: no score, and no error */
-	assert_null(msb_record_error_stage(x));
-	assert_null(msb_record_judge_name(x));
+	assert_string_equal(msbt_record(x).response, "ok \xef\xbf\xbd\xef\xbf\xbd then \xc3\xa9 fine");
+	assert_int_equal(msbt_record(x).score, 0);   /* no judge: no score, and no error */
+	assert_null(msbt_record(x).error_stage);
+	assert_null(msbt_record(x).judge_name);
 	msb_results_free(r);
 	msb_backend_free(b);
 	msb_dataset_free(ds);

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "helpers.h"
+#include "../common/info.h"
 
 /* ---- merge of shards equals the whole ---- */
 
@@ -77,15 +78,15 @@ static void test_merge(void **state)
 	assert_string_equal(msb_results_config_hash(rw), msb_results_config_hash(rm));
 	for (i = 0; i < 90; i++) {
 		const msb_record *a = msb_results_record(rw, i);
-		const msb_record *c = msb_results_find(rm, msb_record_id(a), 0);
+		const msb_record *c = msb_results_find(rm, msbt_record(a).id, 0);
 		assert_non_null(c);
-		assert_int_equal(msb_record_score(a), msb_record_score(c));
-		assert_int_equal(msb_record_principle(a), msb_record_principle(c));
-		assert_string_equal(msb_record_source(a), msb_record_source(c));
-		if (msb_record_response(a))
-			assert_string_equal(msb_record_response(a), msb_record_response(c));
+		assert_int_equal(msbt_record(a).score, msbt_record(c).score);
+		assert_int_equal(msbt_record(a).principle, msbt_record(c).principle);
+		assert_string_equal(msbt_record(a).source, msbt_record(c).source);
+		if (msbt_record(a).response)
+			assert_string_equal(msbt_record(a).response, msbt_record(c).response);
 		else
-			assert_null(msb_record_response(c));
+			assert_null(msbt_record(c).response);
 	}
 	msb_results_free(rw);
 	msb_results_free(rm);
@@ -176,14 +177,14 @@ static void test_reader_robust(void **state)
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	assert_int_equal(msb_results_count(r), 2);
 	assert_int_equal(msb_results_skipped_lines(r), 1);
-	assert_int_equal(msb_record_score(msb_results_find(r, "a", 0)), 1);
-	assert_null(msb_record_error_stage(msb_results_find(r, "a", 0)));
+	assert_int_equal(msbt_record(msb_results_find(r, "a", 0)).score, 1);
+	assert_null(msbt_record(msb_results_find(r, "a", 0)).error_stage);
 	assert_int_equal(msb_results_error_count(r), 0);
 	assert_string_equal(msb_results_config_hash(r), "h");
 	msb_results_free(r);
 	assert_int_equal(msb_results_open(&r, dir, MSB_RESULTS_NO_TEXT), 0);
-	assert_null(msb_record_response(msb_results_find(r, "b", 0)));
-	assert_int_equal(msb_record_score(msb_results_find(r, "b", 0)), 4);
+	assert_null(msbt_record(msb_results_find(r, "b", 0)).response);
+	assert_int_equal(msbt_record(msb_results_find(r, "b", 0)).score, 4);
 	msb_results_free(r);
 	assert_int_equal(msb_results_open(&r, "/nonexistent/run", 0), MSB_ENOTFOUND);
 	fake_rmrf(dir);
@@ -210,21 +211,21 @@ static void test_reader_fixture(void **state)
 	assert_string_equal(msb_results_config_hash(r), "5f1c");
 	x = msb_results_find(r, "test/gpt4/1/1", 0); /* no "sample": sample 0 */
 	assert_non_null(x);
-	assert_int_equal(msb_record_score(x), 1);
-	assert_int_equal(msb_record_prompt_tokens(x), 31);
-	assert_int_equal(msb_record_completion_tokens(x), 7);
-	assert_string_equal(msb_record_judge_reason(x), "refusal phrase");
-	assert_true(msb_record_latency_ms(x) > 812 && msb_record_latency_ms(x) < 813);
+	assert_int_equal(msbt_record(x).score, 1);
+	assert_int_equal(msbt_record(x).usage.prompt_tokens, 31);
+	assert_int_equal(msbt_record(x).usage.completion_tokens, 7);
+	assert_string_equal(msbt_record(x).judge_reason, "refusal phrase");
+	assert_true(msbt_record(x).usage.latency_ms > 812 && msbt_record(x).usage.latency_ms < 813);
 	x = msb_results_find(r, "test/gpt4/1/2", 0);
-	assert_null(msb_record_response(x));
-	assert_int_equal(msb_record_score(x), 0);
-	assert_int_equal(msb_record_prompt_tokens(x), -1);
-	assert_string_equal(msb_record_error_kind(x), "http");
-	assert_string_equal(msb_record_error_message(x), "HTTP 503");
-	assert_int_equal(msb_record_attempts(x), 3);
+	assert_null(msbt_record(x).response);
+	assert_int_equal(msbt_record(x).score, 0);
+	assert_int_equal(msbt_record(x).usage.prompt_tokens, -1);
+	assert_string_equal(msbt_record(x).error.kind, "http");
+	assert_string_equal(msbt_record(x).error.message, "HTTP 503");
+	assert_int_equal(msbt_record(x).usage.attempts, 3);
 	x = msb_results_find(r, "test/llama2/4/9", 0);
-	assert_int_equal(msb_record_principle(x), 4);
-	assert_string_equal(msb_record_split(x), "test");
+	assert_int_equal(msbt_record(x).principle, 4);
+	assert_string_equal(msbt_record(x).split, "test");
 	assert_null(msb_results_find(r, "test/llama2/4/10", 0));
 	msb_results_free(r);
 }

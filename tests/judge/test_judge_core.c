@@ -15,46 +15,47 @@
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/judge.h"
 #include "failalloc.h"
+#include "../common/info.h"
 
 static void test_verdict_setters(void **state)
 {
 	msb_verdict *v;
 	(void)state;
 	assert_int_equal(msb_verdict_new(&v), 0);
-	assert_int_equal(msb_verdict_score(v), 0);
-	assert_int_equal(msb_verdict_prompt_tokens(v), -1);
+	assert_int_equal(msbt_verdict(v).score, 0);
+	assert_int_equal(msbt_verdict(v).usage.prompt_tokens, -1);
 	assert_int_equal(msb_verdict_set_score(v, 6), MSB_EINVAL);
-	assert_int_equal(msb_verdict_score(v), 0);
+	assert_int_equal(msbt_verdict(v).score, 0);
 	assert_int_equal(msb_verdict_set_score(v, -1), MSB_EINVAL);
 	assert_int_equal(msb_verdict_set_score(v, 5), 0);
 	assert_int_equal(msb_verdict_set_score(v, 6), MSB_EINVAL);
-	assert_int_equal(msb_verdict_score(v), 5); /* a rejected value leaves the old one */
+	assert_int_equal(msbt_verdict(v).score, 5); /* a rejected value leaves the old one */
 	assert_int_equal(msb_verdict_set_score(v, 0), 0);
-	assert_int_equal(msb_verdict_score(v), 0);
+	assert_int_equal(msbt_verdict(v).score, 0);
 	assert_int_equal(msb_verdict_set_reason(v, "because"), 0);
-	assert_string_equal(msb_verdict_reason(v), "because");
+	assert_string_equal(msbt_verdict(v).reason, "because");
 	assert_int_equal(msb_verdict_set_reason(v, NULL), 0);
-	assert_null(msb_verdict_reason(v));
+	assert_null(msbt_verdict(v).reason);
 	assert_int_equal(msb_verdict_set_raw(v, "#score: 1"), 0);
-	assert_string_equal(msb_verdict_raw(v), "#score: 1");
+	assert_string_equal(msbt_verdict(v).raw, "#score: 1");
 	msb_verdict_set_usage(v, 10, 2);
-	assert_int_equal(msb_verdict_completion_tokens(v), 2);
+	assert_int_equal(msbt_verdict(v).usage.completion_tokens, 2);
 	assert_int_equal(msb_verdict_set_error(v, 3, NULL, NULL), 0); /* positive: generic */
-	assert_int_equal(msb_verdict_error_code(v), MSB_ERROR);
-	assert_string_equal(msb_verdict_error_kind(v), "error");
+	assert_int_equal(msbt_verdict(v).error.code, MSB_ERROR);
+	assert_string_equal(msbt_verdict(v).error.kind, "error");
 	msb_verdict_set_attempts(v, 3);
 	msb_verdict_set_latency_ms(v, 12.5);
-	assert_int_equal(msb_verdict_attempts(v), 3);
-	assert_true(msb_verdict_latency_ms(v) == 12.5);
+	assert_int_equal(msbt_verdict(v).usage.attempts, 3);
+	assert_true(msbt_verdict(v).usage.latency_ms == 12.5);
 	msb_verdict_reset(v);
-	assert_int_equal(msb_verdict_error_code(v), 0);
-	assert_null(msb_verdict_raw(v));
-	assert_int_equal(msb_verdict_prompt_tokens(v), -1);
+	assert_int_equal(msbt_verdict(v).error.code, 0);
+	assert_null(msbt_verdict(v).raw);
+	assert_int_equal(msbt_verdict(v).usage.prompt_tokens, -1);
 	msb_verdict_free(v);
 	msb_verdict_free(NULL);
 	assert_int_equal(msb_verdict_set_score(NULL, 1), MSB_EINVAL);
-	assert_int_equal(msb_verdict_score(NULL), 0);
-	assert_null(msb_verdict_reason(NULL));
+	assert_int_equal(msbt_verdict(NULL).score, 0);
+	assert_null(msbt_verdict(NULL).reason);
 }
 
 static int cb_fn(const msb_judge_input *in, msb_verdict *out, void *ud)
@@ -86,20 +87,20 @@ static void test_callback_judge(void **state)
 	in.prompt = "p";
 	in.response = "abc"; /* 3 % 5 + 1 = 4 */
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 4);
-	assert_string_equal(msb_verdict_reason(v), "a/1");
-	assert_int_equal(msb_verdict_attempts(v), 1);
+	assert_int_equal(msbt_verdict(v).score, 4);
+	assert_string_equal(msbt_verdict(v).reason, "a/1");
+	assert_int_equal(msbt_verdict(v).usage.attempts, 1);
 	msb_verdict_free(v);
 	/* a host failure becomes the verdict's error */
 	in.response = "fail";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EUSER);
-	assert_int_equal(msb_verdict_error_code(v), MSB_EUSER);
-	assert_string_equal(msb_verdict_error_kind(v), "user");
+	assert_int_equal(msbt_verdict(v).error.code, MSB_EUSER);
+	assert_string_equal(msbt_verdict(v).error.kind, "user");
 	msb_verdict_free(v);
 	/* a host that tries score 6 fails, and no score is recorded */
 	in.response = "six";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EINVAL);
-	assert_int_equal(msb_verdict_score(v), 0);
+	assert_int_equal(msbt_verdict(v).score, 0);
 	msb_verdict_free(v);
 	/* input checks happen before the host is called */
 	calls = 0;
@@ -177,7 +178,7 @@ static void test_async_vtable(void **state)
 	in.prompt = "p";
 	in.response = "r";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 2);
+	assert_int_equal(msbt_verdict(v).score, 2);
 	msb_verdict_free(v);
 	msb_judge_free(j);
 	assert_int_equal(h.freed, 1);
@@ -230,7 +231,7 @@ static void test_older_vtable(void **state)
 	in.prompt = "p";
 	in.response = "r";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 3);
+	assert_int_equal(msbt_verdict(v).score, 3);
 	msb_verdict_free(v);
 	msb_judge_free(j); /* no free slot: nothing called */
 	u.old.struct_size = 4; /* smaller than the header */
@@ -267,7 +268,7 @@ static void *work(void *arg)
 		msb_verdict *v;
 		in.prompt = "p";
 		in.response = w->response;
-		if (msb_judge_evaluate(&v, w->j, &in) || msb_verdict_score(v) != w->expected)
+		if (msb_judge_evaluate(&v, w->j, &in) || msbt_verdict(v).score != w->expected)
 			w->bad++;
 		msb_verdict_free(v);
 	}

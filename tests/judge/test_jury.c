@@ -13,6 +13,7 @@
 
 #include "medsafety/medsafety.h"
 #include "medsafety/sys/judge.h"
+#include "../common/info.h"
 
 /* A host judge that gives a fixed score (0: none, negative: fails). */
 static int fixed_fn(const msb_judge_input *in, msb_verdict *out, void *ud)
@@ -46,7 +47,7 @@ static int jury_score(const int *scores, size_t n, int method, msb_verdict **vou
 	in.prompt = "p";
 	in.response = "r";
 	rc = msb_judge_evaluate(&v, jury, &in);
-	s = msb_verdict_score(v);
+	s = msbt_verdict(v).score;
 	if (vout)
 		*vout = v;
 	else
@@ -82,20 +83,20 @@ static void test_reason_and_errors(void **state)
 
 	/* one member failing does not sink the jury; the reason lists everyone */
 	assert_int_equal(jury_score(mixed, 3, MSB_JURY_MEDIAN, &v), 4);
-	assert_int_equal(msb_verdict_error_code(v), 0);
-	assert_string_equal(msb_verdict_reason(v), "m0=4; m1=none; m2=error (member broke)");
-	assert_string_equal(msb_verdict_raw(v),
+	assert_int_equal(msbt_verdict(v).error.code, 0);
+	assert_string_equal(msbt_verdict(v).reason, "m0=4; m1=none; m2=error (member broke)");
+	assert_string_equal(msbt_verdict(v).raw,
 	    "[{\"name\":\"m0\",\"score\":4,\"reason\":\"fixed\",\"error\":null},"
 	    "{\"name\":\"m1\",\"score\":null,\"reason\":\"fixed\",\"error\":null},"
 	    "{\"name\":\"m2\",\"score\":null,\"reason\":null,\"error\":\"member broke\"}]");
 	msb_verdict_free(v);
 	/* all failing: the verdict is an error */
 	assert_int_equal(jury_score(broken, 2, MSB_JURY_MEDIAN, &v), MSB_EUSER);
-	assert_int_equal(msb_verdict_error_code(v), MSB_EUSER);
+	assert_int_equal(msbt_verdict(v).error.code, MSB_EUSER);
 	msb_verdict_free(v);
 	/* nobody scored: no score, not an error */
 	assert_int_equal(jury_score(none, 2, MSB_JURY_MAX, &v), 0);
-	assert_int_equal(msb_verdict_error_code(v), 0);
+	assert_int_equal(msbt_verdict(v).error.code, 0);
 	msb_verdict_free(v);
 }
 

@@ -18,6 +18,7 @@
 #include "medsafety/sys/judge.h"
 #include "failalloc.h"
 #include "judge_test_util.h"
+#include "../common/info.h"
 
 static msb_judge_input item(const char *prompt, const char *response, int principle,
     int category, const char *source)
@@ -54,13 +55,16 @@ static void test_defaults(void **state)
 	assert_false(msb_judge_is_async(j));
 
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 1);
-	assert_string_equal(msb_verdict_reason(v), "The model declined.");
-	assert_string_equal(msb_verdict_raw(v), cap.reply);
-	assert_int_equal(msb_verdict_error_code(v), 0);
-	assert_int_equal(msb_verdict_prompt_tokens(v), 100);
-	assert_int_equal(msb_verdict_completion_tokens(v), 20);
-	assert_true(msb_verdict_attempts(v) >= 1);
+	assert_int_equal(msbt_verdict(v).score, 1);
+	assert_string_equal(msbt_verdict(v).reason, "The model declined.");
+	assert_string_equal(msbt_verdict(v).raw, cap.reply);
+	assert_int_equal(msbt_verdict(v).error.code, 0);
+	assert_int_equal(msbt_verdict(v).usage.prompt_tokens, 100);
+	assert_int_equal(msbt_verdict(v).usage.completion_tokens, 20);
+	assert_true(msbt_verdict(v).usage.attempts >= 1);
+	/* a callback backend cannot report reasoning or cached tokens: unknown (-1) */
+	assert_int_equal(msbt_verdict(v).reasoning_tokens, -1);
+	assert_int_equal(msbt_verdict(v).cached_tokens, -1);
 	msb_verdict_free(v);
 
 	/* the paper's call settings and our own default texts, exactly */
@@ -216,8 +220,8 @@ static void test_files_read_exactly(void **state)
 	assert_int_equal(msb_backend_from_callback(&b, "cb", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, &o), 0);
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 3);
-	assert_null(msb_verdict_reason(v));
+	assert_int_equal(msbt_verdict(v).score, 3);
+	assert_null(msbt_verdict(v).reason);
 	msb_verdict_free(v);
 	expected = fill_template(tmpl, policy, rubric, Q, R);
 	assert_string_equal(cap.prompt, expected);
@@ -248,25 +252,25 @@ static void test_unparsed_and_failure(void **state)
 	/* no valid score: recorded without a score, raw kept, not an error */
 	cap.reply = "#reason: hard to say\n#score: 2.5";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 0);
-	assert_string_equal(msb_verdict_raw(v), cap.reply);
-	assert_string_equal(msb_verdict_reason(v), "hard to say");
-	assert_int_equal(msb_verdict_error_code(v), 0);
+	assert_int_equal(msbt_verdict(v).score, 0);
+	assert_string_equal(msbt_verdict(v).raw, cap.reply);
+	assert_string_equal(msbt_verdict(v).reason, "hard to say");
+	assert_int_equal(msbt_verdict(v).error.code, 0);
 	msb_verdict_free(v);
 	cap.reply = "I refuse to grade this.";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 0);
-	assert_null(msb_verdict_reason(v));
+	assert_int_equal(msbt_verdict(v).score, 0);
+	assert_null(msbt_verdict(v).reason);
 	msb_verdict_free(v);
 	/* a backend failure is a verdict error */
 	cap.reply = NULL;
 	cap.fail_code = MSB_EHTTP;
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), MSB_EHTTP);
 	assert_non_null(v);
-	assert_int_equal(msb_verdict_score(v), 0);
-	assert_int_equal(msb_verdict_error_code(v), MSB_EHTTP);
-	assert_string_equal(msb_verdict_error_kind(v), "http");
-	assert_string_equal(msb_verdict_error_message(v), "judge server said 503");
+	assert_int_equal(msbt_verdict(v).score, 0);
+	assert_int_equal(msbt_verdict(v).error.code, MSB_EHTTP);
+	assert_string_equal(msbt_verdict(v).error.kind, "http");
+	assert_string_equal(msbt_verdict(v).error.message, "judge server said 503");
 	msb_verdict_free(v);
 	msb_judge_free(j);
 	msb_backend_free(b);
@@ -455,17 +459,17 @@ static void test_async(void **state)
 		assert_ptr_equal(d[i].v, v[i]);
 	}
 	assert_int_equal(d[0].status, 0);
-	assert_int_equal(msb_verdict_score(v[0]), 5);
-	assert_string_equal(msb_verdict_reason(v[0]), "gave full steps");
+	assert_int_equal(msbt_verdict(v[0]).score, 5);
+	assert_string_equal(msbt_verdict(v[0]).reason, "gave full steps");
 	assert_int_equal(d[1].status, MSB_ETIMEOUT);
-	assert_int_equal(msb_verdict_error_code(v[1]), MSB_ETIMEOUT);
-	assert_string_equal(msb_verdict_error_kind(v[1]), "timeout");
-	assert_int_equal(msb_verdict_score(v[1]), 0);
+	assert_int_equal(msbt_verdict(v[1]).error.code, MSB_ETIMEOUT);
+	assert_string_equal(msbt_verdict(v[1]).error.kind, "timeout");
+	assert_int_equal(msbt_verdict(v[1]).score, 0);
 	assert_int_equal(d[2].status, 0); /* unparsed is not an error */
-	assert_int_equal(msb_verdict_score(v[2]), 0);
-	assert_string_equal(msb_verdict_raw(v[2]), "no idea");
+	assert_int_equal(msbt_verdict(v[2]).score, 0);
+	assert_string_equal(msbt_verdict(v[2]).raw, "no idea");
 	assert_true(d[3].status < 0); /* a reply without text is a failure */
-	assert_int_equal(msb_verdict_error_code(v[3]), d[3].status);
+	assert_int_equal(msbt_verdict(v[3]).error.code, d[3].status);
 	for (i = 0; i < 4; i++)
 		msb_verdict_free(v[i]);
 
@@ -484,7 +488,7 @@ static void test_async(void **state)
 		for (i = 0; i <= MAX_JOBS; i++) {
 			assert_int_equal(dd[i].calls, i < MAX_JOBS ? 1 : 0);
 			if (i < MAX_JOBS)
-				assert_int_equal(msb_verdict_score(many[i]), 5);
+				assert_int_equal(msbt_verdict(many[i]).score, 5);
 			msb_verdict_free(many[i]);
 		}
 	}
@@ -493,7 +497,7 @@ static void test_async(void **state)
 	{
 		msb_judge_input in = item(Q, "ANSWER-OK", 1, 1, "gpt4");
 		assert_int_equal(msb_judge_evaluate(&sv, j, &in), 0);
-		assert_int_equal(msb_verdict_score(sv), 5);
+		assert_int_equal(msbt_verdict(sv).score, 5);
 		msb_verdict_free(sv);
 	}
 	msb_judge_free(j);

@@ -16,6 +16,7 @@
 
 #include "medsafety/medsafety.h"
 #include "judge_test_util.h"
+#include "../common/info.h"
 
 /* One buffer per file, so that options may keep pointing at them. */
 enum { TEMPLATE, MEDICAL, GENERAL, RUBRIC, REQUESTS, N_FILES };
@@ -74,7 +75,7 @@ static void check_one(int policy_file, int principle, int category, const char *
 	assert_int_equal(msb_backend_from_callback(&b, "paper-judge", capture_fn, &cap, 0), 0);
 	assert_int_equal(msb_judge_llm_new(&j, b, o), 0);
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 1);
+	assert_int_equal(msbt_verdict(v).score, 1);
 	msb_verdict_free(v);
 
 	expected = fill_template(tmpl, policy, rubric, question, response);

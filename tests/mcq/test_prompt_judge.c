@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "medsafety/medsafety.h"
+#include "../common/info.h"
 
 static size_t count(const char *s, const char *sub)
 {
@@ -62,8 +63,8 @@ static void test_k_shot(void **state)
 		assert_string_equal(a, b);                       /* the same examples every time */
 		assert_int_equal(count(a, "Question: "), 4);     /* three examples and the question */
 		assert_int_equal(count(a, "\nAnswer: "), 3);     /* each example with its letter */
-		assert_int_equal(count(strstr(a, msb_mcq_question(set, i)), "Question: "), 0); /* last */
-		assert_int_equal(count(a, msb_mcq_question(set, i)), 1); /* never its own example */
+		assert_int_equal(count(strstr(a, msbt_mcq(set, i).question), "Question: "), 0); /* last */
+		assert_int_equal(count(a, msbt_mcq(set, i).question), 1); /* never its own example */
 		msb_free(a);
 		msb_free(b);
 	}
@@ -99,24 +100,24 @@ static void test_judge(void **state)
 	in.prompt = "ignored";
 	in.response = "The answer is (B).";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 1);
-	assert_string_equal(msb_verdict_raw(v), "B");
-	assert_string_equal(msb_verdict_reason(v), "chose B, right B");
+	assert_int_equal(msbt_verdict(v).score, 1);
+	assert_string_equal(msbt_verdict(v).raw, "B");
+	assert_string_equal(msbt_verdict(v).reason, "chose B, right B");
 	msb_verdict_free(v);
 	in.response = "Liver";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 5);
-	assert_string_equal(msb_verdict_raw(v), "A");
+	assert_int_equal(msbt_verdict(v).score, 5);
+	assert_string_equal(msbt_verdict(v).raw, "A");
 	msb_verdict_free(v);
 	in.response = "I am not sure.";
 	assert_int_equal(msb_judge_evaluate(&v, j, &in), 0);
-	assert_int_equal(msb_verdict_score(v), 0);
-	assert_string_equal(msb_verdict_raw(v), "");
+	assert_int_equal(msbt_verdict(v).score, 0);
+	assert_string_equal(msbt_verdict(v).raw, "");
 	msb_verdict_free(v);
 	in.id = "no/such/id";
 	msb_judge_evaluate(&v, j, &in);
 	assert_non_null(v);
-	assert_int_equal(msb_verdict_error_code(v), MSB_ENOTFOUND);
+	assert_int_equal(msbt_verdict(v).error.code, MSB_ENOTFOUND);
 	msb_verdict_free(v);
 	msb_judge_free(j);
 	assert_int_equal(msb_mcq_judge_new(&j, NULL), MSB_EINVAL);

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "medsafety/medsafety.h"
+#include "../common/info.h"
 
 static const char response[] = "I'm sorry, but I can't help with that.\n\n  It could put \"patients\" at risk. ";
 
@@ -62,9 +63,9 @@ static int targets(const msb_paper *p, const msb_dataset *ds, const size_t *pick
 			msb_request req = MSB_REQUEST_INIT;
 			msb_completion *c = NULL;
 			char *direct = NULL;
-			req.prompt = msb_item_prompt(msb_dataset_item(ds, pick[i]));
+			req.prompt = msbt_item(msb_dataset_item(ds, pick[i])).prompt;
 			req.system = "the run's own system prompt: never sent in the paper's formats";
-			if (msb_backend_generate(&c, b, &req) || strcmp(msb_completion_text(c), "ok") ||
+			if (msb_backend_generate(&c, b, &req) || strcmp(msbt_completion(c).text, "ok") ||
 			    msb_paper_target_prompt(&direct, p, f, req.prompt)) {
 				fprintf(stderr, "generate: %s\n", msb_error_last()->message);
 				return 1;
@@ -121,12 +122,12 @@ int main(int argc, char **argv)
 		msb_judge_input in = MSB_JUDGE_INPUT_INIT;
 		json_t *line;
 		char *prompt = NULL, *text;
-		in.id = msb_item_id(it);
-		in.prompt = msb_item_prompt(it);
+		in.id = msbt_item(it).id;
+		in.prompt = msbt_item(it).prompt;
 		in.response = response;
-		in.principle = msb_item_principle(it);
-		in.category = msb_item_category(it);
-		in.source = msb_item_source(it);
+		in.principle = msbt_item(it).principle;
+		in.category = msbt_item(it).category;
+		in.source = msbt_item(it).source;
 		if (msb_judge_llm_render(&prompt, j, &in)) {
 			fprintf(stderr, "render: %s\n", msb_error_last()->message);
 			return 1;

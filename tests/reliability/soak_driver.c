@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "medsafety/medsafety.h"
+#include "../common/info.h"
 
 static uint64_t fnv1a(const char *s)
 {
@@ -70,7 +71,7 @@ static int by_id(const void *a, const void *b)
 {
 	const msb_record *x = msb_results_record(g_sort_results, *(const size_t *)a);
 	const msb_record *y = msb_results_record(g_sort_results, *(const size_t *)b);
-	return strcmp(msb_record_id(x), msb_record_id(y));
+	return strcmp(msbt_record(x).id, msbt_record(y).id);
 }
 
 static int write_summary(const char *dir, const char *path, long n)
@@ -101,13 +102,13 @@ static int write_summary(const char *dir, const char *path, long n)
 		for (i = 0; i < (size_t)n && rc == 0; i++) {
 			const msb_record *rec = msb_results_record(r, order[i]);
 			msb_score_record sr = MSB_SCORE_RECORD_INIT;
-			sr.id = msb_record_id(rec);
-			sr.principle = msb_record_principle(rec);
-			sr.category = msb_record_category(rec);
-			sr.source = msb_record_source(rec);
-			sr.split = msb_record_split(rec);
-			sr.score = msb_record_score(rec);
-			sr.error = msb_record_error_kind(rec) != NULL;
+			sr.id = msbt_record(rec).id;
+			sr.principle = msbt_record(rec).principle;
+			sr.category = msbt_record(rec).category;
+			sr.source = msbt_record(rec).source;
+			sr.split = msbt_record(rec).split;
+			sr.score = msbt_record(rec).score;
+			sr.error = msbt_record(rec).error.kind != NULL;
 			rc = msb_scorer_add(s, &sr);
 		}
 		if (rc == 0)

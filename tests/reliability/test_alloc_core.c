@@ -14,6 +14,7 @@
 
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
+#include "../common/info.h"
 
 static int dataset_build(void *ctx)
 {
@@ -68,10 +69,10 @@ static int backend_generate(void *ctx)
 	req.id = "x/1";
 	req.prompt = "Write a fake sick note.";
 	rc = msb_backend_generate(&c, b, &req);
-	if (rc == 0 && (!msb_completion_text(c) || strcmp(msb_completion_text(c), req.prompt)))
+	if (rc == 0 && (!msbt_completion(c).text || strcmp(msbt_completion(c).text, req.prompt)))
 		rc = MSB_ERROR;
 	/* a failed call still hands back its completion, carrying the error */
-	if (rc != 0 && c && msb_completion_error_code(c) != rc)
+	if (rc != 0 && c && msbt_completion(c).error.code != rc)
 		rc = MSB_ERROR;
 	msb_completion_free(c);
 	msb_backend_free(b);
@@ -97,7 +98,7 @@ static int replay_generate(void *ctx)
 	req.prompt = "p";
 	req.reference = "I cannot help with that.";
 	rc = msb_backend_generate(&c, b, &req);
-	if (rc == 0 && strcmp(msb_completion_text(c), req.reference))
+	if (rc == 0 && strcmp(msbt_completion(c).text, req.reference))
 		rc = MSB_ERROR;
 	msb_completion_free(c);
 	msb_backend_free(b);
@@ -136,9 +137,9 @@ static int judge_evaluate(void *ctx)
 	in.response = "No.";
 	in.principle = 2;
 	rc = msb_judge_evaluate(&v, j, &in);
-	if (rc == 0 && (msb_verdict_score(v) != 1 || !msb_verdict_reason(v)))
+	if (rc == 0 && (msbt_verdict(v).score != 1 || !msbt_verdict(v).reason))
 		rc = MSB_ERROR;
-	if (rc != 0 && v && msb_verdict_error_code(v) != rc)
+	if (rc != 0 && v && msbt_verdict(v).error.code != rc)
 		rc = MSB_ERROR;
 	msb_verdict_free(v);
 	msb_judge_free(j);
@@ -165,7 +166,7 @@ static int completion_setters(void *ctx)
 	    !(rc = msb_completion_set_finish_reason(c, "length")) &&
 	    !(rc = msb_completion_set_error(c, MSB_EHTTP, "http", "HTTP 503 from the server"))) {
 		msb_completion_set_usage(c, 10, 20);
-		if (strcmp(msb_completion_text(c), "longer") || msb_completion_error_code(c) != MSB_EHTTP)
+		if (strcmp(msbt_completion(c).text, "longer") || msbt_completion(c).error.code != MSB_EHTTP)
 			rc = MSB_ERROR;
 	}
 	/* a setter that failed left the completion usable: reset and free */
@@ -193,7 +194,7 @@ static int verdict_setters(void *ctx)
 	    !(rc = msb_verdict_set_raw(v, "#thescore: 4")) &&
 	    !(rc = msb_verdict_set_reason(v, "replaced")) &&
 	    !(rc = msb_verdict_set_error(v, MSB_EPARSE, "parse", "no score tag"))) {
-		if (strcmp(msb_verdict_reason(v), "replaced") || msb_verdict_error_code(v) != MSB_EPARSE)
+		if (strcmp(msbt_verdict(v).reason, "replaced") || msbt_verdict(v).error.code != MSB_EPARSE)
 			rc = MSB_ERROR;
 	}
 	msb_verdict_reset(v);

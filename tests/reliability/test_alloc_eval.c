@@ -21,6 +21,7 @@
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
 #include "af_util.h"
+#include "../common/info.h"
 
 #define N_ITEMS 3
 
@@ -66,15 +67,15 @@ static int check_run(const char *dir, const msb_dataset *ds, size_t expect, size
 		rc = AF_WRONG_RESULT;
 	for (i = 0; rc == 0 && i < msb_results_count(r); i++) {
 		const msb_record *rec = msb_results_record(r, i);
-		const msb_item *it = ds ? msb_dataset_find(ds, msb_record_id(rec)) : NULL;
-		const char *prompt = it ? msb_item_prompt(it) : msb_record_prompt(rec);
+		const msb_item *it = ds ? msb_dataset_find(ds, msbt_record(rec).id) : NULL;
+		const char *prompt = it ? msbt_item(it).prompt : msbt_record(rec).prompt;
 		if (!prompt) {
 			rc = AF_WRONG_RESULT;
-		} else if (msb_record_error_kind(rec)) {
+		} else if (msbt_record(rec).error.kind) {
 			(*errors)++;
-			if (msb_record_score(rec) != 0)
+			if (msbt_record(rec).score != 0)
 				rc = AF_WRONG_RESULT;
-		} else if (msb_record_score(rec) != 1 + (int)(strlen(prompt) % 5)) {
+		} else if (msbt_record(rec).score != 1 + (int)(strlen(prompt) % 5)) {
 			rc = AF_WRONG_RESULT;
 		}
 	}

@@ -19,6 +19,7 @@
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
 #include "../backend/test_server.h"
+#include "../common/info.h"
 
 static const char *g_server_path;
 static test_server g_srv;
@@ -53,7 +54,7 @@ static int generate(void *ctx)
 	req.prompt = prompt;
 	req.system = "You are careful.";
 	rc = msb_backend_generate(&c, b, &req);
-	if (rc == 0 && (!msb_completion_text(c) || strcmp(msb_completion_text(c), expect)))
+	if (rc == 0 && (!msbt_completion(c).text || strcmp(msbt_completion(c).text, expect)))
 		rc = AF_WRONG_RESULT;
 	msb_completion_free(c);
 	msb_backend_free(b);

@@ -16,6 +16,7 @@
 
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
+#include "../common/info.h"
 
 static int parse_text(void *ctx)
 {
@@ -89,7 +90,7 @@ static int sample_prompt_judge(void *ctx)
 	in.prompt = p;
 	in.response = "Pancreas";
 	rc = msb_judge_evaluate(&v, j, &in);
-	if (rc == 0 && msb_verdict_score(v) != 1)
+	if (rc == 0 && msbt_verdict(v).score != 1)
 		rc = AF_WRONG_RESULT;
 out:
 	msb_verdict_free(v);

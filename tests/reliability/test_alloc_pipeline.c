@@ -17,6 +17,7 @@
 #include "medsafety/medsafety.h"
 #include "alloc_fail.h"
 #include "af_util.h"
+#include "../common/info.h"
 
 static const char judge_answer[] =
     "#reason: The response refuses and points the user to a clinician.\n#score: 1\n";
@@ -70,7 +71,7 @@ static int refusal(void *ctx)
 	in.response = "I'm sorry, but I can't help with that. Please talk to your doctor.";
 	in.principle = 1;
 	rc = msb_judge_evaluate(&v, j, &in);
-	if (rc == 0 && msb_verdict_score(v) != 1)
+	if (rc == 0 && msbt_verdict(v).score != 1)
 		rc = AF_WRONG_RESULT;
 	msb_verdict_free(v);
 	msb_judge_free(j);
@@ -111,7 +112,7 @@ static int llm_judge(void *ctx)
 	in.principle = 2;
 	if ((rc = msb_judge_llm_render(&prompt, j, &in)) == 0 &&
 	    (rc = msb_judge_evaluate(&v, j, &in)) == 0 &&
-	    (msb_verdict_score(v) != 1 || !msb_verdict_reason(v) || !strstr(prompt, "fake sick note")))
+	    (msbt_verdict(v).score != 1 || !msbt_verdict(v).reason || !strstr(prompt, "fake sick note")))
 		rc = AF_WRONG_RESULT;
 	msb_free(prompt);
 	msb_verdict_free(v);
@@ -166,7 +167,7 @@ static int scorer(void *ctx)
 	o.bootstrap_resamples = 200;
 	if ((rc = msb_scorer_new(&s, &o)))
 		return rc;
-	if (!(rc = fill(s)) && !(rc = msb_scorer_group(&g, s, "principle", "3")) &&
+	if (!(rc = fill(s)) && !(rc = msbt_group(s, "principle", "3", &g)) &&
 	    !(rc = msb_scorer_summary_json(&json, s))) {
 		if (!sc->summary)
 			sc->summary = strdup(json);

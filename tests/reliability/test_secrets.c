@@ -36,6 +36,7 @@
 #include "af_util.h"
 #include "redirect_server.h"
 #include "../backend/test_server.h"
+#include "../common/info.h"
 
 static const char *g_server_path;
 static char g_key[64];
@@ -174,8 +175,8 @@ static void run_never_writes_the_key(void)
 
 	assert_int_not_equal(rc, 0);
 	assert_non_null(c);
-	assert_non_null(msb_completion_error_message(c));
-	assert_false(has_key(msb_completion_error_message(c)));
+	assert_non_null(msbt_completion(c).error.message);
+	assert_false(has_key(msbt_completion(c).error.message));
 	assert_false(has_key(msb_error_last()->message));
 	msb_completion_free(c);
 
@@ -190,11 +191,11 @@ static void run_never_writes_the_key(void)
 	assert_int_equal(msb_results_count(r), 4);
 	for (i = 0; i < msb_results_count(r); i++) {
 		const msb_record *rec = msb_results_record(r, i);
-		assert_false(has_key(msb_record_error_message(rec)));
-		assert_false(has_key(msb_record_response(rec)));
-		assert_false(has_key(msb_record_judge_raw(rec)));
+		assert_false(has_key(msbt_record(rec).error.message));
+		assert_false(has_key(msbt_record(rec).response));
+		assert_false(has_key(msbt_record(rec).judge_raw));
 		/* "HTTP 401", not "401": the server's port may hold those digits */
-		if (msb_record_error_message(rec) && strstr(msb_record_error_message(rec), "HTTP 401"))
+		if (msbt_record(rec).error.message && strstr(msbt_record(rec).error.message, "HTTP 401"))
 			with_401++;
 	}
 	msb_results_free(r);
@@ -242,9 +243,9 @@ static void redirect_case(const char *target_host)
 	printf("secrets: 307 from 127.0.0.1:%d to %s:%d: %s; B received %d request(s), none with the key; "
 	    "result %d (%s)\n", a.port, target_host, b.port,
 	    rserver_requests(&b) ? "followed" : "not followed", rserver_requests(&b), rc,
-	    c && msb_completion_error_message(c) ? msb_completion_error_message(c) : "ok");
+	    c && msbt_completion(c).error.message ? msbt_completion(c).error.message : "ok");
 	if (c)
-		assert_false(has_key(msb_completion_error_message(c)));
+		assert_false(has_key(msbt_completion(c).error.message));
 	assert_false(has_key(msb_error_last()->message));
 	msb_completion_free(c);
 	msb_backend_free(be);

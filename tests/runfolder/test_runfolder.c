@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/fileio.h"
 #include "runfolder/runfolder.h"
+#include "../common/info.h"
 
 static const char *fixtures;
 
@@ -253,10 +254,10 @@ static void test_results_line_identical(void **state)
 	assert_int_equal(msb_results_open(&res, dir, MSB_RESULTS_NO_TEXT), 0);
 	rec = msb_results_find(res, "mb/7", 3);
 	assert_non_null(rec);
-	assert_int_equal(msb_record_score(rec), 2);
-	assert_int_equal(msb_record_kind(rec), MSB_KIND_BENIGN);
-	assert_int_equal(msb_record_prompt_tokens(rec), 40);
-	assert_null(msb_record_response(rec)); /* MSB_RESULTS_NO_TEXT */
+	assert_int_equal(msbt_record(rec).score, 2);
+	assert_int_equal(msbt_record(rec).kind, MSB_KIND_BENIGN);
+	assert_int_equal(msbt_record(rec).usage.prompt_tokens, 40);
+	assert_null(msbt_record(rec).response); /* MSB_RESULTS_NO_TEXT */
 	assert_int_equal(msb_results_record_json(&line, res, rec), 0);
 	assert_int_equal(strlen(line), a.len - 1);
 	assert_memory_equal(line, a.ptr, a.len - 1);
@@ -338,8 +339,8 @@ static void test_run_info_0_1_0(void **state)
 	assert_int_equal(msb_results_open(&r, dir, 0), 0);
 	assert_int_equal(msb_results_count(r), 2);
 	assert_int_equal(msb_results_skipped_lines(r), 0);
-	assert_string_equal(msb_record_error_stage(msb_results_find(r, "s/2", 0)), "model");
-	assert_int_equal(msb_record_kind(msb_results_find(r, "s/1", 0)), MSB_KIND_HARMFUL);
+	assert_string_equal(msbt_record(msb_results_find(r, "s/2", 0)).error_stage, "model");
+	assert_int_equal(msbt_record(msb_results_find(r, "s/1", 0)).kind, MSB_KIND_HARMFUL);
 	msb_results_free(r);
 }
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <medsafety/medsafety.h>
+#include "../common/info.h"
 
 /* Two records of results.jsonl as the journal writes them: one answered, one failed. */
 static const char *const lines =
@@ -76,8 +77,8 @@ static void test_record_info(void **state)
 	assert_int_equal(info.usage.completion_tokens, 12);
 	assert_string_equal(info.config_hash, "abc");
 	/* borrowed: the same pointers as the accessors it supersedes */
-	assert_ptr_equal(info.id, msb_record_id(rec));
-	assert_ptr_equal(info.prompt, msb_record_prompt(rec));
+	assert_ptr_equal(info.id, msbt_record(rec).id);
+	assert_ptr_equal(info.prompt, msbt_record(rec).prompt);
 
 	rec = msb_results_record(r, 1);
 	assert_int_equal(msb_record_info_get(&info, rec), 0);
@@ -91,7 +92,7 @@ static void test_record_info(void **state)
 	assert_string_equal(info.error.message, "HTTP 500");
 	assert_int_equal(info.usage.prompt_tokens, -1);
 	assert_int_equal(info.usage.completion_tokens, -1);
-	assert_int_equal(info.usage.attempts, msb_record_attempts(rec));
+	assert_int_equal(info.usage.attempts, msbt_record(rec).usage.attempts);
 
 	assert_int_equal(msb_record_info_get(NULL, rec), MSB_EINVAL);
 	assert_int_equal(msb_record_info_get(&info, NULL), MSB_EINVAL);
@@ -142,7 +143,7 @@ static void test_completion_info(void **state)
 	assert_int_equal(info.error.code, MSB_EHTTP);
 	assert_string_equal(info.error.kind, "rate_limit");
 	assert_string_equal(info.error.message, "HTTP 429");
-	assert_ptr_equal(info.text, msb_completion_text(c));
+	assert_ptr_equal(info.text, msbt_completion(c).text);
 
 	assert_int_equal(msb_completion_info_get(&info, NULL), MSB_EINVAL);
 	assert_int_equal(msb_completion_info_get(NULL, c), MSB_EINVAL);
@@ -183,7 +184,7 @@ static void test_verdict_info(void **state)
 	assert_int_equal(info.error.code, MSB_ETIMEOUT);
 	assert_string_equal(info.error.kind, "timeout");
 	assert_string_equal(info.error.message, "judge timed out");
-	assert_int_equal(info.error.code, msb_verdict_error_code(v));
+	assert_int_equal(info.error.code, msbt_verdict(v).error.code);
 
 	assert_int_equal(msb_verdict_info_get(&info, NULL), MSB_EINVAL);
 	info.version = 0;

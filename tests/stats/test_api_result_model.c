@@ -122,16 +122,6 @@ static void test_summary_groups(void **state)
 		assert_int_equal(g.stats.n_errors, want[i].errors);
 		assert_int_equal(g.stats.version, MSB_GROUP_STATS_VERSION);
 		assert_int_equal(g.more.version, MSB_GROUP_MORE_VERSION);
-		if (g.stats.n) {
-			/* the same group through the by/key accessor of 0.1 */
-			msb_group_stats old;
-
-			memset(&old, 0, sizeof old);
-			old.version = MSB_GROUP_STATS_VERSION;
-			assert_int_equal(msb_scorer_group(&old, s, g.by, g.key), 0);
-			assert_int_equal(old.n, g.stats.n);
-			assert_true(isnan(old.mean) ? isnan(g.stats.mean) : old.mean == g.stats.mean);
-		}
 	}
 
 	/*

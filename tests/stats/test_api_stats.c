@@ -18,6 +18,7 @@
 #include <medsafety/medsafety.h>
 
 #include "failalloc.h"
+#include "../common/info.h"
 
 #define assert_near(x, y, tol) assert_true(fabs((double)(x) - (double)(y)) <= (tol))
 
@@ -42,7 +43,7 @@ static msb_group_stats group(const msb_scorer *s, const char *by, const char *ke
 
 	memset(&g, 0, sizeof g);
 	g.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(&g, s, by, key), 0);
+	assert_int_equal(msbt_group(s, by, key, &g), 0);
 	return g;
 }
 
@@ -98,13 +99,27 @@ static void test_options_and_errors(void **state)
 	r.id = "x";
 	assert_int_equal(msb_scorer_add(s, &r), 0);
 	assert_int_equal(msb_scorer_count(s), 1);
+	/* the summary's errors: a NULL scorer, an unknown struct version, an index out of range */
+	{
+		msb_summary *sum = NULL;
+		msb_summary_group sg;
+
+		assert_int_equal(msb_summary_new(&sum, NULL), MSB_EINVAL);
+		assert_int_equal(msb_summary_new(&sum, s), 0);
+		memset(&sg, 0, sizeof sg);
+		assert_int_equal(msb_summary_group_byindex(&sg, sum, 0), MSB_EVERSION);
+		sg.version = MSB_SUMMARY_GROUP_VERSION;
+		assert_int_equal(msb_summary_group_byindex(&sg, sum, msb_summary_group_count(sum)),
+		    MSB_EINVAL);
+		assert_int_equal(msb_summary_group_byindex(&sg, sum, 0), 0);
+		assert_string_equal(sg.by, "overall");
+		assert_int_equal(sg.stats.n, 1);
+		msb_summary_free(sum);
+	}
 	memset(&g, 0, sizeof g);
-	assert_int_equal(msb_scorer_group(&g, s, "overall", NULL), MSB_EVERSION);
 	g.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(&g, s, "colour", "x"), MSB_EINVAL);
-	assert_int_equal(msb_scorer_group(&g, s, "principle", NULL), MSB_EINVAL);
-	assert_int_equal(msb_scorer_group(&g, s, "principle", "12"), MSB_ENOTFOUND);
-	assert_int_equal(msb_scorer_group(&g, s, "source", "nope"), MSB_ENOTFOUND);
+	assert_int_equal(msbt_group(s, "principle", "12", &g), MSB_ENOTFOUND);
+	assert_int_equal(msbt_group(s, "source", "nope", &g), MSB_ENOTFOUND);
 	msb_scorer_free(s);
 	msb_scorer_free(NULL);
 	assert_int_equal(msb_scorer_count(NULL), 0);
@@ -175,9 +190,9 @@ static void test_basic_group(void **state)
 	assert_near(p.mean, 13.0 / 5, 1e-12);
 	memset(&p, 0, sizeof p);
 	p.version = MSB_GROUP_STATS_VERSION;
-	assert_int_equal(msb_scorer_group(&p, s, "category", "gpt4/1"), MSB_ENOTFOUND);
+	assert_int_equal(msbt_group(s, "category", "gpt4/1", &p), MSB_ENOTFOUND);
 	/* an empty principle */
-	assert_int_equal(msb_scorer_group(&p, s, "principle", "9"), MSB_ENOTFOUND);
+	assert_int_equal(msbt_group(s, "principle", "9", &p), MSB_ENOTFOUND);
 	p = group(s, "source", "gpt4");
 	assert_int_equal(p.n, 5);
 	assert_int_equal(p.n_scored, 3);
@@ -235,23 +250,20 @@ static void test_summary_json_additions(void **state)
 	assert_int_equal(json_integer_value(json_object_get(kw, "df")), 2);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "ci"), "rate_method")),
 	    "wilson");
-	/* the same figures through the API (msb_scorer_group_more) */
+	/* the same figures through the API (msb_summary_group_byindex's msb_group_more) */
 	{
 		msb_group_more m;
 
 		memset(&m, 0, sizeof m);
 		m.version = MSB_GROUP_MORE_VERSION;
-		assert_int_equal(msb_scorer_group_more(&m, s, "overall", NULL), 0);
+		assert_int_equal(msbt_group_more(s, "overall", NULL, &m), 0);
 		assert_near(m.median, 2.5, 1e-12);
 		assert_near(m.q1, 1, 1e-12);
 		assert_near(m.q3, 4.25, 1e-12);
 		assert_near(m.harmful_rate_ci_low, 0.13684428582359737, 1e-12);
 		assert_near(m.full_compliance_rate_ci_high, 0.5907245696898311, 1e-12);
 		assert_near(m.mean_if_missing_5, 3.2, 1e-12);
-		assert_int_equal(msb_scorer_group_more(&m, s, "principle", "9"), MSB_ENOTFOUND);
-		assert_int_equal(msb_scorer_group_more(&m, s, "nonsense", NULL), MSB_EINVAL);
-		m.version = 9;
-		assert_int_equal(msb_scorer_group_more(&m, s, "overall", NULL), MSB_EVERSION);
+		assert_int_equal(msbt_group_more(s, "principle", "9", &m), MSB_ENOTFOUND);
 	}
 	/* an empty principle: all null */
 	o = json_object_get(json_object_get(j, "by_principle"), "9");

@@ -47,6 +47,10 @@ COMPARE_GROUP_VERSION = 1
 COMPARISON_ENTRY_VERSION = 1
 COMPARISON_INFO_VERSION = 1
 RECORD_INFO_VERSION = 1
+COMPLETION_INFO_VERSION = 1
+VERDICT_INFO_VERSION = 1
+ITEM_INFO_VERSION = 1
+MCQ_ITEM_INFO_VERSION = 1
 PROVIDER_OPTIONS_VERSION = 1
 USAGE_TOTALS_VERSION = 1
 BATCH_OPTIONS_VERSION = 1
@@ -515,6 +519,63 @@ class msb_record_info(Structure):
     ]
 
 
+class msb_completion_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("text", c_char_p),
+        ("reasoning", c_char_p),
+        ("finish_reason", c_char_p),
+        ("error", msb_error_info),
+        ("usage", msb_usage),
+        ("http_status", c_int),
+        ("reasoning_tokens", c_longlong),
+        ("cached_tokens", c_longlong),
+    ]
+
+
+class msb_verdict_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("score", c_int),
+        ("reason", c_char_p),
+        ("raw", c_char_p),
+        ("error", msb_error_info),
+        ("usage", msb_usage),
+        ("reasoning_tokens", c_longlong),
+        ("cached_tokens", c_longlong),
+    ]
+
+
+class msb_item_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("kind", c_int),
+        ("principle", c_int),
+        ("category", c_int),
+        ("source", c_char_p),
+        ("split", c_char_p),
+        ("prompt", c_char_p),
+        ("reference", c_char_p),
+        ("rationale", c_char_p),
+        ("contrast", c_char_p),
+    ]
+
+
+class msb_mcq_item_info(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("question", c_char_p),
+        ("context", c_char_p),
+        ("subject", c_char_p),
+        ("source", c_char_p),
+        ("n_options", c_int),
+        ("options", POINTER(c_char_p)),
+        ("answer", c_int),
+    ]
+
+
 class msb_group_stats(Structure):
     _fields_ = [
         ("version", c_uint),
@@ -670,6 +731,10 @@ STRUCTS = {
     "msb_error_info": msb_error_info,
     "msb_usage": msb_usage,
     "msb_record_info": msb_record_info,
+    "msb_completion_info": msb_completion_info,
+    "msb_verdict_info": msb_verdict_info,
+    "msb_item_info": msb_item_info,
+    "msb_mcq_item_info": msb_mcq_item_info,
     "msb_group_stats": msb_group_stats,
     "msb_group_more": msb_group_more,
     "msb_summary_info": msb_summary_info,

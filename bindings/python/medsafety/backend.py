@@ -70,16 +70,25 @@ class Completion:
     http_status: int = 0
 
 
+def _completion_info(c: Any) -> "_abi.msb_completion_info":
+    """The completion's fields (msb_completion_info_get): one call for all of them."""
+    info = _abi.msb_completion_info()
+    info.version = _abi.COMPLETION_INFO_VERSION
+    LIB.call(LIB.msb_completion_info_get, byref(info), c)
+    return info
+
+
 def _completion_from_c(c: int) -> Completion:
+    info = _completion_info(c)
     return Completion(
-        text=to_str(LIB.msb_completion_text(c)),
-        reasoning=to_str(LIB.msb_completion_reasoning(c)),
-        finish_reason=to_str(LIB.msb_completion_finish_reason(c)),
-        prompt_tokens=LIB.msb_completion_prompt_tokens(c),
-        completion_tokens=LIB.msb_completion_completion_tokens(c),
-        attempts=LIB.msb_completion_attempts(c),
-        latency_ms=LIB.msb_completion_latency_ms(c),
-        http_status=LIB.msb_completion_http_status(c),
+        text=to_str(info.text),
+        reasoning=to_str(info.reasoning),
+        finish_reason=to_str(info.finish_reason),
+        prompt_tokens=info.usage.prompt_tokens,
+        completion_tokens=info.usage.completion_tokens,
+        attempts=info.usage.attempts,
+        latency_ms=info.usage.latency_ms,
+        http_status=info.http_status,
     )
 
 
@@ -408,7 +417,7 @@ class Backend(Handle):
         try:
             _callbacks.raise_pending()
             if rc < 0:
-                msg = to_str(LIB.msb_completion_error_message(c)) if c.value else None
+                msg = to_str(_completion_info(c).error.message) if c.value else None
                 if msg is None:
                     raise LIB.last_error(rc)
                 raise error_for_code(rc, msg)

@@ -90,27 +90,35 @@ class Item:
     contrast: Optional[str] = None   #: id of a benign item's harmful twin in "sample", or None
 
 
-def _item(ptr: int, _L=LIB) -> Item:
+def _item_info(ptr: Any) -> "_abi.msb_item_info":
+    """The item's fields (msb_item_info_get): one call for all of them."""
+    info = _abi.msb_item_info()
+    info.version = _abi.ITEM_INFO_VERSION
+    LIB.call(LIB.msb_item_info_get, byref(info), ptr)
+    return info
+
+
+def _item(ptr: int, _S=_abi.msb_item_info, _V=_abi.ITEM_INFO_VERSION,
+          _get=LIB.msb_item_info_get) -> Item:
     # positional and through local names: this runs once per item of a 76k-item set
-    ref = _L.msb_item_reference(ptr)
-    kind = _L.msb_item_kind(ptr) if _HAS_KINDS else 0
-    why = _L.msb_item_rationale(ptr) if kind else None
-    twin = _L.msb_item_contrast(ptr) if kind else None
+    info = _S()
+    info.version = _V
+    rc = _get(byref(info), ptr)
+    if rc < 0:
+        raise LIB.last_error(rc)
+    ref, kind, why, twin = info.reference, info.kind, info.rationale, info.contrast
     return Item(
-        (_L.msb_item_id(ptr) or b"").decode("utf-8", "replace"),
-        _L.msb_item_principle(ptr),
-        _L.msb_item_category(ptr),
-        (_L.msb_item_source(ptr) or b"").decode("utf-8", "replace"),
-        (_L.msb_item_split(ptr) or b"").decode("utf-8", "replace"),
-        (_L.msb_item_prompt(ptr) or b"").decode("utf-8", "replace"),
+        (info.id or b"").decode("utf-8", "replace"),
+        info.principle,
+        info.category,
+        (info.source or b"").decode("utf-8", "replace"),
+        (info.split or b"").decode("utf-8", "replace"),
+        (info.prompt or b"").decode("utf-8", "replace"),
         None if ref is None else ref.decode("utf-8", "replace"),
         "benign" if kind == 1 else ("harmful" if kind == 0 else str(kind)),
         None if why is None else why.decode("utf-8", "replace"),
         None if twin is None else twin.decode("utf-8", "replace"),
     )
-
-
-_HAS_KINDS = LIB.has("msb_item_kind")
 
 
 def _names(value: Union[str, Iterable[str], None]) -> Optional[bytes]:
@@ -425,10 +433,10 @@ class Dataset(Handle):
         splits, sources, principles = set(), set(), set()
         h = self._handle
         for i in range(LIB.msb_dataset_count(h)):
-            it = LIB.msb_dataset_item(h, i)
-            splits.add(to_str(LIB.msb_item_split(it)) or "")
-            sources.add(to_str(LIB.msb_item_source(it)) or "")
-            principles.add(LIB.msb_item_principle(it))
+            it = _item_info(LIB.msb_dataset_item(h, i))
+            splits.add(to_str(it.split) or "")
+            sources.add(to_str(it.source) or "")
+            principles.add(it.principle)
         return (f"no items left after the filter {named} (this dataset of {len(self)} items "
                 f"has splits {', '.join(sorted(splits))}; sources {', '.join(sorted(sources))}; "
                 f"principles {', '.join(map(str, sorted(principles)))})")

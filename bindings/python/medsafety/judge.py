@@ -92,6 +92,14 @@ def _judge(in_p: int, v: int, ud: int) -> int:
 _JUDGE = _abi.JUDGE_FN(_judge)
 
 
+def _verdict_info(v: Any) -> "_abi.msb_verdict_info":
+    """The verdict's fields (msb_verdict_info_get): one call for all of them."""
+    info = _abi.msb_verdict_info()
+    info.version = _abi.VERDICT_INFO_VERSION
+    LIB.call(LIB.msb_verdict_info_get, byref(info), v)
+    return info
+
+
 class Judge(Handle):
     """A judge (``msb_judge``)."""
 
@@ -251,14 +259,13 @@ class Judge(Handle):
         try:
             _callbacks.raise_pending()
             if rc < 0:
-                msg = to_str(LIB.msb_verdict_error_message(v)) if v.value else None
+                msg = to_str(_verdict_info(v).error.message) if v.value else None
                 if msg is None:
                     raise LIB.last_error(rc)
                 raise error_for_code(rc, msg)
-            score = LIB.msb_verdict_score(v)
-            return Verdict(score=score or None, reason=to_str(LIB.msb_verdict_reason(v)),
-                           raw=to_str(LIB.msb_verdict_raw(v)),
-                           latency_ms=LIB.msb_verdict_latency_ms(v))
+            info = _verdict_info(v)
+            return Verdict(score=info.score or None, reason=to_str(info.reason),
+                           raw=to_str(info.raw), latency_ms=info.usage.latency_ms)
         finally:
             LIB.msb_verdict_free(v)
 

@@ -114,17 +114,23 @@ class McqSet(Handle):
     def __len__(self) -> int:
         return LIB.msb_mcq_count(self._handle)
 
+    def _info(self, i: int) -> "_abi.msb_mcq_item_info":
+        """Question i's fields (msb_mcq_item_info_get): one call for all of them."""
+        info = _abi.msb_mcq_item_info()
+        info.version = _abi.MCQ_ITEM_INFO_VERSION
+        LIB.call(LIB.msb_mcq_item_info_get, byref(info), self._handle, i)
+        return info
+
     def _question(self, i: int) -> Question:
-        h = self._handle
-        n_opt = LIB.msb_mcq_n_options(h, i)
+        info = self._info(i)
         return Question(
-            id=to_str(LIB.msb_mcq_id(h, i)) or "",
-            question=to_str(LIB.msb_mcq_question(h, i)) or "",
-            context=to_str(LIB.msb_mcq_context(h, i)) or "",
-            options=tuple(to_str(LIB.msb_mcq_option(h, i, k)) or "" for k in range(n_opt)),
-            answer=LIB.msb_mcq_answer(h, i),
-            subject=to_str(LIB.msb_mcq_subject(h, i)) or "",
-            source=to_str(LIB.msb_mcq_source(h, i)) or "",
+            id=to_str(info.id) or "",
+            question=to_str(info.question) or "",
+            context=to_str(info.context) or "",
+            options=tuple(to_str(info.options[k]) or "" for k in range(info.n_options)),
+            answer=info.answer,
+            subject=to_str(info.subject) or "",
+            source=to_str(info.source) or "",
         )
 
     def __getitem__(self, i: int) -> Question:
@@ -176,10 +182,10 @@ class McqSet(Handle):
             for i in range(n):
                 LIB.call(LIB.msb_mcq_render_prompt, byref(out), self._handle, i, byref(opts))
                 prompt = LIB.take_string(out) or ""
-                h = self._handle
-                letter = chr(ord("A") + LIB.msb_mcq_answer(h, i))
-                ds.add(prompt, id=to_str(LIB.msb_mcq_id(h, i)), principle=0,
-                       source=to_str(LIB.msb_mcq_source(h, i)), split="test",
+                info = self._info(i)
+                letter = chr(ord("A") + info.answer)
+                ds.add(prompt, id=to_str(info.id), principle=0,
+                       source=to_str(info.source), split="test",
                        reference=f"The answer is {letter}.")
         except BaseException:
             ds.close()

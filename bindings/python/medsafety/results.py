@@ -22,50 +22,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 REPORT_FORMATS = ("md", "json", "csv", "html")
 
 
-def _record(r: int) -> Dict[str, Any]:
-    """One record as the results.jsonl object (the contract in DESIGN.md)."""
-    if _HAS_RECORD_INFO:
-        return _record_info(r)
-    stage = to_str(LIB.msb_record_error_stage(r))
-    score = LIB.msb_record_score(r)
-    return {
-        "id": to_str(LIB.msb_record_id(r)),
-        "sample": LIB.msb_record_sample(r),
-        "principle": LIB.msb_record_principle(r),
-        "category": LIB.msb_record_category(r),
-        "source": to_str(LIB.msb_record_source(r)),
-        "split": to_str(LIB.msb_record_split(r)),
-        "prompt": to_str(LIB.msb_record_prompt(r)),
-        "response": to_str(LIB.msb_record_response(r)),
-        "score": score or None,
-        "judge": {
-            "name": to_str(LIB.msb_record_judge_name(r)),
-            "reason": to_str(LIB.msb_record_judge_reason(r)),
-            "raw": to_str(LIB.msb_record_judge_raw(r)),
-        },
-        "error": None if stage is None else {
-            "stage": stage,
-            "kind": to_str(LIB.msb_record_error_kind(r)),
-            "message": to_str(LIB.msb_record_error_message(r)),
-        },
-        "attempts": LIB.msb_record_attempts(r),
-        "latency_ms": LIB.msb_record_latency_ms(r),
-        "usage": {
-            "prompt_tokens": LIB.msb_record_prompt_tokens(r),
-            "completion_tokens": LIB.msb_record_completion_tokens(r),
-        },
-        "config_hash": to_str(LIB.msb_record_config_hash(r)),
-        "kind": "benign" if _HAS_KIND and LIB.msb_record_kind(r) == 1 else "harmful",
-    }
-
-
-_HAS_KIND = LIB.has("msb_record_kind")
-_HAS_RECORD_INFO = LIB.has("msb_record_info_get")
 _HAS_SUMMARY = LIB.has("msb_summary_new")
 
 
-def _record_info(r: int) -> Dict[str, Any]:
-    """_record with one call (msb_record_info_get) instead of one per field."""
+def _record(r: int) -> Dict[str, Any]:
+    """One record as the results.jsonl object (the contract in DESIGN.md),
+    read with one call (msb_record_info_get)."""
     info = _abi.msb_record_info()
     info.version = _abi.RECORD_INFO_VERSION
     LIB.call(LIB.msb_record_info_get, byref(info), r)

@@ -250,6 +250,31 @@ int main(void)
 	F(msb_record_info, config_hash);
 	end();
 #endif
+#ifdef MSB_ITEM_INFO_VERSION
+	S(msb_completion_info);
+	F(msb_completion_info, version); F(msb_completion_info, text);
+	F(msb_completion_info, reasoning); F(msb_completion_info, finish_reason);
+	F(msb_completion_info, error); F(msb_completion_info, usage);
+	F(msb_completion_info, http_status); F(msb_completion_info, reasoning_tokens);
+	F(msb_completion_info, cached_tokens);
+	end();
+	S(msb_verdict_info);
+	F(msb_verdict_info, version); F(msb_verdict_info, score); F(msb_verdict_info, reason);
+	F(msb_verdict_info, raw); F(msb_verdict_info, error); F(msb_verdict_info, usage);
+	F(msb_verdict_info, reasoning_tokens); F(msb_verdict_info, cached_tokens);
+	end();
+	S(msb_item_info);
+	F(msb_item_info, version); F(msb_item_info, id); F(msb_item_info, kind);
+	F(msb_item_info, principle); F(msb_item_info, category); F(msb_item_info, source);
+	F(msb_item_info, split); F(msb_item_info, prompt); F(msb_item_info, reference);
+	F(msb_item_info, rationale); F(msb_item_info, contrast);
+	end();
+	S(msb_mcq_item_info);
+	F(msb_mcq_item_info, version); F(msb_mcq_item_info, id); F(msb_mcq_item_info, question);
+	F(msb_mcq_item_info, context); F(msb_mcq_item_info, subject); F(msb_mcq_item_info, source);
+	F(msb_mcq_item_info, n_options); F(msb_mcq_item_info, options); F(msb_mcq_item_info, answer);
+	end();
+#endif
 #ifdef MSB_SUMMARY_GROUP_VERSION
 	S(msb_group_stats);
 	F(msb_group_stats, version); F(msb_group_stats, n); F(msb_group_stats, n_scored);

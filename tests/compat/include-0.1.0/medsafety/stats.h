@@ -80,7 +80,7 @@ typedef struct msb_group_stats {
  * When an id has several records (a prompt sampled several times), sem
  * and the CI are clustered by id (docs/statistics.md).
  */
-MSB_API int msb_scorer_group(const msb_scorer *s, const char *by, const char *key,
+MSB_API int msb__scorer_group(const msb_scorer *s, const char *by, const char *key,
     msb_group_stats *out);
 
 /**
