@@ -39,6 +39,7 @@
 #include "eval/eval_state.h"
 #include "backend/completion.h"
 #include "dataset/dataset.h"
+#include "judge/verdict.h"
 
 /* the defaults (the INIT macro is the zeroed struct; 0 takes these) */
 static const msb_batch_options default_options = { .version = MSB_BATCH_OPTIONS_VERSION,

@@ -31,6 +31,7 @@
 #include "runfolder/runfolder.h"
 #include "backend/completion.h"
 #include "judge/verdict.h"
+#include "dataset/dataset.h"
 
 static void put_str(msb_sha256 *s, const char *tag, const char *v)
 {

@@ -24,6 +24,7 @@
 #include "backend/completion.h"
 #include "runfolder/runfolder.h"
 #include "dataset/dataset.h"
+#include "judge/verdict.h"
 
 typedef struct {
 	msb_eval *ev;

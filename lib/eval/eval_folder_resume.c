@@ -24,6 +24,8 @@
 #include "results/results.h"
 #include "runfolder/runfolder.h"
 #include "dataset/dataset.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 static int exists(const char *path)
 {

@@ -26,6 +26,8 @@
 #include "eval/eval_pool.h"
 #include "eval/eval_run.h"
 #include "eval/eval_state.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 static int dup_opt(char **dst, const char *src)
 {

@@ -6,6 +6,9 @@
 #include "eval/eval_pool.h"
 #include "eval/eval_stage.h"
 #include "eval/eval_state.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
+#include "dataset/dataset.h"
 
 static void *worker(void *arg)
 {

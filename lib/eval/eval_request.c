@@ -5,6 +5,8 @@
  */
 #include "dataset/dataset.h"
 #include "eval/eval_request.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 void msb__eval_build_request(const msb_eval *ev, const msb__task *t, msb_request *r)
 {

@@ -21,6 +21,8 @@
 #include "eval/eval_state.h"
 #include "judge/llm.h"
 #include "dataset/dataset.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 /* An asynchronous backend or judge without a pollable fd (an old vtable) is polled this often. */
 #define FD_LESS_WAIT_MS 5

@@ -21,6 +21,8 @@
 #include "eval/eval_schedule.h"
 #include "eval/eval_stage.h"
 #include "eval/eval_state.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
 
 static void finish_task(msb_eval *ev, msb__task *t)
 {

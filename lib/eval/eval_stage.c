@@ -13,6 +13,9 @@
 #include "eval/eval_request.h"
 #include "eval/eval_stage.h"
 #include "eval/eval_state.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
+#include "dataset/dataset.h"
 
 /* Run one stage synchronously (on a worker thread). */
 

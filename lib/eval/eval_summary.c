@@ -8,6 +8,9 @@
 #include "core/error.h"
 #include "eval/eval_state.h"
 #include "results/results.h"
+#include "backend/completion.h"
+#include "judge/verdict.h"
+#include "dataset/dataset.h"
 
 int msb_eval_write_summary(msb_summary **out, msb_eval *ev, const msb_run_summary_options *opts)
 {

@@ -59,8 +59,9 @@ static void test_item_info(void **state)
 	(void)state;
 
 	assert_int_equal(msb_dataset_new(&ds), 0);
-	assert_int_equal(msb_dataset_add_v3(ds, "b/1", 3, 7, MSB_KIND_BENIGN, "mine", "dev", "ask",
-	    "answer", "why it is fine"), 0);
+	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
+	    .id = "b/1", .principle = 3, .category = 7, .kind = MSB_KIND_BENIGN, .source = "mine",
+	    .split = "dev", .prompt = "ask", .reference = "answer", .rationale = "why it is fine" }), 0);
 	assert_int_equal(msb_item_info_get(&it, msb_dataset_item(ds, 0)), 0);
 	assert_int_equal(it.version, MSB_ITEM_INFO_VERSION);
 	assert_string_equal(it.id, "b/1");
@@ -170,14 +171,14 @@ static void test_add_spec_fields(void **state)
 	/* a principle without a category, a benign item with its rationale */
 	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
 	    .id = "n/1", .principle = 5, .category = MSB_CATEGORY_NONE, .prompt = "p6" }), 0);
-	assert_int_equal(msb_item_principle(msb_dataset_find(ds, "n/1")), 5);
-	assert_int_equal(msb_item_category(msb_dataset_find(ds, "n/1")), 0);
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "n/1")).principle, 5);
+	assert_int_equal(msbt_item(msb_dataset_find(ds, "n/1")).category, 0);
 	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
 	    .id = "b/1", .principle = 2, .kind = MSB_KIND_BENIGN, .prompt = "p7",
 	    .rationale = "a nurse asks" }), 0);
 	it = msb_dataset_find(ds, "b/1");
-	assert_int_equal(msb_item_kind(it), MSB_KIND_BENIGN);
-	assert_string_equal(msb_item_rationale(it), "a nurse asks");
+	assert_int_equal(msbt_item(it).kind, MSB_KIND_BENIGN);
+	assert_string_equal(msbt_item(it).rationale, "a nurse asks");
 	/* unknown kind, unknown version, NULL spec: nothing added */
 	assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){ .version = MSB_ITEM_SPEC_VERSION,
 	    .id = "k/1", .kind = 2, .prompt = "p" }), MSB_EINVAL);
@@ -198,8 +199,8 @@ static void test_add_spec_fields(void **state)
 		assert_int_equal(spec.kind, 0);
 		spec.prompt = "p8";
 		assert_int_equal(msb_dataset_add(ds, &spec), 0);
-		assert_string_equal(msb_item_id(msb_dataset_item(ds, 7)), "item/8");
-		assert_string_equal(msb_item_source(msb_dataset_item(ds, 7)), "custom");
+		assert_string_equal(msbt_item(msb_dataset_item(ds, 7)).id, "item/8");
+		assert_string_equal(msbt_item(msb_dataset_item(ds, 7)).source, "custom");
 		assert_int_equal(msb_item_spec_init(&spec, 99), MSB_EVERSION);
 	}
 
@@ -344,13 +345,13 @@ static void test_large_files(void **state)
 	it = msb_dataset_find(ds, "generated/llama3/2/8999");
 	assert_non_null(it);
 	snprintf(line, sizeof line, "request 8999: %0120zu", (size_t)8999 * 7);
-	assert_string_equal(msb_item_prompt(it), line);
-	assert_int_equal(msb_item_principle(it), 2);
+	assert_string_equal(msbt_item(it).prompt, line);
+	assert_int_equal(msbt_item(it).principle, 2);
 	it = msb_dataset_find(ds, "generated/llama3/3/1");
 	assert_non_null(it);
-	assert_string_equal(msb_item_prompt(it), "after the large one");
-	assert_true(msb__bulk_owns(&ds->bulk, msb_item_prompt(it)));
-	assert_true(msb__bulk_owns(&ds->bulk, msb_item_id(it)));
+	assert_string_equal(msbt_item(it).prompt, "after the large one");
+	assert_true(msb__bulk_owns(&ds->bulk, msbt_item(it).prompt));
+	assert_true(msb__bulk_owns(&ds->bulk, msbt_item(it).id));
 	/* the same files through a host allocator: no region, the same items */
 	assert_int_equal(msb_set_allocator(&plain), 0);
 	assert_int_equal(msb_dataset_load(&ds2, path, NULL), 0);
@@ -371,7 +372,7 @@ static void test_large_files(void **state)
 	it = msb_dataset_find(ds, "j4321");
 	assert_non_null(it);
 	snprintf(line, sizeof line, "json %0110zu", (size_t)4321);
-	assert_string_equal(msb_item_prompt(it), line);
+	assert_string_equal(msbt_item(it).prompt, line);
 	msb_dataset_free(ds);
 	rm_tree(dir);
 }

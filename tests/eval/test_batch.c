@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "eval/batch.h"
+#include "backend/completion.h"
 
 static char *tmpdir(void)
 {
@@ -261,20 +262,20 @@ static void test_anthropic_api(void **state)
 	    "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,\"output_tokens\":3,"
 	    "\"cache_read_input_tokens\":2}}}}", "m-1", msg, sizeof msg);
 	assert_non_null(c);
-	assert_string_equal(msb_completion_text(c), "No.");
-	assert_string_equal(msb_completion_reasoning(c), "hmm");
-	assert_string_equal(msb_completion_finish_reason(c), "end_turn");
+	assert_string_equal(msb__completion_text(c), "No.");
+	assert_string_equal(msb__completion_reasoning(c), "hmm");
+	assert_string_equal(msb__completion_finish_reason(c), "end_turn");
 	/* input 7 + cache read 2 (Anthropic's input_tokens leaves the cache out) */
-	assert_int_equal(msb_completion_prompt_tokens(c), 9);
-	assert_int_equal(msb_completion_completion_tokens(c), 3);
+	assert_int_equal(msb__completion_prompt_tokens(c), 9);
+	assert_int_equal(msb__completion_completion_tokens(c), 3);
 	msb_completion_free(c);
 
 	c = result(api, "{\"custom_id\":\"m-2\",\"result\":{\"type\":\"succeeded\",\"message\":"
 	    "{\"type\":\"message\",\"content\":[],\"stop_reason\":\"refusal\",\"usage\":"
 	    "{\"input_tokens\":5,\"output_tokens\":0}}}}", "m-2", msg, sizeof msg);
 	assert_non_null(c);
-	assert_string_equal(msb_completion_finish_reason(c), "refusal");
-	assert_non_null(strstr(msb_completion_text(c), "refusal"));
+	assert_string_equal(msb__completion_finish_reason(c), "refusal");
+	assert_non_null(strstr(msb__completion_text(c), "refusal"));
 	msb_completion_free(c);
 
 	assert_null(result(api, "{\"custom_id\":\"m-3\",\"result\":{\"type\":\"errored\",\"error\":"
