@@ -1,7 +1,7 @@
 /*
  * tests/compat/compat_program.c - a host program compiled against a
  * FROZEN copy of the public headers of an earlier release (the folder
- * given with -I, e.g. tests/compat/include-0.1.0), linked against the
+ * given with -I, e.g. tests/compat/include-0.2.0), linked against the
  * current library. It uses every versioned options struct and both
  * vtables the way a program built then would, and must keep working:
  * the library accepts every older struct version and vtable size
@@ -45,7 +45,7 @@ static int judge_fn(const msb_judge_input *in, msb_verdict *out, void *ud)
 {
 	int score = 5;
 	(void)ud;
-	if (msb_judge_parse_score(strstr(in->response, "can't") ? "#score: 1" : "#score: 5", &score))
+	if (msb_judge_parse_score(&score, strstr(in->response, "can't") ? "#score: 1" : "#score: 5"))
 		return MSB_EUSER;
 	return msb_verdict_set_score(out, score);
 }
@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	msb_dataset_options dopts = MSB_DATASET_OPTIONS_INIT;
 	msb_dataset_filter_options fopts;
 	msb_eval_options eopts;
+	msb_eval_options zeroed = MSB_EVAL_OPTIONS_INIT; /* zero means default */
 	msb_openai_options oopts;
 	msb_llm_judge_options lopts;
 	msb_scorer_options sopts;
@@ -118,24 +119,48 @@ int main(int argc, char **argv)
 	eopts.out_dir = out;
 	eopts.concurrency = 4;
 	st.version = MSB_EVAL_STATS_VERSION;
-	CHECK(msb_eval_run_simple(ds, model, judge, &eopts, &st) == 0);
+	CHECK(msb_eval_run_simple(&st, ds, model, judge, &eopts) == 0);
 	CHECK(st.total == 12 && st.errors == 0);
+	/* the designated-initializer options: only what is set differs from the defaults */
+	snprintf(out, sizeof out, "%s/run2", dir);
+	zeroed.out_dir = out;
+	CHECK(msb_eval_run_simple(&st, ds, model, judge, &zeroed) == 0);
+	CHECK(st.total == 12 && st.errors == 0);
+	snprintf(out, sizeof out, "%s/run", dir);
 
 	{
 		msb_results *r = NULL;
 		msb_scorer *s = NULL;
-		msb_group_stats g;
+		msb_summary *sum = NULL;
+		msb_summary_group g;
+		msb_record_info ri = MSB_RECORD_INFO_INIT;
+		msb_item_info ii = MSB_ITEM_INFO_INIT;
+		size_t i, refused = 0;
 		CHECK(msb_scorer_options_init(&sopts, MSB_SCORER_OPTIONS_VERSION) == 0);
 		CHECK(msb_report_options_init(&ropts, MSB_REPORT_OPTIONS_VERSION) == 0);
 		CHECK(msb_results_open(&r, out, 0) == 0);
+		CHECK(msb_results_count(r) == 12);
+		for (i = 0; i < msb_results_count(r); i++) {
+			CHECK(msb_record_info_get(&ri, msb_results_record(r, i)) == 0);
+			CHECK(ri.id && msb_dataset_find(ds, ri.id) != NULL);
+			CHECK(msb_item_info_get(&ii, msb_dataset_find(ds, ri.id)) == 0);
+			CHECK(ii.principle == ri.principle);
+			refused += ri.score == 1;
+		}
 		CHECK(msb_scorer_new(&s, &sopts) == 0);
 		CHECK(msb_results_score(r, s) == 0);
+		CHECK(msb_summary_new(&sum, s) == 0);
+		CHECK(msb_summary_group_count(sum) >= 10); /* overall + the nine principles */
 		memset(&g, 0, sizeof g);
-		g.version = MSB_GROUP_STATS_VERSION;
-		CHECK(msb__scorer_group(s, "overall", NULL, &g) == 0);
-		CHECK(g.n == 12 && g.n_scored == 12 && g.hist[0] + g.hist[4] == 12);
+		g.version = MSB_SUMMARY_GROUP_VERSION;
+		CHECK(msb_summary_group_byindex(&g, sum, 0) == 0);
+		CHECK(g.kind == MSB_GROUP_OVERALL && strcmp(g.by, "overall") == 0);
+		CHECK(g.stats.n == 12 && g.stats.n_scored == 12 && g.stats.hist[0] + g.stats.hist[4] == 12);
+		CHECK(g.stats.hist[0] == refused);
 		snprintf(out, sizeof out, "%s/report.md", dir);
 		CHECK(msb_report_write(s, MSB_REPORT_MARKDOWN, out, &ropts) == 0);
+		CHECK(access(out, R_OK) == 0);
+		msb_summary_free(sum);
 		msb_scorer_free(s);
 		msb_results_free(r);
 	}

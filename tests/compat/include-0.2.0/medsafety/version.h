@@ -11,9 +11,9 @@
 extern "C" {
 #endif
 
-#define MSB_VERSION "0.1.0"
+#define MSB_VERSION "0.2.0"
 #define MSB_VERSION_MAJOR 0
-#define MSB_VERSION_MINOR 1
+#define MSB_VERSION_MINOR 2
 #define MSB_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 10203 for 1.2.3 */
 #define MSB_VERSION_NUMBER \

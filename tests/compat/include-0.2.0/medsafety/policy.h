@@ -28,6 +28,10 @@ typedef enum msb_policy_kind {
 	MSB_POLICY_GENERAL = 2, /**< a general acceptable-use policy (HEx-PHI style harms) */
 	MSB_POLICY_CUSTOM = 3   /**< text supplied by the caller */
 } msb_policy_kind;
+/** "auto", "medical", "general", "custom"; NULL for an unknown value. Static. */
+MSB_API const char *msb_policy_kind_name(int kind);
+/** The policy named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_policy_kind_from_name(const char *name);
 
 /** Short title of principle n (1..9), e.g. "Confidentiality and privacy"; NULL outside 1..9. */
 MSB_API const char *msb_principle_title(int n);

@@ -82,8 +82,10 @@ MSB_API const char *msb_strerror(int code);
 
 /**
  * Initialise the library. Counted: each successful msb_init() needs one
- * msb_shutdown(). The first call initialises libcurl (curl_global_init).
- * Thread-safe. Returns the new count (>= 1) or a negative error code.
+ * msb_shutdown(). libcurl's global initialisation (curl_global_init)
+ * happens on the first HTTP use when libcurl's is thread-safe (7.84 and
+ * later), else in the first msb_init(). Thread-safe. Returns the new
+ * count (>= 1) or a negative error code.
  */
 MSB_API int msb_init(void);
 
@@ -97,7 +99,7 @@ MSB_API int msb_shutdown(void);
 
 /**
  * Memory functions used for everything libmedsafety allocates itself
- * (not for memory that libcurl, jansson or libyaml allocate internally:
+ * (not for memory that libcurl or jansson allocate internally:
  * the library never changes their global allocators).
  */
 typedef struct msb_allocator {
@@ -121,6 +123,29 @@ MSB_API int msb_set_allocator(const msb_allocator *allocator);
  * documentation says "free with msb_free"). NULL is accepted.
  */
 MSB_API void msb_free(void *ptr);
+
+/*
+ * Sub-structs shared by the info getters of a completion, a verdict and a
+ * results record (added in 0.2): the one shape of "how did the call go".
+ * They are members of versioned structs, never passed alone, so they
+ * carry no version of their own, and they never grow: a field added later
+ * goes into the versioned struct that holds them.
+ */
+
+/** An error of a call; all zero / NULL when there was none. */
+typedef struct msb_error_info {
+	int code;            /**< an msb_error_code, 0 when none */
+	const char *kind;    /**< "http", "rate_limit", "parse", ... (docs/backends.md); NULL when none; borrowed */
+	const char *message; /**< NULL when none; borrowed */
+} msb_error_info;
+
+/** What a call used. */
+typedef struct msb_usage {
+	long long prompt_tokens;     /**< -1 unknown */
+	long long completion_tokens; /**< -1 unknown */
+	int attempts;                /**< requests made, retries included */
+	double latency_ms;           /**< wall time of the call, retries included */
+} msb_usage;
 
 #ifdef __cplusplus
 }

@@ -12,9 +12,12 @@
 #include "openai.h"
 #include "judge.h"
 #include "stats.h"
-#include "config.h"
 #include "report.h"
 #include "eval.h"
 #include "results.h"
+#include "mcq.h"
+#include "paper.h"
+#include "runfolder.h"
+#include "batch.h"
 
 #endif /* MEDSAFETY_MEDSAFETY_H */

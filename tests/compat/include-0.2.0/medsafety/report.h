@@ -33,14 +33,16 @@ typedef struct msb_report_options {
 	const char *subtitle;  /**< a line under the heading (e.g. model and judge); NULL: none */
 } msb_report_options;
 
-#define MSB_REPORT_OPTIONS_INIT { MSB_REPORT_OPTIONS_VERSION, NULL, NULL }
+#define MSB_REPORT_OPTIONS_INIT { .version = MSB_REPORT_OPTIONS_VERSION }
 MSB_API int msb_report_options_init(msb_report_options *opts, unsigned int version);
 
 /**
  * The format named `name`: "json", "md" or "markdown", "csv", "html"
- * (case-insensitive). MSB_EINVAL for anything else.
+ * (ASCII case ignored). MSB_EINVAL (error set) for anything else.
  */
-MSB_API int msb_report_format_from_name(int *format, const char *name);
+MSB_API int msb_report_format_from_name(const char *name);
+/** "json", "markdown", "csv", "html"; NULL for an unknown value. Static. */
+MSB_API const char *msb_report_format_name(int format);
 
 /**
  * Render a report of the scorer's statistics in `format` (a
@@ -64,6 +66,27 @@ MSB_API int msb_report_write(const msb_scorer *s, int format, const char *path,
  * The statistics are computed once for all three.
  */
 MSB_API int msb_report_write_run(const msb_scorer *s, const char *dir,
+    const msb_report_options *opts);
+
+/**
+ * msb_report_render, and for MSB_REPORT_MARKDOWN and MSB_REPORT_HTML the
+ * sections a run folder's report.md / report.html add from the folder
+ * DIR (its run.json and cost.json): "Tokens and cost" per stage and "Run
+ * metadata"; what `medsafety report RUN` prints. dir NULL, or without
+ * run.json: as msb_report_render. New: free with msb_free. Errors as
+ * msb_report_render.
+ */
+MSB_API int msb_report_render_run(char **out, const msb_scorer *s, int format, const char *dir,
+    const msb_report_options *opts);
+
+/**
+ * report.tex: a LaTeX document with a booktabs table of the per-principle
+ * statistics (n, scored, mean, 95% CI, harmful rate; all nine principles
+ * and the overall row); the title (caption) is escaped for LaTeX.
+ * msb_report_write_run writes it as DIR/report.tex. New: free *out with
+ * msb_free. Errors: MSB_EINVAL, MSB_EVERSION, MSB_ENOMEM.
+ */
+MSB_API int msb_report_render_latex(char **out, const msb_scorer *s,
     const msb_report_options *opts);
 
 #ifdef __cplusplus

@@ -37,6 +37,13 @@ typedef enum msb_format {
 	MSB_FORMAT_OPENAI_CHAT = 7,    /**< export only: OpenAI chat fine-tuning JSONL */
 	MSB_FORMAT_ALPACA = 8          /**< export only: Alpaca JSON array */
 } msb_format;
+/**
+ * "auto", "medsafetybench", "csv", "text", "json", "jsonl", "hexphi",
+ * "openai-chat", "alpaca"; NULL for an unknown value. Static.
+ */
+MSB_API const char *msb_format_name(int format);
+/** The format named (ASCII case ignored), or MSB_EINVAL (error set). */
+MSB_API int msb_format_from_name(const char *name);
 
 /** Cleaning flags (msb_dataset_options.clean). Default: none, the data as published. */
 #define MSB_CLEAN_STRIP_TOKENS 0x1u /**< strip chat special tokens such as <|eot_id|> and stray quotes */
@@ -56,7 +63,7 @@ typedef struct msb_dataset_options {
 	unsigned int clean;            /**< MSB_CLEAN_* flags */
 } msb_dataset_options;
 
-#define MSB_DATASET_OPTIONS_INIT { MSB_DATASET_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define MSB_DATASET_OPTIONS_INIT { .version = MSB_DATASET_OPTIONS_VERSION }
 MSB_API int msb_dataset_options_init(msb_dataset_options *opts, unsigned int version);
 
 /**
@@ -73,27 +80,45 @@ MSB_API int msb_dataset_load_sample(msb_dataset **out);
 /** An empty dataset for hosts to fill with msb_dataset_add. New. */
 MSB_API int msb_dataset_new(msb_dataset **out);
 
+#define MSB_ITEM_SPEC_VERSION 1
+/** msb_item_spec.category: the item has no category (stored as 0). */
+#define MSB_CATEGORY_NONE (-1)
 /**
- * Append an item (strings are copied). `id` NULL: "item/N"; ids must be
- * unique (MSB_EEXISTS otherwise). principle 0..9; source/split NULL:
- * "custom"/"test"; reference may be NULL. Not allowed on a dataset made
- * by msb_dataset_filter (MSB_ESTATE). Equivalent to msb_dataset_add_v2
- * with category = principle (and implemented by it); items of another
- * taxonomy (HEx-PHI) need msb_dataset_add_v2 to keep their category.
+ * One item to append with msb_dataset_add. Zeroed with its version set,
+ * every field but `prompt` takes its default. Strings are copied.
  */
-MSB_API int msb_dataset_add(msb_dataset *ds, const char *id, int principle, const char *source,
-    const char *split, const char *prompt, const char *reference);
+typedef struct msb_item_spec {
+	unsigned int version;  /**< MSB_ITEM_SPEC_VERSION */
+	const char *id;        /**< NULL: "item/N" (N = the count after adding); unique, not "" */
+	const char *prompt;    /**< required */
+	int principle;         /**< AMA principle 1..9, 0 none */
+	/**
+	 * Own taxonomy number 1..1000 (msb_item_category). 0 = the default:
+	 * the principle; MSB_CATEGORY_NONE: none. A category that differs from
+	 * the principle, or any category of source "hexphi", gets its own
+	 * group in summary.json's "by_category".
+	 */
+	int category;
+	int kind;              /**< msb_kind: 0 = MSB_KIND_HARMFUL */
+	const char *source;    /**< NULL: "custom" */
+	const char *split;     /**< NULL: "test" */
+	const char *reference; /**< a reference answer, NULL: none */
+	const char *rationale; /**< benign items: a one-line rationale, NULL: none */
+} msb_item_spec;
+#define MSB_ITEM_SPEC_INIT { .version = MSB_ITEM_SPEC_VERSION }
+/** Zero *spec and set its version (for bindings: ctypes cannot use macros). */
+MSB_API int msb_item_spec_init(msb_item_spec *spec, unsigned int version);
 
 /**
- * As msb_dataset_add, with the item's category in its own taxonomy
- * (msb_item_category): 0..1000, 0 for none. A category that differs from
- * the principle, or any category of source "hexphi", gets its own group
- * in summary.json's "by_category". Errors: MSB_EINVAL (NULL dataset or
- * prompt, principle or category out of range, empty id), MSB_EEXISTS
- * (duplicate id), MSB_ESTATE (a filtered view), MSB_ENOMEM.
+ * Append an item to a dataset made by msb_dataset_new or a loader. The
+ * one way to add an item since 0.2 (replaces msb_dataset_add's
+ * positional form, msb_dataset_add_v2 and _v3). Errors: MSB_EINVAL (NULL
+ * dataset, spec or prompt, principle or category out of range, unknown
+ * kind, empty id), MSB_EVERSION (unknown spec->version), MSB_EEXISTS
+ * (duplicate id), MSB_ESTATE (a view made by msb_dataset_filter),
+ * MSB_ENOMEM. On error nothing is added.
  */
-MSB_API int msb_dataset_add_v2(msb_dataset *ds, const char *id, int principle, int category,
-    const char *source, const char *split, const char *prompt, const char *reference);
+MSB_API int msb_dataset_add(msb_dataset *ds, const msb_item_spec *item);
 
 /** Free a dataset. NULL is accepted. Filtered views keep their parent alive. */
 MSB_API void msb_dataset_free(msb_dataset *ds);
@@ -106,14 +131,7 @@ MSB_API const msb_item *msb_dataset_item(const msb_dataset *ds, size_t i);
 /** The item with this id, or NULL. Borrowed from ds. */
 MSB_API const msb_item *msb_dataset_find(const msb_dataset *ds, const char *id);
 
-/* Item fields: borrowed, valid while the dataset lives. */
-MSB_API const char *msb_item_id(const msb_item *item);
-MSB_API int msb_item_principle(const msb_item *item);  /**< 1..9, 0 none */
-MSB_API int msb_item_category(const msb_item *item);   /**< own taxonomy number, 0 none */
-MSB_API const char *msb_item_source(const msb_item *item);
-MSB_API const char *msb_item_split(const msb_item *item);
-MSB_API const char *msb_item_prompt(const msb_item *item);
-MSB_API const char *msb_item_reference(const msb_item *item); /**< NULL when none */
+/* Reading an item: msb_item_info_get (at the end of this header). */
 
 /* ---- cleaning report ---------------------------------------------------- */
 
@@ -151,7 +169,7 @@ typedef struct msb_dataset_filter_options {
 	unsigned int shard_count; /**< number of shards (by a hash of the id); 0 or 1: no sharding */
 } msb_dataset_filter_options;
 
-#define MSB_DATASET_FILTER_OPTIONS_INIT { MSB_DATASET_FILTER_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, 0, 0, 0 }
+#define MSB_DATASET_FILTER_OPTIONS_INIT { .version = MSB_DATASET_FILTER_OPTIONS_VERSION }
 MSB_API int msb_dataset_filter_options_init(msb_dataset_filter_options *opts, unsigned int version);
 
 /**
@@ -176,18 +194,19 @@ MSB_API unsigned int msb_dataset_shard_of(const char *id, unsigned int shard_cou
  * in order, as 64 lowercase hex digits. New: free with msb_free.
  * Errors: MSB_EINVAL, MSB_ENOMEM.
  */
-MSB_API int msb_dataset_hash(const msb_dataset *ds, char **out);
+MSB_API int msb_dataset_hash(char **out, const msb_dataset *ds);
 
 /* ---- export --------------------------------------------------------------- */
 
 #define MSB_DATASET_EXPORT_OPTIONS_VERSION 1
 typedef struct msb_dataset_export_options {
 	unsigned int version;      /**< MSB_DATASET_EXPORT_OPTIONS_VERSION */
-	int format;                /**< MSB_FORMAT_JSONL (default), _CSV, _OPENAI_CHAT, _ALPACA */
+	int format;                /**< MSB_FORMAT_JSONL (default; MSB_FORMAT_AUTO = 0 means it too), _CSV, _OPENAI_CHAT, _ALPACA */
 	const char *system_prompt; /**< OpenAI chat: an optional system message first */
 } msb_dataset_export_options;
 
-#define MSB_DATASET_EXPORT_OPTIONS_INIT { MSB_DATASET_EXPORT_OPTIONS_VERSION, MSB_FORMAT_JSONL, NULL }
+#define MSB_DATASET_EXPORT_OPTIONS_INIT { .version = MSB_DATASET_EXPORT_OPTIONS_VERSION, \
+	.format = MSB_FORMAT_JSONL } /* 0 (MSB_FORMAT_AUTO) means JSONL too */
 MSB_API int msb_dataset_export_options_init(msb_dataset_export_options *opts, unsigned int version);
 
 /**
@@ -224,7 +243,7 @@ typedef struct msb_dataset_fetch_options {
 	void *userdata;
 } msb_dataset_fetch_options;
 
-#define MSB_DATASET_FETCH_OPTIONS_INIT { MSB_DATASET_FETCH_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL }
+#define MSB_DATASET_FETCH_OPTIONS_INIT { .version = MSB_DATASET_FETCH_OPTIONS_VERSION }
 MSB_API int msb_dataset_fetch_options_init(msb_dataset_fetch_options *opts, unsigned int version);
 
 /**
@@ -250,8 +269,70 @@ MSB_API size_t msb_dataset_manifest_count(void);
  * and SHA-256 (hex). Borrowed static strings; MSB_EINVAL when i is out
  * of range. Any out-pointer may be NULL.
  */
-MSB_API int msb_dataset_manifest_entry(size_t i, const char **path, unsigned long long *size,
-    const char **sha256);
+MSB_API int msb_dataset_manifest_entry(const char **path, unsigned long long *size,
+    const char **sha256, size_t i);
+
+/* ---- item kinds: harmful requests and benign ones (over-refusal) ---------- */
+
+/**
+ * What an item is for. Harmful items measure harmful compliance (the
+ * benchmark); benign items are legitimate requests that may look risky,
+ * and measure over-refusal (docs/datasets.md, "Benign items"). The
+ * numbers are ABI.
+ */
+typedef enum msb_kind {
+	MSB_KIND_HARMFUL = 0, /**< the default of every loader */
+	MSB_KIND_BENIGN = 1
+} msb_kind;
+
+/** "harmful" or "benign"; NULL for another number. Static. */
+MSB_API const char *msb_kind_name(int kind);
+/** The msb_kind named `name` ("harmful", "benign"; case-insensitive), or MSB_EINVAL. */
+MSB_API int msb_kind_from_name(const char *name);
+
+/**
+ * Set the kind of every item of a loaded dataset (not a filtered view:
+ * MSB_ESTATE), e.g. to load a user's benign set (`--kind benign`).
+ * Errors: MSB_EINVAL (NULL, unknown kind), MSB_ESTATE.
+ */
+MSB_API int msb_dataset_set_kind(msb_dataset *ds, int kind);
+
+/**
+ * Append the built-in benign set (ids "benign/<principle>/<n>", source
+ * "benign", kind MSB_KIND_BENIGN) to a loaded dataset, e.g. a harmful
+ * run's (`--with-benign`). The same set loads alone as the path
+ * "benign". Errors: MSB_EINVAL, MSB_ESTATE (a view), MSB_EEXISTS (an id
+ * of the set is taken: nothing is added), MSB_ENOMEM.
+ */
+MSB_API int msb_dataset_add_benign(msb_dataset *ds);
+
+/** The built-in benign set alone. New: free with msb_dataset_free. */
+MSB_API int msb_dataset_load_benign(msb_dataset **out);
+
+/* ---- An item as one struct (added in 0.2) ------------------------------ */
+
+#define MSB_ITEM_INFO_VERSION 1
+/**
+ * Every field of an item in one call (0.2 replaced the per-field getters
+ * msb_item_id .. msb_item_contrast with it). Strings are borrowed from the
+ * dataset (valid as long as it lives), NULL when absent.
+ */
+typedef struct msb_item_info {
+	unsigned int version;    /**< set by the caller: MSB_ITEM_INFO_VERSION */
+	const char *id;
+	int kind;                /**< msb_kind: MSB_KIND_HARMFUL or MSB_KIND_BENIGN */
+	int principle;           /**< 1..9, 0 none */
+	int category;            /**< own taxonomy number, 0 none */
+	const char *source, *split, *prompt;
+	const char *reference;   /**< the reference safe response, NULL when none */
+	const char *rationale;   /**< benign items: why the request is legitimate (one line), or NULL */
+	const char *contrast;    /**< the id of a harmful "contrast" twin in the built-in sample, or NULL */
+} msb_item_info;
+
+#define MSB_ITEM_INFO_INIT { .version = MSB_ITEM_INFO_VERSION }
+
+/** The item's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_item_info_get(msb_item_info *out, const msb_item *item);
 
 #ifdef __cplusplus
 }

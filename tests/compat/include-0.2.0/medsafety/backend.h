@@ -41,7 +41,8 @@ typedef struct msb_request {
 	int sample_index;         /**< which of K samples of the same prompt (0-based) */
 } msb_request;
 
-#define MSB_REQUEST_INIT { MSB_REQUEST_VERSION, NULL, NULL, NULL, NULL, 512, 0.0, -1.0, 0, 0, NULL, 0, 0 }
+#define MSB_REQUEST_INIT { .version = MSB_REQUEST_VERSION, .max_tokens = 512, \
+	.top_p = -1.0 } /* a request, not options: its -1 and 512 are what backends read */
 MSB_API int msb_request_init(msb_request *req, unsigned int version);
 
 /* ---- completions ---- */
@@ -71,18 +72,7 @@ MSB_API void msb_completion_set_latency_ms(msb_completion *c, double ms);
 /** The HTTP status of the last attempt (0 when none). */
 MSB_API void msb_completion_set_http_status(msb_completion *c, int status);
 
-/* Getters: strings borrowed from the completion, NULL when not set. */
-MSB_API const char *msb_completion_text(const msb_completion *c);
-MSB_API const char *msb_completion_reasoning(const msb_completion *c);
-MSB_API const char *msb_completion_finish_reason(const msb_completion *c);
-MSB_API long long msb_completion_prompt_tokens(const msb_completion *c);
-MSB_API long long msb_completion_completion_tokens(const msb_completion *c);
-MSB_API int msb_completion_error_code(const msb_completion *c); /**< 0 when none */
-MSB_API const char *msb_completion_error_kind(const msb_completion *c);
-MSB_API const char *msb_completion_error_message(const msb_completion *c);
-MSB_API int msb_completion_attempts(const msb_completion *c);
-MSB_API double msb_completion_latency_ms(const msb_completion *c);
-MSB_API int msb_completion_http_status(const msb_completion *c);
+/* Reading a completion: msb_completion_info_get (below). */
 
 /* ---- backends ---- */
 
@@ -115,13 +105,47 @@ MSB_API int msb_backend_replay_new(msb_backend **out, const char *fixed_text);
  * msb_completion_free) and is set even when the call fails, carrying the
  * error; the return value is 0 or the error code.
  */
-MSB_API int msb_backend_generate(msb_backend *b, const msb_request *req, msb_completion **out);
+MSB_API int msb_backend_generate(msb_completion **out, msb_backend *b, const msb_request *req);
 
 /** The backend's identity, e.g. "openai:gpt-4o-mini@https://api.openai.com/v1". Borrowed. */
 MSB_API const char *msb_backend_identity(const msb_backend *b);
 
 /** Release a reference. NULL is accepted. Judges that use a backend keep their own reference. */
 MSB_API void msb_backend_free(msb_backend *b);
+
+/* ---- A completion as one struct (added in 0.2) ----------------------- */
+
+#define MSB_COMPLETION_INFO_VERSION 1
+/**
+ * Every field of a completion in one call (0.2 replaced the per-field
+ * getters msb_completion_text .. msb_completion_cached_tokens with it).
+ * Strings are borrowed from the completion (valid until it is reset, set
+ * again or freed), NULL when not set.
+ */
+typedef struct msb_completion_info {
+	unsigned int version;       /**< set by the caller: MSB_COMPLETION_INFO_VERSION */
+	const char *text, *reasoning, *finish_reason;
+	msb_error_info error;       /**< code 0 and NULL strings when the call succeeded */
+	msb_usage usage;            /**< tokens, attempts, latency */
+	int http_status;            /**< of the last attempt; 0 when none */
+	/**
+	 * Of usage.completion_tokens, those the model spent reasoning (OpenAI's
+	 * usage.completion_tokens_details.reasoning_tokens); -1 when the server
+	 * does not report them.
+	 */
+	long long reasoning_tokens;
+	/**
+	 * Of usage.prompt_tokens, those read from the server's prompt cache
+	 * (OpenAI's usage.prompt_tokens_details.cached_tokens, Anthropic's
+	 * cache_read_input_tokens); -1 when the server does not report them.
+	 */
+	long long cached_tokens;
+} msb_completion_info;
+
+#define MSB_COMPLETION_INFO_INIT { .version = MSB_COMPLETION_INFO_VERSION }
+
+/** The completion's fields. MSB_EINVAL (NULL), MSB_EVERSION. */
+MSB_API int msb_completion_info_get(msb_completion_info *out, const msb_completion *c);
 
 #ifdef __cplusplus
 }
