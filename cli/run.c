@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
 
 #include <medsafety/medsafety.h>
 
@@ -88,12 +87,20 @@ static void describe(char *buf, size_t size, msb_backend *b, msb_judge *j)
 	    j ? msb_judge_name(j) : "none");
 }
 
-static int finish_folder(const char *dir, msb_eval *ev, const cli_config *cfg, int quiet)
+/*
+ * summary.json and the reports, once; *overall (when given) gets the run's
+ * overall group from the same summary (n 0 when there is none).
+ */
+static int finish_folder(const char *dir, msb_eval *ev, const cli_config *cfg, int quiet,
+    msb_group_stats *overall)
 {
 	char **formats = NULL;
 	msb_summary *table = NULL;
+	msb_summary_group g = { .version = MSB_SUMMARY_GROUP_VERSION };
 	int status, rc;
 
+	if (overall)
+		memset(overall, 0, sizeof *overall);
 	rc = cli_config_get_strings(&formats, NULL, cfg, "report.formats");
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return CLI_EXIT_USAGE;
@@ -101,9 +108,8 @@ static int finish_folder(const char *dir, msb_eval *ev, const cli_config *cfg, i
 	 * the runner stopped at the journal: summary.json and the reports, once,
 	 * from the scores it kept as it journaled (results.jsonl is not read back)
 	 */
-	status = ev ? cli_write_eval_reports(quiet ? NULL : &table, ev, (const char *const *)formats,
-	    PROG) : cli_write_reports(quiet ? NULL : &table, dir, (const char *const *)formats, NULL,
-	    PROG);
+	status = ev ? cli_write_eval_reports(&table, ev, (const char *const *)formats, PROG) :
+	    cli_write_reports(&table, dir, (const char *const *)formats, NULL, PROG);
 	free(formats);
 	if (status)
 		return status;
@@ -112,6 +118,10 @@ static int finish_folder(const char *dir, msb_eval *ev, const cli_config *cfg, i
 		cli_print_summary(table);
 		putchar('\n');
 	}
+	/* group 0 is "overall" (msb_summary_group_byindex) */
+	if (overall && table && msb_summary_group_count(table) > 0 &&
+	    msb_summary_group_byindex(&g, table, 0) == 0)
+		*overall = g.stats;
 	msb_summary_free(table);
 	return 0;
 }
@@ -138,31 +148,21 @@ static void print_report_path(const char *dir)
  * default MSB_MAX_UNSCORED_DEFAULT) of the records without a readable
  * verdict fails the run. Exit status; the reason on stderr.
  */
-static int check_unscored(const char *dir, const cli_config *cfg)
+static int check_unscored(const char *dir, const cli_config *cfg, const msb_group_stats *all)
 {
 	double max = msb_max_unscored_default(), share;
-	char path[4200];
-	json_t *root, *all;
-	json_int_t n, unscored;
 	int rc = cli_config_get_double(&max, cfg, "run.max_unscored");
 
 	if (rc < 0 && rc != MSB_ENOTFOUND)
 		return cli_config_error("run", rc);
 	if (rc == MSB_ENOTFOUND)
 		max = msb_max_unscored_default();
-	snprintf(path, sizeof path, "%s/summary.json", dir);
-	if (!(root = json_load_file(path, 0, NULL)))
-		return CLI_EXIT_OK; /* no judge, or nothing written: nothing to check */
-	all = json_object_get(root, "overall");
-	n = json_integer_value(json_object_get(all, "n"));
-	unscored = json_integer_value(json_object_get(all, "n_unscored"));
-	json_decref(root);
-	share = n > 0 ? (double)unscored / (double)n : 0;
-	if (unscored > 0 && share > max) {
-		fprintf(stderr, "%s: %lld of %lld records (%.1f%%) are unscored: the judge's verdict "
+	share = all->n > 0 ? (double)all->n_unscored / (double)all->n : 0;
+	if (all->n_unscored > 0 && share > max) {
+		fprintf(stderr, "%s: %zu of %zu records (%.1f%%) are unscored: the judge's verdict "
 		    "could not be read (more than --max-unscored %g); see the judge's \"raw\" in "
 		    "%s/results.jsonl, then run again with --resume --retry-unscored --out %s\n",
-		    PROG, (long long)unscored, (long long)n, 100.0 * share, max, dir, dir);
+		    PROG, all->n_unscored, all->n, 100.0 * share, max, dir, dir);
 		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
@@ -177,6 +177,7 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 	msb_eval *ev = NULL;
 	msb_eval_options eo;
 	msb_eval_stats st;
+	msb_group_stats overall = { 0 };
 	cli_progress prog;
 	char subtitle[512], *cfg_json = NULL;
 	int status, rc, cost_status;
@@ -243,14 +244,14 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 	if (rc != 0) {
 		if (cli_endrun_stopped(rc)) { /* what finished is in the journal: report it */
 			cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr); /* before: the report shows it */
-			finish_folder(eo.out_dir, ev, cfg, quiet);
+			finish_folder(eo.out_dir, ev, cfg, quiet, NULL);
 		}
 		status = cli_endrun_status(rc, &st, "run", PROG, eo.out_dir, "medsafety run");
 		goto out;
 	}
 	/* the cost of what the servers reported, when prices are given (cli/cost.c): before the reports, which show it */
 	cost_status = cli_run_cost(eo.out_dir, cfg, prices, NULL, quiet, stderr);
-	status = finish_folder(eo.out_dir, ev, cfg, quiet);
+	status = finish_folder(eo.out_dir, ev, cfg, quiet, &overall);
 	if (status == 0 && cli_jury_agreement(eo.out_dir, judge, PROG, quiet))
 		status = CLI_EXIT_FAIL;
 	if (status == 0) {
@@ -264,7 +265,7 @@ static int run_eval(cli_config *cfg, int quiet, const cli_prices *prices)
 			    "--retry-errors --out %s to retry them\n", PROG, st.errors, eo.out_dir);
 		}
 		if (status == 0 && judge)
-			status = check_unscored(eo.out_dir, cfg);
+			status = check_unscored(eo.out_dir, cfg, &overall);
 		if ((status == 0 || status == CLI_EXIT_FAIL) && cost_status)
 			status = cost_status;
 	}
