@@ -141,6 +141,10 @@ typedef enum msb_clean_counter {
 	MSB_CLEANED_QUOTES = 2,    /**< prompts that lost a stray unmatched final quote */
 	MSB_CLEANED_DUPLICATES = 3 /**< items dropped as exact duplicates (same source, split, prompt) */
 } msb_clean_counter;
+/** "tokens", "quotes", "duplicates"; NULL for another value (docs/conventions.md). */
+MSB_API const char *msb_clean_counter_name(int counter);
+/** The msb_clean_counter of a name (ASCII case ignored), or MSB_EINVAL. */
+MSB_API int msb_clean_counter_from_name(const char *name);
 
 /**
  * How many items the load-time cleaning changed (an msb_clean_counter).

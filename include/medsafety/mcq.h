@@ -91,6 +91,10 @@ typedef enum msb_mcq_cop {
 	MSB_MCQ_COP_ONE = 1,
 	MSB_MCQ_COP_ZERO = 2
 } msb_mcq_cop;
+/** "auto", "one", "zero"; NULL for another value (docs/conventions.md). */
+MSB_API const char *msb_mcq_cop_name(int cop);
+/** The msb_mcq_cop of a name (ASCII case ignored), or MSB_EINVAL. */
+MSB_API int msb_mcq_cop_from_name(const char *name);
 
 #define MSB_MCQ_LOAD_OPTIONS_INIT { .version = MSB_MCQ_LOAD_OPTIONS_VERSION }
 MSB_API int msb_mcq_load_options_init(msb_mcq_load_options *opts, unsigned int version);

@@ -85,6 +85,13 @@ typedef enum msb_paper_text_id {
 	MSB_PAPER_DEMO_TEMPLATE = 6,  /**< exp03's demonstration prompt, placeholder {question} */
 	MSB_PAPER_N_TEXTS = 7
 } msb_paper_text_id;
+/**
+ * "judge_template", "rubric", "policy_medical", "policy_general",
+ * "judge_system", "target_system", "demo_template"; NULL for another value.
+ */
+MSB_API const char *msb_paper_text_id_name(int id);
+/** The msb_paper_text_id of a name (ASCII case ignored), or MSB_EINVAL. */
+MSB_API int msb_paper_text_id_from_name(const char *name);
 
 /** A text, borrowed from p; NULL for an unknown id. */
 MSB_API const char *msb_paper_text(const msb_paper *p, int id);

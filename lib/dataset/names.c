@@ -14,3 +14,16 @@ int msb_format_from_name(const char *name)
 {
 	return msb__enum_from_name(formats, MSB__N(formats), name, "dataset format");
 }
+
+/* msb_clean_counter starts at 1 (MSB_CLEANED_TOKENS) */
+static const char *const clean_counters[] = { NULL, "tokens", "quotes", "duplicates" };
+
+const char *msb_clean_counter_name(int counter)
+{
+	return msb__enum_name(clean_counters, MSB__N(clean_counters), counter);
+}
+
+int msb_clean_counter_from_name(const char *name)
+{
+	return msb__enum_from_name(clean_counters, MSB__N(clean_counters), name, "clean counter");
+}

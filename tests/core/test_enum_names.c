@@ -51,6 +51,12 @@ static const pair pairs[] = {
 	    { "openai", "anthropic", "azure" } },
 	{ "paper family", msb_paper_family_name, msb_paper_family_from_name, 0,
 	    { "gpt", "llama", "medalpaca", "med42", "mistral", "vicuna", "pythia" } },
+	{ "clean counter", msb_clean_counter_name, msb_clean_counter_from_name, 1,
+	    { "tokens", "quotes", "duplicates" } },
+	{ "mcq cop", msb_mcq_cop_name, msb_mcq_cop_from_name, 0, { "auto", "one", "zero" } },
+	{ "paper text", msb_paper_text_id_name, msb_paper_text_id_from_name, 0,
+	    { "judge_template", "rubric", "policy_medical", "policy_general", "judge_system",
+	        "target_system", "demo_template" } },
 };
 
 static void test_round_trip(void **state)
