@@ -478,12 +478,13 @@ const char *msb__item_reference(const msb_item *item) { return item ? item->refe
 int msb_item_info_get(msb_item_info *out, const msb_item *item)
 {
 	msb_item_info info;
+	int rc;
 
 	if (!out || !item)
 		return msb__error_set(MSB_EINVAL, "msb_item_info_get: NULL argument");
-	if (out->version < 1 || out->version > MSB_ITEM_INFO_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_item_info_get: msb_item_info "
-		    "version %u not supported (1..%u)", out->version, MSB_ITEM_INFO_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_ITEM_INFO_VERSION, "msb_item_info_get",
+	    "msb_item_info")))
+		return rc;
 	memset(&info, 0, sizeof info);
 	info.version = out->version;
 	info.id = item->id;

@@ -103,14 +103,15 @@ MSB_API int msb_mcq_item_info_get(msb_mcq_item_info *out, const msb_mcq_set *set
 {
 	msb_mcq_item_info info;
 	const msb__mcq_question *q = at(set, i);
+	int rc;
 
 	if (!out || !set)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_item_info_get: NULL argument");
 	if (!q)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_item_info_get: question %zu of %zu", i, set->n);
-	if (out->version < 1 || out->version > MSB_MCQ_ITEM_INFO_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_mcq_item_info_get: msb_mcq_item_info "
-		    "version %u not supported (1..%u)", out->version, MSB_MCQ_ITEM_INFO_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_MCQ_ITEM_INFO_VERSION, "msb_mcq_item_info_get",
+	    "msb_mcq_item_info")))
+		return rc;
 	memset(&info, 0, sizeof info);
 	info.version = out->version;
 	info.id = q->id;

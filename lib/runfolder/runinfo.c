@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "medsafety/runfolder.h"
+#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/fileio.h"
@@ -198,18 +199,25 @@ static int shard_of(json_t *root, unsigned int *index, unsigned int *count)
 	return 0;
 }
 
+/* Zero an out-struct past its version (checked with msb__out_version first). */
+static void clear_out(void *out, size_t size)
+{
+	memset((char *)out + sizeof(unsigned int), 0, size - sizeof(unsigned int));
+}
+
 int msb_run_info_fields(msb_run_fields *out, const msb_run_info *info)
 {
 	json_t *r, *ds;
+	int rc;
 
 	if (!info || !out)
 		return msb__error_set(MSB_EINVAL, "msb_run_info_fields: NULL argument");
-	if (out->version < 1 || out->version > MSB_RUN_FIELDS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_run_fields: version %u, this library knows 1..%d",
-		    out->version, MSB_RUN_FIELDS_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_RUN_FIELDS_VERSION, "msb_run_info_fields",
+	    "msb_run_fields")))
+		return rc;
 	r = info->root;
 	ds = json_object_get(r, "dataset");
-	memset((char *)out + sizeof out->version, 0, sizeof *out - sizeof out->version);
+	clear_out(out, sizeof *out);
 	out->status = json_string_value(json_object_get(r, "status"));
 	out->config_hash = json_string_value(json_object_get(r, "config_hash"));
 	out->library_version = json_string_value(json_object_get(r, "version"));
@@ -317,16 +325,6 @@ static const char *stage_name(int stage)
 	return stage == 0 ? "model" : stage == 1 ? "judge" : NULL;
 }
 
-/* A version check and zeroing past the version, as msb_run_info_fields does. */
-static int start_out(void *out, size_t size, unsigned int have, unsigned int max, const char *what)
-{
-	if (have < 1 || have > max)
-		return msb__error_set(MSB_EVERSION, "%s: version %u, this library knows 1..%u", what, have,
-		    max);
-	memset((char *)out + sizeof(unsigned int), 0, size - sizeof(unsigned int));
-	return 0;
-}
-
 static long long tokens_or(json_t *o, const char *key, long long dflt)
 {
 	json_t *v = json_object_get(o, key);
@@ -342,8 +340,10 @@ int msb_run_info_usage(const msb_run_info *info, int stage, msb_run_usage *out)
 	if (!info || !out || !name)
 		return msb__error_set(MSB_EINVAL, "msb_run_info_usage: NULL argument or unknown stage %d",
 		    stage);
-	if ((rc = start_out(out, sizeof *out, out->version, MSB_RUN_USAGE_VERSION, "msb_run_usage")))
+	if ((rc = msb__out_version(out->version, MSB_RUN_USAGE_VERSION, "msb_run_info_usage",
+	    "msb_run_usage")))
 		return rc;
+	clear_out(out, sizeof *out);
 	u = json_object_get(json_object_get(info->root, "usage"), name);
 	b = json_object_get(info->root, "batch");
 	bs = json_object_get(b, name);
@@ -390,8 +390,10 @@ int msb_run_info_cost(const msb_run_info *info, int stage, msb_run_cost *out)
 	if (!info || !out || !name)
 		return msb__error_set(MSB_EINVAL, "msb_run_info_cost: NULL argument or unknown stage %d",
 		    stage);
-	if ((rc = start_out(out, sizeof *out, out->version, MSB_RUN_COST_VERSION, "msb_run_cost")))
+	if ((rc = msb__out_version(out->version, MSB_RUN_COST_VERSION, "msb_run_info_cost",
+	    "msb_run_cost")))
 		return rc;
+	clear_out(out, sizeof *out);
 	c = json_object_get(info->cost, name);
 	u = json_object_get(json_object_get(info->root, "usage"), name);
 	/* a cost.json of other tokens than run.json's (an earlier session's) is not this run's cost */
