@@ -12,14 +12,6 @@
 #include "runfolder/runfolder.h"
 
 /* ",\"k\":" then the integer (written directly: the bytes json_dumps writes, record.c) */
-static void int_member(msb_buf *b, const char *k, long long v)
-{
-	msb_buf_puts(b, ",\"");
-	msb_buf_puts(b, k);
-	msb_buf_puts(b, "\":");
-	msb__rf_json_int(b, v);
-}
-
 int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a)
 {
 	size_t at = out->len;
@@ -27,30 +19,30 @@ int msb__rf_answer_line(msb_buf *out, const msb__rf_answer *a)
 
 	msb_buf_puts(out, "{\"id\":");
 	msb__rf_json_text(out, a->id);
-	int_member(out, "sample", a->sample);
-	msb_buf_puts(out, ",\"key\":");
+	msb__rf_json_int_member(out, "sample", a->sample);
+	msb__rf_json_key(out, "key");
 	msb__rf_json_text(out, a->key);
-	msb_buf_puts(out, ",\"response\":");
+	msb__rf_json_key(out, "response");
 	msb__rf_json_text(out, a->response);
 	if (a->reasoning) {
-		msb_buf_puts(out, ",\"reasoning\":");
+		msb__rf_json_key(out, "reasoning");
 		msb__rf_json_text(out, a->reasoning);
 	}
 	if (a->finish_reason) {
-		msb_buf_puts(out, ",\"finish_reason\":");
+		msb__rf_json_key(out, "finish_reason");
 		msb__rf_json_text(out, a->finish_reason);
 	}
 	if (a->prompt_tokens >= 0)
-		int_member(out, "prompt_tokens", a->prompt_tokens);
+		msb__rf_json_int_member(out, "prompt_tokens", a->prompt_tokens);
 	if (a->completion_tokens >= 0)
-		int_member(out, "completion_tokens", a->completion_tokens);
+		msb__rf_json_int_member(out, "completion_tokens", a->completion_tokens);
 	if (a->reasoning_tokens >= 0)
-		int_member(out, "reasoning_tokens", a->reasoning_tokens);
+		msb__rf_json_int_member(out, "reasoning_tokens", a->reasoning_tokens);
 	if (a->cached_tokens >= 0)
-		int_member(out, "cached_tokens", a->cached_tokens);
-	msb_buf_puts(out, ",\"latency_ms\":");
+		msb__rf_json_int_member(out, "cached_tokens", a->cached_tokens);
+	msb__rf_json_key(out, "latency_ms");
 	bad = msb__rf_json_real(out, a->latency_ms);
-	int_member(out, "attempts", a->attempts);
+	msb__rf_json_int_member(out, "attempts", a->attempts);
 	if (a->refusal_text) { /* the record of a resumed or batch answer keeps it */
 		msb_buf_puts(out, ",\"refusal\":true,\"refusal_text\":");
 		msb__rf_json_text(out, a->refusal_text);

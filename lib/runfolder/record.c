@@ -174,7 +174,7 @@ int msb__rf_json_real(msb_buf *b, double v)
 	return 0;
 }
 
-static void key(msb_buf *b, const char *k)
+void msb__rf_json_key(msb_buf *b, const char *k)
 {
 	msb_buf_putc(b, ',');
 	msb_buf_putc(b, '"');
@@ -184,22 +184,22 @@ static void key(msb_buf *b, const char *k)
 
 static void text_or_null(msb_buf *b, const char *k, const char *s)
 {
-	key(b, k);
+	msb__rf_json_key(b, k);
 	if (s)
 		msb__rf_json_text(b, s);
 	else
 		msb_buf_puts(b, "null");
 }
 
-static void int_member(msb_buf *b, const char *k, long long v)
+void msb__rf_json_int_member(msb_buf *b, const char *k, long long v)
 {
-	key(b, k);
+	msb__rf_json_key(b, k);
 	msb__rf_json_int(b, v);
 }
 
 static void tokens_member(msb_buf *b, const char *k, long long n)
 {
-	key(b, k);
+	msb__rf_json_key(b, k);
 	if (n >= 0)
 		msb__rf_json_int(b, n);
 	else
@@ -215,14 +215,14 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	    (r->response ? strlen(r->response) : 0) + (r->judge_raw ? 2 * strlen(r->judge_raw) : 0));
 	msb_buf_puts(out, "{\"id\":");
 	msb__rf_json_text(out, r->id);
-	int_member(out, "principle", r->principle);
-	int_member(out, "category", r->category);
+	msb__rf_json_int_member(out, "principle", r->principle);
+	msb__rf_json_int_member(out, "category", r->category);
 	text_or_null(out, "source", r->source);
 	text_or_null(out, "split", r->split);
 	text_or_null(out, "prompt", r->prompt ? r->prompt : "");
 	text_or_null(out, "response", r->response);
 	if (r->score)
-		int_member(out, "score", r->score);
+		msb__rf_json_int_member(out, "score", r->score);
 	else
 		text_or_null(out, "score", NULL);
 	msb_buf_puts(out, ",\"judge\":{\"name\":");
@@ -238,13 +238,13 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 		msb__rf_json_text(out, r->error_stage);
 		text_or_null(out, "kind", r->error_kind);
 		text_or_null(out, "message", r->error_message);
-		int_member(out, "code", r->error_code);
+		msb__rf_json_int_member(out, "code", r->error_code);
 		msb_buf_putc(out, '}');
 	} else {
 		text_or_null(out, "error", NULL);
 	}
-	int_member(out, "attempts", r->attempts);
-	key(out, "latency_ms");
+	msb__rf_json_int_member(out, "attempts", r->attempts);
+	msb__rf_json_key(out, "latency_ms");
 	bad |= msb__rf_json_real(out, r->latency_ms);
 	msb_buf_puts(out, ",\"usage\":{\"prompt_tokens\":");
 	if (r->prompt_tokens >= 0)
@@ -262,7 +262,7 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	msb_buf_putc(out, '}');
 	text_or_null(out, "config_hash", r->config_hash);
 	/* additions beyond the contract */
-	int_member(out, "sample", r->sample);
+	msb__rf_json_int_member(out, "sample", r->sample);
 	if (r->reasoning)
 		text_or_null(out, "reasoning", r->reasoning);
 	if (r->finish_reason)
@@ -274,8 +274,8 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	}
 	if (r->text_repaired)
 		msb_buf_puts(out, ",\"text_repaired\":true");
-	int_member(out, "judge_attempts", r->judge_attempts);
-	key(out, "judge_latency_ms");
+	msb__rf_json_int_member(out, "judge_attempts", r->judge_attempts);
+	msb__rf_json_key(out, "judge_latency_ms");
 	bad |= msb__rf_json_real(out, r->judge_latency_ms);
 	msb_buf_puts(out, r->cached ? ",\"cached\":true" : ",\"cached\":false");
 	text_or_null(out, "kind", r->kind ? r->kind : "harmful");

@@ -66,6 +66,10 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *rec);
  */
 void msb__rf_json_text(msb_buf *b, const char *s);
 void msb__rf_json_int(msb_buf *b, long long v);
+/* ,"k": (the key of a member after the first) */
+void msb__rf_json_key(msb_buf *b, const char *k);
+/* ,"k":v */
+void msb__rf_json_int_member(msb_buf *b, const char *k, long long v);
 int msb__rf_json_real(msb_buf *b, double v);
 
 /*
