@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "medsafety/stats.h"
+#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "stats/prng.h"
@@ -143,10 +144,9 @@ int msb_agreement_stats_compute(msb_agreement_stats *out, const int *a, const in
 
 	if (!out)
 		return msb__error_set(MSB_EINVAL, "msb_agreement_stats_compute: NULL out");
-	if (out->version < 1 || out->version > MSB_AGREEMENT_STATS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_agreement_stats_compute: "
-		    "msb_agreement_stats version %u not supported (1..%u)", out->version,
-		    MSB_AGREEMENT_STATS_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_AGREEMENT_STATS_VERSION, "msb_agreement_stats_compute",
+	    "msb_agreement_stats")))
+		return rc;
 	if (resamples < 0 || resamples > 1000000 || !(level > 0 && level < 1))
 		return msb__error_set(MSB_EINVAL, "msb_agreement_stats_compute: resamples in "
 		    "0..1000000 and level in (0, 1)");

@@ -582,9 +582,9 @@ int msb_comparison_group(msb_compare_group *out, const msb_comparison *c, const 
 
 	if (!c || !by || !out)
 		return msb__error_set(MSB_EINVAL, "msb_comparison_group: NULL argument");
-	if (out->version < 1 || out->version > MSB_COMPARE_GROUP_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_comparison_group: msb_compare_group "
-		    "version %u not supported (1..%u)", out->version, MSB_COMPARE_GROUP_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_COMPARE_GROUP_VERSION, "msb_comparison_group",
+	    "msb_compare_group")))
+		return rc;
 	if ((rc = locate(c, by, key, &g, &det)) < 0)
 		return rc;
 	version = out->version;
@@ -603,9 +603,9 @@ int msb_comparison_detail(msb_compare_detail *out, const msb_comparison *c, cons
 
 	if (!c || !by || !out)
 		return msb__error_set(MSB_EINVAL, "msb_comparison_detail: NULL argument");
-	if (out->version < 1 || out->version > MSB_COMPARE_DETAIL_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_comparison_detail: msb_compare_detail "
-		    "version %u not supported (1..%u)", out->version, MSB_COMPARE_DETAIL_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_COMPARE_DETAIL_VERSION, "msb_comparison_detail",
+	    "msb_compare_detail")))
+		return rc;
 	if ((rc = locate(c, by, key, &g, &det)) < 0)
 		return rc;
 	version = out->version;

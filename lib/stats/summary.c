@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "medsafety/stats.h"
+#include "core/abi.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/sha256.h"
@@ -500,9 +501,9 @@ int msb__scorer_group(const msb_scorer *s, const char *by, const char *key,
 	memset(&g, 0, sizeof g);
 	if (!s || !by || !out)
 		return msb__error_set(MSB_EINVAL, "msb_scorer_group: NULL argument");
-	if (out->version < 1 || out->version > MSB_GROUP_STATS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_scorer_group: msb_group_stats version %u "
-		    "not supported (1..%u)", out->version, MSB_GROUP_STATS_VERSION);
+	if ((rc = msb__out_version(out->version, MSB_GROUP_STATS_VERSION, "msb_scorer_group",
+	    "msb_group_stats")))
+		return rc;
 	if ((rc = find_group(s, by, key, &g)) < 0)
 		return rc;
 	version = out->version;
