@@ -151,9 +151,18 @@ static int read_shard(shard_status *s, const char *dir, time_t now)
 		long limit = e && *e ? strtol(e, NULL, 10) : STALE_DEFAULT_S;
 		s->stale = s->last_write && now - s->last_write > limit;
 	}
-	if (!strcmp(s->status, "running") && !s->stale && s->session_start && now > s->session_start &&
-	    s->done > s->resumed)
-		s->rate = (double)(s->done - s->resumed) / (double)(now - s->session_start);
+	if (!strcmp(s->status, "running") && !s->stale && s->session_start && s->done > s->resumed) {
+		/* run.json's start has whole seconds (truncated), so measure against the sub-second
+		 * clock: the elapsed time is then positive as soon as a record exists, even in the
+		 * start's own second (it overstates by under a second, so the rate errs low) */
+		struct timespec ts;
+		double elapsed;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		elapsed = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - (double)s->session_start;
+		if (elapsed > 0)
+			s->rate = (double)(s->done - s->resumed) / elapsed;
+	}
 	return CLI_EXIT_OK;
 }
 
