@@ -216,6 +216,16 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_mcnemar_exact_p": (D, [c_long, c_long]),
 }
 
+#: The enums with a msb_<x>_name / msb_<x>_from_name pair (docs/conventions.md), read by
+#: medsafety.enums.
+ENUM_PAIRS = ("kind", "format", "clean_counter", "stage", "group_kind", "unpaired_kind",
+              "jury_method", "mcq_format", "mcq_cop", "policy_kind", "report_format",
+              "prompt_format", "openai_endpoint", "openai_dialect", "paper_family",
+              "paper_text_id")
+for _e in ENUM_PAIRS:
+    PROTOTYPES.setdefault(f"msb_{_e}_name", (S, [I]))
+    PROTOTYPES.setdefault(f"msb_{_e}_from_name", (I, [S]))
+
 
 def version_number(text: str) -> int:
     """MAJOR * 10000 + MINOR * 100 + PATCH, as MSB_VERSION_NUMBER."""
