@@ -156,6 +156,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_run_info_json": (I, [PP, P]),
     "msb_run_info_string": (S, [P, S]),
     "msb_run_write_summary": (I, [PP, S, P]),
+    "msb_run_info_usage": (I, [P, I, POINTER(_abi.msb_run_usage)]),
+    "msb_run_info_cost": (I, [P, I, POINTER(_abi.msb_run_cost)]),
     # added in 0.2: item kinds and the benign set (dataset.h)
     "msb_kind_name": (S, [I]),
     "msb_kind_from_name": (I, [S]),

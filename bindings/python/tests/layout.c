@@ -366,6 +366,23 @@ int main(void)
 	F(msb_batch_stats, succeeded); F(msb_batch_stats, failed);
 	end();
 #endif
+#ifdef MSB_RUN_COST_VERSION
+	S(msb_run_usage);
+	F(msb_run_usage, version); F(msb_run_usage, reported); F(msb_run_usage, records);
+	F(msb_run_usage, prompt_tokens); F(msb_run_usage, completion_tokens);
+	F(msb_run_usage, reasoning_tokens); F(msb_run_usage, cached_tokens);
+	F(msb_run_usage, cache_hits); F(msb_run_usage, batch); F(msb_run_usage, batch_requests);
+	F(msb_run_usage, batch_prompt_tokens); F(msb_run_usage, batch_completion_tokens);
+	F(msb_run_usage, online_prompt_tokens); F(msb_run_usage, online_completion_tokens);
+	F(msb_run_usage, batch_discount);
+	end();
+	S(msb_run_cost);
+	F(msb_run_cost, version); F(msb_run_cost, present); F(msb_run_cost, priced);
+	F(msb_run_cost, spec); F(msb_run_cost, price_in); F(msb_run_cost, price_out);
+	F(msb_run_cost, batch_discount); F(msb_run_cost, online_cost); F(msb_run_cost, batch_cost);
+	F(msb_run_cost, cost); F(msb_run_cost, total_known); F(msb_run_cost, total);
+	end();
+#endif
 	printf("\n}\n");
 	return 0;
 }
