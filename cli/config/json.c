@@ -139,16 +139,16 @@ static int add_pair(json_t *obj, const cfg__cnode *kid, const cfg__skey *k)
 	size_t kl = strlen(kid->key);
 
 	if (k && k->type == CFG__T_STRMAP)
-		/* every header value but those of harmless names (Accept, ...): see core/redact.c */
-		j = secret_header(kid->key) || !cfg__header_harmless(kid->key) ?
+		/* every header value but those of harmless names (Accept, ...): the library's rule */
+		j = secret_header(kid->key) || !msb_redact_header_harmless(kid->key) ?
 		    json_string(REDACTED) : kid->text ? json_string(kid->text) : json_null();
 	else if (cfg__schema_secret_name(kid->key) || (ks && ks->type == CFG__T_SECRET))
 		j = json_string(REDACTED);
 	else if (kl >= 3 && !strcasecmp(kid->key + kl - 3, "url") && kid->text) {
 		/* a URL's user:password and query values (?api-key=) are credentials */
-		char *clean = cfg__redact_url(kid->text);
-		j = clean ? json_string(clean) : NULL;
-		free(clean);
+		char *clean = NULL;
+		j = msb_redact_url(&clean, kid->text) == 0 ? json_string(clean) : NULL;
+		msb_free(clean);
 	} else
 		j = node_json(kid, ks);
 	if (!j || json_object_set_new(obj, kid->key, j) < 0)

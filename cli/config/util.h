@@ -31,10 +31,4 @@ int cfg__nomem(void);
  */
 int cfg__file_read(char **out, size_t *len, const char *path);
 
-/* A URL with its user:password and query values replaced; new (free()), NULL when out of memory. */
-char *cfg__redact_url(const char *url);
-
-/* 1 when the value of header `name` may be shown (Content-Type, Accept, ...), else 0. */
-int cfg__header_harmless(const char *name);
-
 #endif

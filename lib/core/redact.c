@@ -7,8 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "medsafety/common.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/redact.h"
 
 char *msb__redact_url(const char *url)
@@ -112,4 +114,21 @@ size_t msb__header_unsafe(const char *s, size_t len)
 		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
 			return i + 1;
 	return 0;
+}
+
+int msb_redact_url(char **out, const char *url)
+{
+	if (!out)
+		return msb__error_set(MSB_EINVAL, "msb_redact_url: NULL out");
+	*out = NULL;
+	if (!url)
+		return msb__error_set(MSB_EINVAL, "msb_redact_url: NULL url");
+	if (!(*out = msb__redact_url(url)))
+		return msb__error_set(MSB_ENOMEM, "out of memory");
+	return 0;
+}
+
+int msb_redact_header_harmless(const char *name)
+{
+	return name ? msb__redact_header_harmless(name) : 0;
 }

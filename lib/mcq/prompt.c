@@ -51,19 +51,17 @@ MSB_API int msb_mcq_render_prompt(char **out, const msb_mcq_set *set, size_t i,
 	const char *instruction;
 	msb_buf b = MSB_BUF_INIT;
 	uint64_t state;
-	int s, j;
+	int s, j, rc;
 
 	if (!out)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_render_prompt: NULL out");
 	*out = NULL;
 	if (!set || i >= set->n)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_render_prompt: no question %zu", i);
-	if (opts) {
-		if (opts->version < 1 || opts->version > MSB_MCQ_PROMPT_OPTIONS_VERSION)
-			return msb__error_set(MSB_EVERSION, "msb_mcq_prompt_options: version %u not supported",
-			    opts->version);
+	if ((rc = msb__check_version(opts, MSB_MCQ_PROMPT_OPTIONS_VERSION, "msb_mcq_prompt_options")))
+		return rc;
+	if (opts)
 		o = *opts;
-	}
 	if (o.shots < 0 || o.shots > MAX_SHOTS || (size_t)o.shots >= set->n + (o.shots == 0))
 		return msb__error_set(MSB_EINVAL, "msb_mcq_render_prompt: %d shots (0..%d, and fewer "
 		    "than the set's %zu questions)", o.shots, MAX_SHOTS, set->n);

@@ -138,12 +138,10 @@ MSB_API int msb_mcq_load(msb_mcq_set **out, const char *path, const msb_mcq_load
 	*out = NULL;
 	if (!path)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_load: NULL path");
-	if (opts) {
-		if (opts->version < 1 || opts->version > MSB_MCQ_LOAD_OPTIONS_VERSION)
-			return msb__error_set(MSB_EVERSION, "msb_mcq_load_options: version %u not supported",
-			    opts->version);
+	if ((rc = msb__check_version(opts, MSB_MCQ_LOAD_OPTIONS_VERSION, "msb_mcq_load_options")))
+		return rc;
+	if (opts)
 		o = *opts;
-	}
 	if (o.format < MSB_MCQ_FORMAT_AUTO || o.format > MSB_MCQ_FORMAT_GENERIC)
 		return msb__error_set(MSB_EINVAL, "msb_mcq_load: unknown format %d", o.format);
 	if (o.cop_base < MSB_MCQ_COP_AUTO || o.cop_base > MSB_MCQ_COP_ZERO)

@@ -188,10 +188,12 @@ MSB_API const char *msb_paper_text(const msb_paper *p, int id)
 
 MSB_API int msb_paper_judge_options(msb_llm_judge_options *o, const msb_paper *p)
 {
+	int rc;
+
 	if (!p || !o)
 		return msb__error_set(MSB_EINVAL, "msb_paper_judge_options: NULL argument");
-	if (o->version < 1 || o->version > MSB_LLM_JUDGE_OPTIONS_VERSION)
-		return msb__error_set(MSB_EVERSION, "msb_llm_judge_options: version %u", o->version);
+	if ((rc = msb__check_version(o, MSB_LLM_JUDGE_OPTIONS_VERSION, "msb_llm_judge_options")))
+		return rc;
 	o->template_text = p->text[MSB_PAPER_JUDGE_TEMPLATE];
 	o->template_file = NULL;
 	o->rubric_text = p->text[MSB_PAPER_RUBRIC];

@@ -139,7 +139,7 @@ with TempDir() as tmp:
 
 with TempDir() as tmp:
     # the reader is the command's own (cli/config): its run.json export hides credentials in
-    # URLs and headers (cli/config/redact.c, the rules of lib/core/redact.c)
+    # URLs and headers (the library's msb_redact_url / msb_redact_header_harmless, lib/core/redact.c)
     path = write(os.path.join(tmp, "creds.yaml"),
                  "model:\n  spec: openai/m\n  base_url: http://me:pw@127.0.0.1:9/v1?api-key=abc&x\n"
                  "  headers:\n    Authorization: Bearer sk-zzz\n    Accept: application/json\n"

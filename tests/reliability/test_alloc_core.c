@@ -2,7 +2,7 @@
  * tests/reliability/test_alloc_core.c - allocation failures in the core
  * handles: datasets built by hand, backends and judges over host
  * callbacks (creation and one call each), the replay backend, and the
- * completion and verdict setters.
+ * completion and verdict setters, the public URL redaction.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -208,6 +208,28 @@ static void test_verdict_setters(void **state)
 	af_check("verdict setters", verdict_setters, NULL, NULL, 0);
 }
 
+/* msb_redact_url: a failed allocation is MSB_ENOMEM with no string, never a cut URL */
+static int redact_url(void *ctx)
+{
+	char *out = NULL;
+	int rc;
+
+	(void)ctx;
+	rc = msb_redact_url(&out, "http://me:pw@h/v1?api-key=abc&x=y&bare#frag");
+	if (rc < 0)
+		return out ? AF_WRONG_RESULT : rc;
+	rc = strcmp(out, "http://h/v1?api-key=<redacted>&x=<redacted>&<redacted>") ?
+	    AF_WRONG_RESULT : 0;
+	msb_free(out);
+	return rc;
+}
+
+static void test_redact_url(void **state)
+{
+	(void)state;
+	af_check("redact url", redact_url, NULL, NULL, 0);
+}
+
 static void test_nothing_left(void **state)
 {
 	(void)state;
@@ -223,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_judge_callback),
 		cmocka_unit_test(test_completion_setters),
 		cmocka_unit_test(test_verdict_setters),
+		cmocka_unit_test(test_redact_url),
 		cmocka_unit_test(test_nothing_left),
 	};
 

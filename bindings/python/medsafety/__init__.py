@@ -17,6 +17,7 @@ search, then ``build/lib`` of a source tree (see docs/python.md).
 from ._lib import EXPECTED_VERSION as __version__
 from ._lib import LIB as _LIB
 from . import _handle  # noqa: F401  (msb_init now, msb_shutdown at exit)
+from . import enums, runfolder
 from .errors import (AlreadyExists, CallbackError, Canceled, ChecksumError, Error, HTTPError,
                      InvalidArgument, IOFailure, LibraryError, LimitExceeded, Mismatch, NotFound,
                      OutOfMemory, ParseError, RunFailed, StateError, Timeout, TooManyUnscored,
@@ -43,5 +44,5 @@ __all__ = [
     "VersionError", "StateError", "ChecksumError", "LimitExceeded", "Unsupported", "Mismatch",
     "RunFailed", "TooManyUnscored", "library_version", "library_path", "__version__",
     "kind_name", "kind_number", "McqSet", "Question", "Paper", "PAPER_TEXTS", "COMPARE_MIN_PAIRS", "compare_over_refusal", "wilson_interval", "parse_mcq_answer", "MCQ_FORMATS", "HELPFULNESS_RUBRIC", "HELPFULNESS_TEMPLATE",
-    "tradeoff", "newcombe_interval", "mcnemar_exact_p",
+    "tradeoff", "newcombe_interval", "mcnemar_exact_p", "enums", "runfolder",
 ]

@@ -56,6 +56,8 @@ USAGE_TOTALS_VERSION = 1
 BATCH_OPTIONS_VERSION = 1
 BATCH_STATS_VERSION = 1
 BATCH_PROGRESS_VERSION = 1
+RUN_USAGE_VERSION = 1
+RUN_COST_VERSION = 1
 
 # msb_provider_options.dialect (openai.h)
 DIALECT_OPENAI = 0
@@ -704,6 +706,45 @@ class msb_comparison_info(Structure):
     ]
 
 
+class msb_run_usage(Structure):
+    """runfolder.h: one stage's tokens of run.json (msb_run_info_usage)."""
+    _fields_ = [
+        ("version", c_uint),
+        ("reported", c_int),
+        ("records", c_longlong),
+        ("prompt_tokens", c_longlong),
+        ("completion_tokens", c_longlong),
+        ("reasoning_tokens", c_longlong),
+        ("cached_tokens", c_longlong),
+        ("cache_hits", c_longlong),
+        ("batch", c_int),
+        ("batch_requests", c_longlong),
+        ("batch_prompt_tokens", c_longlong),
+        ("batch_completion_tokens", c_longlong),
+        ("online_prompt_tokens", c_longlong),
+        ("online_completion_tokens", c_longlong),
+        ("batch_discount", c_double),
+    ]
+
+
+class msb_run_cost(Structure):
+    """runfolder.h: one stage's cost from cost.json (msb_run_info_cost)."""
+    _fields_ = [
+        ("version", c_uint),
+        ("present", c_int),
+        ("priced", c_int),
+        ("spec", c_char_p),
+        ("price_in", c_double),
+        ("price_out", c_double),
+        ("batch_discount", c_double),
+        ("online_cost", c_double),
+        ("batch_cost", c_double),
+        ("cost", c_double),
+        ("total_known", c_int),
+        ("total", c_double),
+    ]
+
+
 # Every struct the layout test compares with the C compiler's view.
 STRUCTS = {
     "msb_error": msb_error,
@@ -748,4 +789,6 @@ STRUCTS = {
     "msb_batch_progress": msb_batch_progress,
     "msb_batch_options": msb_batch_options,
     "msb_batch_stats": msb_batch_stats,
+    "msb_run_usage": msb_run_usage,
+    "msb_run_cost": msb_run_cost,
 }

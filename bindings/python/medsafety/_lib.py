@@ -156,6 +156,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_run_info_json": (I, [PP, P]),
     "msb_run_info_string": (S, [P, S]),
     "msb_run_write_summary": (I, [PP, S, P]),
+    "msb_run_info_usage": (I, [P, I, POINTER(_abi.msb_run_usage)]),
+    "msb_run_info_cost": (I, [P, I, POINTER(_abi.msb_run_cost)]),
     # added in 0.2: item kinds and the benign set (dataset.h)
     "msb_kind_name": (S, [I]),
     "msb_kind_from_name": (I, [S]),
@@ -215,6 +217,16 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "msb_newcombe_interval": (V, [POINTER(D), POINTER(D), c_long, c_long, c_long, c_long]),
     "msb_mcnemar_exact_p": (D, [c_long, c_long]),
 }
+
+#: The enums with a msb_<x>_name / msb_<x>_from_name pair (docs/conventions.md), read by
+#: medsafety.enums.
+ENUM_PAIRS = ("kind", "format", "clean_counter", "stage", "group_kind", "unpaired_kind",
+              "jury_method", "mcq_format", "mcq_cop", "policy_kind", "report_format",
+              "prompt_format", "openai_endpoint", "openai_dialect", "paper_family",
+              "paper_text_id")
+for _e in ENUM_PAIRS:
+    PROTOTYPES.setdefault(f"msb_{_e}_name", (S, [I]))
+    PROTOTYPES.setdefault(f"msb_{_e}_from_name", (I, [S]))
 
 
 def version_number(text: str) -> int:

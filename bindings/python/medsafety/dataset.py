@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union, overload
 
-from . import _abi
+from . import _abi, enums
 from ._handle import Handle
 from .errors import Error
 from ._lib import LIB, to_bytes, to_str
@@ -34,27 +34,17 @@ _ITEM_KEYS = frozenset(("prompt", "id", "principle", "source", "split", "referen
 
 def kind_name(kind: int) -> str:
     """The name of an item kind number (``msb_kind_name``): 0 "harmful", 1 "benign".
-    InvalidArgument for another number."""
-    name = LIB.msb_kind_name(int(kind))
-    if name is None:
-        from .errors import InvalidArgument
-        raise InvalidArgument(f"unknown item kind {kind!r}", -2)
-    return name.decode()
+    InvalidArgument for another number (``ms.enums.kind.name``)."""
+    return enums.kind.name(int(kind))
 
 
 def kind_number(kind: Union[str, int]) -> int:
     """An item kind as the library's number: "harmful" / "benign" (any case,
-    ``msb_kind_from_name``) or a valid number. InvalidArgument otherwise."""
-    if isinstance(kind, int) and not isinstance(kind, bool):
-        kind_name(kind)
-        return kind
-    if not isinstance(kind, str):
+    ``msb_kind_from_name``) or a valid number. InvalidArgument otherwise
+    (``ms.enums.kind.number``)."""
+    if not isinstance(kind, (str, int)):
         raise TypeError(f"an item kind is a name or a number, not {type(kind).__name__}")
-    LIB.msb_error_clear()
-    rc = LIB.msb_kind_from_name(kind.encode())
-    if rc < 0:
-        raise LIB.last_error(rc)
-    return rc
+    return enums.kind.number(kind)
 
 
 def _is_frame(obj: Any) -> bool:

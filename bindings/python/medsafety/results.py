@@ -9,7 +9,7 @@ import os
 from ctypes import byref, c_char_p, c_double, c_int, c_void_p
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from . import _abi
+from . import _abi, runfolder
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
 from .errors import Error, NotFound
@@ -152,6 +152,8 @@ class Results(Handle):
         #: The run folder (or results.jsonl) read; None for a temporary run already removed.
         self.path: Optional[str] = path
         self._run_info: Optional[Dict[str, Any]] = None
+        self._run_usage: Optional[Dict[str, Dict[str, Any]]] = None
+        self._cost: Optional[Tuple[Optional[Dict[str, Any]]]] = None
         #: What the run did (filled by :func:`medsafety.evaluate`): requests, tokens, errors, ...
         self.run_stats: Optional[Dict[str, Any]] = None
         self._records: Optional[List[Dict[str, Any]]] = None
@@ -171,6 +173,8 @@ class Results(Handle):
         """Keep what lives in files (run.json) in memory: the folder is about to go."""
         try:
             self._run_info = self.run_info()
+            self._run_usage = self.run_usage()
+            self._cost = (self.cost(),)
         except OSError:
             self._run_info = {}
         self.path = None
@@ -321,6 +325,45 @@ class Results(Handle):
             return {}
         path = self.path if os.path.isdir(self.path) else os.path.dirname(self.path)
         return read_run_info(path)
+
+    def _folder(self) -> Optional[str]:
+        if self.path is None:
+            return None
+        return self.path if os.path.isdir(self.path) else os.path.dirname(self.path)
+
+    def run_usage(self) -> Dict[str, Dict[str, Any]]:
+        """The tokens per stage as run.json records them, with the online / batch split
+        (``msb_run_info_usage``): ``{"model": U, "judge": U}``, U with ``reported`` (False
+        while running, or for a run.json before 0.2), ``records``, ``prompt_tokens``,
+        ``completion_tokens`` (online + batch), ``reasoning_tokens``, ``cached_tokens``
+        (None when not reported), ``cache_hits``, ``online_prompt_tokens``,
+        ``online_completion_tokens``, ``batch`` (the stage went through a batch API),
+        ``batch_requests``, ``batch_prompt_tokens``, ``batch_completion_tokens`` and
+        ``batch_discount`` (the factor on the batch tokens' price; 1 without batches).
+        FileNotFoundError without run.json. See docs/providers.md, "Tokens and cost"."""
+        if self._run_usage is not None:
+            return self._run_usage
+        folder = self._folder()
+        if folder is None:
+            raise FileNotFoundError("this run's temporary folder is gone")
+        return runfolder.run_usage(folder)
+
+    def cost(self) -> Optional[Dict[str, Any]]:
+        """The cost in US dollars from the run folder's cost.json (``msb_run_info_cost``;
+        written by ``medsafety run --price/--prices``): ``{"model": C, "judge": C, "total":
+        float, "total_known": bool}``, C with ``priced``, ``spec``, ``price_in`` /
+        ``price_out`` (dollars per million tokens), ``batch_discount``, ``online_cost``
+        (online tokens x price), ``batch_cost`` (batch tokens x price x discount) and
+        ``cost`` (their sum; the three None for a stage without a price). ``total`` is both
+        stages' cost (with ``total_known`` False: the priced stages' only). None when the
+        folder has no cost.json, or one of other tokens than run.json's (an earlier session
+        of a resumed run). FileNotFoundError without run.json."""
+        if self._cost is not None:
+            return self._cost[0]
+        folder = self._folder()
+        if folder is None:
+            raise FileNotFoundError("this run's temporary folder is gone")
+        return runfolder.run_cost(folder)
 
     def write_report(self, path: PathLike, format: str = "md", *, title: Optional[str] = None,
                      subtitle: Optional[str] = None) -> None:
