@@ -21,12 +21,12 @@
 
 /* X(name): the libcurl functions libmedsafety calls, without "curl_". */
 #define MSB__CURL_FUNCTIONS(X) \
-	X(global_init) X(global_cleanup) X(version_info) \
+	X(global_init) X(global_cleanup) \
 	X(easy_init) X(easy_setopt) X(easy_getinfo) X(easy_perform) X(easy_cleanup) \
 	X(easy_strerror) X(easy_escape) X(easy_header) X(free) X(getdate) \
 	X(slist_append) X(slist_free_all) \
 	X(multi_init) X(multi_setopt) X(multi_add_handle) X(multi_remove_handle) \
-	X(multi_socket_action) X(multi_perform) X(multi_poll) X(multi_info_read) \
+	X(multi_socket_action) X(multi_info_read) \
 	X(multi_cleanup) X(multi_strerror) \
 	X(url) X(url_set) X(url_get) X(url_cleanup) \
 	X(mime_init) X(mime_addpart) X(mime_name) X(mime_data) X(mime_filedata) \
@@ -56,7 +56,6 @@ int msb__curl_loaded(void);
 
 #define msb__curl_global_init (msb__curl.global_init)
 #define msb__curl_global_cleanup (msb__curl.global_cleanup)
-#define msb__curl_version_info (msb__curl.version_info)
 #define msb__curl_easy_init (msb__curl.easy_init)
 #define msb__curl_easy_perform (msb__curl.easy_perform)
 #define msb__curl_easy_cleanup (msb__curl.easy_cleanup)
@@ -72,8 +71,6 @@ int msb__curl_loaded(void);
 #define msb__curl_multi_add_handle (msb__curl.multi_add_handle)
 #define msb__curl_multi_remove_handle (msb__curl.multi_remove_handle)
 #define msb__curl_multi_socket_action (msb__curl.multi_socket_action)
-#define msb__curl_multi_perform (msb__curl.multi_perform)
-#define msb__curl_multi_poll (msb__curl.multi_poll)
 #define msb__curl_multi_info_read (msb__curl.multi_info_read)
 #define msb__curl_multi_cleanup (msb__curl.multi_cleanup)
 #define msb__curl_multi_strerror (msb__curl.multi_strerror)
