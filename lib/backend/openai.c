@@ -18,14 +18,13 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "medsafety/sys/backend.h"
 #include "medsafety/version.h"
 #include "core/abi.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "core/init.h"
 #include "backend/completion.h"
@@ -145,48 +144,48 @@ static CURL *easy_get(oa *be)
 
 	if (be->n_pool > 0)
 		return be->pool[--be->n_pool];
-	if (!(e = curl_easy_init()))
+	if (!(e = msb__curl_easy_init()))
 		return NULL;
-	curl_easy_setopt(e, CURLOPT_URL, be->url);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, be->headers);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, be->o.connect_timeout_ms);
+	msb__curl_easy_setopt(e, CURLOPT_URL, be->url);
+	msb__curl_easy_setopt(e, CURLOPT_HTTPHEADER, be->headers);
+	msb__curl_easy_setopt(e, CURLOPT_POST, 1L);
+	msb__curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	msb__curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	msb__curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, be->o.connect_timeout_ms);
 	/*
 	 * No CURLOPT_TIMEOUT_MS: curl checks it before reading a socket, so an
 	 * answer that arrived while the host was busy would fail as a timeout.
 	 * The backend times attempts itself, after reading (expire()).
 	 */
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
+	msb__curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
+	msb__curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, be->o.tls_verify ? 1L : 0L);
+	msb__curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, be->o.tls_verify ? 2L : 0L);
 	if (be->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
+		msb__curl_easy_setopt(e, CURLOPT_CAINFO, be->ca_file);
 	if (be->ca_path)
-		curl_easy_setopt(e, CURLOPT_CAPATH, be->ca_path);
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		msb__curl_easy_setopt(e, CURLOPT_CAPATH, be->ca_path);
+	msb__curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    be->o.http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
 	/* wait for a multiplexed HTTP/2 stream rather than opening more connections */
 	if (be->o.http2 && https)
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)be->o.max_response_bytes);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, msb__oa_sock_close);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, be);
+		msb__curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	msb__curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)be->o.max_response_bytes);
+	msb__curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
+	msb__curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	msb__curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	msb__curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, msb__oa_sock_close);
+	msb__curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, be);
 	return e;
 }
 
 static void easy_put(oa *be, CURL *e)
 {
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL); /* it pointed into the finished request */
+	msb__curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL); /* it pointed into the finished request */
 	if (be->n_pool == be->cap_pool) {
 		int cap = be->cap_pool ? be->cap_pool * 2 : 16;
 		CURL **p = msb__reallocarray(be->pool, (size_t)cap, sizeof *p);
 		if (!p) {
-			curl_easy_cleanup(e);
+			msb__curl_easy_cleanup(e);
 			return;
 		}
 		be->pool = p;
@@ -205,14 +204,14 @@ static int start(oa *be, oa_req *r, double now)
 		return MSB_ENOMEM;
 	msb_buf_clear(&r->resp);
 	r->too_large = r->nomem = 0;
-	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	msb__curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	msb__curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	r->errbuf[0] = '\0';
-	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-	if ((mc = curl_multi_add_handle(be->multi, r->easy)) != CURLM_OK)
-		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	msb__curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	msb__curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	msb__curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	if ((mc = msb__curl_multi_add_handle(be->multi, r->easy)) != CURLM_OK)
+		return msb__error_set(MSB_EHTTP, "curl_multi_add_handle: %s", msb__curl_multi_strerror(mc));
 	r->attempts++;
 	r->t_attempt = now;
 	r->deadline = msb__oa_attempt_deadline(be, r, now);
@@ -368,7 +367,7 @@ static double backoff_ms(oa *be, int attempts, int full)
 static const char *header(CURL *e, const char *name)
 {
 	struct curl_header *h;
-	return curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK ? h->value : NULL;
+	return msb__curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK ? h->value : NULL;
 }
 
 static void on_done(oa *be, CURL *e, CURLcode res, double now)
@@ -377,20 +376,20 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 	msb__oa_outcome o;
 	double delay;
 
-	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
-	curl_multi_remove_handle(be->multi, e);
+	msb__curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	msb__curl_multi_remove_handle(be->multi, e);
 	active_unlink(be, r);
 	be->n_active--;
 	if (res != CURLE_OK) {
 		msb__oa_classify_transport(be, r, res, &o);
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &o.status);
+		msb__curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &o.status);
 	} else {
 		/* the classification lives in openai_outcome.c: a pure function of the reply */
 		msb__oa_reply rep;
 		char *ctype = NULL;
 		memset(&rep, 0, sizeof rep);
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &rep.status);
-		curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
+		msb__curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &rep.status);
+		msb__curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
 		rep.body = r->resp.ptr;
 		rep.len = r->resp.len;
 		rep.content_type = ctype;
@@ -462,7 +461,7 @@ static void drain_messages(oa *be)
 	CURLMsg *m;
 	int left;
 
-	while ((m = curl_multi_info_read(be->multi, &left)) != NULL)
+	while ((m = msb__curl_multi_info_read(be->multi, &left)) != NULL)
 		if (m->msg == CURLMSG_DONE) {
 			msb__oa_observe(be, m->easy_handle, m->data.result);
 			on_done(be, m->easy_handle, m->data.result, msb__now_ms());
@@ -475,7 +474,7 @@ static void run_timer(oa *be, double now)
 
 	if (be->timer_due >= 0 && be->timer_due <= now) {
 		be->timer_due = -1;
-		curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		msb__curl_multi_socket_action(be->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 		drain_messages(be);
 	}
 }
@@ -522,7 +521,7 @@ static void cancel_all(oa *be, double now)
 	while (be->active) {
 		oa_req *r = be->active;
 		active_unlink(be, r);
-		curl_multi_remove_handle(be->multi, r->easy);
+		msb__curl_multi_remove_handle(be->multi, r->easy);
 		be->n_active--;
 		finish(be, r, MSB_ECANCELED, "cancelled", "cancelled before an answer arrived", 0, now);
 	}
@@ -562,7 +561,7 @@ static int dispatch(oa *be, int wait_ms)
 			flags |= CURL_CSELECT_OUT;
 		if (evs[i].events & (EPOLLERR | EPOLLHUP))
 			flags |= CURL_CSELECT_ERR;
-		curl_multi_socket_action(be->multi, fd, flags, &running);
+		msb__curl_multi_socket_action(be->multi, fd, flags, &running);
 	}
 	drain_messages(be);
 	return n;
@@ -695,8 +694,8 @@ static void free_list(oa *be, oa_req *r)
 	while (r) {
 		oa_req *next = r->next;
 		if (r->easy) {
-			curl_multi_remove_handle(be->multi, r->easy);
-			curl_easy_cleanup(r->easy);
+			msb__curl_multi_remove_handle(be->multi, r->easy);
+			msb__curl_easy_cleanup(r->easy);
 		}
 		req_free(r);
 		r = next;
@@ -714,24 +713,24 @@ void msb__oa_free(void *ud)
 	while (be->active) {
 		oa_req *r = be->active;
 		active_unlink(be, r);
-		curl_multi_remove_handle(be->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+		msb__curl_multi_remove_handle(be->multi, r->easy);
+		msb__curl_easy_cleanup(r->easy);
 		r->easy = NULL;
 		req_free(r);
 	}
 	free_list(be, be->q_head);
 	free_list(be, be->in_head);
 	for (i = 0; i < be->n_pool; i++)
-		curl_easy_cleanup(be->pool[i]);
+		msb__curl_easy_cleanup(be->pool[i]);
 	msb__free(be->pool);
 	if (be->multi)
-		curl_multi_cleanup(be->multi);
+		msb__curl_multi_cleanup(be->multi);
 	if (be->epfd >= 0)
 		close(be->epfd);
 	msb__free(be->sock);
 	if (be->evfd >= 0)
 		close(be->evfd);
-	curl_slist_free_all(be->headers);
+	msb__curl_slist_free_all(be->headers);
 	if (be->key) {
 		explicit_bzero(be->key, strlen(be->key));
 		msb__free(be->key);
@@ -747,5 +746,4 @@ void msb__oa_free(void *ud)
 	msb__free(be->model);
 	msb__free(be);
 }
-
 

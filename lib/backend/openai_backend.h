@@ -4,11 +4,10 @@
 
 #include <pthread.h>
 
-#include <curl/curl.h>
-
 #include "medsafety/sys/backend.h"
 #include "medsafety/openai.h"
 #include "core/buf.h"
+#include "core/curlsym.h"
 #include "backend/openai_limits.h"
 
 typedef struct oa oa;

@@ -12,10 +12,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/curlsym.h"
 #include "backend/backend.h"
 #include "backend/openai.h"
 #include "backend/openai_backend.h"
@@ -124,8 +123,8 @@ void msb__oa_observe(oa *be, CURL *e, CURLcode res)
 
 	if (be->n_ok)
 		return;
-	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	msb__curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	msb__curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	sig = dead_signature(res, status);
 	if (!sig) {
 		be->n_ok++;
@@ -142,7 +141,7 @@ void msb__oa_observe(oa *be, CURL *e, CURLcode res)
 		be->dead_sig = sig;
 		if (res != CURLE_OK) {
 			snprintf(detail, sizeof detail, "%s", r->errbuf[0] && sig != CURLE_COULDNT_CONNECT ?
-			    r->errbuf : curl_easy_strerror(res));
+			    r->errbuf : msb__curl_easy_strerror(res));
 		} else {
 			char smsg[300];
 			msb__openai_error_message(r->resp.ptr, r->resp.len, smsg, sizeof smsg);
@@ -201,7 +200,7 @@ int msb__oa_set_concurrency(int n, void *ud)
 	if (!be->explicit_max || be->explicit_max < n) {
 		be->o.max_in_flight = ceiling;
 		msb__aimd_init(&be->aimd, ceiling);
-		curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)ceiling + 4);
+		msb__curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)ceiling + 4);
 	}
 	return ceiling;
 }

@@ -12,13 +12,12 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
-#include <curl/curl.h>
-
 #include "medsafety/sys/backend.h"
 #include "core/abi.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "core/init.h"
 #include "core/redact.h"
@@ -123,30 +122,30 @@ static void fill_defaults(msb_openai_options *o, unsigned int version)
 /* A URL without its user:password part and query values (for messages and the identity). */
 static int strip_userinfo(char **out, const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = msb__curl_url();
 	char *clean = NULL, *scheme = NULL;
 	int rc = 0;
 
 	*out = NULL;
 	if (!u)
 		return MSB_ENOMEM;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+	if (msb__curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    msb__curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
 	} else if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
 		rc = msb__error_set(MSB_EINVAL, "openai backend: the base URL must be http or https");
 	} else {
-		curl_url_set(u, CURLUPART_USER, NULL, 0);
-		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		msb__curl_url_set(u, CURLUPART_USER, NULL, 0);
+		msb__curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
 		/* query values may be keys (Azure's ?api-key=): names only */
-		if (curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK)
+		if (msb__curl_url_get(u, CURLUPART_URL, &clean, 0) != CURLUE_OK)
 			rc = msb__error_set(MSB_EINVAL, "openai backend: invalid base URL");
 		else if (!(*out = msb__redact_url(clean)))
 			rc = MSB_ENOMEM;
 	}
-	curl_free(clean);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	msb__curl_free(clean);
+	msb__curl_free(scheme);
+	msb__curl_url_cleanup(u);
 	return rc;
 }
 
@@ -169,14 +168,14 @@ static int make_urls(oa *be, const char *base, const char *api_version)
 		/* https://api.anthropic.com or .../v1 both work */
 		msb_buf_puts(&b, n >= 3 && !memcmp(base + n - 3, "/v1", 3) ? "/messages" : "/v1/messages");
 	} else if (be->dialect == MSB_OPENAI_DIALECT_AZURE) {
-		char *dep = curl_easy_escape(NULL, be->model, 0);
+		char *dep = msb__curl_easy_escape(NULL, be->model, 0);
 		if (!dep) {
 			msb_buf_dispose(&b);
 			return MSB_ENOMEM;
 		}
 		msb_buf_printf(&b, "/openai/deployments/%s/chat/completions?api-version=%s", dep,
 		    api_version && *api_version ? api_version : MSB_AZURE_API_VERSION_DEFAULT);
-		curl_free(dep);
+		msb__curl_free(dep);
 		if (q)
 			msb_buf_printf(&b, "&%s", q + 1);
 		q = NULL;
@@ -226,7 +225,7 @@ static int make_identity(oa *be, const char *api_version)
 
 static int add_header(oa *be, const char *h)
 {
-	struct curl_slist *l = curl_slist_append(be->headers, h);
+	struct curl_slist *l = msb__curl_slist_append(be->headers, h);
 	if (!l)
 		return MSB_ENOMEM;
 	be->headers = l;
@@ -456,17 +455,17 @@ int msb_backend_provider_new(msb_backend **out, const msb_openai_options *opts,
 		ev.data.fd = be->evfd;
 		epoll_ctl(be->epfd, EPOLL_CTL_ADD, be->evfd, &ev);
 	}
-	if (!(be->multi = curl_multi_init())) {
+	if (!(be->multi = msb__curl_multi_init())) {
 		rc = MSB_ENOMEM;
 		goto fail;
 	}
-	curl_multi_setopt(be->multi, CURLMOPT_SOCKETFUNCTION, msb__oa_socket_cb);
-	curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
-	curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, msb__oa_timer_cb);
-	curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
-	curl_multi_setopt(be->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_SOCKETFUNCTION, msb__oa_socket_cb);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_SOCKETDATA, be);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_TIMERFUNCTION, msb__oa_timer_cb);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_TIMERDATA, be);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	/* keep one idle connection per request in flight, so keep-alive is never lost */
-	curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)be->o.max_in_flight + 4);
+	msb__curl_multi_setopt(be->multi, CURLMOPT_MAXCONNECTS, (long)be->o.max_in_flight + 4);
 
 	memset(&vt, 0, sizeof vt);
 	vt.version = MSB_BACKEND_VTABLE_VERSION;

@@ -195,7 +195,7 @@ void msb__oa_classify_reply(msb_completion *c, const msb__oa_reply *r, msb__oa_o
 
 void msb__oa_classify_transport(const oa *be, const oa_req *r, CURLcode res, msb__oa_outcome *o)
 {
-	const char *what = curl_easy_strerror(res);
+	const char *what = msb__curl_easy_strerror(res);
 
 	memset(o, 0, sizeof *o);
 	o->wait_ms = -1;

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "backend/completion.h"
 #include "backend/openai.h"
@@ -653,7 +653,9 @@ double msb__retry_after_ms(const char *value, double now_epoch_s)
 			return -1;
 		return secs * 1000.0;
 	}
-	when = curl_getdate(value, NULL);
+	if (msb__curl_load() != 0) /* an HTTP date without libcurl: no date */
+		return -1;
+	when = msb__curl_getdate(value, NULL);
 	if (when == (time_t)-1)
 		return -1;
 	secs = (double)when - now_epoch_s;

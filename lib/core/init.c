@@ -2,21 +2,23 @@
  * lib/core/init.c - counted msb_init()/msb_shutdown(), libcurl's global
  * initialisation, and the version.
  *
- * curl_global_init loads and configures OpenSSL (about 2 ms of CPU), which
- * work without HTTP (dataset stats and export, reports, comparisons) does
- * not need. When libcurl's global initialisation is thread-safe
- * (CURL_VERSION_THREADSAFE, libcurl >= 7.84) it is done on first need:
- * msb__http_init(), which the HTTP users call before their first handle
- * (and curl_easy_init would do it by itself, under libcurl's own lock).
- * With an older libcurl, msb_init does it up front as before: it must not
- * run while other threads use libcurl.
+ * libcurl is loaded on first HTTP use (core/curlsym.c), and its global
+ * initialisation (curl_global_init, which also loads and configures
+ * OpenSSL's TLS side: about 2 ms of CPU) happens then too:
+ * msb__http_init(), which the HTTP users (backends, dataset fetch) call
+ * before their first handle. Work without HTTP (dataset stats and export,
+ * reports, comparisons) neither loads nor initialises libcurl.
+ * curl_global_init is thread-safe with libcurl 7.84 and later
+ * (CURL_VERSION_THREADSAFE). When built against older libcurl headers,
+ * msb_init loads and initialises libcurl up front as before: it must not
+ * run while other threads use libcurl. (Built against newer headers but
+ * run with a libcurl older than 7.84, the first HTTP use is that moment.)
  */
 #include <pthread.h>
 
-#include <curl/curl.h>
-
 #include "medsafety/common.h"
 #include "medsafety/version.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "core/init.h"
 
@@ -24,13 +26,12 @@ static pthread_mutex_t g_init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_init_count;
 static int g_curl_done; /* we called curl_global_init (and owe one curl_global_cleanup) */
 
+/* 1: curl_global_init waits for the first HTTP use (libcurl headers >= 7.84). */
 static int curl_lazy_ok(void)
 {
-	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 #ifdef CURL_VERSION_THREADSAFE
-	return v && (v->features & CURL_VERSION_THREADSAFE);
+	return 1;
 #else
-	(void)v;
 	return 0;
 #endif
 }
@@ -39,12 +40,15 @@ static int curl_lazy_ok(void)
 static int curl_init_locked(const char *who)
 {
 	CURLcode cc;
+	int rc;
 
 	if (g_curl_done)
 		return 0;
-	cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((rc = msb__curl_load())) /* the error says libcurl could not be loaded, and why */
+		return rc;
+	cc = msb__curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (cc != CURLE_OK)
-		return msb__error_set(MSB_ERROR, "%s: curl_global_init failed: %s", who, curl_easy_strerror(cc));
+		return msb__error_set(MSB_ERROR, "%s: curl_global_init failed: %s", who, msb__curl_easy_strerror(cc));
 	g_curl_done = 1;
 	return 0;
 }
@@ -95,7 +99,7 @@ int msb_shutdown(void)
 	}
 	rc = --g_init_count;
 	if (rc == 0 && g_curl_done) {
-		curl_global_cleanup();
+		msb__curl_global_cleanup();
 		g_curl_done = 0;
 	}
 	pthread_mutex_unlock(&g_init_lock);

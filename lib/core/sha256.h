@@ -1,7 +1,7 @@
 /*
  * lib/core/sha256.h - SHA-256 (FIPS 180-4) for cache keys, checksums and
- * provenance, computed by OpenSSL's libcrypto (EVP: SHA-NI or the best
- * code for the CPU), and FNV-1a.
+ * provenance, computed by OpenSSL's libcrypto (SHA-NI or the best code for
+ * the CPU; sha256.c says which interface), and FNV-1a.
  */
 #ifndef MSB_CORE_SHA256_H
 #define MSB_CORE_SHA256_H
@@ -16,7 +16,7 @@
  * all zeros and the thread's last error says so.
  */
 typedef struct msb_sha256 {
-	void *ctx; /* EVP_MD_CTX */
+	void *ctx; /* SHA256_CTX or EVP_MD_CTX (sha256.c) */
 	int failed;
 } msb_sha256;
 

@@ -12,12 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "medsafety/dataset.h"
 #include "core/abi.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "core/fileio.h"
 #include "core/init.h"
@@ -95,7 +94,7 @@ static size_t on_data(char *data, size_t size, size_t n, void *userdata)
 	if (!d->checked) {
 		long code = 0;
 		d->checked = 1;
-		curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &code);
+		msb__curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &code);
 		/* the server ignored the range: start the file again */
 		if (d->offset > 0 && code == 200) {
 			if (fflush(d->f) || ftruncate(fileno(d->f), 0) || fseek(d->f, 0, SEEK_SET)) {
@@ -129,31 +128,31 @@ static int download_one(const char *url, const char *part, const msb__manifest_e
 	d.f = fopen(part, d.offset > 0 ? "ab" : "wb");
 	if (!d.f)
 		return msb__error_set(MSB_EIO, "%s: cannot write: %s", part, strerror(errno));
-	d.curl = curl_easy_init();
+	d.curl = msb__curl_easy_init();
 	if (!d.curl) {
 		fclose(d.f);
 		return msb__error_set(MSB_ENOMEM, "fetch: cannot create a libcurl handle");
 	}
-	curl_easy_setopt(d.curl, CURLOPT_URL, url);
-	curl_easy_setopt(d.curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(d.curl, CURLOPT_WRITEDATA, &d);
-	curl_easy_setopt(d.curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(d.curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(d.curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(d.curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(d.curl, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(d.curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(d.curl, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-	curl_easy_setopt(d.curl, CURLOPT_USERAGENT, "libmedsafety");
+	msb__curl_easy_setopt(d.curl, CURLOPT_URL, url);
+	msb__curl_easy_setopt(d.curl, CURLOPT_WRITEFUNCTION, on_data);
+	msb__curl_easy_setopt(d.curl, CURLOPT_WRITEDATA, &d);
+	msb__curl_easy_setopt(d.curl, CURLOPT_ERRORBUFFER, errbuf);
+	msb__curl_easy_setopt(d.curl, CURLOPT_FOLLOWLOCATION, 1L);
+	msb__curl_easy_setopt(d.curl, CURLOPT_MAXREDIRS, 5L);
+	msb__curl_easy_setopt(d.curl, CURLOPT_NOSIGNAL, 1L);
+	msb__curl_easy_setopt(d.curl, CURLOPT_FAILONERROR, 1L);
+	msb__curl_easy_setopt(d.curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+	msb__curl_easy_setopt(d.curl, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+	msb__curl_easy_setopt(d.curl, CURLOPT_USERAGENT, "libmedsafety");
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(d.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(d.curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	msb__curl_easy_setopt(d.curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	msb__curl_easy_setopt(d.curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #endif
 	if (d.offset > 0)
-		curl_easy_setopt(d.curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d.offset);
-	cc = curl_easy_perform(d.curl);
-	curl_easy_getinfo(d.curl, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(d.curl);
+		msb__curl_easy_setopt(d.curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d.offset);
+	cc = msb__curl_easy_perform(d.curl);
+	msb__curl_easy_getinfo(d.curl, CURLINFO_RESPONSE_CODE, &code);
+	msb__curl_easy_cleanup(d.curl);
 	if (fclose(d.f) != 0 && !d.failed_io)
 		d.failed_io = 1;
 	if (d.failed_io)
@@ -166,7 +165,7 @@ static int download_one(const char *url, const char *part, const msb__manifest_e
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
 		rc = msb__error_set(MSB_ETIMEOUT, "GET %s: timed out", url);
 	else if (cc != CURLE_OK)
-		rc = msb__error_set(MSB_EHTTP, "GET %s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		rc = msb__error_set(MSB_EHTTP, "GET %s: %s", url, errbuf[0] ? errbuf : msb__curl_easy_strerror(cc));
 	return rc;
 }
 

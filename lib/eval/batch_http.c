@@ -10,12 +10,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "medsafety/version.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "backend/backend.h"
 #include "backend/openai.h"
@@ -42,22 +42,22 @@ static size_t write_file(char *p, size_t size, size_t n, void *ud)
 
 static CURL *easy(msb__batch_http *h, const char *url, struct curl_slist *hdrs)
 {
-	CURL *e = curl_easy_init();
+	CURL *e = msb__curl_easy_init();
 
 	if (!e)
 		return NULL;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->be->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->be->o.tls_verify ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->be->o.tls_verify ? 2L : 0L);
+	msb__curl_easy_setopt(e, CURLOPT_URL, url);
+	msb__curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+	msb__curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	msb__curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->be->o.connect_timeout_ms);
+	msb__curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->be->o.tls_verify ? 1L : 0L);
+	msb__curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->be->o.tls_verify ? 2L : 0L);
 	if (h->be->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->be->ca_file);
+		msb__curl_easy_setopt(e, CURLOPT_CAINFO, h->be->ca_file);
 	if (h->be->ca_path)
-		curl_easy_setopt(e, CURLOPT_CAPATH, h->be->ca_path);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+		msb__curl_easy_setopt(e, CURLOPT_CAPATH, h->be->ca_path);
+	msb__curl_easy_setopt(e, CURLOPT_USERAGENT, "libmedsafety/" MSB_VERSION);
+	msb__curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	return e;
 }
 
@@ -97,40 +97,40 @@ int msb__batch_http_call(msb__batch_http *h, const char *path, const char *json,
 			rc = MSB_ENOMEM;
 			break;
 		}
-		curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
+		msb__curl_easy_setopt(e, CURLOPT_ERRORBUFFER, err);
 		if (form) {
 			if (!(mime = form(e, form_ud))) {
-				curl_easy_cleanup(e);
+				msb__curl_easy_cleanup(e);
 				rc = MSB_ENOMEM;
 				break;
 			}
-			curl_easy_setopt(e, CURLOPT_MIMEPOST, mime);
+			msb__curl_easy_setopt(e, CURLOPT_MIMEPOST, mime);
 		} else if (json) {
-			curl_easy_setopt(e, CURLOPT_POSTFIELDS, json);
+			msb__curl_easy_setopt(e, CURLOPT_POSTFIELDS, json);
 		}
 		if (to_file) {
 			rewind(to_file);
 			if (ftruncate(fileno(to_file), 0) < 0) { /* a retried download starts over */
 			}
-			curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_file);
-			curl_easy_setopt(e, CURLOPT_WRITEDATA, to_file);
+			msb__curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_file);
+			msb__curl_easy_setopt(e, CURLOPT_WRITEDATA, to_file);
 		} else {
 			msb_buf_clear(resp);
-			curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_buf);
-			curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
+			msb__curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_buf);
+			msb__curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
 		}
-		res = curl_easy_perform(e);
+		res = msb__curl_easy_perform(e);
 		status = 0;
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(e);
-		curl_mime_free(mime);
+		msb__curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		msb__curl_easy_cleanup(e);
+		msb__curl_mime_free(mime);
 		if (!transient(status, res) && status >= 200 && status < 300) {
 			rc = 0;
 			break;
 		}
 		if (res != CURLE_OK) {
 			rc = msb__error_set(MSB_EHTTP, "batch: %s: %s", path,
-			    err[0] ? err : curl_easy_strerror(res));
+			    err[0] ? err : msb__curl_easy_strerror(res));
 		} else {
 			char msg[512] = "";
 			if (!to_file)
@@ -209,7 +209,7 @@ static int copy_headers(struct curl_slist **out, const struct curl_slist *in, in
 		struct curl_slist *l;
 		if (form && !strncasecmp(in->data, "Content-Type:", 13))
 			continue;
-		if (!(l = curl_slist_append(*out, in->data)))
+		if (!(l = msb__curl_slist_append(*out, in->data)))
 			return MSB_ENOMEM;
 		*out = l;
 	}
@@ -233,8 +233,8 @@ int msb__batch_http_init(msb__batch_http *h, oa *be, const char *base, size_t ba
 
 void msb__batch_http_dispose(msb__batch_http *h)
 {
-	curl_slist_free_all(h->json_hdrs);
-	curl_slist_free_all(h->form_hdrs);
+	msb__curl_slist_free_all(h->json_hdrs);
+	msb__curl_slist_free_all(h->form_hdrs);
 	msb__free(h->base);
 	msb__free(h->query);
 	memset(h, 0, sizeof *h);

@@ -9,9 +9,8 @@
 
 #include <stdio.h>
 
-#include <curl/curl.h>
-
 #include "core/buf.h"
+#include "core/curlsym.h"
 
 struct oa;
 struct msb_backend;

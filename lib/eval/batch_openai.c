@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/curlsym.h"
 #include "core/error.h"
 #include "core/jsonmem.h"
 #include "backend/backend.h"
@@ -63,21 +63,21 @@ typedef struct {
 static curl_mime *upload_form(CURL *e, void *ud)
 {
 	form_ctx *fc = ud;
-	curl_mime *m = curl_mime_init(e);
+	curl_mime *m = msb__curl_mime_init(e);
 	curl_mimepart *p;
 
 	if (!m)
 		return NULL;
-	p = curl_mime_addpart(m);
-	curl_mime_name(p, "purpose");
-	curl_mime_data(p, "batch", CURL_ZERO_TERMINATED);
-	p = curl_mime_addpart(m);
-	curl_mime_name(p, "file");
-	if (curl_mime_filedata(p, fc->path) != CURLE_OK) {
-		curl_mime_free(m);
+	p = msb__curl_mime_addpart(m);
+	msb__curl_mime_name(p, "purpose");
+	msb__curl_mime_data(p, "batch", CURL_ZERO_TERMINATED);
+	p = msb__curl_mime_addpart(m);
+	msb__curl_mime_name(p, "file");
+	if (msb__curl_mime_filedata(p, fc->path) != CURLE_OK) {
+		msb__curl_mime_free(m);
 		return NULL;
 	}
-	curl_mime_type(p, "application/jsonl");
+	msb__curl_mime_type(p, "application/jsonl");
 	return m;
 }
 

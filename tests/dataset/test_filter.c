@@ -280,6 +280,81 @@ static void test_view_find(void **state)
 	msb_dataset_free(v3);
 }
 
+/*
+ * Views of a large set (40,000 items: a 320 KB item array, which comes
+ * from the view's huge-page region, lib/dataset/filter.c): all items, a
+ * half kept in place, small selections moved out of the region (limit,
+ * sample, a shard), each with the right items, finds and hash, also after
+ * the owner is freed.
+ */
+static void test_large_views(void **state)
+{
+	enum { N = 40000 };
+	msb_dataset *ds, *all, *half, *lim, *smp, *sh0, *sh1;
+	msb_dataset_filter_options o = MSB_DATASET_FILTER_OPTIONS_INIT;
+	char id[32], *h1, *h2;
+	size_t i;
+	(void)state;
+
+	assert_int_equal(msb_dataset_new(&ds), 0);
+	for (i = 0; i < N; i++) {
+		snprintf(id, sizeof id, "l/%zu", i);
+		assert_int_equal(msb_dataset_add(ds, &(msb_item_spec){
+		    .version = MSB_ITEM_SPEC_VERSION, .id = id, .principle = 1 + (int)(i % 9),
+		    .split = i % 2 ? "train" : "test", .prompt = id }), 0);
+	}
+	all = filtered(ds, NULL);
+	assert_int_equal(msb_dataset_count(all), N);
+	for (i = 0; i < N; i++)
+		assert_ptr_equal(msb_dataset_item(all, i), msb_dataset_item(ds, i));
+	assert_int_equal(msb_dataset_hash(&h1, ds), 0);
+	assert_int_equal(msb_dataset_hash(&h2, all), 0);
+	assert_string_equal(h1, h2);
+	msb_free(h1);
+	msb_free(h2);
+	o.split = "train";
+	half = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(half), N / 2);
+	assert_ptr_equal(msb_dataset_item(half, 0), msb_dataset_item(ds, 1));
+	assert_ptr_equal(msb_dataset_find(half, "l/39999"), msb_dataset_item(ds, 39999));
+	assert_null(msb_dataset_find(half, "l/39998"));
+	o.split = NULL;
+	o.limit = 10;
+	lim = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(lim), 10);
+	assert_ptr_equal(msb_dataset_find(lim, "l/9"), msb_dataset_item(ds, 9));
+	assert_null(msb_dataset_find(lim, "l/10"));
+	o.limit = 0;
+	o.sample = 90;
+	o.seed = 7;
+	smp = filtered(ds, &o);
+	assert_int_equal(msb_dataset_count(smp), 90);
+	for (i = 0; i < 90; i++)
+		assert_ptr_equal(msb_dataset_find(smp, msbt_item(msb_dataset_item(smp, i)).id),
+		    msb_dataset_item(smp, i));
+	o.sample = 0;
+	o.shard_count = 5;
+	o.shard_index = 0;
+	sh0 = filtered(ds, &o);
+	o.shard_index = 1;
+	sh1 = filtered(ds, &o);
+	assert_true(msb_dataset_count(sh0) > 0 && msb_dataset_count(sh1) > 0);
+	assert_true(msb_dataset_count(sh0) + msb_dataset_count(sh1) < N);
+	for (i = 0; i < msb_dataset_count(sh1); i++)
+		assert_int_equal(msb_dataset_shard_of(msbt_item(msb_dataset_item(sh1, i)).id, 5), 1);
+	/* the views keep what they need */
+	msb_dataset_free(ds);
+	assert_string_equal(msbt_item(msb_dataset_item(all, N - 1)).id, "l/39999");
+	assert_string_equal(msbt_item(msb_dataset_item(half, N / 2 - 1)).id, "l/39999");
+	assert_string_equal(msbt_item(msb_dataset_item(lim, 9)).id, "l/9");
+	msb_dataset_free(all);
+	msb_dataset_free(half);
+	msb_dataset_free(lim);
+	msb_dataset_free(smp);
+	msb_dataset_free(sh0);
+	msb_dataset_free(sh1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_hash_long_strings),
 		cmocka_unit_test(test_view_find),
+		cmocka_unit_test(test_large_views),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
