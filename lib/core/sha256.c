@@ -10,6 +10,8 @@
  * deprecated in OpenSSL 3 (OPENSSL_SUPPRESS_DEPRECATED below) but present
  * and the same code; a libcrypto built without them (OPENSSL_NO_DEPRECATED_3_0)
  * or a later major version uses EVP, with the algorithm fetched once.
+ * -DMSB_SHA256_EVP=1 forces the EVP route: scripts/check's clang build
+ * uses it, so both routes are built and tested.
  * Same digests either way (tests/core: FIPS 180-4 vectors).
  */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
@@ -25,7 +27,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 
-#if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_DEPRECATED_3_0)
+#if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_DEPRECATED_3_0) && !defined(MSB_SHA256_EVP)
 #  define MSB__SHA256_DIRECT 1
 #else
 #  define MSB__SHA256_DIRECT 0
