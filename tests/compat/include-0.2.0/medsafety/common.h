@@ -147,6 +147,32 @@ typedef struct msb_usage {
 	double latency_ms;           /**< wall time of the call, retries included */
 } msb_usage;
 
+/*
+ * Secrets out of what a host records: the library's own
+ * rules for run.json, messages and identities, for a host that writes its
+ * configuration beside a run (the CLI's run.json "config", a notebook's
+ * log), so that it hides exactly what the library hides. (Added after 0.2.0.)
+ */
+
+/**
+ * A URL for display: "user:password@" removed and every query value
+ * replaced by "<redacted>" (the names stay: "?api-key=<redacted>"; a bare
+ * query word is replaced whole), the fragment dropped. Text that is not a
+ * URL is returned as given. *out new: free with msb_free; NULL on error.
+ * MSB_EINVAL (NULL out or url), MSB_ENOMEM.
+ */
+MSB_API int msb_redact_url(char **out, const char *url);
+
+/**
+ * 1 when the value of the HTTP header `name` may be shown (Accept,
+ * Accept-Encoding, Accept-Language, Content-Type, Expect, User-Agent,
+ * Cache-Control, Connection, OpenAI-Beta, anthropic-version, api-version,
+ * HTTP-Referer, X-Title; ASCII case ignored, a ":..." suffix and blanks
+ * before it ignored), else 0 (also for NULL): every other header value is
+ * written "<redacted>".
+ */
+MSB_API int msb_redact_header_harmless(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
