@@ -36,14 +36,15 @@
  * an answer that is just slow costs a few extra attempts at most, and a
  * request that hangs twice (2% of the cut ones) is not held for the
  * whole timeout. Until STRAGGLER_MIN_SEEN attempts succeeded there is no
- * cut (nothing known). Why 3 x p95 and 100 ms: under the 20% fault mix
+ * cut (nothing known). Why 2.5 x p95 and 100 ms: under the 20% fault mix
  * against a 50 ms server, p95 is 53-63 ms, and about 2% of the successes
  * take two latencies (curl resends a request whose reused connection was
- * dropped: 100-115 ms); the cut (160-190 ms) stays above both, while a
- * hung request holds its slot for about three answers' time instead of
- * five (4 x p95, at least 250 ms, before).
+ * dropped: 100-115 ms); the cut (130-160 ms) stays above both, while a
+ * hung request holds its slot for less than three answers' time instead
+ * of five (4 x p95, at least 250 ms, before; 2 x p95 cut some of the
+ * resent ones).
  */
-#define STRAGGLER_FACTOR 3.0
+#define STRAGGLER_FACTOR 2.5
 #define STRAGGLER_FLOOR_MS 100.0
 #define STRAGGLER_MIN_SEEN 32
 
