@@ -339,28 +339,24 @@ static void finish(oa *be, oa_req *r, int code, const char *kind, const char *ms
 }
 
 /*
- * Exponential backoff with "equal jitter": half fixed, half random. Full
- * backoff (from backoff_base_ms up to backoff_max_ms) while the server is
- * overloaded or unreachable; otherwise a fault is taken as random (a 500,
- * a garbled body, a lone 429 on a server that is not at its limit) and
- * retried soon: from a tenth of the base, doubling up to the base. A
- * request waiting for its retry holds a runner's slot, and one unlucky
- * item's chain of waits can stretch a whole run.
+ * The wait before a retry (openai_limits.c has the arithmetic): a fault
+ * that is not overload (a 500, a garbled body, a cut straggler) is random
+ * and retried after a short fixed wait, whatever the window; an overload
+ * signal waits a little longer with every attempt; full exponential
+ * backoff only for a server that is overloaded (the window was cut
+ * lately: an overload signal now) or unreachable (an outage).
  */
-static double backoff_ms(oa *be, int attempts, int full)
+static double backoff_ms(oa *be, const msb__oa_outcome *o, int attempts, double now)
 {
-	double d = (double)be->o.backoff_base_ms, cap = (double)be->o.backoff_max_ms;
-	int i;
+	int how = MSB__RETRY_RANDOM;
 
-	if (!full) {
-		cap = d < cap ? d : cap;
-		d /= 10;
-	}
-	for (i = 1; i < attempts && d < cap; i++)
-		d *= 2;
-	if (d > cap)
-		d = cap;
-	return d / 2 + (d / 2) * ((double)(next_rand(be) % 10001) / 10000.0);
+	if (o->overload)
+		how = msb__aimd_overloaded(&be->aimd, now, (double)be->o.backoff_max_ms) ?
+		    MSB__RETRY_BACKOFF : MSB__RETRY_OVERLOAD;
+	else if (!strcmp(o->kind, "connect"))
+		how = MSB__RETRY_BACKOFF;
+	return msb__retry_delay_ms(how, attempts, (double)be->o.backoff_base_ms,
+	    (double)be->o.backoff_max_ms, (double)(next_rand(be) % 10001) / 10000.0);
 }
 
 /* The header's value, or NULL (borrowed from the handle until its next transfer). */
@@ -422,10 +418,7 @@ static void on_done(oa *be, CURL *e, CURLcode res, double now)
 		return;
 	}
 	msb_completion_reset(r->out);
-	/* back off in earnest on overload (the window was cut lately) or an unreachable server */
-	delay = o.wait_ms >= 0 ? o.wait_ms : backoff_ms(be, r->attempts,
-	    msb__aimd_overloaded(&be->aimd, now, (double)be->o.backoff_max_ms) ||
-	    (!o.overload && !strcmp(o.kind, "connect")));
+	delay = o.wait_ms >= 0 ? o.wait_ms : backoff_ms(be, &o, r->attempts, now);
 	r->due_ms = now + delay;
 	queue_push(&be->q_head, &be->q_tail, r);
 	be->n_queued++;
@@ -503,7 +496,8 @@ static void expire(oa *be, double now)
 		if (due <= 0)
 			continue;
 		if (due <= now) {
-			r->cut |= be->o.timeout_ms <= 0 || due < r->t_attempt + (double)be->o.timeout_ms;
+			if (be->o.timeout_ms <= 0 || due < r->t_attempt + (double)be->o.timeout_ms)
+				r->cuts++; /* a straggler cut, not the timeout: the next cut comes twice as late */
 			on_done(be, r->easy, CURLE_OPERATION_TIMEDOUT, now);
 		} else if (soonest == 0.0 || due < soonest) {
 			soonest = due;

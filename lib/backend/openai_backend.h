@@ -31,7 +31,7 @@ struct oa_req {
 	double t_attempt;    /* start of this attempt */
 	double due_ms;       /* not before (retry backoff) */
 	double deadline;     /* this attempt ends as a timeout at this time (0: never) */
-	int cut;             /* an attempt of it was cut as a straggler: later ones get the full timeout */
+	int cuts;            /* its attempts cut as stragglers: each doubles the next one's cut */
 	double est_tokens;
 	int attempts;
 	int too_large;

@@ -57,6 +57,27 @@ int msb__aimd_overloaded(const msb__aimd *a, double now_ms, double horizon_ms)
 	return now_ms - a->last_cut_ms < horizon_ms;
 }
 
+double msb__retry_delay_ms(int how, int attempts, double base_ms, double max_ms, double u)
+{
+	double d = base_ms, cap = max_ms;
+	int i;
+
+	if (how != MSB__RETRY_BACKOFF) {
+		cap = base_ms < max_ms ? base_ms : max_ms;
+		d = base_ms / 10;
+	}
+	if (how != MSB__RETRY_RANDOM)
+		for (i = 1; i < attempts && d < cap; i++)
+			d *= 2;
+	if (d > cap)
+		d = cap;
+	if (u < 0)
+		u = 0;
+	if (u > 1)
+		u = 1;
+	return d / 2 + (d / 2) * u;
+}
+
 static void refill(msb__bucket *b, double now_ms)
 {
 	if (now_ms > b->at_ms) {

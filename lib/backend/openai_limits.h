@@ -37,6 +37,23 @@ void msb__aimd_backoff(msb__aimd *a, double started_ms, double now_ms);
 /* 1 when the window was cut less than horizon_ms ago: the server is overloaded now. */
 int msb__aimd_overloaded(const msb__aimd *a, double now_ms, double horizon_ms);
 
+/*
+ * How long a failed attempt waits before its retry (without a server's
+ * Retry-After), u in [0, 1] the jitter ("equal jitter": half of the wait
+ * fixed, half random):
+ * - MSB__RETRY_RANDOM: a fault that says nothing about load (a 500, a
+ *   garbled or truncated body, an error in a 200, a straggler cut): a short
+ *   fixed wait, a tenth of base_ms, however often it repeats.
+ * - MSB__RETRY_OVERLOAD: a lone overload signal (429, 503, a reset) on a
+ *   window that was not cut: from a tenth of base_ms, doubling with each
+ *   attempt up to base_ms.
+ * - MSB__RETRY_BACKOFF: the server is overloaded (its window was cut lately)
+ *   or unreachable: full exponential backoff from base_ms up to max_ms.
+ * attempts: the attempts made so far (1 after the first).
+ */
+enum { MSB__RETRY_RANDOM, MSB__RETRY_OVERLOAD, MSB__RETRY_BACKOFF };
+double msb__retry_delay_ms(int how, int attempts, double base_ms, double max_ms, double u);
+
 typedef struct msb__bucket {
 	double per_ms;        /* refill rate; 0: unlimited */
 	double capacity;      /* burst */

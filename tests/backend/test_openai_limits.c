@@ -109,12 +109,46 @@ static void test_bucket(void **state)
 	assert_true(msb__bucket_wait_ms(&b, 1, 0) > 0);
 }
 
+/*
+ * The wait before a retry, base 500 ms, max 30 s. By hand: the wait is
+ * d/2 + d/2 * u, so u = 0 gives d/2 and u = 1 gives d.
+ */
+static void test_retry_delay(void **state)
+{
+	int k;
+	(void)state;
+
+	/* a random fault (500, garbled body, cut straggler): d = 50 ms on every attempt */
+	for (k = 1; k <= 8; k++) {
+		assert_true(msb__retry_delay_ms(MSB__RETRY_RANDOM, k, 500, 30000, 0) == 25);
+		assert_true(msb__retry_delay_ms(MSB__RETRY_RANDOM, k, 500, 30000, 1) == 50);
+	}
+	/* a lone overload signal: 50, 100, 200, 400, then the base (500) */
+	assert_true(msb__retry_delay_ms(MSB__RETRY_OVERLOAD, 1, 500, 30000, 1) == 50);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_OVERLOAD, 2, 500, 30000, 1) == 100);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_OVERLOAD, 4, 500, 30000, 1) == 400);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_OVERLOAD, 5, 500, 30000, 1) == 500);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_OVERLOAD, 9, 500, 30000, 0) == 250);
+	/* overloaded (window cut) or unreachable: 500, 1000, 2000, ... up to 30 s */
+	assert_true(msb__retry_delay_ms(MSB__RETRY_BACKOFF, 1, 500, 30000, 1) == 500);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_BACKOFF, 3, 500, 30000, 1) == 2000);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_BACKOFF, 7, 500, 30000, 1) == 30000);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_BACKOFF, 50, 500, 30000, 0) == 15000);
+	/* a max below the base caps every kind */
+	assert_true(msb__retry_delay_ms(MSB__RETRY_BACKOFF, 1, 500, 40, 1) == 40);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_RANDOM, 1, 500, 40, 1) == 40);
+	/* u outside [0, 1] is clamped */
+	assert_true(msb__retry_delay_ms(MSB__RETRY_RANDOM, 1, 500, 30000, 7) == 50);
+	assert_true(msb__retry_delay_ms(MSB__RETRY_RANDOM, 1, 500, 30000, -1) == 25);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aimd),
 		cmocka_unit_test(test_aimd_random_faults),
 		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_retry_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,8 +36,8 @@ static void test_no_cut_before_32_successes(void **state)
 	/* 31 successes: nothing known yet, the full timeout */
 	assert_true(msb__oa_attempt_deadline(&be, &r, 1000) == 61000);
 	msb__oa_latency_seen(&be, 10);
-	/* 32 of 10 ms: 4 x p95 = 40 ms, below the 250 ms floor */
-	assert_true(msb__oa_attempt_deadline(&be, &r, 1000) == 1250);
+	/* 32 of 10 ms: 2.5 x p95 = 25 ms, below the 100 ms floor */
+	assert_true(msb__oa_attempt_deadline(&be, &r, 1000) == 1100);
 }
 
 static void test_p95_of_the_last_128(void **state)
@@ -52,41 +52,56 @@ static void test_p95_of_the_last_128(void **state)
 	r.attempts = 1;
 	/*
 	 * 1..128 ms: sorted, index floor(128 * 95 / 100) = 121 holds 122 ms
-	 * (by hand: sorted(range(1, 129))[121] == 122), so the cut is 4 x 122 = 488 ms.
+	 * (by hand: sorted(range(1, 129))[121] == 122), so the cut is 2.5 x 122 = 305 ms.
 	 */
 	for (i = 1; i <= 128; i++)
 		msb__oa_latency_seen(&be, i);
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 488);
-	/* 128 more of 1000 ms push the old ones out of the ring: 4 x 1000 */
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 305);
+	/* 128 more of 1000 ms push the old ones out of the ring: 2.5 x 1000 */
 	for (i = 0; i < 128; i++)
 		msb__oa_latency_seen(&be, 1000);
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 4000);
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 2500);
 	/* never later than the request timeout */
-	be.o.timeout_ms = 3000;
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 3000);
+	be.o.timeout_ms = 2000;
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 2000);
 	/* no timeout at all (0): the cut alone */
 	be.o.timeout_ms = 0;
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 4000);
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 2500);
 }
 
-static void test_cut_once_and_only_with_a_retry_left(void **state)
+static void test_cut_doubles_and_only_with_a_retry_left(void **state)
 {
 	oa be;
 	oa_req r;
 	int i;
 	(void)state;
 
-	setup(&be, 60000, 2);
+	setup(&be, 60000, 4);
 	memset(&r, 0, sizeof r);
 	for (i = 0; i < 64; i++)
 		msb__oa_latency_seen(&be, 50);
-	r.attempts = 2; /* attempts <= max_retries: a retry is left */
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 250);
-	r.attempts = 3; /* the last attempt: only the timeout */
-	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 60000);
+	/* 2.5 x 50 = 125 ms; each cut of the same request doubles the next one (as TCP's timer) */
 	r.attempts = 1;
-	r.cut = 1; /* cut once already: the full timeout from now on */
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 125);
+	r.attempts = 2;
+	r.cuts = 1;
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 250);
+	r.attempts = 3;
+	r.cuts = 2;
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 500);
+	/* doubled past the request timeout: the timeout */
+	be.o.timeout_ms = 1000;
+	r.attempts = 4;
+	r.cuts = 3; /* 1000 ms: not before the timeout */
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 1000);
+	/* the last attempt (no retry left): never cut, only the timeout */
+	be.o.timeout_ms = 60000;
+	r.attempts = 5;
+	r.cuts = 0;
 	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 60000);
+	/* a request that was never cut keeps the plain cut on a later attempt (a 500 before) */
+	r.attempts = 3;
+	assert_true(msb__oa_attempt_deadline(&be, &r, 0) == 125);
 }
 
 static int other_poll(int timeout_ms, void *ud)
@@ -118,7 +133,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_cut_before_32_successes),
 		cmocka_unit_test(test_p95_of_the_last_128),
-		cmocka_unit_test(test_cut_once_and_only_with_a_retry_left),
+		cmocka_unit_test(test_cut_doubles_and_only_with_a_retry_left),
 		cmocka_unit_test(test_parked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
