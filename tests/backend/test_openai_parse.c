@@ -311,6 +311,64 @@ static void test_json_string_escape(void **state)
 	}
 }
 
+/*
+ * msb__oa_put_number writes whole numbers below 10^6 without printf: the
+ * same bytes as ",\"k\":" + snprintf("%.6g") (the reference, with the
+ * decimal comma turned into '.'), on whole numbers around every power of
+ * ten, -0, fractions, and the seed and max_tokens of a body (INT_MAX,
+ * LLONG_MIN: the bytes of "%d" / "%lld").
+ */
+static void test_request_numbers(void **state)
+{
+	static const double fixed[] = { 0.0, -0.0, 1.0, -1.0, 2.0, 0.5, 0.7, 1.5, -2.5, 999999.0,
+		-999999.0, 1e6, -1e6, 1e6 + 1, 123456.0, 1e15, 1e-7, 3.0000001 };
+	msb_request req = MSB_REQUEST_INIT;
+	char want[96], *body;
+	size_t i, len;
+	long long p;
+	(void)state;
+
+	for (i = 0; i < sizeof fixed / sizeof *fixed + 8 * 3 * 2; i++) {
+		msb_buf got = MSB_BUF_INIT;
+		double v;
+		if (i < sizeof fixed / sizeof *fixed) {
+			v = fixed[i];
+		} else { /* 10^e - 1, 10^e, 10^e + 1 for e = 0..7, and their negatives */
+			size_t k = i - sizeof fixed / sizeof *fixed, e;
+			for (p = 1, e = 0; e < k / 6; e++)
+				p *= 10;
+			v = (double)(p - 1 + (long long)(k % 3)) * (k % 6 >= 3 ? -1 : 1);
+		}
+		msb__oa_put_number(&got, "k", v);
+		snprintf(want, sizeof want, ",\"k\":%.6g", v);
+		for (body = want; *body; body++)
+			if (*body == ',' && body != want)
+				*body = '.';
+		assert_string_equal(msb_buf_cstr(&got), want);
+		msb_buf_dispose(&got);
+	}
+
+	req.prompt = "Q";
+	req.temperature = -1;
+	req.top_p = -1;
+	req.has_seed = 1;
+	{
+		static const long long seeds[] = { 0, 7, -7, 2147483647LL, -9223372036854775807LL - 1,
+			9223372036854775807LL };
+		static const int max_tokens[] = { 1, 9, 10, 512, 2147483647 };
+		for (i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+			req.seed = seeds[i];
+			req.max_tokens = max_tokens[i % (sizeof max_tokens / sizeof *max_tokens)];
+			assert_int_equal(msb__openai_build_body(&body, &len, &req, "m", MSB_OPENAI_CHAT, 0, 0, 0), 0);
+			snprintf(want, sizeof want, "\"max_tokens\":%d,\"seed\":%lld,\"stream\":false}",
+			    req.max_tokens, req.seed);
+			assert_non_null(strstr(body, want));
+			assert_int_equal(len, strlen(body));
+			msb__free(body);
+		}
+	}
+}
+
 /* One reply through the pure classifier. */
 static void classify(msb__oa_outcome *o, long status, const char *body, const char *ctype,
     const char *ra, const char *ra_ms)
@@ -440,6 +498,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_request_body),
 		cmocka_unit_test(test_json_string_escape),
+		cmocka_unit_test(test_request_numbers),
 		cmocka_unit_test(test_classify_reply),
 		cmocka_unit_test(test_shapes_unit),
 	};
