@@ -35,6 +35,14 @@ fail:
 
 int msb_buf_put(msb_buf *b, const char *data, size_t len)
 {
+	/* room for len bytes and the NUL (len < cap - used): the common case, without msb_buf_grow */
+	if (!b->failed && b->ptr && len < b->cap - b->len) {
+		if (len) /* data may be NULL when len is 0 */
+			memcpy(b->ptr + b->len, data, len);
+		b->len += len;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
 	if (msb_buf_grow(b, len))
 		return MSB_ENOMEM;
 	if (len)
@@ -51,6 +59,11 @@ int msb_buf_puts(msb_buf *b, const char *s)
 
 int msb_buf_putc(msb_buf *b, char c)
 {
+	if (!b->failed && b->ptr && b->cap - b->len > 1) {
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
 	return msb_buf_put(b, &c, 1);
 }
 

@@ -177,6 +177,49 @@ static void test_buf(void **state)
 	msb_buf_dispose(&b);
 }
 
+/*
+ * msb_buf_put / msb_buf_putc write in place while the bytes and the NUL
+ * fit, and grow otherwise: random appends of 0-150 bytes (and single
+ * characters) across many capacity boundaries give the same bytes as a
+ * plain array, always NUL-terminated with len < cap; a failed buffer
+ * stays failed and unchanged.
+ */
+static void test_buf_boundaries(void **state)
+{
+	static char want[3000 * 150];
+	char chunk[151];
+	msb_buf b = MSB_BUF_INIT;
+	size_t n = 0, k, j;
+	unsigned int seed = 777;
+	int i;
+	(void)state;
+
+	for (i = 0; i < 3000; i++) {
+		k = (size_t)rand_r(&seed) % 151u;
+		for (j = 0; j < k; j++)
+			chunk[j] = (char)('a' + (size_t)rand_r(&seed) % 26u);
+		if (k == 1) {
+			assert_int_equal(msb_buf_putc(&b, chunk[0]), 0);
+		} else if (k == 2) {
+			assert_int_equal(msb_buf_put(&b, NULL, 0), 0);
+			k = 0;
+		} else {
+			assert_int_equal(msb_buf_put(&b, chunk, k), 0);
+		}
+		memcpy(want + n, chunk, k);
+		n += k;
+		assert_int_equal(b.len, n);
+		assert_true(b.len < b.cap);
+		assert_int_equal(b.ptr[b.len], '\0');
+	}
+	assert_memory_equal(b.ptr, want, n);
+	b.failed = 1;
+	assert_int_equal(msb_buf_putc(&b, 'x'), MSB_ENOMEM);
+	assert_int_equal(msb_buf_put(&b, "yz", 2), MSB_ENOMEM);
+	assert_int_equal(b.len, n);
+	msb_buf_dispose(&b);
+}
+
 static void test_sha256_vectors(void **state)
 {
 	char hex[65];
@@ -280,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_http_init_lazy),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf_boundaries),
 		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_fnv),
 		cmocka_unit_test(test_file_roundtrip),
