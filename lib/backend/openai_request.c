@@ -13,61 +13,88 @@
 #include "core/error.h"
 #include "backend/openai.h"
 
-/* Does the 8-byte word hold a byte below 0x20, '"' or '\\'? (bytes >= 0x80 never match) */
-static int word_needs_escape(uint64_t w)
+/*
+ * The bytes of an 8-byte word that need an escape (below 0x20, '"' or
+ * '\\'): the high bit of each such byte, exactly (no carry crosses a byte;
+ * bytes >= 0x80 never match).
+ */
+static uint64_t escape_mask(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80, low7 = ones * 0x7f;
 	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+	uint64_t ctl = ~(((w & low7) + ones * 0x60) | w);
+	uint64_t isq = ~(((q & low7) + low7) | q), isbs = ~(((bs & low7) + low7) | bs);
 
-	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs ? 1 : 0;
+	return (ctl | isq | isbs) & highs;
+}
+
+static int needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The offset of the first byte of p that needs an escape; mask (escape_mask of p's word) is not 0. */
+static size_t first_escape(const unsigned char *p, uint64_t mask)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	(void)p;
+	return (size_t)__builtin_ctzll(mask) >> 3;
+#else
+	size_t i = 0;
+	(void)mask;
+	while (!needs_escape(p[i]))
+		i++;
+	return i;
+#endif
+}
+
+static void put_escape(msb_buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '"': msb_buf_put(b, "\\\"", 2); break;
+	case '\\': msb_buf_put(b, "\\\\", 2); break;
+	case '\n': msb_buf_put(b, "\\n", 2); break;
+	case '\r': msb_buf_put(b, "\\r", 2); break;
+	case '\t': msb_buf_put(b, "\\t", 2); break;
+	default: msb_buf_put(b, u, sizeof u);
+	}
 }
 
 /*
  * A JSON string: the judge's prompt is about 4,000 characters, written for
  * every judge request, so the runs that need no escape are skipped eight
- * bytes at a time and copied in one piece.
+ * bytes at a time (the first byte that needs one found in its word) and
+ * copied in one piece.
  */
 void msb__oa_put_json_string(msb_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	const unsigned char *run = p;
 
 	msb_buf_grow(b, (size_t)(end - p) + 2);
 	msb_buf_putc(b, '"');
-	while (p < end) {
-		const unsigned char *lim = end;
-		uint64_t w;
+	for (;;) {
+		uint64_t w, mask;
 		if (end - p >= 8) {
 			memcpy(&w, p, sizeof w);
-			if (!word_needs_escape(w)) {
+			mask = escape_mask(w);
+			if (!mask) {
 				p += 8;
 				continue;
 			}
-			lim = p + 8; /* these eight bytes one by one, then words again */
+			p += first_escape(p, mask);
+		} else {
+			while (p < end && !needs_escape(*p))
+				p++;
+			if (p == end)
+				break;
 		}
-		for (; p < lim; p++) {
-			const char *esc;
-			char u[7];
-			if (*p >= 0x20 && *p != '"' && *p != '\\')
-				continue;
-			msb_buf_put(b, (const char *)run, (size_t)(p - run));
-			switch (*p) {
-			case '"': esc = "\\\""; break;
-			case '\\': esc = "\\\\"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			case '\t': esc = "\\t"; break;
-			default:
-				memcpy(u, "\\u00", 4);
-				u[4] = hex[*p >> 4];
-				u[5] = hex[*p & 15];
-				u[6] = '\0';
-				esc = u;
-			}
-			msb_buf_puts(b, esc);
-			run = p + 1;
-		}
+		msb_buf_put(b, (const char *)run, (size_t)(p - run));
+		put_escape(b, *p);
+		run = ++p;
 	}
 	msb_buf_put(b, (const char *)run, (size_t)(p - run));
 	msb_buf_putc(b, '"');

@@ -263,14 +263,17 @@ static void ref_escape(msb_buf *b, const char *s)
 }
 
 /*
- * msb__oa_put_json_string skips eight bytes at a time: every special byte
- * at every offset of strings of every length up to 40, and random texts
- * with multibyte UTF-8, give the bytes of the byte-by-byte escaping, and
+ * msb__oa_put_json_string skips eight bytes at a time and finds the first
+ * byte to escape in its word from a bit mask: every special byte (and bytes
+ * >= 0x80 that must pass as they are) at every offset of strings of every
+ * length up to 40, and random texts with multibyte UTF-8, give the bytes of the byte-by-byte escaping, and
  * jansson reads them back as the original text.
  */
 static void test_json_string_escape(void **state)
 {
-	static const char specials[] = { '"', '\\', '\n', '\r', '\t', '\x01', '\x1f', ' ', '~', '\x7f' };
+	/* and bytes >= 0x80 whose low seven bits are '"', '\\' or a control character: never escaped */
+	static const char specials[] = { '"', '\\', '\n', '\r', '\t', '\x01', '\x1f', ' ', '~', '\x7f',
+		'\x80', '\xa2', '\xdc', '\x9f', '\xa0', '\xff' };
 	static const char *const pieces[] = { "a", "Z", " ", "\"", "\\", "\n", "\x02", "\xc3\xa9",
 		"\xe2\x82\xac", "\xf0\x9f\x98\x80", "{policy}", "0123456789", "\x1b", "/" };
 	unsigned int seed = 12345;
