@@ -33,20 +33,76 @@
 #include "judge/verdict.h"
 #include "dataset/dataset.h"
 
-static void put_str(msb_sha256 *s, const char *tag, const char *v)
-{
-	/* length-prefixed so that no two field lists hash alike */
-	char len[32];
-	int n;
+/*
+ * The fields of a key are collected in a small buffer and hashed in one
+ * SHA256_Update per buffer-full (each update has a fixed cost; the bytes
+ * hashed, and so the key, are those of one update per field).
+ */
+typedef struct keybuf {
+	msb_sha256 *s;
+	size_t n;
+	char b[512];
+} keybuf;
 
+static void kb_flush(keybuf *k)
+{
+	if (k->n)
+		msb_sha256_update(k->s, k->b, k->n);
+	k->n = 0;
+}
+
+static void kb_put(keybuf *k, const char *p, size_t n)
+{
+	if (n > sizeof k->b - k->n) {
+		kb_flush(k);
+		if (n > sizeof k->b) {
+			msb_sha256_update(k->s, p, n);
+			return;
+		}
+	}
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+/* The decimal digits of v, written backwards ending before end; returns where they start. */
+static char *size_digits(char *end, size_t v)
+{
+	char *q = end;
+
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return q;
+}
+
+/* "TAG:LEN:VALUE", or "TAG:-;" for NULL: length-prefixed so that no two field lists hash alike */
+static void kb_str(keybuf *k, const char *tag, const char *v)
+{
+	char d[24], *e = d + sizeof d, *q;
+	size_t n;
+
+	kb_put(k, tag, strlen(tag));
 	if (!v) {
-		n = snprintf(len, sizeof len, "%s:-;", tag);
-		msb_sha256_update(s, len, (size_t)n);
+		kb_put(k, ":-;", 3);
 		return;
 	}
-	n = snprintf(len, sizeof len, "%s:%zu:", tag, strlen(v));
-	msb_sha256_update(s, len, (size_t)n);
-	msb_sha256_update(s, v, strlen(v));
+	n = strlen(v);
+	*--e = ':';
+	q = size_digits(e, n);
+	*--q = ':';
+	kb_put(k, q, (size_t)(d + sizeof d - q));
+	kb_put(k, v, n);
+}
+
+static void put_str(msb_sha256 *s, const char *tag, const char *v)
+{
+	keybuf k;
+
+	k.s = s;
+	k.n = 0;
+	kb_str(&k, tag, v);
+	kb_flush(&k);
 }
 
 /* The backend identity without the server's URL: replicas of one model share entries. */
@@ -65,7 +121,7 @@ static void put_model(msb_sha256 *s, const char *id)
 	msb_sha256_update(s, id, n);
 }
 
-static void put_num(msb_sha256 *s, const char *tag, double v)
+static void kb_num(keybuf *k, const char *tag, double v)
 {
 	char b[64];
 	int n;
@@ -91,12 +147,22 @@ static void put_num(msb_sha256 *s, const char *tag, double v)
 			memcpy(b, tag, t);
 			b[t] = '=';
 			memcpy(b + t + 1, q, (size_t)(d + sizeof d - q));
-			msb_sha256_update(s, b, t + 1 + (size_t)(d + sizeof d - q));
+			kb_put(k, b, t + 1 + (size_t)(d + sizeof d - q));
 			return;
 		}
 	}
 	n = snprintf(b, sizeof b, "%s=%.17g;", tag, v);
-	msb_sha256_update(s, b, (size_t)n);
+	kb_put(k, b, (size_t)n);
+}
+
+static void put_num(msb_sha256 *s, const char *tag, double v)
+{
+	keybuf k;
+
+	k.s = s;
+	k.n = 0;
+	kb_num(&k, tag, v);
+	kb_flush(&k);
 }
 
 void msb__cache_key_base(msb_eval *ev)
@@ -114,6 +180,7 @@ void msb__cache_key_base(msb_eval *ev)
 void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65])
 {
 	msb_sha256 s;
+	keybuf k;
 	unsigned char d[32];
 	size_t i;
 
@@ -126,16 +193,19 @@ void msb__cache_model_key(const msb_eval *ev, const msb_request *r, char key[65]
 		put_model(&s, msb_backend_identity(ev->backend));
 		put_str(&s, "system", r->system);
 	}
-	put_str(&s, "prompt", r->prompt);
-	put_str(&s, "reference", r->reference);
-	put_num(&s, "max_tokens", r->max_tokens);
-	put_num(&s, "temperature", r->temperature);
-	put_num(&s, "top_p", r->top_p);
-	put_num(&s, "has_seed", r->has_seed);
-	put_num(&s, "seed", r->has_seed ? (double)r->seed : 0);
-	put_num(&s, "sample", r->sample_index);
+	k.s = &s;
+	k.n = 0;
+	kb_str(&k, "prompt", r->prompt);
+	kb_str(&k, "reference", r->reference);
+	kb_num(&k, "max_tokens", r->max_tokens);
+	kb_num(&k, "temperature", r->temperature);
+	kb_num(&k, "top_p", r->top_p);
+	kb_num(&k, "has_seed", r->has_seed);
+	kb_num(&k, "seed", r->has_seed ? (double)r->seed : 0);
+	kb_num(&k, "sample", r->sample_index);
 	for (i = 0; i < r->n_stop; i++)
-		put_str(&s, "stop", r->stop[i]);
+		kb_str(&k, "stop", r->stop[i]);
+	kb_flush(&k);
 	msb_sha256_final(&s, d);
 	msb_sha256_tohex(d, key);
 }
