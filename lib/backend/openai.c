@@ -146,7 +146,26 @@ static CURL *easy_get(oa *be)
 		return be->pool[--be->n_pool];
 	if (!(e = msb__curl_easy_init()))
 		return NULL;
-	msb__curl_easy_setopt(e, CURLOPT_URL, be->url);
+	if (!be->url_tried) {
+		/*
+		 * The URL parsed once for all transfers (CURLOPT_CURLU), with the
+		 * flags curl itself gives a CURLOPT_URL: otherwise curl parses the
+		 * string again for every request (about 5,000 instructions). A URL
+		 * that curl_url_set refuses stays a CURLOPT_URL, so that the error
+		 * is curl's usual one.
+		 */
+		be->url_tried = 1;
+		be->url_parsed = msb__curl_url();
+		if (be->url_parsed && msb__curl_url_set(be->url_parsed, CURLUPART_URL, be->url,
+		    CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+			msb__curl_url_cleanup(be->url_parsed);
+			be->url_parsed = NULL;
+		}
+	}
+	if (be->url_parsed)
+		msb__curl_easy_setopt(e, CURLOPT_CURLU, be->url_parsed);
+	else
+		msb__curl_easy_setopt(e, CURLOPT_URL, be->url);
 	msb__curl_easy_setopt(e, CURLOPT_HTTPHEADER, be->headers);
 	msb__curl_easy_setopt(e, CURLOPT_POST, 1L);
 	msb__curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
@@ -719,6 +738,8 @@ void msb__oa_free(void *ud)
 	msb__free(be->pool);
 	if (be->multi)
 		msb__curl_multi_cleanup(be->multi);
+	if (be->url_parsed) /* after every easy handle that points to it */
+		msb__curl_url_cleanup(be->url_parsed);
 	if (be->epfd >= 0)
 		close(be->epfd);
 	msb__free(be->sock);

@@ -41,6 +41,8 @@ struct oa_req {
 
 struct oa {
 	char *url;
+	CURLU *url_parsed;   /* url parsed once (CURLOPT_CURLU), NULL: CURLOPT_URL */
+	int url_tried;       /* url_parsed was attempted */
 	char *identity;
 	char *key;           /* secret: only in the Authorization header; wiped on free */
 	char *key_env;
