@@ -5,7 +5,6 @@
  */
 #include <locale.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,85 +138,6 @@ void msb__rf_json_int(msb_buf *b, long long v)
 	msb_buf_put(b, q, (size_t)(e - q));
 }
 
-#if defined(__SIZEOF_INT128__)
-__extension__ typedef unsigned __int128 msb__u128;
-
-/*
- * snprintf("%.17g") of v for 1e-3 <= |v| < 1e15 (the latencies of every
- * record and answer), in exact integer arithmetic: v = m / 2^s, and the 17
- * significant digits are m * 10^k / 2^s rounded to nearest, ties to even,
- * as glibc rounds. The "%g" form: fixed notation (the decimal exponent X
- * is -3..15 after rounding), trailing zeros and a bare '.' dropped.
- * Returns the length written to d (at most 24 bytes), 0 for other values
- * (the caller uses snprintf).
- */
-static size_t real17(char *d, double v)
-{
-	static const uint64_t pow10[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
-		1000000ull, 10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull, 1000000000000000ull,
-		10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull };
-	double a = fabs(v);
-	uint64_t bits, m, digits;
-	msb__u128 p, q, rem, half;
-	char dig[17], *o = d;
-	int s, x, k, i, tries, last;
-
-	if (!(a >= 1e-3 && a < 1e15))
-		return 0;
-	memcpy(&bits, &a, sizeof bits);
-	m = (bits & ((1ull << 52) - 1)) | (1ull << 52);
-	s = 1075 - (int)((bits >> 52) & 0x7ff); /* a = m / 2^s, 3 <= s <= 62 here */
-	if (s < 1 || s > 120)
-		return 0;
-	x = (int)floor(log10(a)); /* an estimate: corrected below */
-	for (tries = 0;; tries++) {
-		k = 16 - x;
-		if (tries > 3 || k < 0 || k > 19)
-			return 0;
-		p = (msb__u128)m * pow10[k];
-		q = p >> s;
-		rem = p - (q << s);
-		half = (msb__u128)1 << (s - 1);
-		if (rem > half || (rem == half && (q & 1)))
-			q++;
-		if (q >= (msb__u128)pow10[17])
-			x++;
-		else if (q < (msb__u128)pow10[16])
-			x--;
-		else
-			break;
-	}
-	if (x < -4 || x > 15)
-		return 0;
-	digits = (uint64_t)q;
-	for (i = 16; i >= 0; i--) {
-		dig[i] = (char)('0' + digits % 10);
-		digits /= 10;
-	}
-	for (last = 16; last > x && dig[last] == '0'; last--)
-		; /* the last digit kept: trailing zeros after the point go */
-	if (v < 0)
-		*o++ = '-';
-	if (x >= 0) {
-		for (i = 0; i <= x; i++)
-			*o++ = dig[i];
-	} else {
-		*o++ = '0';
-	}
-	if (last > x) {
-		*o++ = '.';
-		for (i = x + 1; i < 0; i++)
-			*o++ = '0';
-		for (i = x < 0 ? 0 : x + 1; i <= last; i++)
-			*o++ = dig[i];
-	}
-	*o = '\0';
-	return (size_t)(o - d);
-}
-#endif
-
 /* A real as jansson writes it ("%.17g", always with '.' or 'e', exponent without '+' or leading 0s). -1: not finite. */
 int msb__rf_json_real(msb_buf *b, double v)
 {
@@ -228,10 +148,7 @@ int msb__rf_json_real(msb_buf *b, double v)
 
 	if (!isfinite(v))
 		return -1; /* json_real refuses it */
-#if defined(__SIZEOF_INT128__)
-	if ((n = (int)real17(d, v)) == 0)
-#endif
-		n = snprintf(d, sizeof d, "%.17g", v);
+	n = snprintf(d, sizeof d, "%.17g", v);
 	if (n < 0 || (size_t)n + 3 >= sizeof d)
 		return -1;
 	len = (size_t)n;

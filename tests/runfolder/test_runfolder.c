@@ -752,83 +752,6 @@ static void test_lines_match_jansson(void **state)
 	}
 }
 
-/* One real through msb__rf_json_real against jansson's json_dumps of json_real(v). */
-static void check_real(double v)
-{
-	msb_buf got = MSB_BUF_INIT;
-	json_t *j = json_real(v);
-	char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-
-	assert_non_null(want);
-	assert_int_equal(msb__rf_json_real(&got, v), 0);
-	if (strcmp(msb_buf_cstr(&got), want))
-		fail_msg("%a: got %s, jansson %s", v, msb_buf_cstr(&got), want);
-	free(want);
-	json_decref(j);
-	msb_buf_dispose(&got);
-}
-
-/*
- * msb__rf_json_real writes latencies (1e-3 <= |v| < 1e15) with exact
- * integer arithmetic instead of snprintf("%.17g"): the bytes of jansson's
- * json_dumps (which uses "%.17g") for random doubles of every exponent in
- * that range and around it, latencies as the runner computes them (a
- * difference of two clock readings in ms), values whose 17th digit is a
- * tie (m / 2^j with few bits: rounded to even), powers of ten and their
- * neighbours (where the rounding carries into a new digit), whole numbers.
- */
-static void test_real_digits(void **state)
-{
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	double v, p;
-	int i, e, j;
-	(void)state;
-
-	for (i = 0; i < 200000; i++) {
-		uint64_t bits;
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		/* exponents 2^-14 .. 2^54: below, inside and above the fast range */
-		bits = (x & 0x800fffffffffffffull) | ((uint64_t)(1023 - 14 + (int)((x >> 52) % 69)) << 52);
-		memcpy(&v, &bits, sizeof v);
-		check_real(v);
-		/* a latency: two monotonic readings in ms, subtracted */
-		v = (double)(x % 100000000000ull) / 1e3;
-		check_real(v + (double)(x >> 45) / 7.0 - v * 0.5);
-	}
-	for (j = 1; j <= 40; j++) /* few fraction bits: ties at the 17th digit */
-		for (i = 1; i < 4000; i += 3)
-			check_real(ldexp((double)i, -j));
-	for (e = -5; e <= 16; e++) {
-		p = pow(10.0, e);
-		check_real(p);
-		check_real(-p);
-		v = p;
-		for (i = 0; i < 40; i++) {
-			v = nextafter(v, 0);
-			check_real(v);
-		}
-		v = p;
-		for (i = 0; i < 40; i++) {
-			v = nextafter(v, INFINITY);
-			check_real(v);
-		}
-		check_real(p * 9.99999999999999999);
-		check_real(p * 0.99999999999999994);
-	}
-	for (i = 0; i < 5000; i++)
-		check_real((double)i * 37.0 - 1000.0);
-	check_real(172.20596700161695);
-	check_real(0.0);
-	check_real(-0.0);
-	check_real(1e-3);
-	check_real(-1e-3);
-	check_real(nextafter(1e-3, 0));
-	check_real(nextafter(1e15, 0));
-	check_real(1e15);
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,7 +765,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_run_info_members),
 		cmocka_unit_test(test_write_summary),
 		cmocka_unit_test(test_lines_match_jansson),
-		cmocka_unit_test(test_real_digits),
 	};
 
 	fixtures = argc > 1 ? argv[1] : "tests/fixtures";
