@@ -100,21 +100,6 @@ void msb__oa_put_json_string(msb_buf *b, const char *s)
 	msb_buf_putc(b, '"');
 }
 
-/* v in decimal, as "%lld" writes it (no printf: two or three of these per request). */
-static void put_int(msb_buf *b, long long v)
-{
-	char d[24], *e = d + sizeof d, *q = e;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		*--q = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--q = '-';
-	msb_buf_put(b, q, (size_t)(e - q));
-}
-
 void msb__oa_put_number(msb_buf *b, const char *key, double v)
 {
 	char num[48], *c;
@@ -124,7 +109,7 @@ void msb__oa_put_number(msb_buf *b, const char *key, double v)
 		msb_buf_puts(b, ",\"");
 		msb_buf_puts(b, key);
 		msb_buf_puts(b, "\":");
-		put_int(b, (long long)v);
+		msb_buf_put_int(b, (long long)v);
 		return;
 	}
 	snprintf(num, sizeof num, "%.6g", v);
@@ -169,7 +154,7 @@ int msb__openai_build_body(char **out, size_t *len, const msb_request *req, cons
 	}
 	if (req->max_tokens > 0) {
 		msb_buf_puts(&b, use_max_completion_tokens ? ",\"max_completion_tokens\":" : ",\"max_tokens\":");
-		put_int(&b, req->max_tokens);
+		msb_buf_put_int(&b, req->max_tokens);
 	}
 	if (!omit_temperature && req->temperature >= 0 && isfinite(req->temperature))
 		msb__oa_put_number(&b, "temperature", req->temperature);
@@ -177,7 +162,7 @@ int msb__openai_build_body(char **out, size_t *len, const msb_request *req, cons
 		msb__oa_put_number(&b, "top_p", req->top_p);
 	if (req->has_seed) {
 		msb_buf_puts(&b, ",\"seed\":");
-		put_int(&b, req->seed);
+		msb_buf_put_int(&b, req->seed);
 	}
 	if (req->n_stop) {
 		msb_buf_puts(&b, ",\"stop\":[");

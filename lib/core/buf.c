@@ -67,6 +67,33 @@ int msb_buf_putc(msb_buf *b, char c)
 	return msb_buf_put(b, &c, 1);
 }
 
+char *msb__udigits(char *end, unsigned long long u)
+{
+	char *q = end;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return q;
+}
+
+char *msb__idigits(char *end, long long v)
+{
+	char *q = msb__udigits(end, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+
+	if (v < 0)
+		*--q = '-';
+	return q;
+}
+
+int msb_buf_put_int(msb_buf *b, long long v)
+{
+	char d[24], *q = msb__idigits(d + sizeof d, v);
+
+	return msb_buf_put(b, q, (size_t)(d + sizeof d - q));
+}
+
 int msb_buf_printf(msb_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/error.h"
 #include "core/jsonmem.h"
 #include "core/fileio.h"
@@ -64,18 +65,6 @@ static void kb_put(keybuf *k, const char *p, size_t n)
 	k->n += n;
 }
 
-/* The decimal digits of v, written backwards ending before end; returns where they start. */
-static char *size_digits(char *end, size_t v)
-{
-	char *q = end;
-
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return q;
-}
-
 /* "TAG:LEN:VALUE", or "TAG:-;" for NULL: length-prefixed so that no two field lists hash alike */
 static void kb_str(keybuf *k, const char *tag, const char *v)
 {
@@ -89,7 +78,7 @@ static void kb_str(keybuf *k, const char *tag, const char *v)
 	}
 	n = strlen(v);
 	*--e = ':';
-	q = size_digits(e, n);
+	q = msb__udigits(e, n);
 	*--q = ':';
 	kb_put(k, q, (size_t)(d + sizeof d - q));
 	kb_put(k, v, n);
@@ -132,18 +121,11 @@ static void kb_num(keybuf *k, const char *tag, double v)
 	 * them: six of those calls were a sixth of the runner's own work per item.
 	 */
 	if (v > -1e15 && v < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
-		long long i = (long long)v;
-		unsigned long long u = i < 0 ? 0ull - (unsigned long long)i : (unsigned long long)i;
-		char d[24], *q = d + sizeof d;
+		char d[24], *q;
 		size_t t = strlen(tag);
 		if (t < sizeof b - 28) {
-			*--q = ';';
-			do {
-				*--q = (char)('0' + u % 10);
-				u /= 10;
-			} while (u);
-			if (i < 0)
-				*--q = '-';
+			d[sizeof d - 1] = ';';
+			q = msb__idigits(d + sizeof d - 1, (long long)v);
 			memcpy(b, tag, t);
 			b[t] = '=';
 			memcpy(b + t + 1, q, (size_t)(d + sizeof d - q));

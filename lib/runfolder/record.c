@@ -124,20 +124,6 @@ void msb__rf_json_text(msb_buf *b, const char *s)
 	msb_buf_putc(b, '"');
 }
 
-void msb__rf_json_int(msb_buf *b, long long v)
-{
-	char d[24], *e = d + sizeof d, *q = e;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		*--q = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--q = '-';
-	msb_buf_put(b, q, (size_t)(e - q));
-}
-
 /* A real as jansson writes it ("%.17g", always with '.' or 'e', exponent without '+' or leading 0s). -1: not finite. */
 int msb__rf_json_real(msb_buf *b, double v)
 {
@@ -194,14 +180,14 @@ static void text_or_null(msb_buf *b, const char *k, const char *s)
 void msb__rf_json_int_member(msb_buf *b, const char *k, long long v)
 {
 	msb__rf_json_key(b, k);
-	msb__rf_json_int(b, v);
+	msb_buf_put_int(b, v);
 }
 
 static void tokens_member(msb_buf *b, const char *k, long long n)
 {
 	msb__rf_json_key(b, k);
 	if (n >= 0)
-		msb__rf_json_int(b, n);
+		msb_buf_put_int(b, n);
 	else
 		msb_buf_puts(b, "null");
 }
@@ -248,7 +234,7 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *r)
 	bad |= msb__rf_json_real(out, r->latency_ms);
 	msb_buf_puts(out, ",\"usage\":{\"prompt_tokens\":");
 	if (r->prompt_tokens >= 0)
-		msb__rf_json_int(out, r->prompt_tokens);
+		msb_buf_put_int(out, r->prompt_tokens);
 	else
 		msb_buf_puts(out, "null");
 	tokens_member(out, "completion_tokens", r->completion_tokens);

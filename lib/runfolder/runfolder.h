@@ -61,11 +61,11 @@ int msb__rf_record_line(msb_buf *out, const msb__rf_record *rec);
 
 /*
  * The lines' values written directly (record.c), the bytes json_dumps
- * writes: a string of any text (msb__json_text's repair), an integer, a
- * real (-1 when not finite, which jansson refuses).
+ * writes: a string of any text (msb__json_text's repair), a member with
+ * an integer, a real (-1 when not finite, which jansson refuses). A bare
+ * integer is core/buf.h's msb_buf_put_int.
  */
 void msb__rf_json_text(msb_buf *b, const char *s);
-void msb__rf_json_int(msb_buf *b, long long v);
 /* ,"k": (the key of a member after the first) */
 void msb__rf_json_key(msb_buf *b, const char *k);
 /* ,"k":v */
