@@ -75,6 +75,7 @@ static const char *cost_cell(char *buf, size_t size, const msb_run_usage *u, con
 typedef struct row {
 	char stage[300], records[32], prompt[32], completion[32], reasoning[32], cached[32];
 	char batch[300], cost[300];
+	const char *cell[8]; /* the above in HEAD's order */
 } row;
 
 static void fill(row *r, const msb__usage_view *v, int k)
@@ -91,6 +92,9 @@ static void fill(row *r, const msb__usage_view *v, int k)
 	snprintf(r->cached, sizeof r->cached, "%s", count(tmp, u->cached_tokens));
 	snprintf(r->batch, sizeof r->batch, "%s", batch_cell(big, sizeof big, u));
 	snprintf(r->cost, sizeof r->cost, "%s", cost_cell(big, sizeof big, u, &v->c[k]));
+	r->cell[0] = r->stage, r->cell[1] = r->records, r->cell[2] = r->prompt;
+	r->cell[3] = r->completion, r->cell[4] = r->reasoning, r->cell[5] = r->cached;
+	r->cell[6] = r->batch, r->cell[7] = r->cost;
 }
 
 static const char *const HEAD[] = { "Stage", "Records with tokens", "Prompt tokens",
@@ -130,14 +134,11 @@ void msb__usage_markdown(msb_buf *b, const msb__usage_view *v)
 	msb_buf_puts(b, "\n|---|---:|---:|---:|---:|---:|---|---|\n");
 	for (k = 0; k < 2; k++) {
 		row r;
-		const char *cells[8];
 		fill(&r, v, k);
-		cells[0] = r.stage, cells[1] = r.records, cells[2] = r.prompt, cells[3] = r.completion;
-		cells[4] = r.reasoning, cells[5] = r.cached, cells[6] = r.batch, cells[7] = r.cost;
 		msb_buf_puts(b, "|");
 		for (i = 0; i < 8; i++) {
 			msb_buf_puts(b, " ");
-			msb__report_md_cell(b, cells[i]);
+			msb__report_md_cell(b, r.cell[i]);
 			msb_buf_puts(b, " |");
 		}
 		msb_buf_puts(b, "\n");
@@ -160,14 +161,11 @@ void msb__usage_html(msb_buf *b, const msb__usage_view *v)
 	msb_buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (k = 0; k < 2; k++) {
 		row r;
-		const char *cells[8];
 		fill(&r, v, k);
-		cells[0] = r.stage, cells[1] = r.records, cells[2] = r.prompt, cells[3] = r.completion;
-		cells[4] = r.reasoning, cells[5] = r.cached, cells[6] = r.batch, cells[7] = r.cost;
 		msb_buf_puts(b, "<tr>");
 		for (i = 0; i < 8; i++) {
 			msb_buf_puts(b, i == 0 ? "<th scope=\"row\">" : i < 6 ? "<td class=\"num\">" : "<td>");
-			msb__report_html_esc(b, cells[i]);
+			msb__report_html_esc(b, r.cell[i]);
 			msb_buf_puts(b, i == 0 ? "</th>" : "</td>");
 		}
 		msb_buf_puts(b, "</tr>\n");
