@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from . import _abi, runfolder
 from ._handle import Handle
 from ._lib import LIB, to_bytes, to_str
-from .errors import Error, NotFound
+from .errors import Error
 
 __all__ = ["Results", "compare", "merge", "compare_over_refusal", "COMPARE_MIN_PAIRS",
            "wilson_interval"]
@@ -121,17 +121,11 @@ def _scorer_options(bootstrap_resamples: Optional[int], seed: Optional[int],
 def read_run_info(run_dir: PathLike) -> Dict[str, Any]:
     """run.json of a run folder as a dict, read by the library (msb_run_info_open):
     FileNotFoundError when the folder has none."""
-    info = c_void_p()
-    try:
-        LIB.call(LIB.msb_run_info_open, byref(info), to_bytes(run_dir))
-    except NotFound as e:
-        raise FileNotFoundError(str(e)) from None
-    try:
+    def read(info: c_void_p) -> Dict[str, Any]:
         text = c_void_p()
         LIB.call(LIB.msb_run_info_json, byref(text), info)
         return json.loads(LIB.take_string(text) or "{}")
-    finally:
-        LIB.msb_run_info_free(info)
+    return runfolder._with_info(run_dir, read)
 
 
 class Results(Handle):
